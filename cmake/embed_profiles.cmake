@@ -1,0 +1,12 @@
+# Compiles data/profiles/*.json into the library so the binary needs no data path.
+file(GLOB files ${DIR}/*.json)
+list(SORT files)
+set(body "// generated from data/profiles by cmake/embed_profiles.cmake\n#include <map>\n#include <string>\nnamespace lc {\nconst std::map<std::string, std::string>& profile_texts() {\n  static const std::map<std::string, std::string> m = {\n")
+foreach(f ${files})
+  get_filename_component(name ${f} NAME_WE)
+  file(READ ${f} text)
+  string(APPEND body "    {\"${name}\", R\"LCJSON(${text})LCJSON\"},\n")
+endforeach()
+string(APPEND body "  };\n  return m;\n}\n}  // namespace lc\n")
+file(WRITE ${OUT}.tmp "${body}")
+execute_process(COMMAND ${CMAKE_COMMAND} -E copy_if_different ${OUT}.tmp ${OUT})

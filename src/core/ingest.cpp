@@ -1,0 +1,747 @@
+#include "core/ingest.hpp"
+
+#include "core/chinacrs.hpp"
+#include "core/errors.hpp"
+#include "core/textnum.hpp"
+
+#include <gdal_priv.h>
+#include <ogr_spatialref.h>
+#include <ogrsf_frmts.h>
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <unordered_map>
+
+namespace lc {
+
+GeosContext& main_geos() {
+    static GeosContext ctx;
+    return ctx;
+}
+
+namespace {
+
+namespace fs = std::filesystem;
+
+/// GDAL's messages go to a list we can quote in our own errors, not to stderr.
+struct GdalErrors {
+    std::vector<std::string> msgs;
+    static void CPL_STDCALL handler(CPLErr cls, CPLErrorNum, const char* msg) {
+        auto* self = static_cast<GdalErrors*>(CPLGetErrorHandlerUserData());
+        if (self && cls >= CE_Warning) self->msgs.push_back(msg ? msg : "");
+    }
+    GdalErrors() { CPLPushErrorHandlerEx(handler, this); }
+    ~GdalErrors() { CPLPopErrorHandler(); }
+    std::string last() const { return msgs.empty() ? std::string() : msgs.back(); }
+};
+
+void gdal_init() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        GDALAllRegister();
+        // OSM extracts: keep every line layer attribute we may filter on.
+        CPLSetConfigOption("OGR_GEOJSON_MAX_OBJ_SIZE", "0");
+    });
+}
+
+/// GCJ-02 / BD-09 lon/lat to WGS 84 lon/lat, as an OGR transformation so that
+/// OGRGeometry::transform can apply it to any geometry type.
+class ChinaToWgs84 : public OGRCoordinateTransformation {
+public:
+    explicit ChinaToWgs84(bool bd09) : bd09_(bd09) { wgs_.importFromEPSG(4326); wgs_.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER); }
+    OGRSpatialReference* GetSourceCS() override { return &wgs_; }
+    OGRSpatialReference* GetTargetCS() override { return &wgs_; }
+    int Transform(int n, double* x, double* y, double*, double*, int* ok) override {
+        for (int i = 0; i < n; ++i) {
+            chinacrs::LonLat p{x[i], y[i]};
+            p = bd09_ ? chinacrs::bd09_to_wgs84(p) : chinacrs::gcj02_to_wgs84(p);
+            x[i] = p.lon;
+            y[i] = p.lat;
+            if (ok) ok[i] = TRUE;
+        }
+        return TRUE;
+    }
+    OGRCoordinateTransformation* Clone() const override { return new ChinaToWgs84(bd09_); }
+    OGRCoordinateTransformation* GetInverse() const override { return nullptr; }
+
+private:
+    bool bd09_;
+    OGRSpatialReference wgs_;
+};
+
+using CTPtr = std::unique_ptr<OGRCoordinateTransformation, void (*)(OGRCoordinateTransformation*)>;
+CTPtr make_ct(const OGRSpatialReference* a, const OGRSpatialReference* b) {
+    return CTPtr(OGRCreateCoordinateTransformation(a, b), [](OGRCoordinateTransformation* c) { OGRCoordinateTransformation::DestroyCT(c); });
+}
+
+OGRSpatialReference srs_from(const std::string& def, const std::string& what) {
+    OGRSpatialReference s;
+    s.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    if (s.SetFromUserInput(def.c_str()) != OGRERR_NONE) throw ConfigError(what + ": cannot understand the CRS \"" + def + "\" (use e.g. \"EPSG:4547\", \"GCJ-02\" or \"BD-09\")");
+    return s;
+}
+
+bool is_china_crs(const std::string& c, bool& bd09) {
+    std::string u;
+    for (char ch : c) u += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    u.erase(std::remove(u.begin(), u.end(), '-'), u.end());
+    u.erase(std::remove(u.begin(), u.end(), '_'), u.end());
+    if (u == "GCJ02") { bd09 = false; return true; }
+    if (u == "BD09" || u == "BD09LL") { bd09 = true; return true; }
+    return false;
+}
+
+/// An opened input layer with the transformations it needs.
+struct Source {
+    GDALDatasetUniquePtr ds;
+    OGRLayer* layer = nullptr;
+    std::string label;   ///< "file (layer)" for messages
+    std::unique_ptr<OGRCoordinateTransformation> china;  ///< GCJ/BD -> WGS84, else null
+    CTPtr to_wgs{nullptr, [](OGRCoordinateTransformation*) {}};
+    CTPtr to_work{nullptr, [](OGRCoordinateTransformation*) {}};
+    bool src_is_wgs = false;
+    std::map<std::string, int> field_index;  ///< canonical name -> OGR field index
+};
+
+std::string file_label(const LayerSpec& s) {
+    std::string l = s.path.u8string();
+    if (!s.layer.empty()) l += " (layer " + s.layer + ")";
+    return l;
+}
+
+Source open_source(const Project& p, const LayerSpec& s, std::vector<std::string>& warnings) {
+    gdal_init();
+    Source src;
+    src.label = file_label(s);
+    std::string path = s.path.u8string();
+    if (path.rfind("/vsi", 0) != 0 && !fs::exists(s.path))
+        throw InputError(src.label + ": file not found (layer \"" + s.key + "\" in " + p.file.u8string() + "; paths are relative to the project file)");
+    std::vector<std::string> opts;
+    std::string ext = s.path.extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
+    if (ext == ".csv") {
+        std::string lon = s.field("lon").empty() ? "lon,longitude,lng,x,经度,X" : s.field("lon");
+        std::string lat = s.field("lat").empty() ? "lat,latitude,y,纬度,Y" : s.field("lat");
+        opts.push_back("X_POSSIBLE_NAMES=" + lon);
+        opts.push_back("Y_POSSIBLE_NAMES=" + lat);
+        opts.push_back("KEEP_GEOM_COLUMNS=NO");
+        opts.push_back("AUTODETECT_TYPE=NO");
+    }
+    if (!s.encoding.empty() && (ext == ".shp" || ext == ".dbf")) opts.push_back("ENCODING=" + s.encoding);
+    std::vector<const char*> copts;
+    for (auto& o : opts) copts.push_back(o.c_str());
+    copts.push_back(nullptr);
+    GdalErrors errs;
+    src.ds.reset(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, copts.data(), nullptr));
+    if (!src.ds) {
+        std::string why = errs.last();
+        throw InputError(src.label + ": cannot be read as a vector data set" + (why.empty() ? "" : " (" + why + ")") +
+                         "; check that it is a complete GeoJSON, Shapefile, GeoPackage, CSV or other OGR format");
+    }
+    if (!s.layer.empty()) {
+        src.layer = src.ds->GetLayerByName(s.layer.c_str());
+        if (!src.layer) {
+            std::string names;
+            for (auto* l : src.ds->GetLayers()) names += (names.empty() ? "" : ", ") + std::string(l->GetName());
+            throw InputError(src.label + ": has no layer \"" + s.layer + "\" (layers: " + names + ")");
+        }
+    } else {
+        if (src.ds->GetLayerCount() < 1) throw InputError(src.label + ": holds no vector layer");
+        src.layer = src.ds->GetLayer(0);
+        if (src.ds->GetLayerCount() > 1)
+            warnings.push_back(src.label + ": holds " + std::to_string(src.ds->GetLayerCount()) + " layers; reading the first, \"" +
+                               src.layer->GetName() + "\" (set \"layer\" to choose)");
+    }
+    if (!s.where.empty()) {
+        if (src.layer->SetAttributeFilter(s.where.c_str()) != OGRERR_NONE)
+            throw ConfigError(p.file.u8string() + ": /layers/" + s.key + "/where: OGR SQL filter \"" + s.where + "\" is not valid for " +
+                              src.label + (errs.last().empty() ? "" : " (" + errs.last() + ")"));
+    }
+    OGRFeatureDefn* defn = src.layer->GetLayerDefn();
+    for (auto& [canon, fname] : s.fields) {
+        if (canon == "lon" || canon == "lat") continue;
+        int idx = defn->GetFieldIndex(fname.c_str());
+        if (idx < 0) {
+            bool required = canon == "id" || (s.key == "facilities" && canon == "type") || (s.key == "roads" && canon == "class") ||
+                            (s.key == "gates" && canon == "compound_id");
+            std::string avail;
+            for (int i = 0; i < defn->GetFieldCount(); ++i) avail += (i ? ", " : "") + std::string(defn->GetFieldDefn(i)->GetNameRef());
+            std::string msg = src.label + ": has no field \"" + fname + "\" (mapped as " + canon + " in /layers/" + s.key +
+                              "); its fields are: " + avail;
+            if (required) throw InputError(msg);
+            warnings.push_back(msg + " — " + canon + " is treated as unknown (null)");
+            continue;
+        }
+        src.field_index[canon] = idx;
+    }
+    for (auto& [attr, fname] : s.attributes) {
+        int idx = defn->GetFieldIndex(fname.c_str());
+        if (idx < 0) {
+            warnings.push_back(src.label + ": has no field \"" + fname + "\" (mapped as attribute " + attr + "); treated as unknown");
+            continue;
+        }
+        src.field_index["attr:" + attr] = idx;
+    }
+    return src;
+}
+
+void setup_transforms(const LayerSpec& s, Source& src, const OGRSpatialReference& wgs, const OGRSpatialReference* work,
+                      std::vector<std::string>& warnings) {
+    bool bd09 = false;
+    OGRSpatialReference srcsrs;
+    srcsrs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    if (!s.crs.empty() && is_china_crs(s.crs, bd09)) {
+        src.china = std::make_unique<ChinaToWgs84>(bd09);
+        srcsrs = wgs;
+    } else if (!s.crs.empty()) {
+        srcsrs = srs_from(s.crs, file_label(s) + " /layers/" + s.key + "/crs");
+    } else if (const OGRSpatialReference* ls = src.layer->GetSpatialRef()) {
+        srcsrs = *ls;
+        srcsrs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    } else {
+        warnings.push_back(src.label + ": has no CRS; assuming EPSG:4326 (lon/lat). Set \"crs\" on the layer if that is wrong.");
+        srcsrs = wgs;
+    }
+    src.src_is_wgs = srcsrs.IsSame(&wgs);
+    if (!src.src_is_wgs) {
+        src.to_wgs = make_ct(&srcsrs, &wgs);
+        if (!src.to_wgs) throw ConfigError(src.label + ": no transformation from its CRS to EPSG:4326 (PROJ)");
+    }
+    if (work) {
+        src.to_work = make_ct(src.china ? &wgs : &srcsrs, work);
+        if (!src.to_work) throw ConfigError(src.label + ": no transformation from its CRS to the working CRS (PROJ)");
+    }
+}
+
+std::optional<std::string> field_text(OGRFeature* f, const Source& src, const std::string& canon) {
+    auto it = src.field_index.find(canon);
+    if (it == src.field_index.end()) return std::nullopt;
+    if (!f->IsFieldSetAndNotNull(it->second)) return std::nullopt;
+    return std::string(f->GetFieldAsString(it->second));
+}
+
+std::string id_text(OGRFeature* f, const Source& src) {
+    auto t = field_text(f, src, "id");
+    if (!t) return {};
+    std::string s = *t;
+    // trim: ids typed with stray spaces should still match parent codes
+    size_t a = s.find_first_not_of(" \t\r\n"), b = s.find_last_not_of(" \t\r\n");
+    return a == std::string::npos ? std::string() : s.substr(a, b - a + 1);
+}
+
+/// Geometry to WGS 84 WKB, for rejected.geojson.
+std::vector<unsigned char> wgs_wkb(const OGRGeometry* g, Source& src) {
+    if (!g || g->IsEmpty()) return {};
+    std::unique_ptr<OGRGeometry> c(g->clone());
+    if (src.china) c->transform(src.china.get());
+    else if (src.to_wgs) c->transform(src.to_wgs.get());
+    std::vector<unsigned char> buf(c->WkbSize());
+    c->exportToWkb(wkbNDR, buf.data(), wkbVariantIso);
+    return buf;
+}
+
+/// Geometry in the working CRS as GEOS; null if it cannot be transformed.
+GeomPtr to_working(const OGRGeometry* g, Source& src) {
+    GEOSContextHandle_t h = main_geos();
+    std::unique_ptr<OGRGeometry> c(g->clone());
+    c->flattenTo2D();
+    if (src.china && c->transform(src.china.get()) != OGRERR_NONE) return own(h, nullptr);
+    if (src.to_work && c->transform(src.to_work.get()) != OGRERR_NONE) return own(h, nullptr);
+    std::vector<unsigned char> buf(c->WkbSize());
+    c->exportToWkb(wkbNDR, buf.data(), wkbVariantIso);
+    return from_wkb(h, buf.data(), buf.size());
+}
+
+/// Keeps only the polygonal part of a geometry (make-valid may return a collection).
+GeomPtr polygonal_part(GEOSContextHandle_t h, GeomPtr g) {
+    int t = GEOSGeomTypeId_r(h, g.get());
+    if (t == GEOS_POLYGON || t == GEOS_MULTIPOLYGON) return g;
+    std::vector<GeomPtr> parts;
+    int n = GEOSGetNumGeometries_r(h, g.get());
+    for (int i = 0; i < n; ++i) {
+        const GEOSGeometry* p = GEOSGetGeometryN_r(h, g.get(), i);
+        int pt = GEOSGeomTypeId_r(h, p);
+        if (pt == GEOS_POLYGON) parts.push_back(clone(h, p));
+        else if (pt == GEOS_MULTIPOLYGON)
+            for (int k = 0; k < GEOSGetNumGeometries_r(h, p); ++k) parts.push_back(clone(h, GEOSGetGeometryN_r(h, p, k)));
+    }
+    if (parts.empty()) return own(h, nullptr);
+    if (parts.size() == 1) return std::move(parts[0]);
+    return make_collection(h, GEOS_MULTIPOLYGON, parts);
+}
+
+struct Ctx {
+    const Project& p;
+    Inputs& in;
+    OGRSpatialReference wgs, work;
+};
+
+void reject(Ctx& c, const std::string& layer, const std::string& id, long idx, const std::string& reason,
+            std::vector<unsigned char> wkb = {}) {
+    c.in.rejected.push_back(Rejection{layer, id, reason, idx, std::move(wkb)});
+    c.in.counts[layer].rejected++;
+}
+
+/// Validates and repairs a polygon in the working CRS; returns null (and rejects) if unusable.
+GeomPtr clean_polygon(Ctx& c, const std::string& layer, const std::string& id, long idx, GeomPtr g, OGRGeometry* og, Source& src) {
+    GEOSContextHandle_t h = main_geos();
+    int t = GEOSGeomTypeId_r(h, g.get());
+    if (t != GEOS_POLYGON && t != GEOS_MULTIPOLYGON) {
+        reject(c, layer, id, idx, std::string("not a polygon (") + GEOSGeomType_r(h, g.get()) + ")", wgs_wkb(og, src));
+        return own(h, nullptr);
+    }
+    if (GEOSisValid_r(h, g.get()) != 1) {
+        char* why = GEOSisValidReason_r(h, g.get());
+        std::string reason = why ? why : "invalid";
+        if (why) GEOSFree_r(h, why);
+        GeomPtr fixed = own(h, GEOSMakeValid_r(h, g.get()));
+        if (fixed) fixed = polygonal_part(h, std::move(fixed));
+        if (!fixed || GEOSisEmpty_r(h, fixed.get())) {
+            reject(c, layer, id, idx, "invalid polygon that cannot be repaired (" + reason + ")", wgs_wkb(og, src));
+            return own(h, nullptr);
+        }
+        c.in.repairs.push_back(Repair{layer, id, "invalid polygon repaired with make-valid (" + reason + ")"});
+        return fixed;
+    }
+    return g;
+}
+
+XY point_on_surface(const GEOSGeometry* g) {
+    GEOSContextHandle_t h = main_geos();
+    GeomPtr p = own(h, GEOSPointOnSurface_r(h, g));
+    XY r;
+    if (p && !GEOSisEmpty_r(h, p.get())) {
+        GEOSGeomGetX_r(h, p.get(), &r.x);
+        GEOSGeomGetY_r(h, p.get(), &r.y);
+    }
+    return r;
+}
+
+std::string format_number(double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.15g", v);
+    return buf;
+}
+
+/// Reads an optional number field, noting text that was reinterpreted or unreadable.
+std::optional<double> read_number(Ctx& c, OGRFeature* f, Source& src, const std::string& layer, const std::string& canon,
+                                  const std::string& id) {
+    auto it = src.field_index.find(canon);
+    if (it == src.field_index.end() || !f->IsFieldSetAndNotNull(it->second)) {
+        if (it != src.field_index.end()) c.in.repairs.push_back(Repair{layer, id, canon + ": null (unknown)"});
+        return std::nullopt;
+    }
+    OGRFieldType ft = f->GetFieldDefnRef(it->second)->GetType();
+    if (ft == OFTInteger || ft == OFTInteger64 || ft == OFTReal) {
+        double v = f->GetFieldAsDouble(it->second);
+        if (!std::isfinite(v)) return std::nullopt;
+        return v;
+    }
+    std::string s = f->GetFieldAsString(it->second);
+    auto v = text::parse_number(s);
+    if (!v) {
+        if (text::is_unknown_marker(s)) {
+            c.in.repairs.push_back(Repair{layer, id, canon + ": \"" + s + "\" read as unknown (null)"});
+        } else {
+            c.in.unreadable[layer + "." + canon]++;
+            c.in.repairs.push_back(Repair{layer, id, canon + ": \"" + s + "\" cannot be read as a number; treated as unknown (null)"});
+        }
+        return std::nullopt;
+    }
+    char* end = nullptr;
+    std::strtod(s.c_str(), &end);
+    if (!end || *end != '\0') c.in.repairs.push_back(Repair{layer, id, canon + ": \"" + s + "\" read as " + format_number(*v)});
+    return v;
+}
+
+template <class F>
+void for_each_feature(Source& src, F fn) {
+    src.layer->ResetReading();
+    long idx = 0;
+    OGRFeatureUniquePtr f;
+    while ((f.reset(src.layer->GetNextFeature()), f)) fn(f.get(), idx++);
+}
+
+const std::map<std::string, std::string>& builtin_type_labels() {
+    static const std::map<std::string, std::string> m = {
+        {"社区日间照料中心", "day_care"}, {"日间照料中心", "day_care"}, {"社区日间照料站", "day_care"},
+        {"老年幸福食堂", "canteen"}, {"助餐点", "canteen"}, {"老年助餐点", "canteen"}, {"老年食堂", "canteen"},
+        {"街道综合养老服务中心", "street_center"}, {"综合养老服务中心", "street_center"},
+        {"乡镇区域养老服务中心", "regional_center"}, {"农村区域养老服务中心", "regional_center"}, {"区域养老服务中心", "regional_center"},
+        {"养老机构", "nursing_home"}, {"养老院", "nursing_home"}, {"老年公寓", "nursing_home"}, {"敬老院", "nursing_home"},
+        {"小区配建养老服务用房", "supporting"}, {"配建养老服务用房", "supporting"},
+        {"失智照护机构", "dementia_care"}, {"失智老年人照护机构", "dementia_care"},
+    };
+    return m;
+}
+
+const std::set<std::string>& canonical_types() {
+    static const std::set<std::string> s = {"day_care", "canteen", "street_center", "regional_center",
+                                            "nursing_home", "supporting", "dementia_care"};
+    return s;
+}
+
+std::string trim(std::string s) {
+    size_t a = s.find_first_not_of(" \t\r\n"), b = s.find_last_not_of(" \t\r\n");
+    return a == std::string::npos ? std::string() : s.substr(a, b - a + 1);
+}
+
+std::string canonical_kind(const LayerSpec& s, int level, const std::optional<std::string>& raw, bool& unknown) {
+    unknown = false;
+    static const char* defaults[] = {"district", "street", "community"};
+    if (!raw || raw->empty()) return defaults[level];
+    std::string v = trim(*raw);
+    auto it = s.kind_map.find(v);
+    if (it != s.kind_map.end()) v = it->second;
+    static const std::map<std::string, std::string> zh = {{"街道", "street"}, {"乡", "township"}, {"镇", "township"},
+                                                          {"乡镇", "township"}, {"社区", "community"}, {"村", "village"},
+                                                          {"行政村", "village"}, {"区", "district"}, {"县", "district"}};
+    auto z = zh.find(v);
+    if (z != zh.end()) v = z->second;
+    static const std::set<std::string> ok[] = {{"district"}, {"street", "township"}, {"community", "village"}};
+    if (!ok[level].count(v)) {
+        unknown = true;
+        return defaults[level];
+    }
+    return v;
+}
+
+void read_units(Ctx& c, const LayerSpec& s, int level, Source& src) {
+    auto& units = c.in.units[level];
+    std::unordered_map<std::string, long> seen;
+    std::string layer = s.key;
+    for_each_feature(src, [&](OGRFeature* f, long idx) {
+        c.in.counts[layer].read++;
+        std::string id = id_text(f, src);
+        OGRGeometry* og = f->GetGeometryRef();
+        if (id.empty()) return reject(c, layer, "", idx, "missing id (field \"" + s.field("id") + "\" is empty)", wgs_wkb(og, src));
+        auto [it, fresh] = seen.emplace(id, idx);
+        if (!fresh) return reject(c, layer, id, idx, "duplicate id (first used by feature " + std::to_string(it->second) + ")", wgs_wkb(og, src));
+        if (!og || og->IsEmpty()) return reject(c, layer, id, idx, "empty or null geometry");
+        GeomPtr g = to_working(og, src);
+        if (!g) return reject(c, layer, id, idx, "geometry cannot be transformed to the working CRS", wgs_wkb(og, src));
+        g = clean_polygon(c, layer, id, idx, std::move(g), og, src);
+        if (!g) return;
+        Unit u;
+        u.id = id;
+        u.name = field_text(f, src, "name").value_or("");
+        bool unknown = false;
+        auto kraw = field_text(f, src, "kind");
+        u.kind = canonical_kind(s, level, kraw, unknown);
+        if (unknown) c.in.repairs.push_back(Repair{layer, id, "kind \"" + *kraw + "\" not recognised (add it to kind_map); taken as " + u.kind});
+        u.parent_id = trim(field_text(f, src, "parent").value_or(""));
+        u.level = level;
+        u.rep = point_on_surface(g.get());
+        GEOSArea_r(main_geos(), g.get(), &u.area_m2);
+        u.geom = std::move(g);
+        units.push_back(std::move(u));
+        c.in.counts[layer].used++;
+    });
+    c.in.has_level[level] = true;
+}
+
+void read_compounds(Ctx& c, const LayerSpec& s, Source& src) {
+    std::unordered_map<std::string, long> seen;
+    const std::string layer = "compounds";
+    GEOSContextHandle_t h = main_geos();
+    for_each_feature(src, [&](OGRFeature* f, long idx) {
+        c.in.counts[layer].read++;
+        std::string id = id_text(f, src);
+        OGRGeometry* og = f->GetGeometryRef();
+        if (id.empty()) return reject(c, layer, "", idx, "missing id (field \"" + s.field("id") + "\" is empty)", wgs_wkb(og, src));
+        auto [it, fresh] = seen.emplace(id, idx);
+        if (!fresh) return reject(c, layer, id, idx, "duplicate id (first used by feature " + std::to_string(it->second) + ")", wgs_wkb(og, src));
+        if (!og || og->IsEmpty()) return reject(c, layer, id, idx, "empty or null geometry (no coordinates)");
+        GeomPtr g = to_working(og, src);
+        if (!g) return reject(c, layer, id, idx, "geometry cannot be transformed to the working CRS", wgs_wkb(og, src));
+        Compound cp;
+        int t = GEOSGeomTypeId_r(h, g.get());
+        if (t == GEOS_POINT || t == GEOS_MULTIPOINT) {
+            cp.is_point = true;
+            if (t == GEOS_MULTIPOINT) {
+                c.in.repairs.push_back(Repair{layer, id, "multipoint compound: the first point is used"});
+                g = clone(h, GEOSGetGeometryN_r(h, g.get(), 0));
+            }
+            GEOSGeomGetX_r(h, g.get(), &cp.rep.x);
+            GEOSGeomGetY_r(h, g.get(), &cp.rep.y);
+        } else {
+            g = clean_polygon(c, layer, id, idx, std::move(g), og, src);
+            if (!g) return;
+            cp.rep = point_on_surface(g.get());
+        }
+        cp.id = id;
+        cp.name = field_text(f, src, "name").value_or("");
+        if (auto yit = src.field_index.find("year"); yit != src.field_index.end()) {
+            if (f->IsFieldSetAndNotNull(yit->second)) {
+                std::string raw = f->GetFieldAsString(yit->second);
+                cp.year = text::parse_year(raw);
+                if (!cp.year) {
+                    cp.year_raw = raw;
+                    c.in.repairs.push_back(Repair{layer, id, "year: \"" + raw + "\" cannot be read; listed as unknown_year"});
+                } else if (raw != std::to_string(*cp.year)) {
+                    c.in.repairs.push_back(Repair{layer, id, "year: \"" + raw + "\" read as " + std::to_string(*cp.year)});
+                }
+            } else {
+                c.in.repairs.push_back(Repair{layer, id, "year: null; listed as unknown_year"});
+            }
+        }
+        cp.households = read_number(c, f, src, layer, "households", id);
+        cp.population = read_number(c, f, src, layer, "population", id);
+        cp.elderly = read_number(c, f, src, layer, "elderly", id);
+        cp.geom = std::move(g);
+        c.in.compounds.push_back(std::move(cp));
+        c.in.counts[layer].used++;
+    });
+}
+
+std::string map_operator(const LayerSpec& s, const std::string& raw) {
+    std::string v = trim(raw);
+    auto it = s.operator_map.find(v);
+    if (it != s.operator_map.end()) return it->second;
+    static const std::map<std::string, std::string> zh = {{"公办", "public"}, {"民办", "private"}, {"公建民营", "public_private"},
+                                                          {"公办民营", "public_private"}, {"国有", "public"}, {"私营", "private"}};
+    auto z = zh.find(v);
+    return z == zh.end() ? v : z->second;
+}
+
+void read_facilities(Ctx& c, const LayerSpec& s, Source& src, bool added) {
+    std::unordered_map<std::string, long> seen;
+    for (auto& f : c.in.facilities) seen.emplace(f.id, -1);
+    const std::string layer = "facilities";
+    GEOSContextHandle_t h = main_geos();
+    for_each_feature(src, [&](OGRFeature* f, long idx) {
+        c.in.counts[layer].read++;
+        std::string id = id_text(f, src);
+        OGRGeometry* og = f->GetGeometryRef();
+        if (id.empty()) return reject(c, layer, "", idx, "missing id (field \"" + s.field("id") + "\" is empty)", wgs_wkb(og, src));
+        auto [it, fresh] = seen.emplace(id, idx);
+        if (!fresh)
+            return reject(c, layer, id, idx,
+                          it->second < 0 ? "duplicate id (already used by a facility of the base project)"
+                                         : "duplicate id (first used by feature " + std::to_string(it->second) + ")",
+                          wgs_wkb(og, src));
+        std::string raw = trim(field_text(f, src, "type").value_or(""));
+        std::string type = canonical_type(s, raw);
+        if (type.empty())
+            return reject(c, layer, id, idx,
+                          raw.empty() ? "missing facility type" : "unknown facility type \"" + raw + "\" (map it in type_map)",
+                          wgs_wkb(og, src));
+        if (!og || og->IsEmpty()) return reject(c, layer, id, idx, "empty or null geometry (no coordinates)");
+        GeomPtr g = to_working(og, src);
+        if (!g) return reject(c, layer, id, idx, "geometry cannot be transformed to the working CRS", wgs_wkb(og, src));
+        Facility fa;
+        int t = GEOSGeomTypeId_r(h, g.get());
+        if (t == GEOS_POINT) {
+            GEOSGeomGetX_r(h, g.get(), &fa.pt.x);
+            GEOSGeomGetY_r(h, g.get(), &fa.pt.y);
+        } else {
+            fa.pt = point_on_surface(g.get());
+            c.in.repairs.push_back(Repair{layer, id, std::string("facility given as ") + GEOSGeomType_r(h, g.get()) +
+                                                         "; its point on surface is used"});
+        }
+        if (!std::isfinite(fa.pt.x) || !std::isfinite(fa.pt.y))
+            return reject(c, layer, id, idx, "coordinates cannot be used", wgs_wkb(og, src));
+        fa.id = id;
+        fa.name = field_text(f, src, "name").value_or("");
+        fa.type = type;
+        fa.type_raw = raw;
+        fa.added = added;
+        fa.beds = read_number(c, f, src, layer, "beds", id);
+        fa.nursing_beds = read_number(c, f, src, layer, "nursing_beds", id);
+        fa.floor_area = read_number(c, f, src, layer, "floor_area", id);
+        auto land = read_number(c, f, src, layer, "land_area", id);
+        auto put_num = [&](const char* k, const std::optional<double>& v) {
+            if (src.field_index.count(k)) fa.attrs[k].number = v;
+        };
+        put_num("beds", fa.beds);
+        put_num("nursing_beds", fa.nursing_beds);
+        put_num("floor_area", fa.floor_area);
+        put_num("land_area", land);
+        for (auto& [attr, fname] : s.attributes) {
+            auto v = field_text(f, src, "attr:" + attr);
+            AttrValue a;
+            if (v) {
+                std::string val = attr == "operator" ? map_operator(s, *v) : trim(*v);
+                a.text = val;
+                a.number = text::parse_number(val);
+                a.boolean = text::parse_bool(val);
+            }
+            fa.attrs[attr] = a;
+        }
+        c.in.facilities.push_back(std::move(fa));
+        c.in.counts[layer].used++;
+    });
+}
+
+void read_roads(Ctx& c, const LayerSpec& s, Source& src) {
+    std::set<std::string> excl(s.exclude.begin(), s.exclude.end());
+    const std::string layer = "roads";
+    GEOSContextHandle_t h = main_geos();
+    auto add_line = [&](const GEOSGeometry* ln) {
+        const GEOSCoordSequence* seq = GEOSGeom_getCoordSeq_r(h, ln);
+        unsigned n = 0;
+        GEOSCoordSeq_getSize_r(h, seq, &n);
+        std::vector<XY> pts(n);
+        for (unsigned i = 0; i < n; ++i) GEOSCoordSeq_getXY_r(h, seq, i, &pts[i].x, &pts[i].y);
+        if (pts.size() >= 2) c.in.roads.push_back(std::move(pts));
+    };
+    for_each_feature(src, [&](OGRFeature* f, long idx) {
+        c.in.counts[layer].read++;
+        auto cls = field_text(f, src, "class");
+        if (!cls || trim(*cls).empty() || excl.count(trim(*cls))) {  // not a walkable road (SPEC 4)
+            c.in.counts[layer].skipped++;
+            return;
+        }
+        OGRGeometry* og = f->GetGeometryRef();
+        if (!og || og->IsEmpty()) return reject(c, layer, std::to_string(idx), idx, "empty or null geometry");
+        GeomPtr g = to_working(og, src);
+        if (!g) return reject(c, layer, std::to_string(idx), idx, "geometry cannot be transformed", wgs_wkb(og, src));
+        int t = GEOSGeomTypeId_r(h, g.get());
+        if (t == GEOS_LINESTRING) add_line(g.get());
+        else if (t == GEOS_MULTILINESTRING)
+            for (int i = 0; i < GEOSGetNumGeometries_r(h, g.get()); ++i) add_line(GEOSGetGeometryN_r(h, g.get(), i));
+        else return reject(c, layer, std::to_string(idx), idx, std::string("not a line (") + GEOSGeomType_r(h, g.get()) + ")", wgs_wkb(og, src));
+        c.in.counts[layer].used++;
+    });
+}
+
+void read_gates(Ctx& c, const LayerSpec& s, Source& src) {
+    GEOSContextHandle_t h = main_geos();
+    for_each_feature(src, [&](OGRFeature* f, long idx) {
+        c.in.counts["gates"].read++;
+        auto cid = field_text(f, src, "compound_id");
+        OGRGeometry* og = f->GetGeometryRef();
+        if (!cid || trim(*cid).empty()) return reject(c, "gates", std::to_string(idx), idx, "missing compound id", wgs_wkb(og, src));
+        if (!og || og->IsEmpty()) return reject(c, "gates", *cid, idx, "empty or null geometry");
+        GeomPtr g = to_working(og, src);
+        if (!g || GEOSGeomTypeId_r(h, g.get()) != GEOS_POINT) return reject(c, "gates", *cid, idx, "a gate must be a point", wgs_wkb(og, src));
+        XY p;
+        GEOSGeomGetX_r(h, g.get(), &p.x);
+        GEOSGeomGetY_r(h, g.get(), &p.y);
+        c.in.gates.emplace_back(trim(*cid), p);
+        c.in.counts["gates"].used++;
+    });
+    (void)s;
+}
+
+/// Centre of the compounds' extent in WGS 84, for `working_crs: auto`.
+std::pair<double, double> data_centre(const Project& p, std::vector<std::string>& warnings) {
+    const LayerSpec& s = *p.layer("compounds");
+    Source src = open_source(p, s, warnings);
+    OGRSpatialReference wgs;
+    wgs.importFromEPSG(4326);
+    wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    std::vector<std::string> dummy;
+    setup_transforms(s, src, wgs, nullptr, dummy);
+    OGREnvelope env;
+    if (src.layer->GetExtent(&env, TRUE) != OGRERR_NONE || !std::isfinite(env.MinX))
+        throw InputError(src.label + ": the compounds layer has no geometry to locate the study area (set working_crs to an EPSG code, or check the file)");
+    double x = (env.MinX + env.MaxX) / 2, y = (env.MinY + env.MaxY) / 2;
+    if (src.china) src.china->Transform(1, &x, &y, nullptr, nullptr, nullptr);
+    else if (src.to_wgs) src.to_wgs->Transform(1, &x, &y, nullptr, nullptr, nullptr);
+    return {x, y};
+}
+
+}  // namespace
+
+std::string canonical_type(const LayerSpec& s, const std::string& raw_in) {
+    std::string raw = trim(raw_in);
+    auto it = s.type_map.find(raw);
+    if (it != s.type_map.end()) return it->second;
+    if (canonical_types().count(raw)) return raw;
+    auto b = builtin_type_labels().find(raw);
+    if (b != builtin_type_labels().end()) return b->second;
+    return {};
+}
+
+Inputs read_inputs(const Project& p, const Progress& progress) {
+    gdal_init();
+    Inputs in;
+    Ctx c{p, in, {}, {}};
+    c.wgs.importFromEPSG(4326);
+    c.wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    if (p.working_crs == "auto" || p.working_crs.empty()) {
+        auto [lon, lat] = data_centre(p, in.warnings);
+        int zone = std::clamp(static_cast<int>(std::floor((lon + 180.0) / 6.0)) + 1, 1, 60);
+        in.working_crs = "EPSG:" + std::to_string((lat >= 0 ? 32600 : 32700) + zone);
+    } else {
+        in.working_crs = p.working_crs;
+    }
+    c.work = srs_from(in.working_crs, p.file.u8string() + ": /working_crs");
+    if (!c.work.IsProjected())
+        throw ConfigError(p.file.u8string() + ": /working_crs: \"" + in.working_crs + "\" is not a projected CRS in metres; use \"auto\" or a projected EPSG code");
+    char* wkt = nullptr;
+    c.work.exportToWkt(&wkt);
+    in.working_crs_wkt = wkt ? wkt : "";
+    CPLFree(wkt);
+
+    static const std::pair<const char*, int> unit_layers[] = {{"district", kDistrict}, {"street", kStreet}, {"community", kCommunity}};
+    int step = 0;
+    auto tick = [&](const std::string& what) { if (progress) progress("read " + what, ++step / 7.0); };
+    for (auto [key, level] : unit_layers) {
+        if (const LayerSpec* s = p.layer(key)) {
+            Source src = open_source(p, *s, in.warnings);
+            setup_transforms(*s, src, c.wgs, &c.work, in.warnings);
+            read_units(c, *s, level, src);
+        }
+        tick(key);
+    }
+    {
+        const LayerSpec& s = *p.layer("compounds");
+        Source src = open_source(p, s, in.warnings);
+        setup_transforms(s, src, c.wgs, &c.work, in.warnings);
+        read_compounds(c, s, src);
+        tick("compounds");
+    }
+    {
+        const LayerSpec& s = *p.layer("facilities");
+        Source src = open_source(p, s, in.warnings);
+        setup_transforms(s, src, c.wgs, &c.work, in.warnings);
+        read_facilities(c, s, src, false);
+        tick("facilities");
+    }
+    if (const LayerSpec* s = p.layer("roads"); s && p.access.mode == "network") {
+        Source src = open_source(p, *s, in.warnings);
+        setup_transforms(*s, src, c.wgs, &c.work, in.warnings);
+        read_roads(c, *s, src);
+    }
+    tick("roads");
+    if (const LayerSpec* s = p.layer("gates")) {
+        Source src = open_source(p, *s, in.warnings);
+        setup_transforms(*s, src, c.wgs, &c.work, in.warnings);
+        read_gates(c, *s, src);
+    }
+    return in;
+}
+
+void read_extra_facilities(const Project& p, const std::string& what, bool is_text, Inputs& in) {
+    gdal_init();
+    LayerSpec s = *p.layer("facilities");
+    std::string vsi;
+    if (is_text) {
+        static int counter = 0;
+        vsi = "/vsimem/lifecircle_add_" + std::to_string(++counter) + ".geojson";
+        VSIFCloseL(VSIFileFromMemBuffer(vsi.c_str(), reinterpret_cast<GByte*>(const_cast<char*>(what.data())), what.size(), FALSE));
+        s.path = vsi;
+    } else {
+        s.path = what;
+    }
+    s.layer.clear();
+    s.where.clear();
+    Ctx c{p, in, {}, {}};
+    c.wgs.importFromEPSG(4326);
+    c.wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    c.work = srs_from(in.working_crs, "working CRS");
+    {
+        Source src = open_source(p, s, in.warnings);
+        src.label = is_text ? "add_facilities (inline)" : src.label;
+        setup_transforms(s, src, c.wgs, &c.work, in.warnings);
+        read_facilities(c, s, src, true);
+    }
+    if (!vsi.empty()) VSIUnlink(vsi.c_str());
+}
+
+}  // namespace lc

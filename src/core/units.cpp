@@ -1,0 +1,160 @@
+#include "core/units.hpp"
+
+#include <boost/geometry.hpp>
+#include <boost/geometry/index/rtree.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <unordered_map>
+
+namespace lc {
+
+namespace bg = boost::geometry;
+namespace bgi = boost::geometry::index;
+using BPoint = bg::model::point<double, 2, bg::cs::cartesian>;
+using BBox = bg::model::box<BPoint>;
+
+struct UnitLocator::Impl {
+    const std::vector<Unit>* units;
+    std::vector<PreparedPtr> prepared;
+    bgi::rtree<std::pair<BBox, int>, bgi::quadratic<16>> tree;
+};
+
+UnitLocator::UnitLocator(const std::vector<Unit>& units) : impl_(std::make_unique<Impl>()) {
+    GEOSContextHandle_t h = main_geos();
+    impl_->units = &units;
+    std::vector<std::pair<BBox, int>> boxes;
+    for (size_t i = 0; i < units.size(); ++i) {
+        double x0, y0, x1, y1;
+        GEOSGeom_getXMin_r(h, units[i].geom.get(), &x0);
+        GEOSGeom_getYMin_r(h, units[i].geom.get(), &y0);
+        GEOSGeom_getXMax_r(h, units[i].geom.get(), &x1);
+        GEOSGeom_getYMax_r(h, units[i].geom.get(), &y1);
+        boxes.emplace_back(BBox(BPoint(x0, y0), BPoint(x1, y1)), static_cast<int>(i));
+        impl_->prepared.emplace_back(GEOSPrepare_r(h, units[i].geom.get()), PreparedDeleter{h});
+    }
+    impl_->tree = decltype(impl_->tree)(boxes.begin(), boxes.end());
+}
+UnitLocator::~UnitLocator() = default;
+UnitLocator::UnitLocator(UnitLocator&&) noexcept = default;
+
+int UnitLocator::locate(const XY& p) const {
+    GEOSContextHandle_t h = main_geos();
+    int best = kNone;
+    GeomPtr pt;
+    for (auto it = impl_->tree.qbegin(bgi::intersects(BPoint(p.x, p.y))); it != impl_->tree.qend(); ++it) {
+        int i = it->second;
+        if (!pt) pt = make_point(h, p.x, p.y);
+        // covers, not contains: a point on the border belongs to both units
+        if (GEOSPreparedCovers_r(h, impl_->prepared[i].get(), pt.get()) == 1) {
+            if (best == kNone || (*impl_->units)[i].id < (*impl_->units)[best].id) best = i;
+        }
+    }
+    return best;
+}
+
+double UnitLocator::distance(const XY& p, double search_m) const {
+    GEOSContextHandle_t h = main_geos();
+    double best = std::numeric_limits<double>::infinity();
+    BBox q(BPoint(p.x - search_m, p.y - search_m), BPoint(p.x + search_m, p.y + search_m));
+    GeomPtr pt = make_point(h, p.x, p.y);
+    for (auto it = impl_->tree.qbegin(bgi::intersects(q)); it != impl_->tree.qend(); ++it) {
+        double d = 0;
+        if (GEOSPreparedDistance_r(h, impl_->prepared[it->second].get(), pt.get(), &d) == 1) best = std::min(best, d);
+    }
+    return best;
+}
+
+void assign_units(Inputs& in, double max_reach_m) {
+    std::vector<std::unique_ptr<UnitLocator>> loc(kLevels);
+    for (int l = 0; l < kLevels; ++l)
+        if (in.has_level[l]) loc[l] = std::make_unique<UnitLocator>(in.units[l]);
+
+    // Parents: by the `parent` field where given, else by containment one level up.
+    for (int l = 1; l < kLevels; ++l) {
+        int up = l - 1;
+        while (up >= 0 && !in.has_level[up]) --up;
+        if (up < 0 || !in.has_level[l]) continue;
+        std::unordered_map<std::string, int> by_id;
+        for (size_t i = 0; i < in.units[up].size(); ++i) by_id[in.units[up][i].id] = static_cast<int>(i);
+        for (auto& u : in.units[l]) {
+            if (!u.parent_id.empty()) {
+                auto it = by_id.find(u.parent_id);
+                if (it != by_id.end()) {
+                    u.parent = it->second;
+                    continue;
+                }
+                in.warnings.push_back(std::string(level_name(l)) + " " + u.id + ": parent \"" + u.parent_id + "\" is not a " +
+                                      level_name(up) + " id; using the " + level_name(up) + " that contains it");
+            }
+            u.parent = loc[up]->locate(u.rep);
+            u.parent_id = u.parent == kNone ? std::string() : in.units[up][u.parent].id;
+            if (u.parent == kNone)
+                in.warnings.push_back(std::string(level_name(l)) + " " + u.id + " (" + u.name + ") lies in no " + level_name(up));
+        }
+    }
+
+    bool any_units = in.has_level[0] || in.has_level[1] || in.has_level[2];
+    // The finest level that holds the point decides; the coarser levels follow its
+    // parents so that the levels always agree with each other.
+    auto place = [&](const XY& p, std::array<int, kLevels>& unit) {
+        for (int l = kLevels - 1; l >= 0; --l) {
+            if (!in.has_level[l]) continue;
+            int cur = loc[l]->locate(p);
+            if (cur == kNone) continue;
+            unit[l] = cur;
+            int curl = l;
+            for (int up = l - 1; up >= 0 && cur != kNone; --up) {
+                if (!in.has_level[up]) continue;
+                cur = in.units[curl][cur].parent;
+                unit[up] = cur;
+                curl = up;
+            }
+            return;
+        }
+    };
+
+    std::vector<Compound> kept;
+    kept.reserve(in.compounds.size());
+    for (auto& c : in.compounds) {
+        place(c.rep, c.unit);
+        bool inside = !any_units || std::any_of(c.unit.begin(), c.unit.end(), [](int u) { return u != kNone; });
+        if (!inside) {
+            Rejection r{"compounds", c.id, "outside every unit (its representative point lies in no district, street or community)", -1, {}};
+            GEOSContextHandle_t h = main_geos();
+            r.wkb = to_wkb(h, c.geom.get());  // working CRS; outputs transform it back
+            in.rejected.push_back(std::move(r));
+            in.counts["compounds"].rejected++;
+            in.counts["compounds"].used--;
+        } else {
+            kept.push_back(std::move(c));
+        }
+    }
+    in.compounds = std::move(kept);
+
+    std::vector<Facility> fk;
+    fk.reserve(in.facilities.size());
+    int top = 0;
+    while (top < kLevels && !in.has_level[top]) ++top;
+    for (auto& f : in.facilities) {
+        place(f.pt, f.unit);
+        bool inside = !any_units || std::any_of(f.unit.begin(), f.unit.end(), [](int u) { return u != kNone; });
+        if (!inside && loc[top]->distance(f.pt, max_reach_m) > max_reach_m) {
+            Rejection r{"facilities", f.id,
+                        "farther than the largest reach (" + std::to_string(static_cast<long>(max_reach_m)) + " m) from every unit", -1, {}};
+            GEOSContextHandle_t h = main_geos();
+            GeomPtr pt = make_point(h, f.pt.x, f.pt.y);
+            r.wkb = to_wkb(h, pt.get());
+            in.rejected.push_back(std::move(r));
+            in.counts["facilities"].rejected++;
+            in.counts["facilities"].used--;
+            continue;
+        }
+        fk.push_back(std::move(f));
+    }
+    in.facilities = std::move(fk);
+}
+
+}  // namespace lc
+
