@@ -660,7 +660,7 @@ std::string canonical_type(const LayerSpec& s, const std::string& raw_in) {
 Inputs read_inputs(const Project& p, const Progress& progress) {
     gdal_init();
     Inputs in;
-    Ctx c{p, in, {}, {}};
+    Ctx c{p, in, OGRSpatialReference(), OGRSpatialReference()};
     c.wgs.importFromEPSG(4326);
     c.wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
     if (p.working_crs == "auto" || p.working_crs.empty()) {
@@ -731,7 +731,7 @@ void read_extra_facilities(const Project& p, const std::string& what, bool is_te
     }
     s.layer.clear();
     s.where.clear();
-    Ctx c{p, in, {}, {}};
+    Ctx c{p, in, OGRSpatialReference(), OGRSpatialReference()};
     c.wgs.importFromEPSG(4326);
     c.wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
     c.work = srs_from(in.working_crs, "working CRS");

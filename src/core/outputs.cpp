@@ -1,0 +1,505 @@
+#include "core/outputs.hpp"
+
+#include "core/errors.hpp"
+#include "core/parallel.hpp"
+
+#include <gdal_priv.h>
+#include <ogr_spatialref.h>
+#include <ogrsf_frmts.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <random>
+#include <set>
+
+namespace lc {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const char* kMarker = ".lifecircle-output";
+
+double round_to(double v, double scale) { return std::round(v * scale) / scale; }
+
+Value dist_value(double d) { return std::isfinite(d) ? Value(round_to(d, 1000)) : Value(); }
+Value share_value(const std::optional<double>& v) { return v ? Value(round_to(*v, 1e6)) : Value(); }
+Value num_value(const std::optional<double>& v) {
+    if (!v) return Value();
+    return Value(round_to(*v, 1e6));
+}
+Value id_or_null(const std::vector<Unit>& units, int i) { return i == kNone ? Value() : Value(units[i].id); }
+
+std::string rule_level_name(int l) { return l < 0 ? "area" : level_name(l); }
+
+}  // namespace
+
+std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachResult& r, const Analysis& a,
+                                const std::vector<GeomPtr>& areas, const std::vector<Uncovered>& unc) {
+    std::vector<Table> out;
+    const auto& types = r.types;
+    // --- units per level
+    for (int l = 0; l < kLevels; ++l) {
+        if (!in.has_level[l]) continue;
+        Table t;
+        t.name = std::string("units_") + level_name(l);
+        for (auto n : {"unit_id", "name", "level", "kind", "parent_id"}) t.add_field(n, FieldType::String);
+        for (auto& ty : types) t.add_field("n_" + ty, FieldType::Integer);
+        t.add_field("compounds", FieldType::Integer);
+        for (auto n : {"households", "population", "elderly"}) t.add_field(n, FieldType::Real);
+        for (auto n : {"households_unknown", "population_unknown", "elderly_unknown"}) t.add_field(n, FieldType::Integer);
+        for (auto& ty : types) {
+            t.add_field("reach_" + ty + "_share", FieldType::Real);
+            for (int w = 1; w < kWeights; ++w) t.add_field("reach_" + ty + "_" + weight_name(w) + "_share", FieldType::Real);
+        }
+        std::vector<size_t> rules_here;
+        for (size_t k = 0; k < a.rules.size(); ++k)
+            if (!a.rules[k].per_unit[l].empty()) {
+                rules_here.push_back(k);
+                t.add_field("rule_" + a.rules[k].rule->id + "_value", FieldType::Real);
+                t.add_field("rule_" + a.rules[k].rule->id + "_pass", FieldType::Bool);
+            }
+        for (size_t u = 0; u < in.units[l].size(); ++u) {
+            const Unit& un = in.units[l][u];
+            const UnitStats& s = a.units[l][u];
+            std::vector<Value> row = {un.id, un.name, std::string(level_name(l)), un.kind,
+                                      un.parent_id.empty() ? Value() : Value(un.parent_id)};
+            for (size_t k = 0; k < types.size(); ++k) row.push_back(static_cast<long long>(s.n_type[k]));
+            row.push_back(static_cast<long long>(s.compounds));
+            for (int w = 1; w < kWeights; ++w) row.push_back(num_value(s.total[w]));
+            for (int w = 1; w < kWeights; ++w) row.push_back(static_cast<long long>(s.unknown[w]));
+            for (size_t k = 0; k < types.size(); ++k)
+                for (int w = 0; w < kWeights; ++w) row.push_back(share_value(s.reach_share[k][w]));
+            for (size_t k : rules_here) {
+                const auto& v = a.rules[k].per_unit[l][u];
+                row.push_back(num_value(v.value));
+                row.push_back(v.pass ? Value(*v.pass) : Value());
+            }
+            t.rows.push_back(std::move(row));
+            t.geoms.push_back(un.geom.get());
+        }
+        out.push_back(std::move(t));
+    }
+    // --- compounds
+    {
+        Table t;
+        t.name = "compounds";
+        for (auto n : {"compound_id", "name"}) t.add_field(n, FieldType::String);
+        t.add_field("build_year", FieldType::Integer);
+        for (auto n : {"households", "population", "elderly"}) t.add_field(n, FieldType::Real);
+        for (auto n : {"community_id", "street_id", "district_id"}) t.add_field(n, FieldType::String);
+        for (auto& ty : types) {
+            t.add_field("dist_" + ty + "_m", FieldType::Real);
+            t.add_field("reached_" + ty, FieldType::Bool);
+            t.add_field("nearest_" + ty + "_id", FieldType::String);
+        }
+        if (r.mode == "network") t.add_field("unreachable", FieldType::Bool);
+        for (size_t c = 0; c < in.compounds.size(); ++c) {
+            const Compound& cp = in.compounds[c];
+            std::vector<Value> row = {cp.id, cp.name, cp.year ? Value(static_cast<long long>(*cp.year)) : Value(),
+                                      num_value(cp.households), num_value(cp.population), num_value(cp.elderly),
+                                      id_or_null(in.units[kCommunity], cp.unit[kCommunity]),
+                                      id_or_null(in.units[kStreet], cp.unit[kStreet]),
+                                      id_or_null(in.units[kDistrict], cp.unit[kDistrict])};
+            for (size_t k = 0; k < types.size(); ++k) {
+                row.push_back(dist_value(r.dist[k][c]));
+                row.push_back(static_cast<bool>(r.reached[k][c]));
+                int f = r.nearest[k][c];
+                row.push_back(f < 0 ? Value() : Value(in.facilities[f].id));
+            }
+            if (r.mode == "network") row.push_back(static_cast<bool>(r.unreachable[c]));
+            t.rows.push_back(std::move(row));
+            t.geoms.push_back(cp.geom.get());
+        }
+        out.push_back(std::move(t));
+    }
+    // --- gaps
+    {
+        Table t;
+        t.name = "gaps";
+        for (auto n : {"compound_id", "name", "rule_id", "reason", "detail"}) t.add_field(n, FieldType::String);
+        t.add_field("build_year", FieldType::Integer);
+        t.add_field("households", FieldType::Real);
+        t.add_field("elderly", FieldType::Real);
+        for (auto n : {"community_id", "street_id", "district_id", "nearest_facility_id", "nearest_facility_type"})
+            t.add_field(n, FieldType::String);
+        t.add_field("nearest_facility_dist_m", FieldType::Real);
+        for (auto& g : a.gaps) {
+            const Compound& cp = in.compounds[g.compound];
+            t.rows.push_back({cp.id, cp.name, g.rule_id, g.reason, g.detail.empty() ? Value() : Value(g.detail),
+                              cp.year ? Value(static_cast<long long>(*cp.year)) : Value(), num_value(cp.households),
+                              num_value(cp.elderly), id_or_null(in.units[kCommunity], cp.unit[kCommunity]),
+                              id_or_null(in.units[kStreet], cp.unit[kStreet]), id_or_null(in.units[kDistrict], cp.unit[kDistrict]),
+                              g.nearest < 0 ? Value() : Value(in.facilities[g.nearest].id),
+                              g.nearest < 0 ? Value() : Value(in.facilities[g.nearest].type),
+                              g.nearest < 0 ? Value() : dist_value(g.nearest_dist)});
+            t.geoms.push_back(cp.geom.get());
+        }
+        out.push_back(std::move(t));
+    }
+    // --- service areas
+    {
+        Table t;
+        t.name = "service_areas";
+        for (auto n : {"facility_id", "name", "type", "mode"}) t.add_field(n, FieldType::String);
+        t.add_field("reach_m", FieldType::Real);
+        t.add_field("area_m2", FieldType::Real);
+        for (size_t i = 0; i < in.facilities.size(); ++i) {
+            const Facility& f = in.facilities[i];
+            double area = 0;
+            if (areas[i]) GEOSArea_r(main_geos(), areas[i].get(), &area);
+            t.rows.push_back({f.id, f.name, f.type, r.mode, round_to(p.access.reach_m(f.type), 1000), round_to(area, 10)});
+            t.geoms.push_back(areas[i].get());
+        }
+        out.push_back(std::move(t));
+    }
+    // --- uncovered
+    {
+        Table t;
+        t.name = "uncovered";
+        for (auto n : {"unit_id", "name", "level", "kind", "type"}) t.add_field(n, FieldType::String);
+        t.add_field("uncovered_m2", FieldType::Real);
+        t.add_field("uncovered_share", FieldType::Real);
+        for (auto& u : unc) {
+            const Unit& un = in.units[u.level][u.unit];
+            t.rows.push_back({un.id, un.name, std::string(level_name(u.level)), un.kind, u.type, round_to(u.area_m2, 10),
+                              round_to(u.share, 1e6)});
+            t.geoms.push_back(u.geom.get());
+        }
+        out.push_back(std::move(t));
+    }
+    // --- facilities
+    {
+        Table t;
+        t.name = "facilities";
+        for (auto n : {"facility_id", "name", "type", "type_source"}) t.add_field(n, FieldType::String);
+        for (auto n : {"beds", "nursing_beds", "floor_area"}) t.add_field(n, FieldType::Real);
+        for (auto n : {"community_id", "street_id", "district_id"}) t.add_field(n, FieldType::String);
+        t.add_field("scenario_added", FieldType::Bool);
+        if (r.mode == "network") t.add_field("unreachable", FieldType::Bool);
+        std::set<std::string> attr_names;
+        if (const LayerSpec* s = p.layer("facilities"))
+            for (auto& [k, _] : s->attributes) attr_names.insert(k);
+        for (auto& n : attr_names) t.add_field(n, FieldType::String);
+        for (size_t i = 0; i < in.facilities.size(); ++i) {
+            const Facility& f = in.facilities[i];
+            std::vector<Value> row = {f.id, f.name, f.type, f.type_raw, num_value(f.beds), num_value(f.nursing_beds),
+                                      num_value(f.floor_area), id_or_null(in.units[kCommunity], f.unit[kCommunity]),
+                                      id_or_null(in.units[kStreet], f.unit[kStreet]),
+                                      id_or_null(in.units[kDistrict], f.unit[kDistrict]), f.added};
+            if (r.mode == "network") row.push_back(static_cast<bool>(r.facility_unreachable[i]));
+            for (auto& n : attr_names) {
+                auto it = f.attrs.find(n);
+                row.push_back(it != f.attrs.end() && it->second.text ? Value(*it->second.text) : Value());
+            }
+            t.rows.push_back(std::move(row));
+            GeomPtr pt = make_point(main_geos(), f.pt.x, f.pt.y);
+            t.geoms.push_back(pt.get());
+            t.owned.push_back(std::move(pt));
+        }
+        out.push_back(std::move(t));
+    }
+    // --- rejected
+    {
+        Table t;
+        t.name = "rejected";
+        for (auto n : {"layer", "source_id"}) t.add_field(n, FieldType::String);
+        t.add_field("feature_index", FieldType::Integer);
+        t.add_field("reason", FieldType::String);
+        for (auto& rj : in.rejected) {
+            t.rows.push_back({rj.layer, rj.source_id, rj.feature_index < 0 ? Value() : Value(static_cast<long long>(rj.feature_index)),
+                              rj.reason});
+            t.wkb_wgs84.push_back(rj.wkb);
+            t.geoms.push_back(nullptr);
+        }
+        out.push_back(std::move(t));
+    }
+    (void)rule_level_name;
+    return out;
+}
+
+Table coverage_table(const Project& p, const Inputs& in, const Analysis& a) {
+    (void)p;
+    Table t;
+    t.name = "coverage";
+    t.has_geometry = false;
+    int level = in.has_level[kStreet] ? kStreet : kDistrict;
+    for (auto n : {"unit_id", "name", "kind", "district_id", "district_name"}) t.add_field(n, FieldType::String);
+    t.add_field("compounds", FieldType::Integer);
+    t.add_field("households", FieldType::Real);
+    t.add_field("elderly", FieldType::Real);
+    for (auto& rr : a.rules) {
+        t.add_field(rr.rule->id, FieldType::Real);
+        t.add_field(rr.rule->id + "_pass", FieldType::Bool);
+    }
+    if (!in.has_level[level]) return t;
+    auto row_for = [&](int u) {
+        const Unit& un = in.units[level][u];
+        const UnitStats& s = a.units[level][u];
+        std::string did, dname;
+        if (level == kStreet && un.parent != kNone && in.has_level[kDistrict]) {
+            did = in.units[kDistrict][un.parent].id;
+            dname = in.units[kDistrict][un.parent].name;
+        }
+        std::vector<Value> row = {un.id, un.name, un.kind, did.empty() ? Value() : Value(did), dname.empty() ? Value() : Value(dname),
+                                  static_cast<long long>(s.compounds), num_value(s.total[1]), num_value(s.total[3])};
+        for (auto& rr : a.rules) {
+            std::optional<double> v;
+            std::optional<bool> pass;
+            if (!rr.per_unit[level].empty()) {
+                v = rr.per_unit[level][u].value;
+                pass = rr.per_unit[level][u].pass;
+            } else if (level == kStreet && !rr.per_unit[kCommunity].empty()) {
+                // community-level rule: share of this street's applicable communities that pass
+                long n = 0, ok = 0;
+                for (size_t c = 0; c < in.units[kCommunity].size(); ++c) {
+                    if (in.units[kCommunity][c].parent != u || !rr.per_unit[kCommunity][c].pass) continue;
+                    ++n;
+                    ok += *rr.per_unit[kCommunity][c].pass;
+                }
+                if (n) {
+                    v = static_cast<double>(ok) / n;
+                    pass = *v >= rr.rule->target_share - 1e-12;
+                }
+            } else if (level == kStreet && !rr.per_unit[kDistrict].empty() && un.parent != kNone) {
+                v = rr.per_unit[kDistrict][un.parent].value;
+                pass = rr.per_unit[kDistrict][un.parent].pass;
+            } else {
+                v = rr.value;
+                pass = rr.pass;
+            }
+            row.push_back(num_value(v));
+            row.push_back(pass ? Value(*pass) : Value());
+        }
+        return row;
+    };
+    std::vector<int> order(in.units[level].size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
+    std::sort(order.begin(), order.end(), [&](int x, int y) { return in.units[level][x].id < in.units[level][y].id; });
+    for (int u : order) t.rows.push_back(row_for(u));
+    // The whole study area last, as a planner's table would total it.
+    std::vector<Value> all = {std::string("ALL"), std::string("全部 / study area"), Value(), Value(), Value(),
+                              static_cast<long long>(a.area.compounds), num_value(a.area.total[1]), num_value(a.area.total[3])};
+    for (auto& rr : a.rules) {
+        all.push_back(num_value(rr.value));
+        all.push_back(rr.pass ? Value(*rr.pass) : Value());
+    }
+    t.rows.push_back(std::move(all));
+    return t;
+}
+
+Table repairs_table(const Inputs& in) {
+    Table t;
+    t.name = "repairs";
+    t.has_geometry = false;
+    for (auto n : {"layer", "source_id", "what"}) t.add_field(n, FieldType::String);
+    for (auto& r : in.repairs) t.rows.push_back({r.layer, r.source_id, r.what});
+    return t;
+}
+
+namespace {
+
+OGRFieldType ogr_type(FieldType t, OGRFieldSubType& sub) {
+    sub = OFSTNone;
+    switch (t) {
+        case FieldType::String: return OFTString;
+        case FieldType::Real: return OFTReal;
+        case FieldType::Integer: return OFTInteger64;
+        case FieldType::Bool: sub = OFSTBoolean; return OFTInteger;
+    }
+    return OFTString;
+}
+
+void write_layer(GDALDataset* ds, const Table& t, OGRSpatialReference* wgs, OGRCoordinateTransformation* ct,
+                 GEOSContextHandle_t h, const std::vector<std::string>& lco) {
+    std::vector<const char*> opts;
+    for (auto& o : lco) opts.push_back(o.c_str());
+    opts.push_back(nullptr);
+    OGRLayer* layer = ds->CreateLayer(t.name.c_str(), t.has_geometry ? wgs : nullptr, t.has_geometry ? wkbUnknown : wkbNone,
+                                      const_cast<char**>(opts.data()));
+    if (!layer) throw OutputError("cannot create layer " + t.name + ": " + CPLGetLastErrorMsg());
+    for (auto& f : t.fields) {
+        OGRFieldSubType sub;
+        OGRFieldDefn d(f.name.c_str(), ogr_type(f.type, sub));
+        d.SetSubType(sub);
+        if (layer->CreateField(&d) != OGRERR_NONE) throw OutputError("cannot create field " + f.name + " in " + t.name);
+    }
+    bool gpkg = std::string(ds->GetDriverName()) == "GPKG";
+    if (gpkg && layer->StartTransaction() != OGRERR_NONE) throw OutputError("cannot start a transaction on " + t.name);
+    OGRFeatureDefn* defn = layer->GetLayerDefn();
+    for (size_t i = 0; i < t.rows.size(); ++i) {
+        OGRFeature feat(defn);
+        const auto& row = t.rows[i];
+        for (size_t k = 0; k < row.size(); ++k) {
+            const Value& v = row[k];
+            int fk = static_cast<int>(k);
+            if (std::holds_alternative<std::monostate>(v)) feat.SetFieldNull(fk);
+            else if (auto s = std::get_if<std::string>(&v)) feat.SetField(fk, s->c_str());
+            else if (auto d = std::get_if<double>(&v)) feat.SetField(fk, *d);
+            else if (auto n = std::get_if<long long>(&v)) feat.SetField(fk, static_cast<GIntBig>(*n));
+            else if (auto b = std::get_if<bool>(&v)) feat.SetField(fk, *b ? 1 : 0);
+        }
+        if (t.has_geometry) {
+            OGRGeometry* g = nullptr;
+            if (i < t.geoms.size() && t.geoms[i]) {
+                auto wkb = to_wkb(h, t.geoms[i]);
+                OGRGeometryFactory::createFromWkb(wkb.data(), nullptr, &g, wkb.size());
+                if (g && g->transform(ct) != OGRERR_NONE) {
+                    delete g;
+                    g = nullptr;
+                }
+            } else if (i < t.wkb_wgs84.size() && !t.wkb_wgs84[i].empty()) {
+                OGRGeometryFactory::createFromWkb(t.wkb_wgs84[i].data(), nullptr, &g, t.wkb_wgs84[i].size());
+            }
+            if (g) {
+                g->assignSpatialReference(wgs);
+                feat.SetGeometryDirectly(g);
+            }
+        }
+        if (layer->CreateFeature(&feat) != OGRERR_NONE)
+            throw OutputError("cannot write a feature of " + t.name + ": " + CPLGetLastErrorMsg());
+    }
+    if (gpkg && layer->CommitTransaction() != OGRERR_NONE) throw OutputError("cannot write " + t.name + ": " + CPLGetLastErrorMsg());
+}
+
+}  // namespace
+
+void write_vector_layers(const fs::path& dir, const std::vector<Table>& tables, const std::string& working_crs,
+                         const std::string& format) {
+    GDALAllRegister();
+    auto make_srs = [](const std::string& def) {
+        OGRSpatialReference s;
+        s.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+        s.SetFromUserInput(def.c_str());
+        return s;
+    };
+    if (format == "gpkg") {
+        OGRSpatialReference wgs = make_srs("EPSG:4326"), work = make_srs(working_crs);
+        std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(&work, &wgs));
+        GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GPKG");
+        fs::path file = dir / "lifecircle.gpkg";
+        GDALDatasetUniquePtr ds(drv->Create(file.u8string().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+        if (!ds) throw OutputError(file.u8string() + ": cannot create (" + CPLGetLastErrorMsg() + ")");
+        for (auto& t : tables) write_layer(ds.get(), t, &wgs, ct.get(), main_geos(), {"SPATIAL_INDEX=YES"});
+        return;
+    }
+    // One GeoJSON file per table, written in parallel: the files are independent.
+    std::mutex m;
+    parallel_for(tables.size(), [&](size_t i, int w) {
+        OGRSpatialReference wgs = make_srs("EPSG:4326"), work = make_srs(working_crs);
+        std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(&work, &wgs));
+        GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GeoJSON");
+        fs::path file = dir / (tables[i].name + ".geojson");
+        GDALDatasetUniquePtr ds(drv->Create(file.u8string().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+        if (!ds) throw OutputError(file.u8string() + ": cannot create (" + CPLGetLastErrorMsg() + ")");
+        write_layer(ds.get(), tables[i], &wgs, ct.get(), worker_geos(w),
+                    {"RFC7946=YES", "COORDINATE_PRECISION=7", "SIGNIFICANT_FIGURES=15", "WRITE_NAME=NO"});
+        ds.reset();
+        // GDAL reports disk-full on close only through the error state.
+        if (CPLGetLastErrorType() == CE_Failure && std::string(CPLGetLastErrorMsg()).find("No space") != std::string::npos) {
+            std::lock_guard<std::mutex> lock(m);
+            throw OutputError(file.u8string() + ": " + CPLGetLastErrorMsg());
+        }
+    });
+}
+
+static std::string csv_cell(const Value& v) {
+    std::string s;
+    if (std::holds_alternative<std::monostate>(v)) return "";
+    if (auto p = std::get_if<std::string>(&v)) s = *p;
+    else if (auto d = std::get_if<double>(&v)) {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%.15g", *d);
+        s = buf;
+    } else if (auto n = std::get_if<long long>(&v)) s = std::to_string(*n);
+    else if (auto b = std::get_if<bool>(&v)) s = *b ? "true" : "false";
+    if (s.find_first_of(",\"\n\r") != std::string::npos) {
+        std::string q = "\"";
+        for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+        return q + "\"";
+    }
+    return s;
+}
+
+void write_csv(const fs::path& file, const Table& t) {
+    std::string out = "\xEF\xBB\xBF";
+    for (size_t k = 0; k < t.fields.size(); ++k) out += (k ? "," : "") + csv_cell(t.fields[k].name);
+    out += "\n";
+    for (auto& row : t.rows) {
+        for (size_t k = 0; k < row.size(); ++k) out += (k ? "," : "") + csv_cell(row[k]);
+        out += "\n";
+    }
+    write_text(file, out);
+}
+
+void write_text(const fs::path& file, const std::string& text) {
+    std::FILE* f = std::fopen(file.c_str(), "wb");
+    if (!f) throw OutputError(file.u8string() + ": cannot create the file (" + std::strerror(errno) + ")");
+    size_t n = std::fwrite(text.data(), 1, text.size(), f);
+    int e = std::fclose(f);
+    if (n != text.size() || e != 0)
+        throw OutputError(file.u8string() + ": write failed (" + std::strerror(errno) + "; is the disk full?)");
+}
+
+static bool is_replaceable(const fs::path& out) {
+    std::error_code ec;
+    if (!fs::exists(out, ec)) return true;
+    if (!fs::is_directory(out, ec)) return false;
+    if (fs::exists(out / kMarker, ec)) return true;
+    return fs::is_empty(out, ec);
+}
+
+void check_output_target(const fs::path& out) {
+    std::error_code ec;
+    if (fs::exists(out, ec) && !is_replaceable(out))
+        throw OutputError(out.u8string() + ": exists and is not a lifecircle output folder; refusing to replace it (choose another --out or remove it)");
+    fs::path parent = fs::absolute(out).parent_path();
+    if (!fs::exists(parent, ec)) {
+        fs::create_directories(parent, ec);
+        if (ec) throw OutputError(parent.u8string() + ": cannot create the folder for --out (" + ec.message() + ")");
+    }
+    if (access(parent.c_str(), W_OK) != 0)
+        throw OutputError(parent.u8string() + ": not writable; the output folder is created beside it (choose another --out)");
+}
+
+fs::path make_staging_dir(const fs::path& out) {
+    fs::path abs = fs::absolute(out).lexically_normal();
+    if (abs.filename().empty()) abs = abs.parent_path();
+    std::random_device rd;
+    for (int i = 0; i < 100; ++i) {
+        fs::path p = abs.parent_path() / ("." + abs.filename().u8string() + ".tmp-" + std::to_string(getpid()) + "-" + std::to_string(rd() % 100000));
+        std::error_code ec;
+        if (fs::create_directory(p, ec)) {
+            write_text(p / kMarker, "lifecircle output folder; safe to replace by lifecircle\n");
+            return p;
+        }
+        if (ec && ec != std::errc::file_exists) throw OutputError(p.u8string() + ": cannot create the temporary output folder (" + ec.message() + ")");
+    }
+    throw OutputError(abs.u8string() + ": cannot create a temporary folder beside it");
+}
+
+void commit_output(const fs::path& staging, const fs::path& out_in) {
+    fs::path out = fs::absolute(out_in).lexically_normal();
+    if (out.filename().empty()) out = out.parent_path();
+    std::error_code ec;
+    if (!is_replaceable(out))
+        throw OutputError(out.u8string() + ": exists and is not a lifecircle output folder; refusing to replace it");
+    fs::path old;
+    if (fs::exists(out, ec)) {
+        old = out.parent_path() / ("." + out.filename().u8string() + ".old-" + std::to_string(getpid()));
+        fs::rename(out, old, ec);
+        if (ec) throw OutputError(out.u8string() + ": cannot move the previous output aside (" + ec.message() + ")");
+    }
+    fs::rename(staging, out, ec);
+    if (ec) {
+        if (!old.empty()) fs::rename(old, out);
+        throw OutputError(out.u8string() + ": cannot move the new output into place (" + ec.message() + ")");
+    }
+    if (!old.empty()) fs::remove_all(old, ec);
+}
+
+}  // namespace lc

@@ -1,0 +1,34 @@
+#pragma once
+// Writing the output folder (SPEC 6): vector layers through GDAL, CSV tables, and
+// the atomic replacement of --out.
+#include "core/ingest.hpp"
+#include "core/rules.hpp"
+#include "core/table.hpp"
+
+#include <filesystem>
+
+namespace lc {
+
+/// Every vector layer of SPEC 6 as plain tables (geometries borrowed from the inputs).
+std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachResult& r, const Analysis& a,
+                                const std::vector<GeomPtr>& areas, const std::vector<Uncovered>& unc);
+Table coverage_table(const Project& p, const Inputs& in, const Analysis& a);
+Table repairs_table(const Inputs& in);
+
+/// Writes tables as RFC 7946 GeoJSON files (format "geojson") or as layers of one
+/// GeoPackage `lifecircle.gpkg` (format "gpkg"), transforming from the working CRS.
+void write_vector_layers(const std::filesystem::path& dir, const std::vector<Table>& tables, const std::string& working_crs,
+                         const std::string& format);
+/// CSV, UTF-8 with BOM (spreadsheets read Chinese names correctly), CRLF-free, RFC 4180 quoting.
+void write_csv(const std::filesystem::path& file, const Table& t);
+void write_text(const std::filesystem::path& file, const std::string& text);
+
+/// A fresh temporary folder beside `out` for an atomic write.
+std::filesystem::path make_staging_dir(const std::filesystem::path& out);
+/// Replaces `out` with `staging`. Refuses (OutputError) when `out` exists and is not a
+/// previous lifecircle output or an empty folder.
+void commit_output(const std::filesystem::path& staging, const std::filesystem::path& out);
+/// Throws OutputError unless `out` may be replaced (checked before the run starts).
+void check_output_target(const std::filesystem::path& out);
+
+}  // namespace lc

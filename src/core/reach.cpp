@@ -1,0 +1,275 @@
+#include "core/reach.hpp"
+
+#include "core/network.hpp"
+#include "core/parallel.hpp"
+
+#include <boost/geometry.hpp>
+#include <boost/geometry/index/rtree.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <set>
+
+namespace lc {
+
+namespace bg = boost::geometry;
+namespace bgi = boost::geometry::index;
+using BPoint = bg::model::point<double, 2, bg::cs::cartesian>;
+using BBox = bg::model::box<BPoint>;
+
+namespace {
+const double kInf = std::numeric_limits<double>::infinity();
+
+double secs_since(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+/// Facility indices of one type, ordered by id so that ties go to the smallest id.
+std::vector<int> facilities_of(const Inputs& in, const std::string& type) {
+    std::vector<int> v;
+    for (size_t i = 0; i < in.facilities.size(); ++i)
+        if (in.facilities[i].type == type) v.push_back(static_cast<int>(i));
+    std::sort(v.begin(), v.end(), [&](int a, int b) { return in.facilities[a].id < in.facilities[b].id; });
+    return v;
+}
+}  // namespace
+
+std::vector<std::string> analysis_types(const Inputs& in, const Project& p) {
+    static const std::vector<std::string> order = {"day_care", "canteen", "street_center", "regional_center",
+                                                   "nursing_home", "supporting", "dementia_care"};
+    std::set<std::string> s;
+    for (auto& f : in.facilities) s.insert(f.type);
+    for (auto& r : p.rules)
+        if (r.check == "reach_share" || r.check == "min_access")
+            for (auto& t : r.types) s.insert(t);
+    std::vector<std::string> out;
+    for (auto& t : order)
+        if (s.count(t)) out.push_back(t);
+    for (auto& t : s)
+        if (std::find(order.begin(), order.end(), t) == order.end()) out.push_back(t);
+    return out;
+}
+
+static void radius_reach(const Inputs& in, ReachResult& r) {
+    size_t nc = in.compounds.size();
+    for (size_t t = 0; t < r.types.size(); ++t) {
+        std::vector<int> fac = facilities_of(in, r.types[t]);
+        auto& dist = r.dist[t];
+        auto& who = r.nearest[t];
+        if (fac.empty()) continue;
+        std::vector<std::pair<BPoint, int>> pts;
+        for (size_t k = 0; k < fac.size(); ++k)
+            pts.emplace_back(BPoint(in.facilities[fac[k]].pt.x, in.facilities[fac[k]].pt.y), static_cast<int>(k));
+        bgi::rtree<std::pair<BPoint, int>, bgi::rstar<16>> tree(pts.begin(), pts.end());
+        parallel_for(nc, [&](size_t c, int) {
+            const XY& p = in.compounds[c].rep;
+            double best = kInf;
+            int bk = -1;
+            // A few nearest candidates, then exact distances: ties go to the smallest id.
+            for (auto it = tree.qbegin(bgi::nearest(BPoint(p.x, p.y), 4)); it != tree.qend(); ++it) {
+                double dx = bg::get<0>(it->first) - p.x, dy = bg::get<1>(it->first) - p.y;
+                double d = std::sqrt(dx * dx + dy * dy);
+                if (d < best || (d == best && it->second < bk)) {
+                    best = d;
+                    bk = it->second;
+                }
+            }
+            dist[c] = best;
+            who[c] = bk < 0 ? -1 : fac[bk];
+        });
+    }
+}
+
+static void network_reach(const Project& p, const Inputs& in, ReachResult& r) {
+    auto t0 = std::chrono::steady_clock::now();
+    std::vector<net::RoadLine> lines;
+    lines.reserve(in.roads.size());
+    for (auto& l : in.roads) lines.push_back(net::RoadLine{l});
+    r.graph = std::make_shared<net::Graph>(net::Graph::build(lines));
+    auto st = r.graph->stats();
+    r.network.nodes = st.nodes;
+    r.network.edges = st.edges;
+    r.network.components = st.components;
+    r.network.largest_component_length_share = st.largest_component_length_share;
+    r.network.total_length_m = st.total_length_m;
+    r.seconds_graph = secs_since(t0);
+    t0 = std::chrono::steady_clock::now();
+
+    std::vector<XY> cpts(in.compounds.size()), fpts(in.facilities.size());
+    for (size_t i = 0; i < cpts.size(); ++i) cpts[i] = in.compounds[i].rep;
+    for (size_t i = 0; i < fpts.size(); ++i) fpts[i] = in.facilities[i].pt;
+    auto csnap = r.graph->snap(cpts, p.access.max_access_m);
+    auto fsnap = r.graph->snap(fpts, p.access.max_access_m);
+    for (size_t i = 0; i < csnap.size(); ++i)
+        if (!csnap[i].ok) {
+            r.unreachable[i] = 1;
+            r.network.unsnapped_compounds++;
+            r.network.unsnapped_compound_ids.push_back(in.compounds[i].id);
+        }
+    for (size_t i = 0; i < fsnap.size(); ++i)
+        if (!fsnap[i].ok) {
+            r.facility_unreachable[i] = 1;
+            r.network.unsnapped_facilities++;
+            r.network.unsnapped_facility_ids.push_back(in.facilities[i].id);
+        }
+    // Compounds with gates are entered at each gate; the nearest gate counts.
+    std::vector<int> owner(csnap.size());
+    std::iota(owner.begin(), owner.end(), 0);
+    if (!in.gates.empty()) {
+        std::map<std::string, int> by_id;
+        for (size_t i = 0; i < in.compounds.size(); ++i) by_id[in.compounds[i].id] = static_cast<int>(i);
+        std::vector<XY> gpts;
+        std::vector<int> gown;
+        for (auto& [cid, pt] : in.gates) {
+            auto it = by_id.find(cid);
+            if (it == by_id.end()) continue;
+            gpts.push_back(pt);
+            gown.push_back(it->second);
+        }
+        auto gsnap = r.graph->snap(gpts, p.access.max_access_m);
+        std::vector<char> has_gate(csnap.size(), 0);
+        for (size_t g = 0; g < gsnap.size(); ++g) has_gate[gown[g]] = 1;
+        std::vector<net::Snap> targets;
+        std::vector<int> towner;
+        for (size_t i = 0; i < csnap.size(); ++i)
+            if (!has_gate[i]) { targets.push_back(csnap[i]); towner.push_back(static_cast<int>(i)); }
+        for (size_t g = 0; g < gsnap.size(); ++g) { targets.push_back(gsnap[g]); towner.push_back(gown[g]); }
+        for (size_t i = 0; i < csnap.size(); ++i) {
+            if (!has_gate[i]) continue;
+            bool any = false;
+            for (size_t g = 0; g < gsnap.size(); ++g) any |= gown[g] == static_cast<int>(i) && gsnap[g].ok;
+            r.unreachable[i] = !any;
+        }
+        csnap = std::move(targets);
+        owner = std::move(towner);
+    }
+    std::vector<std::vector<int>> per_type(r.types.size());
+    for (size_t t = 0; t < r.types.size(); ++t) per_type[t] = facilities_of(in, r.types[t]);
+    parallel_for(r.types.size(), [&](size_t t, int) {
+        const auto& fac = per_type[t];
+        if (fac.empty()) return;
+        std::vector<net::Snap> src;
+        src.reserve(fac.size());
+        for (int f : fac) src.push_back(fsnap[f]);
+        std::vector<double> d;
+        std::vector<int> who;
+        r.graph->nearest(src, csnap, d, who);
+        for (size_t k = 0; k < csnap.size(); ++k) {
+            int c = owner[k];
+            int f = who[k] < 0 ? -1 : fac[who[k]];
+            double dk = who[k] < 0 ? kInf : d[k];
+            int cur = r.nearest[t][c];
+            if (dk < r.dist[t][c] ||
+                (dk == r.dist[t][c] && f >= 0 && (cur < 0 || in.facilities[f].id < in.facilities[cur].id))) {
+                r.dist[t][c] = dk;
+                r.nearest[t][c] = f;
+            }
+        }
+    });
+    r.seconds_paths = secs_since(t0);
+}
+
+ReachResult compute_reach(const Project& p, const Inputs& in, const std::vector<std::string>& types) {
+    ReachResult r;
+    r.mode = p.access.mode;
+    r.types = types;
+    size_t nc = in.compounds.size();
+    for (auto& t : types) r.reach_m.push_back(p.access.reach_m(t));
+    r.dist.assign(types.size(), std::vector<double>(nc, kInf));
+    r.nearest.assign(types.size(), std::vector<int>(nc, -1));
+    r.reached.assign(types.size(), std::vector<char>(nc, 0));
+    r.unreachable.assign(nc, 0);
+    r.facility_unreachable.assign(in.facilities.size(), 0);
+    if (p.access.mode == "network") network_reach(p, in, r);
+    else radius_reach(in, r);
+    for (size_t t = 0; t < types.size(); ++t)
+        for (size_t c = 0; c < nc; ++c) r.reached[t][c] = r.dist[t][c] <= r.reach_m[t];
+    return r;
+}
+
+std::vector<GeomPtr> service_areas(const Project& p, const Inputs& in, const ReachResult& r) {
+    std::vector<GeomPtr> out(in.facilities.size());
+    std::map<std::string, double> reach;
+    for (size_t t = 0; t < r.types.size(); ++t) reach[r.types[t]] = r.reach_m[t];
+    std::vector<net::Snap> fsnap;
+    if (r.graph) {
+        std::vector<XY> fpts(in.facilities.size());
+        for (size_t i = 0; i < fpts.size(); ++i) fpts[i] = in.facilities[i].pt;
+        fsnap = r.graph->snap(fpts, p.access.max_access_m);
+    }
+    parallel_for(in.facilities.size(), [&](size_t i, int w) {
+        GEOSContextHandle_t h = worker_geos(w);
+        const Facility& f = in.facilities[i];
+        auto it = reach.find(f.type);
+        double rm = it == reach.end() ? p.access.reach_m(f.type) : it->second;
+        if (!r.graph) {
+            GeomPtr pt = make_point(h, f.pt.x, f.pt.y);
+            out[i] = own(h, GEOSBuffer_r(h, pt.get(), rm, 16));
+        } else if (fsnap[i].ok) {
+            auto lines = r.graph->reachable_lines(f.pt, fsnap[i], rm);
+            out[i] = net::service_area(h, lines, p.access.service_area_buffer_m);
+        } else {
+            out[i] = own(h, GEOSGeom_createEmptyPolygon_r(h));
+        }
+    });
+    return out;
+}
+
+std::vector<Uncovered> uncovered_areas(const Inputs& in, const ReachResult& r, const std::vector<GeomPtr>& areas) {
+    int level = in.has_level[kStreet] ? kStreet : in.has_level[kDistrict] ? kDistrict : kCommunity;
+    std::vector<Uncovered> out;
+    if (!in.has_level[level]) return out;
+    const auto& units = in.units[level];
+    GEOSContextHandle_t h0 = main_geos();
+    // Service areas by type, indexed by their envelopes.
+    using Tree = bgi::rtree<std::pair<BBox, int>, bgi::rstar<16>>;
+    std::vector<Tree> trees(r.types.size());
+    for (size_t t = 0; t < r.types.size(); ++t) {
+        std::vector<std::pair<BBox, int>> boxes;
+        for (size_t i = 0; i < in.facilities.size(); ++i) {
+            if (in.facilities[i].type != r.types[t] || !areas[i] || GEOSisEmpty_r(h0, areas[i].get())) continue;
+            double x0, y0, x1, y1;
+            GEOSGeom_getXMin_r(h0, areas[i].get(), &x0);
+            GEOSGeom_getYMin_r(h0, areas[i].get(), &y0);
+            GEOSGeom_getXMax_r(h0, areas[i].get(), &x1);
+            GEOSGeom_getYMax_r(h0, areas[i].get(), &y1);
+            boxes.emplace_back(BBox(BPoint(x0, y0), BPoint(x1, y1)), static_cast<int>(i));
+        }
+        trees[t] = Tree(boxes.begin(), boxes.end());
+    }
+    size_t nt = r.types.size();
+    out.resize(units.size() * nt);
+    parallel_for(out.size(), [&](size_t k, int w) {
+        GEOSContextHandle_t h = worker_geos(w);
+        size_t u = k / nt, t = k % nt;
+        const Unit& unit = units[u];
+        Uncovered& res = out[k];
+        res.unit = static_cast<int>(u);
+        res.level = level;
+        res.type = r.types[t];
+        double x0, y0, x1, y1;
+        GEOSGeom_getXMin_r(h, unit.geom.get(), &x0);
+        GEOSGeom_getYMin_r(h, unit.geom.get(), &y0);
+        GEOSGeom_getXMax_r(h, unit.geom.get(), &x1);
+        GEOSGeom_getYMax_r(h, unit.geom.get(), &y1);
+        std::vector<GeomPtr> parts;
+        for (auto it = trees[t].qbegin(bgi::intersects(BBox(BPoint(x0, y0), BPoint(x1, y1)))); it != trees[t].qend(); ++it)
+            parts.push_back(clone(h, areas[it->second].get()));
+        if (parts.empty()) {
+            res.geom = clone(h, unit.geom.get());
+        } else {
+            GeomPtr coll = make_collection(h, GEOS_GEOMETRYCOLLECTION, parts);
+            GeomPtr uni = own(h, GEOSUnaryUnion_r(h, coll.get()));
+            res.geom = uni ? own(h, GEOSDifference_r(h, unit.geom.get(), uni.get())) : clone(h, unit.geom.get());
+            if (!res.geom) res.geom = own(h, GEOSGeom_createEmptyPolygon_r(h));
+        }
+        GEOSArea_r(h, res.geom.get(), &res.area_m2);
+        res.share = unit.area_m2 > 0 ? res.area_m2 / unit.area_m2 : 0;
+    });
+    return out;
+}
+
+}  // namespace lc

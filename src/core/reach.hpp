@@ -1,0 +1,57 @@
+#pragma once
+// The "15-minute circle" (SPEC 4): distances from compounds to the nearest facility
+// of each type, by straight radius or along the road network, and service areas.
+#include "core/ingest.hpp"
+#include "core/project.hpp"
+
+#include <memory>
+#include <vector>
+
+namespace lc {
+
+namespace net {
+class Graph;
+}
+
+struct NetworkInfo {
+    size_t nodes = 0, edges = 0, components = 0;
+    double largest_component_length_share = 0, total_length_m = 0;
+    long unsnapped_compounds = 0, unsnapped_facilities = 0;
+    std::vector<std::string> unsnapped_compound_ids, unsnapped_facility_ids;
+};
+
+struct ReachResult {
+    std::string mode;
+    std::vector<std::string> types;              ///< facility types analysed, canonical order
+    std::vector<double> reach_m;                 ///< per type
+    std::vector<std::vector<double>> dist;       ///< [type][compound], +inf: none reachable
+    std::vector<std::vector<int>> nearest;       ///< [type][compound] facility index or -1
+    std::vector<std::vector<char>> reached;      ///< [type][compound]
+    std::vector<char> unreachable;               ///< [compound] cannot enter the network
+    std::vector<char> facility_unreachable;      ///< [facility] cannot enter the network
+    NetworkInfo network;
+    std::shared_ptr<net::Graph> graph;           ///< network mode: kept for service areas
+    double seconds_graph = 0, seconds_paths = 0;
+};
+
+/// Facility types to analyse: those present among facilities plus those the rules name.
+std::vector<std::string> analysis_types(const Inputs& in, const Project& p);
+
+ReachResult compute_reach(const Project& p, const Inputs& in, const std::vector<std::string>& types);
+
+/// One service area per facility (radius disc or network service area), working CRS.
+/// Geometries may belong to worker GEOS contexts (see parallel.hpp).
+std::vector<GeomPtr> service_areas(const Project& p, const Inputs& in, const ReachResult& r);
+
+struct Uncovered {
+    int unit;            ///< index in the street level (or the level used)
+    int level;
+    std::string type;
+    GeomPtr geom;        ///< may be empty
+    double area_m2 = 0, share = 0;
+};
+/// Per street/township (else the coarsest level present) and type: the unit minus the
+/// union of the service areas of that type.
+std::vector<Uncovered> uncovered_areas(const Inputs& in, const ReachResult& r, const std::vector<GeomPtr>& areas);
+
+}  // namespace lc
