@@ -3,6 +3,7 @@
 #include "core/pipeline.hpp"
 
 #include <CLI/CLI.hpp>
+#include <cpl_error.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -49,6 +50,8 @@ int main(int argc, char** argv) {
     validate->add_option("PROJECT", vproject, "Project file (JSON)")->required();
     validate->add_flag("--strict", vstrict, "Exit with status 4 when any record would be rejected");
 
+    // GDAL's own messages are quoted in ours where they matter; never raw on stderr.
+    CPLSetErrorHandler(CPLQuietErrorHandler);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -71,6 +71,7 @@ struct Rejection {
     std::string layer, source_id, reason;
     long feature_index = -1;          ///< 0-based position in the source layer
     std::vector<unsigned char> wkb;   ///< geometry in lon/lat (EPSG:4326) if any
+    bool wkb_working_crs = false;     ///< wkb is in the working CRS instead
 };
 
 /// A repaired (not rejected) record, reported in summary.json.

@@ -213,8 +213,14 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
         for (auto& rj : in.rejected) {
             t.rows.push_back({rj.layer, rj.source_id, rj.feature_index < 0 ? Value() : Value(static_cast<long long>(rj.feature_index)),
                               rj.reason});
-            t.wkb_wgs84.push_back(rj.wkb);
-            t.geoms.push_back(nullptr);
+            if (rj.wkb_working_crs && !rj.wkb.empty()) {
+                t.owned.push_back(from_wkb(main_geos(), rj.wkb.data(), rj.wkb.size()));
+                t.geoms.push_back(t.owned.back().get());
+                t.wkb_wgs84.emplace_back();
+            } else {
+                t.wkb_wgs84.push_back(rj.wkb);
+                t.geoms.push_back(nullptr);
+            }
         }
         out.push_back(std::move(t));
     }
@@ -368,7 +374,7 @@ void write_layer(GDALDataset* ds, const Table& t, OGRSpatialReference* wgs, OGRC
 
 }  // namespace
 
-void write_vector_layers(const fs::path& dir, const std::vector<Table>& tables, const std::string& working_crs,
+void write_vector_layers(const fs::path& dir, const std::vector<const Table*>& tables, const std::string& working_crs,
                          const std::string& format) {
     GDALAllRegister();
     auto make_srs = [](const std::string& def) {
@@ -384,7 +390,7 @@ void write_vector_layers(const fs::path& dir, const std::vector<Table>& tables, 
         fs::path file = dir / "lifecircle.gpkg";
         GDALDatasetUniquePtr ds(drv->Create(file.u8string().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
         if (!ds) throw OutputError(file.u8string() + ": cannot create (" + CPLGetLastErrorMsg() + ")");
-        for (auto& t : tables) write_layer(ds.get(), t, &wgs, ct.get(), main_geos(), {"SPATIAL_INDEX=YES"});
+        for (auto* t : tables) write_layer(ds.get(), *t, &wgs, ct.get(), main_geos(), {"SPATIAL_INDEX=YES"});
         return;
     }
     // One GeoJSON file per table, written in parallel: the files are independent.
@@ -393,10 +399,10 @@ void write_vector_layers(const fs::path& dir, const std::vector<Table>& tables, 
         OGRSpatialReference wgs = make_srs("EPSG:4326"), work = make_srs(working_crs);
         std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(&work, &wgs));
         GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GeoJSON");
-        fs::path file = dir / (tables[i].name + ".geojson");
+        fs::path file = dir / (tables[i]->name + ".geojson");
         GDALDatasetUniquePtr ds(drv->Create(file.u8string().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
         if (!ds) throw OutputError(file.u8string() + ": cannot create (" + CPLGetLastErrorMsg() + ")");
-        write_layer(ds.get(), tables[i], &wgs, ct.get(), worker_geos(w),
+        write_layer(ds.get(), *tables[i], &wgs, ct.get(), worker_geos(w),
                     {"RFC7946=YES", "COORDINATE_PRECISION=7", "SIGNIFICANT_FIGURES=15", "WRITE_NAME=NO"});
         ds.reset();
         // GDAL reports disk-full on close only through the error state.

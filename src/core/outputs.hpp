@@ -17,7 +17,7 @@ Table repairs_table(const Inputs& in);
 
 /// Writes tables as RFC 7946 GeoJSON files (format "geojson") or as layers of one
 /// GeoPackage `lifecircle.gpkg` (format "gpkg"), transforming from the working CRS.
-void write_vector_layers(const std::filesystem::path& dir, const std::vector<Table>& tables, const std::string& working_crs,
+void write_vector_layers(const std::filesystem::path& dir, const std::vector<const Table*>& tables, const std::string& working_crs,
                          const std::string& format);
 /// CSV, UTF-8 with BOM (spreadsheets read Chinese names correctly), CRLF-free, RFC 4180 quoting.
 void write_csv(const std::filesystem::path& file, const Table& t);

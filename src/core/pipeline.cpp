@@ -1,5 +1,6 @@
 #include "core/pipeline.hpp"
 
+#include "core/deliverables.hpp"
 #include "core/errors.hpp"
 #include "core/outputs.hpp"
 #include "core/reach.hpp"
@@ -103,33 +104,27 @@ RunOutcome run_project(const fs::path& project_file, const RunOptions& opt) {
     RunOutcome outcome;
     try {
         auto layers = build_layers(p, in, r, a, areas, unc);
-        write_vector_layers(staging, layers, in.working_crs, opt.format);
-        if (opt.format == "gpkg") {
-            // rejected.geojson is part of the contract whatever the format
-            std::vector<Table> rej;
-            for (auto& t : layers)
-                if (t.name == "rejected") rej.push_back(std::move(t));
-            write_vector_layers(staging, rej, in.working_crs, "geojson");
+        std::vector<const Table*> all;
+        const Table* rej = nullptr;
+        for (auto& t : layers) {
+            all.push_back(&t);
+            if (t.name == "rejected") rej = &t;
         }
+        write_vector_layers(staging, all, in.working_crs, opt.format);
+        // rejected.geojson is part of the contract whatever the format
+        if (opt.format == "gpkg") write_vector_layers(staging, {rej}, in.working_crs, "geojson");
         Table rejected;
-        for (auto& t : layers)
-            if (t.name == "rejected") {
-                rejected.name = t.name;
-                rejected.fields = t.fields;
-                rejected.rows = t.rows;
-                rejected.has_geometry = false;
-            }
-        if (rejected.fields.empty()) {
-            rejected.fields = {{"layer", FieldType::String}, {"source_id", FieldType::String},
-                               {"feature_index", FieldType::Integer}, {"reason", FieldType::String}};
-            rejected.has_geometry = false;
-        }
+        rejected.name = rej->name;
+        rejected.fields = rej->fields;
+        rejected.rows = rej->rows;
+        rejected.has_geometry = false;
         write_csv(staging / "rejected.csv", rejected);
         write_csv(staging / "coverage.csv", coverage_table(p, in, a));
         write_csv(staging / "repairs.csv", repairs_table(in));
         clock.lap("write");
         outcome.summary = build_summary(p, in, r, a, clock.times);
         write_text(staging / "summary.json", outcome.summary.dump(1) + "\n");
+        write_deliverables(staging, p, in, r, a, layers, outcome.summary, DeliverableOptions{opt.format, opt.lang});
         commit_output(staging, opt.out);
     } catch (...) {
         std::error_code ec;

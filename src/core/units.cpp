@@ -123,7 +123,8 @@ void assign_units(Inputs& in, double max_reach_m) {
         if (!inside) {
             Rejection r{"compounds", c.id, "outside every unit (its representative point lies in no district, street or community)", -1, {}};
             GEOSContextHandle_t h = main_geos();
-            r.wkb = to_wkb(h, c.geom.get());  // working CRS; outputs transform it back
+            r.wkb = to_wkb(h, c.geom.get());
+            r.wkb_working_crs = true;
             in.rejected.push_back(std::move(r));
             in.counts["compounds"].rejected++;
             in.counts["compounds"].used--;
@@ -146,6 +147,7 @@ void assign_units(Inputs& in, double max_reach_m) {
             GEOSContextHandle_t h = main_geos();
             GeomPtr pt = make_point(h, f.pt.x, f.pt.y);
             r.wkb = to_wkb(h, pt.get());
+            r.wkb_working_crs = true;
             in.rejected.push_back(std::move(r));
             in.counts["facilities"].rejected++;
             in.counts["facilities"].used--;
