@@ -79,6 +79,8 @@ int main(int argc, char** argv) {
         if (*validate) {
             auto v = lc::validate_project(vproject, vstrict);
             std::cout << v.report;
+            if (v.exit_code == lc::kExitStrict)
+                std::cerr << "lifecircle: --strict: some records would be rejected (listed above)\n";
             return v.exit_code;
         }
     } catch (const lc::Error& e) {

@@ -473,6 +473,7 @@ void read_compounds(Ctx& c, const LayerSpec& s, Source& src) {
             cp.rep = point_on_surface(g.get());
         }
         cp.id = id;
+        cp.feature_index = idx;
         cp.name = field_text(f, src, "name").value_or("");
         if (auto yit = src.field_index.find("year"); yit != src.field_index.end()) {
             if (f->IsFieldSetAndNotNull(yit->second)) {
@@ -545,6 +546,7 @@ void read_facilities(Ctx& c, const LayerSpec& s, Source& src, bool added) {
         if (!std::isfinite(fa.pt.x) || !std::isfinite(fa.pt.y))
             return reject(c, layer, id, idx, "coordinates cannot be used", wgs_wkb(og, src));
         fa.id = id;
+        fa.feature_index = idx;
         fa.name = field_text(f, src, "name").value_or("");
         fa.type = type;
         fa.type_raw = raw;

@@ -53,6 +53,7 @@ struct Compound {
     bool is_point = false;
     XY rep;
     std::array<int, kLevels> unit{kNone, kNone, kNone};
+    long feature_index = -1;  ///< position in the source layer
 };
 
 struct Facility {
@@ -64,6 +65,7 @@ struct Facility {
     std::map<std::string, AttrValue> attrs;  ///< mapped `attributes` (plus beds etc. by their canonical names)
     std::array<int, kLevels> unit{kNone, kNone, kNone};
     bool added = false;    ///< came from a scenario's add_facilities
+    long feature_index = -1;
 };
 
 /// An input record not used, and why.

@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <mutex>
 #include <numeric>
 #include <utility>
 
@@ -141,6 +142,8 @@ struct Scratch {
     std::vector<double> dist;
     std::vector<uint32_t> touched;
     std::vector<BItem> heap;
+    std::vector<uint32_t> face_count;  // per face, 0 except at face_touched
+    std::vector<uint32_t> face_touched;
 };
 Scratch& scratch(size_t nodes) {
     thread_local Scratch s;
@@ -158,8 +161,21 @@ struct ScratchReset {
 
 }  // namespace
 
+/// Bounded faces of the planar road graph that service_area may fill: simple, convex,
+/// counter-clockwise, at most kMaxFaceVertices vertices, and bounded only by edges that
+/// meet other edges nowhere but at shared nodes (a bridge crossing a block without a
+/// shared vertex would otherwise hide inside a "face").
+struct Graph::Faces {
+    static constexpr uint32_t kMaxFaceVertices = 64;
+    std::vector<uint32_t> off{0};  // face f: nodes[off[f] .. off[f+1])
+    std::vector<uint32_t> nodes;   // counter-clockwise, first not repeated
+    std::vector<int32_t> side;     // 2e: face left of a->b, 2e+1: left of b->a; -1 none
+};
+
 struct Graph::Index {
     bgi::rtree<RValue, bgi::rstar<16>> tree;
+    mutable std::once_flag faces_once;
+    mutable std::unique_ptr<const Faces> faces;
 };
 
 Graph Graph::build(const std::vector<RoadLine>& lines) {
@@ -402,6 +418,9 @@ void Graph::reachable_intervals(const Snap& source, double budget, Emit&& emit) 
     // The source edge: walking both ways from the entry point, and back onto it from
     // its nodes (a loop can make a node nearer than along the edge itself).
     {
+        struct Interval {
+            double lo, hi;
+        };
         const double r = budget - source.access;
         Interval iv[3];
         int k = 0;
@@ -428,8 +447,7 @@ void Graph::reachable_intervals(const Snap& source, double budget, Emit&& emit) 
             const uint32_t ei = adj_[k].edge;
             if (ei == source.edge) continue;
             const Edge& e = edges_[ei];
-            const bool from_a = e.a == u;
-            if (!from_a && dist[e.a] != kInf) continue;
+            if (e.a != u && dist[e.a] != kInf) continue;
             const double ca = dist[e.a] == kInf ? -1.0 : budget - dist[e.a];
             const double cb = dist[e.b] == kInf ? -1.0 : budget - dist[e.b];
             if (ca >= 0 && cb >= 0 && ca + cb >= e.len) {
@@ -442,37 +460,42 @@ void Graph::reachable_intervals(const Snap& source, double budget, Emit&& emit) 
     }
 }
 
+std::vector<Graph::Piece> Graph::reachable_pieces(const Snap& source, double budget) const {
+    std::vector<Piece> pieces;
+    reachable_intervals(source, budget, [&](uint32_t e, double lo, double hi) {
+        if (hi > lo) pieces.push_back(Piece{e, lo, hi});
+    });
+    return pieces;
+}
+
 double Graph::reachable_length(const Snap& source, double budget) const {
     double total = 0;
     reachable_intervals(source, budget, [&](uint32_t, double lo, double hi) { total += hi - lo; });
     return total;
 }
 
+std::vector<XY> Graph::access_leg(const XY& source_point, const Snap& source, double budget) const {
+    if (source.access <= budget) return {source_point, source.on};
+    const double u = source.access > 0 ? budget / source.access : 0;
+    return {source_point, XY{source_point.x + u * (source.on.x - source_point.x),
+                             source_point.y + u * (source.on.y - source_point.y)}};
+}
+
 std::vector<std::vector<XY>> Graph::reachable_lines(const XY& source_point, const Snap& source, double budget) const {
     std::vector<std::vector<XY>> out;
     if (!source.ok || source.edge >= edges_.size() || !(budget >= 0)) return out;
-    if (source.access <= budget) {
-        out.push_back({source_point, source.on});
-    } else {
-        double u = source.access > 0 ? budget / source.access : 0;
-        out.push_back({source_point, XY{source_point.x + u * (source.on.x - source_point.x),
-                                        source_point.y + u * (source.on.y - source_point.y)}});
-        return out;
-    }
+    out.push_back(access_leg(source_point, source, budget));
+    if (source.access > budget) return out;
+    chain(reachable_pieces(source, budget), out);
+    return out;
+}
 
-    // Collect the pieces, then chain them through nodes so that the buffer sees long
-    // polylines: round joins make a polyline's buffer the union of its segments'
-    // buffers, but each separate piece costs two end caps and its own noding.
-    struct Piece {
-        uint32_t edge;
-        double lo, hi;
-    };
-    std::vector<Piece> pieces;
-    reachable_intervals(source, budget, [&](uint32_t e, double lo, double hi) {
-        if (hi > lo) pieces.push_back(Piece{e, lo, hi});
-    });
-    if (pieces.empty()) return out;
-
+// Chaining matters for speed, not for the shape: with round joins a polyline's buffer
+// is the union of its segments' buffers, but GEOS pays for every separate piece's two
+// end caps and for noding them against everything else (5x slower unchained on the
+// metro test city).
+void Graph::chain(const std::vector<Piece>& pieces, std::vector<std::vector<XY>>& out) const {
+    if (pieces.empty()) return;
     // Piece ends: 2*i at lo, 2*i+1 at hi. An end sits on a node only when the piece
     // reaches that end of its edge.
     const size_t ne = pieces.size() * 2;
@@ -486,17 +509,16 @@ std::vector<std::vector<XY>> Graph::reachable_lines(const XY& source_point, cons
     }
     std::sort(at_node.begin(), at_node.end());
 
-    // Pair ends at each node, straightest continuation first: long, gently bending
-    // chains have fewer self-overlapping offset curves for the buffer to node.
+    // Straightest continuation first at junctions: gently bending chains have fewer
+    // self-overlapping offset curves for the buffer to node.
     constexpr uint32_t kFree = std::numeric_limits<uint32_t>::max();
     std::vector<uint32_t> mate(ne, kFree);
     auto direction = [&](uint32_t end) {  // unit vector leaving the node along the piece
-        const Piece& p = pieces[end / 2];
-        const Edge& e = edges_[p.edge];
+        const Edge& e = edges_[pieces[end / 2].edge];
         const XY& a = xy_[e.a];
         const XY& b = xy_[e.b];
-        double sx = (end & 1) ? a.x - b.x : b.x - a.x;
-        double sy = (end & 1) ? a.y - b.y : b.y - a.y;
+        const double sx = (end & 1) ? a.x - b.x : b.x - a.x;
+        const double sy = (end & 1) ? a.y - b.y : b.y - a.y;
         return XY{sx / e.len, sy / e.len};
     };
     std::vector<XY> dirs;
@@ -518,7 +540,7 @@ std::vector<std::vector<XY>> Graph::reachable_lines(const XY& source_point, cons
                                     {at_node[i + a].second, at_node[i + b].second}});
             std::sort(cand.begin(), cand.end());
             for (const auto& c : cand) {
-                uint32_t x = c.second.first, y = c.second.second;
+                const uint32_t x = c.second.first, y = c.second.second;
                 if (mate[x] == kFree && mate[y] == kFree) {
                     mate[x] = y;
                     mate[y] = x;
@@ -534,16 +556,14 @@ std::vector<std::vector<XY>> Graph::reachable_lines(const XY& source_point, cons
         const Edge& e = edges_[p.edge];
         return along(xy_[e.a], xy_[e.b], e.len, (end & 1) ? p.hi : p.lo);
     };
-    auto walk = [&](uint32_t start_end) {  // start_end: the free (or chosen) end to start at
-        std::vector<XY> line;
-        line.push_back(end_point(start_end));
+    auto walk = [&](uint32_t start_end) {
+        std::vector<XY> line{end_point(start_end)};
         uint32_t cur = start_end;
         for (;;) {
-            uint32_t piece = cur / 2;
-            used[piece] = 1;
-            uint32_t other = cur ^ 1u;
+            used[cur / 2] = 1;
+            const uint32_t other = cur ^ 1u;
             line.push_back(end_point(other));
-            uint32_t next = mate[other];
+            const uint32_t next = mate[other];
             if (next == kFree || used[next / 2]) break;
             cur = next;
         }
@@ -556,31 +576,174 @@ std::vector<std::vector<XY>> Graph::reachable_lines(const XY& source_point, cons
     }
     for (uint32_t i = 0; i < pieces.size(); ++i)  // what is left are closed chains
         if (!used[i]) walk(2 * i);
-    return out;
 }
 
-GeomPtr service_area(GEOSContextHandle_t h, const std::vector<std::vector<XY>>& lines, double buffer_m,
-                     int quadsegs) {
-    std::vector<GEOSGeometry*> parts;
-    parts.reserve(lines.size());
-    for (const auto& l : lines) {
-        if (l.empty()) continue;
-        const bool single = l.size() == 1;
-        const unsigned n = static_cast<unsigned>(single ? 2 : l.size());
-        GEOSCoordSequence* seq = GEOSCoordSeq_create_r(h, n, 2);
-        if (!seq) continue;
-        for (unsigned i = 0; i < n; ++i) {
-            const XY& p = l[single ? 0 : i];
-            GEOSCoordSeq_setXY_r(h, seq, i, p.x, p.y);
+namespace {
+
+inline double orient(const XY& a, const XY& b, const XY& c) {
+    return (b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x);
+}
+inline bool on_segment(const XY& a, const XY& b, const XY& p) {  // p collinear with a-b
+    return std::min(a.x, b.x) <= p.x && p.x <= std::max(a.x, b.x) && std::min(a.y, b.y) <= p.y &&
+           p.y <= std::max(a.y, b.y);
+}
+/// Closed segments p1-p2 and q1-q2 share a point.
+bool segments_meet(const XY& p1, const XY& p2, const XY& q1, const XY& q2) {
+    const double d1 = orient(q1, q2, p1), d2 = orient(q1, q2, p2);
+    const double d3 = orient(p1, p2, q1), d4 = orient(p1, p2, q2);
+    if (((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0))) return true;
+    return (d1 == 0 && on_segment(q1, q2, p1)) || (d2 == 0 && on_segment(q1, q2, p2)) ||
+           (d3 == 0 && on_segment(p1, p2, q1)) || (d4 == 0 && on_segment(p1, p2, q2));
+}
+
+}  // namespace
+
+void Graph::prepare_faces() const { (void)faces(); }
+
+const Graph::Faces& Graph::faces() const {
+    static const Faces kNone;
+    if (!index_) return kNone;
+    std::call_once(index_->faces_once, [this] {
+        auto f = std::make_unique<Faces>();
+        const uint32_t ne = static_cast<uint32_t>(edges_.size());
+        f->side.assign(2 * size_t(ne), -1);
+
+        // Edges that meet another edge anywhere but at a shared node (crossings without a
+        // vertex, T-junctions, overlaps) break the planar picture: no face may use them.
+        std::vector<char> bad(ne, 0);
+        std::vector<RValue> hits;
+        for (uint32_t e = 0; e < ne; ++e) {
+            const Edge& E = edges_[e];
+            const XY& p1 = xy_[E.a];
+            const XY& p2 = xy_[E.b];
+            hits.clear();
+            index_->tree.query(bgi::intersects(BBox(BPoint(std::min(p1.x, p2.x), std::min(p1.y, p2.y)),
+                                                    BPoint(std::max(p1.x, p2.x), std::max(p1.y, p2.y)))),
+                               std::back_inserter(hits));
+            for (const auto& h : hits) {
+                const uint32_t o = h.second;
+                if (o <= e) continue;
+                const Edge& O = edges_[o];
+                const XY& q1 = xy_[O.a];
+                const XY& q2 = xy_[O.b];
+                bool meet;
+                const int shared = (E.a == O.a) + (E.a == O.b) + (E.b == O.a) + (E.b == O.b);
+                if (shared == 2) {
+                    meet = true;  // duplicate edge
+                } else if (shared == 1) {
+                    const uint32_t s = (E.a == O.a || E.a == O.b) ? E.a : E.b;
+                    const XY& pe = xy_[E.a == s ? E.b : E.a];
+                    const XY& po = xy_[O.a == s ? O.b : O.a];
+                    const XY& c = xy_[s];
+                    meet = orient(c, pe, po) == 0 && (pe.x - c.x) * (po.x - c.x) + (pe.y - c.y) * (po.y - c.y) > 0;
+                } else {
+                    meet = segments_meet(p1, p2, q1, q2);
+                }
+                if (meet) bad[e] = bad[o] = 1;
+            }
         }
-        if (GEOSGeometry* g = GEOSGeom_createLineString_r(h, seq)) parts.push_back(g);
-    }
+
+        // Half-edge h = 2e runs a->b, 2e+1 runs b->a. Outgoing half-edges around each node
+        // sorted counter-clockwise; next(h) is the one just clockwise of h's twin at h's
+        // head, which walks each face with the face on the left.
+        const size_t nn = xy_.size();
+        std::vector<uint32_t> ring(adj_.size());  // CSR like adj_: outgoing half-edges by angle
+        std::vector<uint32_t> pos(2 * size_t(ne));
+        std::vector<std::pair<double, uint32_t>> tmp;
+        for (uint32_t u = 0; u < nn; ++u) {
+            tmp.clear();
+            for (uint32_t k = off_[u]; k < off_[u + 1]; ++k) {
+                const uint32_t e = adj_[k].edge;
+                const uint32_t h = edges_[e].a == u ? 2 * e : 2 * e + 1;
+                const XY& v = xy_[adj_[k].to];
+                tmp.emplace_back(std::atan2(v.y - xy_[u].y, v.x - xy_[u].x), h);
+            }
+            std::sort(tmp.begin(), tmp.end());
+            for (uint32_t i = 0; i < tmp.size(); ++i) {
+                ring[off_[u] + i] = tmp[i].second;
+                pos[tmp[i].second] = i;
+            }
+        }
+        auto head = [&](uint32_t h) { return (h & 1) ? edges_[h / 2].a : edges_[h / 2].b; };
+        auto tail = [&](uint32_t h) { return (h & 1) ? edges_[h / 2].b : edges_[h / 2].a; };
+        auto next = [&](uint32_t h) {
+            const uint32_t v = head(h);
+            const uint32_t k = off_[v + 1] - off_[v];
+            return ring[off_[v] + (pos[h ^ 1u] + k - 1) % k];
+        };
+
+        std::vector<char> seen(2 * size_t(ne), 0);
+        std::vector<uint32_t> cyc, sorted;
+        for (uint32_t h0 = 0; h0 < 2 * ne; ++h0) {
+            if (seen[h0]) continue;
+            cyc.clear();
+            bool ok = true;
+            uint32_t h = h0;
+            do {  // walk the whole cycle even when it is rejected, to mark it seen
+                seen[h] = 1;
+                if (cyc.size() <= Faces::kMaxFaceVertices) cyc.push_back(h);
+                if (bad[h / 2]) ok = false;
+                h = next(h);
+            } while (h != h0);
+            const size_t n = cyc.size();
+            if (!ok || n < 3 || n > Faces::kMaxFaceVertices) continue;
+            sorted.clear();
+            for (uint32_t x : cyc) sorted.push_back(tail(x));
+            std::sort(sorted.begin(), sorted.end());
+            if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) continue;  // pinched
+            double area2 = 0, turning = 0;
+            for (size_t i = 0; i < n && ok; ++i) {
+                const XY& a = xy_[tail(cyc[(i + n - 1) % n])];
+                const XY& b = xy_[tail(cyc[i])];
+                const XY& c = xy_[tail(cyc[(i + 1) % n])];
+                const double cr = orient(a, b, c);
+                if (cr < 0) ok = false;
+                turning += std::atan2(cr, (b.x - a.x) * (c.x - b.x) + (b.y - a.y) * (c.y - b.y));
+                area2 += b.x * c.y - c.x * b.y;
+            }
+            // All left turns and one full turn: a convex counter-clockwise polygon.
+            if (!ok || !(area2 > 0) || turning > 3 * M_PI) continue;
+            const int32_t id = static_cast<int32_t>(f->off.size() - 1);
+            for (uint32_t x : cyc) {
+                f->nodes.push_back(tail(x));
+                f->side[x] = id;
+            }
+            f->off.push_back(static_cast<uint32_t>(f->nodes.size()));
+        }
+        index_->faces = std::move(f);
+    });
+    return *index_->faces;
+}
+
+namespace {
+
+GEOSGeometry* linestring(GEOSContextHandle_t h, const std::vector<XY>& l) {
+    const bool single = l.size() == 1;
+    const unsigned n = static_cast<unsigned>(single ? 2 : l.size());
+    GEOSCoordSequence* seq = GEOSCoordSeq_create_r(h, n, 2);
+    if (!seq) return nullptr;
+    for (unsigned i = 0; i < n; ++i) GEOSCoordSeq_setXY_r(h, seq, i, l[single ? 0 : i].x, l[single ? 0 : i].y);
+    return GEOSGeom_createLineString_r(h, seq);
+}
+
+GEOSGeometry* ring(GEOSContextHandle_t h, const std::vector<XY>& r) {
+    const unsigned n = static_cast<unsigned>(r.size());
+    GEOSCoordSequence* seq = GEOSCoordSeq_create_r(h, n + 1, 2);
+    if (!seq) return nullptr;
+    for (unsigned i = 0; i <= n; ++i) GEOSCoordSeq_setXY_r(h, seq, i, r[i % n].x, r[i % n].y);
+    return GEOSGeom_createLinearRing_r(h, seq);
+}
+
+/// Buffers a collection of the given parts (taking ownership) with round caps and joins.
+GeomPtr buffer_parts(GEOSContextHandle_t h, std::vector<GEOSGeometry*>& parts, double buffer_m, int quadsegs) {
     if (parts.empty() || !(buffer_m > 0)) {
         for (GEOSGeometry* g : parts) GEOSGeom_destroy_r(h, g);
+        parts.clear();
         return own(h, GEOSGeom_createEmptyPolygon_r(h));
     }
-    GeomPtr coll = own(h, GEOSGeom_createCollection_r(h, GEOS_MULTILINESTRING, parts.data(),
+    GeomPtr coll = own(h, GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts.data(),
                                                       static_cast<unsigned>(parts.size())));
+    parts.clear();
     if (!coll) return coll;
     GEOSBufferParams* bp = GEOSBufferParams_create_r(h);
     GEOSBufferParams_setEndCapStyle_r(h, bp, GEOSBUF_CAP_ROUND);
@@ -589,6 +752,182 @@ GeomPtr service_area(GEOSContextHandle_t h, const std::vector<std::vector<XY>>& 
     GeomPtr res = own(h, GEOSBufferWithParams_r(h, coll.get(), bp, buffer_m));
     GEOSBufferParams_destroy_r(h, bp);
     return res;
+}
+
+/// The part of a convex counter-clockwise polygon farther than `d` from its boundary
+/// (exact: for a convex polygon that is the intersection of its edges' inner half-planes
+/// moved in by d). Empty if nothing is left.
+std::vector<XY> shrink_convex(const std::vector<XY>& poly, double d) {
+    std::vector<XY> cur = poly, nxt;
+    const size_t n = poly.size();
+    for (size_t i = 0; i < n && cur.size() >= 3; ++i) {
+        const XY& a = poly[i];
+        const XY& b = poly[(i + 1) % n];
+        const double len = std::sqrt((b.x - a.x) * (b.x - a.x) + (b.y - a.y) * (b.y - a.y));
+        const double nx = -(b.y - a.y) / len, ny = (b.x - a.x) / len;  // inward for CCW
+        auto s = [&](const XY& q) { return nx * (q.x - a.x) + ny * (q.y - a.y) - d; };
+        nxt.clear();
+        for (size_t j = 0; j < cur.size(); ++j) {
+            const XY& p = cur[j];
+            const XY& q = cur[(j + 1) % cur.size()];
+            const double sp = s(p), sq = s(q);
+            if (sp >= 0) nxt.push_back(p);
+            if ((sp >= 0) != (sq >= 0)) {
+                const double u = sp / (sp - sq);
+                nxt.push_back(XY{p.x + u * (q.x - p.x), p.y + u * (q.y - p.y)});
+            }
+        }
+        cur.swap(nxt);
+    }
+    // Drop repeated points and slivers: GEOS needs a proper ring, and a hole of less
+    // than a square centimetre is invisible.
+    nxt.clear();
+    for (const XY& p : cur)
+        if (nxt.empty() || std::abs(p.x - nxt.back().x) > 1e-9 || std::abs(p.y - nxt.back().y) > 1e-9)
+            nxt.push_back(p);
+    while (nxt.size() > 1 && std::abs(nxt.front().x - nxt.back().x) <= 1e-9 &&
+           std::abs(nxt.front().y - nxt.back().y) <= 1e-9)
+        nxt.pop_back();
+    if (nxt.size() < 3) return {};
+    double area2 = 0;
+    for (size_t i = 0; i < nxt.size(); ++i) {
+        const XY& p = nxt[i];
+        const XY& q = nxt[(i + 1) % nxt.size()];
+        area2 += p.x * q.y - q.x * p.y;
+    }
+    if (!(area2 > 2e-4)) return {};
+    return nxt;
+}
+
+/// Adds the rings as holes of the polygon(s) of `g` containing them (each hole lies
+/// strictly inside exactly one polygon of `g`).
+GeomPtr add_holes(GEOSContextHandle_t h, GeomPtr g, const std::vector<std::vector<XY>>& holes) {
+    if (holes.empty() || !g) return g;
+    const int type = GEOSGeomTypeId_r(h, g.get());
+    if (type != GEOS_POLYGON && type != GEOS_MULTIPOLYGON) return g;
+    const int np = GEOSGetNumGeometries_r(h, g.get());
+    std::vector<std::vector<size_t>> of_part(static_cast<size_t>(np));
+    for (size_t i = 0; i < holes.size(); ++i) {
+        int part = 0;
+        if (np > 1) {
+            GeomPtr pt = make_point(h, holes[i][0].x, holes[i][0].y);
+            for (part = 0; part < np; ++part)
+                if (GEOSIntersects_r(h, GEOSGetGeometryN_r(h, g.get(), part), pt.get()) == 1) break;
+            if (part == np) continue;  // cannot happen for a hole inside a filled face
+        }
+        of_part[static_cast<size_t>(part)].push_back(i);
+    }
+    std::vector<GEOSGeometry*> polys;
+    for (int p = 0; p < np; ++p) {
+        const GEOSGeometry* poly = GEOSGetGeometryN_r(h, g.get(), p);
+        GEOSGeometry* shell = GEOSGeom_clone_r(h, GEOSGetExteriorRing_r(h, poly));
+        std::vector<GEOSGeometry*> inner;
+        const int ni = GEOSGetNumInteriorRings_r(h, poly);
+        for (int i = 0; i < ni; ++i) inner.push_back(GEOSGeom_clone_r(h, GEOSGetInteriorRingN_r(h, poly, i)));
+        for (size_t i : of_part[static_cast<size_t>(p)])
+            if (GEOSGeometry* r = ring(h, holes[i])) inner.push_back(r);
+        polys.push_back(GEOSGeom_createPolygon_r(h, shell, inner.data(), static_cast<unsigned>(inner.size())));
+    }
+    if (polys.size() == 1) return own(h, polys[0]);
+    return own(h, GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, polys.data(), static_cast<unsigned>(polys.size())));
+}
+
+}  // namespace
+
+GeomPtr Graph::service_area(GEOSContextHandle_t h, const XY& source_point, const Snap& source, double budget,
+                            double buffer_m, int quadsegs) const {
+    if (!source.ok || source.edge >= edges_.size() || !(budget >= 0))
+        return own(h, GEOSGeom_createEmptyPolygon_r(h));
+    std::vector<std::vector<XY>> lines{access_leg(source_point, source, budget)};
+    if (source.access > budget) return net::service_area(h, lines, buffer_m, quadsegs);
+    std::vector<Piece> pieces = reachable_pieces(source, budget);
+    const Faces& F = faces();
+
+    // A face is filled when every edge around it is wholly reachable and the source
+    // point is not inside it (its access leg would reach into the face).
+    constexpr uint32_t kFilled = std::numeric_limits<uint32_t>::max();
+    Scratch& sc = scratch(xy_.size());
+    const size_t nf = F.off.size() - 1;
+    if (sc.face_count.size() < nf) sc.face_count.resize(nf, 0);
+    struct FaceReset {
+        Scratch& s;
+        ~FaceReset() {
+            for (uint32_t f : s.face_touched) s.face_count[f] = 0;
+            s.face_touched.clear();
+        }
+    } face_reset{sc};
+    auto full = [&](const Piece& p) { return p.lo <= 0 && p.hi >= edges_[p.edge].len; };
+    for (const Piece& p : pieces) {
+        if (!full(p)) continue;
+        for (int s = 0; s < 2; ++s) {
+            const int32_t f = F.side.empty() ? -1 : F.side[2 * size_t(p.edge) + s];
+            if (f < 0) continue;
+            if (sc.face_count[f]++ == 0) sc.face_touched.push_back(static_cast<uint32_t>(f));
+        }
+    }
+    std::vector<uint32_t> filled;
+    for (uint32_t f : sc.face_touched) {
+        const uint32_t n = F.off[f + 1] - F.off[f];
+        if (sc.face_count[f] != n) continue;
+        bool inside = true;
+        for (uint32_t i = 0; i < n && inside; ++i) {
+            const XY& a = xy_[F.nodes[F.off[f] + i]];
+            const XY& b = xy_[F.nodes[F.off[f] + (i + 1) % n]];
+            inside = orient(a, b, source_point) > 0;
+        }
+        if (inside) continue;
+        filled.push_back(f);
+    }
+    for (uint32_t f : filled) sc.face_count[f] = kFilled;
+
+    // Wholly reachable edges on a filled face lie inside the filled outline: its buffer
+    // covers theirs.
+    std::vector<Piece> rim;
+    rim.reserve(pieces.size());
+    for (const Piece& p : pieces) {
+        if (full(p) && !F.side.empty()) {
+            const int32_t f0 = F.side[2 * size_t(p.edge)], f1 = F.side[2 * size_t(p.edge) + 1];
+            if ((f0 >= 0 && sc.face_count[f0] == kFilled) || (f1 >= 0 && sc.face_count[f1] == kFilled)) continue;
+        }
+        rim.push_back(p);
+    }
+    chain(rim, lines);
+    if (filled.empty()) return net::service_area(h, lines, buffer_m, quadsegs);
+
+    std::vector<GEOSGeometry*> parts;
+    std::vector<XY> poly;
+    std::vector<std::vector<XY>> holes;
+    for (uint32_t f : filled) {
+        poly.clear();
+        for (uint32_t i = F.off[f]; i < F.off[f + 1]; ++i) poly.push_back(xy_[F.nodes[i]]);
+        if (GEOSGeometry* r = ring(h, poly)) parts.push_back(GEOSGeom_createPolygon_r(h, r, nullptr, 0));
+        std::vector<XY> core = shrink_convex(poly, buffer_m);
+        if (!core.empty()) holes.push_back(std::move(core));
+    }
+    // The filled faces share edges exactly (same nodes), so they form a coverage and
+    // dissolve cheaply.
+    GeomPtr faces_mp = own(h, GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, parts.data(),
+                                                          static_cast<unsigned>(parts.size())));
+    parts.clear();
+    GeomPtr outline = faces_mp ? own(h, GEOSCoverageUnion_r(h, faces_mp.get())) : GeomPtr(nullptr, GeomDeleter{h});
+    if (!outline) {  // not a clean coverage after all: buffer the lines themselves
+        return net::service_area(h, reachable_lines(source_point, source, budget), buffer_m, quadsegs);
+    }
+    parts.push_back(outline.release());
+    for (const auto& l : lines)
+        if (GEOSGeometry* g = linestring(h, l)) parts.push_back(g);
+    GeomPtr area = buffer_parts(h, parts, buffer_m, quadsegs);
+    return add_holes(h, std::move(area), holes);
+}
+
+GeomPtr service_area(GEOSContextHandle_t h, const std::vector<std::vector<XY>>& lines, double buffer_m,
+                     int quadsegs) {
+    std::vector<GEOSGeometry*> parts;
+    parts.reserve(lines.size());
+    for (const auto& l : lines)
+        if (!l.empty())
+            if (GEOSGeometry* g = linestring(h, l)) parts.push_back(g);
+    return buffer_parts(h, parts, buffer_m, quadsegs);
 }
 
 }  // namespace lc::net

@@ -36,6 +36,10 @@ struct GraphStats {
     double total_length_m = 0;
 };
 
+/// Buffer segments per quarter circle used by service_area: 3 keeps the polygon within
+/// b·(1 − cos(π/12)) ≈ 0.034·b of the true buffer, plenty for a map layer.
+constexpr int kServiceAreaQuadSegs = 3;
+
 /** One edge: a straight non-zero-length segment from node `a` to node `b` (input direction). */
 struct Edge {
     uint32_t a = 0, b = 0;
@@ -66,14 +70,26 @@ public:
     /// Every part of the network within `budget` metres of walking from `source`
     /// (the budget includes the source's access leg), partial edges cut at the exact
     /// remaining distance, as polylines in the graph's CRS. Pieces are chained through
-    /// nodes where exactly two reachable pieces meet, so the polylines are long. The
-    /// access leg (source_point -> entry point, cut if longer than the budget) is the
-    /// first polyline. Empty if the source is not snapped or budget < 0.
+    /// nodes (straightest continuation first) so the polylines are long. The first
+    /// polyline is the access leg (source_point -> entry point, cut if longer than the
+    /// budget; two equal points when the source lies on the network). Empty if the
+    /// source is not snapped or budget < 0.
     std::vector<std::vector<XY>> reachable_lines(const XY& source_point, const Snap& source, double budget) const;
 
-    /// Total length of reachable_lines' network part without building the polylines
-    /// (for checks and tests): sum over edges of the reachable length.
+    /// Total length of the network part of reachable_lines (without the access leg).
     double reachable_length(const Snap& source, double budget) const;
+
+    /// The same polygon as net::service_area(h, reachable_lines(...), buffer_m, quadsegs),
+    /// several times faster: network faces (city blocks) that are convex and whose whole
+    /// boundary is reachable are filled as polygons and get their uncovered core (the
+    /// block shrunk by buffer_m, exact for a convex block) back as a hole, so GEOS only
+    /// buffers one outline plus the pieces at the rim of the reach.
+    GeomPtr service_area(GEOSContextHandle_t h, const XY& source_point, const Snap& source, double budget,
+                         double buffer_m, int quadsegs = kServiceAreaQuadSegs) const;
+
+    /// Builds the face structure used by service_area now rather than on first use
+    /// (it is built once, thread-safely, either way).
+    void prepare_faces() const;
 
     size_t node_count() const { return xy_.size(); }
     size_t edge_count() const { return edges_.size(); }
@@ -83,18 +99,23 @@ public:
     /// Snapping distances within this many metres of each other are a tie.
     static constexpr double kTieTolerance = 1e-9;
 
-    struct Index;  // R-tree over edges (Boost.Geometry), kept out of this header
-
 private:
+    struct Index;  // R-tree over edges (Boost.Geometry) and the lazily built faces
     struct Adj {
         uint32_t to, edge;
         double w;
     };
-    struct Interval {
+    struct Piece {  // reachable part [lo, hi] metres from node a of an edge
+        uint32_t edge;
         double lo, hi;
     };
+    struct Faces;
     template <class Emit>
     void reachable_intervals(const Snap& source, double budget, Emit&& emit) const;
+    std::vector<Piece> reachable_pieces(const Snap& source, double budget) const;
+    std::vector<XY> access_leg(const XY& source_point, const Snap& source, double budget) const;
+    void chain(const std::vector<Piece>& pieces, std::vector<std::vector<XY>>& out) const;
+    const Faces& faces() const;
 
     std::vector<XY> xy_;           // node coordinates
     std::vector<Edge> edges_;
@@ -102,11 +123,6 @@ private:
     std::vector<Adj> adj_;
     std::shared_ptr<const Index> index_;
 };
-
-/// Buffer segments per quarter circle used by service_area: 3 keeps the polygon within
-/// b·(1 − cos(π/12)) ≈ 0.034·b of the true buffer, plenty for a map layer, and is
-/// several times faster than GEOS's default of 8.
-constexpr int kServiceAreaQuadSegs = 3;
 
 /// The service-area polygon: union of `buffer_m` buffers (round caps and joins,
 /// `quadsegs` per quarter circle) around the lines. Always polygonal (an empty polygon

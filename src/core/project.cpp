@@ -319,11 +319,15 @@ Project parse_project(const json& doc, const fs::path& file_in) {
     if (p.access.mode == "network" && !p.layer("roads"))
         fail(f, "/layers/roads", "missing: \"access\": {\"mode\": \"network\"} needs a roads layer");
 
-    json rules = json::array();
+    // Each rule remembers where it was written, so that errors point at the project's
+    // own JSON (a profile rule overridden by /rules/3 is reported there).
+    std::vector<std::pair<json, std::string>> rules;
     if (doc.contains("profile") && !doc["profile"].is_null()) {
         p.profile = get_string(doc["profile"], f, "/profile");
         try {
-            rules = builtin_profile(p.profile)["rules"];
+            json prof = builtin_profile(p.profile);
+            for (auto& r : prof["rules"])
+                rules.emplace_back(r, "profile " + p.profile + " rule " + r.value("id", std::string("?")));
         } catch (const ConfigError& e) {
             fail(f, "/profile", e.what());
         }
@@ -336,21 +340,21 @@ Project parse_project(const json& doc, const fs::path& file_in) {
             if (!r.is_object() || !r.contains("id") || !r["id"].is_string())
                 fail(f, ptr, "a rule needs an \"id\" (to add a rule, or to override a profile rule of that id)");
             bool merged = false;
-            for (size_t k = 0; k < rules.size(); ++k) {
-                if (rules[k]["id"] == r["id"]) {
-                    rules[k].merge_patch(r);  // override field by field; {"enabled": false} drops it
+            for (auto& [k, origin] : rules) {
+                if (k["id"] == r["id"]) {
+                    k.merge_patch(r);  // override field by field; {"enabled": false} drops it
+                    origin = ptr;
                     merged = true;
                 }
             }
-            if (!merged) rules.push_back(r);
+            if (!merged) rules.emplace_back(r, ptr);
         }
     }
     std::set<std::string> seen;
-    for (size_t i = 0; i < rules.size(); ++i) {
-        json r = rules[i];
+    for (auto& [r, origin] : rules) {
         if (r.contains("enabled") && r["enabled"].is_boolean() && !r["enabled"].get<bool>()) continue;
-        Rule rule = parse_rule(r, f, "/rules/" + std::to_string(i));
-        if (!seen.insert(rule.id).second) fail(f, "/rules/" + std::to_string(i), "duplicate rule id \"" + rule.id + "\"");
+        Rule rule = parse_rule(r, f, origin);
+        if (!seen.insert(rule.id).second) fail(f, origin, "duplicate rule id \"" + rule.id + "\"");
         p.rules.push_back(std::move(rule));
     }
     return p;

@@ -121,7 +121,7 @@ void assign_units(Inputs& in, double max_reach_m) {
         place(c.rep, c.unit);
         bool inside = !any_units || std::any_of(c.unit.begin(), c.unit.end(), [](int u) { return u != kNone; });
         if (!inside) {
-            Rejection r{"compounds", c.id, "outside every unit (its representative point lies in no district, street or community)", -1, {}};
+            Rejection r{"compounds", c.id, "outside every unit (its representative point lies in no district, street or community)", c.feature_index, {}};
             GEOSContextHandle_t h = main_geos();
             r.wkb = to_wkb(h, c.geom.get());
             r.wkb_working_crs = true;
@@ -143,7 +143,7 @@ void assign_units(Inputs& in, double max_reach_m) {
         bool inside = !any_units || std::any_of(f.unit.begin(), f.unit.end(), [](int u) { return u != kNone; });
         if (!inside && loc[top]->distance(f.pt, max_reach_m) > max_reach_m) {
             Rejection r{"facilities", f.id,
-                        "farther than the largest reach (" + std::to_string(static_cast<long>(max_reach_m)) + " m) from every unit", -1, {}};
+                        "farther than the largest reach (" + std::to_string(static_cast<long>(max_reach_m)) + " m) from every unit", f.feature_index, {}};
             GEOSContextHandle_t h = main_geos();
             GeomPtr pt = make_point(h, f.pt.x, f.pt.y);
             r.wkb = to_wkb(h, pt.get());
