@@ -8,7 +8,9 @@
 #include <ogrsf_frmts.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -402,9 +404,13 @@ void write_vector_layers(const fs::path& dir, const std::vector<const Table*>& t
         fs::path file = dir / (tables[i]->name + ".geojson");
         GDALDatasetUniquePtr ds(drv->Create(file.u8string().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
         if (!ds) throw OutputError(file.u8string() + ": cannot create (" + CPLGetLastErrorMsg() + ")");
+        auto t0 = std::chrono::steady_clock::now();
         write_layer(ds.get(), *tables[i], &wgs, ct.get(), worker_geos(w),
                     {"RFC7946=YES", "COORDINATE_PRECISION=7", "SIGNIFICANT_FIGURES=15", "WRITE_NAME=NO"});
         ds.reset();
+        if (std::getenv("LIFECIRCLE_DEBUG_TIMES"))
+            std::fprintf(stderr, "write %s: %.3f s\n", tables[i]->name.c_str(),
+                         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
         // GDAL reports disk-full on close only through the error state.
         if (CPLGetLastErrorType() == CE_Failure && std::string(CPLGetLastErrorMsg()).find("No space") != std::string::npos) {
             std::lock_guard<std::mutex> lock(m);

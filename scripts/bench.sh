@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Benchmark (not a test): generates the `city` and `metro` synthetic cities and times
+# lifecircle on them, stage by stage, with peak memory.
+#   scripts/bench.sh [radius|network|all]     (default: all)
+# Figures vary with machine load: compare ratios within one run of this script.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+modes=${1:-all}
+scripts/build.sh >/dev/null
+BIN=$PWD/build/lifecircle
+GEN=${LIFECIRCLE_BENCH_DIR:-/tmp/lifecircle-bench}
+mkdir -p "$GEN"
+for scale in city metro; do
+  if [ ! -f "$GEN/$scale/compounds.geojson" ]; then
+    python3 ../shared/datagen/make_city.py "$GEN/$scale" --scale "$scale" --fields zh >/dev/null
+  fi
+  for mode in radius network; do
+    sed -e "s#\"path\": \"#\"path\": \"$GEN/$scale/#" -e "s#\"mode\": \"radius\"#\"mode\": \"$mode\"#" \
+      data/demo/project.json > "$GEN/$scale/project-$mode.json"
+  done
+done
+
+run() {  # scale mode -> prints a line and leaves summary in $GEN/out-$scale-$mode
+  local scale=$1 mode=$2 out="$GEN/out-$1-$2"
+  /usr/bin/time -f "%e %M" -o "$GEN/time.txt" "$BIN" run "$GEN/$scale/project-$mode.json" --out "$out" --quiet
+  read -r wall kb < "$GEN/time.txt"
+  python3 - "$out/summary.json" "$scale" "$mode" "$wall" "$kb" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1])); scale, mode, wall, kb = sys.argv[2:]
+sec = s["seconds"]
+stages = "  ".join(f"{k} {v:.2f}" for k, v in sec.items() if k != "total")
+n = s["inputs"]["compounds"]["used"]; f = s["inputs"]["facilities"]["used"]
+extra = ""
+if "network" in s:
+    g = s["network"]; extra = f"  graph {g['nodes']} nodes {g['edges']} edges"
+print(f"{scale:6s} {mode:8s} compounds {n:6d} facilities {f:5d}{extra}")
+print(f"       wall {float(wall):.2f} s  peak {int(kb)/1024:.0f} MiB  stages: {stages}")
+PY
+  echo "$wall" > "$GEN/wall-$scale-$mode"
+}
+
+ratio() {  # mode: metro/city time ratio against n log n
+  python3 - "$GEN" "$1" <<'PY'
+import json, math, sys
+g, mode = sys.argv[1:]
+def n(scale):
+    s = json.load(open(f"{g}/out-{scale}-{mode}/summary.json"))
+    return s["inputs"]["compounds"]["used"] + s["inputs"]["facilities"]["used"]
+tc, tm = (float(open(f"{g}/wall-{s}-{mode}").read()) for s in ("city", "metro"))
+nc, nm = n("city"), n("metro")
+print(f"{mode}: metro/city time ratio {tm/tc:.2f}; n ratio {nm/nc:.2f}; n log n ratio {nm*math.log(nm)/(nc*math.log(nc)):.2f}")
+PY
+}
+
+for mode in radius network; do
+  [ "$modes" = all ] || [ "$modes" = "$mode" ] || continue
+  echo "== $mode mode"
+  run city "$mode"
+  run metro "$mode"
+  ratio "$mode"
+  target=3; [ "$mode" = network ] && target=6
+  awk -v t="$(cat "$GEN/wall-metro-$mode")" -v g="$target" 'BEGIN { printf "metro %s: %.2f s against the %d s target: %s\n", "'"$mode"'", t, g, (t <= g ? "met" : "MISSED") }'
+done
