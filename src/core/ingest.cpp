@@ -104,6 +104,7 @@ struct Source {
     CTPtr to_work{nullptr, [](OGRCoordinateTransformation*) {}};
     bool src_is_wgs = false;
     std::map<std::string, int> field_index;  ///< canonical name -> OGR field index
+    bool index_ids = false;                  ///< ids are feature positions ("@index")
 };
 
 std::string file_label(const LayerSpec& s) {
@@ -116,6 +117,7 @@ Source open_source(const Project& p, const LayerSpec& s, std::vector<std::string
     gdal_init();
     Source src;
     src.label = file_label(s);
+    src.index_ids = s.field("id") == "@index";
     std::string path = s.path.u8string();
     if (path.rfind("/vsi", 0) != 0 && !fs::exists(s.path))
         throw InputError(src.label + ": file not found (layer \"" + s.key + "\" in " + p.file.u8string() + "; paths are relative to the project file)");
@@ -161,8 +163,10 @@ Source open_source(const Project& p, const LayerSpec& s, std::vector<std::string
                               src.label + (errs.last().empty() ? "" : " (" + errs.last() + ")"));
     }
     OGRFeatureDefn* defn = src.layer->GetLayerDefn();
+    if (src.layer->GetFeatureCount(TRUE) == 0) warnings.push_back(src.label + ": the layer is empty");
     for (auto& [canon, fname] : s.fields) {
         if (canon == "lon" || canon == "lat") continue;
+        if (canon == "id" && fname == "@index") continue;
         int idx = defn->GetFieldIndex(fname.c_str());
         if (idx < 0) {
             bool required = canon == "id" || (s.key == "facilities" && canon == "type") || (s.key == "roads" && canon == "class") ||
@@ -171,7 +175,9 @@ Source open_source(const Project& p, const LayerSpec& s, std::vector<std::string
             for (int i = 0; i < defn->GetFieldCount(); ++i) avail += (i ? ", " : "") + std::string(defn->GetFieldDefn(i)->GetNameRef());
             std::string msg = src.label + ": has no field \"" + fname + "\" (mapped as " + canon + " in /layers/" + s.key +
                               "); its fields are: " + avail;
-            if (required) throw InputError(msg);
+            // An empty layer (no features, hence no fields) is valid data: nothing to read.
+            if (required && src.layer->GetFeatureCount(TRUE) != 0) throw InputError(msg);
+            if (required) continue;
             warnings.push_back(msg + " — " + canon + " is treated as unknown (null)");
             continue;
         }
@@ -223,7 +229,12 @@ std::optional<std::string> field_text(OGRFeature* f, const Source& src, const st
     return std::string(f->GetFieldAsString(it->second));
 }
 
-std::string id_text(OGRFeature* f, const Source& src) {
+/// `"id": "@index"`: sources without an id field (scraped listings) use the feature's
+/// 0-based position, which rejected.csv and repairs.csv report as well.
+
+
+std::string id_text(OGRFeature* f, const Source& src, long idx = -1) {
+    if (src.index_ids) return std::to_string(idx);
     auto t = field_text(f, src, "id");
     if (!t) return {};
     std::string s = *t;
@@ -331,7 +342,9 @@ std::optional<double> read_number(Ctx& c, OGRFeature* f, Source& src, const std:
                                   const std::string& id) {
     auto it = src.field_index.find(canon);
     if (it == src.field_index.end() || !f->IsFieldSetAndNotNull(it->second)) {
-        if (it != src.field_index.end()) c.in.repairs.push_back(Repair{layer, id, canon + ": null (unknown)"});
+        // Compound weights decide shares, so a null one is worth a line; a canteen
+        // without beds is normal and would only bury the real problems.
+        if (it != src.field_index.end() && layer == "compounds") c.in.repairs.push_back(Repair{layer, id, canon + ": null (unknown)"});
         return std::nullopt;
     }
     OGRFieldType ft = f->GetFieldDefnRef(it->second)->GetType();
@@ -415,7 +428,7 @@ void read_units(Ctx& c, const LayerSpec& s, int level, Source& src) {
     std::string layer = s.key;
     for_each_feature(src, [&](OGRFeature* f, long idx) {
         c.in.counts[layer].read++;
-        std::string id = id_text(f, src);
+        std::string id = id_text(f, src, idx);
         OGRGeometry* og = f->GetGeometryRef();
         if (id.empty()) return reject(c, layer, "", idx, "missing id (field \"" + s.field("id") + "\" is empty)", wgs_wkb(og, src));
         auto [it, fresh] = seen.emplace(id, idx);
@@ -449,7 +462,7 @@ void read_compounds(Ctx& c, const LayerSpec& s, Source& src) {
     GEOSContextHandle_t h = main_geos();
     for_each_feature(src, [&](OGRFeature* f, long idx) {
         c.in.counts[layer].read++;
-        std::string id = id_text(f, src);
+        std::string id = id_text(f, src, idx);
         OGRGeometry* og = f->GetGeometryRef();
         if (id.empty()) return reject(c, layer, "", idx, "missing id (field \"" + s.field("id") + "\" is empty)", wgs_wkb(og, src));
         auto [it, fresh] = seen.emplace(id, idx);
@@ -515,7 +528,7 @@ void read_facilities(Ctx& c, const LayerSpec& s, Source& src, bool added) {
     GEOSContextHandle_t h = main_geos();
     for_each_feature(src, [&](OGRFeature* f, long idx) {
         c.in.counts[layer].read++;
-        std::string id = id_text(f, src);
+        std::string id = id_text(f, src, idx);
         OGRGeometry* og = f->GetGeometryRef();
         if (id.empty()) return reject(c, layer, "", idx, "missing id (field \"" + s.field("id") + "\" is empty)", wgs_wkb(og, src));
         auto [it, fresh] = seen.emplace(id, idx);
@@ -629,9 +642,15 @@ void read_gates(Ctx& c, const LayerSpec& s, Source& src) {
     (void)s;
 }
 
-/// Centre of the compounds' extent in WGS 84, for `working_crs: auto`.
+/// Centre of the study area in WGS 84, for `working_crs: auto`: the extent of the
+/// coarsest unit layer (boundaries are clean), else of the compounds (scraped points
+/// may include strays far away, which would pull a bare extent off).
 std::pair<double, double> data_centre(const Project& p, std::vector<std::string>& warnings) {
-    const LayerSpec& s = *p.layer("compounds");
+    const LayerSpec* sp = p.layer("district");
+    if (!sp) sp = p.layer("street");
+    if (!sp) sp = p.layer("community");
+    if (!sp) sp = p.layer("compounds");
+    const LayerSpec& s = *sp;
     Source src = open_source(p, s, warnings);
     OGRSpatialReference wgs;
     wgs.importFromEPSG(4326);
@@ -640,7 +659,7 @@ std::pair<double, double> data_centre(const Project& p, std::vector<std::string>
     setup_transforms(s, src, wgs, nullptr, dummy);
     OGREnvelope env;
     if (src.layer->GetExtent(&env, TRUE) != OGRERR_NONE || !std::isfinite(env.MinX))
-        throw InputError(src.label + ": the compounds layer has no geometry to locate the study area (set working_crs to an EPSG code, or check the file)");
+        throw InputError(src.label + ": the layer has no geometry to locate the study area (set working_crs to an EPSG code, or check the file)");
     double x = (env.MinX + env.MaxX) / 2, y = (env.MinY + env.MaxY) / 2;
     if (src.china) src.china->Transform(1, &x, &y, nullptr, nullptr, nullptr);
     else if (src.to_wgs) src.to_wgs->Transform(1, &x, &y, nullptr, nullptr, nullptr);

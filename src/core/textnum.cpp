@@ -1,5 +1,9 @@
 #include "core/textnum.hpp"
 
+#include <algorithm>
+#include <cctype>
+#include <vector>
+
 #include <charconv>
 #include <cmath>
 #include <string>
@@ -60,8 +64,8 @@ std::string normalize(std::string_view s) {
     return out;
 }
 
-std::size_t first_digit(std::string_view s) {
-    std::size_t i = 0;
+std::size_t first_digit(std::string_view s, std::size_t from = 0) {
+    std::size_t i = from;
     while (i < s.size() && !is_digit(s[i])) ++i;
     return i;
 }
@@ -78,23 +82,22 @@ bool is_unknown_marker(std::string_view s) {
     return false;
 }
 
-std::optional<double> parse_number(std::string_view raw) {
-    if (is_unknown_marker(raw)) return std::nullopt;
-    const std::string s = normalize(raw);
-    std::size_t i = first_digit(s);
-    if (i == s.size()) return std::nullopt;
+namespace {
 
-    // A minus counts only as the first character: inside text a dash is a range
-    // ("100-200户") or a code ("B-3栋"), not a sign.
+struct NumberToken {
+    double value;
+    std::size_t start, end;  // end: just past the number and its scale character
+};
+
+/// Reads the number starting at the digit at `i` (a leading '-' only at position 0).
+std::optional<NumberToken> read_number_at(const std::string& s, std::size_t i) {
+    NumberToken t{0, i, i};
     std::string num = (i == 1 && s[0] == '-') ? "-" : "";
-    // Ranges ("100-200户", "100~200") yield their first bound: the lower figure is the
-    // conservative reading for capacities, and it matches what parse_year does.
     auto digit_at = [&](std::size_t k) { return k < s.size() && is_digit(s[k]); };
     while (i < s.size()) {
         if (is_digit(s[i])) {
             num += s[i++];
-        } else if (s[i] == ',' && digit_at(i + 1) && digit_at(i + 2) && digit_at(i + 3) &&
-                   !digit_at(i + 4)) {
+        } else if (s[i] == ',' && digit_at(i + 1) && digit_at(i + 2) && digit_at(i + 3) && !digit_at(i + 4)) {
             ++i;  // thousands separator: exactly three digits follow
         } else {
             break;
@@ -104,18 +107,66 @@ std::optional<double> parse_number(std::string_view raw) {
         num += s[i++];
         while (digit_at(i)) num += s[i++];
     }
-
+    std::size_t j = i;
+    while (j < s.size() && is_ascii_space(s[j])) ++j;
     // Scale via the decimal exponent, not a multiply, so "1.2万" is exactly 12000.
-    while (i < s.size() && is_ascii_space(s[i])) ++i;
-    static constexpr std::pair<std::string_view, int> kScale[] = {
-        {"万", 4}, {"亿", 8}, {"千", 3}};
+    static constexpr std::pair<std::string_view, int> kScale[] = {{"万", 4}, {"亿", 8}, {"千", 3}};
     for (auto [unit, exp10] : kScale)
-        if (starts_with(std::string_view(s).substr(i), unit)) num += "e" + std::to_string(exp10);
+        if (starts_with(std::string_view(s).substr(j), unit)) {
+            num += "e" + std::to_string(exp10);
+            j += unit.size();
+            i = j;
+        }
+    t.end = i;
+    const auto r = std::from_chars(num.data(), num.data() + num.size(), t.value);
+    if (r.ec != std::errc() || !std::isfinite(t.value)) return std::nullopt;
+    return t;
+}
 
-    double v = 0;
-    const auto r = std::from_chars(num.data(), num.data() + num.size(), v);
-    if (r.ec != std::errc() || !std::isfinite(v)) return std::nullopt;
-    return v;
+bool followed_by(const std::string& s, std::size_t i, std::initializer_list<std::string_view> words) {
+    while (i < s.size() && is_ascii_space(s[i])) ++i;
+    for (auto w : words)
+        if (starts_with(std::string_view(s).substr(i), w)) return true;
+    return false;
+}
+
+}  // namespace
+
+std::optional<double> parse_number(std::string_view raw) {
+    if (is_unknown_marker(raw)) return std::nullopt;
+    const std::string s = normalize(raw);
+    // Listing sites write "1期150", "A2住宅140套", "约3000户": a figure followed by a
+    // count unit (户, 套) wins; phase, building and unit numbers ("1期", "A2", "3栋")
+    // give way to any other figure; otherwise the first figure counts. Ranges
+    // ("100-200户") yield their first bound, the conservative reading for capacities.
+    std::vector<NumberToken> toks;
+    std::vector<bool> label;
+    for (std::size_t i = first_digit(s); i < s.size(); i = first_digit(s, i)) {
+        auto t = read_number_at(s, i);
+        if (!t) return std::nullopt;
+        // "100-200户": a range counts by its first bound, whatever unit follows the second
+        bool range_start = false;
+        for (std::string_view sep : {"-", "~", "～", "至", "到", "—"})
+            if (starts_with(std::string_view(s).substr(t->end), sep) && t->end + sep.size() < s.size() &&
+                is_digit(s[t->end + sep.size()]))
+                range_start = true;
+        if (range_start) {
+            std::size_t j = t->end;
+            while (j < s.size() && !is_digit(s[j])) ++j;
+            auto second = read_number_at(s, j);
+            if (second && followed_by(s, second->end, {"户", "套"})) return t->value;
+        }
+        bool code = t->start > 0 && std::isalpha(static_cast<unsigned char>(s[t->start - 1]));
+        if (followed_by(s, t->end, {"户", "套"})) return t->value;
+        label.push_back(code || followed_by(s, t->end, {"期", "栋", "幢", "号", "座", "层", "#", "单元", "区"}));
+        toks.push_back(*t);
+        i = std::max(t->end, i + 1);
+        if (toks.size() > 64) break;
+    }
+    if (toks.empty()) return std::nullopt;
+    for (std::size_t k = 0; k < toks.size(); ++k)
+        if (!label[k]) return toks[k].value;
+    return toks[0].value;
 }
 
 std::optional<int> parse_year(std::string_view raw) {

@@ -117,3 +117,14 @@ TEST_CASE("textnum: arbitrary bytes never throw") {
         CHECK_NOTHROW((void)parse_bool(s));
     }
 }
+
+TEST_CASE("parse_number: listing-site texts with several figures") {
+    using lc::text::parse_number;
+    CHECK(parse_number("1期150") == 150.0);                       // phase number gives way
+    CHECK(parse_number("A2住宅140套，A1写字楼123个产权") == 140.0);  // the count with 套 wins
+    CHECK(parse_number("别墅1168套 高层1900余套") == 1168.0);
+    CHECK(parse_number("62栋") == 62.0);                          // a lone figure still counts
+    CHECK(parse_number("3785户") == 3785.0);
+    CHECK(parse_number("约3000户") == 3000.0);
+    CHECK(parse_number("80万㎡") == 800000.0);
+}
