@@ -1,0 +1,66 @@
+#include "cli/commands.hpp"
+#include "core/errors.hpp"
+#include "core/pipeline.hpp"
+
+#include <iostream>
+#include <memory>
+
+namespace lc::cli {
+
+void register_run(CLI::App& app, Action& action) {
+    struct Opts {
+        std::string project, out = "out", format = "geojson", lang = "zh";
+        std::vector<std::string> scenarios;
+        bool strict = false, quiet = false;
+    };
+    auto o = std::make_shared<Opts>();
+    auto* run = app.add_subcommand("run", "Run the analysis of a project file and write the output folder");
+    run->add_option("PROJECT", o->project, "Project file (JSON)")->required();
+    run->add_option("--out", o->out, "Output folder (replaced atomically)")->capture_default_str();
+    run->add_option("--scenario", o->scenarios, "Scenario patch file(s), applied in order");
+    run->add_option("--format", o->format, "Vector format: geojson or gpkg")
+        ->check(CLI::IsMember({"geojson", "gpkg"}))
+        ->capture_default_str();
+    run->add_option("--lang", o->lang, "Report language: zh or en")->check(CLI::IsMember({"zh", "en"}))->capture_default_str();
+    run->add_flag("--strict", o->strict, "Exit with status 4 when any record is rejected");
+    run->add_flag("--quiet", o->quiet, "No progress bar and no closing line");
+    run->callback([o, &action] {
+        action = [o] {
+            RunOptions opt;
+            opt.out = o->out;
+            opt.format = o->format;
+            opt.strict = o->strict;
+            opt.lang = o->lang;
+            for (auto& s : o->scenarios) opt.scenario_files.emplace_back(s);
+            opt.progress = terminal_progress(o->quiet);
+            auto res = run_project(o->project, opt);
+            for (auto& m : res.strict_messages) std::cerr << "lifecircle: rejected: " << m << "\n";
+            if (res.exit_code == kExitStrict)
+                std::cerr << "lifecircle: --strict: " << res.rejected << " record(s) rejected (see rejected.csv in " << o->out << ")\n";
+            else if (!o->quiet)
+                std::cerr << "lifecircle: wrote " << o->out << " (" << res.rejected << " record(s) rejected)\n";
+            return res.exit_code;
+        };
+    });
+}
+
+void register_validate(CLI::App& app, Action& action) {
+    struct Opts {
+        std::string project;
+        bool strict = false;
+    };
+    auto o = std::make_shared<Opts>();
+    auto* v = app.add_subcommand("validate", "Read every input and report problems; writes nothing");
+    v->add_option("PROJECT", o->project, "Project file (JSON)")->required();
+    v->add_flag("--strict", o->strict, "Exit with status 4 when any record would be rejected");
+    v->callback([o, &action] {
+        action = [o] {
+            auto res = validate_project(o->project, o->strict);
+            std::cout << res.report;
+            if (res.exit_code == kExitStrict) std::cerr << "lifecircle: --strict: some records would be rejected (listed above)\n";
+            return res.exit_code;
+        };
+    });
+}
+
+}  // namespace lc::cli

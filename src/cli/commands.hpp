@@ -1,0 +1,20 @@
+#pragma once
+// Each subcommand registers its options on the app and sets `action` when chosen;
+// main() only parses, runs the action and maps errors to exit codes.
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+namespace lc::cli {
+
+using Action = std::function<int()>;
+
+void register_run(CLI::App& app, Action& action);
+void register_validate(CLI::App& app, Action& action);
+void register_batch(CLI::App& app, Action& action);
+void register_site(CLI::App& app, Action& action);
+
+/// A one-line progress bar on stderr, only when stderr is a terminal and not quiet.
+std::function<void(const std::string&, double)> terminal_progress(bool quiet);
+
+}  // namespace lc::cli
