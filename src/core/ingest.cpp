@@ -1,6 +1,7 @@
 #include "core/ingest.hpp"
 
 #include "core/chinacrs.hpp"
+#include "core/parallel.hpp"
 #include "core/errors.hpp"
 #include "core/textnum.hpp"
 
@@ -17,10 +18,7 @@
 
 namespace lc {
 
-GeosContext& main_geos() {
-    static GeosContext ctx;
-    return ctx;
-}
+GeosContext& main_geos() { return worker_geos(0); }
 
 namespace {
 
@@ -763,6 +761,60 @@ void read_extra_facilities(const Project& p, const std::string& what, bool is_te
         read_facilities(c, s, src, true);
     }
     if (!vsi.empty()) VSIUnlink(vsi.c_str());
+}
+
+}  // namespace lc
+
+namespace lc {
+
+Inputs clone_inputs(const Inputs& in) {
+    GEOSContextHandle_t h = main_geos();
+    Inputs out;
+    out.working_crs = in.working_crs;
+    out.working_crs_wkt = in.working_crs_wkt;
+    out.has_level = in.has_level;
+    for (int l = 0; l < kLevels; ++l) {
+        out.units[l].reserve(in.units[l].size());
+        for (auto& u : in.units[l]) {
+            Unit c;
+            c.id = u.id;
+            c.name = u.name;
+            c.kind = u.kind;
+            c.parent_id = u.parent_id;
+            c.level = u.level;
+            c.parent = u.parent;
+            c.geom = clone(h, u.geom.get());
+            c.rep = u.rep;
+            c.area_m2 = u.area_m2;
+            out.units[l].push_back(std::move(c));
+        }
+    }
+    out.compounds.reserve(in.compounds.size());
+    for (auto& c : in.compounds) {
+        Compound k;
+        k.id = c.id;
+        k.name = c.name;
+        k.year = c.year;
+        k.year_raw = c.year_raw;
+        k.households = c.households;
+        k.population = c.population;
+        k.elderly = c.elderly;
+        k.geom = clone(h, c.geom.get());
+        k.is_point = c.is_point;
+        k.rep = c.rep;
+        k.unit = c.unit;
+        k.feature_index = c.feature_index;
+        out.compounds.push_back(std::move(k));
+    }
+    out.facilities = in.facilities;
+    out.roads = in.roads;
+    out.gates = in.gates;
+    out.rejected = in.rejected;
+    out.repairs = in.repairs;
+    out.warnings = in.warnings;
+    out.unreadable = in.unreadable;
+    out.counts = in.counts;
+    return out;
 }
 
 }  // namespace lc

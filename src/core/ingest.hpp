@@ -35,8 +35,12 @@ struct Inputs {
     std::map<std::string, LayerCounts> counts;
 };
 
-/// The process-wide GEOS context of the main thread (worker threads make their own).
+/// The GEOS context of the calling thread's job slot (see parallel.hpp).
 GeosContext& main_geos();
+
+/// A deep copy (geometries cloned), so that scenarios can change facilities and unit
+/// assignments without reading the inputs again.
+Inputs clone_inputs(const Inputs& in);
 
 using Progress = std::function<void(const std::string& stage, double fraction)>;
 

@@ -3,6 +3,7 @@
 #include "core/ingest.hpp"
 
 #include <cstdlib>
+#include <map>
 #include <memory>
 #include <mutex>
 
@@ -17,13 +18,23 @@ int worker_count() {
     return n == 0 ? 1 : static_cast<int>(n);
 }
 
+namespace {
+thread_local int tl_slot = 0;
+thread_local int tl_limit = 0;
+}  // namespace
+
+void set_job_slot(int slot) { tl_slot = slot; }
+int job_slot() { return tl_slot; }
+void set_worker_limit(int n) { tl_limit = n; }
+int worker_limit() { return tl_limit; }
+
 GeosContext& worker_geos(int i) {
-    if (i == 0) return main_geos();
     static std::mutex m;
-    static std::vector<std::unique_ptr<GeosContext>> pool;
+    static std::map<std::pair<int, int>, std::unique_ptr<GeosContext>> pool;
     std::lock_guard<std::mutex> lock(m);
-    while (static_cast<int>(pool.size()) < i) pool.push_back(std::make_unique<GeosContext>());
-    return *pool[i - 1];
+    auto& c = pool[{tl_slot, i}];
+    if (!c) c = std::make_unique<GeosContext>();
+    return *c;
 }
 
 }  // namespace lc

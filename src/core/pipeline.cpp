@@ -68,6 +68,61 @@ struct Clock {
 
 }  // namespace
 
+Analysed analyse(const Project& p, Inputs& in, const ReachCache* use, ReachCache* fill, const Progress& progress) {
+    Clock clock;
+    auto tick = [&](const std::string& s) { if (progress) progress(s, 0); };
+    Analysed x;
+    tick("units");
+    assign_units(in, max_reach(p, in));
+    clock.lap("units");
+    tick("reach");
+    auto types = analysis_types(in, p);
+    x.r = compute_reach(p, in, types, use, fill);
+    if (x.r.mode == "network") {
+        clock.times.seconds.emplace_back("network_graph", x.r.seconds_graph);
+        clock.times.seconds.emplace_back("network_paths", x.r.seconds_paths);
+    }
+    clock.lap("reach");
+    x.a = evaluate(p, in, x.r);
+    clock.lap("rules");
+    tick("service areas");
+    x.areas = service_areas(p, in, x.r, use, fill);
+    clock.lap("service_areas");
+    x.unc = uncovered_areas(p, in, x.r, x.areas, use, fill);
+    clock.lap("uncovered");
+    x.times = clock.times;
+    return x;
+}
+
+json write_output_folder(const fs::path& dir, const Project& p, const Inputs& in, Analysed& x, const RunOptions& opt) {
+    Clock clock;
+    auto layers = build_layers(p, in, x.r, x.a, x.areas, x.unc);
+    std::vector<const Table*> all;
+    const Table* rej = nullptr;
+    for (auto& t : layers) {
+        all.push_back(&t);
+        if (t.name == "rejected") rej = &t;
+    }
+    write_vector_layers(dir, all, in.working_crs, opt.format);
+    // rejected.geojson is part of the contract whatever the format
+    if (opt.format == "gpkg") write_vector_layers(dir, {rej}, in.working_crs, "geojson");
+    Table rejected;
+    rejected.name = rej->name;
+    rejected.fields = rej->fields;
+    rejected.rows = rej->rows;
+    rejected.has_geometry = false;
+    write_csv(dir / "rejected.csv", rejected);
+    write_csv(dir / "coverage.csv", coverage_table(p, in, x.a));
+    write_csv(dir / "repairs.csv", repairs_table(in));
+    clock.lap("write");
+    StageTimes times = x.times;
+    for (auto& st : clock.times.seconds) times.seconds.push_back(st);
+    json summary = build_summary(p, in, x.r, x.a, times);
+    write_text(dir / "summary.json", summary.dump(1) + "\n");
+    write_deliverables(dir, p, in, x.r, x.a, layers, summary, DeliverableOptions{opt.format, opt.lang});
+    return summary;
+}
+
 RunOutcome run_project(const fs::path& project_file, const RunOptions& opt) {
     Clock clock;
     std::vector<Scenario> scenarios = opt.scenarios;
@@ -75,56 +130,18 @@ RunOutcome run_project(const fs::path& project_file, const RunOptions& opt) {
     Project p = load_with_scenarios(project_file, scenarios);
     if (opt.format != "geojson" && opt.format != "gpkg") throw ConfigError("--format: expected geojson or gpkg, got \"" + opt.format + "\"");
     check_output_target(opt.out);
-    auto progress = [&](const std::string& s, double f) { if (opt.progress) opt.progress(s, f); };
 
     Inputs in = read_inputs(p, opt.progress);
     apply_facility_changes(p, scenarios, in);
     clock.lap("read");
-    progress("units", 0);
-    assign_units(in, max_reach(p, in));
-    clock.lap("units");
-    progress("reach", 0);
-    auto types = analysis_types(in, p);
-    ReachResult r = compute_reach(p, in, types);
-    if (r.mode == "network") {
-        clock.times.seconds.emplace_back("network_graph", r.seconds_graph);
-        clock.times.seconds.emplace_back("network_paths", r.seconds_paths);
-    }
-    clock.lap("reach");
-    Analysis a = evaluate(p, in, r);
-    clock.lap("rules");
-    progress("service areas", 0);
-    std::vector<GeomPtr> areas = service_areas(p, in, r);
-    clock.lap("service_areas");
-    auto unc = uncovered_areas(in, r, areas);
-    clock.lap("uncovered");
+    Analysed x = analyse(p, in, nullptr, nullptr, opt.progress);
+    x.times.seconds.insert(x.times.seconds.begin(), clock.times.seconds.begin(), clock.times.seconds.end());
 
-    progress("write", 0);
+    if (opt.progress) opt.progress("write", 0);
     fs::path staging = make_staging_dir(opt.out);
     RunOutcome outcome;
     try {
-        auto layers = build_layers(p, in, r, a, areas, unc);
-        std::vector<const Table*> all;
-        const Table* rej = nullptr;
-        for (auto& t : layers) {
-            all.push_back(&t);
-            if (t.name == "rejected") rej = &t;
-        }
-        write_vector_layers(staging, all, in.working_crs, opt.format);
-        // rejected.geojson is part of the contract whatever the format
-        if (opt.format == "gpkg") write_vector_layers(staging, {rej}, in.working_crs, "geojson");
-        Table rejected;
-        rejected.name = rej->name;
-        rejected.fields = rej->fields;
-        rejected.rows = rej->rows;
-        rejected.has_geometry = false;
-        write_csv(staging / "rejected.csv", rejected);
-        write_csv(staging / "coverage.csv", coverage_table(p, in, a));
-        write_csv(staging / "repairs.csv", repairs_table(in));
-        clock.lap("write");
-        outcome.summary = build_summary(p, in, r, a, clock.times);
-        write_text(staging / "summary.json", outcome.summary.dump(1) + "\n");
-        write_deliverables(staging, p, in, r, a, layers, outcome.summary, DeliverableOptions{opt.format, opt.lang});
+        outcome.summary = write_output_folder(staging, p, in, x, opt);
         commit_output(staging, opt.out);
     } catch (...) {
         std::error_code ec;
@@ -138,7 +155,7 @@ RunOutcome run_project(const fs::path& project_file, const RunOptions& opt) {
             outcome.strict_messages.push_back(rj.layer + " " + (rj.source_id.empty() ? "#" + std::to_string(rj.feature_index) : rj.source_id) +
                                               ": " + rj.reason);
     }
-    progress("done", 1);
+    if (opt.progress) opt.progress("done", 1);
     return outcome;
 }
 

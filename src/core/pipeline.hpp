@@ -1,6 +1,9 @@
 #pragma once
 // The main job: project file -> inputs -> units -> reach -> rules -> output folder.
 #include "core/ingest.hpp"
+#include "core/reach.hpp"
+#include "core/report.hpp"
+#include "core/rules.hpp"
 #include "core/scenario.hpp"
 
 #include <filesystem>
@@ -40,5 +43,19 @@ ValidateOutcome validate_project(const std::filesystem::path& project_file, bool
 Project load_with_scenarios(const std::filesystem::path& project_file, const std::vector<Scenario>& scenarios);
 /// Applies add/remove of the scenarios to inputs already read.
 void apply_facility_changes(const Project& p, const std::vector<Scenario>& scenarios, Inputs& in);
+
+/// Everything computed from the inputs of one run.
+struct Analysed {
+    ReachResult r;
+    Analysis a;
+    std::vector<GeomPtr> areas;
+    std::vector<Uncovered> unc;
+    StageTimes times;
+};
+/// Units, reach, rules, service areas and uncovered parts (inputs read, scenario applied).
+Analysed analyse(const Project& p, Inputs& in, const ReachCache* use, ReachCache* fill, const Progress& progress);
+/// Writes every output file into `dir` (no atomic rename); returns summary.json.
+json write_output_folder(const std::filesystem::path& dir, const Project& p, const Inputs& in, Analysed& x,
+                         const RunOptions& opt);
 
 }  // namespace lc

@@ -7,6 +7,8 @@
 #include <boost/geometry/index/rtree.hpp>
 
 #include <algorithm>
+#include <cstdio>
+#include <unordered_map>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -35,6 +37,24 @@ std::vector<int> facilities_of(const Inputs& in, const std::string& type) {
     std::sort(v.begin(), v.end(), [&](int a, int b) { return in.facilities[a].id < in.facilities[b].id; });
     return v;
 }
+std::string fmt17(double v) {
+    char b[40];
+    std::snprintf(b, sizeof b, "%.17g", v);
+    return b;
+}
+
+/// Everything a type's distances depend on besides compounds and roads.
+std::string type_signature(const Project& p, const Inputs& in, const std::string& type, const std::vector<int>& fac) {
+    std::string s = p.access.mode + "|" + fmt17(p.access.max_access_m) + "|" + type;
+    for (int f : fac) s += "|" + in.facilities[f].id + "@" + fmt17(in.facilities[f].pt.x) + "," + fmt17(in.facilities[f].pt.y);
+    return s;
+}
+
+std::string area_signature(const Project& p, const Facility& f, double reach) {
+    return p.access.mode + "|" + fmt17(p.access.max_access_m) + "|" + fmt17(p.access.service_area_buffer_m) + "|" + f.id + "|" +
+           fmt17(f.pt.x) + "," + fmt17(f.pt.y) + "|" + fmt17(reach);
+}
+
 }  // namespace
 
 std::vector<std::string> analysis_types(const Inputs& in, const Project& p) {
@@ -53,9 +73,10 @@ std::vector<std::string> analysis_types(const Inputs& in, const Project& p) {
     return out;
 }
 
-static void radius_reach(const Inputs& in, ReachResult& r) {
+static void radius_reach(const Inputs& in, ReachResult& r, const std::vector<char>& done) {
     size_t nc = in.compounds.size();
     for (size_t t = 0; t < r.types.size(); ++t) {
+        if (done[t]) continue;
         std::vector<int> fac = facilities_of(in, r.types[t]);
         auto& dist = r.dist[t];
         auto& who = r.nearest[t];
@@ -83,12 +104,17 @@ static void radius_reach(const Inputs& in, ReachResult& r) {
     }
 }
 
-static void network_reach(const Project& p, const Inputs& in, ReachResult& r) {
+static void network_reach(const Project& p, const Inputs& in, ReachResult& r, const std::vector<char>& done,
+                          std::shared_ptr<net::Graph> graph) {
     auto t0 = std::chrono::steady_clock::now();
-    std::vector<net::RoadLine> lines;
-    lines.reserve(in.roads.size());
-    for (auto& l : in.roads) lines.push_back(net::RoadLine{l});
-    r.graph = std::make_shared<net::Graph>(net::Graph::build(lines));
+    if (graph) {
+        r.graph = std::move(graph);
+    } else {
+        std::vector<net::RoadLine> lines;
+        lines.reserve(in.roads.size());
+        for (auto& l : in.roads) lines.push_back(net::RoadLine{l});
+        r.graph = std::make_shared<net::Graph>(net::Graph::build(lines));
+    }
     auto st = r.graph->stats();
     r.network.nodes = st.nodes;
     r.network.edges = st.edges;
@@ -150,7 +176,7 @@ static void network_reach(const Project& p, const Inputs& in, ReachResult& r) {
     for (size_t t = 0; t < r.types.size(); ++t) per_type[t] = facilities_of(in, r.types[t]);
     parallel_for(r.types.size(), [&](size_t t, int) {
         const auto& fac = per_type[t];
-        if (fac.empty()) return;
+        if (fac.empty() || done[t]) return;
         std::vector<net::Snap> src;
         src.reserve(fac.size());
         for (int f : fac) src.push_back(fsnap[f]);
@@ -172,7 +198,8 @@ static void network_reach(const Project& p, const Inputs& in, ReachResult& r) {
     r.seconds_paths = secs_since(t0);
 }
 
-ReachResult compute_reach(const Project& p, const Inputs& in, const std::vector<std::string>& types) {
+ReachResult compute_reach(const Project& p, const Inputs& in, const std::vector<std::string>& types, const ReachCache* use,
+                          ReachCache* fill) {
     ReachResult r;
     r.mode = p.access.mode;
     r.types = types;
@@ -183,14 +210,44 @@ ReachResult compute_reach(const Project& p, const Inputs& in, const std::vector<
     r.reached.assign(types.size(), std::vector<char>(nc, 0));
     r.unreachable.assign(nc, 0);
     r.facility_unreachable.assign(in.facilities.size(), 0);
-    if (p.access.mode == "network") network_reach(p, in, r);
-    else radius_reach(in, r);
+    // Reuse the distances of types whose facilities did not change.
+    std::vector<char> done(types.size(), 0);
+    std::vector<std::string> sig(types.size());
+    std::unordered_map<std::string, int> fidx;
+    for (size_t i = 0; i < in.facilities.size(); ++i) fidx[in.facilities[i].id] = static_cast<int>(i);
+    for (size_t t = 0; t < types.size(); ++t) {
+        if (!use && !fill) break;
+        sig[t] = type_signature(p, in, types[t], facilities_of(in, types[t]));
+        if (!use) continue;
+        auto it = use->by_type.find(sig[t]);
+        if (it == use->by_type.end() || it->second.dist.size() != nc) continue;
+        r.dist[t] = it->second.dist;
+        for (size_t c = 0; c < nc; ++c) {
+            const std::string& id = it->second.nearest_id[c];
+            r.nearest[t][c] = id.empty() ? -1 : fidx.at(id);
+        }
+        done[t] = 1;
+    }
+    if (p.access.mode == "network") network_reach(p, in, r, done, use ? use->graph : nullptr);
+    else radius_reach(in, r, done);
+    if (fill) {
+        if (r.graph) fill->graph = r.graph;
+        for (size_t t = 0; t < types.size(); ++t) {
+            ReachCache::TypeResult tr;
+            tr.dist = r.dist[t];
+            tr.nearest_id.resize(nc);
+            for (size_t c = 0; c < nc; ++c)
+                if (r.nearest[t][c] >= 0) tr.nearest_id[c] = in.facilities[r.nearest[t][c]].id;
+            fill->by_type[sig[t]] = std::move(tr);
+        }
+    }
     for (size_t t = 0; t < types.size(); ++t)
         for (size_t c = 0; c < nc; ++c) r.reached[t][c] = r.dist[t][c] <= r.reach_m[t];
     return r;
 }
 
-std::vector<GeomPtr> service_areas(const Project& p, const Inputs& in, const ReachResult& r) {
+std::vector<GeomPtr> service_areas(const Project& p, const Inputs& in, const ReachResult& r, const ReachCache* use,
+                                   ReachCache* fill) {
     std::vector<GeomPtr> out(in.facilities.size());
     std::map<std::string, double> reach;
     for (size_t t = 0; t < r.types.size(); ++t) reach[r.types[t]] = r.reach_m[t];
@@ -205,6 +262,13 @@ std::vector<GeomPtr> service_areas(const Project& p, const Inputs& in, const Rea
         const Facility& f = in.facilities[i];
         auto it = reach.find(f.type);
         double rm = it == reach.end() ? p.access.reach_m(f.type) : it->second;
+        if (use) {
+            auto c = use->areas.find(area_signature(p, f, rm));
+            if (c != use->areas.end()) {
+                out[i] = clone(h, c->second.get());
+                return;
+            }
+        }
         if (!r.graph) {
             GeomPtr pt = make_point(h, f.pt.x, f.pt.y);
             out[i] = own(h, GEOSBuffer_r(h, pt.get(), rm, 16));
@@ -215,10 +279,17 @@ std::vector<GeomPtr> service_areas(const Project& p, const Inputs& in, const Rea
             out[i] = own(h, GEOSGeom_createEmptyPolygon_r(h));
         }
     });
+    if (fill)
+        for (size_t i = 0; i < out.size(); ++i) {
+            auto it = reach.find(in.facilities[i].type);
+            double rm = it == reach.end() ? p.access.reach_m(in.facilities[i].type) : it->second;
+            fill->areas[area_signature(p, in.facilities[i], rm)] = clone(main_geos(), out[i].get());
+        }
     return out;
 }
 
-std::vector<Uncovered> uncovered_areas(const Inputs& in, const ReachResult& r, const std::vector<GeomPtr>& areas) {
+std::vector<Uncovered> uncovered_areas(const Project& p, const Inputs& in, const ReachResult& r,
+                                      const std::vector<GeomPtr>& areas, const ReachCache* use, ReachCache* fill) {
     int level = in.has_level[kStreet] ? kStreet : in.has_level[kDistrict] ? kDistrict : kCommunity;
     std::vector<Uncovered> out;
     if (!in.has_level[level]) return out;
@@ -242,6 +313,18 @@ std::vector<Uncovered> uncovered_areas(const Inputs& in, const ReachResult& r, c
     }
     size_t nt = r.types.size();
     out.resize(units.size() * nt);
+    // A type whose service areas are all unchanged keeps its uncovered parts.
+    std::vector<std::string> sig(nt);
+    std::vector<const std::vector<std::pair<GeomPtr, double>>*> cached(nt, nullptr);
+    if (use || fill)
+        for (size_t t = 0; t < nt; ++t) {
+            sig[t] = type_signature(p, in, r.types[t], facilities_of(in, r.types[t])) + "|" + fmt17(r.reach_m[t]) + "|" +
+                     fmt17(p.access.service_area_buffer_m);
+            if (use) {
+                auto it = use->uncovered.find(sig[t]);
+                if (it != use->uncovered.end() && it->second.size() == units.size()) cached[t] = &it->second;
+            }
+        }
     parallel_for(out.size(), [&](size_t k, int w) {
         GEOSContextHandle_t h = worker_geos(w);
         size_t u = k / nt, t = k % nt;
@@ -250,6 +333,12 @@ std::vector<Uncovered> uncovered_areas(const Inputs& in, const ReachResult& r, c
         res.unit = static_cast<int>(u);
         res.level = level;
         res.type = r.types[t];
+        if (cached[t]) {
+            res.geom = clone(h, (*cached[t])[u].first.get());
+            res.area_m2 = (*cached[t])[u].second;
+            res.share = unit.area_m2 > 0 ? res.area_m2 / unit.area_m2 : 0;
+            return;
+        }
         double x0, y0, x1, y1;
         GEOSGeom_getXMin_r(h, unit.geom.get(), &x0);
         GEOSGeom_getYMin_r(h, unit.geom.get(), &y0);
@@ -269,6 +358,12 @@ std::vector<Uncovered> uncovered_areas(const Inputs& in, const ReachResult& r, c
         GEOSArea_r(h, res.geom.get(), &res.area_m2);
         res.share = unit.area_m2 > 0 ? res.area_m2 / unit.area_m2 : 0;
     });
+    if (fill)
+        for (size_t t = 0; t < nt; ++t) {
+            auto& v = fill->uncovered[sig[t]];
+            v.clear();
+            for (size_t u = 0; u < units.size(); ++u) v.emplace_back(clone(main_geos(), out[u * nt + t].geom.get()), out[u * nt + t].area_m2);
+        }
     return out;
 }
 

@@ -4,6 +4,7 @@
 #include "core/ingest.hpp"
 #include "core/project.hpp"
 
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -37,11 +38,30 @@ struct ReachResult {
 /// Facility types to analyse: those present among facilities plus those the rules name.
 std::vector<std::string> analysis_types(const Inputs& in, const Project& p);
 
-ReachResult compute_reach(const Project& p, const Inputs& in, const std::vector<std::string>& types);
+struct Uncovered;
+
+/// What a batch shares between scenarios over the same compounds and roads: the road
+/// graph, and the results for facility types, facilities and units whose inputs did
+/// not change. Filled by the base run, then only read (safe for parallel scenarios).
+struct ReachCache {
+    struct TypeResult {
+        std::vector<double> dist;
+        std::vector<std::string> nearest_id;
+    };
+    std::shared_ptr<net::Graph> graph;
+    std::map<std::string, TypeResult> by_type;          ///< key: type + its facilities' ids and positions
+    std::map<std::string, GeomPtr> areas;               ///< key: facility, position, reach and mode
+    std::map<std::string, std::vector<std::pair<GeomPtr, double>>> uncovered;  ///< key: type signature + reach
+};
+
+/// `use`: results to reuse where the signature matches; `fill`: where to store results.
+ReachResult compute_reach(const Project& p, const Inputs& in, const std::vector<std::string>& types,
+                          const ReachCache* use = nullptr, ReachCache* fill = nullptr);
 
 /// One service area per facility (radius disc or network service area), working CRS.
 /// Geometries may belong to worker GEOS contexts (see parallel.hpp).
-std::vector<GeomPtr> service_areas(const Project& p, const Inputs& in, const ReachResult& r);
+std::vector<GeomPtr> service_areas(const Project& p, const Inputs& in, const ReachResult& r,
+                                   const ReachCache* use = nullptr, ReachCache* fill = nullptr);
 
 struct Uncovered {
     int unit;            ///< index in the street level (or the level used)
@@ -52,6 +72,8 @@ struct Uncovered {
 };
 /// Per street/township (else the coarsest level present) and type: the unit minus the
 /// union of the service areas of that type.
-std::vector<Uncovered> uncovered_areas(const Inputs& in, const ReachResult& r, const std::vector<GeomPtr>& areas);
+std::vector<Uncovered> uncovered_areas(const Project& p, const Inputs& in, const ReachResult& r,
+                                      const std::vector<GeomPtr>& areas, const ReachCache* use = nullptr,
+                                      ReachCache* fill = nullptr);
 
 }  // namespace lc

@@ -1,0 +1,338 @@
+#include "core/report_maps.hpp"
+
+#include "core/markup.hpp"
+#include "core/symbology.hpp"
+
+#include <ogr_spatialref.h>
+
+#include <cmath>
+#include <map>
+#include <memory>
+
+namespace lc {
+
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+
+bool is_share(const Rule& r) { return r.check != "ratio"; }
+bool area_count(const Rule& r) { return r.check == "min_count" && r.level == "area"; }
+
+std::string level_name_of(int l) { return l < 0 ? "area" : level_name(l); }
+
+/// Most detailed level at which the rule has per-unit values, or -1.
+int detail_level(const Inputs& in, const RuleResult& rr) {
+    for (int l = kCommunity; l >= kDistrict; --l)
+        if (in.has_level[l] && !rr.per_unit[l].empty()) return l;
+    return -1;
+}
+
+int finest_level(const Inputs& in) {
+    for (int l = kCommunity; l >= kDistrict; --l)
+        if (in.has_level[l]) return l;
+    return -1;
+}
+
+struct MapBuilder {
+    const Project& p;
+    const Inputs& in;
+    const Analysis& a;
+    const std::string& lang;
+    GEOSContextHandle_t h;
+    svg::Envelope extent;
+    double north;
+
+    std::string note() const {
+        return std::string(tr(lang, "数据：项目输入数据；分析：lifecircle ", "Data: project inputs; analysis: lifecircle ")) +
+               LIFECIRCLE_VERSION + tr(lang, "；坐标系 ", "; projection ") + in.working_crs +
+               tr(lang, "；底图由分析几何绘制，未使用在线瓦片", "; drawn from the analysis geometries, no web tiles");
+    }
+
+    /// Unit outlines of the levels coarser than `below` (street and district borders).
+    void borders(svg::Map& m, int below, bool legend) const {
+        for (int l = std::min(below - 1, kStreet); l >= kDistrict; --l) {
+            if (!in.has_level[l]) continue;
+            bool district = l == kDistrict;
+            m.begin_group(std::string("fill=\"none\" stroke=\"") + (district ? "#1a1a1a" : "#505050") + "\" stroke-width=\"" +
+                          (district ? "1.8" : "1") + "\" stroke-linejoin=\"round\"");
+            for (auto& u : in.units[l]) m.shape(h, u.geom.get(), "");
+            m.end_group();
+            if (legend)
+                m.legend({svg::LegendItem::Line, level_label(level_name(l), lang) + tr(lang, "界", " boundary"), "none",
+                          district ? "#1a1a1a" : "#505050", district ? 1.8 : 1.0});
+        }
+    }
+
+    /// Names of the streets (or districts without streets), largest first so the
+    /// collision test keeps the names of the units a reader looks for.
+    void labels(svg::Map& m) const {
+        int l = in.has_level[kStreet] ? kStreet : in.has_level[kDistrict] ? kDistrict : -1;
+        if (l < 0) return;
+        std::vector<int> order(in.units[l].size());
+        for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
+        std::stable_sort(order.begin(), order.end(), [&](int x, int y) { return in.units[l][x].area_m2 > in.units[l][y].area_m2; });
+        for (int u : order) {
+            const Unit& un = in.units[l][u];
+            if (!un.name.empty()) m.label(un.rep.x, un.rep.y, un.name, 12.5, l == kDistrict);
+        }
+    }
+
+    void facilities(svg::Map& m, const Rule& rule) const {
+        std::map<std::string, long> drawn;
+        std::vector<std::string> types;
+        for (auto& f : in.facilities) {
+            bool wanted = rule.types.empty() || std::find(rule.types.begin(), rule.types.end(), f.type) != rule.types.end();
+            if (!wanted || !facility_matches(f, rule.where)) continue;
+            if (!drawn.count(f.type)) types.push_back(f.type);
+            drawn[f.type]++;
+        }
+        if (drawn.empty()) return;
+        // Draw in the rule's type order so the legend and the stacking agree.
+        std::vector<std::string> order;
+        for (auto& t : rule.types)
+            if (drawn.count(t)) order.push_back(t);
+        for (auto& t : types)
+            if (std::find(order.begin(), order.end(), t) == order.end()) order.push_back(t);
+        // Larger, rarer facilities last, on top.
+        for (auto it = order.rbegin(); it != order.rend(); ++it) {
+            TypeStyle ts = type_style(*it);
+            m.begin_group("fill=\"" + ts.color.hex() + "\" stroke=\"#fff\" stroke-width=\"0.9\"");
+            for (auto& f : in.facilities)
+                if (f.type == *it && facility_matches(f, rule.where)) m.marker(f.pt.x, f.pt.y, ts.svg_shape, ts.size_mm * 2.8, "");
+            m.end_group();
+        }
+        m.legend({svg::LegendItem::Heading, tr(lang, "设施", "Facilities")});
+        for (auto& t : order) {
+            TypeStyle ts = type_style(t);
+            svg::LegendItem li{svg::LegendItem::Marker, type_label(t, lang) + " (" + std::to_string(drawn[t]) + ")", ts.color.hex(), "#fff", 0.9};
+            li.shape = ts.svg_shape;
+            li.size = ts.size_mm * 2.8;
+            m.legend(li);
+        }
+    }
+
+    /// A compound as a shape, or as a dot where the footprint would be smaller than a
+    /// few pixels (or is a point).
+    void compound(svg::Map& m, const Compound& c, const std::string& fill, const std::string& stroke) const {
+        svg::Envelope e = svg::envelope_of(h, c.geom.get());
+        double size = e.empty() ? 0 : std::max(e.maxx - e.minx, e.maxy - e.miny) * m.frame().scale;
+        if (c.is_point || size < 3.5)
+            m.marker(c.rep.x, c.rep.y, "circle", 4.2, "fill=\"" + fill + "\" stroke=\"" + stroke + "\" stroke-width=\"0.5\"");
+        else
+            m.shape(h, c.geom.get(), "fill=\"" + fill + "\" stroke=\"" + stroke + "\" stroke-width=\"0.5\"");
+    }
+
+    IndicatorMap build(const RuleResult& rr) const {
+        const Rule& rule = *rr.rule;
+        IndicatorMap out;
+        out.rule_id = rule.id;
+        out.file = rule.id + ".svg";
+        out.title = rule_title(rule, lang);
+        svg::Map m("map-" + rule.id, extent);
+
+        int lvl = detail_level(in, rr);
+        bool support = rule.check == "compound_support";
+        std::vector<ValueClass> classes;
+        if (rule.check == "min_count") classes = count_classes(rule.min, lang);
+        else classes = target_classes(rr.target, is_share(rule), lang);
+
+        int base = support || lvl < 0 ? finest_level(in) : lvl;
+        bool any_null = false;
+        if (base >= 0) {
+            m.begin_group("stroke=\"#fff\" stroke-width=\"0.6\" stroke-linejoin=\"round\"");
+            for (size_t u = 0; u < in.units[base].size(); ++u) {
+                std::string fill = support || lvl < 0 ? "#ececea" : no_data_color().hex();
+                if (!support && lvl >= 0) {
+                    const auto& v = rr.per_unit[lvl][u].value;
+                    int k = v ? class_of(classes, *v) : -1;
+                    if (k >= 0) {
+                        fill = classes[k].color.hex();
+                    } else {
+                        any_null = true;
+                    }
+                }
+                m.shape(h, in.units[base][u].geom.get(), "fill=\"" + fill + "\"");
+            }
+            m.end_group();
+        }
+
+        if (!support && lvl >= 0) {
+            m.legend({svg::LegendItem::Heading, unit_measure_label(rule, lang) + tr(lang, "（按", " (by ") +
+                                                    level_label(level_name(lvl), lang, true) + tr(lang, "）", ")")});
+            for (size_t k = 0; k < classes.size(); ++k)
+                m.legend({svg::LegendItem::Fill, classes[k].label, classes[k].color.hex(), "#bbb", 0.5});
+            if (any_null) m.legend({svg::LegendItem::Fill, tr(lang, "不适用或无数据", "not applicable / no data"), no_data_color().hex(), "#bbb", 0.5});
+        }
+
+        if (support) {
+            // Compounds coloured by their status under this rule.
+            std::map<int, std::string> status;
+            for (auto& g : a.gaps)
+                if (g.rule_id == rule.id) status[g.compound] = g.reason;
+            std::map<std::string, long> n;
+            std::vector<std::pair<int, std::string>> draw;
+            for (size_t c = 0; c < in.compounds.size(); ++c) {
+                const Compound& cp = in.compounds[c];
+                std::string s;
+                auto it = status.find(static_cast<int>(c));
+                if (it != status.end()) s = it->second;
+                else if (cp.year && (!rule.since_year || *cp.year >= *rule.since_year) && (!rule.before_year || *cp.year < *rule.before_year))
+                    s = "compliant";
+                else s = "not_assessed";
+                n[s]++;
+                draw.push_back({static_cast<int>(c), s});
+            }
+            // Not assessed first (underneath), failing last (on top).
+            const std::vector<std::string> order = {"not_assessed", "compliant", "unknown_year", "single_site_too_small",
+                                                    "area_below_standard", "no_facility"};
+            for (auto& s : order) {
+                ReasonStyle rs = reason_style(s);
+                std::string stroke = s == "not_assessed" ? "#b8b8b8" : "#444";
+                for (auto& [c, st] : draw)
+                    if (st == s) compound(m, in.compounds[c], rs.color.hex(), stroke);
+            }
+            for (auto& [s, k] : n)
+                if (std::find(order.begin(), order.end(), s) == order.end())
+                    for (auto& [c, st] : draw)
+                        if (st == s) compound(m, in.compounds[c], reason_style(s).color.hex(), "#444");
+            m.legend({svg::LegendItem::Heading, unit_measure_label(rule, lang)});
+            for (auto it = order.rbegin(); it != order.rend(); ++it)
+                if (n.count(*it))
+                    m.legend({svg::LegendItem::Fill, reason_label(*it, lang) + " (" + std::to_string(n[*it]) + ")",
+                              reason_style(*it).color.hex(), *it == "not_assessed" ? "#b8b8b8" : "#444", 0.6});
+        }
+
+        borders(m, base < 0 ? kLevels : std::max(base, kStreet), true);
+
+        if (!support && lvl >= 0) {
+            bool any_fail = false;
+            m.begin_group("fill=\"none\" stroke=\"" + failing_outline_color().hex() + "\" stroke-width=\"2.4\" stroke-linejoin=\"round\"");
+            for (size_t u = 0; u < in.units[lvl].size(); ++u) {
+                const auto& pv = rr.per_unit[lvl][u].pass;
+                if (pv && !*pv) {
+                    m.shape(h, in.units[lvl][u].geom.get(), "");
+                    any_fail = true;
+                }
+            }
+            m.end_group();
+            if (any_fail)
+                m.legend({svg::LegendItem::Outline, tr(lang, "未达标单元（红框）", "Failing unit (red outline)"), "none",
+                          failing_outline_color().hex(), 2.4});
+        }
+
+        if (rule.check == "reach_share") {
+            long k = 0;
+            ReasonStyle rs = reason_style("not_reached");
+            for (auto& g : a.gaps)
+                if (g.rule_id == rule.id) {
+                    compound(m, in.compounds[g.compound], rs.color.hex(), "#5a0000");
+                    ++k;
+                }
+            if (k)
+                m.legend({svg::LegendItem::Fill, tr(lang, "步行可达范围外的小区", "Compound outside walking reach") + std::string(" (") +
+                                                     std::to_string(k) + ")",
+                          rs.color.hex(), "#5a0000", 0.6});
+        }
+        if (rule.check == "min_count" || rule.check == "reach_share") facilities(m, rule);
+        labels(m);
+
+        std::string sub = tr(lang, "现状 ", "Value ") + rule_value_text(rr, rr.value) + tr(lang, "，目标 ", ", target ") +
+                          rule_target_text(rr) + tr(lang, "：", ": ") +
+                          (rr.pass ? (*rr.pass ? tr(lang, "达标", "met") : tr(lang, "未达标", "not met")) : tr(lang, "无法判定", "undetermined"));
+        if (!rr.units_failing.empty())
+            sub += tr(lang, "；", "; ") + std::to_string(rr.units_failing.size()) + tr(lang, " 个", " ") +
+                   level_label(level_name_of(rr.report_level), lang, rr.units_failing.size() != 1) + tr(lang, "未达标", " failing");
+        out.svg = m.render(out.title, sub, note(), tr(lang, "图例", "Legend"), north);
+        return out;
+    }
+};
+
+}  // namespace
+
+std::vector<const RuleResult*> headline_results(const Analysis& a) {
+    std::vector<const RuleResult*> out;
+    for (auto& rr : a.rules)
+        if (rr.rule->headline && rr.value) out.push_back(&rr);
+    return out;
+}
+
+std::string rule_title(const Rule& r, const std::string& lang) {
+    const std::string& first = lang == "en" ? r.title_en : r.title_zh;
+    const std::string& second = lang == "en" ? r.title_zh : r.title_en;
+    return !first.empty() ? first : !second.empty() ? second : r.id;
+}
+
+std::string rule_value_text(const RuleResult& rr, const std::optional<double>& v) {
+    if (!v || !std::isfinite(*v)) return "—";
+    const Rule& r = *rr.rule;
+    if (area_count(r) && rr.details.contains("count") && rr.details["count"].is_number())
+        return fmt_thousands(rr.details["count"].get<double>());
+    if (!is_share(r)) return fmt_trim(*v, 2);
+    double pct = *v * 100;
+    if (*v < rr.target - 1e-12) pct = std::floor(pct * 10 + 1e-9) / 10;
+    return fmt_trim(pct, 1) + "%";
+}
+
+std::string rule_target_text(const RuleResult& rr) {
+    const Rule& r = *rr.rule;
+    if (area_count(r)) return "≥ " + fmt_trim(r.min, 2);
+    if (!is_share(r)) return "≥ " + fmt_trim(rr.target, 2);
+    if (rr.target >= 1) return "100%";
+    return "≥ " + fmt_percent(rr.target, 1);
+}
+
+std::string unit_measure_label(const Rule& r, const std::string& lang) {
+    if (r.check == "min_count") {
+        if (r.types.size() == 1) return type_label(r.types[0], lang) + tr(lang, "数量", " count");
+        return tr(lang, "相关设施数量", "Facilities counted");
+    }
+    if (r.check == "reach_share") {
+        if (r.weight == "elderly") return tr(lang, "步行可达的老年人口比例", "Share of elderly within walking reach");
+        if (r.weight == "households") return tr(lang, "步行可达的户数比例", "Share of households within walking reach");
+        if (r.weight == "population") return tr(lang, "步行可达的人口比例", "Share of residents within walking reach");
+        return tr(lang, "步行可达的小区比例", "Share of compounds within walking reach");
+    }
+    if (r.check == "compound_support") return tr(lang, "小区配建养老服务用房", "Supporting elderly-service space");
+    return tr(lang, "单元指标值", "Value per unit");
+}
+
+svg::Envelope study_extent(const Inputs& in) {
+    GEOSContextHandle_t h = main_geos();
+    svg::Envelope e;
+    for (int l = kDistrict; l < kLevels && e.empty(); ++l)
+        for (auto& u : in.units[l]) e.add(svg::envelope_of(h, u.geom.get()));
+    if (e.empty()) {
+        for (auto& c : in.compounds) e.add(svg::envelope_of(h, c.geom.get()));
+        for (auto& f : in.facilities) e.add(f.pt.x, f.pt.y);
+    }
+    return e;
+}
+
+double true_north_deg(const Inputs& in, const svg::Envelope& e) {
+    if (e.empty() || in.working_crs.empty()) return 0;
+    OGRSpatialReference work, wgs;
+    work.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    if (work.SetFromUserInput(in.working_crs.c_str()) != OGRERR_NONE || wgs.importFromEPSG(4326) != OGRERR_NONE) return 0;
+    if (work.IsGeographic()) return 0;
+    std::unique_ptr<OGRCoordinateTransformation> to_ll(OGRCreateCoordinateTransformation(&work, &wgs));
+    std::unique_ptr<OGRCoordinateTransformation> to_work(OGRCreateCoordinateTransformation(&wgs, &work));
+    if (!to_ll || !to_work) return 0;
+    double cx = (e.minx + e.maxx) / 2, cy = (e.miny + e.maxy) / 2;
+    double x = cx, y = cy;
+    if (!to_ll->Transform(1, &x, &y)) return 0;
+    double nx = x, ny = y + 0.01;
+    if (!to_work->Transform(1, &nx, &ny)) return 0;
+    double deg = std::atan2(nx - cx, ny - cy) * 180 / kPi;
+    return std::isfinite(deg) ? std::round(deg * 100) / 100 : 0;
+}
+
+std::vector<IndicatorMap> indicator_maps(const Project& p, const Inputs& in, const Analysis& a, const std::string& lang) {
+    svg::Envelope ext = study_extent(in);
+    MapBuilder b{p, in, a, lang, main_geos(), ext, true_north_deg(in, ext)};
+    std::vector<IndicatorMap> out;
+    for (const RuleResult* rr : headline_results(a)) out.push_back(b.build(*rr));
+    return out;
+}
+
+}  // namespace lc
