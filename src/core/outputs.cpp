@@ -478,6 +478,10 @@ void check_output_target(const fs::path& out) {
         throw OutputError(parent.u8string() + ": not writable; the output folder is created beside it (choose another --out)");
 }
 
+void write_output_marker(const fs::path& dir) {
+    write_text(dir / kMarker, "lifecircle output folder; safe to replace by lifecircle\n");
+}
+
 fs::path make_staging_dir(const fs::path& out) {
     fs::path abs = fs::absolute(out).lexically_normal();
     if (abs.filename().empty()) abs = abs.parent_path();
@@ -486,7 +490,7 @@ fs::path make_staging_dir(const fs::path& out) {
         fs::path p = abs.parent_path() / ("." + abs.filename().u8string() + ".tmp-" + std::to_string(getpid()) + "-" + std::to_string(rd() % 100000));
         std::error_code ec;
         if (fs::create_directory(p, ec)) {
-            write_text(p / kMarker, "lifecircle output folder; safe to replace by lifecircle\n");
+            write_output_marker(p);
             return p;
         }
         if (ec && ec != std::errc::file_exists) throw OutputError(p.u8string() + ": cannot create the temporary output folder (" + ec.message() + ")");

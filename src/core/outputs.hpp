@@ -28,6 +28,8 @@ std::filesystem::path make_staging_dir(const std::filesystem::path& out);
 /// Replaces `out` with `staging`. Refuses (OutputError) when `out` exists and is not a
 /// previous lifecircle output or an empty folder.
 void commit_output(const std::filesystem::path& staging, const std::filesystem::path& out);
+/// Marks a folder as lifecircle output, so that a later run may replace it.
+void write_output_marker(const std::filesystem::path& dir);
 /// Throws OutputError unless `out` may be replaced (checked before the run starts).
 void check_output_target(const std::filesystem::path& out);
 

@@ -96,6 +96,7 @@ Analysed analyse(const Project& p, Inputs& in, const ReachCache* use, ReachCache
 
 json write_output_folder(const fs::path& dir, const Project& p, const Inputs& in, Analysed& x, const RunOptions& opt) {
     Clock clock;
+    write_output_marker(dir);
     auto layers = build_layers(p, in, x.r, x.a, x.areas, x.unc);
     std::vector<const Table*> all;
     const Table* rej = nullptr;

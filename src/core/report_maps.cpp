@@ -58,8 +58,8 @@ struct MapBuilder {
             for (auto& u : in.units[l]) m.shape(h, u.geom.get(), "");
             m.end_group();
             if (legend)
-                m.legend({svg::LegendItem::Line, level_label(level_name(l), lang) + tr(lang, "界", " boundary"), "none",
-                          district ? "#1a1a1a" : "#505050", district ? 1.8 : 1.0});
+                m.legend(svg::LegendItem::make(svg::LegendItem::Line, level_label(level_name(l), lang) + tr(lang, "界", " boundary"), "none",
+                          district ? "#1a1a1a" : "#505050", district ? 1.8 : 1.0));
         }
     }
 
@@ -101,10 +101,10 @@ struct MapBuilder {
                 if (f.type == *it && facility_matches(f, rule.where)) m.marker(f.pt.x, f.pt.y, ts.svg_shape, ts.size_mm * 2.8, "");
             m.end_group();
         }
-        m.legend({svg::LegendItem::Heading, tr(lang, "设施", "Facilities")});
+        m.legend(svg::LegendItem::heading(tr(lang, "设施", "Facilities")));
         for (auto& t : order) {
             TypeStyle ts = type_style(t);
-            svg::LegendItem li{svg::LegendItem::Marker, type_label(t, lang) + " (" + std::to_string(drawn[t]) + ")", ts.color.hex(), "#fff", 0.9};
+            svg::LegendItem li = svg::LegendItem::make(svg::LegendItem::Marker, type_label(t, lang) + " (" + std::to_string(drawn[t]) + ")", ts.color.hex(), "#fff", 0.9);
             li.shape = ts.svg_shape;
             li.size = ts.size_mm * 2.8;
             m.legend(li);
@@ -157,11 +157,11 @@ struct MapBuilder {
         }
 
         if (!support && lvl >= 0) {
-            m.legend({svg::LegendItem::Heading, unit_measure_label(rule, lang) + tr(lang, "（按", " (by ") +
-                                                    level_label(level_name(lvl), lang, true) + tr(lang, "）", ")")});
+            m.legend(svg::LegendItem::heading(unit_measure_label(rule, lang) + tr(lang, "（按", " (by ") +
+                                                    level_label(level_name(lvl), lang, true) + tr(lang, "）", ")")));
             for (size_t k = 0; k < classes.size(); ++k)
-                m.legend({svg::LegendItem::Fill, classes[k].label, classes[k].color.hex(), "#bbb", 0.5});
-            if (any_null) m.legend({svg::LegendItem::Fill, tr(lang, "不适用或无数据", "not applicable / no data"), no_data_color().hex(), "#bbb", 0.5});
+                m.legend(svg::LegendItem::make(svg::LegendItem::Fill, classes[k].label, classes[k].color.hex(), "#bbb", 0.5));
+            if (any_null) m.legend(svg::LegendItem::make(svg::LegendItem::Fill, tr(lang, "不适用或无数据", "not applicable / no data"), no_data_color().hex(), "#bbb", 0.5));
         }
 
         if (support) {
@@ -195,11 +195,11 @@ struct MapBuilder {
                 if (std::find(order.begin(), order.end(), s) == order.end())
                     for (auto& [c, st] : draw)
                         if (st == s) compound(m, in.compounds[c], reason_style(s).color.hex(), "#444");
-            m.legend({svg::LegendItem::Heading, unit_measure_label(rule, lang)});
+            m.legend(svg::LegendItem::heading(unit_measure_label(rule, lang)));
             for (auto it = order.rbegin(); it != order.rend(); ++it)
                 if (n.count(*it))
-                    m.legend({svg::LegendItem::Fill, reason_label(*it, lang) + " (" + std::to_string(n[*it]) + ")",
-                              reason_style(*it).color.hex(), *it == "not_assessed" ? "#b8b8b8" : "#444", 0.6});
+                    m.legend(svg::LegendItem::make(svg::LegendItem::Fill, reason_label(*it, lang) + " (" + std::to_string(n[*it]) + ")",
+                              reason_style(*it).color.hex(), *it == "not_assessed" ? "#b8b8b8" : "#444", 0.6));
         }
 
         borders(m, base < 0 ? kLevels : std::max(base, kStreet), true);
@@ -216,8 +216,8 @@ struct MapBuilder {
             }
             m.end_group();
             if (any_fail)
-                m.legend({svg::LegendItem::Outline, tr(lang, "未达标单元（红框）", "Failing unit (red outline)"), "none",
-                          failing_outline_color().hex(), 2.4});
+                m.legend(svg::LegendItem::make(svg::LegendItem::Outline, tr(lang, "未达标单元（红框）", "Failing unit (red outline)"), "none",
+                          failing_outline_color().hex(), 2.4));
         }
 
         if (rule.check == "reach_share") {
@@ -229,9 +229,9 @@ struct MapBuilder {
                     ++k;
                 }
             if (k)
-                m.legend({svg::LegendItem::Fill, tr(lang, "步行可达范围外的小区", "Compound outside walking reach") + std::string(" (") +
+                m.legend(svg::LegendItem::make(svg::LegendItem::Fill, tr(lang, "步行可达范围外的小区", "Compound outside walking reach") + std::string(" (") +
                                                      std::to_string(k) + ")",
-                          rs.color.hex(), "#5a0000", 0.6});
+                          rs.color.hex(), "#5a0000", 0.6));
         }
         if (rule.check == "min_count" || rule.check == "reach_share") facilities(m, rule);
         labels(m);

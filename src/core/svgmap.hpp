@@ -58,6 +58,17 @@ struct LegendItem {
     std::string shape = "circle";   ///< Marker
     double size = 8;                ///< Marker diameter px
     std::string dash;               ///< Line
+
+    static LegendItem heading(std::string label) { return make(Heading, std::move(label), "none", "none", 0); }
+    static LegendItem make(Kind k, std::string label, std::string fill, std::string stroke, double width) {
+        LegendItem i;
+        i.kind = k;
+        i.label = std::move(label);
+        i.fill = std::move(fill);
+        i.stroke = std::move(stroke);
+        i.stroke_width = width;
+        return i;
+    }
 };
 
 /// A map being composed: layers are added bottom-up in map coordinates, then

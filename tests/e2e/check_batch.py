@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""Scenario batches end to end on the hand-worked fixture.
+
+    check_batch.py LIFECIRCLE BATCH.json WORKDIR
+
+- a broken scenario fails with its error and does not stop the others; exit status non-zero
+- each good scenario's folder is byte-identical to `run --scenario` of the same patch
+  (summary.json: equal once its `seconds` are dropped — stage timings differ run to run)
+- the same batch twice, and with --jobs 2, gives identical outputs
+- comparison.csv/json carry each rule's change against the base and the compounds that
+  become reached, by street (hand-worked: adding F7 next to K4 reaches K4 in S2)
+"""
+import filecmp, json, os, shutil, subprocess, sys
+
+exe, batch, work = sys.argv[1:4]
+shutil.rmtree(work, ignore_errors=True)
+os.makedirs(work)
+PASSED, FAILED = [], []
+
+
+def check(name, ok, detail=""):
+    (PASSED if ok else FAILED).append(name)
+    if not ok:
+        print(f"FAIL {name}: {detail}")
+
+
+def same_folder(a, b):
+    diffs = []
+    fa, fb = sorted(os.listdir(a)), sorted(os.listdir(b))
+    if fa != fb:
+        return [f"files {fa} vs {fb}"]
+    for f in fa:
+        pa, pb = os.path.join(a, f), os.path.join(b, f)
+        if os.path.isdir(pa):
+            diffs += same_folder(pa, pb)
+        elif f == "summary.json":
+            ja, jb = json.load(open(pa)), json.load(open(pb))
+            ja.pop("seconds"), jb.pop("seconds")
+            if ja != jb:
+                diffs.append(f)
+        elif not filecmp.cmp(pa, pb, shallow=False):
+            diffs.append(f)
+    return diffs
+
+
+def run_batch(out, *extra):
+    return subprocess.run([exe, "batch", batch, "--out", out, "--quiet", *extra], capture_output=True, text=True)
+
+
+out1 = os.path.join(work, "b1")
+r = run_batch(out1)
+check("a failed scenario makes the batch exit non-zero (2: bad patch)", r.returncode == 2, f"{r.returncode} {r.stderr}")
+check("the failure is reported with its error", "teleport" in r.stderr, r.stderr)
+check("the broken scenario leaves error.txt", os.path.isfile(os.path.join(out1, "broken", "error.txt")))
+doc = json.load(open(batch))
+good = [s for s in doc["scenarios"] if s["id"] != "broken"]
+for s in good:
+    check(f"scenario {s['id']} ran despite the broken one", os.path.isfile(os.path.join(out1, s["id"], "summary.json")))
+
+# byte-identical to run --scenario
+bdir = os.path.dirname(os.path.abspath(batch))
+base = os.path.join(bdir, doc["base"])
+for s in good:
+    patch = s["patch"]
+    pfile = os.path.join(bdir, patch) if isinstance(patch, str) else os.path.join(bdir, f".tmp-patch-{s['id']}.json")
+    if not isinstance(patch, str):
+        json.dump(patch, open(pfile, "w"), ensure_ascii=False)
+    single = os.path.join(work, "single-" + s["id"])
+    rr = subprocess.run([exe, "run", base, "--scenario", pfile, "--out", single, "--quiet"], capture_output=True, text=True)
+    if not isinstance(patch, str):
+        os.remove(pfile)
+    check(f"run --scenario {s['id']} exits 0", rr.returncode == 0, rr.stderr)
+    d = same_folder(os.path.join(out1, s["id"]), single)
+    check(f"batch output of {s['id']} is byte-identical to run --scenario", not d, d)
+
+# determinism, whatever --jobs
+out2, out3 = os.path.join(work, "b2"), os.path.join(work, "b3")
+run_batch(out2)
+run_batch(out3, "--jobs", "2")
+d = same_folder(out1, out2)
+check("the same batch twice gives identical outputs", not d, d)
+d = same_folder(out1, out3)
+check("--jobs 2 gives identical outputs", not d, d)
+
+# comparison
+raw = open(os.path.join(out1, "comparison.csv"), "rb").read()
+check("comparison.csv starts with a BOM", raw.startswith(b"\xef\xbb\xbf"))
+cmp = json.load(open(os.path.join(out1, "comparison.json")))
+sc = {s["id"]: s for s in cmp["scenarios"]}
+check("comparison.json lists every scenario in order", [s["id"] for s in cmp["scenarios"]] == [s["id"] for s in doc["scenarios"]])
+check("the failed scenario is marked failed with its error", sc["broken"]["status"] == "failed" and "teleport" in sc["broken"]["error"])
+reach = {r["id"]: r for r in sc["add-f7"]["rules"]}["r_reach"]
+# base 250/310; with F7 at K4, K4 (60 elderly) is reached: 310/310
+check("adding F7 lifts r_reach from 250/310 to 1.0", abs(reach["value"] - 1.0) < 1e-9 and abs(reach["change"] - 60 / 310) < 1e-9, reach)
+check("K4 becomes reached, in street S2", reach["streets"].get("S2", {}).get("newly_reached") == ["K4"], reach.get("streets"))
+slow = {r["id"]: r for r in sc["slow"]["rules"]}["r_reach"]
+# at 2 km/h the reach is 500 m: K1 (F1 at 0 m) stays reached, K3 (F2 at 350 m) stays; nothing else changes
+check("slow walking (500 m) keeps K1 and K3 reached", abs(slow["value"] - 250 / 310) < 1e-9, slow)
+dup = [l for l in open(os.path.join(out1, "add-f7", "rejected.csv"), encoding="utf-8-sig") if "F1" in l]
+check("an added facility reusing a base id is rejected, not merged", dup and "duplicate id" in dup[0], dup)
+print(f"{len(PASSED)} passed, {len(FAILED)} failed")
+sys.exit(1 if FAILED else 0)
