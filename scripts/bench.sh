@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): generates the `city` and `metro` synthetic cities and times
 # lifecircle on them, stage by stage, with peak memory.
-#   scripts/bench.sh [radius|network|all]     (default: all)
+#   scripts/bench.sh [radius|network|all]     (default: all; each mode includes a 50-scenario batch)
 # Figures vary with machine load: compare ratios within one run of this script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -52,12 +52,47 @@ print(f"{mode}: metro/city time ratio {tm/tc:.2f}; n ratio {nm/nc:.2f}; n log n 
 PY
 }
 
+make_batch() {  # mode: 50 add/remove-facility scenarios on metro
+  python3 - "$GEN/metro" "$1" <<'PY'
+import json, random, sys
+d, mode = sys.argv[1:]
+rng = random.Random(50)
+fac = json.load(open(f"{d}/facilities.geojson"))["features"]
+comm = json.load(open(f"{d}/communities.geojson"))["features"]
+ids = sorted(f["properties"]["设施编号"] for f in fac)
+sc = []
+for k in range(50):
+    if k % 2 == 0:
+        feats = []
+        for j in range(rng.randint(1, 12)):
+            ring = rng.choice(comm)["geometry"]["coordinates"][0][:-1]
+            lon = sum(p[0] for p in ring) / len(ring); lat = sum(p[1] for p in ring) / len(ring)
+            feats.append({"type": "Feature", "properties": {"设施编号": f"B{k:02d}-{j:02d}", "设施名称": "新增", "设施类型": "社区日间照料中心", "建筑面积": 300},
+                          "geometry": {"type": "Point", "coordinates": [round(lon, 7), round(lat, 7)]}})
+        sc.append({"id": f"add-{k:02d}", "patch": {"add_facilities": {"type": "FeatureCollection", "features": feats}}})
+    else:
+        sc.append({"id": f"remove-{k:02d}", "patch": {"remove_facilities": rng.sample(ids, rng.randint(1, 3))}})
+json.dump({"base": f"project-{mode}.json", "scenarios": sc}, open(f"{d}/batch-{mode}.json", "w"), ensure_ascii=False)
+PY
+}
+
+run_batch() {  # mode
+  local mode=$1 out="$GEN/out-batch-$mode"
+  make_batch "$mode"
+  /usr/bin/time -f "%e %M" -o "$GEN/time.txt" "$BIN" batch "$GEN/metro/batch-$mode.json" --out "$out" --jobs "$(nproc)" --quiet
+  read -r wall kb < "$GEN/time.txt"
+  awk -v b="$wall" -v r="$(cat "$GEN/wall-metro-$mode")" -v kb="$kb" -v g="$2" -v m="$mode" \
+    'BEGIN { printf "batch of 50 add/remove scenarios (metro, %s): %.2f s, peak %d MiB = %.2f x one full run (target < %d x): %s\n", m, b, kb/1024, b/r, g, (b/r < g ? "met" : "MISSED") }'
+}
+
 for mode in radius network; do
-  [ "$modes" = all ] || [ "$modes" = "$mode" ] || continue
+  [ "$modes" = all ] || [ "$modes" = "$mode" ] || [ "$modes" = "batch-$mode" ] || continue
   echo "== $mode mode"
   run city "$mode"
   run metro "$mode"
   ratio "$mode"
   target=3; [ "$mode" = network ] && target=6
   awk -v t="$(cat "$GEN/wall-metro-$mode")" -v g="$target" 'BEGIN { printf "metro %s: %.2f s against the %d s target: %s\n", "'"$mode"'", t, g, (t <= g ? "met" : "MISSED") }'
+  factor=4; [ "$mode" = network ] && factor=8
+  run_batch "$mode" "$factor"
 done

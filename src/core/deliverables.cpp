@@ -133,7 +133,7 @@ std::string project_xml(const Project& p, const Inputs& in, const std::vector<St
     for (int g = 0; g < 4; ++g) q.groups[g].name = tr(c.lang, names[g][0], names[g][1]);
     for (auto& sl : styled) {
         qgis::ProjectLayer l;
-        l.id = sl.id;
+        l.id = "lifecircle_" + sl.id;
         l.name = layer_title(*sl.table, c);
         if (sl.id != sl.table->name && !sl.geometry.empty()) l.name += " (" + sl.geometry + ")";
         if (format == "gpkg") l.source = "./lifecircle.gpkg|layername=" + sl.table->name;

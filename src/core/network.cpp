@@ -161,15 +161,22 @@ struct ScratchReset {
 
 }  // namespace
 
-/// Bounded faces of the planar road graph that service_area may fill: simple, convex,
-/// counter-clockwise, at most kMaxFaceVertices vertices, and bounded only by edges that
-/// meet other edges nowhere but at shared nodes (a bridge crossing a block without a
-/// shared vertex would otherwise hide inside a "face").
+/// Bounded faces of the planar road graph that service_area may fill. Each is a simple
+/// counter-clockwise cycle of at most kMaxFaceVertices vertices, possibly with dead-end
+/// trees hanging into it ("dangles"), and every edge of its walk meets other edges
+/// nowhere but at shared nodes (a bridge over a block without a shared vertex would
+/// otherwise hide inside a "face").
 struct Graph::Faces {
-    static constexpr uint32_t kMaxFaceVertices = 64;
-    std::vector<uint32_t> off{0};  // face f: nodes[off[f] .. off[f+1])
+    static constexpr uint32_t kMaxFaceVertices = 1024;
+    struct Box {
+        double minx, miny, maxx, maxy;
+    };
+    std::vector<uint32_t> off{0};  // face f: cycle nodes[off[f] .. off[f+1])
     std::vector<uint32_t> nodes;   // counter-clockwise, first not repeated
-    std::vector<int32_t> side;     // 2e: face left of a->b, 2e+1: left of b->a; -1 none
+    std::vector<char> convex, dangles;
+    std::vector<Box> box;
+    std::vector<int32_t> side;   // half-edge 2e (a->b) / 2e+1 (b->a): face whose cycle it runs on, or -1
+    std::vector<int32_t> inner;  // edge: face it dangles into, or -1
 };
 
 struct Graph::Index {
@@ -640,6 +647,10 @@ const Graph::Faces& Graph::faces() const {
                     meet = segments_meet(p1, p2, q1, q2);
                 }
                 if (meet) bad[e] = bad[o] = 1;
+#ifdef LC_NET_DEBUG
+                static size_t nbad = 0; static bool r2 = false; if (!r2) { r2 = true; std::atexit([] { fprintf(stderr, "bad pairs %zu\n", nbad); }); }
+                if (meet) ++nbad;
+#endif
             }
         }
 
@@ -673,42 +684,74 @@ const Graph::Faces& Graph::faces() const {
         };
 
         std::vector<char> seen(2 * size_t(ne), 0);
-        std::vector<uint32_t> cyc, sorted;
+        std::vector<uint32_t> walk, cyc, sorted;
+        std::vector<uint8_t> walked(ne, 0);  // times the current walk uses each edge
+        f->inner.assign(ne, -1);
         for (uint32_t h0 = 0; h0 < 2 * ne; ++h0) {
             if (seen[h0]) continue;
-            cyc.clear();
+            walk.clear();
             bool ok = true;
             uint32_t h = h0;
-            do {  // walk the whole cycle even when it is rejected, to mark it seen
+            do {  // walk the whole face even when it is rejected, to mark it seen
                 seen[h] = 1;
-                if (cyc.size() <= Faces::kMaxFaceVertices) cyc.push_back(h);
+                if (walk.size() <= 4 * Faces::kMaxFaceVertices) walk.push_back(h);
                 if (bad[h / 2]) ok = false;
                 h = next(h);
             } while (h != h0);
+#ifdef LC_NET_DEBUG
+            static size_t rej_bad = 0, rej_len = 0, rej_small = 0, rej_broken = 0, rej_pinch = 0, rej_area = 0, good = 0;
+            static bool reg = false;
+            if (!reg) { reg = true; std::atexit([] { fprintf(stderr, "faces: bad %zu long %zu small %zu broken %zu pinched %zu outer %zu good %zu\n", rej_bad, rej_len, rej_small, rej_broken, rej_pinch, rej_area, good); }); }
+            if (!ok) ++rej_bad; else if (walk.size() > 4 * Faces::kMaxFaceVertices) ++rej_len;
+#define LC_REJ(x) ++x;
+#else
+#define LC_REJ(x)
+#endif
+            if (!ok || walk.size() > 4 * Faces::kMaxFaceVertices) continue;
+            // Edges walked both ways are dead-end trees inside the face (or a bridge to an
+            // island, which leaves a broken cycle and is rejected below).
+            bool has_dangles = false;
+            cyc.clear();
+            for (uint32_t x : walk) ++walked[x / 2];
+            for (uint32_t x : walk) {
+                if (walked[x / 2] == 2) has_dangles = true;
+                else cyc.push_back(x);
+            }
+            for (uint32_t x : walk) walked[x / 2] = 0;
             const size_t n = cyc.size();
-            if (!ok || n < 3 || n > Faces::kMaxFaceVertices) continue;
+            if (n < 3 || n > Faces::kMaxFaceVertices) { LC_REJ(rej_small) continue; }
+            for (size_t i = 0; i < n && ok; ++i) ok = head(cyc[i]) == tail(cyc[(i + 1) % n]);
+            if (!ok) { LC_REJ(rej_broken) continue; }
             sorted.clear();
             for (uint32_t x : cyc) sorted.push_back(tail(x));
             std::sort(sorted.begin(), sorted.end());
-            if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) continue;  // pinched
-            double area2 = 0, turning = 0;
-            for (size_t i = 0; i < n && ok; ++i) {
+            if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) { LC_REJ(rej_pinch) continue; }  // pinched
+            double area2 = 0;
+            bool convex = true;
+            Faces::Box bx{kInf, kInf, -kInf, -kInf};
+            for (size_t i = 0; i < n; ++i) {
                 const XY& a = xy_[tail(cyc[(i + n - 1) % n])];
                 const XY& b = xy_[tail(cyc[i])];
                 const XY& c = xy_[tail(cyc[(i + 1) % n])];
-                const double cr = orient(a, b, c);
-                if (cr < 0) ok = false;
-                turning += std::atan2(cr, (b.x - a.x) * (c.x - b.x) + (b.y - a.y) * (c.y - b.y));
+                if (orient(a, b, c) < 0) convex = false;
                 area2 += b.x * c.y - c.x * b.y;
+                bx = Faces::Box{std::min(bx.minx, b.x), std::min(bx.miny, b.y), std::max(bx.maxx, b.x),
+                                std::max(bx.maxy, b.y)};
             }
-            // All left turns and one full turn: a convex counter-clockwise polygon.
-            if (!ok || !(area2 > 0) || turning > 3 * M_PI) continue;
+            if (!(area2 > 0)) { LC_REJ(rej_area) continue; }  // the outer side of a component
+            LC_REJ(good)
             const int32_t id = static_cast<int32_t>(f->off.size() - 1);
             for (uint32_t x : cyc) {
                 f->nodes.push_back(tail(x));
                 f->side[x] = id;
             }
+            if (has_dangles)
+                for (uint32_t x : walk)
+                    if (f->side[x] != id) f->inner[x / 2] = id;
             f->off.push_back(static_cast<uint32_t>(f->nodes.size()));
+            f->convex.push_back(convex);
+            f->dangles.push_back(has_dangles);
+            f->box.push_back(bx);
         }
         index_->faces = std::move(f);
     });
@@ -799,21 +842,32 @@ std::vector<XY> shrink_convex(const std::vector<XY>& poly, double d) {
     return nxt;
 }
 
-/// Adds the rings as holes of the polygon(s) of `g` containing them (each hole lies
-/// strictly inside exactly one polygon of `g`).
-GeomPtr add_holes(GEOSContextHandle_t h, GeomPtr g, const std::vector<std::vector<XY>>& holes) {
-    if (holes.empty() || !g) return g;
+/// Adds the rings (taking ownership) as holes of the polygon(s) of `g` containing them;
+/// each ring lies strictly inside exactly one polygon of `g`.
+GeomPtr add_holes(GEOSContextHandle_t h, GeomPtr g, std::vector<GEOSGeometry*>& rings) {
+    struct Free {
+        GEOSContextHandle_t h;
+        std::vector<GEOSGeometry*>& r;
+        ~Free() {
+            for (GEOSGeometry* x : r)
+                if (x) GEOSGeom_destroy_r(h, x);
+            r.clear();
+        }
+    } free_rings{h, rings};
+    if (rings.empty() || !g) return g;
     const int type = GEOSGeomTypeId_r(h, g.get());
     if (type != GEOS_POLYGON && type != GEOS_MULTIPOLYGON) return g;
     const int np = GEOSGetNumGeometries_r(h, g.get());
     std::vector<std::vector<size_t>> of_part(static_cast<size_t>(np));
-    for (size_t i = 0; i < holes.size(); ++i) {
+    for (size_t i = 0; i < rings.size(); ++i) {
         int part = 0;
         if (np > 1) {
-            GeomPtr pt = make_point(h, holes[i][0].x, holes[i][0].y);
+            double x = 0, y = 0;
+            GEOSCoordSeq_getXY_r(h, GEOSGeom_getCoordSeq_r(h, rings[i]), 0, &x, &y);
+            GeomPtr pt = make_point(h, x, y);
             for (part = 0; part < np; ++part)
                 if (GEOSIntersects_r(h, GEOSGetGeometryN_r(h, g.get(), part), pt.get()) == 1) break;
-            if (part == np) continue;  // cannot happen for a hole inside a filled face
+            if (part == np) continue;  // cannot happen for a core inside a filled face
         }
         of_part[static_cast<size_t>(part)].push_back(i);
     }
@@ -824,28 +878,37 @@ GeomPtr add_holes(GEOSContextHandle_t h, GeomPtr g, const std::vector<std::vecto
         std::vector<GEOSGeometry*> inner;
         const int ni = GEOSGetNumInteriorRings_r(h, poly);
         for (int i = 0; i < ni; ++i) inner.push_back(GEOSGeom_clone_r(h, GEOSGetInteriorRingN_r(h, poly, i)));
-        for (size_t i : of_part[static_cast<size_t>(p)])
-            if (GEOSGeometry* r = ring(h, holes[i])) inner.push_back(r);
+        for (size_t i : of_part[static_cast<size_t>(p)]) {
+            inner.push_back(rings[i]);
+            rings[i] = nullptr;
+        }
         polys.push_back(GEOSGeom_createPolygon_r(h, shell, inner.data(), static_cast<unsigned>(inner.size())));
     }
     if (polys.size() == 1) return own(h, polys[0]);
     return own(h, GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, polys.data(), static_cast<unsigned>(polys.size())));
 }
 
+bool point_in_ring(const std::vector<XY>& r, const XY& p) {
+    bool in = false;
+    for (size_t i = 0, j = r.size() - 1; i < r.size(); j = i++) {
+        if ((r[i].y > p.y) != (r[j].y > p.y) &&
+            p.x < (r[j].x - r[i].x) * (p.y - r[i].y) / (r[j].y - r[i].y) + r[i].x)
+            in = !in;
+    }
+    return in;
+}
+
 }  // namespace
 
 GeomPtr Graph::service_area(GEOSContextHandle_t h, const XY& source_point, const Snap& source, double budget,
                             double buffer_m, int quadsegs) const {
-    if (!source.ok || source.edge >= edges_.size() || !(budget >= 0))
+    if (!source.ok || source.edge >= edges_.size() || !(budget >= 0) || !(buffer_m > 0))
         return own(h, GEOSGeom_createEmptyPolygon_r(h));
     std::vector<std::vector<XY>> lines{access_leg(source_point, source, budget)};
     if (source.access > budget) return net::service_area(h, lines, buffer_m, quadsegs);
     std::vector<Piece> pieces = reachable_pieces(source, budget);
     const Faces& F = faces();
 
-    // A face is filled when every edge around it is wholly reachable and the source
-    // point is not inside it (its access leg would reach into the face).
-    constexpr uint32_t kFilled = std::numeric_limits<uint32_t>::max();
     Scratch& sc = scratch(xy_.size());
     const size_t nf = F.off.size() - 1;
     if (sc.face_count.size() < nf) sc.face_count.resize(nf, 0);
@@ -857,52 +920,121 @@ GeomPtr Graph::service_area(GEOSContextHandle_t h, const XY& source_point, const
         }
     } face_reset{sc};
     auto full = [&](const Piece& p) { return p.lo <= 0 && p.hi >= edges_[p.edge].len; };
-    for (const Piece& p : pieces) {
-        if (!full(p)) continue;
-        for (int s = 0; s < 2; ++s) {
-            const int32_t f = F.side.empty() ? -1 : F.side[2 * size_t(p.edge) + s];
-            if (f < 0) continue;
-            if (sc.face_count[f]++ == 0) sc.face_touched.push_back(static_cast<uint32_t>(f));
+    if (nf > 0) {
+        for (const Piece& p : pieces) {
+            if (!full(p)) continue;
+            for (uint32_t hh = 2 * p.edge; hh <= 2 * p.edge + 1; ++hh) {
+                const int32_t f = F.side[hh];
+                if (f >= 0 && sc.face_count[f]++ == 0) sc.face_touched.push_back(static_cast<uint32_t>(f));
+            }
         }
     }
+
+    // A face whose whole cycle is reachable is filled. Its uncovered core (the points
+    // farther than buffer_m from its cycle) goes back in as a hole, which is only right
+    // when nothing else reachable lies inside the face: so faces with dead ends or with
+    // the source point inside are filled only when they have no core at all.
+    constexpr uint32_t kFilled = std::numeric_limits<uint32_t>::max();
     std::vector<uint32_t> filled;
+    std::vector<GEOSGeometry*> holes;
+    struct FreeHoles {
+        GEOSContextHandle_t h;
+        std::vector<GEOSGeometry*>& v;
+        ~FreeHoles() {
+            for (GEOSGeometry* g : v)
+                if (g) GEOSGeom_destroy_r(h, g);
+        }
+    } free_holes{h, holes};
+    std::vector<XY> poly;
+    GEOSBufferParams* shrink_params = nullptr;
     for (uint32_t f : sc.face_touched) {
         const uint32_t n = F.off[f + 1] - F.off[f];
         if (sc.face_count[f] != n) continue;
-        bool inside = true;
-        for (uint32_t i = 0; i < n && inside; ++i) {
-            const XY& a = xy_[F.nodes[F.off[f] + i]];
-            const XY& b = xy_[F.nodes[F.off[f] + (i + 1) % n]];
-            inside = orient(a, b, source_point) > 0;
-        }
-        if (inside) continue;
+        const Faces::Box& bx = F.box[f];
         filled.push_back(f);
+        // Every point of a face less than 2·buffer_m wide (or high) is within buffer_m of
+        // its cycle.
+        if (std::min(bx.maxx - bx.minx, bx.maxy - bx.miny) < 2 * buffer_m) continue;
+        poly.clear();
+        for (uint32_t i = F.off[f]; i < F.off[f + 1]; ++i) poly.push_back(xy_[F.nodes[i]]);
+        const bool alone = !F.dangles[f] && !point_in_ring(poly, source_point);
+        const size_t before = holes.size();
+        if (F.convex[f]) {
+            std::vector<XY> core = shrink_convex(poly, buffer_m);
+            if (!core.empty())
+                if (GEOSGeometry* r = ring(h, core)) holes.push_back(r);
+        } else {
+            // The core of a non-convex face has arcs round its reflex corners: GEOS's
+            // inward buffer, with the same arc segments as the outward one.
+            if (!shrink_params) {
+                shrink_params = GEOSBufferParams_create_r(h);
+                GEOSBufferParams_setJoinStyle_r(h, shrink_params, GEOSBUF_JOIN_ROUND);
+                GEOSBufferParams_setQuadrantSegments_r(h, shrink_params, quadsegs);
+            }
+            GEOSGeometry* r = ring(h, poly);
+            GeomPtr fp = own(h, r ? GEOSGeom_createPolygon_r(h, r, nullptr, 0) : nullptr);
+            GeomPtr core = fp ? own(h, GEOSBufferWithParams_r(h, fp.get(), shrink_params, -buffer_m))
+                              : GeomPtr(nullptr, GeomDeleter{h});
+            if (!core) {
+                filled.pop_back();  // let the plain buffer deal with it
+                continue;
+            }
+            for (int k = 0, nk = GEOSGetNumGeometries_r(h, core.get()); k < nk; ++k) {
+                const GEOSGeometry* part = GEOSGetGeometryN_r(h, core.get(), k);
+                if (GEOSGeomTypeId_r(h, part) != GEOS_POLYGON || GEOSisEmpty_r(h, part) == 1) continue;
+                if (GEOSGeometry* r = GEOSGeom_clone_r(h, GEOSGetExteriorRing_r(h, part))) holes.push_back(r);
+            }
+        }
+        if (holes.size() > before && !alone) {
+            for (size_t k = before; k < holes.size(); ++k) GEOSGeom_destroy_r(h, holes[k]);
+            holes.resize(before);
+            filled.pop_back();
+        }
     }
+    if (shrink_params) GEOSBufferParams_destroy_r(h, shrink_params);
     for (uint32_t f : filled) sc.face_count[f] = kFilled;
+    auto is_filled = [&](int32_t f) { return f >= 0 && sc.face_count[f] == kFilled; };
 
-    // Wholly reachable edges on a filled face lie inside the filled outline: its buffer
-    // covers theirs.
+    // Pieces on the cycle of a filled face, or dangling into one, lie inside the filled
+    // outline: its buffer covers theirs.
     std::vector<Piece> rim;
     rim.reserve(pieces.size());
     for (const Piece& p : pieces) {
-        if (full(p) && !F.side.empty()) {
-            const int32_t f0 = F.side[2 * size_t(p.edge)], f1 = F.side[2 * size_t(p.edge) + 1];
-            if ((f0 >= 0 && sc.face_count[f0] == kFilled) || (f1 >= 0 && sc.face_count[f1] == kFilled)) continue;
+        if (nf > 0) {
+            if (is_filled(F.inner[p.edge])) continue;
+            if (full(p) && (is_filled(F.side[2 * p.edge]) || is_filled(F.side[2 * p.edge + 1]))) continue;
         }
         rim.push_back(p);
     }
     chain(rim, lines);
+#ifdef LC_NET_DEBUG
+    {
+        size_t cpart = 0, cnoface = 0, cbad = 0, cunfilled = 0, cinner = 0;
+        for (const Piece& p : rim) {
+            if (!full(p)) { ++cpart; continue; }
+            int32_t f0 = F.side[2 * p.edge], f1 = F.side[2 * p.edge + 1];
+            if (F.inner[p.edge] >= 0) ++cinner;
+            else if (f0 < 0 && f1 < 0) ++cnoface;
+            else ++cunfilled;
+        }
+        (void)cbad;
+        fprintf(stderr, "rim: partial %zu, full no good face %zu, full next to unfilled face %zu, dangles in unfilled %zu\n", cpart, cnoface, cunfilled, cinner);
+    }
+    {
+        size_t rv = 0, fv = 0;
+        for (auto& l : lines) rv += l.size();
+        for (uint32_t f : filled) fv += F.off[f + 1] - F.off[f];
+        fprintf(stderr, "pieces %zu touched faces %zu filled %zu (%zu vertices) holes %zu rim pieces %zu rim lines %zu rim vertices %zu\n",
+                pieces.size(), sc.face_touched.size(), filled.size(), fv, holes.size(), rim.size(), lines.size(), rv);
+    }
+#endif
     if (filled.empty()) return net::service_area(h, lines, buffer_m, quadsegs);
 
     std::vector<GEOSGeometry*> parts;
-    std::vector<XY> poly;
-    std::vector<std::vector<XY>> holes;
     for (uint32_t f : filled) {
         poly.clear();
         for (uint32_t i = F.off[f]; i < F.off[f + 1]; ++i) poly.push_back(xy_[F.nodes[i]]);
         if (GEOSGeometry* r = ring(h, poly)) parts.push_back(GEOSGeom_createPolygon_r(h, r, nullptr, 0));
-        std::vector<XY> core = shrink_convex(poly, buffer_m);
-        if (!core.empty()) holes.push_back(std::move(core));
     }
     // The filled faces share edges exactly (same nodes), so they form a coverage and
     // dissolve cheaply.
@@ -916,6 +1048,14 @@ GeomPtr Graph::service_area(GEOSContextHandle_t h, const XY& source_point, const
     parts.push_back(outline.release());
     for (const auto& l : lines)
         if (GEOSGeometry* g = linestring(h, l)) parts.push_back(g);
+#ifdef LC_NET_DEBUG
+    if (getenv("LC_DUMP")) {
+        GeomPtr gc = own(h, GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts.data(), (unsigned)parts.size()));
+        char* w = GEOSGeomToWKT_r(h, gc.get()); FILE* fo = fopen(getenv("LC_DUMP"), "w"); fputs(w, fo); fclose(fo); GEOSFree_r(h, w);
+        parts.clear();
+        for (int k = 0; k < GEOSGetNumGeometries_r(h, gc.get()); ++k) parts.push_back(GEOSGeom_clone_r(h, GEOSGetGeometryN_r(h, gc.get(), k)));
+    }
+#endif
     GeomPtr area = buffer_parts(h, parts, buffer_m, quadsegs);
     return add_holes(h, std::move(area), holes);
 }

@@ -1,6 +1,7 @@
 #include "core/outputs.hpp"
 
 #include "core/errors.hpp"
+#include "core/geojson.hpp"
 #include "core/parallel.hpp"
 
 #include <gdal_priv.h>
@@ -83,6 +84,7 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
             }
             t.rows.push_back(std::move(row));
             t.geoms.push_back(un.geom.get());
+            t.geom_keys.push_back("u|" + std::to_string(l) + "|" + un.id);
         }
         out.push_back(std::move(t));
     }
@@ -116,6 +118,7 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
             if (r.mode == "network") row.push_back(static_cast<bool>(r.unreachable[c]));
             t.rows.push_back(std::move(row));
             t.geoms.push_back(cp.geom.get());
+            t.geom_keys.push_back("c|" + cp.id);
         }
         out.push_back(std::move(t));
     }
@@ -140,6 +143,7 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
                               g.nearest < 0 ? Value() : Value(in.facilities[g.nearest].type),
                               g.nearest < 0 ? Value() : dist_value(g.nearest_dist)});
             t.geoms.push_back(cp.geom.get());
+            t.geom_keys.push_back("c|" + cp.id);
         }
         out.push_back(std::move(t));
     }
@@ -156,6 +160,7 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
             if (areas[i]) GEOSArea_r(main_geos(), areas[i].get(), &area);
             t.rows.push_back({f.id, f.name, f.type, r.mode, round_to(p.access.reach_m(f.type), 1000), round_to(area, 10)});
             t.geoms.push_back(areas[i].get());
+            t.geom_keys.push_back("s|" + area_signature(p, f, p.access.reach_m(f.type)));
         }
         out.push_back(std::move(t));
     }
@@ -166,8 +171,16 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
         for (auto n : {"unit_id", "name", "level", "kind", "type"}) t.add_field(n, FieldType::String);
         t.add_field("uncovered_m2", FieldType::Real);
         t.add_field("uncovered_share", FieldType::Real);
+        std::map<std::string, std::string> type_key;
+        for (size_t k = 0; k < r.types.size(); ++k) {
+            char hb[32];
+            std::snprintf(hb, sizeof hb, "%016zx", std::hash<std::string>{}(type_signature(p, in, r.types[k])));
+            type_key[r.types[k]] = std::string(hb) + "|" + std::to_string(r.reach_m[k]) + "|" +
+                                   std::to_string(p.access.service_area_buffer_m);
+        }
         for (auto& u : unc) {
             const Unit& un = in.units[u.level][u.unit];
+            t.geom_keys.push_back("x|" + type_key[u.type] + "|" + std::to_string(u.level) + "|" + un.id);
             t.rows.push_back({un.id, un.name, std::string(level_name(u.level)), un.kind, u.type, round_to(u.area_m2, 10),
                               round_to(u.share, 1e6)});
             t.geoms.push_back(u.geom.get());
@@ -377,7 +390,7 @@ void write_layer(GDALDataset* ds, const Table& t, OGRSpatialReference* wgs, OGRC
 }  // namespace
 
 void write_vector_layers(const fs::path& dir, const std::vector<const Table*>& tables, const std::string& working_crs,
-                         const std::string& format) {
+                         const std::string& format, const GeometryTextCache* use, GeometryTextCache* fill) {
     GDALAllRegister();
     auto make_srs = [](const std::string& def) {
         OGRSpatialReference s;
@@ -396,26 +409,13 @@ void write_vector_layers(const fs::path& dir, const std::vector<const Table*>& t
         return;
     }
     // One GeoJSON file per table, written in parallel: the files are independent.
-    std::mutex m;
-    parallel_for(tables.size(), [&](size_t i, int w) {
-        OGRSpatialReference wgs = make_srs("EPSG:4326"), work = make_srs(working_crs);
-        std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(&work, &wgs));
-        GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GeoJSON");
-        fs::path file = dir / (tables[i]->name + ".geojson");
-        GDALDatasetUniquePtr ds(drv->Create(file.u8string().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
-        if (!ds) throw OutputError(file.u8string() + ": cannot create (" + CPLGetLastErrorMsg() + ")");
-        auto t0 = std::chrono::steady_clock::now();
-        write_layer(ds.get(), *tables[i], &wgs, ct.get(), worker_geos(w),
-                    {"RFC7946=YES", "COORDINATE_PRECISION=7", "SIGNIFICANT_FIGURES=15", "WRITE_NAME=NO"});
-        ds.reset();
-        if (std::getenv("LIFECIRCLE_DEBUG_TIMES"))
-            std::fprintf(stderr, "write %s: %.3f s\n", tables[i]->name.c_str(),
-                         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-        // GDAL reports disk-full on close only through the error state.
-        if (CPLGetLastErrorType() == CE_Failure && std::string(CPLGetLastErrorMsg()).find("No space") != std::string::npos) {
-            std::lock_guard<std::mutex> lock(m);
-            throw OutputError(file.u8string() + ": " + CPLGetLastErrorMsg());
-        }
+    // Largest first, so that two workers finish together.
+    std::vector<size_t> order(tables.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return tables[a]->rows.size() > tables[b]->rows.size(); });
+    parallel_for(order.size(), [&](size_t k, int w) {
+        const Table& t = *tables[order[k]];
+        write_geojson(dir / (t.name + ".geojson"), t, working_crs, worker_geos(w), use, fill);
     });
 }
 

@@ -3,6 +3,7 @@
 // the atomic replacement of --out.
 #include "core/ingest.hpp"
 #include "core/rules.hpp"
+#include "core/geojson.hpp"
 #include "core/table.hpp"
 
 #include <filesystem>
@@ -18,7 +19,7 @@ Table repairs_table(const Inputs& in);
 /// Writes tables as RFC 7946 GeoJSON files (format "geojson") or as layers of one
 /// GeoPackage `lifecircle.gpkg` (format "gpkg"), transforming from the working CRS.
 void write_vector_layers(const std::filesystem::path& dir, const std::vector<const Table*>& tables, const std::string& working_crs,
-                         const std::string& format);
+                         const std::string& format, const GeometryTextCache* use = nullptr, GeometryTextCache* fill = nullptr);
 /// CSV, UTF-8 with BOM (spreadsheets read Chinese names correctly), CRLF-free, RFC 4180 quoting.
 void write_csv(const std::filesystem::path& file, const Table& t);
 void write_text(const std::filesystem::path& file, const std::string& text);

@@ -94,7 +94,8 @@ Analysed analyse(const Project& p, Inputs& in, const ReachCache* use, ReachCache
     return x;
 }
 
-json write_output_folder(const fs::path& dir, const Project& p, const Inputs& in, Analysed& x, const RunOptions& opt) {
+json write_output_folder(const fs::path& dir, const Project& p, const Inputs& in, Analysed& x, const RunOptions& opt,
+                         const GeometryTextCache* use, GeometryTextCache* fill) {
     Clock clock;
     write_output_marker(dir);
     auto layers = build_layers(p, in, x.r, x.a, x.areas, x.unc);
@@ -104,7 +105,7 @@ json write_output_folder(const fs::path& dir, const Project& p, const Inputs& in
         all.push_back(&t);
         if (t.name == "rejected") rej = &t;
     }
-    write_vector_layers(dir, all, in.working_crs, opt.format);
+    write_vector_layers(dir, all, in.working_crs, opt.format, use, fill);
     // rejected.geojson is part of the contract whatever the format
     if (opt.format == "gpkg") write_vector_layers(dir, {rej}, in.working_crs, "geojson");
     Table rejected;

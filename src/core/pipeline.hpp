@@ -1,5 +1,6 @@
 #pragma once
 // The main job: project file -> inputs -> units -> reach -> rules -> output folder.
+#include "core/geojson.hpp"
 #include "core/ingest.hpp"
 #include "core/reach.hpp"
 #include "core/report.hpp"
@@ -56,6 +57,6 @@ struct Analysed {
 Analysed analyse(const Project& p, Inputs& in, const ReachCache* use, ReachCache* fill, const Progress& progress);
 /// Writes every output file into `dir` (no atomic rename); returns summary.json.
 json write_output_folder(const std::filesystem::path& dir, const Project& p, const Inputs& in, Analysed& x,
-                         const RunOptions& opt);
+                         const RunOptions& opt, const GeometryTextCache* use = nullptr, GeometryTextCache* fill = nullptr);
 
 }  // namespace lc

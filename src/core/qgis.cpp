@@ -223,7 +223,9 @@ std::string labeling_xml(const Labels& l, int ind) {
          attr("offsetUnits", "MM") + attr("priority", std::to_string(l.priority)) + attr("placementFlags", "10") +
          attr("polygonPlacementFlags", "2") + attr("overrunDistance", "0") + attr("repeatDistance", "0") + "/>\n";
     s += sp(ind + 4) + "<rendering" + attr("drawLabels", "1") + attr("scaleVisibility", l.min_scale > 0 ? "1" : "0") +
-         attr("scaleMin", num(l.min_scale)) + attr("scaleMax", "0") + attr("obstacle", "1") + attr("obstacleFactor", "1") +
+         attr("scaleMin", "0") +
+         // QGIS keys the zoomed-out limit (its minimumScale) as "scaleMax".
+         attr("scaleMax", num(l.min_scale)) + attr("obstacle", "1") + attr("obstacleFactor", "1") +
          attr("obstacleType", "1") + attr("upsidedownLabels", "0") + attr("labelPerPart", "0") + attr("mergeLines", "0") +
          attr("displayAll", "0") + attr("zIndex", "0") + attr("limitNumLabels", "0") + attr("maxNumLabels", "2000") +
          attr("minFeatureSize", "0") + attr("fontLimitPixelSize", "0") + attr("fontMinPixelSize", "3") +
@@ -337,7 +339,11 @@ std::string project_document(const Project& p) {
     o += "  </projectlayers>\n  <layerorder>\n";
     for (auto it = order.rbegin(); it != order.rend(); ++it) o += "    <layer" + attr("id", (*it)->id) + "/>\n";
     o += "  </layerorder>\n";
-    o += "  <properties>\n    <Paths>\n      <Absolute type=\"bool\">false</Absolute>\n    </Paths>\n"
+    // Without ProjectionsEnabled QGIS ignores <projectCrs> and falls back to WGS 84.
+    o += "  <properties>\n    <SpatialRefSys>\n      <ProjectionsEnabled type=\"int\">1</ProjectionsEnabled>\n"
+         "      <ProjectCrs type=\"QString\">" +
+         xml_escape(p.crs.authid) + "</ProjectCrs>\n    </SpatialRefSys>\n";
+    o += "    <Paths>\n      <Absolute type=\"bool\">false</Absolute>\n    </Paths>\n"
          "    <PAL>\n      <DrawRectOnly type=\"bool\">false</DrawRectOnly>\n      <ShowingAllLabels type=\"bool\">false</ShowingAllLabels>\n"
          "      <ShowingPartialsLabels type=\"bool\">false</ShowingPartialsLabels>\n"
          "      <CandidatesPolygonPerCM type=\"double\">2.5</CandidatesPolygonPerCM>\n"

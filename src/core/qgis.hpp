@@ -96,7 +96,8 @@ struct Extent {
 };
 
 struct ProjectLayer {
-    std::string id, name;
+    std::string id;                    ///< more than 10 characters, or QGIS replaces it
+    std::string name;
     std::string source;                ///< relative to the project: "./units_street.geojson"
     std::string wkb_type;              ///< e.g. MultiPolygon, Point, NoGeometry
     LayerStyle style;

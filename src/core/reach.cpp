@@ -43,6 +43,8 @@ std::string fmt17(double v) {
     return b;
 }
 
+}  // namespace
+
 /// Everything a type's distances depend on besides compounds and roads.
 std::string type_signature(const Project& p, const Inputs& in, const std::string& type, const std::vector<int>& fac) {
     std::string s = p.access.mode + "|" + fmt17(p.access.max_access_m) + "|" + type;
@@ -50,12 +52,14 @@ std::string type_signature(const Project& p, const Inputs& in, const std::string
     return s;
 }
 
+std::string type_signature(const Project& p, const Inputs& in, const std::string& type) {
+    return type_signature(p, in, type, facilities_of(in, type));
+}
+
 std::string area_signature(const Project& p, const Facility& f, double reach) {
     return p.access.mode + "|" + fmt17(p.access.max_access_m) + "|" + fmt17(p.access.service_area_buffer_m) + "|" + f.id + "|" +
            fmt17(f.pt.x) + "," + fmt17(f.pt.y) + "|" + fmt17(reach);
 }
-
-}  // namespace
 
 std::vector<std::string> analysis_types(const Inputs& in, const Project& p) {
     static const std::vector<std::string> order = {"day_care", "canteen", "street_center", "regional_center",

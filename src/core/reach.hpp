@@ -54,6 +54,10 @@ struct ReachCache {
     std::map<std::string, std::vector<std::pair<GeomPtr, double>>> uncovered;  ///< key: type signature + reach
 };
 
+/// Keys that identify results across scenarios over the same inputs.
+std::string type_signature(const Project& p, const Inputs& in, const std::string& type);
+std::string area_signature(const Project& p, const Facility& f, double reach_m);
+
 /// `use`: results to reuse where the signature matches; `fill`: where to store results.
 ReachResult compute_reach(const Project& p, const Inputs& in, const std::vector<std::string>& types,
                           const ReachCache* use = nullptr, ReachCache* fill = nullptr);

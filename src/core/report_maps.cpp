@@ -158,7 +158,7 @@ struct MapBuilder {
 
         if (!support && lvl >= 0) {
             m.legend(svg::LegendItem::heading(unit_measure_label(rule, lang) + tr(lang, "（按", " (by ") +
-                                                    level_label(level_name(lvl), lang, true) + tr(lang, "）", ")")));
+                                              level_short(level_name(lvl), lang) + tr(lang, "）", ")")));
             for (size_t k = 0; k < classes.size(); ++k)
                 m.legend(svg::LegendItem::make(svg::LegendItem::Fill, classes[k].label, classes[k].color.hex(), "#bbb", 0.5));
             if (any_null) m.legend(svg::LegendItem::make(svg::LegendItem::Fill, tr(lang, "不适用或无数据", "not applicable / no data"), no_data_color().hex(), "#bbb", 0.5));

@@ -604,15 +604,14 @@ SitingResult plan_sites(const Project& p, const Inputs& in, const ReachResult& r
         if (in.has_level[l]) loc[l] = std::make_unique<UnitLocator>(in.units[l]);
     std::set<std::string> ids;
     for (auto& f : in.facilities) ids.insert(f.id);
-    const int width = std::max(2, static_cast<int>(std::to_string(g.steps.size()).size()));
+    const size_t width = std::max<size_t>(2, std::to_string(g.steps.size()).size());
     std::vector<char> now(reached);
     double cum = 0;
     for (size_t i = 0; i < g.steps.size(); ++i) {
         ProposedSite ps;
         ps.rank = static_cast<int>(i) + 1;
-        char buf[32];
-        std::snprintf(buf, sizeof buf, "SITE-%0*d", width, ps.rank);
-        ps.site_id = buf;
+        std::string num = std::to_string(ps.rank);
+        ps.site_id = "SITE-" + std::string(width - std::min(width, num.size()), '0') + num;
         while (ids.count(ps.site_id)) ps.site_id = "NEW-" + ps.site_id;  // never clash with an existing facility
         ps.candidate = g.steps[i].candidate;
         ps.gain = g.steps[i].gain;
@@ -715,7 +714,6 @@ json siting_patch(const Project& p, const Inputs& in, const std::vector<Candidat
         OGRSpatialReference ls = srs(fl.crs);
         if (!ls.IsSame(&wgs)) to_layer = make_ct(wgs, ls);
     }
-    auto round7 = [](double v) { return std::round(v * 1e7) / 1e7; };
 
     json features = json::array();
     for (auto& ps : s.sites) {
@@ -729,7 +727,9 @@ json siting_patch(const Project& p, const Inputs& in, const std::vector<Candidat
         } else if (to_layer && !to_layer->Transform(1, &x, &y)) {
             throw OutputError("cannot transform site " + ps.site_id + " to " + fl.crs);
         }
-        bool geographic = china || fl.crs.empty() || !to_layer;
+        // Full precision, not the 7 decimals of output layers: the patch is an input, and
+        // rounding would move a site by up to a centimetre, enough to flip a compound
+        // lying exactly at the reach distance.
         json props = json::object();
         if (!fl.field("id").empty() && fl.field("id") != "@index") props[fl.field("id")] = ps.site_id;
         if (!fl.field("name").empty()) props[fl.field("name")] = "拟建 " + ps.site_id + (c.name.empty() ? "" : " (" + c.name + ")");
@@ -739,7 +739,7 @@ json siting_patch(const Project& p, const Inputs& in, const std::vector<Candidat
         props["site_marginal_gain"] = ps.gain;
         json f = {{"type", "Feature"},
                   {"properties", props},
-                  {"geometry", {{"type", "Point"}, {"coordinates", {geographic ? round7(x) : x, geographic ? round7(y) : y}}}}};
+                  {"geometry", {{"type", "Point"}, {"coordinates", {x, y}}}}};
         features.push_back(f);
     }
     json patch = json::object();

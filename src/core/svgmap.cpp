@@ -375,7 +375,11 @@ std::string Map::render(const std::string& title, const std::string& subtitle, c
         ly += row_h;
     }
     double map_bottom = f.y0 + f.h;
-    double bottom = std::max(map_bottom, ly + 8);
+    // North arrow and scale bar in the panel, level with the bottom of the map when the
+    // legend leaves room: drawn over the map they would hide the units in its corners.
+    const double tools_h = 92;
+    double tools_y = std::max(ly + 14, map_bottom - tools_h);
+    double bottom = std::max(map_bottom, tools_y + tools_h);
     double height = bottom + 40;
 
     std::string s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + px(width_) + "\" height=\"" + px(height) + "\" viewBox=\"0 0 " +
@@ -393,12 +397,19 @@ std::string Map::render(const std::string& title, const std::string& subtitle, c
          "\" fill=\"none\" stroke=\"#777\" stroke-width=\"1\"/>\n";
     s += leg;
 
-    // Scale bar, bottom left of the map on a white card.
-    ScaleBar sb = nice_scale_bar(f.scale, f.w * 0.28);
+    // North arrow: points to true north (rotated by the grid convergence).
+    double nx = panel_x + 18, ny = tools_y + 24;
+    s += "<g transform=\"rotate(" + fmt_trim(north_deg, 2) + " " + px(nx) + " " + px(ny) + ")\">\n";
+    s += "<path d=\"M" + px(nx) + " " + px(ny - 16) + "L" + px(nx - 8) + " " + px(ny + 12) + "L" + px(nx) + " " + px(ny + 6) +
+         "z\" fill=\"#222\"/>\n";
+    s += "<path d=\"M" + px(nx) + " " + px(ny - 16) + "L" + px(nx + 8) + " " + px(ny + 12) + "L" + px(nx) + " " + px(ny + 6) +
+         "z\" fill=\"#fff\" stroke=\"#222\" stroke-width=\"1\"/>\n";
+    s += "<text x=\"" + px(nx) + "\" y=\"" + px(ny - 20) + "\" font-size=\"13\" font-weight=\"bold\" text-anchor=\"middle\" fill=\"#222\">N</text>\n";
+    s += "</g>\n";
+    // Scale bar: exact, the map is drawn in the projected working CRS.
+    ScaleBar sb = nice_scale_bar(f.scale, std::min(panel_w - 36, f.w * 0.3));
     if (sb.px > 0) {
-        double bx = f.x0 + 16, by = map_bottom - 20, seg = sb.px / sb.segments;
-        s += "<rect x=\"" + px(bx - 8) + "\" y=\"" + px(by - 26) + "\" width=\"" + px(sb.px + 16 + text_width(sb.label, 12) / 2 + 4) +
-             "\" height=\"38\" rx=\"3\" fill=\"#fff\" fill-opacity=\"0.85\"/>\n";
+        double bx = panel_x + 4, by = tools_y + 70, seg = sb.px / sb.segments;
         for (int i = 0; i < sb.segments; ++i)
             s += "<rect x=\"" + px(bx + i * seg) + "\" y=\"" + px(by) + "\" width=\"" + px(seg) + "\" height=\"6\" fill=\"" +
                  (i % 2 ? "#fff" : "#222") + "\" stroke=\"#222\" stroke-width=\"0.8\"/>\n";
@@ -406,16 +417,6 @@ std::string Map::render(const std::string& title, const std::string& subtitle, c
         s += "<text x=\"" + px(bx + sb.px) + "\" y=\"" + px(by - 6) + "\" font-size=\"12\" text-anchor=\"middle\" fill=\"#222\">" +
              xml_escape(sb.label) + "</text>\n";
     }
-    // North arrow, top right of the map, pointing to true north.
-    double nx = f.x0 + f.w - 30, ny = f.y0 + 46;
-    s += "<g transform=\"rotate(" + fmt_trim(north_deg, 2) + " " + px(nx) + " " + px(ny) + ")\">\n";
-    s += "<circle cx=\"" + px(nx) + "\" cy=\"" + px(ny) + "\" r=\"20\" fill=\"#fff\" fill-opacity=\"0.85\"/>\n";
-    s += "<path d=\"M" + px(nx) + " " + px(ny - 16) + "L" + px(nx - 8) + " " + px(ny + 10) + "L" + px(nx) + " " + px(ny + 5) +
-         "z\" fill=\"#222\"/>\n";
-    s += "<path d=\"M" + px(nx) + " " + px(ny - 16) + "L" + px(nx + 8) + " " + px(ny + 10) + "L" + px(nx) + " " + px(ny + 5) +
-         "z\" fill=\"#fff\" stroke=\"#222\" stroke-width=\"1\"/>\n";
-    s += "<text x=\"" + px(nx) + "\" y=\"" + px(ny - 20) + "\" font-size=\"13\" font-weight=\"bold\" text-anchor=\"middle\" fill=\"#222\">N</text>\n";
-    s += "</g>\n";
     s += "<text x=\"16\" y=\"" + px(bottom + 24) + "\" font-size=\"12\" fill=\"#666\">" + xml_escape(note) + "</text>\n";
     s += "</svg>\n";
     return s;

@@ -54,11 +54,11 @@ std::vector<ValueClass> target_classes(double target, bool percent, const std::s
     std::string pct = percent ? "%" : "";
     double b1 = target * 0.5, b2 = target * 0.75, b3 = target * 0.9;
     std::vector<ValueClass> c = {
-        {-inf, b1, rgb(0xc62828), "< " + num(b1) + pct, false},
-        {b1, b2, rgb(0xef6c3b), num(b1) + "–" + num(b2) + pct, false},
+        {-inf, b1, rgb(0xd73027), "< " + num(b1) + pct, false},
+        {b1, b2, rgb(0xf46d43), num(b1) + "–" + num(b2) + pct, false},
         {b2, b3, rgb(0xfdae61), num(b2) + "–" + num(b3) + pct, false},
         {b3, t, rgb(0xfee08b), num(b3) + pct + tr(lang, "–不足", "–<") + num(target) + pct, false},
-        {t, inf, rgb(0x4dac26), (percent && target >= 1 ? std::string("100%") : "≥ " + num(target) + pct) +
+        {t, inf, rgb(0xa6d96a), (percent && target >= 1 ? std::string("100%") : "≥ " + num(target) + pct) +
                                     tr(lang, "（达标）", " (meets target)"),
          true},
     };
@@ -70,13 +70,13 @@ std::vector<ValueClass> count_classes(double min, const std::string& lang) {
     long m = std::max(1L, static_cast<long>(std::ceil(min - 1e-9)));
     std::vector<ValueClass> c;
     std::string none = tr(lang, "0 处", "none");
-    c.push_back({-inf, 0.5, rgb(0xc62828), none, false});
+    c.push_back({-inf, 0.5, rgb(0xd73027), none, false});
     if (m >= 2) {
         std::string lab = m == 2 ? "1" : "1–" + std::to_string(m - 1);
         c.push_back({0.5, m - 0.5, rgb(0xfdae61), lab + tr(lang, " 处", ""), false});
     }
-    c.push_back({m - 0.5, m + 0.5, rgb(0xa6dba0), std::to_string(m) + tr(lang, " 处（达标）", " (meets target)"), true});
-    c.push_back({m + 0.5, inf, rgb(0x1b7837), "≥ " + std::to_string(m + 1) + tr(lang, " 处", ""), true});
+    c.push_back({m - 0.5, m + 0.5, rgb(0xa6d96a), std::to_string(m) + tr(lang, " 处（达标）", " (meets target)"), true});
+    c.push_back({m + 0.5, inf, rgb(0x66bd63), "≥ " + std::to_string(m + 1) + tr(lang, " 处", ""), true});
     return c;
 }
 
@@ -121,6 +121,13 @@ std::string level_label(const std::string& level, const std::string& lang, bool 
     if (level == "street") return "街道（乡镇）";
     if (level == "community") return "社区（村）";
     return "全域";
+}
+
+std::string level_short(const std::string& level, const std::string& lang) {
+    if (level == "district") return tr(lang, "区县", "district");
+    if (level == "street") return tr(lang, "街道", "street");
+    if (level == "community") return tr(lang, "社区", "community");
+    return tr(lang, "全域", "study area");
 }
 
 }  // namespace lc

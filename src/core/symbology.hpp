@@ -65,5 +65,7 @@ std::string reason_label(const std::string& reason, const std::string& lang);
 
 /// Level names as planners say them ("street" -> 街道 / streets).
 std::string level_label(const std::string& level, const std::string& lang, bool plural = false);
+/// Short form for headings: 街道 / street.
+std::string level_short(const std::string& level, const std::string& lang);
 
 }  // namespace lc

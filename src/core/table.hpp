@@ -26,6 +26,8 @@ struct Table {
     std::vector<const GEOSGeometry*> geoms;
     std::vector<std::vector<unsigned char>> wkb_wgs84;
     std::vector<GeomPtr> owned;             ///< geometries made for this table only
+    /// Per row (optional): what identifies the geometry across the scenarios of a batch.
+    std::vector<std::string> geom_keys;
     bool has_geometry = true;
 
     int add_field(const std::string& n, FieldType t) {

@@ -1,0 +1,249 @@
+#include "core/geojson.hpp"
+
+#include "core/errors.hpp"
+#include "core/outputs.hpp"
+
+#include <ogr_spatialref.h>
+
+#include <charconv>
+#include <cmath>
+#include <cstring>
+
+namespace lc {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+void append_coord(std::string& out, double v) {
+    // 7 decimals (about 1 cm), trailing zeros dropped: RFC 7946 recommends no more.
+    double r = std::round(v * 1e7) / 1e7;
+    if (r == 0) r = 0;  // no "-0"
+    char buf[40];
+    auto res = std::to_chars(buf, buf + sizeof buf, r, std::chars_format::fixed, 7);
+    char* end = res.ptr;
+    while (end > buf && end[-1] == '0') --end;
+    if (end > buf && end[-1] == '.') ++end;  // keep one zero: "25.0"
+    out.append(buf, end);
+}
+
+struct Ring {
+    std::vector<double> x, y;
+};
+
+Ring read_seq(GEOSContextHandle_t h, const GEOSCoordSequence* s, OGRCoordinateTransformation* ct) {
+    Ring r;
+    unsigned n = 0;
+    GEOSCoordSeq_getSize_r(h, s, &n);
+    r.x.resize(n);
+    r.y.resize(n);
+    for (unsigned i = 0; i < n; ++i) GEOSCoordSeq_getXY_r(h, s, i, &r.x[i], &r.y[i]);
+    if (ct && n) ct->Transform(static_cast<int>(n), r.x.data(), r.y.data(), nullptr, nullptr, nullptr);
+    return r;
+}
+
+double signed_area(const Ring& r) {
+    double a = 0;
+    for (size_t i = 0; i + 1 < r.x.size(); ++i) a += r.x[i] * r.y[i + 1] - r.x[i + 1] * r.y[i];
+    return a / 2;
+}
+
+void append_points(std::string& out, const Ring& r) {
+    out += '[';
+    for (size_t i = 0; i < r.x.size(); ++i) {
+        if (i) out += ',';
+        out += '[';
+        append_coord(out, r.x[i]);
+        out += ',';
+        append_coord(out, r.y[i]);
+        out += ']';
+    }
+    out += ']';
+}
+
+void append_polygon(std::string& out, GEOSContextHandle_t h, const GEOSGeometry* g, OGRCoordinateTransformation* ct) {
+    out += '[';
+    int holes = GEOSGetNumInteriorRings_r(h, g);
+    for (int k = -1; k < holes; ++k) {
+        const GEOSGeometry* ring = k < 0 ? GEOSGetExteriorRing_r(h, g) : GEOSGetInteriorRingN_r(h, g, k);
+        Ring r = read_seq(h, GEOSGeom_getCoordSeq_r(h, ring), ct);
+        double a = signed_area(r);
+        // RFC 7946: exterior counter-clockwise, holes clockwise
+        if ((k < 0 && a < 0) || (k >= 0 && a > 0)) {
+            std::reverse(r.x.begin(), r.x.end());
+            std::reverse(r.y.begin(), r.y.end());
+        }
+        if (k >= 0) out += ',';
+        append_points(out, r);
+    }
+    out += ']';
+}
+
+void append_geometry(std::string& out, GEOSContextHandle_t h, const GEOSGeometry* g, OGRCoordinateTransformation* ct) {
+    int t = GEOSGeomTypeId_r(h, g);
+    switch (t) {
+        case GEOS_POINT: {
+            Ring r = read_seq(h, GEOSGeom_getCoordSeq_r(h, g), ct);
+            out += "{\"type\":\"Point\",\"coordinates\":[";
+            append_coord(out, r.x[0]);
+            out += ',';
+            append_coord(out, r.y[0]);
+            out += "]}";
+            return;
+        }
+        case GEOS_LINESTRING:
+        case GEOS_LINEARRING:
+            out += "{\"type\":\"LineString\",\"coordinates\":";
+            append_points(out, read_seq(h, GEOSGeom_getCoordSeq_r(h, g), ct));
+            out += '}';
+            return;
+        case GEOS_POLYGON:
+            out += "{\"type\":\"Polygon\",\"coordinates\":";
+            append_polygon(out, h, g, ct);
+            out += '}';
+            return;
+        case GEOS_MULTIPOINT:
+        case GEOS_MULTILINESTRING:
+        case GEOS_MULTIPOLYGON: {
+            static const char* names[] = {"", "", "", "", "MultiPoint", "MultiLineString", "MultiPolygon"};
+            out += std::string("{\"type\":\"") + names[t] + "\",\"coordinates\":[";
+            int n = GEOSGetNumGeometries_r(h, g);
+            int written = 0;
+            for (int i = 0; i < n; ++i) {
+                const GEOSGeometry* part = GEOSGetGeometryN_r(h, g, i);
+                if (GEOSisEmpty_r(h, part)) continue;
+                if (written++) out += ',';
+                if (t == GEOS_MULTIPOLYGON) append_polygon(out, h, part, ct);
+                else if (t == GEOS_MULTILINESTRING) append_points(out, read_seq(h, GEOSGeom_getCoordSeq_r(h, part), ct));
+                else {
+                    Ring r = read_seq(h, GEOSGeom_getCoordSeq_r(h, part), ct);
+                    out += '[';
+                    append_coord(out, r.x[0]);
+                    out += ',';
+                    append_coord(out, r.y[0]);
+                    out += ']';
+                }
+            }
+            out += "]}";
+            return;
+        }
+        default: {  // a collection of mixed parts
+            out += "{\"type\":\"GeometryCollection\",\"geometries\":[";
+            int n = GEOSGetNumGeometries_r(h, g);
+            int written = 0;
+            for (int i = 0; i < n; ++i) {
+                const GEOSGeometry* part = GEOSGetGeometryN_r(h, g, i);
+                if (GEOSisEmpty_r(h, part)) continue;
+                if (written++) out += ',';
+                append_geometry(out, h, part, ct);
+            }
+            out += "]}";
+        }
+    }
+}
+
+void append_real(std::string& out, double v) {
+    if (!std::isfinite(v)) {
+        out += "null";  // JSON has no NaN or infinity
+        return;
+    }
+    char buf[40];
+    auto res = std::to_chars(buf, buf + sizeof buf, v);
+    std::string_view s(buf, res.ptr - buf);
+    out += s;
+    if (s.find_first_of(".eE") == std::string_view::npos) out += ".0";  // stays a Real for readers
+}
+
+}  // namespace
+
+std::string json_string(const std::string& s) {
+    std::string out = "\"";
+    const unsigned char* p = reinterpret_cast<const unsigned char*>(s.data());
+    size_t n = s.size();
+    for (size_t i = 0; i < n;) {
+        unsigned char c = p[i];
+        if (c == '"') { out += "\\\""; ++i; }
+        else if (c == '\\') { out += "\\\\"; ++i; }
+        else if (c < 0x20) {
+            char b[8];
+            std::snprintf(b, sizeof b, "\\u%04x", c);
+            out += b;
+            ++i;
+        } else if (c < 0x80) { out += static_cast<char>(c); ++i; }
+        else {
+            // copy a well-formed UTF-8 sequence, replace anything else
+            int len = (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+            bool ok = len > 0 && i + len <= n;
+            for (int k = 1; ok && k < len; ++k) ok = (p[i + k] & 0xC0) == 0x80;
+            if (ok) {
+                out.append(reinterpret_cast<const char*>(p + i), len);
+                i += len;
+            } else {
+                out += "\xEF\xBF\xBD";
+                ++i;
+            }
+        }
+    }
+    return out + "\"";
+}
+
+std::string geometry_json(GEOSContextHandle_t h, const GEOSGeometry* g, OGRCoordinateTransformation* ct) {
+    if (!g || GEOSisEmpty_r(h, g)) return "null";
+    std::string out;
+    append_geometry(out, h, g, ct);
+    return out;
+}
+
+std::string wkb_geometry_json(GEOSContextHandle_t h, const std::vector<unsigned char>& wkb) {
+    if (wkb.empty()) return "null";
+    GeomPtr g = from_wkb(h, wkb.data(), wkb.size());
+    return geometry_json(h, g.get(), nullptr);
+}
+
+void write_geojson(const fs::path& file, const Table& t, const std::string& working_crs, GEOSContextHandle_t h,
+                   const GeometryTextCache* use, GeometryTextCache* fill) {
+    OGRSpatialReference wgs, work;
+    wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    work.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    wgs.importFromEPSG(4326);
+    work.SetFromUserInput(working_crs.c_str());
+    std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(&work, &wgs));
+    if (!ct) throw OutputError(file.u8string() + ": no transformation from " + working_crs + " to EPSG:4326");
+    std::vector<std::string> keys(t.fields.size());
+    for (size_t k = 0; k < t.fields.size(); ++k) keys[k] = json_string(t.fields[k].name) + ":";
+    std::string out = "{\"type\":\"FeatureCollection\",\"features\":[\n";
+    out.reserve(t.rows.size() * 400);
+    for (size_t i = 0; i < t.rows.size(); ++i) {
+        if (i) out += ",\n";
+        out += "{\"type\":\"Feature\",\"properties\":{";
+        const auto& row = t.rows[i];
+        for (size_t k = 0; k < row.size(); ++k) {
+            if (k) out += ',';
+            out += keys[k];
+            const Value& v = row[k];
+            if (std::holds_alternative<std::monostate>(v)) out += "null";
+            else if (auto s = std::get_if<std::string>(&v)) out += json_string(*s);
+            else if (auto d = std::get_if<double>(&v)) append_real(out, *d);
+            else if (auto n = std::get_if<long long>(&v)) out += std::to_string(*n);
+            else if (auto b = std::get_if<bool>(&v)) out += *b ? "true" : "false";
+        }
+        out += "},\"geometry\":";
+        const std::string* key = i < t.geom_keys.size() && !t.geom_keys[i].empty() ? &t.geom_keys[i] : nullptr;
+        const std::string* cached = key && use ? use->find(*key) : nullptr;
+        if (cached) {
+            out += *cached;
+        } else {
+            std::string g;
+            if (i < t.geoms.size() && t.geoms[i]) g = geometry_json(h, t.geoms[i], ct.get());
+            else if (i < t.wkb_wgs84.size() && !t.wkb_wgs84[i].empty()) g = wkb_geometry_json(h, t.wkb_wgs84[i]);
+            else g = "null";
+            out += g;
+            if (key && fill) fill->put(*key, std::move(g));
+        }
+        out += '}';
+    }
+    out += "\n]}\n";
+    write_text(file, out);
+}
+
+}  // namespace lc

@@ -1,0 +1,221 @@
+#!/usr/bin/python3
+"""Open lifecircle's QGIS deliverables in real QGIS (headless) and check them.
+
+    check_qgis.py --lifecircle BIN --project PROJECT.json --work DIR [--png-dir DIR]
+
+Runs `lifecircle run` twice (GeoJSON and --format gpkg) into DIR, then for each output:
+loads lifecircle.qgs with QgsProject; checks every layer is valid, its feature count
+equals the GeoJSON file's, its renderer is the intended type, the labels ask for a CJK
+font, the project CRS is the working CRS; renders the project's default view to PNG
+and checks the image is not blank. For the GeoPackage it also opens every layer on its
+own, as a drag-and-drop does, and checks the default style from `layer_styles` is
+applied, then renders those layers too.
+
+Needs the system Python with python3-qgis (Debian), run with QT_QPA_PLATFORM=offscreen.
+Exit status 1 when any check fails.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
+
+from qgis.core import (  # noqa: E402
+    QgsApplication,
+    QgsMapRendererSequentialJob,
+    QgsMapSettings,
+    QgsProject,
+    QgsRectangle,
+    QgsVectorLayer,
+)
+from qgis.PyQt.QtCore import QSize  # noqa: E402
+from qgis.PyQt.QtGui import QColor  # noqa: E402
+
+FAILED = []
+
+# What each output layer should be drawn with (SPEC 6 and issue 5).
+RENDERERS = {
+    "units_street": "graduatedSymbol",
+    "units_community": "graduatedSymbol",
+    "units_district": "singleSymbol",
+    "facilities": "categorizedSymbol",
+    "gaps": "categorizedSymbol",
+    "compounds": "categorizedSymbol",
+    "service_areas": "categorizedSymbol",
+    "uncovered": "categorizedSymbol",
+    "rejected": "singleSymbol",
+}
+CJK_FONT = "Noto Sans CJK SC"
+
+
+def check(name, ok, detail=""):
+    print(("ok   " if ok else "FAIL ") + name + ("" if ok else f": {detail}"))
+    if not ok:
+        FAILED.append(name)
+    return ok
+
+
+def run(binary, project, out, extra):
+    cmd = [binary, "run", project, "--out", out, "--quiet"] + extra
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    check(f"lifecircle {' '.join(extra) or 'geojson'} exits 0", r.returncode == 0, r.stderr.strip())
+
+
+def geojson_counts(out):
+    counts = {}
+    for f in os.listdir(out):
+        if f.endswith(".geojson"):
+            with open(os.path.join(out, f), encoding="utf-8") as fh:
+                counts[f[:-8]] = len(json.load(fh)["features"])
+    return counts
+
+
+def table_of(layer):
+    """Output table a QGIS layer reads, from its data source."""
+    src = layer.source()
+    for part in src.split("|")[1:]:
+        if part.startswith("layername="):
+            return part.split("=", 1)[1]
+    return os.path.basename(src.split("|")[0]).rsplit(".", 1)[0]
+
+
+def headline_reach_rule(out):
+    with open(os.path.join(out, "summary.json"), encoding="utf-8") as fh:
+        s = json.load(fh)
+    rules = [r for r in s["rules"] if r.get("check") == "reach_share"]
+    head = [r for r in rules if r.get("value") is not None]
+    return (head or rules or [None])[0], s
+
+
+def render(layers, crs, extent, png, label):
+    """Renders `layers` (top first) to `png`; checks the picture is not blank."""
+    ms = QgsMapSettings()
+    ms.setLayers(layers)
+    ms.setDestinationCrs(crs)
+    ms.setBackgroundColor(QColor(255, 255, 255))
+    w = 1600
+    h = max(400, min(1600, int(w * extent.height() / max(extent.width(), 1e-9))))
+    ms.setOutputSize(QSize(w, h))
+    ms.setExtent(extent)
+    job = QgsMapRendererSequentialJob(ms)
+    job.start()
+    job.waitForFinished()
+    img = job.renderedImage()
+    check(f"{label}: rendered", not img.isNull() and img.width() == w, "null image")
+    img.save(png, "PNG")
+    colours, painted = set(), 0
+    total = 0
+    for y in range(0, img.height(), 4):
+        for x in range(0, img.width(), 4):
+            c = img.pixel(x, y) & 0xFFFFFF
+            colours.add(c)
+            painted += c != 0xFFFFFF
+            total += 1
+    check(f"{label}: image is not blank ({len(colours)} colours, {100 * painted // max(total, 1)}% painted)",
+          len(colours) >= 20 and painted > total * 0.2, f"{len(colours)} colours, {painted}/{total} painted")
+    check(f"{label}: no rendering errors", not job.errors(), [e.message for e in job.errors()])
+
+
+def check_project(out, reference_counts, png, label):
+    prj = QgsProject.instance()
+    prj.clear()
+    path = os.path.join(out, "lifecircle.qgs")
+    if not check(f"{label}: lifecircle.qgs loads", prj.read(path), prj.error()):
+        return
+    rule, summary = headline_reach_rule(out)
+    check(f"{label}: project CRS is the working CRS {summary['working_crs']}",
+          prj.crs().isValid() and prj.crs().authid() == summary["working_crs"], prj.crs().authid())
+    layers = list(prj.mapLayers().values())
+    check(f"{label}: every output layer is in the project", {table_of(l) for l in layers} >= set(RENDERERS),
+          sorted(set(RENDERERS) - {table_of(l) for l in layers}))
+    sums = {}
+    for lyr in layers:
+        t = table_of(lyr)
+        check(f"{label}: layer {lyr.name()} ({t}) is valid", lyr.isValid(), lyr.source())
+        sums[t] = sums.get(t, 0) + lyr.featureCount()
+        expected = RENDERERS.get(t)
+        r = lyr.renderer() if lyr.isSpatial() else None
+        if expected and lyr.isSpatial():
+            check(f"{label}: {t} renderer is {expected}", r is not None and r.type() == expected, r and r.type())
+        if t in ("units_street", "units_community") and rule and r is not None and r.type() == "graduatedSymbol":
+            field = f"rule_{rule['id']}_value"
+            check(f"{label}: {t} choropleth is on {field}", field in r.classAttribute(), r.classAttribute())
+            check(f"{label}: {t} has classes", len(r.ranges()) >= 3, len(r.ranges()))
+        if t in ("units_street", "units_district", "gaps"):
+            lab = lyr.labeling()
+            fam = lab.settings().format().font().family() if lab else ""
+            check(f"{label}: {t} is labelled in {CJK_FONT}", lyr.labelsEnabled() and fam == CJK_FONT, fam)
+    for t, n in reference_counts.items():
+        if t in sums:
+            check(f"{label}: {t} has {n} features as in {t}.geojson", sums[t] == n, sums[t])
+    with open(path, encoding="utf-8") as fh:
+        text = fh.read()
+    check(f"{label}: no absolute data paths in lifecircle.qgs", os.path.abspath(out) not in text, "absolute path found")
+    visible = [l for l in prj.layerTreeRoot().checkedLayers() if l.isSpatial()]
+    extent = prj.viewSettings().defaultViewExtent()
+    check(f"{label}: project has a default view", not extent.isEmpty(), extent.toString())
+    render(visible, prj.crs(), QgsRectangle(extent), png, f"{label} project map")
+
+
+def check_gpkg_styles(out, reference_counts, png):
+    gpkg = os.path.join(out, "lifecircle.gpkg")
+    check("gpkg: lifecircle.gpkg exists", os.path.isfile(gpkg))
+    shown = []
+    for t, expected in RENDERERS.items():
+        lyr = QgsVectorLayer(f"{gpkg}|layername={t}", t, "ogr")
+        if not check(f"gpkg: {t} opens", lyr.isValid()):
+            continue
+        check(f"gpkg: {t} has {reference_counts.get(t)} features", lyr.featureCount() == reference_counts.get(t),
+              lyr.featureCount())
+        if not lyr.isSpatial():
+            continue
+        r = lyr.renderer()
+        check(f"gpkg: {t} default style from layer_styles ({expected})", r is not None and r.type() == expected,
+              r and r.type())
+        if t in ("units_street", "gaps", "facilities", "units_district", "uncovered"):
+            shown.append(lyr)
+    order = ["gaps", "facilities", "uncovered", "units_district", "units_street"]
+    shown.sort(key=lambda l: order.index(l.name()))
+    ext = QgsRectangle()
+    for l in shown:
+        ext.combineExtentWith(l.extent())
+    crs = shown[0].crs() if shown else None
+    if crs:
+        render(shown, crs, ext, png, "gpkg default styles")
+    return shown
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--lifecircle", required=True)
+    ap.add_argument("--project", required=True)
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--png-dir", help="where to keep the rendered PNGs (default: --work)")
+    a = ap.parse_args()
+    os.makedirs(a.work, exist_ok=True)
+    png_dir = a.png_dir or a.work
+    os.makedirs(png_dir, exist_ok=True)
+    out_json = os.path.join(a.work, "out-geojson")
+    out_gpkg = os.path.join(a.work, "out-gpkg")
+    run(a.lifecircle, a.project, out_json, [])
+    run(a.lifecircle, a.project, out_gpkg, ["--format", "gpkg"])
+
+    app = QgsApplication([], False)
+    app.initQgis()
+    try:
+        counts = geojson_counts(out_json)
+        check_project(out_json, counts, os.path.join(png_dir, "qgis-project.png"), "geojson")
+        check_project(out_gpkg, counts, os.path.join(png_dir, "qgis-project-gpkg.png"), "gpkg")
+        check_gpkg_styles(out_gpkg, counts, os.path.join(png_dir, "qgis-gpkg-styles.png"))
+    finally:
+        QgsProject.instance().clear()
+        app.exitQgis()
+    print(f"{len(FAILED)} failed")
+    sys.exit(1 if FAILED else 0)
+
+
+if __name__ == "__main__":
+    main()
