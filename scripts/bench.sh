@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 modes=${1:-all}
-scripts/build.sh >/dev/null
+LIFECIRCLE_TARGET=lifecircle scripts/build.sh >/dev/null
 BIN=$PWD/build/lifecircle
 GEN=${LIFECIRCLE_BENCH_DIR:-/tmp/lifecircle-bench}
 mkdir -p "$GEN"

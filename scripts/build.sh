@@ -7,4 +7,5 @@ command -v ninja >/dev/null && gen=(-G Ninja)
 if [ ! -f build/CMakeCache.txt ]; then
   cmake -S . -B build "${gen[@]}" -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
 fi
-cmake --build build -j "$(nproc)"
+# LIFECIRCLE_TARGET=lifecircle builds only the program (benchmarks)
+cmake --build build -j "$(nproc)" ${LIFECIRCLE_TARGET:+--target "$LIFECIRCLE_TARGET"}

@@ -161,22 +161,29 @@ struct ScratchReset {
 
 }  // namespace
 
-/// Bounded faces of the planar road graph that service_area may fill. Each is a simple
-/// counter-clockwise cycle of at most kMaxFaceVertices vertices, possibly with dead-end
-/// trees hanging into it ("dangles"), and every edge of its walk meets other edges
-/// nowhere but at shared nodes (a bridge over a block without a shared vertex would
-/// otherwise hide inside a "face").
+/// Bounded faces of the road network as drawn, which service_area may fill. Edges that
+/// cross (or touch) without a shared vertex are cut at the crossing into sub-edges for
+/// this purpose only, so a bridge splits the blocks below it instead of hiding inside
+/// them; walking still joins only at shared vertices. Edges that overlap along a stretch
+/// are left out, with every face they bound. Each face is a simple counter-clockwise
+/// cycle of at most kMaxFaceVertices vertices, possibly with dead-end trees hanging into
+/// it ("dangles").
 struct Graph::Faces {
     static constexpr uint32_t kMaxFaceVertices = 1024;
     struct Box {
         double minx, miny, maxx, maxy;
     };
-    std::vector<uint32_t> off{0};  // face f: cycle nodes[off[f] .. off[f+1])
-    std::vector<uint32_t> nodes;   // counter-clockwise, first not repeated
+    // Sub-edges: edge e is cut into sub-edges sub_off[e] .. sub_off[e+1], in order from
+    // its node a; sub-edge j covers [sub_lo[j], sub_hi[j]] metres from node a.
+    std::vector<uint32_t> sub_off{0};
+    std::vector<double> sub_lo, sub_hi;
+    // Faces: face f has vertices pts[off[f] .. off[f+1]], counter-clockwise, first not repeated.
+    std::vector<uint32_t> off{0};
+    std::vector<XY> pts;
     std::vector<char> convex, dangles;
     std::vector<Box> box;
-    std::vector<int32_t> side;   // half-edge 2e (a->b) / 2e+1 (b->a): face whose cycle it runs on, or -1
-    std::vector<int32_t> inner;  // edge: face it dangles into, or -1
+    std::vector<int32_t> side;   // half sub-edge 2j (towards b) / 2j+1: face whose cycle it runs on, or -1
+    std::vector<int32_t> inner;  // sub-edge: face it dangles into, or -1
 };
 
 struct Graph::Index {
@@ -613,12 +620,19 @@ const Graph::Faces& Graph::faces() const {
     std::call_once(index_->faces_once, [this] {
         auto f = std::make_unique<Faces>();
         const uint32_t ne = static_cast<uint32_t>(edges_.size());
-        f->side.assign(2 * size_t(ne), -1);
 
-        // Edges that meet another edge anywhere but at a shared node (crossings without a
-        // vertex, T-junctions, overlaps) break the planar picture: no face may use them.
+        // Where edges meet other than at a shared node: cut points (metres along the edge
+        // from node a, and the node there). Crossings get a new node, shared by both edges;
+        // an end touching another edge's inside is that end's node. Overlaps are bad.
+        std::vector<XY> pt = xy_;  // nodes, then crossing points
+        std::vector<std::vector<std::pair<double, uint32_t>>> cuts(ne);
         std::vector<char> bad(ne, 0);
         std::vector<RValue> hits;
+        auto param = [&](uint32_t e, const XY& q) {  // metres from node a to q's foot
+            const XY& a = xy_[edges_[e].a];
+            const XY& b = xy_[edges_[e].b];
+            return ((q.x - a.x) * (b.x - a.x) + (q.y - a.y) * (b.y - a.y)) / edges_[e].len;
+        };
         for (uint32_t e = 0; e < ne; ++e) {
             const Edge& E = edges_[e];
             const XY& p1 = xy_[E.a];
@@ -627,67 +641,121 @@ const Graph::Faces& Graph::faces() const {
             index_->tree.query(bgi::intersects(BBox(BPoint(std::min(p1.x, p2.x), std::min(p1.y, p2.y)),
                                                     BPoint(std::max(p1.x, p2.x), std::max(p1.y, p2.y)))),
                                std::back_inserter(hits));
-            for (const auto& h : hits) {
-                const uint32_t o = h.second;
+            for (const auto& hit : hits) {
+                const uint32_t o = hit.second;
                 if (o <= e) continue;
                 const Edge& O = edges_[o];
                 const XY& q1 = xy_[O.a];
                 const XY& q2 = xy_[O.b];
-                bool meet;
                 const int shared = (E.a == O.a) + (E.a == O.b) + (E.b == O.a) + (E.b == O.b);
                 if (shared == 2) {
-                    meet = true;  // duplicate edge
-                } else if (shared == 1) {
-                    const uint32_t s = (E.a == O.a || E.a == O.b) ? E.a : E.b;
-                    const XY& pe = xy_[E.a == s ? E.b : E.a];
-                    const XY& po = xy_[O.a == s ? O.b : O.a];
-                    const XY& c = xy_[s];
-                    meet = orient(c, pe, po) == 0 && (pe.x - c.x) * (po.x - c.x) + (pe.y - c.y) * (po.y - c.y) > 0;
-                } else {
-                    meet = segments_meet(p1, p2, q1, q2);
+                    bad[e] = bad[o] = 1;  // the same segment twice
+                    continue;
                 }
-                if (meet) bad[e] = bad[o] = 1;
-#ifdef LC_NET_DEBUG
-                static size_t nbad = 0; static bool r2 = false; if (!r2) { r2 = true; std::atexit([] { fprintf(stderr, "bad pairs %zu\n", nbad); }); }
-                if (meet) ++nbad;
-#endif
+                if (shared == 1) {
+                    const uint32_t c = (E.a == O.a || E.a == O.b) ? E.a : E.b;
+                    const XY& pe = xy_[E.a == c ? E.b : E.a];
+                    const XY& po = xy_[O.a == c ? O.b : O.a];
+                    const XY& pc = xy_[c];
+                    if (orient(pc, pe, po) == 0 && (pe.x - pc.x) * (po.x - pc.x) + (pe.y - pc.y) * (po.y - pc.y) > 0)
+                        bad[e] = bad[o] = 1;  // overlap along a stretch from the shared node
+                    continue;
+                }
+                const double d1 = orient(q1, q2, p1), d2 = orient(q1, q2, p2);
+                const double d3 = orient(p1, p2, q1), d4 = orient(p1, p2, q2);
+                if ((d1 > 0 && d2 > 0) || (d1 < 0 && d2 < 0) || (d3 > 0 && d4 > 0) || (d3 < 0 && d4 < 0)) continue;
+                const int zeros = (d1 == 0) + (d2 == 0) + (d3 == 0) + (d4 == 0);
+                if (zeros >= 2) {  // collinear
+                    if (segments_meet(p1, p2, q1, q2)) bad[e] = bad[o] = 1;
+                    continue;
+                }
+                if (zeros == 1) {  // an end of one lies inside the other
+                    if (d1 == 0 && on_segment(q1, q2, p1)) cuts[o].push_back({param(o, p1), E.a});
+                    else if (d2 == 0 && on_segment(q1, q2, p2)) cuts[o].push_back({param(o, p2), E.b});
+                    else if (d3 == 0 && on_segment(p1, p2, q1)) cuts[e].push_back({param(e, q1), O.a});
+                    else if (d4 == 0 && on_segment(p1, p2, q2)) cuts[e].push_back({param(e, q2), O.b});
+                    continue;
+                }
+                const double u = d1 / (d1 - d2);
+                const XY x{p1.x + u * (p2.x - p1.x), p1.y + u * (p2.y - p1.y)};
+                const uint32_t id = static_cast<uint32_t>(pt.size());
+                pt.push_back(x);
+                cuts[e].push_back({u * E.len, id});
+                cuts[o].push_back({param(o, x), id});
             }
         }
 
-        // Half-edge h = 2e runs a->b, 2e+1 runs b->a. Outgoing half-edges around each node
-        // sorted counter-clockwise; next(h) is the one just clockwise of h's twin at h's
-        // head, which walks each face with the face on the left.
-        const size_t nn = xy_.size();
-        std::vector<uint32_t> ring(adj_.size());  // CSR like adj_: outgoing half-edges by angle
-        std::vector<uint32_t> pos(2 * size_t(ne));
-        std::vector<std::pair<double, uint32_t>> tmp;
-        for (uint32_t u = 0; u < nn; ++u) {
-            tmp.clear();
-            for (uint32_t k = off_[u]; k < off_[u + 1]; ++k) {
-                const uint32_t e = adj_[k].edge;
-                const uint32_t h = edges_[e].a == u ? 2 * e : 2 * e + 1;
-                const XY& v = xy_[adj_[k].to];
-                tmp.emplace_back(std::atan2(v.y - xy_[u].y, v.x - xy_[u].x), h);
+        // Sub-edges (a cut that rounds onto an end of its edge makes the edge bad: the
+        // picture is no longer trustworthy there).
+        std::vector<uint32_t> sa, sb;  // sub-edge end nodes (indices into pt)
+        std::vector<uint32_t> parent;
+        for (uint32_t e = 0; e < ne; ++e) {
+            auto& c = cuts[e];
+            std::sort(c.begin(), c.end());
+            double lo = 0;
+            uint32_t from = edges_[e].a;
+            for (const auto& [t, node] : c) {
+                if (!(t > lo) || !(t < edges_[e].len)) {
+                    if (!(t == lo && node == from)) bad[e] = 1;
+                    continue;
+                }
+                f->sub_lo.push_back(lo);
+                f->sub_hi.push_back(t);
+                sa.push_back(from);
+                sb.push_back(node);
+                parent.push_back(e);
+                lo = t;
+                from = node;
             }
-            std::sort(tmp.begin(), tmp.end());
-            for (uint32_t i = 0; i < tmp.size(); ++i) {
-                ring[off_[u] + i] = tmp[i].second;
-                pos[tmp[i].second] = i;
+            f->sub_lo.push_back(lo);
+            f->sub_hi.push_back(edges_[e].len);
+            sa.push_back(from);
+            sb.push_back(edges_[e].b);
+            parent.push_back(e);
+            f->sub_off.push_back(static_cast<uint32_t>(f->sub_lo.size()));
+        }
+        const uint32_t ns = static_cast<uint32_t>(sa.size());
+        f->side.assign(2 * size_t(ns), -1);
+        f->inner.assign(ns, -1);
+
+        // Half sub-edge h = 2j runs sa->sb, 2j+1 back. Outgoing half-edges around each node
+        // sorted counter-clockwise by their edge's direction (exact for every piece of a
+        // cut edge); next(h) is the one just clockwise of h's twin at h's head, which walks
+        // each face with the face on the left.
+        const size_t np = pt.size();
+        std::vector<uint32_t> hoff(np + 1, 0);
+        for (uint32_t j = 0; j < ns; ++j) {
+            ++hoff[sa[j] + 1];
+            ++hoff[sb[j] + 1];
+        }
+        for (size_t i = 0; i < np; ++i) hoff[i + 1] += hoff[i];
+        std::vector<std::pair<double, uint32_t>> around(hoff[np]);
+        {
+            std::vector<uint32_t> fill(hoff.begin(), hoff.end() - 1);
+            for (uint32_t j = 0; j < ns; ++j) {
+                const Edge& E = edges_[parent[j]];
+                const double dx = xy_[E.b].x - xy_[E.a].x, dy = xy_[E.b].y - xy_[E.a].y;
+                around[fill[sa[j]]++] = {std::atan2(dy, dx), 2 * j};
+                around[fill[sb[j]]++] = {std::atan2(-dy, -dx), 2 * j + 1};
             }
         }
-        auto head = [&](uint32_t h) { return (h & 1) ? edges_[h / 2].a : edges_[h / 2].b; };
-        auto tail = [&](uint32_t h) { return (h & 1) ? edges_[h / 2].b : edges_[h / 2].a; };
+        std::vector<uint32_t> pos(2 * size_t(ns));
+        for (size_t u = 0; u < np; ++u) {
+            std::sort(around.begin() + hoff[u], around.begin() + hoff[u + 1]);
+            for (uint32_t i = hoff[u]; i < hoff[u + 1]; ++i) pos[around[i].second] = i - hoff[u];
+        }
+        auto head = [&](uint32_t h) { return (h & 1) ? sa[h / 2] : sb[h / 2]; };
+        auto tail = [&](uint32_t h) { return (h & 1) ? sb[h / 2] : sa[h / 2]; };
         auto next = [&](uint32_t h) {
             const uint32_t v = head(h);
-            const uint32_t k = off_[v + 1] - off_[v];
-            return ring[off_[v] + (pos[h ^ 1u] + k - 1) % k];
+            const uint32_t k = hoff[v + 1] - hoff[v];
+            return around[hoff[v] + (pos[h ^ 1u] + k - 1) % k].second;
         };
 
-        std::vector<char> seen(2 * size_t(ne), 0);
+        std::vector<char> seen(2 * size_t(ns), 0);
         std::vector<uint32_t> walk, cyc, sorted;
-        std::vector<uint8_t> walked(ne, 0);  // times the current walk uses each edge
-        f->inner.assign(ne, -1);
-        for (uint32_t h0 = 0; h0 < 2 * ne; ++h0) {
+        std::vector<uint8_t> walked(ns, 0);  // times the current walk uses each sub-edge
+        for (uint32_t h0 = 0; h0 < 2 * ns; ++h0) {
             if (seen[h0]) continue;
             walk.clear();
             bool ok = true;
@@ -695,21 +763,12 @@ const Graph::Faces& Graph::faces() const {
             do {  // walk the whole face even when it is rejected, to mark it seen
                 seen[h] = 1;
                 if (walk.size() <= 4 * Faces::kMaxFaceVertices) walk.push_back(h);
-                if (bad[h / 2]) ok = false;
+                if (bad[parent[h / 2]]) ok = false;
                 h = next(h);
             } while (h != h0);
-#ifdef LC_NET_DEBUG
-            static size_t rej_bad = 0, rej_len = 0, rej_small = 0, rej_broken = 0, rej_pinch = 0, rej_area = 0, good = 0;
-            static bool reg = false;
-            if (!reg) { reg = true; std::atexit([] { fprintf(stderr, "faces: bad %zu long %zu small %zu broken %zu pinched %zu outer %zu good %zu\n", rej_bad, rej_len, rej_small, rej_broken, rej_pinch, rej_area, good); }); }
-            if (!ok) ++rej_bad; else if (walk.size() > 4 * Faces::kMaxFaceVertices) ++rej_len;
-#define LC_REJ(x) ++x;
-#else
-#define LC_REJ(x)
-#endif
             if (!ok || walk.size() > 4 * Faces::kMaxFaceVertices) continue;
-            // Edges walked both ways are dead-end trees inside the face (or a bridge to an
-            // island, which leaves a broken cycle and is rejected below).
+            // Sub-edges walked both ways are dead-end trees inside the face (or a bridge to
+            // an island, which leaves a broken cycle and is rejected below).
             bool has_dangles = false;
             cyc.clear();
             for (uint32_t x : walk) ++walked[x / 2];
@@ -719,36 +778,35 @@ const Graph::Faces& Graph::faces() const {
             }
             for (uint32_t x : walk) walked[x / 2] = 0;
             const size_t n = cyc.size();
-            if (n < 3 || n > Faces::kMaxFaceVertices) { LC_REJ(rej_small) continue; }
+            if (n < 3 || n > Faces::kMaxFaceVertices) continue;
             for (size_t i = 0; i < n && ok; ++i) ok = head(cyc[i]) == tail(cyc[(i + 1) % n]);
-            if (!ok) { LC_REJ(rej_broken) continue; }
+            if (!ok) continue;
             sorted.clear();
             for (uint32_t x : cyc) sorted.push_back(tail(x));
             std::sort(sorted.begin(), sorted.end());
-            if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) { LC_REJ(rej_pinch) continue; }  // pinched
+            if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) continue;  // pinched
             double area2 = 0;
             bool convex = true;
             Faces::Box bx{kInf, kInf, -kInf, -kInf};
             for (size_t i = 0; i < n; ++i) {
-                const XY& a = xy_[tail(cyc[(i + n - 1) % n])];
-                const XY& b = xy_[tail(cyc[i])];
-                const XY& c = xy_[tail(cyc[(i + 1) % n])];
+                const XY& a = pt[tail(cyc[(i + n - 1) % n])];
+                const XY& b = pt[tail(cyc[i])];
+                const XY& c = pt[tail(cyc[(i + 1) % n])];
                 if (orient(a, b, c) < 0) convex = false;
                 area2 += b.x * c.y - c.x * b.y;
                 bx = Faces::Box{std::min(bx.minx, b.x), std::min(bx.miny, b.y), std::max(bx.maxx, b.x),
                                 std::max(bx.maxy, b.y)};
             }
-            if (!(area2 > 0)) { LC_REJ(rej_area) continue; }  // the outer side of a component
-            LC_REJ(good)
+            if (!(area2 > 0)) continue;  // the outer side of a component
             const int32_t id = static_cast<int32_t>(f->off.size() - 1);
             for (uint32_t x : cyc) {
-                f->nodes.push_back(tail(x));
+                f->pts.push_back(pt[tail(x)]);
                 f->side[x] = id;
             }
             if (has_dangles)
                 for (uint32_t x : walk)
                     if (f->side[x] != id) f->inner[x / 2] = id;
-            f->off.push_back(static_cast<uint32_t>(f->nodes.size()));
+            f->off.push_back(static_cast<uint32_t>(f->pts.size()));
             f->convex.push_back(convex);
             f->dangles.push_back(has_dangles);
             f->box.push_back(bx);
@@ -777,22 +835,49 @@ GEOSGeometry* ring(GEOSContextHandle_t h, const std::vector<XY>& r) {
     return GEOSGeom_createLinearRing_r(h, seq);
 }
 
-/// Buffers a collection of the given parts (taking ownership) with round caps and joins.
+/// Line vertices above which service areas are built piecewise (see buffer_parts).
+constexpr int kCascadeVertices = 400;
+
+/// Buffers the given parts (taking ownership) with round caps and joins, as one polygon.
 GeomPtr buffer_parts(GEOSContextHandle_t h, std::vector<GEOSGeometry*>& parts, double buffer_m, int quadsegs) {
-    if (parts.empty() || !(buffer_m > 0)) {
-        for (GEOSGeometry* g : parts) GEOSGeom_destroy_r(h, g);
-        parts.clear();
-        return own(h, GEOSGeom_createEmptyPolygon_r(h));
-    }
-    GeomPtr coll = own(h, GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts.data(),
-                                                      static_cast<unsigned>(parts.size())));
-    parts.clear();
-    if (!coll) return coll;
+    struct Free {
+        GEOSContextHandle_t h;
+        std::vector<GEOSGeometry*>& v;
+        ~Free() {
+            for (GEOSGeometry* g : v)
+                if (g) GEOSGeom_destroy_r(h, g);
+            v.clear();
+        }
+    } free_parts{h, parts};
+    if (parts.empty() || !(buffer_m > 0)) return own(h, GEOSGeom_createEmptyPolygon_r(h));
     GEOSBufferParams* bp = GEOSBufferParams_create_r(h);
     GEOSBufferParams_setEndCapStyle_r(h, bp, GEOSBUF_CAP_ROUND);
     GEOSBufferParams_setJoinStyle_r(h, bp, GEOSBUF_JOIN_ROUND);
     GEOSBufferParams_setQuadrantSegments_r(h, bp, quadsegs);
-    GeomPtr res = own(h, GEOSBufferWithParams_r(h, coll.get(), bp, buffer_m));
+    int line_vertices = 0;
+    for (GEOSGeometry* g : parts)
+        if (GEOSGeomTypeId_r(h, g) == GEOS_LINESTRING) line_vertices += GEOSGetNumCoordinates_r(h, g);
+    GeomPtr res(nullptr, GeomDeleter{h});
+    if (line_vertices <= kCascadeVertices) {
+        // One buffer of everything: cheapest while the buffers overlap little (a sparse
+        // or grid network after the blocks are filled).
+        GeomPtr coll = own(h, GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts.data(),
+                                                          static_cast<unsigned>(parts.size())));
+        parts.clear();
+        if (coll) res = own(h, GEOSBufferWithParams_r(h, coll.get(), bp, buffer_m));
+    } else {
+        // Dense networks: GEOS's buffer nodes every offset curve against every other, and
+        // in a dense network each overlaps dozens; buffering each line alone and
+        // dissolving the results pairwise (cascaded union) drops the interiors early.
+        // 10x faster on central Helsinki's footways, slower on a sparse grid.
+        std::vector<GEOSGeometry*> bufs;
+        bufs.reserve(parts.size());
+        for (GEOSGeometry* g : parts)
+            if (GEOSGeometry* b = GEOSBufferWithParams_r(h, g, bp, buffer_m)) bufs.push_back(b);
+        GeomPtr coll = own(h, GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, bufs.data(),
+                                                          static_cast<unsigned>(bufs.size())));
+        if (coll) res = own(h, GEOSUnaryUnion_r(h, coll.get()));
+    }
     GEOSBufferParams_destroy_r(h, bp);
     return res;
 }
@@ -919,13 +1004,16 @@ GeomPtr Graph::service_area(GEOSContextHandle_t h, const XY& source_point, const
             s.face_touched.clear();
         }
     } face_reset{sc};
-    auto full = [&](const Piece& p) { return p.lo <= 0 && p.hi >= edges_[p.edge].len; };
+    // A sub-edge counts towards its faces when one piece covers it whole.
+    auto covers = [&](const Piece& p, uint32_t j) { return p.lo <= F.sub_lo[j] && p.hi >= F.sub_hi[j]; };
     if (nf > 0) {
         for (const Piece& p : pieces) {
-            if (!full(p)) continue;
-            for (uint32_t hh = 2 * p.edge; hh <= 2 * p.edge + 1; ++hh) {
-                const int32_t f = F.side[hh];
-                if (f >= 0 && sc.face_count[f]++ == 0) sc.face_touched.push_back(static_cast<uint32_t>(f));
+            for (uint32_t j = F.sub_off[p.edge]; j < F.sub_off[p.edge + 1]; ++j) {
+                if (!covers(p, j)) continue;
+                for (uint32_t hh = 2 * j; hh <= 2 * j + 1; ++hh) {
+                    const int32_t f = F.side[hh];
+                    if (f >= 0 && sc.face_count[f]++ == 0) sc.face_touched.push_back(static_cast<uint32_t>(f));
+                }
             }
         }
     }
@@ -955,8 +1043,7 @@ GeomPtr Graph::service_area(GEOSContextHandle_t h, const XY& source_point, const
         // Every point of a face less than 2·buffer_m wide (or high) is within buffer_m of
         // its cycle.
         if (std::min(bx.maxx - bx.minx, bx.maxy - bx.miny) < 2 * buffer_m) continue;
-        poly.clear();
-        for (uint32_t i = F.off[f]; i < F.off[f + 1]; ++i) poly.push_back(xy_[F.nodes[i]]);
+        poly.assign(F.pts.begin() + F.off[f], F.pts.begin() + F.off[f + 1]);
         const bool alone = !F.dangles[f] && !point_in_ring(poly, source_point);
         const size_t before = holes.size();
         if (F.convex[f]) {
@@ -995,45 +1082,27 @@ GeomPtr Graph::service_area(GEOSContextHandle_t h, const XY& source_point, const
     for (uint32_t f : filled) sc.face_count[f] = kFilled;
     auto is_filled = [&](int32_t f) { return f >= 0 && sc.face_count[f] == kFilled; };
 
-    // Pieces on the cycle of a filled face, or dangling into one, lie inside the filled
-    // outline: its buffer covers theirs.
+    // A piece lying wholly on cycles of filled faces, or dangling into them, is inside
+    // the filled outline: its buffer covers the piece's.
     std::vector<Piece> rim;
     rim.reserve(pieces.size());
     for (const Piece& p : pieces) {
-        if (nf > 0) {
-            if (is_filled(F.inner[p.edge])) continue;
-            if (full(p) && (is_filled(F.side[2 * p.edge]) || is_filled(F.side[2 * p.edge + 1]))) continue;
+        bool inside = nf > 0;
+        for (uint32_t j = F.sub_off.size() > p.edge + 1 ? F.sub_off[p.edge] : 0,
+                      je = F.sub_off.size() > p.edge + 1 ? F.sub_off[p.edge + 1] : 0;
+             j < je && inside; ++j) {
+            if (F.sub_hi[j] <= p.lo || F.sub_lo[j] >= p.hi) continue;  // not under this piece
+            inside = is_filled(F.inner[j]) ||
+                     (covers(p, j) && (is_filled(F.side[2 * j]) || is_filled(F.side[2 * j + 1])));
         }
-        rim.push_back(p);
+        if (!inside) rim.push_back(p);
     }
     chain(rim, lines);
-#ifdef LC_NET_DEBUG
-    {
-        size_t cpart = 0, cnoface = 0, cbad = 0, cunfilled = 0, cinner = 0;
-        for (const Piece& p : rim) {
-            if (!full(p)) { ++cpart; continue; }
-            int32_t f0 = F.side[2 * p.edge], f1 = F.side[2 * p.edge + 1];
-            if (F.inner[p.edge] >= 0) ++cinner;
-            else if (f0 < 0 && f1 < 0) ++cnoface;
-            else ++cunfilled;
-        }
-        (void)cbad;
-        fprintf(stderr, "rim: partial %zu, full no good face %zu, full next to unfilled face %zu, dangles in unfilled %zu\n", cpart, cnoface, cunfilled, cinner);
-    }
-    {
-        size_t rv = 0, fv = 0;
-        for (auto& l : lines) rv += l.size();
-        for (uint32_t f : filled) fv += F.off[f + 1] - F.off[f];
-        fprintf(stderr, "pieces %zu touched faces %zu filled %zu (%zu vertices) holes %zu rim pieces %zu rim lines %zu rim vertices %zu\n",
-                pieces.size(), sc.face_touched.size(), filled.size(), fv, holes.size(), rim.size(), lines.size(), rv);
-    }
-#endif
     if (filled.empty()) return net::service_area(h, lines, buffer_m, quadsegs);
 
     std::vector<GEOSGeometry*> parts;
     for (uint32_t f : filled) {
-        poly.clear();
-        for (uint32_t i = F.off[f]; i < F.off[f + 1]; ++i) poly.push_back(xy_[F.nodes[i]]);
+        poly.assign(F.pts.begin() + F.off[f], F.pts.begin() + F.off[f + 1]);
         if (GEOSGeometry* r = ring(h, poly)) parts.push_back(GEOSGeom_createPolygon_r(h, r, nullptr, 0));
     }
     // The filled faces share edges exactly (same nodes), so they form a coverage and
@@ -1048,14 +1117,6 @@ GeomPtr Graph::service_area(GEOSContextHandle_t h, const XY& source_point, const
     parts.push_back(outline.release());
     for (const auto& l : lines)
         if (GEOSGeometry* g = linestring(h, l)) parts.push_back(g);
-#ifdef LC_NET_DEBUG
-    if (getenv("LC_DUMP")) {
-        GeomPtr gc = own(h, GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts.data(), (unsigned)parts.size()));
-        char* w = GEOSGeomToWKT_r(h, gc.get()); FILE* fo = fopen(getenv("LC_DUMP"), "w"); fputs(w, fo); fclose(fo); GEOSFree_r(h, w);
-        parts.clear();
-        for (int k = 0; k < GEOSGetNumGeometries_r(h, gc.get()); ++k) parts.push_back(GEOSGeom_clone_r(h, GEOSGetGeometryN_r(h, gc.get(), k)));
-    }
-#endif
     GeomPtr area = buffer_parts(h, parts, buffer_m, quadsegs);
     return add_holes(h, std::move(area), holes);
 }

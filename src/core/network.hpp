@@ -79,11 +79,13 @@ public:
     /// Total length of the network part of reachable_lines (without the access leg).
     double reachable_length(const Snap& source, double budget) const;
 
-    /// The same polygon as net::service_area(h, reachable_lines(...), buffer_m, quadsegs),
-    /// several times faster: network faces (city blocks) that are convex and whose whole
-    /// boundary is reachable are filled as polygons and get their uncovered core (the
-    /// block shrunk by buffer_m, exact for a convex block) back as a hole, so GEOS only
-    /// buffers one outline plus the pieces at the rim of the reach.
+    /// The same polygon as net::service_area(h, reachable_lines(...), buffer_m, quadsegs)
+    /// up to how arcs are cut into chords, several times faster: faces of the network
+    /// (blocks) whose whole boundary is reachable are filled as polygons and get their
+    /// uncovered core (the block shrunk by buffer_m) back as a hole, so GEOS only buffers
+    /// their dissolved outline plus the pieces at the rim of the reach. Blocks are faces
+    /// of the road graph as drawn; those bounded by an edge that crosses another without
+    /// a shared vertex are left to the plain buffer.
     GeomPtr service_area(GEOSContextHandle_t h, const XY& source_point, const Snap& source, double budget,
                          double buffer_m, int quadsegs = kServiceAreaQuadSegs) const;
 
@@ -126,7 +128,8 @@ private:
 
 /// The service-area polygon: union of `buffer_m` buffers (round caps and joins,
 /// `quadsegs` per quarter circle) around the lines. Always polygonal (an empty polygon
-/// when there are no lines); null only if GEOS fails.
+/// when there are no lines); null only if GEOS fails. Many vertices (a dense network) are
+/// buffered line by line and dissolved by cascaded union, which is faster there.
 GeomPtr service_area(GEOSContextHandle_t h, const std::vector<std::vector<XY>>& lines, double buffer_m,
                      int quadsegs = kServiceAreaQuadSegs);
 

@@ -171,16 +171,9 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
         for (auto n : {"unit_id", "name", "level", "kind", "type"}) t.add_field(n, FieldType::String);
         t.add_field("uncovered_m2", FieldType::Real);
         t.add_field("uncovered_share", FieldType::Real);
-        std::map<std::string, std::string> type_key;
-        for (size_t k = 0; k < r.types.size(); ++k) {
-            char hb[32];
-            std::snprintf(hb, sizeof hb, "%016zx", std::hash<std::string>{}(type_signature(p, in, r.types[k])));
-            type_key[r.types[k]] = std::string(hb) + "|" + std::to_string(r.reach_m[k]) + "|" +
-                                   std::to_string(p.access.service_area_buffer_m);
-        }
         for (auto& u : unc) {
             const Unit& un = in.units[u.level][u.unit];
-            t.geom_keys.push_back("x|" + type_key[u.type] + "|" + std::to_string(u.level) + "|" + un.id);
+            t.geom_keys.push_back("x|" + u.key);
             t.rows.push_back({un.id, un.name, std::string(level_name(u.level)), un.kind, u.type, round_to(u.area_m2, 10),
                               round_to(u.share, 1e6)});
             t.geoms.push_back(u.geom.get());

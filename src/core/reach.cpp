@@ -134,11 +134,7 @@ static void network_reach(const Project& p, const Inputs& in, ReachResult& r, co
     auto csnap = r.graph->snap(cpts, p.access.max_access_m);
     auto fsnap = r.graph->snap(fpts, p.access.max_access_m);
     for (size_t i = 0; i < csnap.size(); ++i)
-        if (!csnap[i].ok) {
-            r.unreachable[i] = 1;
-            r.network.unsnapped_compounds++;
-            r.network.unsnapped_compound_ids.push_back(in.compounds[i].id);
-        }
+        if (!csnap[i].ok) r.unreachable[i] = 1;
     for (size_t i = 0; i < fsnap.size(); ++i)
         if (!fsnap[i].ok) {
             r.facility_unreachable[i] = 1;
@@ -167,15 +163,22 @@ static void network_reach(const Project& p, const Inputs& in, ReachResult& r, co
         for (size_t i = 0; i < csnap.size(); ++i)
             if (!has_gate[i]) { targets.push_back(csnap[i]); towner.push_back(static_cast<int>(i)); }
         for (size_t g = 0; g < gsnap.size(); ++g) { targets.push_back(gsnap[g]); towner.push_back(gown[g]); }
-        for (size_t i = 0; i < csnap.size(); ++i) {
-            if (!has_gate[i]) continue;
-            bool any = false;
-            for (size_t g = 0; g < gsnap.size(); ++g) any |= gown[g] == static_cast<int>(i) && gsnap[g].ok;
-            r.unreachable[i] = !any;
-        }
+        // One pass over the gates (not gates x compounds: a city has tens of thousands).
+        std::vector<char> gate_ok(csnap.size(), 0);
+        for (size_t g = 0; g < gsnap.size(); ++g)
+            if (gsnap[g].ok) gate_ok[gown[g]] = 1;
+        for (size_t i = 0; i < csnap.size(); ++i)
+            if (has_gate[i]) r.unreachable[i] = !gate_ok[i];
         csnap = std::move(targets);
         owner = std::move(towner);
     }
+    // Listed after the gates: a gated compound is unreachable when no gate can enter
+    // the network, whether or not its own point could.
+    for (size_t i = 0; i < r.unreachable.size(); ++i)
+        if (r.unreachable[i]) {
+            r.network.unsnapped_compounds++;
+            r.network.unsnapped_compound_ids.push_back(in.compounds[i].id);
+        }
     std::vector<std::vector<int>> per_type(r.types.size());
     for (size_t t = 0; t < r.types.size(); ++t) per_type[t] = facilities_of(in, r.types[t]);
     parallel_for(r.types.size(), [&](size_t t, int) {
@@ -317,18 +320,10 @@ std::vector<Uncovered> uncovered_areas(const Project& p, const Inputs& in, const
     }
     size_t nt = r.types.size();
     out.resize(units.size() * nt);
-    // A type whose service areas are all unchanged keeps its uncovered parts.
-    std::vector<std::string> sig(nt);
-    std::vector<const std::vector<std::pair<GeomPtr, double>>*> cached(nt, nullptr);
-    if (use || fill)
-        for (size_t t = 0; t < nt; ++t) {
-            sig[t] = type_signature(p, in, r.types[t], facilities_of(in, r.types[t])) + "|" + fmt17(r.reach_m[t]) + "|" +
-                     fmt17(p.access.service_area_buffer_m);
-            if (use) {
-                auto it = use->uncovered.find(sig[t]);
-                if (it != use->uncovered.end() && it->second.size() == units.size()) cached[t] = &it->second;
-            }
-        }
+    std::vector<std::string> reach_key(nt);
+    for (size_t t = 0; t < nt; ++t)
+        reach_key[t] = r.types[t] + "|" + fmt17(r.reach_m[t]) + "|" + fmt17(p.access.service_area_buffer_m);
+    std::vector<char> computed(out.size(), 0);
     parallel_for(out.size(), [&](size_t k, int w) {
         GEOSContextHandle_t h = worker_geos(w);
         size_t u = k / nt, t = k % nt;
@@ -337,20 +332,33 @@ std::vector<Uncovered> uncovered_areas(const Project& p, const Inputs& in, const
         res.unit = static_cast<int>(u);
         res.level = level;
         res.type = r.types[t];
-        if (cached[t]) {
-            res.geom = clone(h, (*cached[t])[u].first.get());
-            res.area_m2 = (*cached[t])[u].second;
-            res.share = unit.area_m2 > 0 ? res.area_m2 / unit.area_m2 : 0;
-            return;
-        }
         double x0, y0, x1, y1;
         GEOSGeom_getXMin_r(h, unit.geom.get(), &x0);
         GEOSGeom_getYMin_r(h, unit.geom.get(), &y0);
         GEOSGeom_getXMax_r(h, unit.geom.get(), &x1);
         GEOSGeom_getYMax_r(h, unit.geom.get(), &y1);
-        std::vector<GeomPtr> parts;
+        std::vector<int> near;
         for (auto it = trees[t].qbegin(bgi::intersects(BBox(BPoint(x0, y0), BPoint(x1, y1)))); it != trees[t].qend(); ++it)
-            parts.push_back(clone(h, areas[it->second].get()));
+            near.push_back(it->second);
+        // Union in id order: the result must not depend on the index's layout, so that a
+        // batch scenario and the same scenario run alone give the same geometry.
+        std::sort(near.begin(), near.end(), [&](int a, int b) { return in.facilities[a].id < in.facilities[b].id; });
+        // The part of a unit depends only on the service areas near it: a scenario that
+        // moves facilities elsewhere reuses it.
+        res.key = unit.id + "|" + reach_key[t];
+        for (int f : near) res.key += "|" + area_signature(p, in.facilities[f], r.reach_m[t]);
+        if (use) {
+            auto c = use->uncovered.find(res.key);
+            if (c != use->uncovered.end()) {
+                res.geom = clone(h, c->second.first.get());
+                res.area_m2 = c->second.second;
+                res.share = unit.area_m2 > 0 ? res.area_m2 / unit.area_m2 : 0;
+                return;
+            }
+        }
+        computed[k] = 1;
+        std::vector<GeomPtr> parts;
+        for (int f : near) parts.push_back(clone(h, areas[f].get()));
         if (parts.empty()) {
             res.geom = clone(h, unit.geom.get());
         } else {
@@ -363,11 +371,8 @@ std::vector<Uncovered> uncovered_areas(const Project& p, const Inputs& in, const
         res.share = unit.area_m2 > 0 ? res.area_m2 / unit.area_m2 : 0;
     });
     if (fill)
-        for (size_t t = 0; t < nt; ++t) {
-            auto& v = fill->uncovered[sig[t]];
-            v.clear();
-            for (size_t u = 0; u < units.size(); ++u) v.emplace_back(clone(main_geos(), out[u * nt + t].geom.get()), out[u * nt + t].area_m2);
-        }
+        for (size_t k = 0; k < out.size(); ++k)
+            if (computed[k]) fill->uncovered[out[k].key] = {clone(main_geos(), out[k].geom.get()), out[k].area_m2};
     return out;
 }
 

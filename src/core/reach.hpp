@@ -51,7 +51,7 @@ struct ReachCache {
     std::shared_ptr<net::Graph> graph;
     std::map<std::string, TypeResult> by_type;          ///< key: type + its facilities' ids and positions
     std::map<std::string, GeomPtr> areas;               ///< key: facility, position, reach and mode
-    std::map<std::string, std::vector<std::pair<GeomPtr, double>>> uncovered;  ///< key: type signature + reach
+    std::map<std::string, std::pair<GeomPtr, double>> uncovered;  ///< key: Uncovered::key
 };
 
 /// Keys that identify results across scenarios over the same inputs.
@@ -73,6 +73,7 @@ struct Uncovered {
     std::string type;
     GeomPtr geom;        ///< may be empty
     double area_m2 = 0, share = 0;
+    std::string key;     ///< the unit, type, reach and every service area near it
 };
 /// Per street/township (else the coarsest level present) and type: the unit minus the
 /// union of the service areas of that type.

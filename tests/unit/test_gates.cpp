@@ -41,12 +41,12 @@ struct Walled {
         k.id = "K";
         k.rep = XY{500, 150};
         k.elderly = 100;
-        in.compounds.push_back(k);
+        in.compounds.push_back(std::move(k));
         Compound far;  // its own point is 800 m from any road
         far.id = "FAR";
         far.rep = XY{1000, 1200};
         far.elderly = 50;
-        in.compounds.push_back(far);
+        in.compounds.push_back(std::move(far));
         Facility f;
         f.id = "F";
         f.type = "day_care";
