@@ -7,7 +7,7 @@ need=(build-essential cmake ninja-build pkg-config python3
       gdal-bin)
 if [ "${LIFECIRCLE_FULL_DEPS:-1}" = 1 ]; then
   # for the end-to-end checks of the QGIS project and the HTML report
-  need+=(python3-qgis qgis-providers fonts-noto-cjk chromium xauth)
+  need+=(python3-qgis qgis-providers fonts-noto-cjk chromium)
 fi
 missing=()
 for p in "${need[@]}"; do

@@ -175,7 +175,7 @@ void register_site(CLI::App& app, Action& action) {
     c->add_option("--candidates-layer", o->cand.layer, "Layer of a multi-layer candidates file");
     c->add_option("--candidates-id", o->cand.id_field, "Field holding the candidate id (default: id, code, 编号, name...)");
     c->add_option("--candidates-name", o->cand.name_field, "Field holding the candidate name");
-    c->add_option("--candidates-crs", o->cand.crs, "CRS of the candidates file when it does not say (EPSG code, GCJ-02 or BD-09)");
+    c->add_option("--candidates-crs", o->cand.crs, "CRS of the candidates' coordinates, overriding the file's (EPSG code, GCJ-02 or BD-09)");
     c->add_option("--out", o->out, "Output folder (replaced atomically)")->capture_default_str();
     c->add_flag("--quiet", o->quiet, "No progress bar and no closing line");
     c->footer("Writes proposed_sites.geojson (rank, marginal gain, cumulative share, newly reached compounds, unit ids),\n"

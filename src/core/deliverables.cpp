@@ -193,9 +193,18 @@ void write_gpkg_styles(const fs::path& gpkg, const std::vector<StyledLayer>& sty
     std::vector<std::string> done;
     for (auto& sl : styled) {
         const std::string& name = sl.table->name;
-        // One default per table: a GeoPackage layer has a single geometry column.
         if (std::find(done.begin(), done.end(), name) != done.end()) continue;
         done.push_back(name);
+        // One default per table; a table mixing kinds (QGIS shows it as sublayers
+        // sharing this style) gets rules that pick each kind's symbols.
+        qgis::LayerStyle style = sl.style;
+        std::vector<std::pair<std::string, qgis::Renderer>> kinds;
+        for (auto& other : styled)
+            if (other.table == sl.table && !other.geometry.empty()) kinds.push_back({other.geometry, other.style.renderer});
+        if (kinds.size() > 1) {
+            style.renderer = qgis::by_geometry(std::move(kinds));
+            style.geometry = "Unknown";
+        }
         OGRLayer* data = ds->GetLayerByName(name.c_str());
         if (!data) continue;
         OGRFeature f(ls->GetLayerDefn());
@@ -204,7 +213,7 @@ void write_gpkg_styles(const fs::path& gpkg, const std::vector<StyledLayer>& sty
         f.SetField("f_table_name", name.c_str());
         f.SetField("f_geometry_column", data->GetGeometryColumn());
         f.SetField("styleName", name.substr(0, 30).c_str());
-        f.SetField("styleQML", qgis::qml_document(sl.style).c_str());
+        f.SetField("styleQML", qgis::qml_document(style).c_str());
         f.SetField("styleSLD", "");
         f.SetField("useAsDefault", 1);
         f.SetField("description", (std::string("lifecircle ") + LIFECIRCLE_VERSION).c_str());

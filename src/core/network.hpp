@@ -84,8 +84,9 @@ public:
     /// (blocks) whose whole boundary is reachable are filled as polygons and get their
     /// uncovered core (the block shrunk by buffer_m) back as a hole, so GEOS only buffers
     /// their dissolved outline plus the pieces at the rim of the reach. Blocks are faces
-    /// of the road graph as drawn; those bounded by an edge that crosses another without
-    /// a shared vertex are left to the plain buffer.
+    /// of the roads as drawn: a road crossing another without a shared vertex splits the
+    /// blocks it crosses (though nobody can turn there); blocks bounded by roads that
+    /// overlap along a stretch are left to the plain buffer.
     GeomPtr service_area(GEOSContextHandle_t h, const XY& source_point, const Snap& source, double budget,
                          double buffer_m, int quadsegs = kServiceAreaQuadSegs) const;
 
@@ -128,8 +129,8 @@ private:
 
 /// The service-area polygon: union of `buffer_m` buffers (round caps and joins,
 /// `quadsegs` per quarter circle) around the lines. Always polygonal (an empty polygon
-/// when there are no lines); null only if GEOS fails. Many vertices (a dense network) are
-/// buffered line by line and dissolved by cascaded union, which is faster there.
+/// when there are no lines); null only if GEOS fails. Crowded lines (a dense network) are
+/// buffered one by one and dissolved by cascaded union, which is much faster there.
 GeomPtr service_area(GEOSContextHandle_t h, const std::vector<std::vector<XY>>& lines, double buffer_m,
                      int quadsegs = kServiceAreaQuadSegs);
 

@@ -153,7 +153,60 @@ Symbol hatch_symbol(const Rgba& line, double angle_deg, double spacing_mm, doubl
     return s;
 }
 
+Renderer by_geometry(std::vector<std::pair<std::string, Renderer>> per_kind) {
+    Renderer r;
+    r.type = "RuleRenderer";
+    r.by_geometry = std::move(per_kind);
+    return r;
+}
+
+namespace {
+
+std::string rule_xml(const std::string& key, const std::string& filter, const std::string& label, int symbol, int ind,
+                     const std::string& children = "") {
+    std::string s = sp(ind) + "<rule" + attr("key", key) + (filter.empty() ? "" : attr("filter", filter)) + attr("label", label);
+    if (symbol >= 0) s += attr("symbol", std::to_string(symbol));
+    return children.empty() ? s + "/>\n" : s + ">\n" + children + sp(ind) + "</rule>\n";
+}
+
+/// Rules of one geometry kind's renderer, appending the symbols they use.
+std::string kind_rules(const std::string& kind, const Renderer& r, std::vector<std::pair<std::string, const Symbol*>>& symbols, int ind) {
+    auto add = [&](const Symbol& sym) {
+        symbols.push_back({std::to_string(symbols.size()), &sym});
+        return static_cast<int>(symbols.size()) - 1;
+    };
+    std::string expr = "(" + r.attr + ")", children;
+    for (size_t i = 0; i < r.classes.size() && r.type != "singleSymbol"; ++i) {
+        const Class& c = r.classes[i];
+        std::string filter;
+        if (r.type == "categorizedSymbol") {
+            std::string v;
+            for (char ch : c.value) v += ch == '\'' ? std::string("''") : std::string(1, ch);
+            filter = c.value.empty() ? "ELSE" : expr + " = '" + v + "'";
+        } else {
+            filter = expr + " >= " + num(c.lower) + " AND " + expr + " <= " + num(c.upper);
+        }
+        if (c.render) children += rule_xml(kind + std::to_string(i), filter, c.label, add(c.symbol), ind + 2);
+    }
+    std::string filter = "geometry_type($geometry) = '" + kind + "'";
+    if (r.type == "singleSymbol") return rule_xml(kind, filter, kind, add(r.symbol), ind);
+    return rule_xml(kind, filter, kind, -1, ind, children);
+}
+
+}  // namespace
+
 std::string renderer_xml(const Renderer& r, int ind) {
+    if (r.type == "RuleRenderer") {
+        std::vector<std::pair<std::string, const Symbol*>> symbols;
+        std::string rules;
+        for (auto& [kind, sub] : r.by_geometry) rules += kind_rules(kind, sub, symbols, ind + 4);
+        std::string s = sp(ind) + "<renderer-v2" + attr("type", "RuleRenderer") + attr("symbollevels", "0") + attr("forceraster", "0") +
+                        attr("enableorderby", "0") + attr("referencescale", "-1") + ">\n";
+        s += sp(ind + 2) + "<rules key=\"root\">\n" + rules + sp(ind + 2) + "</rules>\n" + sp(ind + 2) + "<symbols>\n";
+        for (auto& [name, sym] : symbols) s += symbol_xml(*sym, name, ind + 4);
+        s += sp(ind + 2) + "</symbols>\n" + sp(ind) + "</renderer-v2>\n";
+        return s;
+    }
     std::string s = sp(ind) + "<renderer-v2" + attr("type", r.type);
     if (r.type != "singleSymbol") s += attr("attr", r.attr);
     if (r.type == "graduatedSymbol") s += attr("graduatedMethod", "GraduatedColor");
@@ -247,7 +300,9 @@ std::string style_body(const LayerStyle& s, int ind) {
     return out;
 }
 
-int geometry_code(const std::string& g) { return g == "Point" ? 0 : g == "Line" ? 1 : g == "Polygon" ? 2 : 4; }
+int geometry_code(const std::string& g) {
+    return g == "Point" ? 0 : g == "Line" ? 1 : g == "Polygon" ? 2 : g == "Unknown" ? 3 : 4;
+}
 
 std::string spatialrefsys(const Crs& c, int ind) {
     return sp(ind) + "<spatialrefsys>\n" + sp(ind + 2) + "<wkt>" + xml_escape(c.wkt) + "</wkt>\n" + sp(ind + 2) + "<proj4>" +

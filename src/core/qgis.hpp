@@ -49,11 +49,17 @@ struct Class {
 };
 
 struct Renderer {
-    std::string type = "singleSymbol"; ///< singleSymbol | categorizedSymbol | graduatedSymbol
+    std::string type = "singleSymbol"; ///< singleSymbol | categorizedSymbol | graduatedSymbol | RuleRenderer
     std::string attr;                  ///< field name or QGIS expression
     std::vector<Class> classes;
     Symbol symbol;                     ///< singleSymbol only
+    /// RuleRenderer only: one renderer per geometry kind ("Point" | "Line" | "Polygon").
+    std::vector<std::pair<std::string, Renderer>> by_geometry;
 };
+
+/// One renderer for a layer that mixes geometry kinds: rules select the kind, then the
+/// kind's own classes (a GeoPackage layer keeps one default style for all its kinds).
+Renderer by_geometry(std::vector<std::pair<std::string, Renderer>> per_kind);
 
 struct Labels {
     bool enabled = false;
@@ -73,7 +79,7 @@ struct LayerStyle {
     Renderer renderer;
     Labels labels;
     double opacity = 1;
-    std::string geometry;              ///< Point | Line | Polygon | "" (no geometry)
+    std::string geometry;              ///< Point | Line | Polygon | Unknown (mixed) | "" (no geometry)
 };
 
 /// `<renderer-v2>` element (indented by `indent` spaces).

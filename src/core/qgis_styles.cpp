@@ -131,12 +131,14 @@ LayerStyle units_style(const Table& t, const std::string& geometry, const StyleC
     nd.label = tr(c.lang, "不适用或无数据", "not applicable / no data");
     nd.symbol = qgis::fill_symbol(no_data_color(), {255, 255, 255, 255}, border);
     s.renderer.classes.push_back(nd);
-    // Name and figure; floor so a failing 99.96% never reads as 100%.
+    // Name and figure; a failing 99.96% reads 99.9%, never 100%.
     std::string v = quote_field(value);
     s.labels = name_labels("", street ? 9 : 7.5, street ? 0 : 30000);
     s.labels.is_expression = true;
-    s.labels.text = quote_field("name") + " || '\\n' || CASE WHEN " + v + " IS NULL THEN '—' ELSE to_string(floor(" + v +
-                    " * 1000 + 0.000001) / 10) || '%' END";
+    std::string tg = fmt_trim(target, 9), rounded = "round(" + v + " * 100, 1)";
+    s.labels.text = quote_field("name") + " || '\\n' || CASE WHEN " + v + " IS NULL THEN '—' WHEN " + v + " < " + tg + " AND " +
+                    rounded + " >= " + tg + " * 100 THEN to_string(floor(" + v + " * 1000) / 10) || '%' ELSE to_string(" + rounded +
+                    ") || '%' END";
     s.labels.priority = street ? 8 : 4;
     return s;
 }

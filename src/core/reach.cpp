@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <unordered_map>
 #include <chrono>
 #include <cmath>
@@ -280,8 +281,8 @@ std::vector<GeomPtr> service_areas(const Project& p, const Inputs& in, const Rea
             GeomPtr pt = make_point(h, f.pt.x, f.pt.y);
             out[i] = own(h, GEOSBuffer_r(h, pt.get(), rm, 16));
         } else if (fsnap[i].ok) {
-            auto lines = r.graph->reachable_lines(f.pt, fsnap[i], rm);
-            out[i] = net::service_area(h, lines, p.access.service_area_buffer_m);
+            out[i] = r.graph->service_area(h, f.pt, fsnap[i], rm, p.access.service_area_buffer_m);
+            if (!out[i]) out[i] = own(h, GEOSGeom_createEmptyPolygon_r(h));
         } else {
             out[i] = own(h, GEOSGeom_createEmptyPolygon_r(h));
         }
@@ -358,7 +359,12 @@ std::vector<Uncovered> uncovered_areas(const Project& p, const Inputs& in, const
         }
         computed[k] = 1;
         std::vector<GeomPtr> parts;
-        for (int f : near) parts.push_back(clone(h, areas[f].get()));
+        // Only the part of a service area over this unit's envelope matters; clipping
+        // first keeps the union small where network service areas are large.
+        for (int f : near) {
+            GeomPtr c = own(h, GEOSClipByRect_r(h, areas[f].get(), x0 - 1, y0 - 1, x1 + 1, y1 + 1));
+            if (c && !GEOSisEmpty_r(h, c.get())) parts.push_back(std::move(c));
+        }
         if (parts.empty()) {
             res.geom = clone(h, unit.geom.get());
         } else {

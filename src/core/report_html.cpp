@@ -31,7 +31,9 @@ p.meta{font-size:13px;color:var(--muted);margin:0}
 table{border-collapse:collapse;width:100%;margin:8px 0 4px;font-size:13.5px}
 th,td{border:1px solid var(--line);padding:5px 8px;text-align:left;vertical-align:top}
 th{background:#f2f2ef;font-weight:600}
-td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+td.num,td.nowrap{white-space:nowrap}
+.scroll{overflow-x:auto}
 tr.total td{font-weight:600;background:#fafaf8}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12.5px;font-weight:600;white-space:nowrap}
 .badge.pass{background:var(--pass);color:var(--pass-ink)}.badge.fail{background:var(--fail);color:var(--fail-ink)}.badge.na{background:var(--na);color:var(--muted)}
@@ -124,7 +126,8 @@ struct Page {
             } else {
                 std::map<std::string, long> kinds;
                 for (auto& u : in.units[l]) kinds[u.kind]++;
-                for (auto& [k, n] : kinds) note += (note.empty() ? "" : t("，", ", ")) + (k.empty() ? std::string("—") : k) + " " + std::to_string(n);
+                for (auto& [k, n] : kinds)
+                    note += (note.empty() ? "" : t("，", ", ")) + (k.empty() ? std::string("—") : kind_label(k, lang)) + " " + std::to_string(n);
             }
             o += "<tr><td>" + esc(level_label(level_name(l), lang, true)) + "</td><td class=\"num\">" + std::to_string(in.units[l].size()) +
                  "</td><td class=\"small\">" + esc(note) + "</td></tr>\n";
@@ -204,8 +207,8 @@ struct Page {
             o += "<tr id=\"rule-" + esc(rule.id) + "\"><td class=\"num\">" + std::to_string(i) + "</td><td><b>" +
                  esc(rule_title(rule, lang)) + "</b>" + (rule.headline ? std::string(" <span class=\"badge na\">") + t("核心", "headline") + "</span>" : "") +
                  "<br><span class=\"small\"><code>" + esc(rule.id) + "</code> " + esc(rule.source) + "</span>" +
-                 (rr.note.empty() ? "" : "<br><span class=\"small\">" + esc(rr.note) + "</span>") + "</td><td>" +
-                 esc(level_label(level, lang)) + "</td><td class=\"num\">" + esc(rule_value_text(rr, rr.value)) +
+                 (rr.note.empty() ? "" : "<br><span class=\"small\">" + esc(rr.note) + "</span>") + "</td><td class=\"nowrap\">" +
+                 esc(level_short(level, lang)) + "</td><td class=\"num\">" + esc(rule_value_text(rr, rr.value)) +
                  "</td><td class=\"num\">" + esc(rule_target_text(rr)) + "</td><td>" + badge(rr.pass) + "</td><td class=\"units\">" +
                  failing_list(rr) + "</td></tr>\n";
         }
@@ -239,7 +242,7 @@ struct Page {
                                                    "Every indicator is in coverage.csv. Count rules show the number of facilities, "
                                                    "share rules the share.")) +
              "</p>\n";
-        o += "<table>\n<tr><th>" + esc(level_label(level_name(level), lang)) + "</th>";
+        o += "<div class=\"scroll\"><table>\n<tr><th>" + esc(level_label(level_name(level), lang)) + "</th>";
         if (level == kStreet && in.has_level[kDistrict]) o += "<th>" + esc(level_label("district", lang)) + "</th>";
         o += "<th class=\"num\">" + std::string(t("小区", "Compounds")) + "</th><th class=\"num\">" + t("老年人口", "Elderly") + "</th>";
         for (auto* rr : cols) o += "<th class=\"num\">" + esc(rule_title(*rr->rule, lang)) + "</th>";
@@ -247,10 +250,10 @@ struct Page {
         int fid = field("unit_id"), fname = field("name"), fdist = field("district_name"), fcomp = field("compounds"), feld = field("elderly");
         for (auto& row : cov.rows) {
             bool total = str(row[fid]) == "ALL";
-            o += std::string("<tr") + (total ? " class=\"total\"" : "") + "><td>" +
+            o += std::string("<tr") + (total ? " class=\"total\"" : "") + "><td class=\"nowrap\">" +
                  (total ? std::string(t("全域", "Study area")) : esc(str(row[fname])) + " <span class=\"small\">" + esc(str(row[fid])) + "</span>") +
                  "</td>";
-            if (level == kStreet && in.has_level[kDistrict]) o += "<td>" + esc(total ? "" : str(row[fdist])) + "</td>";
+            if (level == kStreet && in.has_level[kDistrict]) o += "<td class=\"nowrap\">" + esc(total ? "" : str(row[fdist])) + "</td>";
             auto c = dbl(row[fcomp]), e = dbl(row[feld]);
             o += "<td class=\"num\">" + (c ? fmt_thousands(*c) : "—") + "</td><td class=\"num\">" + (e ? fmt_thousands(*e) : "—") + "</td>";
             for (auto* rr : cols) {
@@ -268,7 +271,7 @@ struct Page {
             }
             o += "</tr>\n";
         }
-        o += "</table>\n</section>\n";
+        o += "</table></div>\n</section>\n";
     }
 
     void gaps() {
@@ -282,7 +285,10 @@ struct Page {
             return;
         }
         std::vector<std::pair<std::pair<std::string, std::string>, long>> rows(n.begin(), n.end());
-        std::stable_sort(rows.begin(), rows.end(), [&](auto& x, auto& y) { return pos[x.first.first] < pos[y.first.first]; });
+        std::stable_sort(rows.begin(), rows.end(), [&](auto& x, auto& y) {
+            size_t px = pos[x.first.first], py = pos[y.first.first];
+            return px != py ? px < py : x.second > y.second;
+        });
         o += "<p class=\"small\">" + std::string(t("每个未达标小区与规则一条记录，详见 gaps 图层（QGIS 中以红色标注）。",
                                                    "One record per failing compound and rule; see the gaps layer (red in QGIS).")) +
              "</p>\n<table>\n<tr><th>" + t("规则", "Rule") + "</th><th>" + t("原因", "Reason") + "</th><th class=\"num\">" +
@@ -307,7 +313,8 @@ struct Page {
                 const json& j = it.value();
                 std::string note;
                 if (j.contains("not_walkable")) note = jnum(j, "not_walkable") + t(" 条非步行道路未计入", " non-walkable lines skipped");
-                o += "<tr><td>" + esc(it.key()) + "</td><td class=\"num\">" + jnum(j, "read") + "</td><td class=\"num\">" + jnum(j, "used") +
+                o += "<tr><td>" + esc(input_layer_label(it.key(), lang)) + " <span class=\"small\">" + esc(it.key()) +
+                     "</span></td><td class=\"num\">" + jnum(j, "read") + "</td><td class=\"num\">" + jnum(j, "used") +
                      "</td><td class=\"num\">" + jnum(j, "rejected") + "</td><td class=\"small\">" + esc(note) + "</td></tr>\n";
             }
         o += "</table>\n";
@@ -318,7 +325,7 @@ struct Page {
                  "</th><th>" + t("原因", "Reason") + "</th><th class=\"num\">" + t("记录数", "Records") + "</th></tr>\n";
             for (auto l = by->begin(); l != by->end(); ++l)
                 for (auto rj = l.value().begin(); rj != l.value().end(); ++rj)
-                    o += "<tr><td>" + esc(l.key()) + "</td><td>" + esc(rj.key()) + "</td><td class=\"num\">" +
+                    o += "<tr><td>" + esc(input_layer_label(l.key(), lang)) + "</td><td>" + esc(rj.key()) + "</td><td class=\"num\">" +
                          (rj.value().is_number() ? fmt_thousands(rj.value().get<double>()) : std::string("—")) + "</td></tr>\n";
             o += "</table>\n<p class=\"small\">" + std::string(t("逐条记录见 rejected.csv 与 rejected.geojson。", "Every record is listed in rejected.csv and rejected.geojson.")) +
                  "</p>\n";

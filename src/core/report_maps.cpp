@@ -221,17 +221,20 @@ struct MapBuilder {
         }
 
         if (rule.check == "reach_share") {
+            // Near-black maroon with a white edge: it must stand out on every class colour,
+            // the reddest included.
+            const std::string fill = "#4a0010", edge = "#ffffff";
             long k = 0;
-            ReasonStyle rs = reason_style("not_reached");
             for (auto& g : a.gaps)
                 if (g.rule_id == rule.id) {
-                    compound(m, in.compounds[g.compound], rs.color.hex(), "#5a0000");
+                    compound(m, in.compounds[g.compound], fill, edge);
                     ++k;
                 }
             if (k)
-                m.legend(svg::LegendItem::make(svg::LegendItem::Fill, tr(lang, "步行可达范围外的小区", "Compound outside walking reach") + std::string(" (") +
-                                                     std::to_string(k) + ")",
-                          rs.color.hex(), "#5a0000", 0.6));
+                m.legend(svg::LegendItem::make(svg::LegendItem::Fill,
+                                               tr(lang, "步行可达范围外的小区", "Compound outside walking reach") + std::string(" (") +
+                                                   std::to_string(k) + ")",
+                                               fill, edge, 0.6));
         }
         if (rule.check == "min_count" || rule.check == "reach_share") facilities(m, rule);
         labels(m);
@@ -253,6 +256,13 @@ std::vector<const RuleResult*> headline_results(const Analysis& a) {
     std::vector<const RuleResult*> out;
     for (auto& rr : a.rules)
         if (rr.rule->headline && rr.value) out.push_back(&rr);
+    if (!out.empty()) return out;
+    // A project that flags no headline rule still gets maps: its reach rules, else its
+    // first rule with a value.
+    for (auto& rr : a.rules)
+        if (rr.rule->check == "reach_share" && rr.value) out.push_back(&rr);
+    for (auto& rr : a.rules)
+        if (out.empty() && rr.value) out.push_back(&rr);
     return out;
 }
 
@@ -268,8 +278,10 @@ std::string rule_value_text(const RuleResult& rr, const std::optional<double>& v
     if (area_count(r) && rr.details.contains("count") && rr.details["count"].is_number())
         return fmt_thousands(rr.details["count"].get<double>());
     if (!is_share(r)) return fmt_trim(*v, 2);
-    double pct = *v * 100;
-    if (*v < rr.target - 1e-12) pct = std::floor(pct * 10 + 1e-9) / 10;
+    double pct = std::round(*v * 1000) / 10;
+    // Rounding must not lift a failing share to its target: 99.96% of a 100% target
+    // reads 99.9%, not 100%.
+    if (*v < rr.target - 1e-12 && pct >= rr.target * 100) pct = std::floor(*v * 1000) / 10;
     return fmt_trim(pct, 1) + "%";
 }
 

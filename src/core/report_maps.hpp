@@ -18,7 +18,8 @@ struct IndicatorMap {
     std::string svg;     ///< complete SVG document
 };
 
-/// Rules drawn as maps: headline rules that have a value, in rule order.
+/// Rules drawn as maps: headline rules that have a value, in rule order (without any:
+/// the reach rules, else the first rule with a value).
 std::vector<const RuleResult*> headline_results(const Analysis& a);
 
 /// One SVG map per headline rule, in `lang` ("zh" | "en").

@@ -44,7 +44,9 @@ public:
     CatchmentIndex(const CatchmentIndex&) = delete;
     CatchmentIndex& operator=(const CatchmentIndex&) = delete;
 
-    /// budget: one per source, or a single value for all. Runs in parallel.
+    /// budget: one per source, or a single value for all. Runs in parallel over the
+    /// sources; one index is not to be used by two threads at once (it keeps
+    /// per-worker scratch space).
     Catchments compute(const std::vector<XY>& sources, const std::vector<double>& budget) const;
     bool network() const;
 

@@ -349,7 +349,7 @@ std::string Map::render(const std::string& title, const std::string& subtitle, c
         }
         auto lines = wrap(it.label, 12.5, text_w);
         double row_h = std::max(20.0, 16.0 * static_cast<double>(lines.size()) + 4);
-        double cy = ly + 9;
+        double cy = ly + (lines.size() > 1 ? row_h / 2 : 9);
         switch (it.kind) {
             case LegendItem::Fill:
             case LegendItem::Outline:
@@ -375,15 +375,14 @@ std::string Map::render(const std::string& title, const std::string& subtitle, c
         ly += row_h;
     }
     double map_bottom = f.y0 + f.h;
-    // North arrow and scale bar in the panel, level with the bottom of the map when the
-    // legend leaves room: drawn over the map they would hide the units in its corners.
-    const double tools_h = 92;
-    double tools_y = std::max(ly + 14, map_bottom - tools_h);
-    double bottom = std::max(map_bottom, tools_y + tools_h);
+    // North arrow beside the legend title and scale bar under the legend (level with the
+    // map's bottom when there is room): drawn over the map they would hide its corners.
+    double sb_y = std::max(ly + 26, map_bottom - 8);
+    double bottom = std::max(map_bottom, sb_y + 8);
     double height = bottom + 40;
 
     std::string s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + px(width_) + "\" height=\"" + px(height) + "\" viewBox=\"0 0 " +
-                    px(width_) + " " + px(height) + "\" font-family=\"" + kCssFontStack + "\" role=\"img\" aria-label=\"" +
+                    px(width_) + " " + px(height) + "\" font-family=\"" + kCssFontStack + "\" fill-rule=\"evenodd\" role=\"img\" aria-label=\"" +
                     xml_escape(title) + "\">\n";
     s += "<title>" + xml_escape(title) + "</title>\n";
     s += "<defs><clipPath id=\"" + id_ + "-clip\"><rect x=\"" + px(f.x0) + "\" y=\"" + px(f.y0) + "\" width=\"" + px(f.w) +
@@ -398,18 +397,18 @@ std::string Map::render(const std::string& title, const std::string& subtitle, c
     s += leg;
 
     // North arrow: points to true north (rotated by the grid convergence).
-    double nx = panel_x + 18, ny = tools_y + 24;
+    double nx = panel_x + panel_w - 26, ny = f.y0 + 22;
     s += "<g transform=\"rotate(" + fmt_trim(north_deg, 2) + " " + px(nx) + " " + px(ny) + ")\">\n";
-    s += "<path d=\"M" + px(nx) + " " + px(ny - 16) + "L" + px(nx - 8) + " " + px(ny + 12) + "L" + px(nx) + " " + px(ny + 6) +
+    s += "<path d=\"M" + px(nx) + " " + px(ny - 14) + "L" + px(nx - 7) + " " + px(ny + 11) + "L" + px(nx) + " " + px(ny + 6) +
          "z\" fill=\"#222\"/>\n";
-    s += "<path d=\"M" + px(nx) + " " + px(ny - 16) + "L" + px(nx + 8) + " " + px(ny + 12) + "L" + px(nx) + " " + px(ny + 6) +
+    s += "<path d=\"M" + px(nx) + " " + px(ny - 14) + "L" + px(nx + 7) + " " + px(ny + 11) + "L" + px(nx) + " " + px(ny + 6) +
          "z\" fill=\"#fff\" stroke=\"#222\" stroke-width=\"1\"/>\n";
-    s += "<text x=\"" + px(nx) + "\" y=\"" + px(ny - 20) + "\" font-size=\"13\" font-weight=\"bold\" text-anchor=\"middle\" fill=\"#222\">N</text>\n";
+    s += "<text x=\"" + px(nx) + "\" y=\"" + px(ny - 17) + "\" font-size=\"12\" font-weight=\"bold\" text-anchor=\"middle\" fill=\"#222\">N</text>\n";
     s += "</g>\n";
     // Scale bar: exact, the map is drawn in the projected working CRS.
     ScaleBar sb = nice_scale_bar(f.scale, std::min(panel_w - 36, f.w * 0.3));
     if (sb.px > 0) {
-        double bx = panel_x + 4, by = tools_y + 70, seg = sb.px / sb.segments;
+        double bx = panel_x + 4, by = sb_y - 6, seg = sb.px / sb.segments;
         for (int i = 0; i < sb.segments; ++i)
             s += "<rect x=\"" + px(bx + i * seg) + "\" y=\"" + px(by) + "\" width=\"" + px(seg) + "\" height=\"6\" fill=\"" +
                  (i % 2 ? "#fff" : "#222") + "\" stroke=\"#222\" stroke-width=\"0.8\"/>\n";

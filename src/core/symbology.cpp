@@ -123,6 +123,25 @@ std::string level_label(const std::string& level, const std::string& lang, bool 
     return "全域";
 }
 
+std::string kind_label(const std::string& kind, const std::string& lang) {
+    if (lang == "en" || kind.empty()) return kind;
+    static const std::map<std::string, std::string> m = {
+        {"district", "区县"}, {"street", "街道"}, {"township", "乡镇"}, {"community", "社区"}, {"village", "村"}};
+    auto it = m.find(kind);
+    return it == m.end() ? kind : it->second;
+}
+
+std::string input_layer_label(const std::string& key, const std::string& lang) {
+    static const std::map<std::string, std::pair<std::string, std::string>> m = {
+        {"district", {"区县", "districts"}},          {"street", {"街道（乡镇）", "streets/townships"}},
+        {"community", {"社区（村）", "communities/villages"}}, {"compounds", {"住宅小区", "residential compounds"}},
+        {"facilities", {"养老服务设施", "facilities"}}, {"roads", {"道路", "roads"}},
+        {"gates", {"小区出入口", "compound gates"}}};
+    auto it = m.find(key);
+    if (it == m.end()) return key;
+    return lang == "en" ? it->second.second : it->second.first;
+}
+
 std::string level_short(const std::string& level, const std::string& lang) {
     if (level == "district") return tr(lang, "区县", "district");
     if (level == "street") return tr(lang, "街道", "street");

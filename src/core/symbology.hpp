@@ -65,6 +65,10 @@ std::string reason_label(const std::string& reason, const std::string& lang);
 
 /// Level names as planners say them ("street" -> 街道 / streets).
 std::string level_label(const std::string& level, const std::string& lang, bool plural = false);
+/// Unit kinds (street, township, community, village) as planners say them.
+std::string kind_label(const std::string& kind, const std::string& lang);
+/// Input layer keys of the project file (compounds, facilities ...).
+std::string input_layer_label(const std::string& key, const std::string& lang);
 /// Short form for headings: 街道 / street.
 std::string level_short(const std::string& level, const std::string& lang);
 

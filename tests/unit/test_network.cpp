@@ -462,13 +462,8 @@ TEST_CASE("network: random network against a brute-force reference") {
     int most_holes = 0;
     for (size_t s : some) {
         CAPTURE(s);
-        // 1500 m: more than 400 line vertices, so the plain one is built piecewise.
-        const double budget = s == some[1] ? 1500 : 700;
-        auto lines = g.reachable_lines(src_pts[s], src[s], budget);
-        size_t vertices = 0;
-        for (const auto& l : lines) vertices += l.size();
-        if (budget > 1000) CHECK(vertices > 400);
-        auto plain = lc::net::service_area(h, lines, 30, 32);
+        const double budget = s == some[1] ? 1500 : 700;  // one reach spanning most of the map
+        auto plain = lc::net::service_area(h, g.reachable_lines(src_pts[s], src[s], budget), 30, 32);
         auto fast = g.service_area(h, src_pts[s], src[s], budget, 30, 32);
         CHECK(GEOSisValid_r(h, fast.get()) == 1);
         const double a = area_of(h, plain);
@@ -584,8 +579,60 @@ TEST_CASE("network: service area of a straight line and of a grid") {
         CHECK(area_of(h, diff) < 1e-3);
     }
 
+    // A road from (0,100) to (200,0) crosses (100,0)-(100,100) at (100,50) without a
+    // shared vertex: it cannot be walked onto there, but it still splits the blocks it
+    // crosses for drawing. Same polygon either way, but for arcs cut into chords at
+    // different angles (fine chords make that negligible).
+    lines.push_back(line({{0, 100}, {200, 0}}));
+    Graph gx = Graph::build(lines);
+    for (XY from : {XY{100, 100}, XY{150, 60}}) {
+        CAPTURE(from.x);
+        Snap sx = gx.snap({from}, 500)[0];
+        for (double budget : {150.0, 1000.0}) {
+            CAPTURE(budget);
+            auto px = lc::net::service_area(h, gx.reachable_lines(from, sx, budget), 20, 32);
+            auto fx = gx.service_area(h, from, sx, budget, 20, 32);
+            CHECK(GEOSisValid_r(h, fx.get()) == 1);
+            CHECK(area_of(h, fx) == doctest::Approx(area_of(h, px)).epsilon(1e-5));
+            lc::GeomPtr diff = lc::own(h, GEOSSymDifference_r(h, px.get(), fx.get()));
+            CHECK(area_of(h, diff) < 0.05);
+        }
+    }
+    // Everything reachable: the two blocks the new road cuts have no core left (too
+    // narrow), the other two keep their 60x60 core.
+    auto fx = gx.service_area(h, {100, 100}, gx.snap({{100, 100}}, 500)[0], 1000, 20);
+    REQUIRE(GEOSGeomTypeId_r(h, fx.get()) == GEOS_POLYGON);
+    CHECK(GEOSGetNumInteriorRings_r(h, fx.get()) >= 2);
+
     // Not snapped -> empty polygon.
     CHECK(GEOSisEmpty_r(h, g.service_area(h, {0, 0}, Snap{}, 1000, 20).get()) == 1);
+}
+
+TEST_CASE("network: service area of a dense grid") {
+    // Ten by ten roads 10 m apart (0..90) with 30 m buffers: crowded enough that the
+    // buffers are dissolved piecewise. No holes; the square grown by 30 m with 12-gon
+    // corners: each corner loses b² - 3b²/4.
+    std::vector<RoadLine> lines;
+    for (int i = 0; i < 10; ++i) {
+        RoadLine row, col;
+        for (int j = 0; j < 10; ++j) {
+            row.pts.push_back({j * 10.0, i * 10.0});
+            col.pts.push_back({i * 10.0, j * 10.0});
+        }
+        lines.push_back(row);
+        lines.push_back(col);
+    }
+    const double b = 30, want = 150.0 * 150.0 - b * b;
+    lc::GeosContext h;
+    std::vector<std::vector<XY>> raw;
+    for (const auto& l : lines) raw.push_back(l.pts);
+    auto plain = lc::net::service_area(h, raw, b);
+    CHECK(GEOSisValid_r(h, plain.get()) == 1);
+    CHECK(area_of(h, plain) == doctest::Approx(want).epsilon(1e-9));
+    Graph g = Graph::build(lines);
+    auto fast = g.service_area(h, {45, 45}, g.snap({{45, 45}}, 500)[0], 10000, b);
+    CHECK(GEOSisValid_r(h, fast.get()) == 1);
+    CHECK(area_of(h, fast) == doctest::Approx(want).epsilon(1e-9));
 }
 
 TEST_CASE("network: stats of a two-component network") {
@@ -619,12 +666,13 @@ TEST_CASE("network: concurrent const use gives the same results") {
             areas.push_back(area_of(h, g.service_area(h, pts[i], snaps[i], 150 + 10.0 * i, 25)));
         }
     };
+    // Threads first, so that they also race to build the lazily built faces.
     std::vector<double> l0, a0, l1, a1, l2, a2;
-    run(l0, a0);
     std::thread t1([&] { run(l1, a1); });
     std::thread t2([&] { run(l2, a2); });
     t1.join();
     t2.join();
+    run(l0, a0);
     CHECK(l0 == l1);
     CHECK(l0 == l2);
     CHECK(a0 == a1);

@@ -137,7 +137,7 @@ TEST_CASE("siting: greedy against the exhaustive optimum on small random instanc
         }
         CHECK(worst >= bound);
         // Reported in the closing note of issue 7.
-        MESSAGE("greedy/optimum, " << (kind == 0 ? "random set systems" : "discs of 1000 m in a 3 km square") << ", " << n
+        MESSAGE("greedy/optimum, " << std::string(kind == 0 ? "random set systems" : "discs of 1000 m in a 3 km square") << ", " << n
                                    << " instances of 8-14 candidates, k 2-5: worst " << worst << ", mean " << sum / n
                                    << ", optimal in " << exact);
     }
