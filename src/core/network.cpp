@@ -9,6 +9,7 @@
 #include <boost/geometry/index/rtree.hpp>
 
 #include <algorithm>
+#include <map>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -1022,7 +1023,73 @@ GeomPtr Graph::service_area(GEOSContextHandle_t h, const XY& source_point, const
         return own(h, GEOSGeom_createEmptyPolygon_r(h));
     std::vector<std::vector<XY>> lines{access_leg(source_point, source, budget)};
     if (source.access > budget) return net::service_area(h, lines, buffer_m, quadsegs);
-    std::vector<Piece> pieces = reachable_pieces(source, budget);
+    return area_of_pieces(h, reachable_pieces(source, budget), std::move(lines), {source_point}, buffer_m, quadsegs);
+}
+
+std::vector<Graph::Piece> Graph::reachable_pieces_multi(const std::vector<Snap>& sources, double budget) const {
+    std::vector<Piece> pieces;
+    Scratch& sc = scratch(xy_.size());
+    ScratchReset reset{sc};
+    auto& dist = sc.dist;
+    auto& heap = sc.heap;
+    auto relax = [&](uint32_t node, double nd) {
+        if (nd <= budget && nd < dist[node]) {
+            if (dist[node] == kInf) sc.touched.push_back(node);
+            dist[node] = nd;
+            heap.push_back(BItem{nd, node});
+            std::push_heap(heap.begin(), heap.end(), BGreater{});
+        }
+    };
+    std::vector<const Snap*> on_edge;
+    for (const Snap& s : sources) {
+        if (!s.ok || s.edge >= edges_.size() || !(budget >= s.access)) continue;
+        const Edge& e = edges_[s.edge];
+        relax(e.a, s.access + s.t);
+        relax(e.b, s.access + (e.len - s.t));
+        on_edge.push_back(&s);
+    }
+    while (!heap.empty()) {
+        std::pop_heap(heap.begin(), heap.end(), BGreater{});
+        BItem it = heap.back();
+        heap.pop_back();
+        if (it.d != dist[it.node]) continue;
+        for (uint32_t k = off_[it.node], ke = off_[it.node + 1]; k < ke; ++k) relax(adj_[k].to, it.d + adj_[k].w);
+    }
+    // Intervals per edge (from the nodes, and around every entry point on it), merged.
+    std::map<uint32_t, std::vector<std::pair<double, double>>> iv;
+    for (const Snap* s : on_edge) {
+        const double r = budget - s->access;
+        iv[s->edge].emplace_back(std::max(0.0, s->t - r), std::min(edges_[s->edge].len, s->t + r));
+    }
+    for (uint32_t u : sc.touched) {
+        for (uint32_t k = off_[u], ke = off_[u + 1]; k < ke; ++k) {
+            const uint32_t ei = adj_[k].edge;
+            const Edge& e = edges_[ei];
+            if (e.a != u && dist[e.a] != kInf) continue;  // once per edge
+            const double ca = dist[e.a] == kInf ? -1.0 : budget - dist[e.a];
+            const double cb = dist[e.b] == kInf ? -1.0 : budget - dist[e.b];
+            if (ca >= 0) iv[ei].emplace_back(0.0, std::min(ca, e.len));
+            if (cb >= 0) iv[ei].emplace_back(std::max(0.0, e.len - cb), e.len);
+        }
+    }
+    for (auto& [e, list] : iv) {
+        std::sort(list.begin(), list.end());
+        std::pair<double, double> cur = list[0];
+        for (size_t i = 1; i < list.size(); ++i) {
+            if (list[i].first <= cur.second) {
+                cur.second = std::max(cur.second, list[i].second);
+            } else {
+                if (cur.second > cur.first) pieces.push_back(Piece{e, cur.first, cur.second});
+                cur = list[i];
+            }
+        }
+        if (cur.second > cur.first) pieces.push_back(Piece{e, cur.first, cur.second});
+    }
+    return pieces;
+}
+
+GeomPtr Graph::area_of_pieces(GEOSContextHandle_t h, std::vector<Piece> pieces, std::vector<std::vector<XY>> lines,
+                              const std::vector<XY>& source_points, double buffer_m, int quadsegs) const {
     const Faces& F = faces();
 
     Scratch& sc = scratch(xy_.size());
@@ -1075,7 +1142,10 @@ GeomPtr Graph::service_area(GEOSContextHandle_t h, const XY& source_point, const
         // its cycle.
         if (std::min(bx.maxx - bx.minx, bx.maxy - bx.miny) < 2 * buffer_m) continue;
         poly.assign(F.pts.begin() + F.off[f], F.pts.begin() + F.off[f + 1]);
-        const bool alone = !F.dangles[f] && !point_in_ring(poly, source_point);
+        bool alone = !F.dangles[f];
+        for (const XY& sp : source_points)
+            if (alone && sp.x >= bx.minx && sp.x <= bx.maxx && sp.y >= bx.miny && sp.y <= bx.maxy && point_in_ring(poly, sp))
+                alone = false;
         const size_t before = holes.size();
         if (F.convex[f]) {
             std::vector<XY> core = shrink_convex(poly, buffer_m);
@@ -1142,7 +1212,9 @@ GeomPtr Graph::service_area(GEOSContextHandle_t h, const XY& source_point, const
     parts.clear();
     GeomPtr outline = faces_mp ? own(h, GEOSCoverageUnion_r(h, faces_mp.get())) : GeomPtr(nullptr, GeomDeleter{h});
     if (!outline) {  // not a clean coverage after all: buffer the lines themselves
-        return net::service_area(h, reachable_lines(source_point, source, budget), buffer_m, quadsegs);
+        std::vector<std::vector<XY>> all = lines;
+        chain(pieces, all);
+        return net::service_area(h, all, buffer_m, quadsegs);
     }
     parts.push_back(outline.release());
     for (const auto& l : lines)

@@ -90,6 +90,24 @@ public:
     GeomPtr service_area(GEOSContextHandle_t h, const XY& source_point, const Snap& source, double budget,
                          double buffer_m, int quadsegs = kServiceAreaQuadSegs) const;
 
+    /** A reachable part of an edge: [lo, hi] metres from its node a. */
+    struct Piece {
+        uint32_t edge;
+        double lo, hi;
+    };
+    /// Every part of the network within `budget` of any of the sources (one
+    /// multi-source search), merged per edge.
+    std::vector<Piece> reachable_pieces_multi(const std::vector<Snap>& sources, double budget) const;
+    /// The union of `buffer_m` buffers around the pieces and lines, built like
+    /// service_area (filled blocks, buffered rim). `source_points` are where the lines'
+    /// sources stand: a block holding one is not given back its core. For the union of
+    /// several service areas over a box, pass the pieces and access legs near the box:
+    /// one search and one polygon instead of a union of many.
+    GeomPtr area_of_pieces(GEOSContextHandle_t h, std::vector<Piece> pieces, std::vector<std::vector<XY>> lines,
+                           const std::vector<XY>& source_points, double buffer_m, int quadsegs = kServiceAreaQuadSegs) const;
+    /// The straight access leg from a point to where it enters, cut at `budget`.
+    std::vector<XY> access_leg(const XY& source_point, const Snap& source, double budget) const;
+
     /// Builds the face structure used by service_area now rather than on first use
     /// (it is built once, thread-safely, either way).
     void prepare_faces() const;
@@ -108,15 +126,10 @@ private:
         uint32_t to, edge;
         double w;
     };
-    struct Piece {  // reachable part [lo, hi] metres from node a of an edge
-        uint32_t edge;
-        double lo, hi;
-    };
     struct Faces;
     template <class Emit>
     void reachable_intervals(const Snap& source, double budget, Emit&& emit) const;
     std::vector<Piece> reachable_pieces(const Snap& source, double budget) const;
-    std::vector<XY> access_leg(const XY& source_point, const Snap& source, double budget) const;
     void chain(const std::vector<Piece>& pieces, std::vector<std::vector<XY>>& out) const;
     const Faces& faces() const;
 

@@ -325,6 +325,39 @@ std::vector<Uncovered> uncovered_areas(const Project& p, const Inputs& in, const
     for (size_t t = 0; t < nt; ++t)
         reach_key[t] = r.types[t] + "|" + fmt17(r.reach_m[t]) + "|" + fmt17(p.access.service_area_buffer_m);
     std::vector<char> computed(out.size(), 0);
+    // Network mode: the union of a type's service areas is the buffer of the network
+    // within reach of any of its facilities — one multi-source search per type, then
+    // one polygon per unit from the pieces near it, instead of a union of many
+    // intricate polygons.
+    struct TypeNet {
+        std::vector<net::Graph::Piece> pieces;
+        bgi::rtree<std::pair<BBox, int>, bgi::rstar<16>> tree;
+        std::vector<int> fac;  // facility indices, id order
+        std::vector<net::Snap> snaps;
+    };
+    std::vector<TypeNet> tnet;
+    if (r.graph) {
+        std::vector<XY> fpts(in.facilities.size());
+        for (size_t i = 0; i < fpts.size(); ++i) fpts[i] = in.facilities[i].pt;
+        auto fsnap = r.graph->snap(fpts, p.access.max_access_m);
+        tnet.resize(nt);
+        r.graph->prepare_faces();
+        parallel_for(nt, [&](size_t t, int) {
+            TypeNet& tn = tnet[t];
+            tn.fac = facilities_of(in, r.types[t]);
+            for (int f : tn.fac) tn.snaps.push_back(fsnap[f]);
+            tn.pieces = r.graph->reachable_pieces_multi(tn.snaps, r.reach_m[t]);
+            std::vector<std::pair<BBox, int>> boxes;
+            boxes.reserve(tn.pieces.size());
+            for (size_t i = 0; i < tn.pieces.size(); ++i) {
+                const net::Edge& e = r.graph->edge(tn.pieces[i].edge);
+                const XY &a = r.graph->node(e.a), &b = r.graph->node(e.b);
+                boxes.emplace_back(BBox(BPoint(std::min(a.x, b.x), std::min(a.y, b.y)), BPoint(std::max(a.x, b.x), std::max(a.y, b.y))),
+                                   static_cast<int>(i));
+            }
+            tn.tree = decltype(tn.tree)(boxes.begin(), boxes.end());
+        });
+    }
     parallel_for(out.size(), [&](size_t k, int w) {
         GEOSContextHandle_t h = worker_geos(w);
         size_t u = k / nt, t = k % nt;
@@ -339,8 +372,17 @@ std::vector<Uncovered> uncovered_areas(const Project& p, const Inputs& in, const
         GEOSGeom_getXMax_r(h, unit.geom.get(), &x1);
         GEOSGeom_getYMax_r(h, unit.geom.get(), &y1);
         std::vector<int> near;
-        for (auto it = trees[t].qbegin(bgi::intersects(BBox(BPoint(x0, y0), BPoint(x1, y1)))); it != trees[t].qend(); ++it)
-            near.push_back(it->second);
+        if (r.graph) {
+            // every facility that can walk to within the buffer of this unit
+            const double m = r.reach_m[t] + p.access.service_area_buffer_m;
+            for (int f : tnet[t].fac) {
+                const XY& q = in.facilities[f].pt;
+                if (q.x >= x0 - m && q.x <= x1 + m && q.y >= y0 - m && q.y <= y1 + m) near.push_back(f);
+            }
+        } else {
+            for (auto it = trees[t].qbegin(bgi::intersects(BBox(BPoint(x0, y0), BPoint(x1, y1)))); it != trees[t].qend(); ++it)
+                near.push_back(it->second);
+        }
         // Union in id order: the result must not depend on the index's layout, so that a
         // batch scenario and the same scenario run alone give the same geometry.
         std::sort(near.begin(), near.end(), [&](int a, int b) { return in.facilities[a].id < in.facilities[b].id; });
@@ -358,6 +400,38 @@ std::vector<Uncovered> uncovered_areas(const Project& p, const Inputs& in, const
             }
         }
         computed[k] = 1;
+        if (r.graph) {
+            const TypeNet& tn = tnet[t];
+            const double b = p.access.service_area_buffer_m;
+            BBox q(BPoint(x0 - b, y0 - b), BPoint(x1 + b, y1 + b));
+            std::vector<int> idx;
+            for (auto it = tn.tree.qbegin(bgi::intersects(q)); it != tn.tree.qend(); ++it) idx.push_back(it->second);
+            std::sort(idx.begin(), idx.end());
+            std::vector<net::Graph::Piece> pieces;
+            for (int i : idx) pieces.push_back(tn.pieces[i]);
+            std::vector<std::vector<XY>> legs;
+            std::vector<XY> pts;
+            for (size_t j = 0; j < tn.fac.size(); ++j) {
+                const net::Snap& sn = tn.snaps[j];
+                if (!sn.ok || sn.access > r.reach_m[t]) continue;
+                std::vector<XY> leg = r.graph->access_leg(in.facilities[tn.fac[j]].pt, sn, r.reach_m[t]);
+                if (std::max(leg[0].x, leg[1].x) < x0 - b || std::min(leg[0].x, leg[1].x) > x1 + b ||
+                    std::max(leg[0].y, leg[1].y) < y0 - b || std::min(leg[0].y, leg[1].y) > y1 + b)
+                    continue;
+                legs.push_back(std::move(leg));
+                pts.push_back(in.facilities[tn.fac[j]].pt);
+            }
+            if (pieces.empty() && legs.empty()) {
+                res.geom = clone(h, unit.geom.get());
+            } else {
+                GeomPtr cov = r.graph->area_of_pieces(h, std::move(pieces), std::move(legs), pts, b);
+                res.geom = cov ? own(h, GEOSDifference_r(h, unit.geom.get(), cov.get())) : clone(h, unit.geom.get());
+                if (!res.geom) res.geom = own(h, GEOSGeom_createEmptyPolygon_r(h));
+            }
+            GEOSArea_r(h, res.geom.get(), &res.area_m2);
+            res.share = unit.area_m2 > 0 ? res.area_m2 / unit.area_m2 : 0;
+            return;
+        }
         std::vector<GeomPtr> parts;
         // Only the part of a service area over this unit's envelope matters; clipping
         // first keeps the union small where network service areas are large.

@@ -201,7 +201,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             for (auto& s : u.reach_share)
                 for (auto& v : s) share_ok(v);
     std::vector<lc::GeomPtr> areas = lc::service_areas(p, in, r);
-    auto unc = lc::uncovered_areas(in, r, areas);
+    auto unc = lc::uncovered_areas(p, in, r, areas);
     auto tables = lc::build_layers(p, in, r, a, areas, unc);
     tables.push_back(lc::coverage_table(p, in, a));
     for (auto& t : tables)
