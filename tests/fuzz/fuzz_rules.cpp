@@ -15,6 +15,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -207,7 +208,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (auto& t : tables)
         for (auto& row : t.rows) {
             if (row.size() != t.fields.size()) __builtin_trap();
-            for (auto& v : row) check_value(v);
+            for (size_t k = 0; k < row.size(); ++k) {
+                if (auto d = std::get_if<double>(&row[k]); d && !std::isfinite(*d))
+                    std::fprintf(stderr, "non-finite %g in %s.%s\n", *d, t.name.c_str(), t.fields[k].name.c_str());
+                check_value(row[k]);
+            }
         }
     return 0;
 }
