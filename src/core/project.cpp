@@ -39,6 +39,13 @@ double get_number(const json& j, const std::string& file, const std::string& ptr
     return v;
 }
 
+// Casting an out-of-range double to int is undefined behaviour (found by fuzz_project).
+int get_year(const json& j, const std::string& file, const std::string& ptr) {
+    double v = get_number(j, file, ptr);
+    if (!(v >= 1000 && v <= 9999) || v != static_cast<int>(v)) fail(file, ptr, "expected a year such as 2014, got " + j.dump());
+    return static_cast<int>(v);
+}
+
 std::vector<std::string> get_string_list(const json& j, const std::string& file, const std::string& ptr) {
     std::vector<std::string> out;
     if (j.is_string()) return {j.get<std::string>()};
@@ -222,8 +229,13 @@ Rule parse_rule(const json& j, const std::string& file, const std::string& ptr) 
         if (k == "title") {
             if (v.is_string()) r.title_zh = r.title_en = v.get<std::string>();
             else if (v.is_object()) {
-                r.title_zh = v.value("zh", std::string());
-                r.title_en = v.value("en", r.title_zh);
+                // get_string, not json::value(): {"zh": 1} must be a ConfigError, not a type_error
+                auto part = [&](const char* lang) {
+                    return v.contains(lang) && !v[lang].is_null() ? get_string(v[lang], file, p + "/" + lang) : std::string();
+                };
+                r.title_zh = part("zh");
+                r.title_en = part("en");
+                if (r.title_en.empty()) r.title_en = r.title_zh;
                 if (r.title_zh.empty()) r.title_zh = r.title_en;
             } else fail(file, p, "expected a string or {\"zh\": ..., \"en\": ...}");
         } else if (k == "source") r.source = get_string(v, file, p);
@@ -245,8 +257,8 @@ Rule parse_rule(const json& j, const std::string& file, const std::string& ptr) 
         } else if (k == "numerator") r.numerator = parse_term(v, file, p);
         else if (k == "denominator") r.denominator = parse_term(v, file, p);
         else if (k == "per") r.per = get_number(v, file, p, true);
-        else if (k == "since_year") r.since_year = static_cast<int>(get_number(v, file, p));
-        else if (k == "before_year") r.before_year = static_cast<int>(get_number(v, file, p));
+        else if (k == "since_year") r.since_year = get_year(v, file, p);
+        else if (k == "before_year") r.before_year = get_year(v, file, p);
         else if (k == "within_m") r.within_m = get_number(v, file, p);
         else if (k == "min_area_per_100_households") r.min_area_per_100_households = get_number(v, file, p);
         else if (k == "min_single_area") r.min_single_area = get_number(v, file, p);
@@ -278,7 +290,7 @@ Project parse_project(const json& doc, const fs::path& file_in) {
     if (doc.contains("name")) p.name = get_string(doc["name"], f, "/name");
     if (doc.contains("working_crs")) {
         const json& w = doc["working_crs"];
-        if (w.is_number_integer()) p.working_crs = "EPSG:" + std::to_string(w.get<int>());
+        if (w.is_number_integer()) p.working_crs = "EPSG:" + std::to_string(w.get<long long>());
         else p.working_crs = get_string(w, f, "/working_crs");
     }
     if (!doc.contains("layers") || !doc["layers"].is_object())

@@ -21,7 +21,7 @@ Scenario parse_scenario(const json& patch, const fs::path& base_dir, const std::
             fa.text_or_path = (pth.is_absolute() ? pth : (base_dir / pth).lexically_normal()).u8string();
             if (!fs::exists(fa.text_or_path))
                 throw ConfigError(fa.origin + ": file not found: " + fa.text_or_path + " (paths are relative to the scenario's file)");
-        } else if (a.is_object() && a.value("type", "") == "FeatureCollection") {
+        } else if (a.is_object() && a.contains("type") && a["type"] == "FeatureCollection") {
             fa.text_or_path = a.dump();
             fa.is_text = true;
         } else {
