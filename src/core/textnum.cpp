@@ -107,16 +107,33 @@ std::optional<NumberToken> read_number_at(const std::string& s, std::size_t i) {
         num += s[i++];
         while (digit_at(i)) num += s[i++];
     }
+    // GDAL writes a number in a text column as "2.5e+06" or "1e-05": keep the exponent
+    // (the text was lower-cased). "3e栋" has no exponent digits and stays 3.
+    int exp10 = 0;
+    if (i < s.size() && s[i] == 'e') {
+        std::size_t k = i + 1;
+        int sign = 1;
+        if (k < s.size() && (s[k] == '+' || s[k] == '-')) sign = s[k++] == '-' ? -1 : 1;
+        std::size_t d0 = k;
+        int e = 0;
+        while (digit_at(k) && k - d0 < 6) e = e * 10 + (s[k++] - '0');
+        if (k > d0 && !digit_at(k) && !(k < s.size() && s[k] >= 'a' && s[k] <= 'z')) {
+            exp10 = sign * e;
+            i = k;
+        }
+    }
     std::size_t j = i;
     while (j < s.size() && is_ascii_space(s[j])) ++j;
-    // Scale via the decimal exponent, not a multiply, so "1.2万" is exactly 12000.
+    // Scale via the decimal exponent, not a multiply, so "1.2万" is exactly 12000;
+    // scales compound ("3万亿" is 3e12).
     static constexpr std::pair<std::string_view, int> kScale[] = {{"万", 4}, {"亿", 8}, {"千", 3}};
-    for (auto [unit, exp10] : kScale)
+    for (auto [unit, e] : kScale)
         if (starts_with(std::string_view(s).substr(j), unit)) {
-            num += "e" + std::to_string(exp10);
+            exp10 += e;
             j += unit.size();
             i = j;
         }
+    if (exp10 != 0) num += "e" + std::to_string(exp10);
     t.end = i;
     const auto r = std::from_chars(num.data(), num.data() + num.size(), t.value);
     if (r.ec != std::errc() || !std::isfinite(t.value)) return std::nullopt;
