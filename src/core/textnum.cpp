@@ -116,8 +116,8 @@ std::optional<NumberToken> read_number_at(const std::string& s, std::size_t i) {
         if (k < s.size() && (s[k] == '+' || s[k] == '-')) sign = s[k++] == '-' ? -1 : 1;
         std::size_t d0 = k;
         int e = 0;
-        while (digit_at(k) && k - d0 < 6) e = e * 10 + (s[k++] - '0');
-        if (k > d0 && !digit_at(k) && !(k < s.size() && s[k] >= 'a' && s[k] <= 'z')) {
+        while (digit_at(k)) e = std::min(e * 10 + (s[k++] - '0'), 99999);  // past that: out of range anyway
+        if (k > d0 && !(k < s.size() && s[k] >= 'a' && s[k] <= 'z')) {
             exp10 = sign * e;
             i = k;
         }
