@@ -35,6 +35,13 @@ Value num_value(const std::optional<double>& v) {
     if (!v) return Value();
     return Value(round_to(*v, 1e6));
 }
+// Access values are small (beds per elderly person): keep 9 significant digits.
+Value access_value(const std::optional<double>& v) {
+    if (!v || !std::isfinite(*v)) return Value();
+    char b[32];
+    std::snprintf(b, sizeof b, "%.9g", *v);
+    return Value(std::strtod(b, nullptr));
+}
 Value id_or_null(const std::vector<Unit>& units, int i) { return i == kNone ? Value() : Value(units[i].id); }
 
 std::string rule_level_name(int l) { return l < 0 ? "area" : level_name(l); }
@@ -42,7 +49,9 @@ std::string rule_level_name(int l) { return l < 0 ? "area" : level_name(l); }
 }  // namespace
 
 std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachResult& r, const Analysis& a,
-                                const std::vector<GeomPtr>& areas, const std::vector<Uncovered>& unc) {
+                                const std::vector<GeomPtr>& areas, const std::vector<Uncovered>& unc,
+                                const AccessResult* access) {
+    auto access_of = [&](const std::string& type) -> const AccessLayer* { return access ? access->find(type) : nullptr; };
     std::vector<Table> out;
     const auto& types = r.types;
     // --- units per level
@@ -59,6 +68,8 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
             t.add_field("reach_" + ty + "_share", FieldType::Real);
             for (int w = 1; w < kWeights; ++w) t.add_field("reach_" + ty + "_" + weight_name(w) + "_share", FieldType::Real);
         }
+        for (auto& ty : types)
+            if (access_of(ty)) t.add_field("access_" + ty + "_mean", FieldType::Real);
         std::vector<size_t> rules_here;
         for (size_t k = 0; k < a.rules.size(); ++k)
             if (!a.rules[k].per_unit[l].empty()) {
@@ -77,6 +88,8 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
             for (int w = 1; w < kWeights; ++w) row.push_back(static_cast<long long>(s.unknown[w]));
             for (size_t k = 0; k < types.size(); ++k)
                 for (int w = 0; w < kWeights; ++w) row.push_back(share_value(s.reach_share[k][w]));
+            for (auto& ty : types)
+                if (const AccessLayer* al = access_of(ty)) row.push_back(access_value(al->unit_mean[l][u]));
             for (size_t k : rules_here) {
                 const auto& v = a.rules[k].per_unit[l][u];
                 row.push_back(num_value(v.value));
@@ -102,6 +115,8 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
             t.add_field("nearest_" + ty + "_id", FieldType::String);
         }
         if (r.mode == "network") t.add_field("unreachable", FieldType::Bool);
+        for (auto& ty : types)
+            if (access_of(ty)) t.add_field("access_" + ty, FieldType::Real);
         for (size_t c = 0; c < in.compounds.size(); ++c) {
             const Compound& cp = in.compounds[c];
             std::vector<Value> row = {cp.id, cp.name, cp.year ? Value(static_cast<long long>(*cp.year)) : Value(),
@@ -116,6 +131,8 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
                 row.push_back(f < 0 ? Value() : Value(in.facilities[f].id));
             }
             if (r.mode == "network") row.push_back(static_cast<bool>(r.unreachable[c]));
+            for (auto& ty : types)
+                if (const AccessLayer* al = access_of(ty)) row.push_back(access_value(al->compound[c]));
             t.rows.push_back(std::move(row));
             t.geoms.push_back(cp.geom.get());
             t.geom_keys.push_back("c|" + cp.id);

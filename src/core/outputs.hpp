@@ -3,6 +3,7 @@
 // the atomic replacement of --out.
 #include "core/ingest.hpp"
 #include "core/rules.hpp"
+#include "core/access.hpp"
 #include "core/geojson.hpp"
 #include "core/table.hpp"
 
@@ -12,7 +13,8 @@ namespace lc {
 
 /// Every vector layer of SPEC 6 as plain tables (geometries borrowed from the inputs).
 std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachResult& r, const Analysis& a,
-                                const std::vector<GeomPtr>& areas, const std::vector<Uncovered>& unc);
+                                const std::vector<GeomPtr>& areas, const std::vector<Uncovered>& unc,
+                                const AccessResult* access = nullptr);
 Table coverage_table(const Project& p, const Inputs& in, const Analysis& a);
 Table repairs_table(const Inputs& in);
 

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <set>
 #include <sstream>
 
@@ -85,6 +86,8 @@ Analysed analyse(const Project& p, Inputs& in, const ReachCache* use, ReachCache
     clock.lap("reach");
     x.a = evaluate(p, in, x.r);
     clock.lap("rules");
+    x.access = compute_access(p, in, x.r, x.r.types, access_options(p));
+    clock.lap("access");
     tick("service areas");
     x.areas = service_areas(p, in, x.r, use, fill);
     clock.lap("service_areas");
@@ -98,7 +101,7 @@ json write_output_folder(const fs::path& dir, const Project& p, const Inputs& in
                          const GeometryTextCache* use, GeometryTextCache* fill) {
     Clock clock;
     write_output_marker(dir);
-    auto layers = build_layers(p, in, x.r, x.a, x.areas, x.unc);
+    auto layers = build_layers(p, in, x.r, x.a, x.areas, x.unc, &x.access);
     std::vector<const Table*> all;
     const Table* rej = nullptr;
     for (auto& t : layers) {
@@ -121,11 +124,25 @@ json write_output_folder(const fs::path& dir, const Project& p, const Inputs& in
     // added afterwards, so summary.json is written twice (cheap, a few kB).
     StageTimes times = x.times;
     for (auto& st : clock.times.seconds) times.seconds.push_back(st);
-    json summary = build_summary(p, in, x.r, x.a, times);
+    auto with_access = [&](json s) {
+        json acc = json::object();
+        for (auto& L : x.access.layers) {
+            std::string key;
+            for (auto& t : L.types) key += (key.empty() ? "" : "+") + t;
+            acc[key] = {{"supply", L.supply.empty() ? json(nullptr) : json(L.supply)},
+                        {"mean", L.area_mean ? json(std::round(*L.area_mean * 1e9) / 1e9) : json(nullptr)},
+                        {"facilities_used", L.facilities_used},
+                        {"facilities_unknown_supply", L.facilities_unknown_supply},
+                        {"compounds_unknown_demand", L.compounds_unknown_demand}};
+        }
+        s["area"]["access"] = acc;
+        return s;
+    };
+    json summary = with_access(build_summary(p, in, x.r, x.a, times));
     write_deliverables(dir, p, in, x.r, x.a, layers, summary, DeliverableOptions{opt.format, opt.lang});
     clock.lap("report");
     times.seconds.push_back(clock.times.seconds.back());
-    summary = build_summary(p, in, x.r, x.a, times);
+    summary = with_access(build_summary(p, in, x.r, x.a, times));
     write_text(dir / "summary.json", summary.dump(1) + "\n");
     return summary;
 }

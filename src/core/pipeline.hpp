@@ -1,5 +1,6 @@
 #pragma once
 // The main job: project file -> inputs -> units -> reach -> rules -> output folder.
+#include "core/access.hpp"
 #include "core/geojson.hpp"
 #include "core/ingest.hpp"
 #include "core/reach.hpp"
@@ -51,6 +52,7 @@ struct Analysed {
     Analysis a;
     std::vector<GeomPtr> areas;
     std::vector<Uncovered> unc;
+    AccessResult access;   ///< 2SFCA per facility type
     StageTimes times;
 };
 /// Units, reach, rules, service areas and uncovered parts (inputs read, scenario applied).

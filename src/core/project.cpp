@@ -386,6 +386,8 @@ json resolved_config(const Project& p) {
     a["max_access_m"] = p.access.max_access_m;
     a["service_area_buffer_m"] = p.access.service_area_buffer_m;
     a["point_support_m"] = p.access.point_support_m;
+    if (p.doc.contains("access") && p.doc["access"].is_object() && p.doc["access"].contains("decay"))
+        a["decay"] = p.doc["access"]["decay"];
     d["access"] = a;
     d["working_crs"] = p.working_crs;
     json rules = json::array();

@@ -1,5 +1,7 @@
 #include "core/rules.hpp"
 
+#include "core/access.hpp"
+
 #include <boost/geometry.hpp>
 #include <boost/geometry/index/rtree.hpp>
 
@@ -395,6 +397,50 @@ struct Evaluator {
         }
     }
 
+    /// Capacity-aware access (2SFCA, see access.hpp): the weighted share of compounds
+    /// whose access A·per reaches `min`, per unit and overall, against target_share.
+    void min_access(const Rule& rule, RuleResult& res) {
+        AccessResult acc = compute_access_pools(p, in, r, {rule.types}, access_options(p, &rule));
+        const AccessLayer& L = acc.layers.at(0);
+        auto ok = access_pass(L, rule.min, rule.per);
+        if (L.supply.empty()) {
+            res.note = "not evaluated: no facility of these types has a known supply (beds or floor_area)";
+            res.target = rule.target_share;
+            return;
+        }
+        int w = weight_index(rule.weight);
+        std::vector<char> flag(in.compounds.size(), 0);
+        std::vector<char> known(in.compounds.size(), 0);
+        for (size_t c = 0; c < ok.size(); ++c) {
+            known[c] = ok[c].has_value();
+            flag[c] = ok[c].value_or(false);
+        }
+        std::array<std::vector<std::optional<double>>, kLevels> pu;
+        long unknown = 0;
+        shares(flag, w, pu, res.value, unknown);
+        int level = level_of(rule.level);
+        if (level < 0 || !in.has_level[level]) level = in.has_level[kStreet] ? kStreet : -1;
+        res.report_level = level;
+        for (int l = 0; l < kLevels; ++l) {
+            if (!in.has_level[l]) continue;
+            res.per_unit[l].resize(pu[l].size());
+            for (size_t u = 0; u < pu[l].size(); ++u) {
+                res.per_unit[l][u].value = pu[l][u];
+                if (pu[l][u]) res.per_unit[l][u].pass = *pu[l][u] >= rule.target_share - 1e-12;
+            }
+        }
+        long passing = 0;
+        for (char f : flag) passing += f;
+        res.details["supply"] = L.supply;
+        res.details["area_mean_access"] = L.area_mean ? json(*L.area_mean) : json(nullptr);
+        res.details["compounds_meeting_min"] = passing;
+        res.details["facilities_used"] = L.facilities_used;
+        res.details["facilities_unknown_supply"] = L.facilities_unknown_supply;
+        res.details[std::string(weight_name(w)) + "_unknown"] = unknown;
+        set_pass(res, rule.target_share);
+        fail_units(res, in, level);
+    }
+
     void compound_support(const Rule& rule, RuleResult& res) {
         GEOSContextHandle_t h = main_geos();
         std::vector<int> fac;
@@ -535,6 +581,7 @@ Analysis evaluate(const Project& p, const Inputs& in, const ReachResult& r) {
         else if (rule.check == "reach_share") ev.reach_share(rule, res);
         else if (rule.check == "ratio") ev.ratio(rule, res);
         else if (rule.check == "compound_support") ev.compound_support(rule, res);
+        else if (rule.check == "min_access") ev.min_access(rule, res);
         else {
             res.note = "not evaluated: " + rule.check + " is not available in this version";
             res.target = rule.min;

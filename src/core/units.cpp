@@ -134,6 +134,28 @@ void assign_units(Inputs& in, double max_reach_m) {
     }
     in.compounds = std::move(kept);
 
+    // A gate must name a compound that is used; otherwise it is reported, not ignored.
+    if (!in.gates.empty()) {
+        std::unordered_map<std::string, int> ids;
+        for (auto& c : in.compounds) ids.emplace(c.id, 0);
+        std::vector<std::pair<std::string, XY>> gates;
+        for (auto& g : in.gates) {
+            if (ids.count(g.first)) {
+                gates.push_back(g);
+                continue;
+            }
+            Rejection r{"gates", g.first, "the gate names no compound in use (compound id \"" + g.first + "\")", -1, {}};
+            GEOSContextHandle_t h = main_geos();
+            GeomPtr pt = make_point(h, g.second.x, g.second.y);
+            r.wkb = to_wkb(h, pt.get());
+            r.wkb_working_crs = true;
+            in.rejected.push_back(std::move(r));
+            in.counts["gates"].rejected++;
+            in.counts["gates"].used--;
+        }
+        in.gates = std::move(gates);
+    }
+
     std::vector<Facility> fk;
     fk.reserve(in.facilities.size());
     int top = 0;

@@ -19,7 +19,7 @@ foreach(case unwritable disk_full killed truncated same_path paths refuse)
   set_tests_properties(faults_${case} PROPERTIES LABELS robustness TIMEOUT 600)
 endforeach()
 
-foreach(case shapes empty_type no_compounds empty_layers swapped csv_bom_crlf gbk huge_polygon)
+foreach(case shapes empty_type no_compounds empty_layers swapped csv_bom_crlf gbk huge_polygon huge_numbers)
   add_test(NAME nasty_${case}
            COMMAND ${Python3_EXECUTABLE} ${ROBUST_E2E}/check_nasty.py $<TARGET_FILE:lifecircle> ${ROBUST_NASTY}
                    ${ROBUST_WORK}/nasty_${case} ${case})

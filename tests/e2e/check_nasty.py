@@ -310,8 +310,31 @@ def case_huge_polygon():
     check("huge_polygon: the huge compound lies in the huge community", c.get("KH", {}).get("community_id") == "Q4", c.get("KH"))
 
 
+def case_huge_numbers():
+    """Numbers near DBL_MAX (a GeoJSON number 1e308): kept, never inf/NaN in any output."""
+    d = fresh("huge_numbers")
+    comps = json.load(open(os.path.join(d, "data", "compounds.geojson"), encoding="utf-8"))["features"]
+    for c in comps:  # a numeric column, so that GDAL hands over doubles
+        c["properties"]["hh"] = 1e308 if c["properties"]["id"] in ("K1", "K2") else None
+    save_fc(d, "compounds.geojson", comps)
+    fac = json.load(open(os.path.join(d, "data", "facilities.geojson"), encoding="utf-8"))["features"]
+    for f in fac:
+        f["properties"]["beds"] = 1.5e308 if f["properties"]["fid"] == "F4" else None
+    save_fc(d, "facilities.geojson", fac)
+    r = run(d)
+    if not finished("huge_numbers", r):
+        return
+    c = features(r.out, "compounds", "compound_id")
+    check("huge_numbers: 1e308 households are kept as read", c.get("K1", {}).get("households") == 1e308, c.get("K1", {}).get("households"))
+    f = features(r.out, "facilities", "facility_id")
+    check("huge_numbers: 1.5e308 beds are kept as read", f.get("F4", {}).get("beds") == 1.5e308, f.get("F4", {}).get("beds"))
+    cov = open(os.path.join(r.out, "coverage.csv"), encoding="utf-8-sig").read()
+    check("huge_numbers: coverage.csv has no inf cell", "inf" not in cov.lower(), [l for l in cov.splitlines() if "inf" in l.lower()])
+
+
 CASES = {"shapes": case_shapes, "empty_type": case_empty_type, "no_compounds": case_no_compounds, "empty_layers": case_empty_layers,
-         "swapped": case_swapped, "csv_bom_crlf": case_csv_bom_crlf, "gbk": case_gbk, "huge_polygon": case_huge_polygon}
+         "swapped": case_swapped, "csv_bom_crlf": case_csv_bom_crlf, "gbk": case_gbk, "huge_polygon": case_huge_polygon,
+         "huge_numbers": case_huge_numbers}
 
 if __name__ == "__main__":
     for name in wanted or CASES:

@@ -154,3 +154,25 @@ TEST_CASE("where filters") {
     CHECK_FALSE(facility_matches(f, json::parse(R"({"land_area": {">": 0}})")));  // missing never matches
     CHECK(facility_matches(f, json::parse(R"({"operator": ["public", "public_private"]})")));
 }
+
+TEST_CASE("hand fixture: min_access (2SFCA) share of elderly with enough day-care floor area") {
+    // R(F1) = 120 m² / 200 elderly (K1; K2's elderly unknown) = 0.6; R(F2) = 200 / 50 (K3) = 4.
+    // A: K1 0.6, K2 4.6 (weight unknown: left out), K3 4.0, K4 0. With min 1: K3 only,
+    // 50 of 310 known elderly.
+    std::string file = std::string(LIFECIRCLE_TEST_DATA) + "/fixtures/hand/project.json";
+    json doc = read_json_file(file);
+    doc["rules"] = json::parse(R"([{"id": "acc", "check": "min_access", "types": ["day_care"], "min": 1.0,
+                                   "weight": "elderly", "level": "street", "target_share": 0.5, "source": "test"}])");
+    Project p = parse_project(doc, file);
+    Inputs in = read_inputs(p);
+    assign_units(in, 1000);
+    ReachResult r = compute_reach(p, in, analysis_types(in, p));
+    Analysis a = evaluate(p, in, r);
+    const RuleResult& rr = a.rules.at(0);
+    REQUIRE(rr.value);
+    CHECK(*rr.value == doctest::Approx(50.0 / 310.0));
+    CHECK_FALSE(*rr.pass);
+    CHECK(*rr.per_unit[kStreet][0].value == 0.0);                         // S1: K1 fails, K2 unknown
+    CHECK(*rr.per_unit[kStreet][1].value == doctest::Approx(50.0 / 110.0));  // S2: K3 meets, K4 not
+    CHECK(rr.details["supply"] == "floor_area");
+}
