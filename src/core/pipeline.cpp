@@ -71,12 +71,13 @@ struct Clock {
 
 Analysed analyse(const Project& p, Inputs& in, const ReachCache* use, ReachCache* fill, const Progress& progress) {
     Clock clock;
-    auto tick = [&](const std::string& s) { if (progress) progress(s, 0); };
+    // Overall fractions at the start of each stage, from typical metro timings.
+    auto tick = [&](const std::string& s, double f) { if (progress) progress(s, f); };
     Analysed x;
-    tick("units");
+    tick("units", 0.30);
     assign_units(in, max_reach(p, in));
     clock.lap("units");
-    tick("reach");
+    tick("reach", 0.32);
     auto types = analysis_types(in, p);
     x.r = compute_reach(p, in, types, use, fill);
     if (x.r.mode == "network") {
@@ -88,9 +89,10 @@ Analysed analyse(const Project& p, Inputs& in, const ReachCache* use, ReachCache
     clock.lap("rules");
     x.access = compute_access(p, in, x.r, x.r.types, access_options(p));
     clock.lap("access");
-    tick("service areas");
+    tick("service areas", 0.40);
     x.areas = service_areas(p, in, x.r, use, fill);
     clock.lap("service_areas");
+    tick("uncovered areas", 0.50);
     x.unc = uncovered_areas(p, in, x.r, x.areas, use, fill);
     clock.lap("uncovered");
     x.times = clock.times;
@@ -155,13 +157,15 @@ RunOutcome run_project(const fs::path& project_file, const RunOptions& opt) {
     if (opt.format != "geojson" && opt.format != "gpkg") throw ConfigError("--format: expected geojson or gpkg, got \"" + opt.format + "\"");
     check_output_target(opt.out);
 
-    Inputs in = read_inputs(p, opt.progress);
+    Progress reading;
+    if (opt.progress) reading = [&](const std::string& s, double f) { opt.progress(s, 0.30 * f); };
+    Inputs in = read_inputs(p, reading);
     apply_facility_changes(p, scenarios, in);
     clock.lap("read");
     Analysed x = analyse(p, in, nullptr, nullptr, opt.progress);
     x.times.seconds.insert(x.times.seconds.begin(), clock.times.seconds.begin(), clock.times.seconds.end());
 
-    if (opt.progress) opt.progress("write", 0);
+    if (opt.progress) opt.progress("write", 0.80);
     fs::path staging = make_staging_dir(opt.out);
     RunOutcome outcome;
     try {
