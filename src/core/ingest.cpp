@@ -247,6 +247,10 @@ std::vector<unsigned char> wgs_wkb(const OGRGeometry* g, Source& src) {
     std::unique_ptr<OGRGeometry> c(g->clone());
     if (src.china) c->transform(src.china.get());
     else if (src.to_wgs) c->transform(src.to_wgs.get());
+    // rejected.geojson must stay valid RFC 7946: impossible coordinates go without geometry
+    OGREnvelope e;
+    c->getEnvelope(&e);
+    if (!(e.MinX >= -180 && e.MaxX <= 180 && e.MinY >= -90 && e.MaxY <= 90)) return {};
     std::vector<unsigned char> buf(c->WkbSize());
     c->exportToWkb(wkbNDR, buf.data(), wkbVariantIso);
     return buf;
@@ -262,6 +266,19 @@ GeomPtr to_working(const OGRGeometry* g, Source& src) {
     std::vector<unsigned char> buf(c->WkbSize());
     c->exportToWkb(wkbNDR, buf.data(), wkbVariantIso);
     return from_wkb(h, buf.data(), buf.size());
+}
+
+/// Why a geometry could not be brought into the working CRS; spots (lat, lon) order.
+std::string transform_failure(const OGRGeometry* g, const Source& src) {
+    OGREnvelope e;
+    g->getEnvelope(&e);
+    bool geographic = src.china || src.src_is_wgs;
+    if (geographic && (e.MaxY > 90 || e.MinY < -90) && e.MaxX <= 90 && e.MinX >= -90)
+        return "latitude and longitude look swapped (a latitude of " + std::to_string(e.MaxY > 90 ? e.MaxY : e.MinY) +
+               " is impossible; give coordinates as lon, lat)";
+    if (geographic && (e.MaxY > 90 || e.MinY < -90 || e.MaxX > 180 || e.MinX < -180))
+        return "coordinates out of range for longitude/latitude";
+    return "geometry cannot be transformed to the working CRS";
 }
 
 /// Keeps only the polygonal part of a geometry (make-valid may return a collection).
@@ -433,7 +450,7 @@ void read_units(Ctx& c, const LayerSpec& s, int level, Source& src) {
         if (!fresh) return reject(c, layer, id, idx, "duplicate id (first used by feature " + std::to_string(it->second) + ")", wgs_wkb(og, src));
         if (!og || og->IsEmpty()) return reject(c, layer, id, idx, "empty or null geometry");
         GeomPtr g = to_working(og, src);
-        if (!g) return reject(c, layer, id, idx, "geometry cannot be transformed to the working CRS", wgs_wkb(og, src));
+        if (!g) return reject(c, layer, id, idx, transform_failure(og, src), wgs_wkb(og, src));
         g = clean_polygon(c, layer, id, idx, std::move(g), og, src);
         if (!g) return;
         Unit u;
@@ -467,7 +484,7 @@ void read_compounds(Ctx& c, const LayerSpec& s, Source& src) {
         if (!fresh) return reject(c, layer, id, idx, "duplicate id (first used by feature " + std::to_string(it->second) + ")", wgs_wkb(og, src));
         if (!og || og->IsEmpty()) return reject(c, layer, id, idx, "empty or null geometry (no coordinates)");
         GeomPtr g = to_working(og, src);
-        if (!g) return reject(c, layer, id, idx, "geometry cannot be transformed to the working CRS", wgs_wkb(og, src));
+        if (!g) return reject(c, layer, id, idx, transform_failure(og, src), wgs_wkb(og, src));
         Compound cp;
         int t = GEOSGeomTypeId_r(h, g.get());
         if (t == GEOS_POINT || t == GEOS_MULTIPOINT) {
@@ -543,7 +560,7 @@ void read_facilities(Ctx& c, const LayerSpec& s, Source& src, bool added) {
                           wgs_wkb(og, src));
         if (!og || og->IsEmpty()) return reject(c, layer, id, idx, "empty or null geometry (no coordinates)");
         GeomPtr g = to_working(og, src);
-        if (!g) return reject(c, layer, id, idx, "geometry cannot be transformed to the working CRS", wgs_wkb(og, src));
+        if (!g) return reject(c, layer, id, idx, transform_failure(og, src), wgs_wkb(og, src));
         Facility fa;
         int t = GEOSGeomTypeId_r(h, g.get());
         if (t == GEOS_POINT) {
@@ -611,7 +628,7 @@ void read_roads(Ctx& c, const LayerSpec& s, Source& src) {
         OGRGeometry* og = f->GetGeometryRef();
         if (!og || og->IsEmpty()) return reject(c, layer, std::to_string(idx), idx, "empty or null geometry");
         GeomPtr g = to_working(og, src);
-        if (!g) return reject(c, layer, std::to_string(idx), idx, "geometry cannot be transformed", wgs_wkb(og, src));
+        if (!g) return reject(c, layer, std::to_string(idx), idx, transform_failure(og, src), wgs_wkb(og, src));
         int t = GEOSGeomTypeId_r(h, g.get());
         if (t == GEOS_LINESTRING) add_line(g.get());
         else if (t == GEOS_MULTILINESTRING)

@@ -3,6 +3,8 @@
 #include <boost/geometry.hpp>
 #include <boost/geometry/index/rtree.hpp>
 
+#include <ogr_spatialref.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -66,6 +68,38 @@ double UnitLocator::distance(const XY& p, double search_m) const {
     return best;
 }
 
+namespace {
+
+/// Hands a point that lies in no unit back in lon/lat order swapped, to tell whether
+/// latitude and longitude were given the wrong way round (a classic of spreadsheets).
+class SwapCheck {
+public:
+    explicit SwapCheck(const std::string& working_crs) {
+        OGRSpatialReference wgs, work;
+        wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+        work.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+        wgs.importFromEPSG(4326);
+        if (work.SetFromUserInput(working_crs.c_str()) != OGRERR_NONE) return;
+        to_wgs_.reset(OGRCreateCoordinateTransformation(&work, &wgs));
+        to_work_.reset(OGRCreateCoordinateTransformation(&wgs, &work));
+    }
+    /// The point with its lon/lat swapped, in the working CRS, if that is a valid lon/lat.
+    std::optional<XY> swapped(const XY& p) const {
+        if (!to_wgs_ || !to_work_) return std::nullopt;
+        double x = p.x, y = p.y;
+        if (!to_wgs_->Transform(1, &x, &y)) return std::nullopt;
+        std::swap(x, y);
+        if (!(std::abs(y) <= 90 && std::abs(x) <= 180)) return std::nullopt;
+        if (!to_work_->Transform(1, &x, &y) || !std::isfinite(x) || !std::isfinite(y)) return std::nullopt;
+        return XY{x, y};
+    }
+
+private:
+    std::unique_ptr<OGRCoordinateTransformation> to_wgs_, to_work_;
+};
+
+}  // namespace
+
 void assign_units(Inputs& in, double max_reach_m) {
     std::vector<std::unique_ptr<UnitLocator>> loc(kLevels);
     for (int l = 0; l < kLevels; ++l)
@@ -115,13 +149,35 @@ void assign_units(Inputs& in, double max_reach_m) {
         }
     };
 
+    SwapCheck swap(in.working_crs);
+    // "…; its latitude and longitude look swapped" when the swapped point lies in a unit.
+    auto swap_hint = [&](const XY& p) -> std::string {
+        int top = kLevels - 1;
+        while (top >= 0 && !in.has_level[top]) --top;
+        if (top < 0) return {};
+        auto q = swap.swapped(p);
+        if (!q) return {};
+        for (int l = 0; l < kLevels; ++l)
+            if (in.has_level[l]) {
+                int u = loc[l]->locate(*q);
+                if (u != kNone)
+                    return "; its latitude and longitude look swapped (swapped, it would lie in " + std::string(level_name(l)) +
+                           " " + in.units[l][u].id + ")";
+            }
+        return {};
+    };
+    long swapped_compounds = 0, swapped_facilities = 0, outside_facilities = 0;
+
     std::vector<Compound> kept;
     kept.reserve(in.compounds.size());
     for (auto& c : in.compounds) {
         place(c.rep, c.unit);
         bool inside = !any_units || std::any_of(c.unit.begin(), c.unit.end(), [](int u) { return u != kNone; });
         if (!inside) {
-            Rejection r{"compounds", c.id, "outside every unit (its representative point lies in no district, street or community)", c.feature_index, {}};
+            std::string hint = swap_hint(c.rep);
+            swapped_compounds += !hint.empty();
+            Rejection r{"compounds", c.id, "outside every unit (its representative point lies in no district, street or community)" + hint,
+                        c.feature_index, {}};
             GEOSContextHandle_t h = main_geos();
             r.wkb = to_wkb(h, c.geom.get());
             r.wkb_working_crs = true;
@@ -164,8 +220,12 @@ void assign_units(Inputs& in, double max_reach_m) {
         place(f.pt, f.unit);
         bool inside = !any_units || std::any_of(f.unit.begin(), f.unit.end(), [](int u) { return u != kNone; });
         if (!inside && loc[top]->distance(f.pt, max_reach_m) > max_reach_m) {
+            std::string hint = swap_hint(f.pt);
+            swapped_facilities += !hint.empty();
+            ++outside_facilities;
             Rejection r{"facilities", f.id,
-                        "farther than the largest reach (" + std::to_string(static_cast<long>(max_reach_m)) + " m) from every unit", f.feature_index, {}};
+                        "farther than the largest reach (" + std::to_string(static_cast<long>(max_reach_m)) + " m) from every unit" + hint,
+                        f.feature_index, {}};
             GEOSContextHandle_t h = main_geos();
             GeomPtr pt = make_point(h, f.pt.x, f.pt.y);
             r.wkb = to_wkb(h, pt.get());
@@ -178,6 +238,14 @@ void assign_units(Inputs& in, double max_reach_m) {
         fk.push_back(std::move(f));
     }
     in.facilities = std::move(fk);
+    if (swapped_compounds)
+        in.warnings.push_back(std::to_string(swapped_compounds) +
+                              " compound(s) lie outside every unit but would lie inside with latitude and longitude swapped; "
+                              "check the coordinate order of their source (rejected.csv lists them)");
+    if (swapped_facilities)
+        in.warnings.push_back(std::to_string(swapped_facilities) +
+                              " facilit(y/ies) lie outside the study area but would lie inside with latitude and longitude swapped; "
+                              "check the coordinate order of their source (rejected.csv lists them)");
 }
 
 }  // namespace lc
