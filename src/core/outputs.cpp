@@ -412,6 +412,8 @@ void write_vector_layers(const fs::path& dir, const std::vector<const Table*>& t
         OGRSpatialReference wgs = make_srs("EPSG:4326"), work = make_srs(working_crs);
         std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(&work, &wgs));
         GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GPKG");
+        // A fixed date in gpkg_contents: identical runs give identical files.
+        CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z");
         fs::path file = dir / "lifecircle.gpkg";
         GDALDatasetUniquePtr ds(drv->Create(file.u8string().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
         if (!ds) throw OutputError(file.u8string() + ": cannot create (" + CPLGetLastErrorMsg() + ")");
