@@ -1089,7 +1089,8 @@ std::vector<Graph::Piece> Graph::reachable_pieces_multi(const std::vector<Snap>&
 }
 
 GeomPtr Graph::area_of_pieces(GEOSContextHandle_t h, std::vector<Piece> pieces, std::vector<std::vector<XY>> lines,
-                              const std::vector<XY>& source_points, double buffer_m, int quadsegs) const {
+                              const std::vector<XY>& source_points, double buffer_m, int quadsegs,
+                              std::vector<GeomPtr>* cores) const {
     const Faces& F = faces();
 
     Scratch& sc = scratch(xy_.size());
@@ -1221,6 +1222,15 @@ GeomPtr Graph::area_of_pieces(GEOSContextHandle_t h, std::vector<Piece> pieces, 
         if (GEOSGeometry* g = linestring(h, l)) parts.push_back(g);
     GeomPtr area =
         buffer_parts(h, parts, buffer_m, quadsegs, crowding(lines, buffer_m) >= kCascadeCrowdingWithOutline);
+    if (cores) {
+        // The caller subtracts the area and adds the cores back itself: cutting hundreds
+        // of holes into one polygon costs as much as the buffer did.
+        for (GEOSGeometry*& ring : holes) {
+            if (GEOSGeometry* poly = GEOSGeom_createPolygon_r(h, ring, nullptr, 0)) cores->push_back(own(h, poly));
+            ring = nullptr;
+        }
+        return area;
+    }
     return add_holes(h, std::move(area), holes);
 }
 

@@ -103,8 +103,11 @@ public:
     /// sources stand: a block holding one is not given back its core. For the union of
     /// several service areas over a box, pass the pieces and access legs near the box:
     /// one search and one polygon instead of a union of many.
+    /// With `cores`, the blocks' uncovered cores are returned there as polygons instead
+    /// of being cut out of the result (area = result minus cores).
     GeomPtr area_of_pieces(GEOSContextHandle_t h, std::vector<Piece> pieces, std::vector<std::vector<XY>> lines,
-                           const std::vector<XY>& source_points, double buffer_m, int quadsegs = kServiceAreaQuadSegs) const;
+                           const std::vector<XY>& source_points, double buffer_m, int quadsegs = kServiceAreaQuadSegs,
+                           std::vector<GeomPtr>* cores = nullptr) const;
     /// The straight access leg from a point to where it enters, cut at `budget`.
     std::vector<XY> access_leg(const XY& source_point, const Snap& source, double budget) const;
 

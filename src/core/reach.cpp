@@ -424,8 +424,24 @@ std::vector<Uncovered> uncovered_areas(const Project& p, const Inputs& in, const
             if (pieces.empty() && legs.empty()) {
                 res.geom = clone(h, unit.geom.get());
             } else {
-                GeomPtr cov = r.graph->area_of_pieces(h, std::move(pieces), std::move(legs), pts, b);
+                std::vector<GeomPtr> cores;
+                GeomPtr cov = r.graph->area_of_pieces(h, std::move(pieces), std::move(legs), pts, b, net::kServiceAreaQuadSegs,
+                                                      &cores);
                 res.geom = cov ? own(h, GEOSDifference_r(h, unit.geom.get(), cov.get())) : clone(h, unit.geom.get());
+                if (res.geom && !cores.empty()) {
+                    // Block cores lie inside the covered outline, apart from what is left:
+                    // add back the parts of them in this unit.
+                    std::vector<GeomPtr> parts;
+                    parts.push_back(std::move(res.geom));
+                    PreparedPtr pu(GEOSPrepare_r(h, unit.geom.get()), PreparedDeleter{h});
+                    for (auto& c : cores) {
+                        if (GEOSPreparedContains_r(h, pu.get(), c.get()) == 1) parts.push_back(std::move(c));
+                        else if (GEOSPreparedIntersects_r(h, pu.get(), c.get()) == 1)
+                            if (GeomPtr x = own(h, GEOSIntersection_r(h, unit.geom.get(), c.get()))) parts.push_back(std::move(x));
+                    }
+                    GeomPtr coll = make_collection(h, GEOS_GEOMETRYCOLLECTION, parts);
+                    res.geom = own(h, GEOSUnaryUnion_r(h, coll.get()));
+                }
                 if (!res.geom) res.geom = own(h, GEOSGeom_createEmptyPolygon_r(h));
             }
             GEOSArea_r(h, res.geom.get(), &res.area_m2);
