@@ -10,6 +10,8 @@
 #include <ogrsf_frmts.h>
 
 #include <algorithm>
+#include <sstream>
+#include <fstream>
 #include <cmath>
 #include <memory>
 #include <mutex>
@@ -35,6 +37,11 @@ struct GdalErrors {
     ~GdalErrors() { CPLPopErrorHandler(); }
     std::string last() const { return msgs.empty() ? std::string() : msgs.back(); }
 };
+
+std::string trim_ws(const std::string& x) {
+    size_t a = x.find_first_not_of(" \t"), b = x.find_last_not_of(" \t");
+    return a == std::string::npos ? std::string() : x.substr(a, b - a + 1);
+}
 
 void gdal_init() {
     static std::once_flag once;
@@ -111,6 +118,35 @@ std::string file_label(const LayerSpec& s) {
     return l;
 }
 
+/// The first of the comma-separated candidate names that appears exactly once in the
+/// CSV's header (case-insensitive, quotes and a BOM removed); empty if none does.
+std::string pick_csv_column(const fs::path& file, const std::string& candidates) {
+    std::ifstream in(file, std::ios::binary);
+    std::string header;
+    if (!in || !std::getline(in, header)) return {};
+    if (header.rfind("\xEF\xBB\xBF", 0) == 0) header.erase(0, 3);
+    auto lower = [](std::string x) {
+        for (auto& ch : x) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        return x;
+    };
+    std::vector<std::string> cols;
+    std::string cur;
+    bool quoted = false;
+    for (char ch : header) {
+        if (ch == '"') quoted = !quoted;
+        else if (ch == ',' && !quoted) { cols.push_back(lower(trim_ws(cur))); cur.clear(); }
+        else if (ch != '\r') cur += ch;
+    }
+    cols.push_back(lower(trim_ws(cur)));
+    std::stringstream cs(candidates);
+    std::string c;
+    while (std::getline(cs, c, ',')) {
+        if (c.empty()) continue;
+        if (std::count(cols.begin(), cols.end(), lower(c)) == 1) return c;
+    }
+    return {};
+}
+
 Source open_source(const Project& p, const LayerSpec& s, std::vector<std::string>& warnings) {
     gdal_init();
     Source src;
@@ -123,10 +159,17 @@ Source open_source(const Project& p, const LayerSpec& s, std::vector<std::string
     std::string ext = s.path.extension().string();
     std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
     if (ext == ".csv") {
-        std::string lon = s.field("lon").empty() ? "lon,longitude,lng,x,经度,X" : s.field("lon");
-        std::string lat = s.field("lat").empty() ? "lat,latitude,y,纬度,Y" : s.field("lat");
-        opts.push_back("X_POSSIBLE_NAMES=" + lon);
-        opts.push_back("Y_POSSIBLE_NAMES=" + lat);
+        // Name exactly one coordinate column each: GDAL 3.6's CSV driver misreads a
+        // file in which several of the possible names (lon and lng) or a repeated name
+        // match (found by fuzzing).
+        std::string lon = pick_csv_column(s.path, s.field("lon").empty() ? "lon,longitude,lng,x,经度" : s.field("lon"));
+        std::string lat = pick_csv_column(s.path, s.field("lat").empty() ? "lat,latitude,y,纬度" : s.field("lat"));
+        if (lon.empty() || lat.empty())
+            warnings.push_back(src.label + ": no single longitude/latitude column found (set \"lon\" and \"lat\" on the layer)");
+        else {
+            opts.push_back("X_POSSIBLE_NAMES=" + lon);
+            opts.push_back("Y_POSSIBLE_NAMES=" + lat);
+        }
         opts.push_back("KEEP_GEOM_COLUMNS=NO");
         opts.push_back("AUTODETECT_TYPE=NO");
     }
