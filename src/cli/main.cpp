@@ -5,6 +5,7 @@
 #include <cpl_error.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 
@@ -35,6 +36,9 @@ int main(int argc, char** argv) {
     lc::cli::register_batch(app, action);
     lc::cli::register_site(app, action);
 
+    // Past a file-size limit (ulimit -f) a write should fail with EFBIG and be reported,
+    // not kill the program halfway.
+    std::signal(SIGXFSZ, SIG_IGN);
     // GDAL's own messages are quoted in ours where they matter; never raw on stderr.
     CPLSetErrorHandler(CPLQuietErrorHandler);
     try {

@@ -99,6 +99,7 @@ json jnum(const std::optional<double>& v) {
 }  // namespace
 
 BatchOutcome run_batch(const fs::path& batch_file_in, const BatchOptions& opt) {
+    if (batch_file_in.empty()) throw ConfigError("the batch file path is empty");
     fs::path batch_file = fs::absolute(batch_file_in).lexically_normal();
     std::string bf = batch_file.u8string();
     json doc = read_json_file(batch_file);

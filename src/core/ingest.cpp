@@ -28,10 +28,11 @@ namespace fs = std::filesystem;
 
 /// GDAL's messages go to a list we can quote in our own errors, not to stderr.
 struct GdalErrors {
-    std::vector<std::string> msgs;
+    std::vector<std::string> msgs, failures;
     static void CPL_STDCALL handler(CPLErr cls, CPLErrorNum, const char* msg) {
         auto* self = static_cast<GdalErrors*>(CPLGetErrorHandlerUserData());
         if (self && cls >= CE_Warning) self->msgs.push_back(msg ? msg : "");
+        if (self && cls >= CE_Failure) self->failures.push_back(msg ? msg : "");
     }
     GdalErrors() { CPLPushErrorHandlerEx(handler, this); }
     ~GdalErrors() { CPLPopErrorHandler(); }
@@ -110,12 +111,47 @@ struct Source {
     bool src_is_wgs = false;
     std::map<std::string, int> field_index;  ///< canonical name -> OGR field index
     bool index_ids = false;                  ///< ids are feature positions ("@index")
+    std::string encoding;                    ///< the layer's "encoding", if any
+    mutable bool recoded = false;            ///< some text was not UTF-8 and was decoded
+    std::vector<std::string>* warnings_out = nullptr;
 };
 
 std::string file_label(const LayerSpec& s) {
     std::string l = s.path.u8string();
     if (!s.layer.empty()) l += " (layer " + s.layer + ")";
     return l;
+}
+
+bool valid_utf8(const std::string& s) {
+    const unsigned char* p = reinterpret_cast<const unsigned char*>(s.data());
+    size_t n = s.size();
+    for (size_t i = 0; i < n;) {
+        unsigned char c = p[i];
+        int len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+        if (!len || i + len > n) return false;
+        for (int k = 1; k < len; ++k)
+            if ((p[i + k] & 0xC0) != 0x80) return false;
+        i += len;
+    }
+    return true;
+}
+
+/// Text that is not UTF-8 (a GBK file without .cpg or "encoding") is read as GB18030,
+/// the superset of GBK, which is what such files are in practice; anything still
+/// undecodable keeps its valid part.
+std::string to_utf8(const std::string& s, const Source& src) {
+    if (valid_utf8(s)) return s;
+    const char* from = src.encoding.empty() ? "GB18030" : src.encoding.c_str();
+    char* r = CPLRecode(s.c_str(), from, CPL_ENC_UTF8);
+    std::string out = r ? r : "";
+    CPLFree(r);
+    if (!valid_utf8(out)) {
+        char* l = CPLRecode(s.c_str(), CPL_ENC_ISO8859_1, CPL_ENC_UTF8);
+        out = l ? l : "";
+        CPLFree(l);
+    }
+    src.recoded = true;
+    return out;
 }
 
 /// The first of the comma-separated candidate names that appears exactly once in the
@@ -150,10 +186,13 @@ std::string pick_csv_column(const fs::path& file, const std::string& candidates)
 Source open_source(const Project& p, const LayerSpec& s, std::vector<std::string>& warnings) {
     gdal_init();
     Source src;
+    src.warnings_out = &warnings;
     src.label = file_label(s);
     src.index_ids = s.field("id") == "@index";
+    src.encoding = s.encoding;
     std::string path = s.path.u8string();
-    if (path.rfind("/vsi", 0) != 0 && !fs::exists(s.path))
+    std::error_code exists_ec;
+    if (path.rfind("/vsi", 0) != 0 && !fs::exists(s.path, exists_ec))
         throw InputError(src.label + ": file not found (layer \"" + s.key + "\" in " + p.file.u8string() + "; paths are relative to the project file)");
     std::vector<std::string> opts;
     std::string ext = s.path.extension().string();
@@ -209,11 +248,13 @@ Source open_source(const Project& p, const LayerSpec& s, std::vector<std::string
         if (canon == "lon" || canon == "lat") continue;
         if (canon == "id" && fname == "@index") continue;
         int idx = defn->GetFieldIndex(fname.c_str());
+        for (int i = 0; idx < 0 && i < defn->GetFieldCount(); ++i)  // a GBK header read as bytes
+            if (to_utf8(defn->GetFieldDefn(i)->GetNameRef(), src) == fname) idx = i;
         if (idx < 0) {
             bool required = canon == "id" || (s.key == "facilities" && canon == "type") || (s.key == "roads" && canon == "class") ||
                             (s.key == "gates" && canon == "compound_id");
             std::string avail;
-            for (int i = 0; i < defn->GetFieldCount(); ++i) avail += (i ? ", " : "") + std::string(defn->GetFieldDefn(i)->GetNameRef());
+            for (int i = 0; i < defn->GetFieldCount(); ++i) avail += (i ? ", " : "") + to_utf8(defn->GetFieldDefn(i)->GetNameRef(), src);
             std::string msg = src.label + ": has no field \"" + fname + "\" (mapped as " + canon + " in /layers/" + s.key +
                               "); its fields are: " + avail;
             // An empty layer (no features, hence no fields) is valid data: nothing to read.
@@ -267,7 +308,7 @@ std::optional<std::string> field_text(OGRFeature* f, const Source& src, const st
     auto it = src.field_index.find(canon);
     if (it == src.field_index.end()) return std::nullopt;
     if (!f->IsFieldSetAndNotNull(it->second)) return std::nullopt;
-    return std::string(f->GetFieldAsString(it->second));
+    return to_utf8(std::string(f->GetFieldAsString(it->second)), src);
 }
 
 /// `"id": "@index"`: sources without an id field (scraped listings) use the feature's
@@ -411,7 +452,7 @@ std::optional<double> read_number(Ctx& c, OGRFeature* f, Source& src, const std:
         if (!std::isfinite(v)) return std::nullopt;
         return v;
     }
-    std::string s = f->GetFieldAsString(it->second);
+    std::string s = to_utf8(f->GetFieldAsString(it->second), src);
     auto v = text::parse_number(s);
     if (!v) {
         if (text::is_unknown_marker(s)) {
@@ -433,7 +474,23 @@ void for_each_feature(Source& src, F fn) {
     src.layer->ResetReading();
     long idx = 0;
     OGRFeatureUniquePtr f;
+    GdalErrors errs;
     while ((f.reset(src.layer->GetNextFeature()), f)) fn(f.get(), idx++);
+    // A file cut short mid-record reads as fewer features plus a GDAL error: that is an
+    // unreadable input, not a smaller one.
+    // Per-record complaints ("Invalid coordinate") leave that record unusable, and it
+    // is rejected; only read errors stop the run.
+    auto is_read_error = [](const std::string& m) {
+        for (const char* k : {"fread", "Corrupt", "corrupt", "truncat", "offset", "Unable to read", "I/O", "short read"})
+            if (m.find(k) != std::string::npos) return true;
+        return false;
+    };
+    if (std::any_of(errs.failures.begin(), errs.failures.end(), is_read_error))
+        throw InputError(src.label + ": cannot be read to the end after " + std::to_string(idx) + " feature(s) (" +
+                         errs.failures.back() + "); the file may be truncated or damaged");
+    if (src.recoded)
+        src.warnings_out->push_back(src.label + ": text is not UTF-8; read as " + (src.encoding.empty() ? std::string("GB18030 (GBK)") : src.encoding) +
+                                    " (set \"encoding\" on the layer to be explicit)");
 }
 
 const std::map<std::string, std::string>& builtin_type_labels() {
@@ -548,7 +605,7 @@ void read_compounds(Ctx& c, const LayerSpec& s, Source& src) {
         cp.name = field_text(f, src, "name").value_or("");
         if (auto yit = src.field_index.find("year"); yit != src.field_index.end()) {
             if (f->IsFieldSetAndNotNull(yit->second)) {
-                std::string raw = f->GetFieldAsString(yit->second);
+                std::string raw = to_utf8(f->GetFieldAsString(yit->second), src);
                 cp.year = text::parse_year(raw);
                 if (!cp.year) {
                     cp.year_raw = raw;
@@ -757,6 +814,20 @@ Inputs read_inputs(const Project& p, const Progress& progress) {
     in.working_crs_wkt = wkt ? wkt : "";
     CPLFree(wkt);
 
+    // The same source given for two layers is legal (a GeoPackage with a `where` per
+    // level) but more often a copy-paste slip: say so.
+    {
+        std::map<std::string, std::vector<std::string>> by_source;
+        for (auto& [k, spec] : p.layers)
+            if (spec.present) by_source[spec.path.u8string() + "|" + spec.layer + "|" + spec.where].push_back(k);
+        for (auto& [src, keys] : by_source)
+            if (keys.size() > 1) {
+                std::string ks;
+                for (auto& k : keys) ks += (ks.empty() ? "" : " and ") + k;
+                in.warnings.push_back(src.substr(0, src.find('|')) + " is read for both " + ks +
+                                      " (same file, layer and filter): check the project's layer paths");
+            }
+    }
     static const std::pair<const char*, int> unit_layers[] = {{"district", kDistrict}, {"street", kStreet}, {"community", kCommunity}};
     int step = 0;
     auto tick = [&](const std::string& what) { if (progress) progress("read " + what, ++step / 7.0); };

@@ -7,7 +7,11 @@
 #include <gdal_priv.h>
 #include <ogr_spatialref.h>
 #include <ogrsf_frmts.h>
+#include <signal.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
 
 #include <chrono>
 #include <cmath>
@@ -27,7 +31,11 @@ namespace {
 
 const char* kMarker = ".lifecircle-output";
 
-double round_to(double v, double scale) { return std::round(v * scale) / scale; }
+double round_to(double v, double scale) {
+    // Beyond 1e15 the rounding would overflow (v * scale) and adds nothing.
+    if (!std::isfinite(v) || std::abs(v) > 1e15) return v;
+    return std::round(v * scale) / scale;
+}
 
 Value dist_value(double d) { return std::isfinite(d) ? Value(round_to(d, 1000)) : Value(); }
 Value share_value(const std::optional<double>& v) { return v ? Value(round_to(*v, 1e6)) : Value(); }
@@ -436,6 +444,7 @@ static std::string csv_cell(const Value& v) {
     if (std::holds_alternative<std::monostate>(v)) return "";
     if (auto p = std::get_if<std::string>(&v)) s = *p;
     else if (auto d = std::get_if<double>(&v)) {
+        if (!std::isfinite(*d)) return "";  // a sum beyond double range: unknown, never "inf"
         char buf[64];
         std::snprintf(buf, sizeof buf, "%.15g", *d);
         s = buf;
@@ -478,6 +487,7 @@ static bool is_replaceable(const fs::path& out) {
 }
 
 void check_output_target(const fs::path& out) {
+    if (out.empty()) throw ConfigError("--out: the output folder name is empty");
     std::error_code ec;
     if (fs::exists(out, ec) && !is_replaceable(out))
         throw OutputError(out.u8string() + ": exists and is not a lifecircle output folder; refusing to replace it (choose another --out or remove it)");
@@ -494,9 +504,30 @@ void write_output_marker(const fs::path& dir) {
     write_text(dir / kMarker, "lifecircle output folder; safe to replace by lifecircle\n");
 }
 
+/// Folders left beside `out` by a run that was killed (its process is gone): the
+/// next run removes them, so no half-written output lingers.
+static void remove_stale_staging(const fs::path& abs) {
+    std::error_code ec;
+    const std::string stem = "." + abs.filename().u8string();
+    for (auto it = fs::directory_iterator(abs.parent_path(), ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+        std::string n = it->path().filename().u8string();
+        for (const char* kind : {".tmp-", ".old-"}) {
+            std::string prefix = stem + kind;
+            if (n.rfind(prefix, 0) != 0) continue;
+            long pid = std::atol(n.c_str() + prefix.size());
+            if (pid > 0 && pid != getpid() && kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH &&
+                fs::exists(it->path() / kMarker)) {
+                std::error_code e2;
+                fs::remove_all(it->path(), e2);
+            }
+        }
+    }
+}
+
 fs::path make_staging_dir(const fs::path& out) {
     fs::path abs = fs::absolute(out).lexically_normal();
     if (abs.filename().empty()) abs = abs.parent_path();
+    remove_stale_staging(abs);
     std::random_device rd;
     for (int i = 0; i < 100; ++i) {
         fs::path p = abs.parent_path() / ("." + abs.filename().u8string() + ".tmp-" + std::to_string(getpid()) + "-" + std::to_string(rd() % 100000));

@@ -19,6 +19,7 @@ namespace lc {
 namespace fs = std::filesystem;
 
 Project load_with_scenarios(const fs::path& project_file, const std::vector<Scenario>& scenarios) {
+    if (project_file.empty()) throw ConfigError("the project file path is empty");
     fs::path abs = fs::absolute(project_file).lexically_normal();
     json doc = read_json_file(abs);
     if (scenarios.empty()) return parse_project(doc, abs);
@@ -188,6 +189,7 @@ RunOutcome run_project(const fs::path& project_file, const RunOptions& opt) {
 }
 
 ValidateOutcome validate_project(const fs::path& project_file, bool strict) {
+    if (project_file.empty()) throw ConfigError("the project file path is empty");
     Project p = load_project(project_file);
     Inputs in = read_inputs(p);
     assign_units(in, max_reach(p, in));

@@ -160,6 +160,7 @@ RatioTerm parse_term(const json& j, const std::string& file, const std::string& 
 }  // namespace
 
 json read_json_file(const fs::path& file) {
+    if (file.empty()) throw ConfigError("the file path is empty (name a JSON file)");
     std::ifstream in(file, std::ios::binary);
     if (!in) throw ConfigError(file.string() + ": cannot open the file (check the path and permissions)");
     std::stringstream ss;
@@ -277,6 +278,8 @@ Rule parse_rule(const json& j, const std::string& file, const std::string& ptr) 
 }
 
 Project parse_project(const json& doc, const fs::path& file_in) {
+    // fs::absolute throws filesystem_error on "" (exit 1 "internal error" in the CLI)
+    if (file_in.empty()) throw ConfigError("the project file path is empty (name the project JSON file)");
     fs::path file = fs::absolute(file_in).lexically_normal();
     std::string f = file.string();
     if (!doc.is_object()) fail(f, "", "the project must be a JSON object");

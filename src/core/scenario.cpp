@@ -19,7 +19,9 @@ Scenario parse_scenario(const json& patch, const fs::path& base_dir, const std::
         if (a.is_string()) {
             fs::path pth = fs::u8path(a.get<std::string>());
             fa.text_or_path = (pth.is_absolute() ? pth : (base_dir / pth).lexically_normal()).u8string();
-            if (!fs::exists(fa.text_or_path))
+            // error_code form: a name too long for the file system must be a ConfigError too
+            std::error_code ec;
+            if (a.get<std::string>().empty() || !fs::exists(fs::u8path(fa.text_or_path), ec))
                 throw ConfigError(fa.origin + ": file not found: " + fa.text_or_path + " (paths are relative to the scenario's file)");
         } else if (a.is_object() && a.contains("type") && a["type"] == "FeatureCollection") {
             fa.text_or_path = a.dump();
@@ -44,6 +46,8 @@ Scenario parse_scenario(const json& patch, const fs::path& base_dir, const std::
 }
 
 Scenario load_scenario(const fs::path& file) {
+    // fs::absolute throws filesystem_error on "" (exit 1 "internal error" in the CLI)
+    if (file.empty()) throw ConfigError("a scenario file path is empty (name the scenario patch JSON file)");
     fs::path abs = fs::absolute(file).lexically_normal();
     Scenario s = parse_scenario(read_json_file(abs), abs.parent_path(), abs.u8string());
     s.id = abs.stem().u8string();

@@ -12,7 +12,7 @@ if(EXISTS ${ROBUST_MAKE_CITY})
   set(ROBUST_CITY_ARGS --make-city ${ROBUST_MAKE_CITY})
 endif()
 
-foreach(case unwritable disk_full killed truncated same_path paths refuse)
+foreach(case unwritable disk_full killed truncated same_path paths refuse odd_paths)
   add_test(NAME faults_${case}
            COMMAND ${Python3_EXECUTABLE} ${ROBUST_E2E}/check_faults.py $<TARGET_FILE:lifecircle> ${ROBUST_NASTY}
                    ${ROBUST_WORK}/faults_${case} ${ROBUST_CITY_ARGS} ${case})

@@ -430,8 +430,42 @@ def case_refuse():
     check("refuse: ... leaving nothing beside it", not leftovers(d, "empty"), leftovers(d, "empty"))
 
 
+def case_odd_paths():
+    """Empty and over-long paths are usage errors (exit 2) or unreadable inputs (exit 3),
+    never an internal error (exit 1)."""
+    d = fresh("odd_paths")
+    data = os.path.join(d, "data")
+    proj = os.path.join(data, "project.json")
+    long_name = "z" * 300 + ".geojson"  # past NAME_MAX: stat() fails with ENAMETOOLONG
+    p = json.load(open(proj, encoding="utf-8"))
+    p["layers"]["facilities"]["path"] = long_name
+    long_layer = os.path.join(data, "project_long_layer.json")
+    json.dump(p, open(long_layer, "w", encoding="utf-8"), ensure_ascii=False)
+    long_add = os.path.join(data, "scenario_long_add.json")
+    json.dump({"add_facilities": long_name}, open(long_add, "w"))
+    empty_add = os.path.join(data, "scenario_empty_add.json")
+    json.dump({"add_facilities": ""}, open(empty_add, "w"))
+    out = os.path.join(d, "out")
+    for what, argv, want in [
+        ("run with an empty project path", ["run", "", "--out", out, "--quiet"], 2),
+        ("validate with an empty project path", ["validate", ""], 2),
+        ("run with an empty --out", ["run", proj, "--out", "", "--quiet"], 2),
+        ("run with an empty --scenario", ["run", proj, "--scenario", "", "--out", out, "--quiet"], 2),
+        ("run with a folder as the project", ["run", data, "--out", out, "--quiet"], 2),
+        ("a layer path longer than the file system allows", ["validate", long_layer], 3),
+        ("add_facilities with a name longer than the file system allows", ["run", proj, "--scenario", long_add, "--out", out, "--quiet"], 2),
+        ("add_facilities with an empty path", ["run", proj, "--scenario", empty_add, "--out", out, "--quiet"], 2),
+        ("--out with a name longer than the file system allows", ["run", proj, "--out", os.path.join(d, "o" * 300), "--quiet"], 3),
+    ]:
+        r = lc(*argv, cwd=d)
+        check(f"odd_paths: {what}: exit {want}", r.returncode == want, f"exit {r.returncode}: {r.stderr.strip()[:300]}")
+        check(f"odd_paths: {what}: no internal error", "internal error" not in r.stderr, r.stderr.strip()[:300])
+    check("odd_paths: nothing is left beside --out", not [x for x in os.listdir(d) if x.startswith(".")], os.listdir(d))
+
+
 CASES = {"unwritable": case_unwritable, "disk_full": case_disk_full, "killed": case_killed, "truncated": case_truncated,
-         "same_path": case_same_path, "paths": case_paths, "refuse": case_refuse}
+         "same_path": case_same_path, "paths": case_paths, "refuse": case_refuse,
+         "odd_paths": case_odd_paths}
 
 if __name__ == "__main__":
     os.makedirs(work, exist_ok=True)
