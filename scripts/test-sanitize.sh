@@ -5,15 +5,16 @@
 # Extra arguments go to ctest (e.g. -R nasty_).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+B=${LIFECIRCLE_ASAN_DIR:-build-asan}
 gen=()
 command -v ninja >/dev/null && gen=(-G Ninja)
-if [ ! -f build-asan/CMakeCache.txt ]; then
+if [ ! -f $B/CMakeCache.txt ]; then
   # GCC leaves float-to-int overflow out of -fsanitize=undefined; clang has it in already.
-  cmake -S . -B build-asan "${gen[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLIFECIRCLE_SANITIZE=ON \
+  cmake -S . -B "$B" "${gen[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLIFECIRCLE_SANITIZE=ON \
         -DCMAKE_CXX_FLAGS="-fsanitize=float-cast-overflow -fno-sanitize-recover=undefined,float-cast-overflow" >/dev/null
 fi
-cmake --build build-asan -j "$(nproc)"
+cmake --build "$B" -j "$(nproc)"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:detect_stack_use_after_return=1:check_initialization_order=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-cd build-asan
+cd "$B"
 ctest --output-on-failure -j "$(nproc)" "$@"

@@ -114,6 +114,7 @@ struct Source {
     std::string encoding;                    ///< the layer's "encoding", if any
     mutable bool recoded = false;            ///< some text was not UTF-8 and was decoded
     std::vector<std::string>* warnings_out = nullptr;
+    bool filtered = false;                   ///< a `where` filter is set
 };
 
 std::string file_label(const LayerSpec& s) {
@@ -238,6 +239,7 @@ Source open_source(const Project& p, const LayerSpec& s, std::vector<std::string
                                src.layer->GetName() + "\" (set \"layer\" to choose)");
     }
     if (!s.where.empty()) {
+        src.filtered = true;
         if (src.layer->SetAttributeFilter(s.where.c_str()) != OGRERR_NONE)
             throw ConfigError(p.file.u8string() + ": /layers/" + s.key + "/where: OGR SQL filter \"" + s.where + "\" is not valid for " +
                               src.label + (errs.last().empty() ? "" : " (" + errs.last() + ")"));
@@ -485,6 +487,11 @@ void for_each_feature(Source& src, F fn) {
             if (m.find(k) != std::string::npos) return true;
         return false;
     };
+    // A shapefile whose .dbf is cut short announces more records than it yields.
+    GIntBig announced = src.filtered ? -1 : src.layer->GetFeatureCount(FALSE);
+    if (announced > idx)
+        throw InputError(src.label + ": announces " + std::to_string(announced) + " features but only " + std::to_string(idx) +
+                         " could be read; the file may be truncated or damaged");
     if (std::any_of(errs.failures.begin(), errs.failures.end(), is_read_error))
         throw InputError(src.label + ": cannot be read to the end after " + std::to_string(idx) + " feature(s) (" +
                          errs.failures.back() + "); the file may be truncated or damaged");
