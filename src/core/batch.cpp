@@ -9,7 +9,7 @@
 #include <atomic>
 #include <map>
 #include <mutex>
-#include <regex>
+#include <cctype>
 #include <set>
 #include <thread>
 
@@ -114,14 +114,19 @@ BatchOutcome run_batch(const fs::path& batch_file_in, const BatchOptions& opt) {
     fs::path base_file = (batch_file.parent_path() / fs::u8path(doc["base"].get<std::string>())).lexically_normal();
     std::vector<Entry> entries;
     std::set<std::string> ids = {"base"};
-    static const std::regex safe("[A-Za-z0-9][A-Za-z0-9_.-]*");
+    auto folder_safe = [](const std::string& id) {
+        if (id.empty() || id.size() > 100 || !std::isalnum(static_cast<unsigned char>(id[0]))) return false;
+        return std::all_of(id.begin(), id.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
+        });
+    };
     for (size_t i = 0; i < doc["scenarios"].size(); ++i) {
         const json& s = doc["scenarios"][i];
         std::string ptr = "/scenarios/" + std::to_string(i);
         if (!s.is_object() || !s.contains("id") || !s["id"].is_string())
             throw ConfigError(bf + ": " + ptr + ": a scenario needs an \"id\" (a folder-safe name)");
         std::string id = s["id"].get<std::string>();
-        if (!std::regex_match(id, safe) || id.size() > 100)
+        if (!folder_safe(id))
             throw ConfigError(bf + ": " + ptr + "/id: \"" + id + "\" is not a folder-safe name (letters, digits, '_', '-', '.')");
         if (!ids.insert(id).second)
             throw ConfigError(bf + ": " + ptr + "/id: \"" + id + "\" is used twice (\"base\" is reserved for the base run)");
