@@ -210,7 +210,6 @@ Source open_source(const Project& p, const LayerSpec& s, std::vector<std::string
             opts.push_back("X_POSSIBLE_NAMES=" + lon);
             opts.push_back("Y_POSSIBLE_NAMES=" + lat);
         }
-        opts.push_back("KEEP_GEOM_COLUMNS=NO");
         opts.push_back("AUTODETECT_TYPE=NO");
     }
     if (!s.encoding.empty() && (ext == ".shp" || ext == ".dbf")) opts.push_back("ENCODING=" + s.encoding);
@@ -354,6 +353,14 @@ GeomPtr to_working(const OGRGeometry* g, Source& src) {
     return from_wkb(h, buf.data(), buf.size());
 }
 
+/// GEOS's name of a geometry type ("LineString"); GEOS allocates it, we free it.
+std::string geom_type_name(GEOSContextHandle_t h, const GEOSGeometry* g) {
+    char* t = GEOSGeomType_r(h, g);
+    std::string r = t ? t : "?";
+    if (t) GEOSFree_r(h, t);
+    return r;
+}
+
 /// Why a geometry could not be brought into the working CRS; spots (lat, lon) order.
 std::string transform_failure(const OGRGeometry* g, const Source& src) {
     OGREnvelope e;
@@ -402,7 +409,7 @@ GeomPtr clean_polygon(Ctx& c, const std::string& layer, const std::string& id, l
     GEOSContextHandle_t h = main_geos();
     int t = GEOSGeomTypeId_r(h, g.get());
     if (t != GEOS_POLYGON && t != GEOS_MULTIPOLYGON) {
-        reject(c, layer, id, idx, std::string("not a polygon (") + GEOSGeomType_r(h, g.get()) + ")", wgs_wkb(og, src));
+        reject(c, layer, id, idx, "not a polygon (" + geom_type_name(h, g.get()) + ")", wgs_wkb(og, src));
         return own(h, nullptr);
     }
     if (GEOSisValid_r(h, g.get()) != 1) {
@@ -675,7 +682,7 @@ void read_facilities(Ctx& c, const LayerSpec& s, Source& src, bool added) {
             GEOSGeomGetY_r(h, g.get(), &fa.pt.y);
         } else {
             fa.pt = point_on_surface(g.get());
-            c.in.repairs.push_back(Repair{layer, id, std::string("facility given as ") + GEOSGeomType_r(h, g.get()) +
+            c.in.repairs.push_back(Repair{layer, id, "facility given as " + geom_type_name(h, g.get()) +
                                                          "; its point on surface is used"});
         }
         if (!std::isfinite(fa.pt.x) || !std::isfinite(fa.pt.y))
@@ -740,7 +747,7 @@ void read_roads(Ctx& c, const LayerSpec& s, Source& src) {
         if (t == GEOS_LINESTRING) add_line(g.get());
         else if (t == GEOS_MULTILINESTRING)
             for (int i = 0; i < GEOSGetNumGeometries_r(h, g.get()); ++i) add_line(GEOSGetGeometryN_r(h, g.get(), i));
-        else return reject(c, layer, std::to_string(idx), idx, std::string("not a line (") + GEOSGeomType_r(h, g.get()) + ")", wgs_wkb(og, src));
+        else return reject(c, layer, std::to_string(idx), idx, "not a line (" + geom_type_name(h, g.get()) + ")", wgs_wkb(og, src));
         c.in.counts[layer].used++;
     });
 }
