@@ -48,6 +48,16 @@ for d in manifest["dirty"]:
         c = [f for f in json.load(open(os.path.join(out, "compounds.geojson"), encoding="utf-8"))["features"]
              if f["properties"]["compound_id"] == sid]
         check("'2016年' is used as 2016", c and c[0]["properties"]["build_year"] == 2016)
+# batch over the dirty data: the base and a scenario both finish, the problems reported alike
+bfile = os.path.join(work, "batch.json")
+json.dump({"base": "project.json", "scenarios": [{"id": "slow", "patch": {"access": {"walk_kmh": 3.0}}}]}, open(bfile, "w"))
+rb = subprocess.run([exe, "batch", bfile, "--out", os.path.join(work, "out-batch"), "--quiet"], capture_output=True, text=True)
+check("batch exits 0 on dirty data", rb.returncode == 0, rb.stderr)
+if rb.returncode == 0:
+    for d in ("base", "slow"):
+        brej = list(csv.DictReader(open(os.path.join(work, "out-batch", d, "rejected.csv"), encoding="utf-8-sig")))
+        key = lambda rows: sorted((x["layer"], x["source_id"], x["feature_index"]) for x in rows)
+        check(f"batch {d}: the same records rejected as by run", key(brej) == key(rej), f"{key(brej)} vs {key(rej)}")
 r3 = subprocess.run([exe, "run", pfile, "--out", os.path.join(work, "out-strict"), "--quiet", "--strict"], capture_output=True, text=True)
 check("--strict exits 4", r3.returncode == 4, r3.returncode)
 check("--strict names every rejected record", all(x["reason"] in r3.stderr for x in rej), r3.stderr)
