@@ -3,7 +3,8 @@
 # per tile) through `run` in radius and network mode, with wall time and peak memory
 # (/usr/bin/time -v). Fails when a run fails or peaks above the budget.
 #   scripts/bench_scale.sh [radius|network|all] [--budget-mib N]   (default: all, 4096)
-# Data is generated once into $LIFECIRCLE_BENCH_DIR (default /tmp/lifecircle-bench).
+# Data is generated once into $LIFECIRCLE_BENCH_DIR (default /tmp/lifecircle-bench);
+# LIFECIRCLE_BIN=path measures that binary instead of building ./build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 modes=all budget=4096
@@ -15,8 +16,12 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-scripts/build.sh >/dev/null
-BIN=$PWD/build/lifecircle
+# LIFECIRCLE_BIN: measure that binary instead of building ./build
+BIN=${LIFECIRCLE_BIN:-}
+if [ -z "$BIN" ]; then
+  scripts/build.sh >/dev/null
+  BIN=$PWD/build/lifecircle
+fi
 GEN=${LIFECIRCLE_BENCH_DIR:-/tmp/lifecircle-bench}
 SRC=$GEN/metro DST=$GEN/metro10
 mkdir -p "$GEN"

@@ -478,32 +478,6 @@ void write_text(const fs::path& file, const std::string& text) {
         throw OutputError(file.u8string() + ": write failed (" + std::strerror(errno) + "; is the disk full?)");
 }
 
-static bool is_replaceable(const fs::path& out) {
-    std::error_code ec;
-    if (!fs::exists(out, ec)) return true;
-    if (!fs::is_directory(out, ec)) return false;
-    if (fs::exists(out / kMarker, ec)) return true;
-    return fs::is_empty(out, ec);
-}
-
-void check_output_target(const fs::path& out) {
-    if (out.empty()) throw ConfigError("--out: the output folder name is empty");
-    std::error_code ec;
-    if (fs::exists(out, ec) && !is_replaceable(out))
-        throw OutputError(out.u8string() + ": exists and is not a lifecircle output folder; refusing to replace it (choose another --out or remove it)");
-    fs::path parent = fs::absolute(out).parent_path();
-    if (!fs::exists(parent, ec)) {
-        fs::create_directories(parent, ec);
-        if (ec) throw OutputError(parent.u8string() + ": cannot create the folder for --out (" + ec.message() + ")");
-    }
-    if (access(parent.c_str(), W_OK) != 0)
-        throw OutputError(parent.u8string() + ": not writable; the output folder is created beside it (choose another --out)");
-}
-
-void write_output_marker(const fs::path& dir) {
-    write_text(dir / kMarker, "lifecircle output folder; safe to replace by lifecircle\n");
-}
-
 /// Folders left beside `out` by a run that was killed (its process is gone): the
 /// next run removes them, so no half-written output lingers.
 static void remove_stale_staging(const fs::path& abs) {
@@ -518,10 +492,44 @@ static void remove_stale_staging(const fs::path& abs) {
             if (pid > 0 && pid != getpid() && kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH &&
                 fs::exists(it->path() / kMarker)) {
                 std::error_code e2;
-                fs::remove_all(it->path(), e2);
+                // Killed between moving the previous output aside and moving the new one
+                // in: the aside folder is the only output there is; put it back.
+                if (std::string(kind) == ".old-" && !fs::exists(abs, e2)) fs::rename(it->path(), abs, e2);
+                else fs::remove_all(it->path(), e2);
             }
         }
     }
+}
+
+static bool is_replaceable(const fs::path& out) {
+    std::error_code ec;
+    if (!fs::exists(out, ec)) return true;
+    if (!fs::is_directory(out, ec)) return false;
+    if (fs::exists(out / kMarker, ec)) return true;
+    return fs::is_empty(out, ec);
+}
+
+void check_output_target(const fs::path& out) {
+    if (out.empty()) throw ConfigError("--out: the output folder name is empty");
+    {
+        fs::path abs = fs::absolute(out).lexically_normal();
+        if (abs.filename().empty()) abs = abs.parent_path();
+        remove_stale_staging(abs);
+    }
+    std::error_code ec;
+    if (fs::exists(out, ec) && !is_replaceable(out))
+        throw OutputError(out.u8string() + ": exists and is not a lifecircle output folder; refusing to replace it (choose another --out or remove it)");
+    fs::path parent = fs::absolute(out).parent_path();
+    if (!fs::exists(parent, ec)) {
+        fs::create_directories(parent, ec);
+        if (ec) throw OutputError(parent.u8string() + ": cannot create the folder for --out (" + ec.message() + ")");
+    }
+    if (access(parent.c_str(), W_OK) != 0)
+        throw OutputError(parent.u8string() + ": not writable; the output folder is created beside it (choose another --out)");
+}
+
+void write_output_marker(const fs::path& dir) {
+    write_text(dir / kMarker, "lifecircle output folder; safe to replace by lifecircle\n");
 }
 
 fs::path make_staging_dir(const fs::path& out) {

@@ -227,6 +227,20 @@ def case_killed():
     finally:
         live.kill()
         live.wait()
+    # killed between moving the previous output aside and moving the new one in: only
+    # `.out.old-<pid>` holds it. A later run must put it back, not delete it, even when
+    # that run fails itself (here: a full disk).
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    before = tree(out)
+    aside = os.path.join(d, f".out.old-{dead.pid}")
+    os.rename(out, aside)
+    r = lc("run", proj, "--out", out, "--quiet", preexec=fsize_limit(8))
+    check("killed: between the two renames, then a failing run: that run fails (exit 3)", r.returncode == 3, r.stderr)
+    check("killed: ... the previous output is back in place, intact", os.path.isdir(out) and tree(out) == before,
+          f"out exists: {os.path.isdir(out)}, aside exists: {os.path.isdir(aside)}")
+    if not os.path.isdir(out) and os.path.isdir(aside):
+        os.rename(aside, out)
     # killed while reading (before any staging folder exists): nothing to clean
     before = tree(out)
     p = subprocess.Popen([exe, "run", proj, "--out", out, "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
