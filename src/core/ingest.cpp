@@ -109,6 +109,10 @@ struct Source {
     CTPtr to_wgs{nullptr, [](OGRCoordinateTransformation*) {}};
     CTPtr to_work{nullptr, [](OGRCoordinateTransformation*) {}};
     bool src_is_wgs = false;
+    /// The source CRS is geographic (any datum: WGS 84, CGCS2000, GCJ-02/BD-09, ...):
+    /// its coordinates are angles, and `lat_axis` says which one of the data's x (0)
+    /// or y (1) is the latitude under the layer's axis mapping; -1 if not geographic.
+    int lat_axis = -1;
     std::map<std::string, int> field_index;  ///< canonical name -> OGR field index
     bool index_ids = false;                  ///< ids are feature positions ("@index")
     std::string encoding;                    ///< the layer's "encoding", if any
@@ -277,6 +281,22 @@ Source open_source(const Project& p, const LayerSpec& s, std::vector<std::string
     return src;
 }
 
+/// Which axis of the data (0 = x, 1 = y) holds the latitude in a geographic CRS, as
+/// read through its data-axis-to-CRS-axis mapping (OAMS_TRADITIONAL_GIS_ORDER makes it
+/// y, lon/lat, for every datum); -1 for a CRS that is not geographic or has no
+/// north/south axis.
+int latitude_data_axis(const OGRSpatialReference& srs) {
+    if (!srs.IsGeographic()) return -1;
+    const std::vector<int>& map = srs.GetDataAxisToSRSAxisMapping();
+    for (int data_axis = 0; data_axis < 2 && data_axis < static_cast<int>(map.size()); ++data_axis) {
+        OGRAxisOrientation o = OAO_Other;
+        int crs_axis = std::abs(map[data_axis]) - 1;
+        if (crs_axis < 0 || !srs.GetAxis(nullptr, crs_axis, &o)) continue;
+        if (o == OAO_North || o == OAO_South) return data_axis;
+    }
+    return 1;  // no orientation given: lon/lat, as OAMS_TRADITIONAL_GIS_ORDER reads it
+}
+
 void setup_transforms(const LayerSpec& s, Source& src, const OGRSpatialReference& wgs, const OGRSpatialReference* work,
                       std::vector<std::string>& warnings) {
     bool bd09 = false;
@@ -295,6 +315,7 @@ void setup_transforms(const LayerSpec& s, Source& src, const OGRSpatialReference
         srcsrs = wgs;
     }
     src.src_is_wgs = srcsrs.IsSame(&wgs);
+    src.lat_axis = latitude_data_axis(srcsrs);
     if (!src.src_is_wgs) {
         src.to_wgs = make_ct(&srcsrs, &wgs);
         if (!src.to_wgs) throw ConfigError(src.label + ": no transformation from its CRS to EPSG:4326 (PROJ)");
@@ -365,11 +386,16 @@ std::string geom_type_name(GEOSContextHandle_t h, const GEOSGeometry* g) {
 std::string transform_failure(const OGRGeometry* g, const Source& src) {
     OGREnvelope e;
     g->getEnvelope(&e);
-    bool geographic = src.china || src.src_is_wgs;
-    if (geographic && (e.MaxY > 90 || e.MinY < -90) && e.MaxX <= 90 && e.MinX >= -90)
-        return "latitude and longitude look swapped (a latitude of " + std::to_string(e.MaxY > 90 ? e.MaxY : e.MinY) +
-               " is impossible; give coordinates as lon, lat)";
-    if (geographic && (e.MaxY > 90 || e.MinY < -90 || e.MaxX > 180 || e.MinX < -180))
+    // GCJ-02/BD-09 are lon/lat by definition (the source SRS is then WGS 84 itself).
+    int lat_axis = src.china ? 1 : src.lat_axis;
+    if (lat_axis < 0) return "geometry cannot be transformed to the working CRS";
+    double lat_min = lat_axis == 1 ? e.MinY : e.MinX, lat_max = lat_axis == 1 ? e.MaxY : e.MaxX;
+    double lon_min = lat_axis == 1 ? e.MinX : e.MinY, lon_max = lat_axis == 1 ? e.MaxX : e.MaxY;
+    bool lat_bad = lat_max > 90 || lat_min < -90;
+    if (lat_bad && lon_max <= 90 && lon_min >= -90)
+        return "latitude and longitude look swapped (a latitude of " + std::to_string(lat_max > 90 ? lat_max : lat_min) +
+               " is impossible; give coordinates as " + (lat_axis == 1 ? "lon, lat)" : "lat, lon as the CRS's axis order says)");
+    if (lat_bad || lon_max > 180 || lon_min < -180)
         return "coordinates out of range for longitude/latitude";
     return "geometry cannot be transformed to the working CRS";
 }

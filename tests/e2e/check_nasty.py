@@ -222,6 +222,14 @@ def case_swapped():
         check(f"swapped: {layer} {sid} is rejected", (layer, sid) in rj)
         check(f"swapped: the reason for {layer} {sid} says latitude/longitude look swapped",
               "swap" in reason.lower() or "lat/lon" in reason.lower() or sid in warnings and "swap" in warnings.lower(), repr(reason))
+    # The same in CGCS2000 (EPSG:4490), the datum of Chinese official data: lon/lat too.
+    d = fresh("swapped_cgcs2000")
+    p = project(d)
+    p["layers"]["compounds"]["crs"] = "EPSG:4490"
+    r = run(d, save_project(d, p))
+    if finished("swapped_cgcs2000", r):
+        reason = {(x["layer"], x["source_id"]): x["reason"] for x in rejected(r.out)}.get(("compounds", "K7"), "")
+        check("swapped_cgcs2000: compounds K7 in EPSG:4490 is reported as swapped", "swap" in reason.lower(), repr(reason))
     # A whole layer in (lat, lon) order: every facility is reported, the run still ends.
     d = fresh("swapped_layer")
     fac = json.load(open(os.path.join(d, "data", "facilities.geojson"), encoding="utf-8"))["features"]
