@@ -429,18 +429,33 @@ std::vector<Uncovered> uncovered_areas(const Project& p, const Inputs& in, const
                                                       &cores);
                 res.geom = cov ? own(h, GEOSDifference_r(h, unit.geom.get(), cov.get())) : clone(h, unit.geom.get());
                 if (res.geom && !cores.empty()) {
-                    // Block cores lie inside the covered outline, apart from what is left:
-                    // add back the parts of them in this unit.
+                    // Block cores lie inside the covered outline, at least the buffer away
+                    // from what is left: the parts of them in this unit join it as further
+                    // polygons of one MultiPolygon, no union needed.
                     std::vector<GeomPtr> parts;
-                    parts.push_back(std::move(res.geom));
+                    auto add = [&](GeomPtr g) {
+                        if (!g || GEOSisEmpty_r(h, g.get()) == 1) return;
+                        const int type = GEOSGeomTypeId_r(h, g.get());
+                        if (type == GEOS_POLYGON) {
+                            parts.push_back(std::move(g));
+                        } else {
+                            for (int i = 0, n = GEOSGetNumGeometries_r(h, g.get()); i < n; ++i) {
+                                const GEOSGeometry* part = GEOSGetGeometryN_r(h, g.get(), i);
+                                if (GEOSGeomTypeId_r(h, part) == GEOS_POLYGON && GEOSisEmpty_r(h, part) != 1)
+                                    parts.push_back(clone(h, part));
+                            }
+                        }
+                    };
+                    add(std::move(res.geom));
                     PreparedPtr pu(GEOSPrepare_r(h, unit.geom.get()), PreparedDeleter{h});
                     for (auto& c : cores) {
-                        if (GEOSPreparedContains_r(h, pu.get(), c.get()) == 1) parts.push_back(std::move(c));
+                        if (GEOSPreparedContains_r(h, pu.get(), c.get()) == 1) add(std::move(c));
                         else if (GEOSPreparedIntersects_r(h, pu.get(), c.get()) == 1)
-                            if (GeomPtr x = own(h, GEOSIntersection_r(h, unit.geom.get(), c.get()))) parts.push_back(std::move(x));
+                            add(own(h, GEOSIntersection_r(h, unit.geom.get(), c.get())));
                     }
-                    GeomPtr coll = make_collection(h, GEOS_GEOMETRYCOLLECTION, parts);
-                    res.geom = own(h, GEOSUnaryUnion_r(h, coll.get()));
+                    res.geom = parts.empty() ? own(h, GEOSGeom_createEmptyPolygon_r(h))
+                             : parts.size() == 1 ? std::move(parts[0])
+                                                 : make_collection(h, GEOS_MULTIPOLYGON, parts);
                 }
                 if (!res.geom) res.geom = own(h, GEOSGeom_createEmptyPolygon_r(h));
             }

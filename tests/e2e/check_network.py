@@ -75,5 +75,58 @@ worse = [(k, t, net[k][f"dist_{t}_m"], rad[k][f"dist_{t}_m"]) for k in net for t
          if net[k][f"dist_{t}_m"] is not None and net[k][f"dist_{t}_m"] < rad[k][f"dist_{t}_m"] - 1e-6]
 check("a walk is never shorter than the straight line", not worse, worse)
 check("walking is longer than flying somewhere", any(net[k]["dist_day_care_m"] > rad[k]["dist_day_care_m"] + 50 for k in net))
+
+# Blocks whose whole boundary is reachable: a 3x3 grid of 400 m blocks walked from one
+# crossing with a 2 km reach covers every road; with 50 m buffers each block keeps a
+# 300 m x 300 m uncovered core. By hand: 9 x 90,000 = 810,000 m2 of the 1,440,000 m2
+# street (share 0.5625), as nine separate squares of one valid MultiPolygon.
+blk = os.path.join(work, "blocks")
+os.makedirs(blk)
+crs = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::32648"}}
+def fc(feats):
+    return {"type": "FeatureCollection", "crs": crs, "features": feats}
+def poly(x0, y0, x1, y1):
+    return {"type": "Polygon", "coordinates": [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]}
+X0, Y0 = 500000, 2760000
+square = poly(X0, Y0, X0 + 1200, Y0 + 1200)
+for name, code, parent in (("districts", "D", None), ("streets", "S", "D"), ("communities", "C", "S")):
+    props = {"code": code, "name": code}
+    if parent:
+        props["parent"] = parent
+    json.dump(fc([{"type": "Feature", "properties": props, "geometry": square}]), open(os.path.join(blk, name + ".geojson"), "w"))
+roads = []
+for k in range(4):  # every line carries a vertex at each crossing, so lines join there
+    roads.append({"type": "Feature", "properties": {"highway": "residential"},
+                  "geometry": {"type": "LineString", "coordinates": [[X0 + 400 * k, Y0 + 400 * j] for j in range(4)]}})
+    roads.append({"type": "Feature", "properties": {"highway": "residential"},
+                  "geometry": {"type": "LineString", "coordinates": [[X0 + 400 * j, Y0 + 400 * k] for j in range(4)]}})
+json.dump(fc(roads), open(os.path.join(blk, "roads.geojson"), "w"))
+json.dump(fc([{"type": "Feature", "properties": {"id": "K1", "year": 2000, "hh": 100, "pop": 300, "old": 60},
+               "geometry": poly(X0 + 550, Y0 + 550, X0 + 650, Y0 + 650)}]), open(os.path.join(blk, "compounds.geojson"), "w"))
+json.dump(fc([{"type": "Feature", "properties": {"fid": "F1", "type": "day_care"},
+               "geometry": {"type": "Point", "coordinates": [X0 + 400, Y0 + 400]}}]), open(os.path.join(blk, "facilities.geojson"), "w"))
+unit = {"id": "code", "name": "name"}
+bp = {"working_crs": "EPSG:32648",
+      "layers": {"district": {"path": "districts.geojson", **unit},
+                 "street": {"path": "streets.geojson", "parent": "parent", **unit},
+                 "community": {"path": "communities.geojson", "parent": "parent", **unit},
+                 "compounds": {"path": "compounds.geojson", "id": "id", "year": "year", "households": "hh",
+                               "population": "pop", "elderly": "old"},
+                 "facilities": {"path": "facilities.geojson", "id": "fid", "type": "type"},
+                 "roads": {"path": "roads.geojson", "class": "highway"}},
+      "access": {"mode": "network", "walk_kmh": 4.0, "minutes": 30, "service_area_buffer_m": 50},
+      "rules": [{"id": "r", "check": "reach_share", "types": ["day_care"], "level": "street", "source": "test"}]}
+json.dump(bp, open(os.path.join(blk, "project.json"), "w"))
+run(os.path.join(blk, "project.json"), os.path.join(blk, "out"))
+unc = [f for f in json.load(open(os.path.join(blk, "out", "uncovered.geojson")))["features"]
+       if f["properties"]["unit_id"] == "S" and f["properties"]["type"] == "day_care"]
+check("blocks: one uncovered feature for street S and day care", len(unc) == 1, unc)
+if unc:
+    pr, g = unc[0]["properties"], unc[0]["geometry"]
+    check("blocks: uncovered 810,000 m2, share 0.5625", abs(pr["uncovered_m2"] - 810000) < 0.5 and abs(pr["uncovered_share"] - 0.5625) < 1e-6, pr)
+    polys = g["coordinates"] if g and g["type"] == "MultiPolygon" else []
+    check("blocks: nine squares, one per block", len(polys) == 9 and all(len(p) == 1 and len(p[0]) == 5 for p in polys), g and g["type"])
+    boxes = sorted((round(min(c[0] for c in p[0]), 4), round(min(c[1] for c in p[0]), 4)) for p in polys)
+    check("blocks: the squares do not overlap", len(set(boxes)) == len(boxes), boxes)
 print(f"{len(PASSED)} passed, {len(FAILED)} failed")
 sys.exit(1 if FAILED else 0)
