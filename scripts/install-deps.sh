@@ -5,6 +5,7 @@ set -euo pipefail
 need=(build-essential cmake ninja-build pkg-config python3
       libgdal-dev libgeos-dev libproj-dev libboost-dev nlohmann-json3-dev doctest-dev libcli11-dev
       gdal-bin)
+need+=(libjemalloc-dev)  # faster malloc for GEOS-heavy runs (CMakeLists.txt)
 if [ "${LIFECIRCLE_FULL_DEPS:-1}" = 1 ]; then
   # for the end-to-end checks of the QGIS project and the HTML report
   need+=(python3-qgis qgis-providers fonts-noto-cjk chromium)
