@@ -4,7 +4,8 @@
 set -euo pipefail
 need=(build-essential cmake ninja-build pkg-config python3
       libgdal-dev libgeos-dev libproj-dev libboost-dev nlohmann-json3-dev doctest-dev libcli11-dev
-      gdal-bin)
+      gdal-bin
+      clang-14 libclang-rt-14-dev)  # the sanitizer pass and the libFuzzer targets (test-sanitize.sh)
 need+=(libjemalloc-dev)  # faster malloc for GEOS-heavy runs (CMakeLists.txt)
 if [ "${LIFECIRCLE_FULL_DEPS:-1}" = 1 ]; then
   # for the end-to-end checks of the QGIS project and the HTML report
