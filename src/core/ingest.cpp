@@ -13,6 +13,7 @@
 #include <sstream>
 #include <fstream>
 #include <cmath>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -20,7 +21,12 @@
 
 namespace lc {
 
-GeosContext& main_geos() { return worker_geos(0); }
+namespace {
+// The road network is read on a second thread beside the other layers; it uses the
+// GEOS context of worker 1 of its job slot (no parallel section runs while reading).
+thread_local int tl_read_worker = 0;
+}  // namespace
+GeosContext& main_geos() { return worker_geos(tl_read_worker); }
 
 namespace {
 
@@ -871,6 +877,30 @@ Inputs read_inputs(const Project& p, const Progress& progress) {
     static const std::pair<const char*, int> unit_layers[] = {{"district", kDistrict}, {"street", kStreet}, {"community", kCommunity}};
     int step = 0;
     auto tick = [&](const std::string& what) { if (progress) progress("read " + what, ++step / 7.0); };
+    // Roads (the largest layer in network mode) are read beside the rest into their own
+    // Inputs and appended afterwards, so rejections and warnings keep the serial order.
+    Inputs road_in;
+    std::future<void> roads;
+    if (const LayerSpec* s = p.layer("roads"); s && p.access.mode == "network") {
+        const bool beside = worker_count() > 1;
+        auto read = [&p, s, &road_in, wgs = c.wgs, work = c.work, slot = job_slot(), beside]() {
+            if (beside) {
+                set_job_slot(slot);
+                tl_read_worker = 1;
+            }
+            Ctx rc{p, road_in, wgs, work};
+            Source src = open_source(p, *s, road_in.warnings);
+            setup_transforms(*s, src, rc.wgs, &rc.work, road_in.warnings);
+            read_roads(rc, *s, src);
+        };
+        roads = std::async(beside ? std::launch::async : std::launch::deferred, read);
+    }
+    struct Join {  // never leave the thread running on an error in the other layers
+        std::future<void>& f;
+        ~Join() {
+            if (f.valid()) f.wait();
+        }
+    } join{roads};
     for (auto [key, level] : unit_layers) {
         if (const LayerSpec* s = p.layer(key)) {
             Source src = open_source(p, *s, in.warnings);
@@ -893,10 +923,14 @@ Inputs read_inputs(const Project& p, const Progress& progress) {
         read_facilities(c, s, src, false);
         tick("facilities");
     }
-    if (const LayerSpec* s = p.layer("roads"); s && p.access.mode == "network") {
-        Source src = open_source(p, *s, in.warnings);
-        setup_transforms(*s, src, c.wgs, &c.work, in.warnings);
-        read_roads(c, *s, src);
+    if (roads.valid()) {
+        roads.get();
+        in.roads = std::move(road_in.roads);
+        for (auto& [k, v] : road_in.counts) in.counts[k] = v;
+        for (auto& r : road_in.rejected) in.rejected.push_back(std::move(r));
+        for (auto& w : road_in.warnings) in.warnings.push_back(std::move(w));
+        for (auto& r : road_in.repairs) in.repairs.push_back(std::move(r));
+        for (auto& [k, v] : road_in.unreadable) in.unreadable[k] += v;
     }
     tick("roads");
     if (const LayerSpec* s = p.layer("gates")) {

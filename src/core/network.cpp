@@ -1056,10 +1056,11 @@ std::vector<Graph::Piece> Graph::reachable_pieces_multi(const std::vector<Snap>&
         for (uint32_t k = off_[it.node], ke = off_[it.node + 1]; k < ke; ++k) relax(adj_[k].to, it.d + adj_[k].w);
     }
     // Intervals per edge (from the nodes, and around every entry point on it), merged.
-    std::map<uint32_t, std::vector<std::pair<double, double>>> iv;
+    std::vector<Piece> iv;
+    iv.reserve(2 * sc.touched.size() + on_edge.size());
     for (const Snap* s : on_edge) {
         const double r = budget - s->access;
-        iv[s->edge].emplace_back(std::max(0.0, s->t - r), std::min(edges_[s->edge].len, s->t + r));
+        iv.push_back(Piece{s->edge, std::max(0.0, s->t - r), std::min(edges_[s->edge].len, s->t + r)});
     }
     for (uint32_t u : sc.touched) {
         for (uint32_t k = off_[u], ke = off_[u + 1]; k < ke; ++k) {
@@ -1068,22 +1069,24 @@ std::vector<Graph::Piece> Graph::reachable_pieces_multi(const std::vector<Snap>&
             if (e.a != u && dist[e.a] != kInf) continue;  // once per edge
             const double ca = dist[e.a] == kInf ? -1.0 : budget - dist[e.a];
             const double cb = dist[e.b] == kInf ? -1.0 : budget - dist[e.b];
-            if (ca >= 0) iv[ei].emplace_back(0.0, std::min(ca, e.len));
-            if (cb >= 0) iv[ei].emplace_back(std::max(0.0, e.len - cb), e.len);
+            if (ca >= 0) iv.push_back(Piece{ei, 0.0, std::min(ca, e.len)});
+            if (cb >= 0) iv.push_back(Piece{ei, std::max(0.0, e.len - cb), e.len});
         }
     }
-    for (auto& [e, list] : iv) {
-        std::sort(list.begin(), list.end());
-        std::pair<double, double> cur = list[0];
-        for (size_t i = 1; i < list.size(); ++i) {
-            if (list[i].first <= cur.second) {
-                cur.second = std::max(cur.second, list[i].second);
+    std::sort(iv.begin(), iv.end(), [](const Piece& x, const Piece& y) {
+        return x.edge != y.edge ? x.edge < y.edge : x.lo != y.lo ? x.lo < y.lo : x.hi < y.hi;
+    });
+    for (size_t i = 0; i < iv.size();) {
+        Piece cur = iv[i];
+        for (++i; i < iv.size() && iv[i].edge == cur.edge; ++i) {
+            if (iv[i].lo <= cur.hi) {
+                cur.hi = std::max(cur.hi, iv[i].hi);
             } else {
-                if (cur.second > cur.first) pieces.push_back(Piece{e, cur.first, cur.second});
-                cur = list[i];
+                if (cur.hi > cur.lo) pieces.push_back(cur);
+                cur = iv[i];
             }
         }
-        if (cur.second > cur.first) pieces.push_back(Piece{e, cur.first, cur.second});
+        if (cur.hi > cur.lo) pieces.push_back(cur);
     }
     return pieces;
 }
