@@ -13,7 +13,9 @@
 #include <sstream>
 #include <fstream>
 #include <cmath>
-#include <future>
+#include <atomic>
+#include <functional>
+#include <thread>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -877,67 +879,110 @@ Inputs read_inputs(const Project& p, const Progress& progress) {
     static const std::pair<const char*, int> unit_layers[] = {{"district", kDistrict}, {"street", kStreet}, {"community", kCommunity}};
     int step = 0;
     auto tick = [&](const std::string& what) { if (progress) progress("read " + what, ++step / 7.0); };
-    // Roads (the largest layer in network mode) are read beside the rest into their own
-    // Inputs and appended afterwards, so rejections and warnings keep the serial order.
-    Inputs road_in;
-    std::future<void> roads;
-    if (const LayerSpec* s = p.layer("roads"); s && p.access.mode == "network") {
-        const bool beside = worker_count() > 1;
-        auto read = [&p, s, &road_in, wgs = c.wgs, work = c.work, slot = job_slot(), beside]() {
-            if (beside) {
-                set_job_slot(slot);
-                tl_read_worker = 1;
+    // The layers are read by two threads, each task into its own Inputs; the parts are
+    // appended in the serial order afterwards, so counts, rejections, repairs and
+    // warnings read exactly as if one thread had read them one after another.
+    struct Task {
+        std::string what;
+        std::function<void(Ctx&)> read;
+        Inputs part;
+        std::exception_ptr err;
+    };
+    std::vector<Task> tasks;
+    tasks.push_back({"units", [&](Ctx& tc) {
+                         for (auto [key, level] : unit_layers)
+                             if (const LayerSpec* s = p.layer(key)) {
+                                 Source src = open_source(p, *s, tc.in.warnings);
+                                 setup_transforms(*s, src, tc.wgs, &tc.work, tc.in.warnings);
+                                 read_units(tc, *s, level, src);
+                             }
+                     }, {}, nullptr});
+    tasks.push_back({"compounds", [&](Ctx& tc) {
+                         const LayerSpec& s = *p.layer("compounds");
+                         Source src = open_source(p, s, tc.in.warnings);
+                         setup_transforms(s, src, tc.wgs, &tc.work, tc.in.warnings);
+                         read_compounds(tc, s, src);
+                     }, {}, nullptr});
+    tasks.push_back({"facilities", [&](Ctx& tc) {
+                         const LayerSpec& s = *p.layer("facilities");
+                         Source src = open_source(p, s, tc.in.warnings);
+                         setup_transforms(s, src, tc.wgs, &tc.work, tc.in.warnings);
+                         read_facilities(tc, s, src, false);
+                     }, {}, nullptr});
+    if (const LayerSpec* s = p.layer("roads"); s && p.access.mode == "network")
+        tasks.push_back({"roads", [&p, s](Ctx& tc) {
+                             Source src = open_source(p, *s, tc.in.warnings);
+                             setup_transforms(*s, src, tc.wgs, &tc.work, tc.in.warnings);
+                             read_roads(tc, *s, src);
+                         }, {}, nullptr});
+    if (const LayerSpec* s = p.layer("gates"))
+        tasks.push_back({"gates", [&p, s](Ctx& tc) {
+                             Source src = open_source(p, *s, tc.in.warnings);
+                             setup_transforms(*s, src, tc.wgs, &tc.work, tc.in.warnings);
+                             read_gates(tc, *s, src);
+                         }, {}, nullptr});
+    // Largest first: roads (network mode), then compounds.
+    std::vector<size_t> order;
+    for (const char* w : {"roads", "compounds", "units", "facilities", "gates"})
+        for (size_t i = 0; i < tasks.size(); ++i)
+            if (tasks[i].what == w) order.push_back(i);
+    std::atomic<size_t> next{0};
+    auto work = [&](int worker, const OGRSpatialReference& wgs, const OGRSpatialReference& wk) {
+        tl_read_worker = worker;
+        for (size_t k; (k = next.fetch_add(1)) < order.size();) {
+            Task& t = tasks[order[k]];
+            Ctx tc{p, t.part, wgs, wk};
+            try {
+                t.read(tc);
+            } catch (...) {
+                t.err = std::current_exception();
             }
-            Ctx rc{p, road_in, wgs, work};
-            Source src = open_source(p, *s, road_in.warnings);
-            setup_transforms(*s, src, rc.wgs, &rc.work, road_in.warnings);
-            read_roads(rc, *s, src);
-        };
-        roads = std::async(beside ? std::launch::async : std::launch::deferred, read);
-    }
-    struct Join {  // never leave the thread running on an error in the other layers
-        std::future<void>& f;
-        ~Join() {
-            if (f.valid()) f.wait();
         }
-    } join{roads};
-    for (auto [key, level] : unit_layers) {
-        if (const LayerSpec* s = p.layer(key)) {
-            Source src = open_source(p, *s, in.warnings);
-            setup_transforms(*s, src, c.wgs, &c.work, in.warnings);
-            read_units(c, *s, level, src);
+        tl_read_worker = 0;
+    };
+    if (worker_count() > 1) {
+        std::thread beside([&, slot = job_slot(), wgs = c.wgs, wk = c.work]() {
+            set_job_slot(slot);
+            work(1, wgs, wk);
+        });
+        work(0, c.wgs, c.work);
+        beside.join();
+    } else {
+        work(0, c.wgs, c.work);
+    }
+    // The first failure in the serial order is the one reported.
+    for (Task& t : tasks)
+        if (t.err) std::rethrow_exception(t.err);
+    GEOSContextHandle_t h0 = main_geos();
+    for (Task& t : tasks) {
+        Inputs& x = t.part;
+        for (int l = 0; l < kLevels; ++l) {
+            if (!x.has_level[l]) continue;
+            in.has_level[l] = true;
+            for (Unit& u : x.units[l]) {
+                u.geom = GeomPtr(u.geom.release(), GeomDeleter{h0});  // owned by this thread from now on
+                in.units[l].push_back(std::move(u));
+            }
         }
-        tick(key);
+        for (Compound& cp : x.compounds) {
+            cp.geom = GeomPtr(cp.geom.release(), GeomDeleter{h0});
+            in.compounds.push_back(std::move(cp));
+        }
+        for (Facility& f : x.facilities) in.facilities.push_back(std::move(f));
+        for (auto& r : x.roads) in.roads.push_back(std::move(r));
+        for (auto& g : x.gates) in.gates.push_back(std::move(g));
+        for (auto& [k, v] : x.counts) in.counts[k] = v;
+        for (auto& r : x.rejected) in.rejected.push_back(std::move(r));
+        for (auto& w : x.warnings) in.warnings.push_back(std::move(w));
+        for (auto& r : x.repairs) in.repairs.push_back(std::move(r));
+        for (auto& [k, v] : x.unreadable) in.unreadable[k] += v;
+        if (t.what == "units") {
+            for (const char* key : {"district", "street", "community"}) tick(key);
+        } else {
+            tick(t.what);
+        }
     }
-    {
-        const LayerSpec& s = *p.layer("compounds");
-        Source src = open_source(p, s, in.warnings);
-        setup_transforms(s, src, c.wgs, &c.work, in.warnings);
-        read_compounds(c, s, src);
-        tick("compounds");
-    }
-    {
-        const LayerSpec& s = *p.layer("facilities");
-        Source src = open_source(p, s, in.warnings);
-        setup_transforms(s, src, c.wgs, &c.work, in.warnings);
-        read_facilities(c, s, src, false);
-        tick("facilities");
-    }
-    if (roads.valid()) {
-        roads.get();
-        in.roads = std::move(road_in.roads);
-        for (auto& [k, v] : road_in.counts) in.counts[k] = v;
-        for (auto& r : road_in.rejected) in.rejected.push_back(std::move(r));
-        for (auto& w : road_in.warnings) in.warnings.push_back(std::move(w));
-        for (auto& r : road_in.repairs) in.repairs.push_back(std::move(r));
-        for (auto& [k, v] : road_in.unreadable) in.unreadable[k] += v;
-    }
-    tick("roads");
-    if (const LayerSpec* s = p.layer("gates")) {
-        Source src = open_source(p, *s, in.warnings);
-        setup_transforms(*s, src, c.wgs, &c.work, in.warnings);
-        read_gates(c, *s, src);
-    }
+    if (!p.layer("roads") || p.access.mode != "network") tick("roads");
     return in;
 }
 
