@@ -2,12 +2,15 @@
 
 #include "core/errors.hpp"
 #include "core/outputs.hpp"
+#include "core/parallel.hpp"
 
 #include <ogr_spatialref.h>
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
+#include <memory>
 
 namespace lc {
 
@@ -202,18 +205,23 @@ std::string wkb_geometry_json(GEOSContextHandle_t h, const std::vector<unsigned 
 
 void write_geojson(const fs::path& file, const Table& t, const std::string& working_crs, GEOSContextHandle_t h,
                    const GeometryTextCache* use, GeometryTextCache* fill) {
+    (void)h;  // each worker formats with its own GEOS context
     OGRSpatialReference wgs, work;
     wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
     work.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
     wgs.importFromEPSG(4326);
     work.SetFromUserInput(working_crs.c_str());
-    std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(&work, &wgs));
-    if (!ct) throw OutputError(file.u8string() + ": no transformation from " + working_crs + " to EPSG:4326");
+    // A transformation is not safe to share between threads: one per worker, made here.
+    int workers = worker_count();
+    if (worker_limit() > 0) workers = std::min(workers, worker_limit());
+    std::vector<std::unique_ptr<OGRCoordinateTransformation>> cts;
+    for (int w = 0; w < std::max(1, workers); ++w) {
+        cts.emplace_back(OGRCreateCoordinateTransformation(&work, &wgs));
+        if (!cts.back()) throw OutputError(file.u8string() + ": no transformation from " + working_crs + " to EPSG:4326");
+    }
     std::vector<std::string> keys(t.fields.size());
     for (size_t k = 0; k < t.fields.size(); ++k) keys[k] = json_string(t.fields[k].name) + ":";
-    std::string out = "{\"type\":\"FeatureCollection\",\"features\":[\n";
-    out.reserve(t.rows.size() * 400);
-    for (size_t i = 0; i < t.rows.size(); ++i) {
+    auto feature = [&](std::string& out, size_t i, GEOSContextHandle_t hw, OGRCoordinateTransformation* ct) {
         if (i) out += ",\n";
         out += "{\"type\":\"Feature\",\"properties\":{";
         const auto& row = t.rows[i];
@@ -234,16 +242,41 @@ void write_geojson(const fs::path& file, const Table& t, const std::string& work
             out += *cached;
         } else {
             std::string g;
-            if (i < t.geoms.size() && t.geoms[i]) g = geometry_json(h, t.geoms[i], ct.get());
-            else if (i < t.wkb_wgs84.size() && !t.wkb_wgs84[i].empty()) g = wkb_geometry_json(h, t.wkb_wgs84[i]);
+            if (i < t.geoms.size() && t.geoms[i]) g = geometry_json(hw, t.geoms[i], ct);
+            else if (i < t.wkb_wgs84.size() && !t.wkb_wgs84[i].empty()) g = wkb_geometry_json(hw, t.wkb_wgs84[i]);
             else g = "null";
             out += g;
             if (key && fill) fill->put(*key, std::move(g));
         }
         out += '}';
+    };
+
+    std::FILE* f = std::fopen(file.c_str(), "wb");
+    if (!f) throw OutputError(file.u8string() + ": cannot create the file (" + std::strerror(errno) + ")");
+    bool ok = true;
+    auto put = [&](const std::string& text) {
+        if (ok && std::fwrite(text.data(), 1, text.size(), f) != text.size()) ok = false;
+    };
+    put("{\"type\":\"FeatureCollection\",\"features\":[\n");
+    // Features are formatted by all workers in small chunks and written a window at a
+    // time: one large layer no longer keeps a core idle, and memory stays bounded by a
+    // window, whatever the size of the file.
+    constexpr size_t kChunk = 64, kWindow = 32 * kChunk;
+    const size_t n = t.rows.size();
+    std::vector<std::string> chunks;
+    for (size_t a = 0; a < n && ok; a += kWindow) {
+        const size_t b = std::min(n, a + kWindow);
+        chunks.assign((b - a + kChunk - 1) / kChunk, std::string());
+        parallel_for(chunks.size(), [&](size_t c, int w) {
+            std::string& out = chunks[c];
+            const size_t lo = a + c * kChunk, hi = std::min(b, lo + kChunk);
+            for (size_t i = lo; i < hi; ++i) feature(out, i, worker_geos(w), cts[static_cast<size_t>(w) % cts.size()].get());
+        }, workers);
+        for (const std::string& c : chunks) put(c);
     }
-    out += "\n]}\n";
-    write_text(file, out);
+    put("\n]}\n");
+    const int e = std::fclose(f);
+    if (!ok || e != 0) throw OutputError(file.u8string() + ": write failed (" + std::strerror(errno) + "; is the disk full?)");
 }
 
 }  // namespace lc

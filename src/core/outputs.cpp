@@ -428,15 +428,8 @@ void write_vector_layers(const fs::path& dir, const std::vector<const Table*>& t
         for (auto* t : tables) write_layer(ds.get(), *t, &wgs, ct.get(), main_geos(), {"SPATIAL_INDEX=YES"});
         return;
     }
-    // One GeoJSON file per table, written in parallel: the files are independent.
-    // Largest first, so that two workers finish together.
-    std::vector<size_t> order(tables.size());
-    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return tables[a]->rows.size() > tables[b]->rows.size(); });
-    parallel_for(order.size(), [&](size_t k, int w) {
-        const Table& t = *tables[order[k]];
-        write_geojson(dir / (t.name + ".geojson"), t, working_crs, worker_geos(w), use, fill);
-    });
+    // One GeoJSON file per table; each file is formatted by all workers (geojson.cpp).
+    for (const Table* t : tables) write_geojson(dir / (t->name + ".geojson"), *t, working_crs, main_geos(), use, fill);
 }
 
 static std::string csv_cell(const Value& v) {
