@@ -6,10 +6,12 @@
 
 #include <ogr_spatialref.h>
 
+#include <atomic>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <future>
 #include <memory>
 
 namespace lc {
@@ -253,7 +255,7 @@ void write_geojson(const fs::path& file, const Table& t, const std::string& work
 
     std::FILE* f = std::fopen(file.c_str(), "wb");
     if (!f) throw OutputError(file.u8string() + ": cannot create the file (" + std::strerror(errno) + ")");
-    bool ok = true;
+    std::atomic<bool> ok{true};  // set by the writing thread
     auto put = [&](const std::string& text) {
         if (ok && std::fwrite(text.data(), 1, text.size(), f) != text.size()) ok = false;
     };
@@ -263,7 +265,18 @@ void write_geojson(const fs::path& file, const Table& t, const std::string& work
     // window, whatever the size of the file.
     constexpr size_t kChunk = 64, kWindow = 32 * kChunk;
     const size_t n = t.rows.size();
-    std::vector<std::string> chunks;
+    // The previous window goes to the file while the workers format the next one.
+    std::vector<std::string> chunks, done;
+    std::future<void> writing;
+    auto wait_writing = [&] {
+        if (writing.valid()) writing.get();
+    };
+    struct Join {
+        std::future<void>& f;
+        ~Join() {
+            if (f.valid()) f.wait();
+        }
+    } join{writing};
     for (size_t a = 0; a < n && ok; a += kWindow) {
         const size_t b = std::min(n, a + kWindow);
         chunks.assign((b - a + kChunk - 1) / kChunk, std::string());
@@ -272,8 +285,13 @@ void write_geojson(const fs::path& file, const Table& t, const std::string& work
             const size_t lo = a + c * kChunk, hi = std::min(b, lo + kChunk);
             for (size_t i = lo; i < hi; ++i) feature(out, i, worker_geos(w), cts[static_cast<size_t>(w) % cts.size()].get());
         }, workers);
-        for (const std::string& c : chunks) put(c);
+        wait_writing();
+        done.swap(chunks);
+        writing = std::async(std::launch::async, [&] {
+            for (const std::string& c : done) put(c);
+        });
     }
+    wait_writing();
     put("\n]}\n");
     const int e = std::fclose(f);
     if (!ok || e != 0) throw OutputError(file.u8string() + ": write failed (" + std::strerror(errno) + "; is the disk full?)");
