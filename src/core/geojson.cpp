@@ -66,22 +66,47 @@ void append_points(std::string& out, const Ring& r) {
     out += ']';
 }
 
-void append_polygon(std::string& out, GEOSContextHandle_t h, const GEOSGeometry* g, OGRCoordinateTransformation* ct) {
-    out += '[';
+/// Rounds a ring to the 7 decimals written and drops the points that rounding merges
+/// into their predecessor. False when fewer than three distinct points are left: a
+/// sliver of a centimetre, which written as it is would be an invalid ring.
+bool round_ring(Ring& r) {
+    size_t k = 0;
+    for (size_t i = 0; i < r.x.size(); ++i) {
+        const double x = std::round(r.x[i] * 1e7) / 1e7, y = std::round(r.y[i] * 1e7) / 1e7;
+        if (k > 0 && x == r.x[k - 1] && y == r.y[k - 1]) continue;
+        r.x[k] = x;
+        r.y[k] = y;
+        ++k;
+    }
+    r.x.resize(k);
+    r.y.resize(k);
+    return k >= 4 && signed_area(r) != 0;
+}
+
+/// False (and nothing written) when the exterior ring collapses at the written precision.
+bool append_polygon(std::string& out, GEOSContextHandle_t h, const GEOSGeometry* g, OGRCoordinateTransformation* ct,
+                    bool keep_collapsed = false) {
     int holes = GEOSGetNumInteriorRings_r(h, g);
+    bool first = true;
     for (int k = -1; k < holes; ++k) {
         const GEOSGeometry* ring = k < 0 ? GEOSGetExteriorRing_r(h, g) : GEOSGetInteriorRingN_r(h, g, k);
         Ring r = read_seq(h, GEOSGeom_getCoordSeq_r(h, ring), ct);
+        if (!round_ring(r) && !(k < 0 && keep_collapsed)) {
+            if (k < 0) return false;
+            continue;  // a hole of a centimetre
+        }
         double a = signed_area(r);
         // RFC 7946: exterior counter-clockwise, holes clockwise
         if ((k < 0 && a < 0) || (k >= 0 && a > 0)) {
             std::reverse(r.x.begin(), r.x.end());
             std::reverse(r.y.begin(), r.y.end());
         }
-        if (k >= 0) out += ',';
+        out += first ? '[' : ',';
+        first = false;
         append_points(out, r);
     }
     out += ']';
+    return true;
 }
 
 void append_geometry(std::string& out, GEOSContextHandle_t h, const GEOSGeometry* g, OGRCoordinateTransformation* ct) {
@@ -104,7 +129,7 @@ void append_geometry(std::string& out, GEOSContextHandle_t h, const GEOSGeometry
             return;
         case GEOS_POLYGON:
             out += "{\"type\":\"Polygon\",\"coordinates\":";
-            append_polygon(out, h, g, ct);
+            append_polygon(out, h, g, ct, true);  // a lone polygon is written even if it collapses
             out += '}';
             return;
         case GEOS_MULTIPOINT:
@@ -117,9 +142,16 @@ void append_geometry(std::string& out, GEOSContextHandle_t h, const GEOSGeometry
             for (int i = 0; i < n; ++i) {
                 const GEOSGeometry* part = GEOSGetGeometryN_r(h, g, i);
                 if (GEOSisEmpty_r(h, part)) continue;
+                if (t == GEOS_MULTIPOLYGON) {
+                    // A part that collapses at the written precision is left out.
+                    std::string poly;
+                    if (!append_polygon(poly, h, part, ct)) continue;
+                    if (written++) out += ',';
+                    out += poly;
+                    continue;
+                }
                 if (written++) out += ',';
-                if (t == GEOS_MULTIPOLYGON) append_polygon(out, h, part, ct);
-                else if (t == GEOS_MULTILINESTRING) append_points(out, read_seq(h, GEOSGeom_getCoordSeq_r(h, part), ct));
+                if (t == GEOS_MULTILINESTRING) append_points(out, read_seq(h, GEOSGeom_getCoordSeq_r(h, part), ct));
                 else {
                     Ring r = read_seq(h, GEOSGeom_getCoordSeq_r(h, part), ct);
                     out += '[';
