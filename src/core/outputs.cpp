@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstdlib>
 
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -46,9 +47,13 @@ Value num_value(const std::optional<double>& v) {
 // Access values are small (beds per elderly person): keep 9 significant digits.
 Value access_value(const std::optional<double>& v) {
     if (!v || !std::isfinite(*v)) return Value();
-    char b[32];
-    std::snprintf(b, sizeof b, "%.9g", *v);
-    return Value(std::strtod(b, nullptr));
+    if (*v == 0) return Value(*v);  // what the round trip below gives (sign kept), without it
+    // "%.9g" and back (to_chars/from_chars: the same digits as printf and strtod, faster)
+    char b[40];
+    auto r = std::to_chars(b, b + sizeof b, *v, std::chars_format::general, 9);
+    double d = *v;
+    std::from_chars(b, r.ptr, d);
+    return Value(d);
 }
 Value id_or_null(const std::vector<Unit>& units, int i) { return i == kNone ? Value() : Value(units[i].id); }
 
@@ -62,6 +67,9 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
     auto access_of = [&](const std::string& type) -> const AccessLayer* { return access ? access->find(type) : nullptr; };
     std::vector<Table> out;
     const auto& types = r.types;
+    // Looked up once: AccessResult::find sorts and compares type lists.
+    std::vector<const AccessLayer*> acc(types.size());
+    for (size_t k = 0; k < types.size(); ++k) acc[k] = access_of(types[k]);
     // --- units per level
     for (int l = 0; l < kLevels; ++l) {
         if (!in.has_level[l]) continue;
@@ -76,8 +84,8 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
             t.add_field("reach_" + ty + "_share", FieldType::Real);
             for (int w = 1; w < kWeights; ++w) t.add_field("reach_" + ty + "_" + weight_name(w) + "_share", FieldType::Real);
         }
-        for (auto& ty : types)
-            if (access_of(ty)) t.add_field("access_" + ty + "_mean", FieldType::Real);
+        for (size_t k = 0; k < types.size(); ++k)
+            if (acc[k]) t.add_field("access_" + types[k] + "_mean", FieldType::Real);
         std::vector<size_t> rules_here;
         for (size_t k = 0; k < a.rules.size(); ++k)
             if (!a.rules[k].per_unit[l].empty()) {
@@ -96,8 +104,8 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
             for (int w = 1; w < kWeights; ++w) row.push_back(static_cast<long long>(s.unknown[w]));
             for (size_t k = 0; k < types.size(); ++k)
                 for (int w = 0; w < kWeights; ++w) row.push_back(share_value(s.reach_share[k][w]));
-            for (auto& ty : types)
-                if (const AccessLayer* al = access_of(ty)) row.push_back(access_value(al->unit_mean[l][u]));
+            for (size_t k = 0; k < types.size(); ++k)
+                if (acc[k]) row.push_back(access_value(acc[k]->unit_mean[l][u]));
             for (size_t k : rules_here) {
                 const auto& v = a.rules[k].per_unit[l][u];
                 row.push_back(num_value(v.value));
@@ -123,15 +131,21 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
             t.add_field("nearest_" + ty + "_id", FieldType::String);
         }
         if (r.mode == "network") t.add_field("unreachable", FieldType::Bool);
-        for (auto& ty : types)
-            if (access_of(ty)) t.add_field("access_" + ty, FieldType::Real);
+        for (size_t k = 0; k < types.size(); ++k)
+            if (acc[k]) t.add_field("access_" + types[k], FieldType::Real);
         for (size_t c = 0; c < in.compounds.size(); ++c) {
             const Compound& cp = in.compounds[c];
-            std::vector<Value> row = {cp.id, cp.name, cp.year ? Value(static_cast<long long>(*cp.year)) : Value(),
-                                      num_value(cp.households), num_value(cp.population), num_value(cp.elderly),
-                                      id_or_null(in.units[kCommunity], cp.unit[kCommunity]),
-                                      id_or_null(in.units[kStreet], cp.unit[kStreet]),
-                                      id_or_null(in.units[kDistrict], cp.unit[kDistrict])};
+            std::vector<Value> row;
+            row.reserve(t.fields.size());
+            row.emplace_back(cp.id);
+            row.emplace_back(cp.name);
+            row.push_back(cp.year ? Value(static_cast<long long>(*cp.year)) : Value());
+            row.push_back(num_value(cp.households));
+            row.push_back(num_value(cp.population));
+            row.push_back(num_value(cp.elderly));
+            row.push_back(id_or_null(in.units[kCommunity], cp.unit[kCommunity]));
+            row.push_back(id_or_null(in.units[kStreet], cp.unit[kStreet]));
+            row.push_back(id_or_null(in.units[kDistrict], cp.unit[kDistrict]));
             for (size_t k = 0; k < types.size(); ++k) {
                 row.push_back(dist_value(r.dist[k][c]));
                 row.push_back(static_cast<bool>(r.reached[k][c]));
@@ -139,8 +153,8 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
                 row.push_back(f < 0 ? Value() : Value(in.facilities[f].id));
             }
             if (r.mode == "network") row.push_back(static_cast<bool>(r.unreachable[c]));
-            for (auto& ty : types)
-                if (const AccessLayer* al = access_of(ty)) row.push_back(access_value(al->compound[c]));
+            for (size_t k = 0; k < types.size(); ++k)
+                if (acc[k]) row.push_back(access_value(acc[k]->compound[c]));
             t.rows.push_back(std::move(row));
             t.geoms.push_back(cp.geom.get());
             t.geom_keys.push_back("c|" + cp.id);
