@@ -147,7 +147,7 @@ BatchOutcome run_batch(const fs::path& batch_file_in, const BatchOptions& opt) {
     Result base_result;
     try {
         ReachCache cache;
-        GeometryTextCache texts;
+        BaseOutput base(staging / "base");
         RunOptions ropt;
         ropt.format = opt.format;
         ropt.lang = opt.lang;
@@ -155,7 +155,7 @@ BatchOutcome run_batch(const fs::path& batch_file_in, const BatchOptions& opt) {
             Inputs ib = clone_inputs(raw);
             Analysed xb = analyse(pb, ib, nullptr, &cache, {});
             fs::create_directory(staging / "base");
-            write_output_folder(staging / "base", pb, ib, xb, ropt, nullptr, &texts);
+            write_output_folder(staging / "base", pb, ib, xb, ropt, Reuse{nullptr, &base});
             base_result = summarise(pb, ib, xb);
         }
         std::atomic<size_t> next{0}, done{0};
@@ -179,7 +179,7 @@ BatchOutcome run_batch(const fs::path& batch_file_in, const BatchOptions& opt) {
                 Inputs in = reuse ? clone_inputs(raw) : read_inputs(ps);
                 apply_facility_changes(ps, {s}, in);
                 Analysed x = analyse(ps, in, reuse ? &cache : nullptr, nullptr, {});
-                write_output_folder(dir, ps, in, x, ropt, reuse ? &texts : nullptr);
+                write_output_folder(dir, ps, in, x, ropt, Reuse{reuse ? &base : nullptr, nullptr});
                 res = summarise(ps, in, x);
             } catch (const Error& err) {
                 res.ok = false;

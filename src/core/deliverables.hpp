@@ -1,6 +1,7 @@
 #pragma once
 // Planner deliverables (SPEC 6): lifecircle.qgs + styles/*.qml, report.html + maps/*.svg,
 // and default styles inside a GeoPackage.
+#include "core/base_output.hpp"
 #include "core/ingest.hpp"
 #include "core/reach.hpp"
 #include "core/rules.hpp"
@@ -19,6 +20,6 @@ struct DeliverableOptions {
 /// vector layers written from `layers` (same names) and summary.json content `summary`.
 void write_deliverables(const std::filesystem::path& dir, const Project& p, const Inputs& in, const ReachResult& r,
                         const Analysis& a, const std::vector<Table>& layers, const json& summary,
-                        const DeliverableOptions& opt);
+                        const DeliverableOptions& opt, const Reuse& reuse = {});
 
 }  // namespace lc

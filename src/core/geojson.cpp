@@ -1,5 +1,6 @@
 #include "core/geojson.hpp"
 
+#include "core/base_output.hpp"
 #include "core/errors.hpp"
 #include "core/outputs.hpp"
 #include "core/parallel.hpp"
@@ -238,25 +239,81 @@ std::string wkb_geometry_json(GEOSContextHandle_t h, const std::vector<unsigned 
 }
 
 void write_geojson(const fs::path& file, const Table& t, const std::string& working_crs, GEOSContextHandle_t h,
-                   const GeometryTextCache* use, GeometryTextCache* fill) {
+                   const Reuse& reuse) {
     (void)h;  // each worker formats with its own GEOS context
-    OGRSpatialReference wgs, work;
-    wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    work.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    wgs.importFromEPSG(4326);
-    work.SetFromUserInput(working_crs.c_str());
-    // A transformation is not safe to share between threads: one per worker, made here.
+    const GeometryTextCache* use = reuse.use ? &reuse.use->geometry : nullptr;
+    GeometryTextCache* fill = reuse.fill ? &reuse.fill->geometry : nullptr;
+    static const std::string kNoKey;
+    auto key_of = [&](size_t i) -> const std::string& { return i < t.geom_keys.size() ? t.geom_keys[i] : kNoKey; };
+    const size_t n = t.rows.size();
+
+    // A batch scenario: a row equal to the base's row (same values, same geometry key)
+    // takes the base's text; a layer equal to the base's in every row is a hard link to
+    // the base's file.
+    const LayerText* base = reuse.use ? reuse.use->layer(t.name) : nullptr;
+    if (base && !same_fields(base->fields, t.fields)) base = nullptr;
+    std::vector<int> from;
+    if (base) {
+        from.assign(n, -1);
+        bool all = base->rows.size() == n;
+        int prev = -1;
+        for (size_t i = 0; i < n; ++i) {
+            const std::string& key = key_of(i);
+            int j = key.empty() ? -1 : base->align(key, prev);
+            if (j < 0) {
+                all = false;
+                continue;
+            }
+            prev = j;
+            if (same_values(base->rows[j], t.rows[i])) from[i] = j;
+            all = all && from[i] == static_cast<int>(i);
+        }
+        if (all && link_file(reuse.use->dir() / file.filename(), file)) return;
+    }
+    // The base of a batch: every feature's text is kept, and where it lies.
+    LayerText* keep = reuse.fill ? &reuse.fill->add_layer(t.name) : nullptr;
+    std::vector<std::pair<size_t, size_t>> at;  // base: feature i's [begin, end) in its chunk
+    if (keep) {
+        keep->fields = t.fields;
+        keep->rows = t.rows;
+        keep->keys.resize(n);
+        for (size_t i = 0; i < n; ++i) {
+            keep->keys[i] = key_of(i);
+            if (!keep->keys[i].empty()) keep->by_key[keep->keys[i]].push_back(static_cast<int>(i));
+        }
+        keep->spans.resize(n);
+        keep->text.reserve(n * 400);
+        at.resize(n);
+    }
+
+    // A transformation is not safe to share between threads: one per worker, made when
+    // the worker first formats a geometry (a scenario takes most from the base).
     int workers = worker_count();
     if (worker_limit() > 0) workers = std::min(workers, worker_limit());
-    std::vector<std::unique_ptr<OGRCoordinateTransformation>> cts;
-    for (int w = 0; w < std::max(1, workers); ++w) {
-        cts.emplace_back(OGRCreateCoordinateTransformation(&work, &wgs));
-        if (!cts.back()) throw OutputError(file.u8string() + ": no transformation from " + working_crs + " to EPSG:4326");
-    }
+    std::vector<std::unique_ptr<OGRCoordinateTransformation>> cts(static_cast<size_t>(std::max(1, workers)));
+    auto ct_of = [&](int w) {
+        auto& ct = cts[static_cast<size_t>(w) % cts.size()];
+        if (!ct) {
+            OGRSpatialReference wgs, work;
+            wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+            work.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+            wgs.importFromEPSG(4326);
+            work.SetFromUserInput(working_crs.c_str());
+            ct.reset(OGRCreateCoordinateTransformation(&work, &wgs));
+            if (!ct) throw OutputError(file.u8string() + ": no transformation from " + working_crs + " to EPSG:4326");
+        }
+        return ct.get();
+    };
     std::vector<std::string> keys(t.fields.size());
     for (size_t k = 0; k < t.fields.size(); ++k) keys[k] = json_string(t.fields[k].name) + ":";
-    auto feature = [&](std::string& out, size_t i, GEOSContextHandle_t hw, OGRCoordinateTransformation* ct) {
+    auto feature = [&](std::string& out, size_t i, GEOSContextHandle_t hw, int w) {
         if (i) out += ",\n";
+        if (base && from[i] >= 0) {
+            const auto& sp = base->spans[static_cast<size_t>(from[i])];
+            out.append(base->text, sp.first, sp.second);
+            return;
+        }
+        const size_t begin = out.size();
         out += "{\"type\":\"Feature\",\"properties\":{";
         const auto& row = t.rows[i];
         for (size_t k = 0; k < row.size(); ++k) {
@@ -270,19 +327,20 @@ void write_geojson(const fs::path& file, const Table& t, const std::string& work
             else if (auto b = std::get_if<bool>(&v)) out += *b ? "true" : "false";
         }
         out += "},\"geometry\":";
-        const std::string* key = i < t.geom_keys.size() && !t.geom_keys[i].empty() ? &t.geom_keys[i] : nullptr;
-        const std::string* cached = key && use ? use->find(*key) : nullptr;
+        const std::string& key = key_of(i);
+        const std::string* cached = !key.empty() && use ? use->find(key) : nullptr;
         if (cached) {
             out += *cached;
         } else {
             std::string g;
-            if (i < t.geoms.size() && t.geoms[i]) g = geometry_json(hw, t.geoms[i], ct);
+            if (i < t.geoms.size() && t.geoms[i]) g = geometry_json(hw, t.geoms[i], ct_of(w));
             else if (i < t.wkb_wgs84.size() && !t.wkb_wgs84[i].empty()) g = wkb_geometry_json(hw, t.wkb_wgs84[i]);
             else g = "null";
             out += g;
-            if (key && fill) fill->put(*key, std::move(g));
+            if (!key.empty() && fill) fill->put(key, std::move(g));
         }
         out += '}';
+        if (keep) at[i] = {begin, out.size()};
     };
 
     std::FILE* f = std::fopen(file.c_str(), "wb");
@@ -296,7 +354,6 @@ void write_geojson(const fs::path& file, const Table& t, const std::string& work
     // time: one large layer no longer keeps a core idle, and memory stays bounded by a
     // window, whatever the size of the file.
     constexpr size_t kChunk = 64, kWindow = 32 * kChunk;
-    const size_t n = t.rows.size();
     // The previous window goes to the file while the workers format the next one.
     std::vector<std::string> chunks, done;
     std::future<void> writing;
@@ -315,8 +372,14 @@ void write_geojson(const fs::path& file, const Table& t, const std::string& work
         parallel_for(chunks.size(), [&](size_t c, int w) {
             std::string& out = chunks[c];
             const size_t lo = a + c * kChunk, hi = std::min(b, lo + kChunk);
-            for (size_t i = lo; i < hi; ++i) feature(out, i, worker_geos(w), cts[static_cast<size_t>(w) % cts.size()].get());
+            for (size_t i = lo; i < hi; ++i) feature(out, i, worker_geos(w), w);
         }, workers);
+        if (keep)
+            for (size_t c = 0; c < chunks.size(); ++c) {
+                const size_t off = keep->text.size(), lo = a + c * kChunk, hi = std::min(b, lo + kChunk);
+                for (size_t i = lo; i < hi; ++i) keep->spans[i] = {off + at[i].first, at[i].second - at[i].first};
+                keep->text += chunks[c];
+            }
         wait_writing();
         done.swap(chunks);
         writing = std::async(std::launch::async, [&] {

@@ -45,10 +45,14 @@ std::string geometry_json(GEOSContextHandle_t h, const GEOSGeometry* g, OGRCoord
 /// The same for WKB already in EPSG:4326.
 std::string wkb_geometry_json(GEOSContextHandle_t h, const std::vector<unsigned char>& wkb);
 
-/// Writes a table as a GeoJSON FeatureCollection. Rows with a key in `Table::geom_keys`
-/// take their geometry text from `use` when present and store it into `fill`.
+struct Reuse;
+
+/// Writes a table as a GeoJSON FeatureCollection. In a batch (base_output.hpp), rows
+/// with a key in `Table::geom_keys` take their geometry text from the base's cache, a
+/// row equal to the base's row takes the base's feature text, and a file equal to the
+/// base's is a hard link to it; the base run records all of these.
 void write_geojson(const std::filesystem::path& file, const Table& t, const std::string& working_crs,
-                   GEOSContextHandle_t h, const GeometryTextCache* use, GeometryTextCache* fill);
+                   GEOSContextHandle_t h, const Reuse& reuse);
 
 /// JSON string literal of UTF-8 text (invalid bytes replaced by U+FFFD).
 std::string json_string(const std::string& s);

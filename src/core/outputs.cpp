@@ -244,6 +244,11 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
                 row.push_back(it != f.attrs.end() && it->second.text ? Value(*it->second.text) : Value());
             }
             t.rows.push_back(std::move(row));
+            // The point's coordinates, bit for bit, identify its geometry text.
+            std::string key = "f|";
+            key.append(reinterpret_cast<const char*>(&f.pt.x), sizeof(double));
+            key.append(reinterpret_cast<const char*>(&f.pt.y), sizeof(double));
+            t.geom_keys.push_back(std::move(key));
             GeomPtr pt = make_point(main_geos(), f.pt.x, f.pt.y);
             t.geoms.push_back(pt.get());
             t.owned.push_back(std::move(pt));
@@ -422,7 +427,7 @@ void write_layer(GDALDataset* ds, const Table& t, OGRSpatialReference* wgs, OGRC
 }  // namespace
 
 void write_vector_layers(const fs::path& dir, const std::vector<const Table*>& tables, const std::string& working_crs,
-                         const std::string& format, const GeometryTextCache* use, GeometryTextCache* fill) {
+                         const std::string& format, const Reuse& reuse) {
     GDALAllRegister();
     auto make_srs = [](const std::string& def) {
         OGRSpatialReference s;
@@ -443,7 +448,7 @@ void write_vector_layers(const fs::path& dir, const std::vector<const Table*>& t
         return;
     }
     // One GeoJSON file per table; each file is formatted by all workers (geojson.cpp).
-    for (const Table* t : tables) write_geojson(dir / (t->name + ".geojson"), *t, working_crs, main_geos(), use, fill);
+    for (const Table* t : tables) write_geojson(dir / (t->name + ".geojson"), *t, working_crs, main_geos(), reuse);
 }
 
 static std::string csv_cell(const Value& v) {
@@ -465,7 +470,7 @@ static std::string csv_cell(const Value& v) {
     return s;
 }
 
-void write_csv(const fs::path& file, const Table& t) {
+std::string csv_text(const Table& t) {
     std::string out = "\xEF\xBB\xBF";
     for (size_t k = 0; k < t.fields.size(); ++k) out += (k ? "," : "") + csv_cell(t.fields[k].name);
     out += "\n";
@@ -473,8 +478,10 @@ void write_csv(const fs::path& file, const Table& t) {
         for (size_t k = 0; k < row.size(); ++k) out += (k ? "," : "") + csv_cell(row[k]);
         out += "\n";
     }
-    write_text(file, out);
+    return out;
 }
+
+void write_csv(const fs::path& file, const Table& t) { write_text(file, csv_text(t)); }
 
 void write_text(const fs::path& file, const std::string& text) {
     std::FILE* f = std::fopen(file.c_str(), "wb");
@@ -535,8 +542,8 @@ void check_output_target(const fs::path& out) {
         throw OutputError(parent.u8string() + ": not writable; the output folder is created beside it (choose another --out)");
 }
 
-void write_output_marker(const fs::path& dir) {
-    write_text(dir / kMarker, "lifecircle output folder; safe to replace by lifecircle\n");
+void write_output_marker(const fs::path& dir, const Reuse& reuse) {
+    write_output_file(dir, kMarker, "lifecircle output folder; safe to replace by lifecircle\n", reuse);
 }
 
 fs::path make_staging_dir(const fs::path& out) {

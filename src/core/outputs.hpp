@@ -4,6 +4,7 @@
 #include "core/ingest.hpp"
 #include "core/rules.hpp"
 #include "core/access.hpp"
+#include "core/base_output.hpp"
 #include "core/geojson.hpp"
 #include "core/table.hpp"
 
@@ -20,10 +21,12 @@ Table repairs_table(const Inputs& in);
 
 /// Writes tables as RFC 7946 GeoJSON files (format "geojson") or as layers of one
 /// GeoPackage `lifecircle.gpkg` (format "gpkg"), transforming from the working CRS.
+/// In a batch, GeoJSON layers reuse what the base wrote (see base_output.hpp).
 void write_vector_layers(const std::filesystem::path& dir, const std::vector<const Table*>& tables, const std::string& working_crs,
-                         const std::string& format, const GeometryTextCache* use = nullptr, GeometryTextCache* fill = nullptr);
+                         const std::string& format, const Reuse& reuse = {});
 /// CSV, UTF-8 with BOM (spreadsheets read Chinese names correctly), CRLF-free, RFC 4180 quoting.
 void write_csv(const std::filesystem::path& file, const Table& t);
+std::string csv_text(const Table& t);
 void write_text(const std::filesystem::path& file, const std::string& text);
 
 /// A fresh temporary folder beside `out` for an atomic write.
@@ -32,7 +35,7 @@ std::filesystem::path make_staging_dir(const std::filesystem::path& out);
 /// previous lifecircle output or an empty folder.
 void commit_output(const std::filesystem::path& staging, const std::filesystem::path& out);
 /// Marks a folder as lifecircle output, so that a later run may replace it.
-void write_output_marker(const std::filesystem::path& dir);
+void write_output_marker(const std::filesystem::path& dir, const Reuse& reuse = {});
 /// Throws OutputError unless `out` may be replaced (checked before the run starts).
 void check_output_target(const std::filesystem::path& out);
 

@@ -101,9 +101,9 @@ Analysed analyse(const Project& p, Inputs& in, const ReachCache* use, ReachCache
 }
 
 json write_output_folder(const fs::path& dir, const Project& p, const Inputs& in, Analysed& x, const RunOptions& opt,
-                         const GeometryTextCache* use, GeometryTextCache* fill) {
+                         const Reuse& reuse) {
     Clock clock;
-    write_output_marker(dir);
+    write_output_marker(dir, reuse);
     auto layers = build_layers(p, in, x.r, x.a, x.areas, x.unc, &x.access);
     std::vector<const Table*> all;
     const Table* rej = nullptr;
@@ -111,7 +111,7 @@ json write_output_folder(const fs::path& dir, const Project& p, const Inputs& in
         all.push_back(&t);
         if (t.name == "rejected") rej = &t;
     }
-    write_vector_layers(dir, all, in.working_crs, opt.format, use, fill);
+    write_vector_layers(dir, all, in.working_crs, opt.format, reuse);
     // rejected.geojson is part of the contract whatever the format
     if (opt.format == "gpkg") write_vector_layers(dir, {rej}, in.working_crs, "geojson");
     Table rejected;
@@ -119,9 +119,9 @@ json write_output_folder(const fs::path& dir, const Project& p, const Inputs& in
     rejected.fields = rej->fields;
     rejected.rows = rej->rows;
     rejected.has_geometry = false;
-    write_csv(dir / "rejected.csv", rejected);
-    write_csv(dir / "coverage.csv", coverage_table(p, in, x.a));
-    write_csv(dir / "repairs.csv", repairs_table(in));
+    write_output_file(dir, "rejected.csv", csv_text(rejected), reuse);
+    write_output_file(dir, "coverage.csv", csv_text(coverage_table(p, in, x.a)), reuse);
+    write_output_file(dir, "repairs.csv", csv_text(repairs_table(in)), reuse);
     clock.lap("write");
     // The deliverables read summary.json's figures; their own time is measured and
     // added afterwards, so summary.json is written twice (cheap, a few kB).
@@ -142,7 +142,7 @@ json write_output_folder(const fs::path& dir, const Project& p, const Inputs& in
         return s;
     };
     json summary = with_access(build_summary(p, in, x.r, x.a, times));
-    write_deliverables(dir, p, in, x.r, x.a, layers, summary, DeliverableOptions{opt.format, opt.lang});
+    write_deliverables(dir, p, in, x.r, x.a, layers, summary, DeliverableOptions{opt.format, opt.lang}, reuse);
     clock.lap("report");
     times.seconds.push_back(clock.times.seconds.back());
     summary = with_access(build_summary(p, in, x.r, x.a, times));

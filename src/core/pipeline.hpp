@@ -1,6 +1,7 @@
 #pragma once
 // The main job: project file -> inputs -> units -> reach -> rules -> output folder.
 #include "core/access.hpp"
+#include "core/base_output.hpp"
 #include "core/geojson.hpp"
 #include "core/ingest.hpp"
 #include "core/reach.hpp"
@@ -57,8 +58,9 @@ struct Analysed {
 };
 /// Units, reach, rules, service areas and uncovered parts (inputs read, scenario applied).
 Analysed analyse(const Project& p, Inputs& in, const ReachCache* use, ReachCache* fill, const Progress& progress);
-/// Writes every output file into `dir` (no atomic rename); returns summary.json.
+/// Writes every output file into `dir` (no atomic rename); returns summary.json. In a
+/// batch the base run fills `reuse.fill` and the scenarios reuse it (base_output.hpp).
 json write_output_folder(const std::filesystem::path& dir, const Project& p, const Inputs& in, Analysed& x,
-                         const RunOptions& opt, const GeometryTextCache* use = nullptr, GeometryTextCache* fill = nullptr);
+                         const RunOptions& opt, const Reuse& reuse = {});
 
 }  // namespace lc

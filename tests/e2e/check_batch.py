@@ -9,6 +9,9 @@
 - the same batch twice, and with --jobs 2, gives identical outputs
 - comparison.csv/json carry each rule's change against the base and the compounds that
   become reached, by street (hand-worked: adding F7 next to K4 reaches K4 in S2)
+- files equal to the base's are hard links to them (docs/outputs.md); a batch replacing
+  its previous output leaves the same bytes and the base intact; a scenario folder passes
+  the shared format check (../shared/checks/check_outputs.py, where present)
 """
 import filecmp, json, os, shutil, subprocess, sys
 
@@ -98,5 +101,47 @@ slow = {r["id"]: r for r in sc["slow"]["rules"]}["r_reach"]
 check("slow walking (500 m) keeps K1 and K3 reached", abs(slow["value"] - 250 / 310) < 1e-9, slow)
 dup = [l for l in open(os.path.join(out1, "add-f7", "rejected.csv"), encoding="utf-8-sig") if "F1" in l]
 check("an added facility reusing a base id is rejected, not merged", dup and "duplicate id" in dup[0], dup)
+# hard links: files equal to the base's share its inode, files that differ do not
+def files(d):
+    out = {}
+    for root, _, names in os.walk(d):
+        for n in names:
+            out[os.path.relpath(os.path.join(root, n), d)] = os.path.join(root, n)
+    return out
+
+
+base_files = files(os.path.join(out1, "base"))
+linked, copied_equal = [], []
+for s in good:
+    for rel, path in files(os.path.join(out1, s["id"])).items():
+        b = base_files.get(rel)
+        if not b:
+            continue
+        same_inode = os.stat(path).st_ino == os.stat(b).st_ino
+        if same_inode:
+            linked.append(f"{s['id']}/{rel}")
+            check(f"hard link {s['id']}/{rel} has the base's bytes", filecmp.cmp(path, b, shallow=False))
+        elif rel != "summary.json" and filecmp.cmp(path, b, shallow=False):
+            copied_equal.append(f"{s['id']}/{rel}")
+check("files equal to the base's are hard links (styles at least)", any("styles/" in l for l in linked), linked)
+check("no file equal to the base's is a separate copy", not copied_equal, copied_equal)
+check("a hard-linked file counts its links", all(os.stat(os.path.join(out1, l)).st_nlink > 1 for l in linked))
+
+# replacing the previous output of a batch: same bytes, base intact, nothing left beside it
+before = {rel: open(p, "rb").read() for rel, p in files(out1).items() if not rel.endswith("summary.json")}
+r = run_batch(out1)
+after = {rel: open(p, "rb").read() for rel, p in files(out1).items() if not rel.endswith("summary.json")}
+check("a batch replacing its previous output exits as before (2)", r.returncode == 2, f"{r.returncode} {r.stderr}")
+check("a batch replacing its previous output writes the same bytes", before == after,
+      sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))[:10])
+left = [n for n in os.listdir(work) if n.startswith(".b1.")]
+check("no staging or previous folder is left beside the output", not left, left)
+
+# the shared format check on a scenario folder made of links and new files
+checker = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "checks", "check_outputs.py")
+if os.path.isfile(checker):
+    rc = subprocess.run([sys.executable, checker, os.path.join(out1, "add-f7")], capture_output=True, text=True)
+    check("check_outputs.py passes on a scenario folder", rc.returncode == 0, rc.stdout[-2000:])
+
 print(f"{len(PASSED)} passed, {len(FAILED)} failed")
 sys.exit(1 if FAILED else 0)
