@@ -42,6 +42,20 @@ bool same_fields(const std::vector<Field>& a, const std::vector<Field>& b) {
     return true;
 }
 
+const BaseOutput::Paths* BaseOutput::paths(const svg::Frame& f) const {
+    std::lock_guard<std::mutex> l(m_);
+    return paths_ && paths_->frame == f ? paths_.get() : nullptr;
+}
+
+BaseOutput::Paths& BaseOutput::fill_paths(const svg::Frame& f) {
+    std::lock_guard<std::mutex> l(m_);
+    if (!paths_) {
+        paths_ = std::make_unique<Paths>();
+        paths_->frame = f;
+    }
+    return *paths_;
+}
+
 const LayerText* BaseOutput::layer(const std::string& name) const {
     std::lock_guard<std::mutex> l(m_);
     auto it = layers_.find(name);

@@ -7,7 +7,8 @@
 // file and every GeoJSON feature it wrote; a scenario then
 //   - copies the text of a feature whose row (values and geometry key) equals the
 //     base's instead of formatting it again,
-//   - makes a file whose bytes equal the base's a hard link to the base's file.
+//   - makes a file whose bytes equal the base's a hard link to the base's file,
+//   - takes the SVG path data of units and compounds from the base's maps.
 // Outputs stay byte-identical to a `run --scenario` of the same patch: nothing is
 // reused unless it is equal by value. A scenario whose inputs differ from the base's
 // (another layer, working CRS or access mode) gets no BaseOutput at all.
@@ -16,8 +17,11 @@
 // the lock), and only read afterwards: the scenarios look up features and paths in it
 // without locking.
 #include "core/geojson.hpp"
+#include "core/model.hpp"
+#include "core/svgmap.hpp"
 #include "core/table.hpp"
 
+#include <array>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -57,6 +61,22 @@ public:
 
     /// Geometry text by feature key (see geojson.hpp).
     GeometryTextCache geometry;
+    /// SVG path data of units ([level][index]) and compounds ([index]) drawn in `frame`;
+    /// an entry holds the id it was made for and counts only for that id.
+    struct PathEntry {
+        std::string id;
+        std::string d;
+        bool set = false;
+    };
+    struct Paths {
+        svg::Frame frame;
+        std::array<std::vector<PathEntry>, kLevels> units;
+        std::vector<PathEntry> compounds;
+    };
+    /// Path data drawn in `frame`, or nullptr (none kept for another frame).
+    const Paths* paths(const svg::Frame& frame) const;
+    Paths& fill_paths(const svg::Frame& frame);
+
     const LayerText* layer(const std::string& name) const;
     LayerText& add_layer(const std::string& name);
     /// Text of a file by its path inside the folder ("maps/x.svg"), or nullptr.
@@ -68,6 +88,7 @@ private:
     mutable std::mutex m_;
     std::map<std::string, std::unique_ptr<LayerText>> layers_;
     std::map<std::string, std::string> files_;
+    std::unique_ptr<Paths> paths_;
 };
 
 /// What a writer reuses (`use`: a scenario's view of the base) or records (`fill`:

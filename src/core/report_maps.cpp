@@ -41,6 +41,43 @@ struct MapBuilder {
     GEOSContextHandle_t h;
     svg::Envelope extent;
     double north;
+    const Reuse& reuse;
+    // Path data of units and compounds: the same in every map of a run (one frame)
+    // and, in a batch, in every scenario (taken from the base's maps).
+    mutable const BaseOutput::Paths* known = nullptr;
+    mutable BaseOutput::Paths* mine = nullptr;
+    mutable BaseOutput::Paths local{};
+
+    void start(const svg::Map& m) const {
+        known = reuse.use ? reuse.use->paths(m.frame()) : nullptr;
+        mine = &local;
+        if (reuse.fill) {
+            BaseOutput::Paths& k = reuse.fill->fill_paths(m.frame());
+            if (k.frame == m.frame()) mine = &k;
+        }
+        if (!(mine->frame == m.frame())) *mine = BaseOutput::Paths{m.frame(), {}, {}};
+        for (int l = 0; l < kLevels; ++l) mine->units[l].resize(in.units[l].size());
+        mine->compounds.resize(in.compounds.size());
+    }
+
+    template <class F>
+    const std::string& cached(const std::vector<BaseOutput::PathEntry>* have, std::vector<BaseOutput::PathEntry>& make, size_t i,
+                              const std::string& id, F&& compute) const {
+        if (have && i < have->size() && (*have)[i].set && (*have)[i].id == id) return (*have)[i].d;
+        BaseOutput::PathEntry& e = make[i];
+        if (!e.set || e.id != id) {
+            e.d = compute();
+            e.id = id;
+            e.set = true;
+        }
+        return e.d;
+    }
+
+    const std::string& unit_path(const svg::Map& m, int l, size_t u) const {
+        const Unit& un = in.units[l][u];
+        return cached(known ? &known->units[l] : nullptr, mine->units[l], u, un.id,
+                      [&] { return svg::path_data(h, un.geom.get(), m.frame()); });
+    }
 
     std::string note() const {
         return std::string(tr(lang, "数据：项目输入数据；分析：lifecircle ", "Data: project inputs; analysis: lifecircle ")) +
@@ -55,7 +92,7 @@ struct MapBuilder {
             bool district = l == kDistrict;
             m.begin_group(std::string("fill=\"none\" stroke=\"") + (district ? "#1a1a1a" : "#505050") + "\" stroke-width=\"" +
                           (district ? "1.8" : "1") + "\" stroke-linejoin=\"round\"");
-            for (auto& u : in.units[l]) m.shape(h, u.geom.get(), "");
+            for (size_t u = 0; u < in.units[l].size(); ++u) m.path(unit_path(m, l, u), "");
             m.end_group();
             if (legend)
                 m.legend(svg::LegendItem::make(svg::LegendItem::Line, level_label(level_name(l), lang) + tr(lang, "界", " boundary"), "none",
@@ -113,13 +150,18 @@ struct MapBuilder {
 
     /// A compound as a shape, or as a dot where the footprint would be smaller than a
     /// few pixels (or is a point).
-    void compound(svg::Map& m, const Compound& c, const std::string& fill, const std::string& stroke) const {
-        svg::Envelope e = svg::envelope_of(h, c.geom.get());
-        double size = e.empty() ? 0 : std::max(e.maxx - e.minx, e.maxy - e.miny) * m.frame().scale;
-        if (c.is_point || size < 3.5)
-            m.marker(c.rep.x, c.rep.y, "circle", 4.2, "fill=\"" + fill + "\" stroke=\"" + stroke + "\" stroke-width=\"0.5\"");
-        else
-            m.shape(h, c.geom.get(), "fill=\"" + fill + "\" stroke=\"" + stroke + "\" stroke-width=\"0.5\"");
+    void compound(svg::Map& m, size_t i, const std::string& attrs) const {
+        const Compound& c = in.compounds[i];
+        const std::string& d = cached(known ? &known->compounds : nullptr, mine->compounds, i, c.id, [&] {
+            svg::Envelope e = svg::envelope_of(h, c.geom.get());
+            double size = e.empty() ? 0 : std::max(e.maxx - e.minx, e.maxy - e.miny) * m.frame().scale;
+            if (c.is_point || size < 3.5) return m.marker_data(c.rep.x, c.rep.y, "circle", 4.2);
+            return svg::path_data(h, c.geom.get(), m.frame());
+        });
+        m.path(d, attrs);
+    }
+    static std::string compound_attrs(const std::string& fill, const std::string& stroke) {
+        return "fill=\"" + fill + "\" stroke=\"" + stroke + "\" stroke-width=\"0.5\"";
     }
 
     IndicatorMap build(const RuleResult& rr) const {
@@ -129,6 +171,7 @@ struct MapBuilder {
         out.file = rule.id + ".svg";
         out.title = rule_title(rule, lang);
         svg::Map m("map-" + rule.id, extent);
+        start(m);
 
         int lvl = detail_level(in, rr);
         bool support = rule.check == "compound_support";
@@ -140,18 +183,21 @@ struct MapBuilder {
         bool any_null = false;
         if (base >= 0) {
             m.begin_group("stroke=\"#fff\" stroke-width=\"0.6\" stroke-linejoin=\"round\"");
+            const std::string plain = std::string("fill=\"") + (support || lvl < 0 ? "#ececea" : no_data_color().hex()) + "\"";
+            std::vector<std::string> by_class;
+            for (auto& vc : classes) by_class.push_back("fill=\"" + vc.color.hex() + "\"");
             for (size_t u = 0; u < in.units[base].size(); ++u) {
-                std::string fill = support || lvl < 0 ? "#ececea" : no_data_color().hex();
+                const std::string* fill = &plain;
                 if (!support && lvl >= 0) {
                     const auto& v = rr.per_unit[lvl][u].value;
                     int k = v ? class_of(classes, *v) : -1;
                     if (k >= 0) {
-                        fill = classes[k].color.hex();
+                        fill = &by_class[k];
                     } else {
                         any_null = true;
                     }
                 }
-                m.shape(h, in.units[base][u].geom.get(), "fill=\"" + fill + "\"");
+                m.path(unit_path(m, base, u), *fill);
             }
             m.end_group();
         }
@@ -187,14 +233,16 @@ struct MapBuilder {
                                                     "area_below_standard", "no_facility"};
             for (auto& s : order) {
                 ReasonStyle rs = reason_style(s);
-                std::string stroke = s == "not_assessed" ? "#b8b8b8" : "#444";
+                const std::string attrs = compound_attrs(rs.color.hex(), s == "not_assessed" ? "#b8b8b8" : "#444");
                 for (auto& [c, st] : draw)
-                    if (st == s) compound(m, in.compounds[c], rs.color.hex(), stroke);
+                    if (st == s) compound(m, c, attrs);
             }
             for (auto& [s, k] : n)
-                if (std::find(order.begin(), order.end(), s) == order.end())
+                if (std::find(order.begin(), order.end(), s) == order.end()) {
+                    const std::string attrs = compound_attrs(reason_style(s).color.hex(), "#444");
                     for (auto& [c, st] : draw)
-                        if (st == s) compound(m, in.compounds[c], reason_style(s).color.hex(), "#444");
+                        if (st == s) compound(m, c, attrs);
+                }
             m.legend(svg::LegendItem::heading(unit_measure_label(rule, lang)));
             for (auto it = order.rbegin(); it != order.rend(); ++it)
                 if (n.count(*it))
@@ -210,7 +258,7 @@ struct MapBuilder {
             for (size_t u = 0; u < in.units[lvl].size(); ++u) {
                 const auto& pv = rr.per_unit[lvl][u].pass;
                 if (pv && !*pv) {
-                    m.shape(h, in.units[lvl][u].geom.get(), "");
+                    m.path(unit_path(m, lvl, u), "");
                     any_fail = true;
                 }
             }
@@ -224,10 +272,11 @@ struct MapBuilder {
             // Near-black maroon with a white edge: it must stand out on every class colour,
             // the reddest included.
             const std::string fill = "#4a0010", edge = "#ffffff";
+            const std::string attrs = compound_attrs(fill, edge);
             long k = 0;
             for (auto& g : a.gaps)
                 if (g.rule_id == rule.id) {
-                    compound(m, in.compounds[g.compound], fill, edge);
+                    compound(m, static_cast<size_t>(g.compound), attrs);
                     ++k;
                 }
             if (k)
@@ -339,9 +388,10 @@ double true_north_deg(const Inputs& in, const svg::Envelope& e) {
     return std::isfinite(deg) ? std::round(deg * 100) / 100 : 0;
 }
 
-std::vector<IndicatorMap> indicator_maps(const Project& p, const Inputs& in, const Analysis& a, const std::string& lang) {
+std::vector<IndicatorMap> indicator_maps(const Project& p, const Inputs& in, const Analysis& a, const std::string& lang,
+                                         const Reuse& reuse) {
     svg::Envelope ext = study_extent(in);
-    MapBuilder b{p, in, a, lang, main_geos(), ext, true_north_deg(in, ext)};
+    MapBuilder b{p, in, a, lang, main_geos(), ext, true_north_deg(in, ext), reuse};
     std::vector<IndicatorMap> out;
     for (const RuleResult* rr : headline_results(a)) out.push_back(b.build(*rr));
     return out;

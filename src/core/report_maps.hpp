@@ -1,6 +1,7 @@
 #pragma once
 // The report's maps (one per headline indicator) and the wording of indicator values
 // shared by the maps and the report tables.
+#include "core/base_output.hpp"
 #include "core/ingest.hpp"
 #include "core/reach.hpp"
 #include "core/rules.hpp"
@@ -22,8 +23,10 @@ struct IndicatorMap {
 /// the reach rules, else the first rule with a value).
 std::vector<const RuleResult*> headline_results(const Analysis& a);
 
-/// One SVG map per headline rule, in `lang` ("zh" | "en").
-std::vector<IndicatorMap> indicator_maps(const Project& p, const Inputs& in, const Analysis& a, const std::string& lang);
+/// One SVG map per headline rule, in `lang` ("zh" | "en"). In a batch the path data of
+/// units and compounds comes from the base's maps (base_output.hpp).
+std::vector<IndicatorMap> indicator_maps(const Project& p, const Inputs& in, const Analysis& a, const std::string& lang,
+                                         const Reuse& reuse = {});
 
 /// A rule's figure as a planner reads it: shares as percentages, ratios as numbers. A
 /// failing share is never rounded up to its target ("99.96%" shows as 99.9%, not 100%).

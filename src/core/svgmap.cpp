@@ -295,16 +295,28 @@ Map::Map(std::string id, const Envelope& extent, double width) : id_(std::move(i
 void Map::begin_group(const std::string& attrs) { body_ += "<g " + attrs + ">\n"; }
 void Map::end_group() { body_ += "</g>\n"; }
 
-void Map::shape(GEOSContextHandle_t h, const GEOSGeometry* g, const std::string& attrs) {
-    std::string d = path_data(h, g, frame_);
+void Map::shape(GEOSContextHandle_t h, const GEOSGeometry* g, const std::string& attrs) { path(path_data(h, g, frame_), attrs); }
+
+void Map::path(const std::string& d, const std::string& attrs) {
     if (d.empty()) return;
-    body_ += "<path d=\"" + d + "\"" + (attrs.empty() ? "" : " " + attrs) + "/>\n";
+    body_ += "<path d=\"";
+    body_ += d;
+    body_ += '"';
+    if (!attrs.empty()) {
+        body_ += ' ';
+        body_ += attrs;
+    }
+    body_ += "/>\n";
+}
+
+std::string Map::marker_data(double x, double y, const std::string& shape, double size) const {
+    double X = frame_.px(x), Y = frame_.py(y);
+    if (X < frame_.x0 - size || X > frame_.x0 + frame_.w + size || Y < frame_.y0 - size || Y > frame_.y0 + frame_.h + size) return {};
+    return marker_path(shape, X, Y, size);
 }
 
 void Map::marker(double x, double y, const std::string& shape, double size, const std::string& attrs) {
-    double X = frame_.px(x), Y = frame_.py(y);
-    if (X < frame_.x0 - size || X > frame_.x0 + frame_.w + size || Y < frame_.y0 - size || Y > frame_.y0 + frame_.h + size) return;
-    body_ += "<path d=\"" + marker_path(shape, X, Y, size) + "\"" + (attrs.empty() ? "" : " " + attrs) + "/>\n";
+    path(marker_data(x, y, shape, size), attrs);
 }
 
 bool Map::label(double x, double y, const std::string& text, double size, bool bold) {

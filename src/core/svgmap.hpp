@@ -27,6 +27,9 @@ struct Frame {
     /// extent's aspect, clamped to [min_h, max_h] px.
     static Frame fit(const Envelope& e, double x0, double y0, double w, double min_h, double max_h, double margin = 0.03);
     double px(double x) const { return x0 + (x - ox) * scale; }
+    bool operator==(const Frame& o) const {
+        return x0 == o.x0 && y0 == o.y0 && w == o.w && h == o.h && ox == o.ox && oy == o.oy && scale == o.scale;
+    }
     double py(double y) const { return y0 + (oy - y) * scale; }
 };
 
@@ -87,6 +90,10 @@ public:
     void shape(GEOSContextHandle_t h, const GEOSGeometry* g, const std::string& attrs);
     /// A marker at working-CRS (x, y).
     void marker(double x, double y, const std::string& shape, double size, const std::string& attrs);
+    /// Path data of that marker; empty when it falls outside the map.
+    std::string marker_data(double x, double y, const std::string& shape, double size) const;
+    /// A <path> of path data made earlier (path_data, marker_data); nothing when `d` is empty.
+    void path(const std::string& d, const std::string& attrs);
     /// A label at working-CRS (x, y), centred, with a white halo; skipped when it would
     /// overlap a label already placed (returns false).
     bool label(double x, double y, const std::string& text, double size, bool bold = false);
