@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <atomic>
 #include <map>
+#include <memory>
+#include <unordered_map>
 #include <mutex>
 #include <cctype>
 #include <set>
@@ -25,14 +27,21 @@ struct Entry {
     std::string pointer;    ///< /scenarios/i
 };
 
+/// The compounds of a run as the comparison reads them: ids, street ids, id order.
+/// Scenarios that share the base's compounds share this list.
+struct CompoundList {
+    std::vector<std::string> id, street;
+    std::vector<int> by_id;  ///< indices in id order
+};
+
 /// What a comparison needs of one finished run.
 struct Result {
     bool ok = false;
     int exit_code = 0;
     std::string error;
     std::vector<std::tuple<std::string, std::optional<double>, std::optional<bool>, double>> rules;  // id, value, pass, target
-    std::map<std::string, std::map<std::string, bool>> reached;   // reach rule -> compound id -> reached
-    std::map<std::string, std::string> street_of;                 // compound id -> street id
+    std::shared_ptr<const CompoundList> compounds;
+    std::map<std::string, std::vector<char>> reached;   // reach rule -> per compound (as listed): reached
 };
 
 bool same_layer(const LayerSpec& a, const LayerSpec& b) {
@@ -56,24 +65,36 @@ bool same_inputs(const Project& a, const Project& b) {
     return true;
 }
 
-Result summarise(const Project& p, const Inputs& in, const Analysed& x) {
+/// `like`: the base's compound list, shared when this run has the same compounds.
+Result summarise(const Inputs& in, const Analysed& x, const std::shared_ptr<const CompoundList>& like) {
     Result r;
     r.ok = true;
     for (auto& rr : x.a.rules) r.rules.emplace_back(rr.rule->id, rr.value, rr.pass, rr.target);
+    auto list = std::make_shared<CompoundList>();
+    list->id.reserve(in.compounds.size());
+    list->street.reserve(in.compounds.size());
+    for (auto& c : in.compounds) {
+        list->id.push_back(c.id);
+        list->street.push_back(c.unit[kStreet] == kNone ? std::string() : in.units[kStreet][c.unit[kStreet]].id);
+    }
+    if (like && like->id == list->id && like->street == list->street) {
+        r.compounds = like;
+    } else {
+        list->by_id.resize(list->id.size());
+        for (size_t i = 0; i < list->by_id.size(); ++i) list->by_id[i] = static_cast<int>(i);
+        std::sort(list->by_id.begin(), list->by_id.end(), [&](int a, int b) { return list->id[a] < list->id[b]; });
+        r.compounds = std::move(list);
+    }
     for (auto& rr : x.a.rules) {
         if (rr.rule->check != "reach_share") continue;
+        std::vector<size_t> ts;
+        for (size_t t = 0; t < x.r.types.size(); ++t)
+            if (std::find(rr.rule->types.begin(), rr.rule->types.end(), x.r.types[t]) != rr.rule->types.end()) ts.push_back(t);
         auto& m = r.reached[rr.rule->id];
-        for (size_t c = 0; c < in.compounds.size(); ++c) {
-            bool any = false;
-            for (size_t t = 0; t < x.r.types.size(); ++t)
-                if (std::find(rr.rule->types.begin(), rr.rule->types.end(), x.r.types[t]) != rr.rule->types.end())
-                    any |= x.r.reached[t][c] != 0;
-            m[in.compounds[c].id] = any;
-        }
+        m.assign(in.compounds.size(), 0);
+        for (size_t c = 0; c < in.compounds.size(); ++c)
+            for (size_t t : ts) m[c] |= x.r.reached[t][c] != 0;
     }
-    for (auto& c : in.compounds)
-        r.street_of[c.id] = c.unit[kStreet] == kNone ? std::string() : in.units[kStreet][c.unit[kStreet]].id;
-    (void)p;
     return r;
 }
 
@@ -156,7 +177,7 @@ BatchOutcome run_batch(const fs::path& batch_file_in, const BatchOptions& opt) {
             Analysed xb = analyse(pb, ib, nullptr, &cache, {});
             fs::create_directory(staging / "base");
             write_output_folder(staging / "base", pb, ib, xb, ropt, Reuse{nullptr, &base});
-            base_result = summarise(pb, ib, xb);
+            base_result = summarise(ib, xb, nullptr);
         }
         std::atomic<size_t> next{0}, done{0};
         std::mutex say_mutex;
@@ -180,7 +201,7 @@ BatchOutcome run_batch(const fs::path& batch_file_in, const BatchOptions& opt) {
                 apply_facility_changes(ps, {s}, in);
                 Analysed x = analyse(ps, in, reuse ? &cache : nullptr, nullptr, {});
                 write_output_folder(dir, ps, in, x, ropt, Reuse{reuse ? &base : nullptr, nullptr});
-                res = summarise(ps, in, x);
+                res = summarise(in, x, base_result.compounds);
             } catch (const Error& err) {
                 res.ok = false;
                 res.exit_code = err.code;
@@ -256,14 +277,26 @@ BatchOutcome run_batch(const fs::path& batch_file_in, const BatchOptions& opt) {
                 auto bit = base_result.reached.find(rid);
                 if (rit != r.reached.end() && bit != base_result.reached.end()) {
                     // per street: compounds that become reached / stop being reached
+                    const CompoundList& L = *r.compounds;
+                    const CompoundList& B = *base_result.compounds;
+                    bool same = r.compounds == base_result.compounds;
+                    std::unordered_map<std::string, int> base_index;
+                    if (!same)
+                        for (size_t c = 0; c < B.id.size(); ++c) base_index.emplace(B.id[c], static_cast<int>(c));
                     std::map<std::string, std::pair<std::vector<std::string>, std::vector<std::string>>> per_street;
-                    for (auto& [cid, now] : rit->second) {
-                        auto b = bit->second.find(cid);
-                        bool before = b != bit->second.end() && b->second;
+                    const std::vector<int>& order = L.by_id;
+                    for (int c : order) {
+                        bool now = rit->second[c] != 0;
+                        bool before = false;
+                        if (same) {
+                            before = bit->second[c] != 0;
+                        } else {
+                            auto b = base_index.find(L.id[c]);
+                            before = b != base_index.end() && bit->second[b->second] != 0;
+                        }
                         if (now == before) continue;
-                        auto so = r.street_of.find(cid);
-                        auto& ps = per_street[so == r.street_of.end() ? std::string() : so->second];
-                        (now ? ps.first : ps.second).push_back(cid);
+                        auto& ps = per_street[L.street[c]];
+                        (now ? ps.first : ps.second).push_back(L.id[c]);
                         (now ? up : down)++;
                     }
                     json streets = json::object();
