@@ -20,18 +20,16 @@ int LayerText::align(const std::string& key, int prev) const {
     return after != it->second.end() ? *after : it->second.front();
 }
 
+bool same_value(const Value& x, const Value& y) {
+    if (x.index() != y.index()) return false;
+    if (auto d = std::get_if<double>(&x)) return std::memcmp(d, std::get_if<double>(&y), sizeof(double)) == 0;
+    return x == y;
+}
+
 bool same_values(const std::vector<Value>& a, const std::vector<Value>& b) {
     if (a.size() != b.size()) return false;
-    for (size_t k = 0; k < a.size(); ++k) {
-        const Value& x = a[k];
-        const Value& y = b[k];
-        if (x.index() != y.index()) return false;
-        if (auto d = std::get_if<double>(&x)) {
-            if (std::memcmp(d, std::get_if<double>(&y), sizeof(double)) != 0) return false;
-        } else if (!(x == y)) {
-            return false;
-        }
-    }
+    for (size_t k = 0; k < a.size(); ++k)
+        if (!same_value(a[k], b[k])) return false;
     return true;
 }
 

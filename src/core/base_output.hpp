@@ -50,6 +50,7 @@ struct LayerText {
 
 /// Equal values that format to the same text: doubles compare bit for bit (0.0 and
 /// -0.0 print differently), strings byte for byte.
+bool same_value(const Value& a, const Value& b);
 bool same_values(const std::vector<Value>& a, const std::vector<Value>& b);
 bool same_fields(const std::vector<Field>& a, const std::vector<Field>& b);
 

@@ -249,15 +249,22 @@ void write_geojson(const fs::path& file, const Table& t, const std::string& work
 
     // A batch scenario: a row equal to the base's row (same values, same geometry key)
     // takes the base's text; a layer equal to the base's in every row is a hard link to
-    // the base's file.
+    // the base's file. Rows that build_layers already found equal are marked in base_row.
     const LayerText* base = reuse.use ? reuse.use->layer(t.name) : nullptr;
     if (base && !same_fields(base->fields, t.fields)) base = nullptr;
+    const bool marked = !t.base_row.empty();
+    if (marked && !base) throw OutputError(file.u8string() + ": internal error: rows marked as the base's without the base's layer");
     std::vector<int> from;
     if (base) {
         from.assign(n, -1);
         bool all = base->rows.size() == n;
         int prev = -1;
         for (size_t i = 0; i < n; ++i) {
+            if (marked && i < t.base_row.size() && t.base_row[i] >= 0) {
+                from[i] = prev = t.base_row[i];
+                all = all && from[i] == static_cast<int>(i);
+                continue;
+            }
             const std::string& key = key_of(i);
             int j = key.empty() ? -1 : base->align(key, prev);
             if (j < 0) {

@@ -62,11 +62,64 @@ Value id_or_null(const std::vector<Unit>& units, int i) { return i == kNone ? Va
 
 std::string rule_level_name(int l) { return l < 0 ? "area" : level_name(l); }
 
+// A row is described once, as calls on a sink: Build makes the row, Same compares it
+// with a row built before (a batch's base) without making it.
+struct Build {
+    std::vector<Value>& row;
+    void str(const std::string& s) { row.emplace_back(s); }
+    void str_or_null(const std::string* s) { s ? row.emplace_back(*s) : row.emplace_back(); }
+    void value(Value v) { row.push_back(std::move(v)); }
+};
+struct Same {
+    const std::vector<Value>& row;
+    size_t k = 0;
+    bool ok = true;
+    void str(const std::string& s) {
+        const std::string* b = ok && k < row.size() ? std::get_if<std::string>(&row[k]) : nullptr;
+        ok = b && *b == s;
+        ++k;
+    }
+    void str_or_null(const std::string* s) { s ? str(*s) : value(Value()); }
+    void value(const Value& v) {
+        ok = ok && k < row.size() && same_value(row[k], v);
+        ++k;
+    }
+    bool done() const { return ok && k == row.size(); }
+};
+
+const std::string* id_of(const std::vector<Unit>& units, int i) { return i == kNone ? nullptr : &units[i].id; }
+
+/// Adds row `i` of a table whose base layer is `base` (or null): marked as the base's
+/// row when it equals it (same geometry key, same values), else built.
+template <class Emit>
+void add_row(Table& t, const LayerText* base, size_t i, const std::string& key, Emit&& emit) {
+    if (base && i < base->keys.size() && base->keys[i] == key) {
+        Same same{base->rows[i]};
+        emit(same);
+        if (same.done()) {
+            t.rows.emplace_back();
+            t.base_row.resize(i + 1, -1);
+            t.base_row[i] = static_cast<int>(i);
+            return;
+        }
+    }
+    std::vector<Value> row;
+    row.reserve(t.fields.size());
+    Build b{row};
+    emit(b);
+    t.rows.push_back(std::move(row));
+}
+
+const LayerText* base_layer(const BaseOutput* base, const Table& t) {
+    const LayerText* L = base ? base->layer(t.name) : nullptr;
+    return L && same_fields(L->fields, t.fields) ? L : nullptr;
+}
+
 }  // namespace
 
 std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachResult& r, const Analysis& a,
                                 const std::vector<GeomPtr>& areas, const std::vector<Uncovered>& unc,
-                                const AccessResult* access) {
+                                const AccessResult* access, const BaseOutput* base) {
     auto access_of = [&](const std::string& type) -> const AccessLayer* { return access ? access->find(type) : nullptr; };
     std::vector<Table> out;
     const auto& types = r.types;
@@ -96,27 +149,34 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
                 t.add_field("rule_" + a.rules[k].rule->id + "_value", FieldType::Real);
                 t.add_field("rule_" + a.rules[k].rule->id + "_pass", FieldType::Bool);
             }
+        const LayerText* bl = base_layer(base, t);
+        const std::string level = level_name(l);
         for (size_t u = 0; u < in.units[l].size(); ++u) {
             const Unit& un = in.units[l][u];
             const UnitStats& s = a.units[l][u];
-            std::vector<Value> row = {un.id, un.name, std::string(level_name(l)), un.kind,
-                                      un.parent_id.empty() ? Value() : Value(un.parent_id)};
-            for (size_t k = 0; k < types.size(); ++k) row.push_back(static_cast<long long>(s.n_type[k]));
-            row.push_back(static_cast<long long>(s.compounds));
-            for (int w = 1; w < kWeights; ++w) row.push_back(num_value(s.total[w]));
-            for (int w = 1; w < kWeights; ++w) row.push_back(static_cast<long long>(s.unknown[w]));
-            for (size_t k = 0; k < types.size(); ++k)
-                for (int w = 0; w < kWeights; ++w) row.push_back(share_value(s.reach_share[k][w]));
-            for (size_t k = 0; k < types.size(); ++k)
-                if (acc[k]) row.push_back(access_value(acc[k]->unit_mean[l][u]));
-            for (size_t k : rules_here) {
-                const auto& v = a.rules[k].per_unit[l][u];
-                row.push_back(num_value(v.value));
-                row.push_back(v.pass ? Value(*v.pass) : Value());
-            }
-            t.rows.push_back(std::move(row));
+            std::string key = "u|" + std::to_string(l) + "|" + un.id;
+            add_row(t, bl, u, key, [&](auto& row) {
+                row.str(un.id);
+                row.str(un.name);
+                row.str(level);
+                row.str(un.kind);
+                row.str_or_null(un.parent_id.empty() ? nullptr : &un.parent_id);
+                for (size_t k = 0; k < types.size(); ++k) row.value(static_cast<long long>(s.n_type[k]));
+                row.value(static_cast<long long>(s.compounds));
+                for (int w = 1; w < kWeights; ++w) row.value(num_value(s.total[w]));
+                for (int w = 1; w < kWeights; ++w) row.value(static_cast<long long>(s.unknown[w]));
+                for (size_t k = 0; k < types.size(); ++k)
+                    for (int w = 0; w < kWeights; ++w) row.value(share_value(s.reach_share[k][w]));
+                for (size_t k = 0; k < types.size(); ++k)
+                    if (acc[k]) row.value(access_value(acc[k]->unit_mean[l][u]));
+                for (size_t k : rules_here) {
+                    const auto& v = a.rules[k].per_unit[l][u];
+                    row.value(num_value(v.value));
+                    row.value(v.pass ? Value(*v.pass) : Value());
+                }
+            });
             t.geoms.push_back(un.geom.get());
-            t.geom_keys.push_back("u|" + std::to_string(l) + "|" + un.id);
+            t.geom_keys.push_back(std::move(key));
         }
         out.push_back(std::move(t));
     }
@@ -136,31 +196,33 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
         if (r.mode == "network") t.add_field("unreachable", FieldType::Bool);
         for (size_t k = 0; k < types.size(); ++k)
             if (acc[k]) t.add_field("access_" + types[k], FieldType::Real);
+        const LayerText* bl = base_layer(base, t);
+        const bool network = r.mode == "network";
         for (size_t c = 0; c < in.compounds.size(); ++c) {
             const Compound& cp = in.compounds[c];
-            std::vector<Value> row;
-            row.reserve(t.fields.size());
-            row.emplace_back(cp.id);
-            row.emplace_back(cp.name);
-            row.push_back(cp.year ? Value(static_cast<long long>(*cp.year)) : Value());
-            row.push_back(num_value(cp.households));
-            row.push_back(num_value(cp.population));
-            row.push_back(num_value(cp.elderly));
-            row.push_back(id_or_null(in.units[kCommunity], cp.unit[kCommunity]));
-            row.push_back(id_or_null(in.units[kStreet], cp.unit[kStreet]));
-            row.push_back(id_or_null(in.units[kDistrict], cp.unit[kDistrict]));
-            for (size_t k = 0; k < types.size(); ++k) {
-                row.push_back(dist_value(r.dist[k][c]));
-                row.push_back(static_cast<bool>(r.reached[k][c]));
-                int f = r.nearest[k][c];
-                row.push_back(f < 0 ? Value() : Value(in.facilities[f].id));
-            }
-            if (r.mode == "network") row.push_back(static_cast<bool>(r.unreachable[c]));
-            for (size_t k = 0; k < types.size(); ++k)
-                if (acc[k]) row.push_back(access_value(acc[k]->compound[c]));
-            t.rows.push_back(std::move(row));
+            std::string key = "c|" + cp.id;
+            add_row(t, bl, c, key, [&](auto& row) {
+                row.str(cp.id);
+                row.str(cp.name);
+                row.value(cp.year ? Value(static_cast<long long>(*cp.year)) : Value());
+                row.value(num_value(cp.households));
+                row.value(num_value(cp.population));
+                row.value(num_value(cp.elderly));
+                row.str_or_null(id_of(in.units[kCommunity], cp.unit[kCommunity]));
+                row.str_or_null(id_of(in.units[kStreet], cp.unit[kStreet]));
+                row.str_or_null(id_of(in.units[kDistrict], cp.unit[kDistrict]));
+                for (size_t k = 0; k < types.size(); ++k) {
+                    row.value(dist_value(r.dist[k][c]));
+                    row.value(static_cast<bool>(r.reached[k][c]));
+                    int f = r.nearest[k][c];
+                    row.str_or_null(f < 0 ? nullptr : &in.facilities[f].id);
+                }
+                if (network) row.value(static_cast<bool>(r.unreachable[c]));
+                for (size_t k = 0; k < types.size(); ++k)
+                    if (acc[k]) row.value(access_value(acc[k]->compound[c]));
+            });
             t.geoms.push_back(cp.geom.get());
-            t.geom_keys.push_back("c|" + cp.id);
+            t.geom_keys.push_back(std::move(key));
         }
         out.push_back(std::move(t));
     }

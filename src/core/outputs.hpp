@@ -13,9 +13,11 @@
 namespace lc {
 
 /// Every vector layer of SPEC 6 as plain tables (geometries borrowed from the inputs).
+/// With `base` (a batch scenario), unit and compound rows equal to the base's are not
+/// built but marked in Table::base_row.
 std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachResult& r, const Analysis& a,
                                 const std::vector<GeomPtr>& areas, const std::vector<Uncovered>& unc,
-                                const AccessResult* access = nullptr);
+                                const AccessResult* access = nullptr, const BaseOutput* base = nullptr);
 Table coverage_table(const Project& p, const Inputs& in, const Analysis& a);
 Table repairs_table(const Inputs& in);
 

@@ -104,7 +104,7 @@ json write_output_folder(const fs::path& dir, const Project& p, const Inputs& in
                          const Reuse& reuse) {
     Clock clock;
     write_output_marker(dir, reuse);
-    auto layers = build_layers(p, in, x.r, x.a, x.areas, x.unc, &x.access);
+    auto layers = build_layers(p, in, x.r, x.a, x.areas, x.unc, &x.access, opt.format == "geojson" ? reuse.use : nullptr);
     std::vector<const Table*> all;
     const Table* rej = nullptr;
     for (auto& t : layers) {
