@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <unordered_map>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -38,10 +39,11 @@ std::vector<int> facilities_of(const Inputs& in, const std::string& type) {
     std::sort(v.begin(), v.end(), [&](int a, int b) { return in.facilities[a].id < in.facilities[b].id; });
     return v;
 }
+/// The shortest text that reads back as exactly v: cache keys tell every double apart.
 std::string fmt17(double v) {
     char b[40];
-    std::snprintf(b, sizeof b, "%.17g", v);
-    return b;
+    auto res = std::to_chars(b, b + sizeof b, v);
+    return std::string(b, res.ptr);
 }
 
 }  // namespace
@@ -325,6 +327,16 @@ std::vector<Uncovered> uncovered_areas(const Project& p, const Inputs& in, const
     for (size_t t = 0; t < nt; ++t)
         reach_key[t] = r.types[t] + "|" + fmt17(r.reach_m[t]) + "|" + fmt17(p.access.service_area_buffer_m);
     std::vector<char> computed(out.size(), 0);
+    // A unit's key names every service area near it: each facility's part made once.
+    std::vector<std::string> fsig(in.facilities.size());
+    {
+        std::map<std::string, double> reach_of;
+        for (size_t t = 0; t < nt; ++t) reach_of[r.types[t]] = r.reach_m[t];
+        for (size_t i = 0; i < fsig.size(); ++i) {
+            auto it = reach_of.find(in.facilities[i].type);
+            if (it != reach_of.end()) fsig[i] = "|" + area_signature(p, in.facilities[i], it->second);
+        }
+    }
     // Network mode: the union of a type's service areas is the buffer of the network
     // within reach of any of its facilities — one multi-source search per type, then
     // one polygon per unit from the pieces near it, instead of a union of many
@@ -389,7 +401,7 @@ std::vector<Uncovered> uncovered_areas(const Project& p, const Inputs& in, const
         // The part of a unit depends only on the service areas near it: a scenario that
         // moves facilities elsewhere reuses it.
         res.key = unit.id + "|" + reach_key[t];
-        for (int f : near) res.key += "|" + area_signature(p, in.facilities[f], r.reach_m[t]);
+        for (int f : near) res.key += fsig[f];
         if (use) {
             auto c = use->uncovered.find(res.key);
             if (c != use->uncovered.end()) {
