@@ -135,6 +135,7 @@ def case_disk_full():
         r = lc("run", proj, "--out", out, "--quiet", preexec=fsize_limit(kb))
         if r.returncode == 0:
             skip(f"disk_full: {kb} KB", "the output fits")
+            before = tree(out)  # a finished run replaced the previous output: compare with this one
             continue
         check(f"disk_full: write fails at {kb} KB (EFBIG): exit 3", r.returncode == 3, f"exit {r.returncode}: {r.stderr}")
         check(f"disk_full: {kb} KB: the message names the file and says why",
