@@ -232,9 +232,12 @@ ReachResult compute_reach(const Project& p, const Inputs& in, const std::vector<
         auto it = use->by_type.find(sig[t]);
         if (it == use->by_type.end() || it->second.dist.size() != nc) continue;
         r.dist[t] = it->second.dist;
+        // Facility indices differ between scenarios: translate each named facility once.
+        std::vector<int> index(it->second.ids.size());
+        for (size_t k = 0; k < index.size(); ++k) index[k] = fidx.at(it->second.ids[k]);
         for (size_t c = 0; c < nc; ++c) {
-            const std::string& id = it->second.nearest_id[c];
-            r.nearest[t][c] = id.empty() ? -1 : fidx.at(id);
+            const int k = it->second.nearest[c];
+            r.nearest[t][c] = k < 0 ? -1 : index[static_cast<size_t>(k)];
         }
         done[t] = 1;
     }
@@ -245,9 +248,15 @@ ReachResult compute_reach(const Project& p, const Inputs& in, const std::vector<
         for (size_t t = 0; t < types.size(); ++t) {
             ReachCache::TypeResult tr;
             tr.dist = r.dist[t];
-            tr.nearest_id.resize(nc);
-            for (size_t c = 0; c < nc; ++c)
-                if (r.nearest[t][c] >= 0) tr.nearest_id[c] = in.facilities[r.nearest[t][c]].id;
+            tr.nearest.assign(nc, -1);
+            std::unordered_map<int, int> slot;  // facility index -> index into tr.ids
+            for (size_t c = 0; c < nc; ++c) {
+                const int f = r.nearest[t][c];
+                if (f < 0) continue;
+                auto [s, added] = slot.emplace(f, static_cast<int>(tr.ids.size()));
+                if (added) tr.ids.push_back(in.facilities[static_cast<size_t>(f)].id);
+                tr.nearest[c] = s->second;
+            }
             fill->by_type[sig[t]] = std::move(tr);
         }
     }

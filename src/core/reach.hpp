@@ -46,7 +46,8 @@ struct Uncovered;
 struct ReachCache {
     struct TypeResult {
         std::vector<double> dist;
-        std::vector<std::string> nearest_id;
+        std::vector<int> nearest;      ///< [compound] index into `ids`, -1: none
+        std::vector<std::string> ids;  ///< the facilities named in `nearest`
     };
     std::shared_ptr<net::Graph> graph;
     std::map<std::string, TypeResult> by_type;          ///< key: type + its facilities' ids and positions
