@@ -1,4 +1,5 @@
 #include "core/batch.hpp"
+#include "core/units.hpp"
 
 #include "core/errors.hpp"
 #include "core/outputs.hpp"
@@ -162,6 +163,7 @@ BatchOutcome run_batch(const fs::path& batch_file_in, const BatchOptions& opt) {
     Project pb = load_project(base_file);
     say("read inputs", 0);
     Inputs raw = read_inputs(pb);
+    place_units_and_compounds(raw);  // once for every scenario that keeps these inputs
     fs::path staging = make_staging_dir(opt.out);
     BatchOutcome outcome;
     std::vector<Result> results(entries.size());
@@ -198,6 +200,7 @@ BatchOutcome run_batch(const fs::path& batch_file_in, const BatchOptions& opt) {
                 Project ps = load_with_scenarios(base_file, {s});
                 bool reuse = same_inputs(pb, ps);
                 Inputs in = reuse ? clone_inputs(raw) : read_inputs(ps);
+                place_units_and_compounds(in);
                 apply_facility_changes(ps, {s}, in);
                 Analysed x = analyse(ps, in, reuse ? &cache : nullptr, nullptr, {});
                 write_output_folder(dir, ps, in, x, ropt, Reuse{reuse ? &base : nullptr, nullptr});

@@ -1064,6 +1064,8 @@ Inputs clone_inputs(const Inputs& in) {
     out.warnings = in.warnings;
     out.unreadable = in.unreadable;
     out.counts = in.counts;
+    out.units_placed = in.units_placed;
+    out.facility_units = in.facility_units;
     return out;
 }
 

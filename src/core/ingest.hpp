@@ -6,6 +6,8 @@
 #include <array>
 #include <functional>
 #include <map>
+#include <memory>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -33,6 +35,10 @@ struct Inputs {
     std::vector<std::string> warnings;
     std::map<std::string, long> unreadable;       ///< "layer.field" -> optional numbers that could not be read
     std::map<std::string, LayerCounts> counts;
+    /// Set by place_units_and_compounds (units.hpp): unit parents, compounds and gates are
+    /// placed, and `facility_units` says where the facilities read with them lie.
+    bool units_placed = false;
+    std::shared_ptr<const std::unordered_map<std::string, std::array<int, kLevels>>> facility_units;
 };
 
 /// The GEOS context of the calling thread's job slot (see parallel.hpp).

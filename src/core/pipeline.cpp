@@ -161,6 +161,9 @@ RunOutcome run_project(const fs::path& project_file, const RunOptions& opt) {
     Progress reading;
     if (opt.progress) reading = [&](const std::string& s, double f) { opt.progress(s, 0.30 * f); };
     Inputs in = read_inputs(p, reading);
+    // As in a batch: compounds placed before a scenario's facility changes, so that a
+    // scenario run alone and in a batch list rejections in the same order.
+    place_units_and_compounds(in);
     apply_facility_changes(p, scenarios, in);
     clock.lap("read");
     Analysed x = analyse(p, in, nullptr, nullptr, opt.progress);

@@ -6,6 +6,8 @@
 #include <ogr_spatialref.h>
 
 #include <algorithm>
+#include <charconv>
+#include <memory>
 #include <cmath>
 #include <limits>
 #include <unordered_map>
@@ -100,11 +102,66 @@ private:
 
 }  // namespace
 
-void assign_units(Inputs& in, double max_reach_m) {
-    std::vector<std::unique_ptr<UnitLocator>> loc(kLevels);
+namespace {
+
+using Locators = std::vector<std::unique_ptr<UnitLocator>>;
+
+Locators make_locators(const Inputs& in) {
+    Locators loc(kLevels);
     for (int l = 0; l < kLevels; ++l)
         if (in.has_level[l]) loc[l] = std::make_unique<UnitLocator>(in.units[l]);
+    return loc;
+}
 
+/// The finest level that holds the point decides; the coarser levels follow its
+/// parents so that the levels always agree with each other.
+void place(const Inputs& in, const Locators& loc, const XY& p, std::array<int, kLevels>& unit) {
+    for (int l = kLevels - 1; l >= 0; --l) {
+        if (!in.has_level[l]) continue;
+        int cur = loc[l]->locate(p);
+        if (cur == kNone) continue;
+        unit[l] = cur;
+        int curl = l;
+        for (int up = l - 1; up >= 0 && cur != kNone; --up) {
+            if (!in.has_level[up]) continue;
+            cur = in.units[curl][cur].parent;
+            unit[up] = cur;
+            curl = up;
+        }
+        return;
+    }
+}
+
+/// "…; its latitude and longitude look swapped" when the swapped point lies in a unit.
+std::string swap_hint(const Inputs& in, const Locators& loc, const SwapCheck& swap, const XY& p) {
+    int top = kLevels - 1;
+    while (top >= 0 && !in.has_level[top]) --top;
+    if (top < 0) return {};
+    auto q = swap.swapped(p);
+    if (!q) return {};
+    for (int l = 0; l < kLevels; ++l)
+        if (in.has_level[l]) {
+            int u = loc[l]->locate(*q);
+            if (u != kNone)
+                return "; its latitude and longitude look swapped (swapped, it would lie in " + std::string(level_name(l)) +
+                       " " + in.units[l][u].id + ")";
+        }
+    return {};
+}
+
+bool any_units(const Inputs& in) { return in.has_level[0] || in.has_level[1] || in.has_level[2]; }
+
+std::string facility_key(const Facility& f) {
+    char b[64];
+    auto r = std::to_chars(b, b + sizeof b, f.pt.x);
+    *r.ptr++ = ',';
+    r = std::to_chars(r.ptr, b + sizeof b, f.pt.y);
+    return f.id + "@" + std::string(b, r.ptr);
+}
+
+/// Parents of units, compounds and gates: everything that does not depend on the
+/// facilities or on the reach.
+void place_fixed(Inputs& in, const Locators& loc) {
     // Parents: by the `parent` field where given, else by containment one level up.
     for (int l = 1; l < kLevels; ++l) {
         int up = l - 1;
@@ -129,52 +186,15 @@ void assign_units(Inputs& in, double max_reach_m) {
         }
     }
 
-    bool any_units = in.has_level[0] || in.has_level[1] || in.has_level[2];
-    // The finest level that holds the point decides; the coarser levels follow its
-    // parents so that the levels always agree with each other.
-    auto place = [&](const XY& p, std::array<int, kLevels>& unit) {
-        for (int l = kLevels - 1; l >= 0; --l) {
-            if (!in.has_level[l]) continue;
-            int cur = loc[l]->locate(p);
-            if (cur == kNone) continue;
-            unit[l] = cur;
-            int curl = l;
-            for (int up = l - 1; up >= 0 && cur != kNone; --up) {
-                if (!in.has_level[up]) continue;
-                cur = in.units[curl][cur].parent;
-                unit[up] = cur;
-                curl = up;
-            }
-            return;
-        }
-    };
-
     SwapCheck swap(in.working_crs);
-    // "…; its latitude and longitude look swapped" when the swapped point lies in a unit.
-    auto swap_hint = [&](const XY& p) -> std::string {
-        int top = kLevels - 1;
-        while (top >= 0 && !in.has_level[top]) --top;
-        if (top < 0) return {};
-        auto q = swap.swapped(p);
-        if (!q) return {};
-        for (int l = 0; l < kLevels; ++l)
-            if (in.has_level[l]) {
-                int u = loc[l]->locate(*q);
-                if (u != kNone)
-                    return "; its latitude and longitude look swapped (swapped, it would lie in " + std::string(level_name(l)) +
-                           " " + in.units[l][u].id + ")";
-            }
-        return {};
-    };
-    long swapped_compounds = 0, swapped_facilities = 0, outside_facilities = 0;
-
+    long swapped_compounds = 0;
     std::vector<Compound> kept;
     kept.reserve(in.compounds.size());
     for (auto& c : in.compounds) {
-        place(c.rep, c.unit);
-        bool inside = !any_units || std::any_of(c.unit.begin(), c.unit.end(), [](int u) { return u != kNone; });
+        place(in, loc, c.rep, c.unit);
+        bool inside = !any_units(in) || std::any_of(c.unit.begin(), c.unit.end(), [](int u) { return u != kNone; });
         if (!inside) {
-            std::string hint = swap_hint(c.rep);
+            std::string hint = swap_hint(in, loc, swap, c.rep);
             swapped_compounds += !hint.empty();
             Rejection r{"compounds", c.id, "outside every unit (its representative point lies in no district, street or community)" + hint,
                         c.feature_index, {}};
@@ -211,18 +231,57 @@ void assign_units(Inputs& in, double max_reach_m) {
         }
         in.gates = std::move(gates);
     }
+    if (swapped_compounds)
+        in.warnings.push_back(std::to_string(swapped_compounds) +
+                              " compound(s) lie outside every unit but would lie inside with latitude and longitude swapped; "
+                              "check the coordinate order of their source (rejected.csv lists them)");
 
+    // Where the facilities read with the compounds lie: scenarios over these inputs look
+    // them up instead of locating them again (a facility at another position is located).
+    auto where = std::make_shared<std::unordered_map<std::string, std::array<int, kLevels>>>();
+    for (const Facility& f : in.facilities) {
+        std::array<int, kLevels> unit{kNone, kNone, kNone};
+        place(in, loc, f.pt, unit);
+        where->emplace(facility_key(f), unit);
+    }
+    in.facility_units = std::move(where);
+    in.units_placed = true;
+}
+
+}  // namespace
+
+void place_units_and_compounds(Inputs& in) {
+    if (in.units_placed) return;
+    place_fixed(in, make_locators(in));
+}
+
+void assign_units(Inputs& in, double max_reach_m) {
+    Locators loc;
+    auto locators = [&]() -> const Locators& {
+        if (loc.empty()) loc = make_locators(in);
+        return loc;
+    };
+    if (!in.units_placed) place_fixed(in, locators());
+
+    std::unique_ptr<SwapCheck> swap;
+    long swapped_facilities = 0;
     std::vector<Facility> fk;
     fk.reserve(in.facilities.size());
     int top = 0;
     while (top < kLevels && !in.has_level[top]) ++top;
     for (auto& f : in.facilities) {
-        place(f.pt, f.unit);
-        bool inside = !any_units || std::any_of(f.unit.begin(), f.unit.end(), [](int u) { return u != kNone; });
-        if (!inside && loc[top]->distance(f.pt, max_reach_m) > max_reach_m) {
-            std::string hint = swap_hint(f.pt);
+        const std::array<int, kLevels>* known = nullptr;
+        if (in.facility_units) {
+            auto it = in.facility_units->find(facility_key(f));
+            if (it != in.facility_units->end()) known = &it->second;
+        }
+        if (known) f.unit = *known;
+        else place(in, locators(), f.pt, f.unit);
+        bool inside = !any_units(in) || std::any_of(f.unit.begin(), f.unit.end(), [](int u) { return u != kNone; });
+        if (!inside && locators()[top]->distance(f.pt, max_reach_m) > max_reach_m) {
+            if (!swap) swap = std::make_unique<SwapCheck>(in.working_crs);
+            std::string hint = swap_hint(in, locators(), *swap, f.pt);
             swapped_facilities += !hint.empty();
-            ++outside_facilities;
             Rejection r{"facilities", f.id,
                         "farther than the largest reach (" + std::to_string(static_cast<long>(max_reach_m)) + " m) from every unit" + hint,
                         f.feature_index, {}};
@@ -238,10 +297,6 @@ void assign_units(Inputs& in, double max_reach_m) {
         fk.push_back(std::move(f));
     }
     in.facilities = std::move(fk);
-    if (swapped_compounds)
-        in.warnings.push_back(std::to_string(swapped_compounds) +
-                              " compound(s) lie outside every unit but would lie inside with latitude and longitude swapped; "
-                              "check the coordinate order of their source (rejected.csv lists them)");
     if (swapped_facilities)
         in.warnings.push_back(std::to_string(swapped_facilities) +
                               " facilit(y/ies) lie outside the study area but would lie inside with latitude and longitude swapped; "

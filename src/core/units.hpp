@@ -11,6 +11,13 @@ namespace lc {
 /// unit with the smallest id (SPEC 4).
 void assign_units(Inputs& in, double max_reach_m);
 
+/// The part of assign_units that depends neither on the facilities nor on the reach
+/// (unit parents, compounds, gates), done once for inputs that several scenarios
+/// share; it also notes where the facilities read with them lie. assign_units then
+/// places only facilities it has not seen. Rejections and warnings of this part come
+/// before those of facilities a scenario adds.
+void place_units_and_compounds(Inputs& in);
+
 /// Units of a level containing a point; the smallest id on a shared border, or kNone.
 class UnitLocator {
 public:
