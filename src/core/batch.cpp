@@ -181,6 +181,20 @@ BatchOutcome run_batch(const fs::path& batch_file_in, const BatchOptions& opt) {
             write_output_folder(staging / "base", pb, ib, xb, ropt, Reuse{nullptr, &base});
             base_result = summarise(ib, xb, nullptr);
         }
+        // Scenarios borrow these geometries from several threads at once: have GEOS
+        // compute anything it computes on first use (envelopes) now, on this thread.
+        {
+            GEOSContextHandle_t h = main_geos();
+            double v = 0;
+            auto warm = [&](const GEOSGeometry* g) {
+                if (g) GEOSGeom_getXMin_r(h, g, &v);
+            };
+            for (auto& level : raw.units)
+                for (auto& u : level) warm(u.geom.get());
+            for (auto& c : raw.compounds) warm(c.geom.get());
+            for (auto& [k, g] : cache.areas) warm(g.get());
+            for (auto& [k, g] : cache.uncovered) warm(g.first.get());
+        }
         std::atomic<size_t> next{0}, done{0};
         std::mutex say_mutex;
         auto run_one = [&](size_t i) {
@@ -199,7 +213,7 @@ BatchOutcome run_batch(const fs::path& batch_file_in, const BatchOptions& opt) {
                 s.id = e.id;
                 Project ps = load_with_scenarios(base_file, {s});
                 bool reuse = same_inputs(pb, ps);
-                Inputs in = reuse ? clone_inputs(raw) : read_inputs(ps);
+                Inputs in = reuse ? clone_inputs(raw, true) : read_inputs(ps);
                 place_units_and_compounds(in);
                 apply_facility_changes(ps, {s}, in);
                 Analysed x = analyse(ps, in, reuse ? &cache : nullptr, nullptr, {});

@@ -29,7 +29,8 @@ private:
 
 struct GeomDeleter {
     GEOSContextHandle_t h = nullptr;
-    void operator()(GEOSGeometry* g) const { if (g) GEOSGeom_destroy_r(h, g); }
+    bool owns = true;  ///< false: borrowed (see borrow), never destroyed here
+    void operator()(GEOSGeometry* g) const { if (g && owns) GEOSGeom_destroy_r(h, g); }
 };
 using GeomPtr = std::unique_ptr<GEOSGeometry, GeomDeleter>;
 
@@ -40,6 +41,10 @@ struct PreparedDeleter {
 using PreparedPtr = std::unique_ptr<const GEOSPreparedGeometry, PreparedDeleter>;
 
 inline GeomPtr own(GEOSContextHandle_t h, GEOSGeometry* g) { return GeomPtr(g, GeomDeleter{h}); }
+/// A GeomPtr that uses a geometry owned elsewhere without copying it; the owner must
+/// outlive it and nobody may change the geometry (a batch lends its base's geometries
+/// to the scenarios this way).
+inline GeomPtr borrow(const GEOSGeometry* g) { return GeomPtr(const_cast<GEOSGeometry*>(g), GeomDeleter{nullptr, false}); }
 
 GeomPtr make_point(GEOSContextHandle_t h, double x, double y);
 /// A closed ring from points (closed here if not already closed) as a polygon.

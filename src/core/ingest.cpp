@@ -1017,7 +1017,7 @@ void read_extra_facilities(const Project& p, const std::string& what, bool is_te
 
 namespace lc {
 
-Inputs clone_inputs(const Inputs& in) {
+Inputs clone_inputs(const Inputs& in, bool share_geometries) {
     GEOSContextHandle_t h = main_geos();
     Inputs out;
     out.working_crs = in.working_crs;
@@ -1033,7 +1033,7 @@ Inputs clone_inputs(const Inputs& in) {
             c.parent_id = u.parent_id;
             c.level = u.level;
             c.parent = u.parent;
-            c.geom = clone(h, u.geom.get());
+            c.geom = share_geometries ? borrow(u.geom.get()) : clone(h, u.geom.get());
             c.rep = u.rep;
             c.area_m2 = u.area_m2;
             out.units[l].push_back(std::move(c));
@@ -1049,7 +1049,7 @@ Inputs clone_inputs(const Inputs& in) {
         k.households = c.households;
         k.population = c.population;
         k.elderly = c.elderly;
-        k.geom = clone(h, c.geom.get());
+        k.geom = share_geometries ? borrow(c.geom.get()) : clone(h, c.geom.get());
         k.is_point = c.is_point;
         k.rep = c.rep;
         k.unit = c.unit;

@@ -46,7 +46,9 @@ GeosContext& main_geos();
 
 /// A deep copy (geometries cloned), so that scenarios can change facilities and unit
 /// assignments without reading the inputs again.
-Inputs clone_inputs(const Inputs& in);
+/// With `share_geometries` the copy borrows the geometries of `in` (see borrow in
+/// geos.hpp): `in` must outlive it.
+Inputs clone_inputs(const Inputs& in, bool share_geometries = false);
 
 using Progress = std::function<void(const std::string& stage, double fraction)>;
 

@@ -284,7 +284,7 @@ std::vector<GeomPtr> service_areas(const Project& p, const Inputs& in, const Rea
         if (use) {
             auto c = use->areas.find(area_signature(p, f, rm));
             if (c != use->areas.end()) {
-                out[i] = clone(h, c->second.get());
+                out[i] = borrow(c->second.get());  // the cache outlives the scenario
                 return;
             }
         }
@@ -414,7 +414,7 @@ std::vector<Uncovered> uncovered_areas(const Project& p, const Inputs& in, const
         if (use) {
             auto c = use->uncovered.find(res.key);
             if (c != use->uncovered.end()) {
-                res.geom = clone(h, c->second.first.get());
+                res.geom = borrow(c->second.first.get());  // the cache outlives the scenario
                 res.area_m2 = c->second.second;
                 res.share = unit.area_m2 > 0 ? res.area_m2 / unit.area_m2 : 0;
                 return;
