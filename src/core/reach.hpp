@@ -5,6 +5,7 @@
 #include "core/project.hpp"
 
 #include <map>
+#include <unordered_map>
 #include <memory>
 #include <vector>
 
@@ -50,9 +51,11 @@ struct ReachCache {
         std::vector<std::string> ids;  ///< the facilities named in `nearest`
     };
     std::shared_ptr<net::Graph> graph;
-    std::map<std::string, TypeResult> by_type;          ///< key: type + its facilities' ids and positions
-    std::map<std::string, GeomPtr> areas;               ///< key: facility, position, reach and mode
-    std::map<std::string, std::pair<GeomPtr, double>> uncovered;  ///< key: Uncovered::key
+    // Hashed: the keys are long and share long prefixes, which ordered maps compare
+    // over and over.
+    std::unordered_map<std::string, TypeResult> by_type;          ///< key: type + its facilities' ids and positions
+    std::unordered_map<std::string, GeomPtr> areas;               ///< key: facility, position, reach and mode
+    std::unordered_map<std::string, std::pair<GeomPtr, double>> uncovered;  ///< key: Uncovered::key
 };
 
 /// Keys that identify results across scenarios over the same inputs.
