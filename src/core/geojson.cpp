@@ -353,8 +353,12 @@ void write_geojson(const fs::path& file, const Table& t, const std::string& work
     std::FILE* f = std::fopen(file.c_str(), "wb");
     if (!f) throw OutputError(file.u8string() + ": cannot create the file (" + std::strerror(errno) + ")");
     std::atomic<bool> ok{true};  // set by the writing thread
+    std::atomic<int> failure{0};  // its errno (errno is per thread)
     auto put = [&](const std::string& text) {
-        if (ok && std::fwrite(text.data(), 1, text.size(), f) != text.size()) ok = false;
+        if (ok && std::fwrite(text.data(), 1, text.size(), f) != text.size()) {
+            failure = errno;
+            ok = false;
+        }
     };
     put("{\"type\":\"FeatureCollection\",\"features\":[\n");
     // Features are formatted by all workers in small chunks and written a window at a
@@ -396,7 +400,8 @@ void write_geojson(const fs::path& file, const Table& t, const std::string& work
     wait_writing();
     put("\n]}\n");
     const int e = std::fclose(f);
-    if (!ok || e != 0) throw OutputError(file.u8string() + ": write failed (" + std::strerror(errno) + "; is the disk full?)");
+    const int why = !ok ? failure.load() : errno;
+    if (!ok || e != 0) throw OutputError(file.u8string() + ": write failed (" + std::strerror(why) + "; is the disk full?)");
 }
 
 }  // namespace lc
