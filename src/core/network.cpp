@@ -401,13 +401,10 @@ void Graph::nearest(const std::vector<Snap>& sources, const std::vector<Snap>& t
     }
 }
 
-/// Calls emit(edge, lo, hi) for each maximal reachable interval (metres from the edge's
-/// node a) of every edge within `budget` of the source, in a deterministic order.
-template <class Emit>
-void Graph::reachable_intervals(const Snap& source, double budget, Emit&& emit) const {
-    if (!source.ok || source.edge >= edges_.size() || !(budget >= source.access)) return;
-    Scratch& sc = scratch(xy_.size());
-    ScratchReset reset{sc};
+/// Shortest walks from the nodes `seed` reaches (it calls relax(node, metres)) to every
+/// node within `budget`: distances in sc.dist, reached nodes in sc.touched.
+template <class S, class Seed>
+void Graph::walk_within(S& sc, double budget, Seed&& seed) const {
     auto& dist = sc.dist;
     auto& heap = sc.heap;
     auto relax = [&](uint32_t node, double nd) {
@@ -418,17 +415,29 @@ void Graph::reachable_intervals(const Snap& source, double budget, Emit&& emit) 
             std::push_heap(heap.begin(), heap.end(), BGreater{});
         }
     };
-    const Edge& se = edges_[source.edge];
-    relax(se.a, source.access + source.t);
-    relax(se.b, source.access + (se.len - source.t));
+    seed(relax);
     while (!heap.empty()) {
         std::pop_heap(heap.begin(), heap.end(), BGreater{});
         BItem it = heap.back();
         heap.pop_back();
         if (it.d != dist[it.node]) continue;
-        for (uint32_t k = off_[it.node], ke = off_[it.node + 1]; k < ke; ++k)
-            relax(adj_[k].to, it.d + adj_[k].w);
+        for (uint32_t k = off_[it.node], ke = off_[it.node + 1]; k < ke; ++k) relax(adj_[k].to, it.d + adj_[k].w);
     }
+}
+
+/// Calls emit(edge, lo, hi) for each maximal reachable interval (metres from the edge's
+/// node a) of every edge within `budget` of the source, in a deterministic order.
+template <class Emit>
+void Graph::reachable_intervals(const Snap& source, double budget, Emit&& emit) const {
+    if (!source.ok || source.edge >= edges_.size() || !(budget >= source.access)) return;
+    Scratch& sc = scratch(xy_.size());
+    ScratchReset reset{sc};
+    const Edge& se = edges_[source.edge];
+    walk_within(sc, budget, [&](auto&& relax) {
+        relax(se.a, source.access + source.t);
+        relax(se.b, source.access + (se.len - source.t));
+    });
+    const auto& dist = sc.dist;
 
     // The source edge: walking both ways from the entry point, and back onto it from
     // its nodes (a loop can make a node nearer than along the edge itself).
@@ -1030,31 +1039,17 @@ std::vector<Graph::Piece> Graph::reachable_pieces_multi(const std::vector<Snap>&
     std::vector<Piece> pieces;
     Scratch& sc = scratch(xy_.size());
     ScratchReset reset{sc};
-    auto& dist = sc.dist;
-    auto& heap = sc.heap;
-    auto relax = [&](uint32_t node, double nd) {
-        if (nd <= budget && nd < dist[node]) {
-            if (dist[node] == kInf) sc.touched.push_back(node);
-            dist[node] = nd;
-            heap.push_back(BItem{nd, node});
-            std::push_heap(heap.begin(), heap.end(), BGreater{});
-        }
-    };
     std::vector<const Snap*> on_edge;
-    for (const Snap& s : sources) {
-        if (!s.ok || s.edge >= edges_.size() || !(budget >= s.access)) continue;
-        const Edge& e = edges_[s.edge];
-        relax(e.a, s.access + s.t);
-        relax(e.b, s.access + (e.len - s.t));
-        on_edge.push_back(&s);
-    }
-    while (!heap.empty()) {
-        std::pop_heap(heap.begin(), heap.end(), BGreater{});
-        BItem it = heap.back();
-        heap.pop_back();
-        if (it.d != dist[it.node]) continue;
-        for (uint32_t k = off_[it.node], ke = off_[it.node + 1]; k < ke; ++k) relax(adj_[k].to, it.d + adj_[k].w);
-    }
+    walk_within(sc, budget, [&](auto&& relax) {
+        for (const Snap& s : sources) {
+            if (!s.ok || s.edge >= edges_.size() || !(budget >= s.access)) continue;
+            const Edge& e = edges_[s.edge];
+            relax(e.a, s.access + s.t);
+            relax(e.b, s.access + (e.len - s.t));
+            on_edge.push_back(&s);
+        }
+    });
+    const auto& dist = sc.dist;
     // Intervals per edge (from the nodes, and around every entry point on it), merged.
     std::vector<Piece> iv;
     iv.reserve(2 * sc.touched.size() + on_edge.size());

@@ -130,6 +130,8 @@ private:
         double w;
     };
     struct Faces;
+    template <class S, class Seed>
+    void walk_within(S& scratch, double budget, Seed&& seed) const;
     template <class Emit>
     void reachable_intervals(const Snap& source, double budget, Emit&& emit) const;
     std::vector<Piece> reachable_pieces(const Snap& source, double budget) const;
