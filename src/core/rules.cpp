@@ -286,9 +286,9 @@ struct Evaluator {
         fail_units(res, in, level);
     }
 
-    void reach_share(const Rule& rule, RuleResult& res) {
-        int w = weight_index(rule.weight);
-        auto flag = reached_by(rule.types);
+    /// The weighted share of flagged compounds over the area and per unit, each unit
+    /// passing at the rule's target share; returns the compounds of unknown weight.
+    long share_rule(const Rule& rule, const std::vector<char>& flag, int w, RuleResult& res) {
         std::array<std::vector<std::optional<double>>, kLevels> pu;
         long unknown = 0;
         shares(flag, w, pu, res.value, unknown);
@@ -303,6 +303,13 @@ struct Evaluator {
                 if (pu[l][u]) res.per_unit[l][u].pass = *pu[l][u] >= rule.target_share - 1e-12;
             }
         }
+        return unknown;
+    }
+
+    void reach_share(const Rule& rule, RuleResult& res) {
+        int w = weight_index(rule.weight);
+        auto flag = reached_by(rule.types);
+        const long unknown = share_rule(rule, flag, w, res);
         long reached = 0;
         for (char f : flag) reached += f;
         res.details["compounds"] = in.compounds.size();
@@ -310,7 +317,7 @@ struct Evaluator {
         res.details[std::string(weight_name(w)) + "_unknown"] = unknown;
         if (!res.value) res.note = std::string("no compound has a known ") + weight_name(w);
         set_pass(res, rule.target_share);
-        fail_units(res, in, level);
+        fail_units(res, in, res.report_level);
         long unreachable = 0;
         for (size_t c = 0; c < flag.size(); ++c) {
             if (flag[c]) continue;
@@ -415,20 +422,7 @@ struct Evaluator {
             known[c] = ok[c].has_value();
             flag[c] = ok[c].value_or(false);
         }
-        std::array<std::vector<std::optional<double>>, kLevels> pu;
-        long unknown = 0;
-        shares(flag, w, pu, res.value, unknown);
-        int level = level_of(rule.level);
-        if (level < 0 || !in.has_level[level]) level = in.has_level[kStreet] ? kStreet : -1;
-        res.report_level = level;
-        for (int l = 0; l < kLevels; ++l) {
-            if (!in.has_level[l]) continue;
-            res.per_unit[l].resize(pu[l].size());
-            for (size_t u = 0; u < pu[l].size(); ++u) {
-                res.per_unit[l][u].value = pu[l][u];
-                if (pu[l][u]) res.per_unit[l][u].pass = *pu[l][u] >= rule.target_share - 1e-12;
-            }
-        }
+        const long unknown = share_rule(rule, flag, w, res);
         long passing = 0;
         for (char f : flag) passing += f;
         res.details["supply"] = L.supply;
@@ -438,7 +432,7 @@ struct Evaluator {
         res.details["facilities_unknown_supply"] = L.facilities_unknown_supply;
         res.details[std::string(weight_name(w)) + "_unknown"] = unknown;
         set_pass(res, rule.target_share);
-        fail_units(res, in, level);
+        fail_units(res, in, res.report_level);
     }
 
     void compound_support(const Rule& rule, RuleResult& res) {
