@@ -15,16 +15,11 @@
 """
 import filecmp, json, os, shutil, subprocess, sys
 
+from e2e_check import check, finish
+
 exe, batch, work = sys.argv[1:4]
 shutil.rmtree(work, ignore_errors=True)
 os.makedirs(work)
-PASSED, FAILED = [], []
-
-
-def check(name, ok, detail=""):
-    (PASSED if ok else FAILED).append(name)
-    if not ok:
-        print(f"FAIL {name}: {detail}")
 
 
 def same_folder(a, b):
@@ -143,5 +138,4 @@ if os.path.isfile(checker):
     rc = subprocess.run([sys.executable, checker, os.path.join(out1, "add-f7")], capture_output=True, text=True)
     check("check_outputs.py passes on a scenario folder", rc.returncode == 0, rc.stdout[-2000:])
 
-print(f"{len(PASSED)} passed, {len(FAILED)} failed")
-sys.exit(1 if FAILED else 0)
+finish()

@@ -7,6 +7,8 @@ exit 0, and --strict exits 4 naming the rejected records.
 """
 import csv, json, os, shutil, subprocess, sys
 
+from e2e_check import check, finish
+
 exe, make_city, template, work = sys.argv[1:5]
 shutil.rmtree(work, ignore_errors=True)
 data = os.path.join(work, "data")
@@ -18,13 +20,6 @@ pfile = os.path.join(work, "project.json")
 json.dump(proj, open(pfile, "w", encoding="utf-8"), ensure_ascii=False)
 manifest = json.load(open(os.path.join(data, "manifest.json"), encoding="utf-8"))
 F = manifest["fields"]
-PASSED, FAILED = [], []
-
-
-def check(name, ok, detail=""):
-    (PASSED if ok else FAILED).append(name)
-    if not ok:
-        print(f"FAIL {name}: {detail}")
 
 
 out = os.path.join(work, "out")
@@ -61,5 +56,4 @@ if rb.returncode == 0:
 r3 = subprocess.run([exe, "run", pfile, "--out", os.path.join(work, "out-strict"), "--quiet", "--strict"], capture_output=True, text=True)
 check("--strict exits 4", r3.returncode == 4, r3.returncode)
 check("--strict names every rejected record", all(x["reason"] in r3.stderr for x in rej), r3.stderr)
-print(f"{len(PASSED)} passed, {len(FAILED)} failed")
-sys.exit(1 if FAILED else 0)
+finish()

@@ -8,16 +8,11 @@ lon/lat column names (经度, 纬度).
 """
 import glob, json, os, shutil, subprocess, sys
 
+from e2e_check import check, finish
+
 exe, fixdir, golden, work = sys.argv[1:5]
 shutil.rmtree(work, ignore_errors=True)
 os.makedirs(work)
-PASSED, FAILED = [], []
-
-
-def check(name, ok, detail=""):
-    (PASSED if ok else FAILED).append(name)
-    if not ok:
-        print(f"FAIL {name}: {detail}")
 
 
 want = [(r["id"], r["value"]) for r in json.load(open(golden, encoding="utf-8"))["rules"]]
@@ -50,5 +45,4 @@ for k in ("district", "street", "community"):
 p["layers"]["compounds"]["encoding"] = "GBK"
 json.dump(p, open(os.path.join(nocpg, "project.json"), "w", encoding="utf-8"), ensure_ascii=False)
 run_and_compare("shp-without-cpg-encoding-option", os.path.join(nocpg, "project.json"))
-print(f"{len(PASSED)} passed, {len(FAILED)} failed")
-sys.exit(1 if FAILED else 0)
+finish()

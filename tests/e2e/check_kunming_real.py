@@ -10,14 +10,9 @@ district land in that district (which fails if the BD-09/GCJ-02 conversions are 
 """
 import json, os, re, subprocess, sys, tempfile
 
+from e2e_check import check, finish
+
 exe, fixdir = sys.argv[1:3]
-PASSED, FAILED = [], []
-
-
-def check(name, ok, detail=""):
-    (PASSED if ok else FAILED).append(name)
-    if not ok:
-        print(f"FAIL {name}: {detail}")
 
 
 districts = {}
@@ -86,5 +81,4 @@ for name, year_field, hh_field in [("fccs", "小区年代", "小区户数"), ("l
     summ = json.load(open(os.path.join(out, "summary.json")))
     check(f"{name}: summary counts rejections", summ["rejected"]["total"] == len(json.load(open(os.path.join(out, "rejected.geojson")))["features"]))
 
-print(f"{len(PASSED)} passed, {len(FAILED)} failed")
-sys.exit(1 if FAILED else 0)
+finish()

@@ -11,16 +11,11 @@
 """
 import json, os, shutil, subprocess, sys
 
+from e2e_check import check, finish
+
 exe, fix, work = sys.argv[1:4]
 shutil.rmtree(work, ignore_errors=True)
 os.makedirs(work)
-PASSED, FAILED = [], []
-
-
-def check(name, ok, detail=""):
-    (PASSED if ok else FAILED).append(name)
-    if not ok:
-        print(f"FAIL {name}: {detail}")
 
 
 def run(project, out, *extra):
@@ -132,5 +127,4 @@ if unc:
     check("blocks: nine squares, one per block", len(polys) == 9 and all(len(p) == 1 and len(p[0]) == 5 for p in polys), g and g["type"])
     boxes = sorted((round(min(c[0] for c in p[0]), 4), round(min(c[1] for c in p[0]), 4)) for p in polys)
     check("blocks: the squares do not overlap", len(set(boxes)) == len(boxes), boxes)
-print(f"{len(PASSED)} passed, {len(FAILED)} failed")
-sys.exit(1 if FAILED else 0)
+finish()

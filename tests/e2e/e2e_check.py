@@ -1,0 +1,16 @@
+"""What the end-to-end check scripts share: named checks, a FAIL line for each that
+fails, and one summary line and exit status at the end."""
+import sys
+
+PASSED, FAILED = [], []
+
+
+def check(name, ok, detail=""):
+    (PASSED if ok else FAILED).append(name)
+    if not ok:
+        print(f"FAIL {name}: {detail}")
+
+
+def finish():
+    print(f"{len(PASSED)} passed, {len(FAILED)} failed")
+    sys.exit(1 if FAILED else 0)
