@@ -135,7 +135,8 @@ static void network_reach(const Project& p, const Inputs& in, ReachResult& r, co
     for (size_t i = 0; i < cpts.size(); ++i) cpts[i] = in.compounds[i].rep;
     for (size_t i = 0; i < fpts.size(); ++i) fpts[i] = in.facilities[i].pt;
     auto csnap = r.graph->snap(cpts, p.access.max_access_m);
-    auto fsnap = r.graph->snap(fpts, p.access.max_access_m);
+    r.facility_snaps = r.graph->snap(fpts, p.access.max_access_m);
+    const auto& fsnap = r.facility_snaps;
     for (size_t i = 0; i < csnap.size(); ++i)
         if (!csnap[i].ok) r.unreachable[i] = 1;
     for (size_t i = 0; i < fsnap.size(); ++i)
@@ -270,12 +271,7 @@ std::vector<GeomPtr> service_areas(const Project& p, const Inputs& in, const Rea
     std::vector<GeomPtr> out(in.facilities.size());
     std::map<std::string, double> reach;
     for (size_t t = 0; t < r.types.size(); ++t) reach[r.types[t]] = r.reach_m[t];
-    std::vector<net::Snap> fsnap;
-    if (r.graph) {
-        std::vector<XY> fpts(in.facilities.size());
-        for (size_t i = 0; i < fpts.size(); ++i) fpts[i] = in.facilities[i].pt;
-        fsnap = r.graph->snap(fpts, p.access.max_access_m);
-    }
+    const std::vector<net::Snap>& fsnap = r.facility_snaps;  // network mode
     parallel_for(in.facilities.size(), [&](size_t i, int w) {
         GEOSContextHandle_t h = worker_geos(w);
         const Facility& f = in.facilities[i];
@@ -358,9 +354,7 @@ std::vector<Uncovered> uncovered_areas(const Project& p, const Inputs& in, const
     };
     std::vector<TypeNet> tnet;
     if (r.graph) {
-        std::vector<XY> fpts(in.facilities.size());
-        for (size_t i = 0; i < fpts.size(); ++i) fpts[i] = in.facilities[i].pt;
-        auto fsnap = r.graph->snap(fpts, p.access.max_access_m);
+        const std::vector<net::Snap>& fsnap = r.facility_snaps;
         tnet.resize(nt);
         r.graph->prepare_faces();
         parallel_for(nt, [&](size_t t, int) {

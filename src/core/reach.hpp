@@ -2,6 +2,7 @@
 // The "15-minute circle" (SPEC 4): distances from compounds to the nearest facility
 // of each type, by straight radius or along the road network, and service areas.
 #include "core/ingest.hpp"
+#include "core/network.hpp"
 #include "core/project.hpp"
 
 #include <map>
@@ -11,9 +12,6 @@
 
 namespace lc {
 
-namespace net {
-class Graph;
-}
 
 struct NetworkInfo {
     size_t nodes = 0, edges = 0, components = 0;
@@ -33,6 +31,7 @@ struct ReachResult {
     std::vector<char> facility_unreachable;      ///< [facility] cannot enter the network
     NetworkInfo network;
     std::shared_ptr<net::Graph> graph;           ///< network mode: kept for service areas
+    std::vector<net::Snap> facility_snaps;       ///< network mode: where each facility enters it
     double seconds_graph = 0, seconds_paths = 0;
 };
 
