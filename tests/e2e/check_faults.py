@@ -9,7 +9,7 @@ FIXTURES is tests/fixtures/nasty. MAKE_CITY (shared/datagen/make_city.py) gives 
 large output the kill case needs; without it that case is skipped. Each case prints one
 line per check; the exit status is 1 when any check failed.
 """
-import hashlib, json, os, resource, shutil, signal, subprocess, sys, time
+import hashlib, json, os, resource, shutil, signal, subprocess, sys, tempfile, time
 
 args = sys.argv[1:]
 make_city = None
@@ -41,8 +41,8 @@ def fresh(case):
     return d
 
 
-def lc(*a, preexec=None, cwd=None, env=None):
-    return subprocess.run([exe, *a], capture_output=True, text=True, errors="replace", preexec_fn=preexec, cwd=cwd, env=env)
+def lc(*a, preexec=None, cwd=None, env=None, program=None):
+    return subprocess.run([program or exe, *a], capture_output=True, text=True, errors="replace", preexec_fn=preexec, cwd=cwd, env=env)
 
 
 def tree(d):
@@ -78,6 +78,16 @@ def city(case, scale="city"):
 # ---------------------------------------------------------------------------------------
 def case_unwritable():
     d = fresh("unwritable")
+    program = exe
+    if os.geteuid() == 0:
+        # The runs below drop to nobody, who must reach the program and the data: a
+        # checkout may sit in a folder only root can enter (mktemp -d makes them 0700).
+        staged = tempfile.mkdtemp(prefix="lc-unwritable-")
+        os.chmod(staged, 0o755)
+        shutil.copytree(os.path.join(d, "data"), os.path.join(staged, "data"))
+        program = os.path.join(staged, "lifecircle")
+        shutil.copy2(exe, program)
+        d = staged
     proj = os.path.join(d, "data", "project.json")
     ro = os.path.join(d, "readonly")
     os.mkdir(ro)
@@ -96,7 +106,7 @@ def case_unwritable():
                 os.setuid(65534)
         for target, what in [(os.path.join(ro, "new"), "a new --out in a read-only folder"),
                              (prev, "replacing an output in a read-only folder")]:
-            r = lc("run", proj, "--out", target, "--quiet", preexec=drop)
+            r = lc("run", proj, "--out", target, "--quiet", preexec=drop, program=program)
             check(f"unwritable: {what}: exit 3", r.returncode == 3, f"exit {r.returncode}: {r.stderr}")
             check(f"unwritable: {what}: the message names the folder", ro in r.stderr, r.stderr)
             check(f"unwritable: {what}: the folder is unchanged", tree(ro) == before)
@@ -112,6 +122,8 @@ def case_unwritable():
     r = lc("run", proj, "--out", os.path.join(f, "out"), "--quiet")
     check("unwritable: --out below a regular file: exit 3", r.returncode == 3, f"exit {r.returncode}: {r.stderr}")
     check("unwritable: the file is untouched", open(f).read() == "keep me\n")
+    if program != exe:
+        shutil.rmtree(d, ignore_errors=True)
 
 
 def fsize_limit(kb, ignore_sigxfsz=True):
