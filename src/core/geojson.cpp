@@ -2,6 +2,7 @@
 
 #include "core/base_output.hpp"
 #include "core/errors.hpp"
+#include "core/file_sink.hpp"
 #include "core/outputs.hpp"
 #include "core/parallel.hpp"
 
@@ -350,13 +351,15 @@ void write_geojson(const fs::path& file, const Table& t, const std::string& work
         if (keep) at[i] = {begin, out.size()};
     };
 
-    std::FILE* f = std::fopen(file.c_str(), "wb");
-    if (!f) throw OutputError(file.u8string() + ": cannot create the file (" + std::strerror(errno) + ")");
-    std::atomic<bool> ok{true};  // set by the writing thread
-    std::atomic<int> failure{0};  // its errno (errno is per thread)
+    FileSink sink(file);
+    std::atomic<bool> ok{true};  // cleared by the writing thread on failure
+    std::exception_ptr failure;  // its error, read after it has finished
     auto put = [&](const std::string& text) {
-        if (ok && std::fwrite(text.data(), 1, text.size(), f) != text.size()) {
-            failure = errno;
+        if (!ok) return;
+        try {
+            sink.append(text);
+        } catch (...) {
+            failure = std::current_exception();
             ok = false;
         }
     };
@@ -399,9 +402,8 @@ void write_geojson(const fs::path& file, const Table& t, const std::string& work
     }
     wait_writing();
     put("\n]}\n");
-    const int e = std::fclose(f);
-    const int why = !ok ? failure.load() : errno;
-    if (!ok || e != 0) throw OutputError(file.u8string() + ": write failed (" + std::strerror(why) + "; is the disk full?)");
+    if (failure) std::rethrow_exception(failure);
+    sink.close();
 }
 
 }  // namespace lc

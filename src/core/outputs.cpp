@@ -1,6 +1,7 @@
 #include "core/outputs.hpp"
 
 #include "core/errors.hpp"
+#include "core/file_sink.hpp"
 #include "core/geojson.hpp"
 #include "core/parallel.hpp"
 
@@ -548,14 +549,7 @@ std::string csv_text(const Table& t) {
 
 void write_csv(const fs::path& file, const Table& t) { write_text(file, csv_text(t)); }
 
-void write_text(const fs::path& file, const std::string& text) {
-    std::FILE* f = std::fopen(file.c_str(), "wb");
-    if (!f) throw OutputError(file.u8string() + ": cannot create the file (" + std::strerror(errno) + ")");
-    size_t n = std::fwrite(text.data(), 1, text.size(), f);
-    int e = std::fclose(f);
-    if (n != text.size() || e != 0)
-        throw OutputError(file.u8string() + ": write failed (" + std::strerror(errno) + "; is the disk full?)");
-}
+void write_text(const fs::path& file, const std::string& text) { write_file_bytes(file, text); }
 
 /// Removes a folder tree, its subfolders side by side: removing a batch's previous
 /// output (thousands of files) waits on the file system for each file far more than
