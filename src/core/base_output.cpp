@@ -1,4 +1,5 @@
 #include "core/base_output.hpp"
+#include "core/file_sink.hpp"
 
 #include "core/outputs.hpp"
 
@@ -80,14 +81,15 @@ void BaseOutput::add_file(const std::string& rel, const std::string& text) {
 
 bool link_file(const fs::path& from, const fs::path& to) { return ::link(from.c_str(), to.c_str()) == 0; }
 
-void write_output_file(const fs::path& dir, const std::string& rel, const std::string& text, const Reuse& reuse) {
+void write_output_file(const fs::path& dir, const std::string& rel, std::string text, const Reuse& reuse) {
     fs::path file = dir / fs::u8path(rel);
     if (reuse.fill) reuse.fill->add_file(rel, text);
     if (reuse.use) {
         const std::string* base = reuse.use->file(rel);
         if (base && *base == text && link_file(reuse.use->dir() / fs::u8path(rel), file)) return;
     }
-    write_text(file, text);
+    if (reuse.group) reuse.group->write_file(file, std::move(text));
+    else write_text(file, text);
 }
 
 }  // namespace lc

@@ -33,6 +33,8 @@
 
 namespace lc {
 
+class WriteGroup;
+
 /// One GeoJSON layer as the base wrote it.
 struct LayerText {
     std::vector<Field> fields;
@@ -97,11 +99,14 @@ private:
 struct Reuse {
     const BaseOutput* use = nullptr;
     BaseOutput* fill = nullptr;
+    /// Where large files are written while the caller goes on (null: written before
+    /// the writer returns). The caller waits for it before it uses the files.
+    WriteGroup* group = nullptr;
 };
 
 /// Writes `text` to `dir / rel`: a hard link to the base's file when the base wrote
 /// exactly these bytes there, else a new file; records the text when filling.
-void write_output_file(const std::filesystem::path& dir, const std::string& rel, const std::string& text, const Reuse& reuse);
+void write_output_file(const std::filesystem::path& dir, const std::string& rel, std::string text, const Reuse& reuse);
 
 /// Hard link `to` -> `from` (false where the file system refuses; the caller then writes).
 bool link_file(const std::filesystem::path& from, const std::filesystem::path& to);

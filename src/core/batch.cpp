@@ -2,6 +2,7 @@
 #include "core/units.hpp"
 
 #include "core/errors.hpp"
+#include "core/file_sink.hpp"
 #include "core/outputs.hpp"
 #include "core/parallel.hpp"
 #include "core/pipeline.hpp"
@@ -197,6 +198,29 @@ BatchOutcome run_batch(const fs::path& batch_file_in, const BatchOptions& opt) {
         }
         std::atomic<size_t> next{0}, done{0};
         std::mutex say_mutex;
+        // Each scenario's large files are written while its job goes on to the next
+        // scenario; the job waits for them after that one (two scenarios in flight).
+        std::vector<std::unique_ptr<WriteGroup>> groups(entries.size());
+        auto fail = [&](size_t i, const Error& err) {
+            Result& res = results[i];
+            res = Result{};
+            res.exit_code = err.code;
+            res.error = err.what();
+            fs::path dir = staging / entries[i].id;
+            std::error_code ec;
+            fs::remove_all(dir, ec);
+            fs::create_directory(dir, ec);
+            write_text(dir / "error.txt", res.error + "\n");
+        };
+        auto finish = [&](size_t i) {
+            if (!groups[i]) return;
+            try {
+                groups[i]->wait();
+            } catch (const Error& err) {
+                fail(i, err);
+            }
+            groups[i].reset();
+        };
         auto run_one = [&](size_t i) {
             const Entry& e = entries[i];
             Result& res = results[i];
@@ -217,23 +241,27 @@ BatchOutcome run_batch(const fs::path& batch_file_in, const BatchOptions& opt) {
                 place_units_and_compounds(in);
                 apply_facility_changes(ps, {s}, in);
                 Analysed x = analyse(ps, in, reuse ? &cache : nullptr, nullptr, {});
-                write_output_folder(dir, ps, in, x, ropt, Reuse{reuse ? &base : nullptr, nullptr});
+                groups[i] = std::make_unique<WriteGroup>();
+                write_output_folder(dir, ps, in, x, ropt, Reuse{reuse ? &base : nullptr, nullptr, groups[i].get()});
                 res = summarise(in, x, base_result.compounds);
             } catch (const Error& err) {
-                res.ok = false;
-                res.exit_code = err.code;
-                res.error = err.what();
-                std::error_code ec;
-                fs::remove_all(dir, ec);
-                fs::create_directory(dir, ec);
-                write_text(dir / "error.txt", res.error + "\n");
+                groups[i].reset();  // waits for what was started
+                fail(i, err);
             }
             std::lock_guard<std::mutex> lock(say_mutex);
             say("scenario " + e.id, static_cast<double>(++done) / entries.size());
         };
         int jobs = std::max(1, std::min<int>(opt.jobs, static_cast<int>(entries.size())));
+        auto run_all = [&] {
+            size_t last = entries.size();
+            for (size_t i; (i = next.fetch_add(1)) < entries.size(); last = i) {
+                run_one(i);
+                if (last < entries.size()) finish(last);
+            }
+            if (last < entries.size()) finish(last);
+        };
         if (jobs == 1) {
-            for (size_t i = 0; i < entries.size(); ++i) run_one(i);
+            run_all();
         } else {
             std::vector<std::thread> ts;
             std::exception_ptr fatal;
@@ -244,7 +272,7 @@ BatchOutcome run_batch(const fs::path& batch_file_in, const BatchOptions& opt) {
                     set_job_slot(j + 1);
                     set_worker_limit(1);
                     try {
-                        for (size_t i; (i = next.fetch_add(1)) < entries.size();) run_one(i);
+                        run_all();
                     } catch (...) {
                         std::lock_guard<std::mutex> lock(fm);
                         if (!fatal) fatal = std::current_exception();

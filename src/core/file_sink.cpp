@@ -17,6 +17,9 @@ constexpr size_t kAlign = 4096;
 constexpr size_t kBuffer = size_t{1} << 20;
 // Below this a file goes through the page cache anyway: one small write.
 constexpr size_t kDirectMin = 256 * 1024;
+// What a Stream holds before its producer waits: a whole metro compounds layer, so a
+// batch scenario rarely waits for the disk.
+constexpr size_t kQueueBytes = size_t{64} << 20;
 }  // namespace
 
 FileSink::FileSink(const std::filesystem::path& file) : file_(file) {
@@ -136,6 +139,112 @@ void write_file_bytes(const std::filesystem::path& file, const std::string& text
     }
     if (::close(fd) != 0 && !err) err = errno;
     if (err) throw OutputError(file.u8string() + ": write failed (" + std::strerror(err) + "; is the disk full?)");
+}
+
+WriteGroup::~WriteGroup() {
+    for (auto& t : threads_)
+        if (t.joinable()) t.join();
+}
+
+void WriteGroup::fail(std::exception_ptr e) {
+    std::lock_guard<std::mutex> lock(m_);
+    if (!error_) error_ = e;
+}
+
+WriteGroup::File WriteGroup::open(const std::filesystem::path& file) {
+    std::shared_ptr<Stream> s(new Stream(file));
+    std::lock_guard<std::mutex> lock(m_);
+    threads_.emplace_back([this, s] { s->run(*this); });
+    return File(s);
+}
+
+WriteGroup::File::~File() {
+    if (s_) s_->close();
+}
+
+void WriteGroup::File::push(std::vector<std::string> pieces) { s_->push(std::move(pieces)); }
+
+bool WriteGroup::File::failed() const { return s_->failed(); }
+
+void WriteGroup::Stream::run(WriteGroup& g) {
+    try {
+        for (;;) {
+            std::vector<std::string> pieces;
+            {
+                std::unique_lock<std::mutex> lock(m_);
+                cv_.wait(lock, [&] { return !queue_.empty() || closed_; });
+                if (queue_.empty()) break;
+                pieces = std::move(queue_.front());
+                queue_.pop_front();
+            }
+            size_t bytes = 0;
+            for (const std::string& p : pieces) {
+                sink_.append(p);
+                bytes += p.size();
+            }
+            {
+                std::lock_guard<std::mutex> lock(m_);
+                queued_ -= bytes;
+            }
+            cv_.notify_all();
+        }
+        sink_.close();
+    } catch (...) {
+        failed_ = true;
+        {
+            std::lock_guard<std::mutex> lock(m_);
+            queue_.clear();
+            queued_ = 0;
+        }
+        cv_.notify_all();
+        g.fail(std::current_exception());
+    }
+}
+
+void WriteGroup::Stream::push(std::vector<std::string> pieces) {
+    size_t bytes = 0;
+    for (auto& p : pieces) bytes += p.size();
+    std::unique_lock<std::mutex> lock(m_);
+    cv_.wait(lock, [&] { return queued_ < kQueueBytes || failed_; });
+    if (failed_) return;
+    queued_ += bytes;
+    queue_.push_back(std::move(pieces));
+    lock.unlock();
+    cv_.notify_all();
+}
+
+void WriteGroup::Stream::close() {
+    {
+        std::lock_guard<std::mutex> lock(m_);
+        closed_ = true;
+    }
+    cv_.notify_all();
+}
+
+void WriteGroup::write_file(const std::filesystem::path& file, std::string text) {
+    if (text.size() < kDirectMin) {
+        write_file_bytes(file, text);
+        return;
+    }
+    File f = open(file);
+    std::vector<std::string> one;
+    one.push_back(std::move(text));
+    f.push(std::move(one));
+}
+
+void WriteGroup::wait() {
+    std::vector<std::thread> ts;
+    {
+        std::lock_guard<std::mutex> lock(m_);
+        ts.swap(threads_);
+    }
+    for (auto& t : ts) t.join();
+    std::lock_guard<std::mutex> lock(m_);
+    if (error_) {
+        std::exception_ptr e = error_;
+        error_ = nullptr;
+        std::rethrow_exception(e);
+    }
 }
 
 }  // namespace lc

@@ -15,6 +15,7 @@
 #include <cstring>
 #include <future>
 #include <memory>
+#include <optional>
 
 namespace lc {
 
@@ -351,36 +352,20 @@ void write_geojson(const fs::path& file, const Table& t, const std::string& work
         if (keep) at[i] = {begin, out.size()};
     };
 
-    FileSink sink(file);
-    std::atomic<bool> ok{true};  // cleared by the writing thread on failure
-    std::exception_ptr failure;  // its error, read after it has finished
-    auto put = [&](const std::string& text) {
-        if (!ok) return;
-        try {
-            sink.append(text);
-        } catch (...) {
-            failure = std::current_exception();
-            ok = false;
-        }
-    };
-    put("{\"type\":\"FeatureCollection\",\"features\":[\n");
-    // Features are formatted by all workers in small chunks and written a window at a
-    // time: one large layer no longer keeps a core idle, and memory stays bounded by a
-    // window, whatever the size of the file.
+    // Written on a thread of the caller's WriteGroup (or of our own, waited for below):
+    // the workers format the next window while the previous one goes to the file.
+    std::unique_ptr<WriteGroup> own_group;
+    WriteGroup* group = reuse.group;
+    if (!group) group = (own_group = std::make_unique<WriteGroup>()).get();
+    std::optional<WriteGroup::File> sink(group->open(file));
+    auto put = [&](std::vector<std::string> pieces) { sink->push(std::move(pieces)); };
+    put({"{\"type\":\"FeatureCollection\",\"features\":[\n"});
+    // Features are formatted by all workers in small chunks and handed over a window at
+    // a time: one large layer no longer keeps a core idle, and memory stays bounded by
+    // a few windows, whatever the size of the file.
     constexpr size_t kChunk = 64, kWindow = 32 * kChunk;
-    // The previous window goes to the file while the workers format the next one.
-    std::vector<std::string> chunks, done;
-    std::future<void> writing;
-    auto wait_writing = [&] {
-        if (writing.valid()) writing.get();
-    };
-    struct Join {
-        std::future<void>& f;
-        ~Join() {
-            if (f.valid()) f.wait();
-        }
-    } join{writing};
-    for (size_t a = 0; a < n && ok; a += kWindow) {
+    std::vector<std::string> chunks;
+    for (size_t a = 0; a < n && !sink->failed(); a += kWindow) {
         const size_t b = std::min(n, a + kWindow);
         chunks.assign((b - a + kChunk - 1) / kChunk, std::string());
         parallel_for(chunks.size(), [&](size_t c, int w) {
@@ -394,16 +379,11 @@ void write_geojson(const fs::path& file, const Table& t, const std::string& work
                 for (size_t i = lo; i < hi; ++i) keep->spans[i] = {off + at[i].first, at[i].second - at[i].first};
                 keep->text += chunks[c];
             }
-        wait_writing();
-        done.swap(chunks);
-        writing = std::async(std::launch::async, [&] {
-            for (const std::string& c : done) put(c);
-        });
+        put(std::move(chunks));
     }
-    wait_writing();
-    put("\n]}\n");
-    if (failure) std::rethrow_exception(failure);
-    sink.close();
+    put({"\n]}\n"});
+    sink.reset();  // closed: the rest is written by the group's thread
+    if (own_group) own_group->wait();
 }
 
 }  // namespace lc

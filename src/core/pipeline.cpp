@@ -2,6 +2,7 @@
 
 #include "core/deliverables.hpp"
 #include "core/errors.hpp"
+#include "core/file_sink.hpp"
 #include "core/outputs.hpp"
 #include "core/reach.hpp"
 #include "core/report.hpp"
@@ -101,8 +102,13 @@ Analysed analyse(const Project& p, Inputs& in, const ReachCache* use, ReachCache
 }
 
 json write_output_folder(const fs::path& dir, const Project& p, const Inputs& in, Analysed& x, const RunOptions& opt,
-                         const Reuse& reuse) {
+                         const Reuse& reuse_in) {
     Clock clock;
+    // Large files are written while the rest is computed; a caller that passes its own
+    // group (a batch) waits for it later, else we wait before summary.json.
+    Reuse reuse = reuse_in;
+    WriteGroup own;
+    if (!reuse.group) reuse.group = &own;
     write_output_marker(dir, reuse);
     auto layers = build_layers(p, in, x.r, x.a, x.areas, x.unc, &x.access, opt.format == "geojson" ? reuse.use : nullptr);
     std::vector<const Table*> all;
@@ -146,6 +152,7 @@ json write_output_folder(const fs::path& dir, const Project& p, const Inputs& in
     clock.lap("report");
     times.seconds.push_back(clock.times.seconds.back());
     summary = with_access(build_summary(p, in, x.r, x.a, times));
+    own.wait();
     write_text(dir / "summary.json", summary.dump(1) + "\n");
     return summary;
 }

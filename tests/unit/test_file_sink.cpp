@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <csignal>
+#include <sys/resource.h>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
@@ -60,4 +62,44 @@ TEST_CASE("FileSink names the file when it cannot be created") {
         CHECK(m.find("no_such_folder_for_sink/a.txt") != std::string::npos);
         CHECK(m.find("cannot create") != std::string::npos);
     }
+}
+
+TEST_CASE("WriteGroup writes files on its threads and reports a failed write at wait()") {
+    fs::path a = scratch("a.txt"), b = scratch("b.txt");
+    std::string big(3 * (1u << 20) + 5, 'x');
+    {
+        lc::WriteGroup g;
+        {
+            lc::WriteGroup::File f = g.open(a);
+            f.push({"head,", big});
+            f.push({",tail"});
+        }
+        g.write_file(b, big);
+        g.wait();
+    }
+    CHECK(slurp(a) == "head," + big + ",tail");
+    CHECK(slurp(b) == big);
+
+    // A file-size limit of 1 MiB: the write fails with EFBIG on the group's thread.
+    struct rlimit old {};
+    getrlimit(RLIMIT_FSIZE, &old);
+    auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+    struct rlimit small = old;
+    small.rlim_cur = 1u << 20;
+    REQUIRE(setrlimit(RLIMIT_FSIZE, &small) == 0);
+    std::string message;
+    {
+        lc::WriteGroup g;
+        g.write_file(b, big);
+        try {
+            g.wait();
+        } catch (const lc::OutputError& e) {
+            message = e.what();
+        }
+    }
+    setrlimit(RLIMIT_FSIZE, &old);
+    std::signal(SIGXFSZ, old_handler);
+    CHECK(message.find("b.txt") != std::string::npos);
+    CHECK(message.find("File too large") != std::string::npos);
+    fs::remove_all(a.parent_path());
 }
