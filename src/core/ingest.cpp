@@ -991,7 +991,7 @@ void read_extra_facilities(const Project& p, const std::string& what, bool is_te
     LayerSpec s = *p.layer("facilities");
     std::string vsi;
     if (is_text) {
-        static int counter = 0;
+        static std::atomic<int> counter{0};  // batch jobs add facilities side by side
         vsi = "/vsimem/lifecircle_add_" + std::to_string(++counter) + ".geojson";
         VSIFCloseL(VSIFileFromMemBuffer(vsi.c_str(), reinterpret_cast<GByte*>(const_cast<char*>(what.data())), what.size(), FALSE));
         s.path = vsi;
@@ -1004,12 +1004,20 @@ void read_extra_facilities(const Project& p, const std::string& what, bool is_te
     c.wgs.importFromEPSG(4326);
     c.wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
     c.work = srs_from(in.working_crs, "working CRS");
+    const size_t warned = in.warnings.size();
     {
         Source src = open_source(p, s, in.warnings);
-        src.label = is_text ? "add_facilities (inline)" : src.label;
+        if (is_text) src.label = "add_facilities (inline)";
         setup_transforms(s, src, c.wgs, &c.work, in.warnings);
         read_facilities(c, s, src, true);
     }
+    // Messages name the inline collection, not the memory file it was read from (whose
+    // number differs between a batch and a single run).
+    if (is_text)
+        for (size_t i = warned; i < in.warnings.size(); ++i) {
+            std::string& w = in.warnings[i];
+            for (size_t at; (at = w.find(vsi)) != std::string::npos;) w.replace(at, vsi.size(), "add_facilities (inline)");
+        }
     if (!vsi.empty()) VSIUnlink(vsi.c_str());
 }
 

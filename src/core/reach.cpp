@@ -59,6 +59,10 @@ std::string type_signature(const Project& p, const Inputs& in, const std::string
     return type_signature(p, in, type, facilities_of(in, type));
 }
 
+std::string radius_base_key(const Project& p, const std::string& type) {
+    return p.access.mode + "|" + fmt17(p.access.max_access_m) + "|" + type;
+}
+
 std::string area_signature(const Project& p, const Facility& f, double reach) {
     return p.access.mode + "|" + fmt17(p.access.max_access_m) + "|" + fmt17(p.access.service_area_buffer_m) + "|" + f.id + "|" +
            fmt17(f.pt.x) + "," + fmt17(f.pt.y) + "|" + fmt17(reach);
@@ -80,6 +84,32 @@ std::vector<std::string> analysis_types(const Inputs& in, const Project& p) {
     return out;
 }
 
+using FacilityTree = bgi::rtree<std::pair<BPoint, int>, bgi::rstar<16>>;
+
+/// The facilities `fac` (id order) in an R-tree; values are positions in `fac`.
+static FacilityTree facility_tree(const Inputs& in, const std::vector<int>& fac) {
+    std::vector<std::pair<BPoint, int>> pts;
+    for (size_t k = 0; k < fac.size(); ++k)
+        pts.emplace_back(BPoint(in.facilities[fac[k]].pt.x, in.facilities[fac[k]].pt.y), static_cast<int>(k));
+    return FacilityTree(pts.begin(), pts.end());
+}
+
+/// The nearest facility to `p`: a few nearest candidates, then exact distances; ties
+/// go to the smallest id (the smallest position in `fac`). Returns the position or -1.
+static int nearest_in(const FacilityTree& tree, const XY& p, double& best) {
+    best = kInf;
+    int bk = -1;
+    for (auto it = tree.qbegin(bgi::nearest(BPoint(p.x, p.y), 4)); it != tree.qend(); ++it) {
+        double dx = bg::get<0>(it->first) - p.x, dy = bg::get<1>(it->first) - p.y;
+        double d = std::sqrt(dx * dx + dy * dy);
+        if (d < best || (d == best && it->second < bk)) {
+            best = d;
+            bk = it->second;
+        }
+    }
+    return bk;
+}
+
 static void radius_reach(const Inputs& in, ReachResult& r, const std::vector<char>& done) {
     size_t nc = in.compounds.size();
     for (size_t t = 0; t < r.types.size(); ++t) {
@@ -88,26 +118,59 @@ static void radius_reach(const Inputs& in, ReachResult& r, const std::vector<cha
         auto& dist = r.dist[t];
         auto& who = r.nearest[t];
         if (fac.empty()) continue;
-        std::vector<std::pair<BPoint, int>> pts;
-        for (size_t k = 0; k < fac.size(); ++k)
-            pts.emplace_back(BPoint(in.facilities[fac[k]].pt.x, in.facilities[fac[k]].pt.y), static_cast<int>(k));
-        bgi::rtree<std::pair<BPoint, int>, bgi::rstar<16>> tree(pts.begin(), pts.end());
+        FacilityTree tree = facility_tree(in, fac);
         parallel_for(nc, [&](size_t c, int) {
-            const XY& p = in.compounds[c].rep;
-            double best = kInf;
-            int bk = -1;
-            // A few nearest candidates, then exact distances: ties go to the smallest id.
-            for (auto it = tree.qbegin(bgi::nearest(BPoint(p.x, p.y), 4)); it != tree.qend(); ++it) {
-                double dx = bg::get<0>(it->first) - p.x, dy = bg::get<1>(it->first) - p.y;
-                double d = std::sqrt(dx * dx + dy * dy);
-                if (d < best || (d == best && it->second < bk)) {
-                    best = d;
-                    bk = it->second;
-                }
-            }
-            dist[c] = best;
+            int bk = nearest_in(tree, in.compounds[c].rep, dist[c]);
             who[c] = bk < 0 ? -1 : fac[bk];
         });
+    }
+}
+
+static std::string facility_key(const Facility& f) { return f.id + "@" + fmt17(f.pt.x) + "," + fmt17(f.pt.y); }
+
+/// Radius distances of one type from the base's, when a scenario only added or removed
+/// facilities of it: a compound whose nearest facility stays keeps it unless an added
+/// one is nearer (ties to the smaller id, as above); only compounds whose nearest was
+/// removed are searched again. Gives what radius_reach gives, at a fraction of the cost.
+static void radius_from_base(const Inputs& in, const std::vector<int>& fac, const ReachCache::TypeBase& base,
+                             std::vector<double>& dist, std::vector<int>& who) {
+    std::unordered_map<std::string, int> pos;  // base facility key -> position in base.facilities
+    pos.reserve(base.facilities.size() * 2);
+    for (size_t k = 0; k < base.facilities.size(); ++k) pos.emplace(base.facilities[k], static_cast<int>(k));
+    std::vector<int> now(base.facilities.size(), -1);  // base position -> facility index now (-1: removed)
+    std::vector<int> added;                             // facility indices, id order
+    for (int f : fac) {
+        auto it = pos.find(facility_key(in.facilities[f]));
+        if (it == pos.end()) added.push_back(f);
+        else now[static_cast<size_t>(it->second)] = f;
+    }
+    std::vector<size_t> again;
+    const size_t nc = in.compounds.size();
+    for (size_t c = 0; c < nc; ++c) {
+        const int b = base.nearest[c];
+        if (b >= 0 && now[static_cast<size_t>(b)] < 0) {
+            again.push_back(c);
+            continue;
+        }
+        double best = b >= 0 ? base.dist[c] : kInf;
+        int bf = b >= 0 ? now[static_cast<size_t>(b)] : -1;
+        const XY& p = in.compounds[c].rep;
+        for (int f : added) {
+            double dx = in.facilities[f].pt.x - p.x, dy = in.facilities[f].pt.y - p.y;
+            double d = std::sqrt(dx * dx + dy * dy);
+            if (d < best || (d == best && (bf < 0 || in.facilities[f].id < in.facilities[bf].id))) {
+                best = d;
+                bf = f;
+            }
+        }
+        dist[c] = best;
+        who[c] = bf;
+    }
+    if (again.empty() || fac.empty()) return;
+    FacilityTree tree = facility_tree(in, fac);
+    for (size_t c : again) {
+        int bk = nearest_in(tree, in.compounds[c].rep, dist[c]);
+        who[c] = bk < 0 ? -1 : fac[bk];
     }
 }
 
@@ -242,6 +305,14 @@ ReachResult compute_reach(const Project& p, const Inputs& in, const std::vector<
         }
         done[t] = 1;
     }
+    if (p.access.mode != "network" && use)
+        for (size_t t = 0; t < types.size(); ++t) {
+            if (done[t]) continue;
+            auto it = use->radius_base.find(radius_base_key(p, types[t]));
+            if (it == use->radius_base.end() || it->second.dist.size() != nc) continue;
+            radius_from_base(in, facilities_of(in, types[t]), it->second, r.dist[t], r.nearest[t]);
+            done[t] = 1;
+        }
     if (p.access.mode == "network") network_reach(p, in, r, done, use ? use->graph : nullptr);
     else radius_reach(in, r, done);
     if (fill) {
@@ -259,6 +330,17 @@ ReachResult compute_reach(const Project& p, const Inputs& in, const std::vector<
                 tr.nearest[c] = s->second;
             }
             fill->by_type[sig[t]] = std::move(tr);
+            if (p.access.mode == "network") continue;
+            ReachCache::TypeBase& b = fill->radius_base[radius_base_key(p, types[t])];
+            std::vector<int> fac = facilities_of(in, types[t]);
+            std::vector<int> at(in.facilities.size(), -1);
+            for (size_t k = 0; k < fac.size(); ++k) {
+                b.facilities.push_back(facility_key(in.facilities[fac[k]]));
+                at[static_cast<size_t>(fac[k])] = static_cast<int>(k);
+            }
+            b.dist = r.dist[t];
+            b.nearest.resize(nc);
+            for (size_t c = 0; c < nc; ++c) b.nearest[c] = r.nearest[t][c] < 0 ? -1 : at[static_cast<size_t>(r.nearest[t][c])];
         }
     }
     for (size_t t = 0; t < types.size(); ++t)

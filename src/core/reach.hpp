@@ -49,6 +49,14 @@ struct ReachCache {
         std::vector<int> nearest;      ///< [compound] index into `ids`, -1: none
         std::vector<std::string> ids;  ///< the facilities named in `nearest`
     };
+    /// Radius mode: a type's distances with the facilities they came from, for
+    /// scenarios that add or remove a few facilities of it (key: radius_base_key).
+    struct TypeBase {
+        std::vector<std::string> facilities;  ///< "id@x,y", id order
+        std::vector<double> dist;             ///< [compound]
+        std::vector<int> nearest;             ///< [compound] position in `facilities`, -1: none
+    };
+    std::unordered_map<std::string, TypeBase> radius_base;
     std::shared_ptr<net::Graph> graph;
     // Hashed: the keys are long and share long prefixes, which ordered maps compare
     // over and over.
@@ -60,6 +68,7 @@ struct ReachCache {
 /// Keys that identify results across scenarios over the same inputs.
 std::string type_signature(const Project& p, const Inputs& in, const std::string& type);
 std::string area_signature(const Project& p, const Facility& f, double reach_m);
+std::string radius_base_key(const Project& p, const std::string& type);
 
 /// `use`: results to reuse where the signature matches; `fill`: where to store results.
 ReachResult compute_reach(const Project& p, const Inputs& in, const std::vector<std::string>& types,
