@@ -4,6 +4,8 @@
 #include "core/siting.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <memory>
 #include <cmath>
 
 namespace lc {
@@ -141,21 +143,53 @@ static AccessLayer access_layer(const Project& p, const Inputs& in, const Catchm
     return L;
 }
 
+/// Everything a layer depends on besides compounds, units and roads (which a batch
+/// shares only when they are the same): mode, options, reach and the pool's
+/// facilities with their places and supplies.
+static std::string layer_key(const Project& p, const Inputs& in, const std::vector<std::string>& pool, const AccessOptions& opt) {
+    auto num = [](std::optional<double> v) {
+        if (!v) return std::string("-");
+        char b[40];
+        auto e = std::to_chars(b, b + sizeof b, *v);
+        return std::string(b, e.ptr);
+    };
+    std::string k = p.access.mode + "|" + num(p.access.max_access_m) + "|" + std::to_string(static_cast<int>(opt.decay)) + "|" +
+                    opt.supply;
+    for (auto& t : pool) k += "|" + t + ":" + num(p.access.reach_m(t));
+    for (auto& f : in.facilities)
+        if (std::find(pool.begin(), pool.end(), f.type) != pool.end())
+            k += "|" + f.id + "@" + num(f.pt.x) + "," + num(f.pt.y) + ":" + num(f.beds) + ":" + num(f.floor_area);
+    return k;
+}
+
 AccessResult compute_access_pools(const Project& p, const Inputs& in, const ReachResult& r,
-                                  const std::vector<std::vector<std::string>>& pools, const AccessOptions& opt) {
+                                  const std::vector<std::vector<std::string>>& pools, const AccessOptions& opt,
+                                  const ReachCache* use, ReachCache* fill) {
     if (opt.supply != "auto" && opt.supply != "beds" && opt.supply != "floor_area")
         throw ConfigError("access supply: expected auto, beds or floor_area, got \"" + opt.supply + "\"");
     AccessResult res;
-    CatchmentIndex index(p, in, r);
-    for (auto& pool : pools) res.layers.push_back(access_layer(p, in, index, pool, opt));
+    std::unique_ptr<CatchmentIndex> index;  // made only when a layer is computed
+    for (auto& pool : pools) {
+        std::string key = use || fill ? layer_key(p, in, pool, opt) : std::string();
+        if (use) {
+            auto it = use->access.find(key);
+            if (it != use->access.end() && it->second->compound.size() == in.compounds.size()) {
+                res.layers.push_back(*it->second);
+                continue;
+            }
+        }
+        if (!index) index = std::make_unique<CatchmentIndex>(p, in, r);
+        res.layers.push_back(access_layer(p, in, *index, pool, opt));
+        if (fill) fill->access[key] = std::make_shared<const AccessLayer>(res.layers.back());
+    }
     return res;
 }
 
 AccessResult compute_access(const Project& p, const Inputs& in, const ReachResult& r, const std::vector<std::string>& types,
-                            const AccessOptions& opt) {
+                            const AccessOptions& opt, const ReachCache* use, ReachCache* fill) {
     std::vector<std::vector<std::string>> pools;
     for (auto& t : types) pools.push_back({t});
-    return compute_access_pools(p, in, r, pools, opt);
+    return compute_access_pools(p, in, r, pools, opt, use, fill);
 }
 
 std::vector<std::optional<bool>> access_pass(const AccessLayer& a, double min, double per) {

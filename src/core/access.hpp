@@ -75,13 +75,16 @@ struct AccessResult {
 };
 
 /// One layer per type (`access_<type>` fields and unit means).
+/// In a batch, `use` supplies layers whose facilities, reach and options did not
+/// change, and the base run records its layers in `fill`.
 AccessResult compute_access(const Project& p, const Inputs& in, const ReachResult& r, const std::vector<std::string>& types,
-                            const AccessOptions& opt);
+                            const AccessOptions& opt, const ReachCache* use = nullptr, ReachCache* fill = nullptr);
 
 /// One layer per pool of types (e.g. {{"day_care"}, {"day_care", "street_center"}}).
 /// In network mode `r` must come from compute_reach in network mode (its graph is used).
 AccessResult compute_access_pools(const Project& p, const Inputs& in, const ReachResult& r,
-                                  const std::vector<std::vector<std::string>>& pools, const AccessOptions& opt);
+                                  const std::vector<std::vector<std::string>>& pools, const AccessOptions& opt,
+                                  const ReachCache* use = nullptr, ReachCache* fill = nullptr);
 
 /// min_access per compound: A_i·per ≥ min, null where A_i is null.
 std::vector<std::optional<bool>> access_pass(const AccessLayer& a, double min, double per = 1);

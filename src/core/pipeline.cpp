@@ -87,9 +87,9 @@ Analysed analyse(const Project& p, Inputs& in, const ReachCache* use, ReachCache
         clock.times.seconds.emplace_back("network_paths", x.r.seconds_paths);
     }
     clock.lap("reach");
-    x.a = evaluate(p, in, x.r);
+    x.a = evaluate(p, in, x.r, use, fill);
     clock.lap("rules");
-    x.access = compute_access(p, in, x.r, x.r.types, access_options(p));
+    x.access = compute_access(p, in, x.r, x.r.types, access_options(p), use, fill);
     clock.lap("access");
     tick("service areas", 0.40);
     x.areas = service_areas(p, in, x.r, use, fill);

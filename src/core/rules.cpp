@@ -6,6 +6,9 @@
 #include <boost/geometry/index/rtree.hpp>
 
 #include <algorithm>
+#include <unordered_map>
+#include <queue>
+#include <charconv>
 #include <cmath>
 #include <set>
 
@@ -142,6 +145,8 @@ struct Evaluator {
     const Inputs& in;
     const ReachResult& r;
     Analysis& a;
+    const ReachCache* use = nullptr;
+    ReachCache* fill = nullptr;
 
     std::vector<char> reached_by(const std::vector<std::string>& types) const {
         std::vector<char> out(in.compounds.size(), 0);
@@ -407,7 +412,7 @@ struct Evaluator {
     /// Capacity-aware access (2SFCA, see access.hpp): the weighted share of compounds
     /// whose access A·per reaches `min`, per unit and overall, against target_share.
     void min_access(const Rule& rule, RuleResult& res) {
-        AccessResult acc = compute_access_pools(p, in, r, {rule.types}, access_options(p, &rule));
+        AccessResult acc = compute_access_pools(p, in, r, {rule.types}, access_options(p, &rule), use, fill);
         const AccessLayer& L = acc.layers.at(0);
         auto ok = access_pass(L, rule.min, rule.per);
         if (L.supply.empty()) {
@@ -564,13 +569,68 @@ struct Evaluator {
 
 }  // namespace
 
-Analysis evaluate(const Project& p, const Inputs& in, const ReachResult& r) {
+namespace {
+
+std::string num_text(std::optional<double> v) {
+    if (!v) return "-";
+    char b[40];
+    auto e = std::to_chars(b, b + sizeof b, *v);
+    return std::string(b, e.ptr);
+}
+
+/// Everything a rule's result can depend on in a batch scenario over the base's
+/// compounds, units and roads: the rule, the access settings, and every field of the
+/// facilities of the types it names (all facilities when it names none).
+std::string rule_key(const Project& p, const Rule& rule, const Inputs& in) {
+    std::string k = rule.id + "\n" + rule.raw.dump() + "\n" + p.access.mode + "\n" +
+                    (p.doc.is_object() && p.doc.contains("access") ? p.doc["access"].dump() : std::string("{}"));
+    for (auto& f : in.facilities) {
+        if (!rule.types.empty() && !in_types(rule.types, f.type)) continue;
+        k += "\n" + f.id + "|" + f.type + "|" + num_text(f.pt.x) + "," + num_text(f.pt.y) + "|" + num_text(f.beds) + "|" +
+             num_text(f.nursing_beds) + "|" + num_text(f.floor_area);
+        for (int u : f.unit) k += "|" + std::to_string(u);
+        for (auto& [name, v] : f.attrs)
+            k += "|" + name + "=" + num_text(v.number) + ":" + (v.text ? *v.text : std::string("-")) + ":" +
+                 (v.boolean ? (*v.boolean ? "1" : "0") : "-");
+    }
+    return k;
+}
+
+/// Checks whose results a batch keeps: those worth keeping (ratio and min_count are
+/// sums over facilities, cheaper than their key) and whose inputs rule_key covers.
+bool kept(const Rule& rule) {
+    return rule.check == "reach_share" || rule.check == "compound_support" || rule.check == "min_access";
+}
+
+}  // namespace
+
+Analysis evaluate(const Project& p, const Inputs& in, const ReachResult& r, const ReachCache* use, ReachCache* fill) {
     Analysis a;
-    Evaluator ev{p, in, r, a};
+    Evaluator ev{p, in, r, a, use, fill};
     ev.unit_stats();
+    std::unordered_map<std::string, int> facility_index;  // for gaps taken from the cache
+    std::vector<size_t> gaps_from;                       // per rule: its first gap
     for (auto& rule : p.rules) {
+        gaps_from.push_back(a.gaps.size());
         RuleResult res;
         res.rule = &rule;
+        std::string key = (use || fill) && kept(rule) ? rule_key(p, rule, in) : std::string();
+        if (use && !key.empty()) {
+            auto it = use->rules.find(key);
+            if (it != use->rules.end()) {
+                const CachedRule& cr = *it->second;
+                res = cr.result;
+                res.rule = &rule;
+                if (facility_index.empty())
+                    for (size_t i = 0; i < in.facilities.size(); ++i) facility_index.emplace(in.facilities[i].id, static_cast<int>(i));
+                for (size_t g = 0; g < cr.gaps.size(); ++g) {
+                    a.gaps.push_back(cr.gaps[g]);
+                    a.gaps.back().nearest = cr.gap_nearest[g].empty() ? -1 : facility_index.at(cr.gap_nearest[g]);
+                }
+                a.rules.push_back(std::move(res));
+                continue;
+            }
+        }
         if (rule.check == "min_count") ev.min_count(rule, res);
         else if (rule.check == "reach_share") ev.reach_share(rule, res);
         else if (rule.check == "ratio") ev.ratio(rule, res);
@@ -580,16 +640,46 @@ Analysis evaluate(const Project& p, const Inputs& in, const ReachResult& r) {
             res.note = "not evaluated: " + rule.check + " is not available in this version";
             res.target = rule.min;
         }
+        if (fill && !key.empty()) {
+            auto cr = std::make_shared<CachedRule>();
+            cr->result = res;
+            cr->gaps.assign(a.gaps.begin() + static_cast<std::ptrdiff_t>(gaps_from.back()), a.gaps.end());
+            for (auto& g : cr->gaps) cr->gap_nearest.push_back(g.nearest < 0 ? std::string() : in.facilities[g.nearest].id);
+            fill->rules[key] = std::move(cr);
+        }
         a.rules.push_back(std::move(res));
     }
-    // Gaps in a fixed order: compound id, then rule order.
-    std::map<std::string, size_t> rule_pos;
-    for (size_t i = 0; i < p.rules.size(); ++i) rule_pos[p.rules[i].id] = i;
-    std::stable_sort(a.gaps.begin(), a.gaps.end(), [&](const Gap& x, const Gap& y) {
-        const std::string &ix = in.compounds[x.compound].id, &iy = in.compounds[y.compound].id;
-        if (ix != iy) return ix < iy;
-        return rule_pos[x.rule_id] < rule_pos[y.rule_id];
-    });
+    gaps_from.push_back(a.gaps.size());
+    // Gaps in a fixed order: compound id, then rule order. Each rule lists its gaps in
+    // compound order, so when compounds are in id order (as read, usually) a merge of
+    // the rules' runs gives it without comparing ids.
+    bool by_id = true;
+    for (size_t c = 1; c < in.compounds.size() && by_id; ++c) by_id = in.compounds[c - 1].id < in.compounds[c].id;
+    if (by_id) {
+        // (compound, rule) keys are unique and each run is sorted: a k-way merge.
+        std::vector<Gap> merged;
+        merged.reserve(a.gaps.size());
+        std::vector<size_t> at(gaps_from.begin(), gaps_from.end() - 1);
+        using Head = std::pair<std::pair<int, size_t>, size_t>;  // ((compound, rule), rule)
+        std::priority_queue<Head, std::vector<Head>, std::greater<Head>> heads;
+        for (size_t k = 0; k + 1 < gaps_from.size(); ++k)
+            if (at[k] < gaps_from[k + 1]) heads.push({{a.gaps[at[k]].compound, k}, k});
+        while (!heads.empty()) {
+            size_t k = heads.top().second;
+            heads.pop();
+            merged.push_back(std::move(a.gaps[at[k]++]));
+            if (at[k] < gaps_from[k + 1]) heads.push({{a.gaps[at[k]].compound, k}, k});
+        }
+        a.gaps = std::move(merged);
+    } else {
+        std::map<std::string, size_t> rule_pos;
+        for (size_t i = 0; i < p.rules.size(); ++i) rule_pos[p.rules[i].id] = i;
+        std::stable_sort(a.gaps.begin(), a.gaps.end(), [&](const Gap& x, const Gap& y) {
+            const std::string &ix = in.compounds[x.compound].id, &iy = in.compounds[y.compound].id;
+            if (ix != iy) return ix < iy;
+            return rule_pos[x.rule_id] < rule_pos[y.rule_id];
+        });
+    }
     return a;
 }
 

@@ -62,6 +62,17 @@ struct Analysis {
 /// Does a facility satisfy a `where` filter? Missing attributes never match.
 bool facility_matches(const Facility& f, const json& where);
 
-Analysis evaluate(const Project& p, const Inputs& in, const ReachResult& r);
+/// A rule's result as a batch keeps it for scenarios whose facilities of the rule's
+/// types, reach settings and rule did not change (gaps name facilities by id).
+struct CachedRule {
+    RuleResult result;
+    std::vector<Gap> gaps;
+    std::vector<std::string> gap_nearest;  ///< per gap: facility id, "" for none
+};
+
+/// `use`/`fill`: see ReachCache (batches); rules and access layers are taken from /
+/// recorded there.
+Analysis evaluate(const Project& p, const Inputs& in, const ReachResult& r, const ReachCache* use = nullptr,
+                  ReachCache* fill = nullptr);
 
 }  // namespace lc
