@@ -40,7 +40,7 @@ std::vector<std::string> analysis_types(const Inputs& in, const Project& p);
 
 struct Uncovered;
 struct AccessLayer;
-struct CachedRule;
+struct SupportBase;
 
 /// What a batch shares between scenarios over the same compounds and roads: the road
 /// graph, and the results for facility types, facilities and units whose inputs did
@@ -66,7 +66,7 @@ struct ReachCache {
     std::unordered_map<std::string, GeomPtr> areas;               ///< key: facility, position, reach and mode
     std::unordered_map<std::string, std::pair<GeomPtr, double>> uncovered;  ///< key: Uncovered::key
     std::unordered_map<std::string, std::shared_ptr<const AccessLayer>> access;  ///< key: access.cpp layer_key
-    std::unordered_map<std::string, std::shared_ptr<const CachedRule>> rules;    ///< key: rules.cpp rule_key
+    std::unordered_map<std::string, std::shared_ptr<const SupportBase>> support; ///< key: rules.cpp support_key
 };
 
 /// Keys that identify results across scenarios over the same inputs.

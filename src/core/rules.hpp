@@ -4,9 +4,13 @@
 #include "core/project.hpp"
 #include "core/reach.hpp"
 
+#include <boost/geometry/geometries/box.hpp>
+#include <boost/geometry/geometries/point.hpp>
+
 #include <array>
 #include <limits>
 #include <optional>
+#include <unordered_map>
 #include <vector>
 
 namespace lc {
@@ -62,16 +66,28 @@ struct Analysis {
 /// Does a facility satisfy a `where` filter? Missing attributes never match.
 bool facility_matches(const Facility& f, const json& where);
 
-/// A rule's result as a batch keeps it for scenarios whose facilities of the rule's
-/// types, reach settings and rule did not change (gaps name facilities by id).
-struct CachedRule {
-    RuleResult result;
-    std::vector<Gap> gaps;
-    std::vector<std::string> gap_nearest;  ///< per gap: facility id, "" for none
+/// What compound_support decided for one compound.
+struct SupportOutcome {
+    enum State : char { Outside, UnknownYear, Compliant, Gap };
+    State state = Outside;  ///< Outside: not in the rule's year range
+    std::string reason, detail;
 };
 
-/// `use`/`fill`: see ReachCache (batches); rules and access layers are taken from /
-/// recorded there.
+/// A compound_support rule as the base of a batch evaluated it, for scenarios that
+/// add or remove a few of its facilities.
+struct SupportBase {
+    std::vector<std::string> entries;                  ///< the rule's facilities: "id@x,y:floor_area"
+    std::unordered_map<std::string, int> position;     ///< entry -> index in entries
+    std::vector<XY> points;                            ///< per entry
+    std::vector<SupportOutcome> outcome;               ///< [compound]
+    std::vector<int> nearest;                          ///< [compound] index in entries, -1: none (gaps only)
+    std::vector<double> nearest_dist;                  ///< [compound]
+    /// [compound] query box (rules.cpp support_box) of the compounds evaluated
+    std::vector<boost::geometry::model::box<boost::geometry::model::point<double, 2, boost::geometry::cs::cartesian>>> box;
+};
+
+/// `use`/`fill`: see ReachCache (batches): access layers and compound_support
+/// outcomes are taken from / recorded there.
 Analysis evaluate(const Project& p, const Inputs& in, const ReachResult& r, const ReachCache* use = nullptr,
                   ReachCache* fill = nullptr);
 

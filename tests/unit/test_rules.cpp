@@ -5,11 +5,14 @@
 #include "core/reach.hpp"
 #include "core/rules.hpp"
 #include "core/units.hpp"
+#include "core/geos.hpp"
+#include "core/project.hpp"
 
 #include <doctest/doctest.h>
 
 #include <cmath>
 #include <map>
+#include <random>
 
 using namespace lc;
 
@@ -175,4 +178,91 @@ TEST_CASE("hand fixture: min_access (2SFCA) share of elderly with enough day-car
     CHECK(*rr.per_unit[kStreet][0].value == 0.0);                         // S1: K1 fails, K2 unknown
     CHECK(*rr.per_unit[kStreet][1].value == doctest::Approx(50.0 / 110.0));  // S2: K3 meets, K4 not
     CHECK(rr.details["supply"] == "floor_area");
+}
+
+// compound_support in a batch scenario re-evaluates only compounds near an added or
+// removed facility (rules.cpp support_outcomes): it must give exactly what evaluating
+// every compound gives, gaps, reasons, details and nearest facilities included.
+TEST_CASE("compound_support from the base's outcomes equals the full evaluation") {
+    GEOSContextHandle_t h = main_geos();
+    auto city = [&](Inputs& in) {
+        for (int i = 0; i < 15; ++i)
+            for (int j = 0; j < 15; ++j) {
+                Compound c;
+                c.id = "K" + std::to_string(1000 + i * 15 + j);
+                double x = i * 100.0, y = j * 100.0;
+                int k = i * 15 + j;
+                if (k % 7 == 3) {
+                    c.is_point = true;
+                    c.geom = make_point(h, x + 40, y + 40);
+                } else {
+                    c.geom = make_polygon(h, {{x, y}, {x + 80, y}, {x + 80, y + 80}, {x, y + 80}, {x, y}});
+                }
+                c.rep = XY{x + 40, y + 40};
+                if (k % 11 != 5) c.year = 2005 + k % 15;
+                else c.year_raw = "不详";
+                c.households = 100.0 + k % 9 * 50;
+                in.compounds.push_back(std::move(c));
+            }
+    };
+    auto facility = [](const std::string& id, const std::string& type, double x, double y, std::optional<double> area) {
+        Facility f;
+        f.id = id;
+        f.type = type;
+        f.pt = XY{x, y};
+        f.floor_area = area;
+        return f;
+    };
+    Project p;
+    p.doc = json::object();
+    p.rules.push_back(parse_rule(json::parse(R"({"id": "inside", "check": "compound_support", "since_year": 2012,
+        "types": ["supporting", "day_care"], "within_m": 0, "min_area_per_100_households": 20, "min_single_area": 300})"), "t", "/r/0"));
+    p.rules.push_back(parse_rule(json::parse(R"({"id": "near", "check": "compound_support", "before_year": 2016,
+        "types": ["supporting"], "within_m": 150, "min_area_per_100_households": 15})"), "t", "/r/1"));
+    std::mt19937 rng(11);
+    std::uniform_real_distribution<double> at(-50, 1550);
+    std::uniform_int_distribution<int> area(0, 6);
+    auto random_facility = [&](const std::string& id) {
+        int a = area(rng);
+        // on grid lines too (x, y multiples of 40): on compound edges and corners
+        double x = a == 6 ? std::round(at(rng) / 40) * 40 : at(rng), y = a == 6 ? std::round(at(rng) / 40) * 40 : at(rng);
+        return facility(id, a % 3 ? "supporting" : "day_care", x, y, a ? std::optional<double>(a * 90.0) : std::nullopt);
+    };
+    Inputs base;
+    city(base);
+    for (int k = 0; k < 300; ++k) base.facilities.push_back(random_facility("F" + std::to_string(1000 + k)));
+    ReachResult rb = compute_reach(p, base, {"supporting", "day_care"});
+    ReachCache cache;
+    evaluate(p, base, rb, nullptr, &cache);
+    REQUIRE(cache.support.size() == 2);
+    for (int round = 0; round < 12; ++round) {
+        Inputs sc;
+        city(sc);
+        sc.facilities = base.facilities;
+        std::uniform_int_distribution<size_t> pick(0, sc.facilities.size() - 1);
+        for (int k = 0; k < round % 4 * 2; ++k) sc.facilities.erase(sc.facilities.begin() + static_cast<long>(pick(rng) % sc.facilities.size()));
+        for (int k = 0; k < round % 5 * 3; ++k) sc.facilities.push_back(random_facility((k % 2 ? "A" : "Z") + std::to_string(round * 100 + k)));
+        if (round == 11) sc.facilities.push_back(random_facility("F1000"));  // a base id at a new place
+        if (round % 3 == 0) {  // exact ties: at a base facility's place, with a smaller or larger id
+            Facility twin = sc.facilities[pick(rng) % sc.facilities.size()];
+            twin.id = (round % 2 ? "A" : "Z") + std::to_string(round);
+            sc.facilities.push_back(twin);
+        }
+        ReachResult rs = compute_reach(p, sc, {"supporting", "day_care"});
+        Analysis inc = evaluate(p, sc, rs, &cache, nullptr);
+        Analysis full = evaluate(p, sc, rs);
+        CAPTURE(round);
+        REQUIRE(inc.gaps.size() == full.gaps.size());
+        long differ = 0;
+        for (size_t g = 0; g < full.gaps.size(); ++g) {
+            const Gap &x = inc.gaps[g], &y = full.gaps[g];
+            differ += x.compound != y.compound || x.rule_id != y.rule_id || x.reason != y.reason || x.detail != y.detail ||
+                      x.nearest != y.nearest || !(x.nearest_dist == y.nearest_dist || (std::isinf(x.nearest_dist) && std::isinf(y.nearest_dist)));
+        }
+        CHECK(differ == 0);
+        for (size_t k = 0; k < full.rules.size(); ++k) {
+            CHECK(inc.rules[k].value == full.rules[k].value);
+            CHECK(inc.rules[k].details.dump() == full.rules[k].details.dump());
+        }
+    }
 }
