@@ -162,14 +162,14 @@ WriteGroup::File::~File() {
     if (s_) s_->close();
 }
 
-void WriteGroup::File::push(std::vector<std::string> pieces) { s_->push(std::move(pieces)); }
+void WriteGroup::File::push(std::vector<WritePiece> pieces) { s_->push(std::move(pieces)); }
 
 bool WriteGroup::File::failed() const { return s_->failed(); }
 
 void WriteGroup::Stream::run(WriteGroup& g) {
     try {
         for (;;) {
-            std::vector<std::string> pieces;
+            std::vector<WritePiece> pieces;
             {
                 std::unique_lock<std::mutex> lock(m_);
                 cv_.wait(lock, [&] { return !queue_.empty() || closed_; });
@@ -178,8 +178,9 @@ void WriteGroup::Stream::run(WriteGroup& g) {
                 queue_.pop_front();
             }
             size_t bytes = 0;
-            for (const std::string& p : pieces) {
-                sink_.append(p);
+            for (const WritePiece& p : pieces) {
+                if (p.ref) sink_.append(p.ref, p.len);
+                else sink_.append(p.own);
                 bytes += p.size();
             }
             {
@@ -201,7 +202,7 @@ void WriteGroup::Stream::run(WriteGroup& g) {
     }
 }
 
-void WriteGroup::Stream::push(std::vector<std::string> pieces) {
+void WriteGroup::Stream::push(std::vector<WritePiece> pieces) {
     size_t bytes = 0;
     for (auto& p : pieces) bytes += p.size();
     std::unique_lock<std::mutex> lock(m_);
@@ -227,8 +228,8 @@ void WriteGroup::write_file(const std::filesystem::path& file, std::string text)
         return;
     }
     File f = open(file);
-    std::vector<std::string> one;
-    one.push_back(std::move(text));
+    std::vector<WritePiece> one;
+    one.emplace_back(std::move(text));
     f.push(std::move(one));
 }
 

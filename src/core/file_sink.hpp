@@ -48,6 +48,18 @@ private:
 /// Writes `text` as the whole content of `file` (through FileSink).
 void write_file_bytes(const std::filesystem::path& file, const std::string& text);
 
+/// A piece of a file: its own text, or `len` bytes at `ref` that outlive the write
+/// (a batch base's text, which scenarios write from without copying).
+struct WritePiece {
+    std::string own;
+    const char* ref = nullptr;
+    size_t len = 0;
+    WritePiece() = default;
+    WritePiece(std::string s) : own(std::move(s)) {}
+    WritePiece(const char* p, size_t n) : ref(p), len(n) {}
+    size_t size() const { return ref ? len : own.size(); }
+};
+
 /// The large files of one output folder, written on threads of their own while the
 /// caller goes on computing; wait() collects them. With O_DIRECT a write waits for the
 /// device, and a batch scenario would otherwise sit idle for each of its 40 MB.
@@ -61,7 +73,7 @@ public:
         explicit File(std::shared_ptr<Stream> s) : s_(std::move(s)) {}
         File(File&&) = default;
         ~File();
-        void push(std::vector<std::string> pieces);
+        void push(std::vector<WritePiece> pieces);
         bool failed() const;
 
     private:
@@ -91,7 +103,7 @@ class WriteGroup::Stream {
 public:
     /// Queues pieces; blocks while 64 MiB are still to be written, which bounds the
     /// memory a slow disk holds.
-    void push(std::vector<std::string> pieces);
+    void push(std::vector<WritePiece> pieces);
     /// No more pieces: the file is closed once they are written.
     void close();
     /// True once a write has failed (later pieces are dropped).
@@ -104,7 +116,7 @@ private:
     FileSink sink_;
     std::mutex m_;
     std::condition_variable cv_;
-    std::deque<std::vector<std::string>> queue_;
+    std::deque<std::vector<WritePiece>> queue_;
     size_t queued_ = 0;  ///< bytes in queue_ and being written
     bool closed_ = false;
     std::atomic<bool> failed_{false};

@@ -315,13 +315,27 @@ void write_geojson(const fs::path& file, const Table& t, const std::string& work
     };
     std::vector<std::string> keys(t.fields.size());
     for (size_t k = 0; k < t.fields.size(); ++k) keys[k] = json_string(t.fields[k].name) + ":";
-    auto feature = [&](std::string& out, size_t i, GEOSContextHandle_t hw, int w) {
-        if (i) out += ",\n";
+    // A chunk of features: text of its own, and runs of the base's text referred to in
+    // place (consecutive base rows are one run, their separators included).
+    auto text_of = [](std::vector<WritePiece>& pieces) -> std::string& {
+        if (pieces.empty() || pieces.back().ref) pieces.emplace_back();
+        return pieces.back().own;
+    };
+    auto feature = [&](std::vector<WritePiece>& pieces, size_t i, GEOSContextHandle_t hw, int w) {
         if (base && from[i] >= 0) {
             const auto& sp = base->spans[static_cast<size_t>(from[i])];
-            out.append(base->text, sp.first, sp.second);
+            const char* at = base->text.data() + sp.first;
+            WritePiece* last = pieces.empty() || !pieces.back().ref ? nullptr : &pieces.back();
+            if (i && last && last->ref + last->len + 2 == at && at[-2] == ',' && at[-1] == '\n') {
+                last->len += 2 + sp.second;
+                return;
+            }
+            if (i) text_of(pieces) += ",\n";
+            pieces.emplace_back(at, sp.second);
             return;
         }
+        std::string& out = text_of(pieces);
+        if (i) out += ",\n";
         const size_t begin = out.size();
         out += "{\"type\":\"Feature\",\"properties\":{";
         const auto& row = t.rows[i];
@@ -358,30 +372,37 @@ void write_geojson(const fs::path& file, const Table& t, const std::string& work
     WriteGroup* group = reuse.group;
     if (!group) group = (own_group = std::make_unique<WriteGroup>()).get();
     std::optional<WriteGroup::File> sink(group->open(file));
-    auto put = [&](std::vector<std::string> pieces) { sink->push(std::move(pieces)); };
-    put({"{\"type\":\"FeatureCollection\",\"features\":[\n"});
+    auto put = [&](std::vector<WritePiece> pieces) { sink->push(std::move(pieces)); };
+    put({WritePiece(std::string("{\"type\":\"FeatureCollection\",\"features\":[\n"))});
     // Features are formatted by all workers in small chunks and handed over a window at
     // a time: one large layer no longer keeps a core idle, and memory stays bounded by
     // a few windows, whatever the size of the file.
     constexpr size_t kChunk = 64, kWindow = 32 * kChunk;
-    std::vector<std::string> chunks;
+    std::vector<std::vector<WritePiece>> chunks;
     for (size_t a = 0; a < n && !sink->failed(); a += kWindow) {
         const size_t b = std::min(n, a + kWindow);
-        chunks.assign((b - a + kChunk - 1) / kChunk, std::string());
+        chunks.assign((b - a + kChunk - 1) / kChunk, {});
         parallel_for(chunks.size(), [&](size_t c, int w) {
-            std::string& out = chunks[c];
             const size_t lo = a + c * kChunk, hi = std::min(b, lo + kChunk);
-            for (size_t i = lo; i < hi; ++i) feature(out, i, worker_geos(w), w);
+            for (size_t i = lo; i < hi; ++i) feature(chunks[c], i, worker_geos(w), w);
         }, workers);
-        if (keep)
+        if (keep)  // the base: one text of its own per chunk
             for (size_t c = 0; c < chunks.size(); ++c) {
                 const size_t off = keep->text.size(), lo = a + c * kChunk, hi = std::min(b, lo + kChunk);
                 for (size_t i = lo; i < hi; ++i) keep->spans[i] = {off + at[i].first, at[i].second - at[i].first};
-                keep->text += chunks[c];
+                for (auto& piece : chunks[c]) keep->text += piece.own;
             }
-        put(std::move(chunks));
+        std::vector<WritePiece> window;
+        for (auto& c : chunks)
+            for (auto& piece : c) {
+                if (piece.ref && !window.empty() && window.back().ref && window.back().ref + window.back().len == piece.ref)
+                    window.back().len += piece.len;  // runs that continue across chunks
+                else
+                    window.push_back(std::move(piece));
+            }
+        put(std::move(window));
     }
-    put({"\n]}\n"});
+    put({WritePiece(std::string("\n]}\n"))});
     sink.reset();  // closed: the rest is written by the group's thread
     if (own_group) own_group->wait();
 }

@@ -71,8 +71,13 @@ TEST_CASE("WriteGroup writes files on its threads and reports a failed write at 
         lc::WriteGroup g;
         {
             lc::WriteGroup::File f = g.open(a);
-            f.push({"head,", big});
-            f.push({",tail"});
+            std::vector<lc::WritePiece> first;
+            first.emplace_back(std::string("head,"));
+            first.emplace_back(big.data(), big.size());  // written in place, not copied
+            f.push(std::move(first));
+            std::vector<lc::WritePiece> second;
+            second.emplace_back(std::string(",tail"));
+            f.push(std::move(second));
         }
         g.write_file(b, big);
         g.wait();
