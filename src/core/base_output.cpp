@@ -81,6 +81,17 @@ void BaseOutput::add_file(const std::string& rel, const std::string& text) {
 
 bool link_file(const fs::path& from, const fs::path& to) { return ::link(from.c_str(), to.c_str()) == 0; }
 
+const BaseOutput::KeptMap* BaseOutput::map(const std::string& rule_id) const {
+    std::lock_guard<std::mutex> lock(m_);
+    auto it = maps_.find(rule_id);
+    return it == maps_.end() ? nullptr : &it->second;
+}
+
+void BaseOutput::add_map(const std::string& rule_id, KeptMap m) {
+    std::lock_guard<std::mutex> lock(m_);
+    maps_[rule_id] = std::move(m);
+}
+
 void write_output_file(const fs::path& dir, const std::string& rel, std::string text, const Reuse& reuse) {
     fs::path file = dir / fs::u8path(rel);
     if (reuse.fill) reuse.fill->add_file(rel, text);

@@ -82,6 +82,14 @@ public:
 
     const LayerText* layer(const std::string& name) const;
     LayerText& add_layer(const std::string& name);
+    /// An indicator map as the base drew it, with what it was drawn from
+    /// (report_maps.cpp map_inputs): a scenario with the same inputs takes it as is.
+    struct KeptMap {
+        std::string inputs, title, svg;
+    };
+    const KeptMap* map(const std::string& rule_id) const;
+    void add_map(const std::string& rule_id, KeptMap m);
+
     /// Text of a file by its path inside the folder ("maps/x.svg"), or nullptr.
     const std::string* file(const std::string& rel) const;
     void add_file(const std::string& rel, const std::string& text);
@@ -91,6 +99,7 @@ private:
     mutable std::mutex m_;
     std::map<std::string, std::unique_ptr<LayerText>> layers_;
     std::map<std::string, std::string> files_;
+    std::map<std::string, KeptMap> maps_;
     std::unique_ptr<Paths> paths_;
 };
 

@@ -9,6 +9,8 @@
 #include <ogr_spatialref.h>
 #include <ogrsf_frmts.h>
 #include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -101,6 +103,29 @@ void add_row(Table& t, const LayerText* base, size_t i, const std::string& key, 
             t.rows.emplace_back();
             t.base_row.resize(i + 1, -1);
             t.base_row[i] = static_cast<int>(i);
+            return;
+        }
+    }
+    std::vector<Value> row;
+    row.reserve(t.fields.size());
+    Build b{row};
+    emit(b);
+    t.rows.push_back(std::move(row));
+}
+
+/// The same for tables whose rows shift between runs (gaps, facilities): the base
+/// row is found by key after `prev`, the base row matched last.
+template <class Emit>
+void add_row_by_key(Table& t, const LayerText* base, const std::string& key, int& prev, Emit&& emit) {
+    const int j = base && !key.empty() ? base->align(key, prev) : -1;
+    if (j >= 0) {
+        Same same{base->rows[static_cast<size_t>(j)]};
+        emit(same);
+        if (same.done()) {
+            t.rows.emplace_back();
+            t.base_row.resize(t.rows.size(), -1);
+            t.base_row.back() = j;
+            prev = j;
             return;
         }
     }
@@ -238,17 +263,29 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
         for (auto n : {"community_id", "street_id", "district_id", "nearest_facility_id", "nearest_facility_type"})
             t.add_field(n, FieldType::String);
         t.add_field("nearest_facility_dist_m", FieldType::Real);
+        const LayerText* bl = base_layer(base, t);
+        int prev = -1;
         for (auto& g : a.gaps) {
             const Compound& cp = in.compounds[g.compound];
-            t.rows.push_back({cp.id, cp.name, g.rule_id, g.reason, g.detail.empty() ? Value() : Value(g.detail),
-                              cp.year ? Value(static_cast<long long>(*cp.year)) : Value(), num_value(cp.households),
-                              num_value(cp.elderly), id_or_null(in.units[kCommunity], cp.unit[kCommunity]),
-                              id_or_null(in.units[kStreet], cp.unit[kStreet]), id_or_null(in.units[kDistrict], cp.unit[kDistrict]),
-                              g.nearest < 0 ? Value() : Value(in.facilities[g.nearest].id),
-                              g.nearest < 0 ? Value() : Value(in.facilities[g.nearest].type),
-                              g.nearest < 0 ? Value() : dist_value(g.nearest_dist)});
+            std::string key = "c|" + cp.id;
+            add_row_by_key(t, bl, key, prev, [&](auto& row) {
+                row.str(cp.id);
+                row.str(cp.name);
+                row.str(g.rule_id);
+                row.str(g.reason);
+                row.str_or_null(g.detail.empty() ? nullptr : &g.detail);
+                row.value(cp.year ? Value(static_cast<long long>(*cp.year)) : Value());
+                row.value(num_value(cp.households));
+                row.value(num_value(cp.elderly));
+                row.str_or_null(id_of(in.units[kCommunity], cp.unit[kCommunity]));
+                row.str_or_null(id_of(in.units[kStreet], cp.unit[kStreet]));
+                row.str_or_null(id_of(in.units[kDistrict], cp.unit[kDistrict]));
+                row.str_or_null(g.nearest < 0 ? nullptr : &in.facilities[g.nearest].id);
+                row.str_or_null(g.nearest < 0 ? nullptr : &in.facilities[g.nearest].type);
+                row.value(g.nearest < 0 ? Value() : dist_value(g.nearest_dist));
+            });
             t.geoms.push_back(cp.geom.get());
-            t.geom_keys.push_back("c|" + cp.id);
+            t.geom_keys.push_back(std::move(key));
         }
         out.push_back(std::move(t));
     }
@@ -259,13 +296,23 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
         for (auto n : {"facility_id", "name", "type", "mode"}) t.add_field(n, FieldType::String);
         t.add_field("reach_m", FieldType::Real);
         t.add_field("area_m2", FieldType::Real);
+        const LayerText* bl = base_layer(base, t);
+        int prev = -1;
         for (size_t i = 0; i < in.facilities.size(); ++i) {
             const Facility& f = in.facilities[i];
             double area = 0;
             if (areas[i]) GEOSArea_r(main_geos(), areas[i].get(), &area);
-            t.rows.push_back({f.id, f.name, f.type, r.mode, round_to(p.access.reach_m(f.type), 1000), round_to(area, 10)});
+            std::string key = "s|" + area_signature(p, f, p.access.reach_m(f.type));
+            add_row_by_key(t, bl, key, prev, [&](auto& row) {
+                row.str(f.id);
+                row.str(f.name);
+                row.str(f.type);
+                row.str(r.mode);
+                row.value(round_to(p.access.reach_m(f.type), 1000));
+                row.value(round_to(area, 10));
+            });
             t.geoms.push_back(areas[i].get());
-            t.geom_keys.push_back("s|" + area_signature(p, f, p.access.reach_m(f.type)));
+            t.geom_keys.push_back(std::move(key));
         }
         out.push_back(std::move(t));
     }
@@ -276,11 +323,22 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
         for (auto n : {"unit_id", "name", "level", "kind", "type"}) t.add_field(n, FieldType::String);
         t.add_field("uncovered_m2", FieldType::Real);
         t.add_field("uncovered_share", FieldType::Real);
+        const LayerText* bl = base_layer(base, t);
+        int prev = -1;
         for (auto& u : unc) {
             const Unit& un = in.units[u.level][u.unit];
-            t.geom_keys.push_back("x|" + u.key);
-            t.rows.push_back({un.id, un.name, std::string(level_name(u.level)), un.kind, u.type, round_to(u.area_m2, 10),
-                              round_to(u.share, 1e6)});
+            std::string key = "x|" + u.key;
+            const std::string level = level_name(u.level);
+            add_row_by_key(t, bl, key, prev, [&](auto& row) {
+                row.str(un.id);
+                row.str(un.name);
+                row.str(level);
+                row.str(un.kind);
+                row.str(u.type);
+                row.value(round_to(u.area_m2, 10));
+                row.value(round_to(u.share, 1e6));
+            });
+            t.geom_keys.push_back(std::move(key));
             t.geoms.push_back(u.geom.get());
         }
         out.push_back(std::move(t));
@@ -298,22 +356,32 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
         if (const LayerSpec* s = p.layer("facilities"))
             for (auto& [k, _] : s->attributes) attr_names.insert(k);
         for (auto& n : attr_names) t.add_field(n, FieldType::String);
+        const LayerText* bl = base_layer(base, t);
+        int prev = -1;
         for (size_t i = 0; i < in.facilities.size(); ++i) {
             const Facility& f = in.facilities[i];
-            std::vector<Value> row = {f.id, f.name, f.type, f.type_raw, num_value(f.beds), num_value(f.nursing_beds),
-                                      num_value(f.floor_area), id_or_null(in.units[kCommunity], f.unit[kCommunity]),
-                                      id_or_null(in.units[kStreet], f.unit[kStreet]),
-                                      id_or_null(in.units[kDistrict], f.unit[kDistrict]), f.added};
-            if (r.mode == "network") row.push_back(static_cast<bool>(r.facility_unreachable[i]));
-            for (auto& n : attr_names) {
-                auto it = f.attrs.find(n);
-                row.push_back(it != f.attrs.end() && it->second.text ? Value(*it->second.text) : Value());
-            }
-            t.rows.push_back(std::move(row));
             // The point's coordinates, bit for bit, identify its geometry text.
             std::string key = "f|";
             key.append(reinterpret_cast<const char*>(&f.pt.x), sizeof(double));
             key.append(reinterpret_cast<const char*>(&f.pt.y), sizeof(double));
+            add_row_by_key(t, bl, key, prev, [&](auto& row) {
+                row.str(f.id);
+                row.str(f.name);
+                row.str(f.type);
+                row.str(f.type_raw);
+                row.value(num_value(f.beds));
+                row.value(num_value(f.nursing_beds));
+                row.value(num_value(f.floor_area));
+                row.str_or_null(id_of(in.units[kCommunity], f.unit[kCommunity]));
+                row.str_or_null(id_of(in.units[kStreet], f.unit[kStreet]));
+                row.str_or_null(id_of(in.units[kDistrict], f.unit[kDistrict]));
+                row.value(Value(f.added));
+                if (r.mode == "network") row.value(Value(static_cast<bool>(r.facility_unreachable[i])));
+                for (auto& n : attr_names) {
+                    auto it = f.attrs.find(n);
+                    row.str_or_null(it != f.attrs.end() && it->second.text ? &*it->second.text : nullptr);
+                }
+            });
             t.geom_keys.push_back(std::move(key));
             GeomPtr pt = make_point(main_geos(), f.pt.x, f.pt.y);
             t.geoms.push_back(pt.get());
@@ -580,6 +648,43 @@ static void remove_tree(const fs::path& dir, std::error_code& ec) {
     fs::remove_all(dir, ec);
 }
 
+/// Removes a previous output. A large one (a batch's: thousands of files, gigabytes)
+/// goes to ".NAME.trash-PID" and a detached `rm -rf` deletes it after we return:
+/// freeing it took a tenth of a metro batch's time, and nothing waits for it. The
+/// next run removes a trash folder that is still there.
+static void discard_tree(const fs::path& old) {
+    std::error_code ec;
+    size_t subs = 0;
+    for (auto it = fs::directory_iterator(old, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+        std::error_code e;
+        subs += it->is_directory(e) && !it->is_symlink(e);
+    }
+    constexpr size_t kBackground = 20;  // sub-folders: scenarios of a batch
+    if (ec || subs < kBackground) {
+        remove_tree(old, ec);
+        return;
+    }
+    std::string name = old.filename().u8string();
+    name = name.substr(0, name.rfind(".old-")) + ".trash-" + std::to_string(getpid());
+    fs::path trash = old.parent_path() / name;
+    fs::rename(old, trash, ec);
+    if (!ec) {
+        // sh backgrounds rm and exits at once: rm is nobody's child to wait for.
+        std::string t = trash.string();
+        const char* argv[] = {"sh", "-c", "rm -rf -- \"$1\" </dev/null >/dev/null 2>&1 &", "sh", t.c_str(), nullptr};
+        pid_t pid = -1;
+        if (posix_spawn(&pid, "/bin/sh", nullptr, nullptr, const_cast<char* const*>(argv), environ) == 0) {
+            int status = 0;
+            while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+            }
+            if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return;
+        }
+        remove_tree(trash, ec);
+        return;
+    }
+    remove_tree(old, ec);
+}
+
 /// Folders left beside `out` by a run that was killed (its process is gone): the
 /// next run removes them, so no half-written output lingers.
 static void remove_stale_staging(const fs::path& abs) {
@@ -587,10 +692,19 @@ static void remove_stale_staging(const fs::path& abs) {
     const std::string stem = "." + abs.filename().u8string();
     for (auto it = fs::directory_iterator(abs.parent_path(), ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
         std::string n = it->path().filename().u8string();
-        for (const char* kind : {".tmp-", ".old-"}) {
+        for (const char* kind : {".tmp-", ".old-", ".trash-"}) {
             std::string prefix = stem + kind;
             if (n.rfind(prefix, 0) != 0) continue;
             long pid = std::atol(n.c_str() + prefix.size());
+            if (std::string(kind) == ".trash-") {
+                // Left by a deletion that stopped (discard_tree); one that changed in
+                // the last minute is still being deleted. Its marker may be gone
+                // already, so the name is the test.
+                std::error_code e2;
+                auto age = fs::file_time_type::clock::now() - fs::last_write_time(it->path(), e2);
+                if (!e2 && pid > 0 && pid != getpid() && age > std::chrono::minutes(1)) remove_tree(it->path(), e2);
+                continue;
+            }
             if (pid > 0 && pid != getpid() && kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH &&
                 fs::exists(it->path() / kMarker)) {
                 std::error_code e2;
@@ -668,7 +782,7 @@ void commit_output(const fs::path& staging, const fs::path& out_in) {
         if (!old.empty()) fs::rename(old, out);
         throw OutputError(out.u8string() + ": cannot move the new output into place (" + ec.message() + ")");
     }
-    if (!old.empty()) remove_tree(old, ec);
+    if (!old.empty()) discard_tree(old);
 }
 
 }  // namespace lc

@@ -388,12 +388,77 @@ double true_north_deg(const Inputs& in, const svg::Envelope& e) {
     return std::isfinite(deg) ? std::round(deg * 100) / 100 : 0;
 }
 
+namespace {
+
+template <class T>
+void put_bytes(std::string& s, const T& v) {
+    s.append(reinterpret_cast<const char*>(&v), sizeof v);
+}
+void put_text(std::string& s, const std::string& t) {
+    put_bytes(s, t.size());
+    s += t;
+}
+void put_opt(std::string& s, const std::optional<double>& v) {
+    put_bytes(s, static_cast<char>(v.has_value()));
+    if (v) put_bytes(s, *v);
+}
+
+/// Everything MapBuilder::build reads that can differ between a batch's scenarios
+/// (compounds, units, CRS and extent are the base's when maps are reused): the rule,
+/// its result, its gaps and the facilities drawn. Equal inputs, equal map.
+std::string map_inputs(const Inputs& in, const Analysis& a, const RuleResult& rr, const std::string& lang) {
+    const Rule& rule = *rr.rule;
+    std::string s;
+    put_text(s, lang);
+    put_text(s, rule.raw.dump());
+    put_opt(s, rr.value);
+    put_bytes(s, rr.target);
+    put_bytes(s, static_cast<char>(rr.pass ? (*rr.pass ? 2 : 1) : 0));
+    put_bytes(s, rr.report_level);
+    put_text(s, rr.details.dump());
+    for (auto& u : rr.units_failing) put_text(s, u);
+    for (int l = 0; l < kLevels; ++l) {
+        put_bytes(s, rr.per_unit[l].size());
+        for (auto& v : rr.per_unit[l]) {
+            put_opt(s, v.value);
+            put_bytes(s, static_cast<char>(v.pass ? (*v.pass ? 2 : 1) : 0));
+        }
+    }
+    for (auto& g : a.gaps)
+        if (g.rule_id == rule.id) {
+            put_bytes(s, g.compound);
+            put_text(s, g.reason);
+        }
+    s += '|';
+    for (auto& f : in.facilities)
+        if ((rule.types.empty() || std::find(rule.types.begin(), rule.types.end(), f.type) != rule.types.end()) &&
+            facility_matches(f, rule.where)) {
+            put_text(s, f.type);
+            put_bytes(s, f.pt.x);
+            put_bytes(s, f.pt.y);
+        }
+    return s;
+}
+
+}  // namespace
+
 std::vector<IndicatorMap> indicator_maps(const Project& p, const Inputs& in, const Analysis& a, const std::string& lang,
                                          const Reuse& reuse) {
     svg::Envelope ext = study_extent(in);
     MapBuilder b{p, in, a, lang, main_geos(), ext, true_north_deg(in, ext), reuse};
     std::vector<IndicatorMap> out;
-    for (const RuleResult* rr : headline_results(a)) out.push_back(b.build(*rr));
+    for (const RuleResult* rr : headline_results(a)) {
+        // A batch scenario whose map would be the base's takes the base's (and the file
+        // becomes a hard link to it).
+        std::string inputs = reuse.use || reuse.fill ? map_inputs(in, a, *rr, lang) : std::string();
+        const BaseOutput::KeptMap* kept = reuse.use ? reuse.use->map(rr->rule->id) : nullptr;
+        if (kept && kept->inputs == inputs) {
+            out.push_back(IndicatorMap{rr->rule->id, rr->rule->id + ".svg", kept->title, kept->svg});
+            continue;
+        }
+        out.push_back(b.build(*rr));
+        if (reuse.fill) reuse.fill->add_map(rr->rule->id, BaseOutput::KeptMap{std::move(inputs), out.back().title, out.back().svg});
+    }
     return out;
 }
 

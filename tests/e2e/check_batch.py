@@ -137,6 +137,30 @@ check("a batch replacing its previous output writes the same bytes", before == a
 left = [n for n in os.listdir(work) if n.startswith(".b1.")]
 check("no staging or previous folder is left beside the output", not left, left)
 
+# a large previous output (a batch of 20+ scenarios) is deleted in the background: it is
+# moved to .NAME.trash-PID at once and gone shortly after; a trash folder left by a
+# deletion that stopped over a minute ago is removed by the next run
+import time
+big = os.path.join(work, "big")
+os.makedirs(big)
+open(os.path.join(big, ".lifecircle-output"), "w").write("x\n")
+for k in range(25):
+    os.makedirs(os.path.join(big, f"s{k}"))
+    open(os.path.join(big, f"s{k}", "f.txt"), "w").write("old\n")
+stale = os.path.join(work, ".big.trash-1")
+os.makedirs(os.path.join(stale, "s0"))
+old_time = time.time() - 3600
+os.utime(stale, (old_time, old_time))
+r = run_batch(big)
+check("a batch replacing a large previous output exits as usual (2)", r.returncode == 2, r.stderr)
+check("the large previous output is replaced", not os.path.exists(os.path.join(big, "s0")) and os.path.isdir(os.path.join(big, "add-f7")))
+check("a stale trash folder is removed by the next run", not os.path.exists(stale))
+deadline = time.time() + 20
+while time.time() < deadline and [n for n in os.listdir(work) if n.startswith(".big.")]:
+    time.sleep(0.1)
+left = [n for n in os.listdir(work) if n.startswith(".big.")]
+check("the previous output deleted in the background is gone within 20 s", not left, left)
+
 # the shared format check on a scenario folder made of links and new files
 checker = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "checks", "check_outputs.py")
 if os.path.isfile(checker):
