@@ -53,8 +53,77 @@ const AccessLayer* AccessResult::find(const std::vector<std::string>& types) con
     return nullptr;
 }
 
-static AccessLayer access_layer(const Project& p, const Inputs& in, const CatchmentIndex& index, const std::vector<std::string>& types,
-                                const AccessOptions& opt) {
+/// A catchment row's key: the access mode and the facility's place and reach (ids
+/// do not matter; the compounds and roads are the base's when rows are shared).
+static std::string row_key(const Project& p, const XY& pt, double d0) {
+    char b[120];
+    char* e = b;
+    for (double v : {p.access.max_access_m, pt.x, pt.y, d0}) {
+        e = std::to_chars(e, b + sizeof b, v).ptr;
+        *e++ = '|';
+    }
+    return p.access.mode + "|" + std::string(b, e);
+}
+
+/// The catchments of `pts`, taken from the batch's cache where it has them.
+static Catchments catchments_of(const Project& p, const Inputs& in, const ReachResult& r, std::unique_ptr<CatchmentIndex>& index,
+                                const std::vector<XY>& pts, const std::vector<double>& d0, const ReachCache* use, ReachCache* fill) {
+    auto index_ = [&]() -> const CatchmentIndex& {
+        if (!index) index = std::make_unique<CatchmentIndex>(p, in, r);
+        return *index;
+    };
+    if (!use && !fill) return pts.empty() ? Catchments{} : index_().compute(pts, d0);
+    std::vector<std::string> keys(pts.size());
+    std::vector<const CatchmentRow*> rows(pts.size(), nullptr);
+    std::vector<XY> miss_pts;
+    std::vector<double> miss_d0;
+    std::vector<size_t> miss;
+    for (size_t j = 0; j < pts.size(); ++j) {
+        keys[j] = row_key(p, pts[j], d0[j]);
+        if (use) {
+            auto it = use->catchments.find(keys[j]);
+            if (it != use->catchments.end()) {
+                rows[j] = it->second.get();
+                continue;
+            }
+        }
+        miss.push_back(j);
+        miss_pts.push_back(pts[j]);
+        miss_d0.push_back(d0[j]);
+    }
+    Catchments fresh = miss.empty() ? Catchments{} : index_().compute(miss_pts, miss_d0);
+    std::vector<int> fresh_of(pts.size(), -1);
+    for (size_t k = 0; k < miss.size(); ++k) fresh_of[miss[k]] = static_cast<int>(k);
+    Catchments out;
+    out.unsnapped.assign(pts.size(), 0);
+    for (size_t j = 0; j < pts.size(); ++j) {
+        if (rows[j]) {
+            out.compound.insert(out.compound.end(), rows[j]->compound.begin(), rows[j]->compound.end());
+            out.dist.insert(out.dist.end(), rows[j]->dist.begin(), rows[j]->dist.end());
+            out.unsnapped[j] = rows[j]->unsnapped;
+        } else {
+            const size_t k = static_cast<size_t>(fresh_of[j]);
+            out.compound.insert(out.compound.end(), fresh.compound.begin() + static_cast<std::ptrdiff_t>(fresh.off[k]),
+                                fresh.compound.begin() + static_cast<std::ptrdiff_t>(fresh.off[k + 1]));
+            out.dist.insert(out.dist.end(), fresh.dist.begin() + static_cast<std::ptrdiff_t>(fresh.off[k]),
+                            fresh.dist.begin() + static_cast<std::ptrdiff_t>(fresh.off[k + 1]));
+            out.unsnapped[j] = fresh.unsnapped[k];
+            if (fill) {
+                auto row = std::make_shared<CatchmentRow>();
+                row->compound.assign(out.compound.end() - static_cast<std::ptrdiff_t>(fresh.off[k + 1] - fresh.off[k]), out.compound.end());
+                row->dist.assign(out.dist.end() - static_cast<std::ptrdiff_t>(fresh.off[k + 1] - fresh.off[k]), out.dist.end());
+                row->unsnapped = fresh.unsnapped[k];
+                fill->catchments[keys[j]] = std::move(row);
+            }
+        }
+        out.off.push_back(out.compound.size());
+    }
+    return out;
+}
+
+static AccessLayer access_layer(const Project& p, const Inputs& in, const ReachResult& r, std::unique_ptr<CatchmentIndex>& index,
+                                const std::vector<std::string>& types, const AccessOptions& opt, const ReachCache* use,
+                                ReachCache* fill) {
     AccessLayer L;
     L.types = types;
     const size_t nc = in.compounds.size();
@@ -85,7 +154,7 @@ static AccessLayer access_layer(const Project& p, const Inputs& in, const Catchm
         pts[j] = in.facilities[fac[j]].pt;
         d0[j] = p.access.reach_m(in.facilities[fac[j]].type);
     }
-    Catchments cat = fac.empty() ? Catchments{} : index.compute(pts, d0);
+    Catchments cat = fac.empty() ? Catchments{} : catchments_of(p, in, r, index, pts, d0, use, fill);
 
     std::vector<double> A(nc, 0.0);
     for (size_t j = 0; j < fac.size(); ++j) {
@@ -168,7 +237,7 @@ AccessResult compute_access_pools(const Project& p, const Inputs& in, const Reac
     if (opt.supply != "auto" && opt.supply != "beds" && opt.supply != "floor_area")
         throw ConfigError("access supply: expected auto, beds or floor_area, got \"" + opt.supply + "\"");
     AccessResult res;
-    std::unique_ptr<CatchmentIndex> index;  // made only when a layer is computed
+    std::unique_ptr<CatchmentIndex> index;  // made only when a catchment is computed
     for (auto& pool : pools) {
         std::string key = use || fill ? layer_key(p, in, pool, opt) : std::string();
         if (use) {
@@ -178,8 +247,7 @@ AccessResult compute_access_pools(const Project& p, const Inputs& in, const Reac
                 continue;
             }
         }
-        if (!index) index = std::make_unique<CatchmentIndex>(p, in, r);
-        res.layers.push_back(access_layer(p, in, *index, pool, opt));
+        res.layers.push_back(access_layer(p, in, r, index, pool, opt, use, fill));
         if (fill) fill->access[key] = std::make_shared<const AccessLayer>(res.layers.back());
     }
     return res;

@@ -67,6 +67,14 @@ struct AccessLayer {
     long compounds_unknown_demand = 0;      ///< elderly unknown: not counted as demand, no weight in means
 };
 
+/// One facility's catchment (siting.hpp Catchments row), kept by a batch's base: it
+/// depends only on the facility's place and reach.
+struct CatchmentRow {
+    std::vector<uint32_t> compound;
+    std::vector<double> dist;
+    char unsnapped = 0;
+};
+
 struct AccessResult {
     std::vector<AccessLayer> layers;
     /// The layer for exactly these types (order ignored), or nullptr.

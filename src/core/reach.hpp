@@ -41,6 +41,7 @@ std::vector<std::string> analysis_types(const Inputs& in, const Project& p);
 struct Uncovered;
 struct AccessLayer;
 struct SupportBase;
+struct CatchmentRow;
 
 /// What a batch shares between scenarios over the same compounds and roads: the road
 /// graph, and the results for facility types, facilities and units whose inputs did
@@ -67,6 +68,7 @@ struct ReachCache {
     std::unordered_map<std::string, std::pair<GeomPtr, double>> uncovered;  ///< key: Uncovered::key
     std::unordered_map<std::string, std::shared_ptr<const AccessLayer>> access;  ///< key: access.cpp layer_key
     std::unordered_map<std::string, std::shared_ptr<const SupportBase>> support; ///< key: rules.cpp support_key
+    std::unordered_map<std::string, std::shared_ptr<const CatchmentRow>> catchments;  ///< key: access.cpp row_key
 };
 
 /// Keys that identify results across scenarios over the same inputs.
