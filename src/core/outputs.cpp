@@ -72,6 +72,9 @@ struct Build {
     void str(const std::string& s) { row.emplace_back(s); }
     void str_or_null(const std::string* s) { s ? row.emplace_back(*s) : row.emplace_back(); }
     void value(Value v) { row.push_back(std::move(v)); }
+    /// A value that follows from the row's geometry key (an area): made, never compared.
+    template <class F>
+    void of_key(F&& make) { row.push_back(make()); }
 };
 struct Same {
     const std::vector<Value>& row;
@@ -85,6 +88,12 @@ struct Same {
     void str_or_null(const std::string* s) { s ? str(*s) : value(Value()); }
     void value(const Value& v) {
         ok = ok && k < row.size() && same_value(row[k], v);
+        ++k;
+    }
+    /// Equal keys, equal geometry, equal value: not worth making to compare.
+    template <class F>
+    void of_key(F&&) {
+        ok = ok && k < row.size();
         ++k;
     }
     bool done() const { return ok && k == row.size(); }
@@ -300,8 +309,6 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
         int prev = -1;
         for (size_t i = 0; i < in.facilities.size(); ++i) {
             const Facility& f = in.facilities[i];
-            double area = 0;
-            if (areas[i]) GEOSArea_r(main_geos(), areas[i].get(), &area);
             std::string key = "s|" + area_signature(p, f, p.access.reach_m(f.type));
             add_row_by_key(t, bl, key, prev, [&](auto& row) {
                 row.str(f.id);
@@ -309,7 +316,12 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
                 row.str(f.type);
                 row.str(r.mode);
                 row.value(round_to(p.access.reach_m(f.type), 1000));
-                row.value(round_to(area, 10));
+                // the key names the facility, its place, reach and mode: its area
+                row.of_key([&] {
+                    double area = 0;
+                    if (areas[i]) GEOSArea_r(main_geos(), areas[i].get(), &area);
+                    return Value(round_to(area, 10));
+                });
             });
             t.geoms.push_back(areas[i].get());
             t.geom_keys.push_back(std::move(key));

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <map>
 #include <memory>
+#include <mutex>
 
 namespace lc {
 
@@ -369,7 +370,28 @@ svg::Envelope study_extent(const Inputs& in) {
     return e;
 }
 
+static double true_north_uncached(const Inputs& in, const svg::Envelope& e);
+
 double true_north_deg(const Inputs& in, const svg::Envelope& e) {
+    // Setting up the transformation costs more than a batch scenario's other map work:
+    // remember the last answer (the same CRS and extent in every scenario).
+    static std::mutex m;
+    static std::string last_key;
+    static double last = 0;
+    std::string key = in.working_crs + "|" + std::to_string(e.minx) + "|" + std::to_string(e.miny) + "|" + std::to_string(e.maxx) +
+                      "|" + std::to_string(e.maxy) + "|" + std::to_string(e.empty());
+    {
+        std::lock_guard<std::mutex> lock(m);
+        if (key == last_key) return last;
+    }
+    double v = true_north_uncached(in, e);
+    std::lock_guard<std::mutex> lock(m);
+    last_key = key;
+    last = v;
+    return v;
+}
+
+static double true_north_uncached(const Inputs& in, const svg::Envelope& e) {
     if (e.empty() || in.working_crs.empty()) return 0;
     OGRSpatialReference work, wgs;
     work.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
