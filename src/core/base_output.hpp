@@ -26,6 +26,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -90,6 +91,19 @@ public:
     const KeptMap* map(const std::string& rule_id) const;
     void add_map(const std::string& rule_id, KeptMap m);
 
+    /// What the compounds layer's rows were made from, per analysis type (outputs.cpp):
+    /// a scenario's compound whose figures equal these takes the base's row unseen.
+    struct CompoundColumns {
+        std::vector<std::string> types;
+        std::vector<std::vector<double>> dist;
+        std::vector<std::vector<char>> reached;
+        std::vector<std::vector<std::string>> nearest;  ///< facility id, "" for none
+        std::vector<std::vector<std::optional<double>>> access;  ///< empty for a type without access
+        std::vector<char> unreachable;
+    };
+    const CompoundColumns* compound_columns() const { return columns_.get(); }
+    void set_compound_columns(CompoundColumns c) { columns_ = std::make_unique<CompoundColumns>(std::move(c)); }
+
     /// Text of a file by its path inside the folder ("maps/x.svg"), or nullptr.
     const std::string* file(const std::string& rel) const;
     void add_file(const std::string& rel, const std::string& text);
@@ -100,6 +114,7 @@ private:
     std::map<std::string, std::unique_ptr<LayerText>> layers_;
     std::map<std::string, std::string> files_;
     std::map<std::string, KeptMap> maps_;
+    std::unique_ptr<CompoundColumns> columns_;
     std::unique_ptr<Paths> paths_;
 };
 

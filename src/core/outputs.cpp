@@ -22,6 +22,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -154,7 +155,7 @@ const LayerText* base_layer(const BaseOutput* base, const Table& t) {
 
 std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachResult& r, const Analysis& a,
                                 const std::vector<GeomPtr>& areas, const std::vector<Uncovered>& unc,
-                                const AccessResult* access, const BaseOutput* base) {
+                                const AccessResult* access, const BaseOutput* base, BaseOutput* fill) {
     auto access_of = [&](const std::string& type) -> const AccessLayer* { return access ? access->find(type) : nullptr; };
     std::vector<Table> out;
     const auto& types = r.types;
@@ -233,9 +234,57 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
             if (acc[k]) t.add_field("access_" + types[k], FieldType::Real);
         const LayerText* bl = base_layer(base, t);
         const bool network = r.mode == "network";
-        for (size_t c = 0; c < in.compounds.size(); ++c) {
+        const size_t nc = in.compounds.size();
+        // A batch scenario: compounds whose figures are the base's (most of them) take
+        // the base's row without making or comparing it value by value.
+        std::vector<char> as_base;
+        const BaseOutput::CompoundColumns* bc = bl ? base->compound_columns() : nullptr;
+        if (bc && bc->types == types && bc->unreachable.size() == nc && bl->rows.size() == nc) {
+            as_base.assign(nc, 1);
+            for (size_t k = 0; k < types.size(); ++k) {
+                const auto &d = r.dist[k], &bd = bc->dist[k];
+                for (size_t c = 0; c < nc; ++c) {
+                    const int f = r.nearest[k][c];
+                    as_base[c] &= std::memcmp(&d[c], &bd[c], sizeof(double)) == 0 && r.reached[k][c] == bc->reached[k][c] &&
+                                  (f < 0 ? bc->nearest[k][c].empty() : in.facilities[f].id == bc->nearest[k][c]);
+                    if (acc[k]) {
+                        const auto &a1 = acc[k]->compound[c], &a2 = bc->access[k][c];
+                        as_base[c] &= a1.has_value() == a2.has_value() && (!a1 || std::memcmp(&*a1, &*a2, sizeof(double)) == 0);
+                    }
+                }
+                if (!acc[k] != bc->access[k].empty()) as_base.assign(nc, 0);
+            }
+            if (network)
+                for (size_t c = 0; c < nc; ++c) as_base[c] &= r.unreachable[c] == bc->unreachable[c];
+            for (size_t c = 0; c < nc; ++c) as_base[c] &= bl->keys[c] == "c|" + in.compounds[c].id;
+        }
+        if (fill) {
+            BaseOutput::CompoundColumns cols;
+            cols.types = types;
+            cols.dist = r.dist;
+            cols.reached = r.reached;
+            cols.unreachable = network ? r.unreachable : std::vector<char>(nc, 0);
+            cols.nearest.resize(types.size());
+            cols.access.resize(types.size());
+            for (size_t k = 0; k < types.size(); ++k) {
+                cols.nearest[k].resize(nc);
+                for (size_t c = 0; c < nc; ++c)
+                    if (r.nearest[k][c] >= 0) cols.nearest[k][c] = in.facilities[r.nearest[k][c]].id;
+                if (acc[k]) cols.access[k] = acc[k]->compound;
+            }
+            fill->set_compound_columns(std::move(cols));
+        }
+        for (size_t c = 0; c < nc; ++c) {
             const Compound& cp = in.compounds[c];
             std::string key = "c|" + cp.id;
+            if (!as_base.empty() && as_base[c]) {
+                t.rows.emplace_back();
+                t.base_row.resize(c + 1, -1);
+                t.base_row[c] = static_cast<int>(c);
+                t.geoms.push_back(cp.geom.get());
+                t.geom_keys.push_back(std::move(key));
+                continue;
+            }
             add_row(t, bl, c, key, [&](auto& row) {
                 row.str(cp.id);
                 row.str(cp.name);

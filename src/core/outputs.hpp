@@ -17,7 +17,8 @@ namespace lc {
 /// built but marked in Table::base_row.
 std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachResult& r, const Analysis& a,
                                 const std::vector<GeomPtr>& areas, const std::vector<Uncovered>& unc,
-                                const AccessResult* access = nullptr, const BaseOutput* base = nullptr);
+                                const AccessResult* access = nullptr, const BaseOutput* base = nullptr,
+                                BaseOutput* fill = nullptr);
 Table coverage_table(const Project& p, const Inputs& in, const Analysis& a);
 Table repairs_table(const Inputs& in);
 

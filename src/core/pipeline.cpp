@@ -110,7 +110,8 @@ json write_output_folder(const fs::path& dir, const Project& p, const Inputs& in
     WriteGroup own;
     if (!reuse.group) reuse.group = &own;
     write_output_marker(dir, reuse);
-    auto layers = build_layers(p, in, x.r, x.a, x.areas, x.unc, &x.access, opt.format == "geojson" ? reuse.use : nullptr);
+    auto layers = build_layers(p, in, x.r, x.a, x.areas, x.unc, &x.access, opt.format == "geojson" ? reuse.use : nullptr,
+                               opt.format == "geojson" ? reuse.fill : nullptr);
     std::vector<const Table*> all;
     const Table* rej = nullptr;
     for (auto& t : layers) {
