@@ -62,7 +62,6 @@ Value access_value(const std::optional<double>& v) {
     std::from_chars(b, r.ptr, d);
     return Value(d);
 }
-Value id_or_null(const std::vector<Unit>& units, int i) { return i == kNone ? Value() : Value(units[i].id); }
 
 std::string rule_level_name(int l) { return l < 0 ? "area" : level_name(l); }
 
@@ -102,18 +101,23 @@ struct Same {
 
 const std::string* id_of(const std::vector<Unit>& units, int i) { return i == kNone ? nullptr : &units[i].id; }
 
-/// Adds row `i` of a table whose base layer is `base` (or null): marked as the base's
-/// row when it equals it (same geometry key, same values), else built.
+/// Adds the next row of `t` as base row `j`: written from the base's text.
+void add_base_row(Table& t, int j) {
+    t.rows.emplace_back();
+    t.base_row.resize(t.rows.size(), -1);
+    t.base_row.back() = j;
+}
+
+/// Adds the next row of `t`: base row `j` (-1: none) when it equals it value for value,
+/// else built. True when it was the base's.
 template <class Emit>
-void add_row(Table& t, const LayerText* base, size_t i, const std::string& key, Emit&& emit) {
-    if (base && i < base->keys.size() && base->keys[i] == key) {
-        Same same{base->rows[i]};
+bool add_row_like(Table& t, const LayerText* base, int j, Emit&& emit) {
+    if (base && j >= 0) {
+        Same same{base->rows[static_cast<size_t>(j)]};
         emit(same);
         if (same.done()) {
-            t.rows.emplace_back();
-            t.base_row.resize(i + 1, -1);
-            t.base_row[i] = static_cast<int>(i);
-            return;
+            add_base_row(t, j);
+            return true;
         }
     }
     std::vector<Value> row;
@@ -121,6 +125,14 @@ void add_row(Table& t, const LayerText* base, size_t i, const std::string& key, 
     Build b{row};
     emit(b);
     t.rows.push_back(std::move(row));
+    return false;
+}
+
+/// Row `i` of a table whose rows line up with the base's (units, compounds).
+template <class Emit>
+void add_row(Table& t, const LayerText* base, size_t i, const std::string& key, Emit&& emit) {
+    const bool aligned = base && i < base->keys.size() && base->keys[i] == key;
+    add_row_like(t, base, aligned ? static_cast<int>(i) : -1, std::forward<Emit>(emit));
 }
 
 /// The same for tables whose rows shift between runs (gaps, facilities): the base
@@ -128,22 +140,7 @@ void add_row(Table& t, const LayerText* base, size_t i, const std::string& key, 
 template <class Emit>
 void add_row_by_key(Table& t, const LayerText* base, const std::string& key, int& prev, Emit&& emit) {
     const int j = base && !key.empty() ? base->align(key, prev) : -1;
-    if (j >= 0) {
-        Same same{base->rows[static_cast<size_t>(j)]};
-        emit(same);
-        if (same.done()) {
-            t.rows.emplace_back();
-            t.base_row.resize(t.rows.size(), -1);
-            t.base_row.back() = j;
-            prev = j;
-            return;
-        }
-    }
-    std::vector<Value> row;
-    row.reserve(t.fields.size());
-    Build b{row};
-    emit(b);
-    t.rows.push_back(std::move(row));
+    if (add_row_like(t, base, j, std::forward<Emit>(emit))) prev = j;
 }
 
 const LayerText* base_layer(const BaseOutput* base, const Table& t) {
@@ -278,9 +275,7 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
             const Compound& cp = in.compounds[c];
             std::string key = "c|" + cp.id;
             if (!as_base.empty() && as_base[c]) {
-                t.rows.emplace_back();
-                t.base_row.resize(c + 1, -1);
-                t.base_row[c] = static_cast<int>(c);
+                add_base_row(t, static_cast<int>(c));
                 t.geoms.push_back(cp.geom.get());
                 t.geom_keys.push_back(std::move(key));
                 continue;
