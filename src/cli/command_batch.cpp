@@ -1,5 +1,5 @@
 #include "cli/commands.hpp"
-#include "core/batch.hpp"
+#include "batch/batch.hpp"
 
 #include <iostream>
 #include <memory>

@@ -1,6 +1,6 @@
 #include "cli/commands.hpp"
-#include "core/errors.hpp"
-#include "core/pipeline.hpp"
+#include "common/errors.hpp"
+#include "pipeline/pipeline.hpp"
 
 #include <iostream>
 #include <memory>

@@ -1,10 +1,10 @@
 #include "cli/commands.hpp"
-#include "core/errors.hpp"
-#include "core/ingest.hpp"
-#include "core/outputs.hpp"
-#include "core/reach.hpp"
-#include "core/siting.hpp"
-#include "core/units.hpp"
+#include "common/errors.hpp"
+#include "ingest/ingest.hpp"
+#include "outputs/outputs.hpp"
+#include "reach/reach.hpp"
+#include "siting/siting.hpp"
+#include "units/units.hpp"
 
 #include <algorithm>
 #include <chrono>

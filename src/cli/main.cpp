@@ -1,6 +1,6 @@
 // The lifecircle command line: parses arguments and calls the core library.
 #include "cli/commands.hpp"
-#include "core/errors.hpp"
+#include "common/errors.hpp"
 
 #include <cpl_error.h>
 #include <unistd.h>

@@ -2,12 +2,12 @@
 // from /vsimem/ by lc::read_inputs, then carried through units, reach and rules. The
 // first byte picks which layer it replaces and how (CRS, format, mode); the others are
 // small valid fixtures. Only lc::Error may come out (exit 2 or 3), no figure may be NaN.
-#include "core/errors.hpp"
-#include "core/ingest.hpp"
-#include "core/project.hpp"
-#include "core/reach.hpp"
-#include "core/rules.hpp"
-#include "core/units.hpp"
+#include "common/errors.hpp"
+#include "ingest/ingest.hpp"
+#include "project/project.hpp"
+#include "reach/reach.hpp"
+#include "rules/rules.hpp"
+#include "units/units.hpp"
 
 #include <cpl_error.h>
 #include <cpl_vsi.h>

@@ -2,8 +2,8 @@
 // Project or a ConfigError (exit 2) naming the JSON pointer; anything else (a library
 // exception, a sanitizer report) is a bug, because the CLI would report it as an
 // internal error (SPEC 8: no input ever crashes the program).
-#include "core/errors.hpp"
-#include "core/project.hpp"
+#include "common/errors.hpp"
+#include "project/project.hpp"
 
 #include <cstddef>
 #include <cstdint>

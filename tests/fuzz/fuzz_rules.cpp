@@ -4,13 +4,13 @@
 // write), then run units -> reach -> rules -> service areas -> output tables. Holds
 // the contract of SPEC 4-6: no crash, no NaN anywhere in a table, shares within [0, 1]
 // when every weight is non-negative, and a null distance exactly when nothing is reached.
-#include "core/errors.hpp"
-#include "core/ingest.hpp"
-#include "core/outputs.hpp"
-#include "core/project.hpp"
-#include "core/reach.hpp"
-#include "core/rules.hpp"
-#include "core/units.hpp"
+#include "common/errors.hpp"
+#include "ingest/ingest.hpp"
+#include "outputs/outputs.hpp"
+#include "project/project.hpp"
+#include "reach/reach.hpp"
+#include "rules/rules.hpp"
+#include "units/units.hpp"
 
 #include <cmath>
 #include <cstddef>

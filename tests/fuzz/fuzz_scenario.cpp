@@ -1,9 +1,9 @@
 // libFuzzer target: a scenario patch (SPEC 7) over a fixed valid project: parsing the
 // patch, the RFC 7386 merge with path rebasing, and re-parsing the patched project.
 // Only lc::Error may come out (exit 2); anything else is a bug.
-#include "core/errors.hpp"
-#include "core/project.hpp"
-#include "core/scenario.hpp"
+#include "common/errors.hpp"
+#include "project/project.hpp"
+#include "project/scenario.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -2,8 +2,8 @@
 // and facility type canonicalisation, which see every attribute of every input.
 // They promise to accept any byte string and never throw; this also holds them to
 // their contract: a number read is finite, a year is in range, a marker is never a value.
-#include "core/ingest.hpp"
-#include "core/textnum.hpp"
+#include "ingest/ingest.hpp"
+#include "ingest/textnum.hpp"
 
 #include <cerrno>
 #include <cmath>

@@ -1,0 +1,66 @@
+#pragma once
+// Reading the project's layers through GDAL/OGR into plain structs in the working CRS.
+#include "common/model.hpp"
+#include "project/project.hpp"
+
+#include <array>
+#include <functional>
+#include <map>
+#include <memory>
+#include <unordered_map>
+#include <string>
+#include <vector>
+
+namespace lc {
+
+struct LayerCounts {
+    long read = 0;      ///< features read (after the layer's `where`)
+    long used = 0;
+    long rejected = 0;
+    long skipped = 0;   ///< roads only: not walkable by class
+};
+
+/// Everything read from the inputs. Geometries belong to `main_geos()`.
+struct Inputs {
+    std::string working_crs;   ///< e.g. "EPSG:32648"
+    std::string working_crs_wkt;
+    std::array<std::vector<Unit>, kLevels> units;
+    std::array<bool, kLevels> has_level{false, false, false};
+    std::vector<Compound> compounds;
+    std::vector<Facility> facilities;
+    std::vector<std::vector<XY>> roads;           ///< walkable lines, input order
+    std::vector<std::pair<std::string, XY>> gates; ///< compound id, gate point
+    std::vector<Rejection> rejected;
+    std::vector<Repair> repairs;
+    std::vector<std::string> warnings;
+    std::map<std::string, long> unreadable;       ///< "layer.field" -> optional numbers that could not be read
+    std::map<std::string, LayerCounts> counts;
+    /// Set by place_units_and_compounds (units.hpp): unit parents, compounds and gates are
+    /// placed, and `facility_units` says where the facilities read with them lie.
+    bool units_placed = false;
+    std::shared_ptr<const std::unordered_map<std::string, std::array<int, kLevels>>> facility_units;
+};
+
+/// The GEOS context of the calling thread's job slot (see parallel.hpp).
+GeosContext& main_geos();
+
+/// A deep copy (geometries cloned), so that scenarios can change facilities and unit
+/// assignments without reading the inputs again.
+/// With `share_geometries` the copy borrows the geometries of `in` (see borrow in
+/// geos.hpp): `in` must outlive it.
+Inputs clone_inputs(const Inputs& in, bool share_geometries = false);
+
+using Progress = std::function<void(const std::string& stage, double fraction)>;
+
+/// Reads every layer of the project. Throws InputError (exit 3) when a file cannot be
+/// read or lacks a required field, ConfigError (exit 2) for a bad `where` or CRS.
+Inputs read_inputs(const Project& p, const Progress& progress = {});
+
+/// Reads an extra facilities FeatureCollection (a scenario's add_facilities) with the
+/// facilities layer's field mapping, transformed into the working CRS of `in`.
+void read_extra_facilities(const Project& p, const std::string& path_or_json_text, bool is_text, Inputs& in);
+
+/// Canonical facility type for a source label, using type_map and the built-in Chinese labels.
+std::string canonical_type(const LayerSpec& s, const std::string& raw);
+
+}  // namespace lc

@@ -1,0 +1,410 @@
+#include "outputs/geojson.hpp"
+
+#include "outputs/base_output.hpp"
+#include "common/errors.hpp"
+#include "common/file_sink.hpp"
+#include "outputs/outputs.hpp"
+#include "common/parallel.hpp"
+
+#include <ogr_spatialref.h>
+
+#include <atomic>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <future>
+#include <memory>
+#include <optional>
+
+namespace lc {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+void append_coord(std::string& out, double v) {
+    // 7 decimals (about 1 cm), trailing zeros dropped: RFC 7946 recommends no more.
+    double r = std::round(v * 1e7) / 1e7;
+    if (r == 0) r = 0;  // no "-0"
+    char buf[40];
+    auto res = std::to_chars(buf, buf + sizeof buf, r, std::chars_format::fixed, 7);
+    char* end = res.ptr;
+    while (end > buf && end[-1] == '0') --end;
+    if (end > buf && end[-1] == '.') ++end;  // keep one zero: "25.0"
+    out.append(buf, end);
+}
+
+struct Ring {
+    std::vector<double> x, y;
+};
+
+Ring read_seq(GEOSContextHandle_t h, const GEOSCoordSequence* s, OGRCoordinateTransformation* ct) {
+    Ring r;
+    unsigned n = 0;
+    GEOSCoordSeq_getSize_r(h, s, &n);
+    r.x.resize(n);
+    r.y.resize(n);
+    for (unsigned i = 0; i < n; ++i) GEOSCoordSeq_getXY_r(h, s, i, &r.x[i], &r.y[i]);
+    if (ct && n) ct->Transform(static_cast<int>(n), r.x.data(), r.y.data(), nullptr, nullptr, nullptr);
+    return r;
+}
+
+double signed_area(const Ring& r) {
+    double a = 0;
+    for (size_t i = 0; i + 1 < r.x.size(); ++i) a += r.x[i] * r.y[i + 1] - r.x[i + 1] * r.y[i];
+    return a / 2;
+}
+
+void append_points(std::string& out, const Ring& r) {
+    out += '[';
+    for (size_t i = 0; i < r.x.size(); ++i) {
+        if (i) out += ',';
+        out += '[';
+        append_coord(out, r.x[i]);
+        out += ',';
+        append_coord(out, r.y[i]);
+        out += ']';
+    }
+    out += ']';
+}
+
+/// Rounds a ring to the 7 decimals written and drops the points that rounding merges
+/// into their predecessor. False when fewer than three distinct points are left: a
+/// sliver of a centimetre, which written as it is would be an invalid ring.
+bool round_ring(Ring& r) {
+    size_t k = 0;
+    for (size_t i = 0; i < r.x.size(); ++i) {
+        const double x = std::round(r.x[i] * 1e7) / 1e7, y = std::round(r.y[i] * 1e7) / 1e7;
+        if (k > 0 && x == r.x[k - 1] && y == r.y[k - 1]) continue;
+        r.x[k] = x;
+        r.y[k] = y;
+        ++k;
+    }
+    r.x.resize(k);
+    r.y.resize(k);
+    return k >= 4 && signed_area(r) != 0;
+}
+
+/// False (and nothing written) when the exterior ring collapses at the written precision.
+bool append_polygon(std::string& out, GEOSContextHandle_t h, const GEOSGeometry* g, OGRCoordinateTransformation* ct,
+                    bool keep_collapsed = false) {
+    int holes = GEOSGetNumInteriorRings_r(h, g);
+    bool first = true;
+    for (int k = -1; k < holes; ++k) {
+        const GEOSGeometry* ring = k < 0 ? GEOSGetExteriorRing_r(h, g) : GEOSGetInteriorRingN_r(h, g, k);
+        Ring r = read_seq(h, GEOSGeom_getCoordSeq_r(h, ring), ct);
+        if (!round_ring(r) && !(k < 0 && keep_collapsed)) {
+            if (k < 0) return false;
+            continue;  // a hole of a centimetre
+        }
+        double a = signed_area(r);
+        // RFC 7946: exterior counter-clockwise, holes clockwise
+        if ((k < 0 && a < 0) || (k >= 0 && a > 0)) {
+            std::reverse(r.x.begin(), r.x.end());
+            std::reverse(r.y.begin(), r.y.end());
+        }
+        out += first ? '[' : ',';
+        first = false;
+        append_points(out, r);
+    }
+    out += ']';
+    return true;
+}
+
+void append_geometry(std::string& out, GEOSContextHandle_t h, const GEOSGeometry* g, OGRCoordinateTransformation* ct) {
+    int t = GEOSGeomTypeId_r(h, g);
+    switch (t) {
+        case GEOS_POINT: {
+            Ring r = read_seq(h, GEOSGeom_getCoordSeq_r(h, g), ct);
+            out += "{\"type\":\"Point\",\"coordinates\":[";
+            append_coord(out, r.x[0]);
+            out += ',';
+            append_coord(out, r.y[0]);
+            out += "]}";
+            return;
+        }
+        case GEOS_LINESTRING:
+        case GEOS_LINEARRING:
+            out += "{\"type\":\"LineString\",\"coordinates\":";
+            append_points(out, read_seq(h, GEOSGeom_getCoordSeq_r(h, g), ct));
+            out += '}';
+            return;
+        case GEOS_POLYGON:
+            out += "{\"type\":\"Polygon\",\"coordinates\":";
+            append_polygon(out, h, g, ct, true);  // a lone polygon is written even if it collapses
+            out += '}';
+            return;
+        case GEOS_MULTIPOINT:
+        case GEOS_MULTILINESTRING:
+        case GEOS_MULTIPOLYGON: {
+            static const char* names[] = {"", "", "", "", "MultiPoint", "MultiLineString", "MultiPolygon"};
+            out += std::string("{\"type\":\"") + names[t] + "\",\"coordinates\":[";
+            int n = GEOSGetNumGeometries_r(h, g);
+            int written = 0;
+            for (int i = 0; i < n; ++i) {
+                const GEOSGeometry* part = GEOSGetGeometryN_r(h, g, i);
+                if (GEOSisEmpty_r(h, part)) continue;
+                if (t == GEOS_MULTIPOLYGON) {
+                    // A part that collapses at the written precision is left out.
+                    std::string poly;
+                    if (!append_polygon(poly, h, part, ct)) continue;
+                    if (written++) out += ',';
+                    out += poly;
+                    continue;
+                }
+                if (written++) out += ',';
+                if (t == GEOS_MULTILINESTRING) append_points(out, read_seq(h, GEOSGeom_getCoordSeq_r(h, part), ct));
+                else {
+                    Ring r = read_seq(h, GEOSGeom_getCoordSeq_r(h, part), ct);
+                    out += '[';
+                    append_coord(out, r.x[0]);
+                    out += ',';
+                    append_coord(out, r.y[0]);
+                    out += ']';
+                }
+            }
+            out += "]}";
+            return;
+        }
+        default: {  // a collection of mixed parts
+            out += "{\"type\":\"GeometryCollection\",\"geometries\":[";
+            int n = GEOSGetNumGeometries_r(h, g);
+            int written = 0;
+            for (int i = 0; i < n; ++i) {
+                const GEOSGeometry* part = GEOSGetGeometryN_r(h, g, i);
+                if (GEOSisEmpty_r(h, part)) continue;
+                if (written++) out += ',';
+                append_geometry(out, h, part, ct);
+            }
+            out += "]}";
+        }
+    }
+}
+
+void append_real(std::string& out, double v) {
+    if (!std::isfinite(v)) {
+        out += "null";  // JSON has no NaN or infinity
+        return;
+    }
+    char buf[40];
+    auto res = std::to_chars(buf, buf + sizeof buf, v);
+    std::string_view s(buf, res.ptr - buf);
+    out += s;
+    if (s.find_first_of(".eE") == std::string_view::npos) out += ".0";  // stays a Real for readers
+}
+
+}  // namespace
+
+std::string json_string(const std::string& s) {
+    std::string out = "\"";
+    const unsigned char* p = reinterpret_cast<const unsigned char*>(s.data());
+    size_t n = s.size();
+    for (size_t i = 0; i < n;) {
+        unsigned char c = p[i];
+        if (c == '"') { out += "\\\""; ++i; }
+        else if (c == '\\') { out += "\\\\"; ++i; }
+        else if (c < 0x20) {
+            char b[8];
+            std::snprintf(b, sizeof b, "\\u%04x", c);
+            out += b;
+            ++i;
+        } else if (c < 0x80) { out += static_cast<char>(c); ++i; }
+        else {
+            // copy a well-formed UTF-8 sequence, replace anything else
+            int len = (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+            bool ok = len > 0 && i + len <= n;
+            for (int k = 1; ok && k < len; ++k) ok = (p[i + k] & 0xC0) == 0x80;
+            if (ok) {
+                out.append(reinterpret_cast<const char*>(p + i), len);
+                i += len;
+            } else {
+                out += "\xEF\xBF\xBD";
+                ++i;
+            }
+        }
+    }
+    return out + "\"";
+}
+
+std::string geometry_json(GEOSContextHandle_t h, const GEOSGeometry* g, OGRCoordinateTransformation* ct) {
+    if (!g || GEOSisEmpty_r(h, g)) return "null";
+    std::string out;
+    append_geometry(out, h, g, ct);
+    return out;
+}
+
+std::string wkb_geometry_json(GEOSContextHandle_t h, const std::vector<unsigned char>& wkb) {
+    if (wkb.empty()) return "null";
+    GeomPtr g = from_wkb(h, wkb.data(), wkb.size());
+    return geometry_json(h, g.get(), nullptr);
+}
+
+void write_geojson(const fs::path& file, const Table& t, const std::string& working_crs, GEOSContextHandle_t h,
+                   const Reuse& reuse) {
+    (void)h;  // each worker formats with its own GEOS context
+    const GeometryTextCache* use = reuse.use ? &reuse.use->geometry : nullptr;
+    GeometryTextCache* fill = reuse.fill ? &reuse.fill->geometry : nullptr;
+    static const std::string kNoKey;
+    auto key_of = [&](size_t i) -> const std::string& { return i < t.geom_keys.size() ? t.geom_keys[i] : kNoKey; };
+    const size_t n = t.rows.size();
+
+    // A batch scenario: a row equal to the base's row (same values, same geometry key)
+    // takes the base's text; a layer equal to the base's in every row is a hard link to
+    // the base's file. Rows that build_layers already found equal are marked in base_row.
+    const LayerText* base = reuse.use ? reuse.use->layer(t.name) : nullptr;
+    if (base && !same_fields(base->fields, t.fields)) base = nullptr;
+    const bool marked = !t.base_row.empty();
+    if (marked && !base) throw OutputError(file.u8string() + ": internal error: rows marked as the base's without the base's layer");
+    std::vector<int> from;
+    if (base) {
+        from.assign(n, -1);
+        bool all = base->rows.size() == n;
+        int prev = -1;
+        for (size_t i = 0; i < n; ++i) {
+            if (marked && i < t.base_row.size() && t.base_row[i] >= 0) {
+                from[i] = prev = t.base_row[i];
+                all = all && from[i] == static_cast<int>(i);
+                continue;
+            }
+            const std::string& key = key_of(i);
+            int j = key.empty() ? -1 : base->align(key, prev);
+            if (j < 0) {
+                all = false;
+                continue;
+            }
+            prev = j;
+            if (same_values(base->rows[j], t.rows[i])) from[i] = j;
+            all = all && from[i] == static_cast<int>(i);
+        }
+        if (all && link_file(reuse.use->dir() / file.filename(), file)) return;
+    }
+    // The base of a batch: every feature's text is kept, and where it lies.
+    LayerText* keep = reuse.fill ? &reuse.fill->add_layer(t.name) : nullptr;
+    std::vector<std::pair<size_t, size_t>> at;  // base: feature i's [begin, end) in its chunk
+    if (keep) {
+        keep->fields = t.fields;
+        keep->rows = t.rows;
+        keep->keys.resize(n);
+        for (size_t i = 0; i < n; ++i) {
+            keep->keys[i] = key_of(i);
+            if (!keep->keys[i].empty()) keep->by_key[keep->keys[i]].push_back(static_cast<int>(i));
+        }
+        keep->spans.resize(n);
+        keep->text.reserve(n * 400);
+        at.resize(n);
+    }
+
+    // A transformation is not safe to share between threads: one per worker, made when
+    // the worker first formats a geometry (a scenario takes most from the base).
+    int workers = worker_count();
+    if (worker_limit() > 0) workers = std::min(workers, worker_limit());
+    std::vector<std::unique_ptr<OGRCoordinateTransformation>> cts(static_cast<size_t>(std::max(1, workers)));
+    auto ct_of = [&](int w) {
+        auto& ct = cts[static_cast<size_t>(w) % cts.size()];
+        if (!ct) {
+            OGRSpatialReference wgs, work;
+            wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+            work.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+            wgs.importFromEPSG(4326);
+            work.SetFromUserInput(working_crs.c_str());
+            ct.reset(OGRCreateCoordinateTransformation(&work, &wgs));
+            if (!ct) throw OutputError(file.u8string() + ": no transformation from " + working_crs + " to EPSG:4326");
+        }
+        return ct.get();
+    };
+    std::vector<std::string> keys(t.fields.size());
+    for (size_t k = 0; k < t.fields.size(); ++k) keys[k] = json_string(t.fields[k].name) + ":";
+    // A chunk of features: text of its own, and runs of the base's text referred to in
+    // place (consecutive base rows are one run, their separators included).
+    auto text_of = [](std::vector<WritePiece>& pieces) -> std::string& {
+        if (pieces.empty() || pieces.back().ref) pieces.emplace_back();
+        return pieces.back().own;
+    };
+    auto feature = [&](std::vector<WritePiece>& pieces, size_t i, GEOSContextHandle_t hw, int w) {
+        if (base && from[i] >= 0) {
+            const auto& sp = base->spans[static_cast<size_t>(from[i])];
+            const char* at = base->text.data() + sp.first;
+            WritePiece* last = pieces.empty() || !pieces.back().ref ? nullptr : &pieces.back();
+            if (i && last && last->ref + last->len + 2 == at && at[-2] == ',' && at[-1] == '\n') {
+                last->len += 2 + sp.second;
+                return;
+            }
+            if (i) text_of(pieces) += ",\n";
+            pieces.emplace_back(at, sp.second);
+            return;
+        }
+        std::string& out = text_of(pieces);
+        if (i) out += ",\n";
+        const size_t begin = out.size();
+        out += "{\"type\":\"Feature\",\"properties\":{";
+        const auto& row = t.rows[i];
+        for (size_t k = 0; k < row.size(); ++k) {
+            if (k) out += ',';
+            out += keys[k];
+            const Value& v = row[k];
+            if (std::holds_alternative<std::monostate>(v)) out += "null";
+            else if (auto s = std::get_if<std::string>(&v)) out += json_string(*s);
+            else if (auto d = std::get_if<double>(&v)) append_real(out, *d);
+            else if (auto n = std::get_if<long long>(&v)) out += std::to_string(*n);
+            else if (auto b = std::get_if<bool>(&v)) out += *b ? "true" : "false";
+        }
+        out += "},\"geometry\":";
+        const std::string& key = key_of(i);
+        const std::string* cached = !key.empty() && use ? use->find(key) : nullptr;
+        if (cached) {
+            out += *cached;
+        } else {
+            std::string g;
+            if (i < t.geoms.size() && t.geoms[i]) g = geometry_json(hw, t.geoms[i], ct_of(w));
+            else if (i < t.wkb_wgs84.size() && !t.wkb_wgs84[i].empty()) g = wkb_geometry_json(hw, t.wkb_wgs84[i]);
+            else g = "null";
+            out += g;
+            if (!key.empty() && fill) fill->put(key, std::move(g));
+        }
+        out += '}';
+        if (keep) at[i] = {begin, out.size()};
+    };
+
+    // Written on a thread of the caller's WriteGroup (or of our own, waited for below):
+    // the workers format the next window while the previous one goes to the file.
+    std::unique_ptr<WriteGroup> own_group;
+    WriteGroup* group = reuse.group;
+    if (!group) group = (own_group = std::make_unique<WriteGroup>()).get();
+    std::optional<WriteGroup::File> sink(group->open(file));
+    auto put = [&](std::vector<WritePiece> pieces) { sink->push(std::move(pieces)); };
+    put({WritePiece(std::string("{\"type\":\"FeatureCollection\",\"features\":[\n"))});
+    // Features are formatted by all workers in small chunks and handed over a window at
+    // a time: one large layer no longer keeps a core idle, and memory stays bounded by
+    // a few windows, whatever the size of the file.
+    constexpr size_t kChunk = 64, kWindow = 32 * kChunk;
+    std::vector<std::vector<WritePiece>> chunks;
+    for (size_t a = 0; a < n && !sink->failed(); a += kWindow) {
+        const size_t b = std::min(n, a + kWindow);
+        chunks.assign((b - a + kChunk - 1) / kChunk, {});
+        parallel_for(chunks.size(), [&](size_t c, int w) {
+            const size_t lo = a + c * kChunk, hi = std::min(b, lo + kChunk);
+            for (size_t i = lo; i < hi; ++i) feature(chunks[c], i, worker_geos(w), w);
+        }, workers);
+        if (keep)  // the base: one text of its own per chunk
+            for (size_t c = 0; c < chunks.size(); ++c) {
+                const size_t off = keep->text.size(), lo = a + c * kChunk, hi = std::min(b, lo + kChunk);
+                for (size_t i = lo; i < hi; ++i) keep->spans[i] = {off + at[i].first, at[i].second - at[i].first};
+                for (auto& piece : chunks[c]) keep->text += piece.own;
+            }
+        std::vector<WritePiece> window;
+        for (auto& c : chunks)
+            for (auto& piece : c) {
+                if (piece.ref && !window.empty() && window.back().ref && window.back().ref + window.back().len == piece.ref)
+                    window.back().len += piece.len;  // runs that continue across chunks
+                else
+                    window.push_back(std::move(piece));
+            }
+        put(std::move(window));
+    }
+    put({WritePiece(std::string("\n]}\n"))});
+    sink.reset();  // closed: the rest is written by the group's thread
+    if (own_group) own_group->wait();
+}
+
+}  // namespace lc

@@ -1,0 +1,318 @@
+#include "outputs/qgis_styles.hpp"
+
+#include "ingest/ingest.hpp"
+#include "common/markup.hpp"
+#include "outputs/symbology.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <set>
+
+namespace lc {
+
+namespace {
+
+using qgis::Class;
+using qgis::LayerStyle;
+using qgis::Symbol;
+
+bool has_field(const Table& t, const std::string& n) {
+    return std::any_of(t.fields.begin(), t.fields.end(), [&](const Field& f) { return f.name == n; });
+}
+
+std::string quote_field(const std::string& n) {
+    std::string q = "\"";
+    for (char c : n) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return q + "\"";
+}
+
+Rgba with_alpha(Rgba c, int a) {
+    c.a = a;
+    return c;
+}
+
+/// 0 point, 1 line, 2 polygon, -1 none, from a GEOS type id or a WKB type code.
+int kind_of_geos(int id) {
+    switch (id) {
+        case GEOS_POINT:
+        case GEOS_MULTIPOINT: return 0;
+        case GEOS_LINESTRING:
+        case GEOS_LINEARRING:
+        case GEOS_MULTILINESTRING: return 1;
+        case GEOS_POLYGON:
+        case GEOS_MULTIPOLYGON: return 2;
+        default: return -1;
+    }
+}
+
+int kind_of_wkb(const std::vector<unsigned char>& w) {
+    if (w.size() < 5) return -1;
+    uint32_t t = w[0] ? (w[1] | w[2] << 8 | w[3] << 16 | static_cast<uint32_t>(w[4]) << 24)
+                      : (w[4] | w[3] << 8 | w[2] << 16 | static_cast<uint32_t>(w[1]) << 24);
+    t = (t & 0x0fffffffu) % 1000;  // drop EWKB flags and ISO Z/M offsets
+    switch (t) {
+        case 1:
+        case 4: return 0;
+        case 2:
+        case 5: return 1;
+        case 3:
+        case 6: return 2;
+        default: return -1;
+    }
+}
+
+const char* kind_name(int k) { return k == 0 ? "Point" : k == 1 ? "Line" : "Polygon"; }
+
+/// A symbol of the right kind for the geometry, from a fill colour and an outline.
+Symbol area_symbol(const std::string& geometry, const Rgba& fill, const Rgba& outline, double outline_mm, double marker_mm = 2.2) {
+    if (geometry == "Point") return qgis::marker_symbol("circle", fill, outline, marker_mm, outline_mm);
+    if (geometry == "Line") return qgis::line_symbol(outline, std::max(outline_mm, 0.4));
+    return qgis::fill_symbol(fill, outline, outline_mm);
+}
+
+qgis::Labels name_labels(const std::string& field, double size, double min_scale, const Rgba& color = {40, 40, 40, 255}) {
+    qgis::Labels l;
+    l.enabled = true;
+    l.text = field;
+    l.size_pt = size;
+    l.min_scale = min_scale;
+    l.color = color;
+    return l;
+}
+
+LayerStyle units_style(const Table& t, const std::string& geometry, const StyleContext& c) {
+    LayerStyle s;
+    s.geometry = geometry;
+    bool district = t.name == "units_district";
+    bool street = t.name == "units_street";
+    std::string value, pass;
+    double target = c.reach_target;
+    if (!c.reach_rule_id.empty() && has_field(t, "rule_" + c.reach_rule_id + "_value")) {
+        value = "rule_" + c.reach_rule_id + "_value";
+        if (has_field(t, "rule_" + c.reach_rule_id + "_pass")) pass = "rule_" + c.reach_rule_id + "_pass";
+    } else {
+        // No headline reach rule at this level: the elderly share reached by the first type.
+        target = 1;
+        for (auto& ty : c.types)
+            if (has_field(t, "reach_" + ty + "_elderly_share")) {
+                value = "reach_" + ty + "_elderly_share";
+                break;
+            }
+    }
+    if (district || value.empty() || geometry != "Polygon") {
+        s.renderer.symbol = district ? qgis::outline_symbol({26, 26, 26, 255}, 0.7)
+                                     : area_symbol(geometry, no_data_color(), {120, 120, 120, 255}, 0.26);
+        s.labels = name_labels("name", district ? 12 : 9, 0);
+        s.labels.bold = district;
+        s.labels.priority = district ? 9 : 7;
+        return s;
+    }
+    s.renderer.type = "graduatedSymbol";
+    // QGIS leaves features outside every range undrawn: NULL becomes -1, its own class.
+    s.renderer.attr = "coalesce(" + quote_field(value) + ", -1)";
+    auto classes = target_classes(target, true, c.lang);
+    const double eps = 1e-9;
+    double border = street ? 0.3 : 0.15, fail_w = street ? 0.8 : 0.55;
+    for (size_t i = 0; i < classes.size(); ++i) {
+        Class k;
+        k.lower = i == 0 ? 0 : classes[i].lower;
+        k.upper = i + 1 < classes.size() ? classes[i + 1].lower - eps : std::max(1.0, target);
+        k.label = classes[i].label;
+        k.symbol = qgis::fill_symbol(classes[i].color, {255, 255, 255, 255}, border);
+        if (!pass.empty()) {
+            Symbol o = qgis::outline_symbol(failing_outline_color(), fail_w);
+            o.layers[0].enabled_expr = quote_field(pass) + " = false";
+            k.symbol.layers.push_back(o.layers[0]);
+        }
+        s.renderer.classes.push_back(k);
+    }
+    Class nd;
+    nd.lower = nd.upper = -1;
+    nd.label = tr(c.lang, "不适用或无数据", "not applicable / no data");
+    nd.symbol = qgis::fill_symbol(no_data_color(), {255, 255, 255, 255}, border);
+    s.renderer.classes.push_back(nd);
+    // Name and figure; a failing 99.96% reads 99.9%, never 100%.
+    std::string v = quote_field(value);
+    s.labels = name_labels("", street ? 9 : 7.5, street ? 0 : 30000);
+    s.labels.is_expression = true;
+    std::string tg = fmt_trim(target, 9), rounded = "round(" + v + " * 100, 1)";
+    s.labels.text = quote_field("name") + " || '\\n' || CASE WHEN " + v + " IS NULL THEN '—' WHEN " + v + " < " + tg + " AND " +
+                    rounded + " >= " + tg + " * 100 THEN to_string(floor(" + v + " * 1000) / 10) || '%' ELSE to_string(" + rounded +
+                    ") || '%' END";
+    s.labels.priority = street ? 8 : 4;
+    return s;
+}
+
+LayerStyle facilities_style(const Table& t, const std::string& geometry, const StyleContext& c) {
+    LayerStyle s;
+    s.geometry = geometry;
+    if (geometry != "Point") {
+        s.renderer.symbol = area_symbol(geometry, {136, 136, 136, 255}, {255, 255, 255, 255}, 0.3);
+        return s;
+    }
+    s.renderer.type = "categorizedSymbol";
+    s.renderer.attr = "type";
+    std::vector<std::string> types = c.types;
+    for (auto& ty : {"day_care", "canteen", "street_center", "regional_center", "nursing_home", "supporting", "dementia_care"})
+        if (std::find(types.begin(), types.end(), ty) == types.end()) types.push_back(ty);
+    for (auto& ty : types) {
+        TypeStyle ts = type_style(ty);
+        Class k;
+        k.value = ty;
+        k.label = type_label(ty, c.lang);
+        k.symbol = qgis::marker_symbol(ts.qgis_shape, ts.color, {255, 255, 255, 255}, ts.size_mm, 0.3);
+        s.renderer.classes.push_back(k);
+    }
+    // QGIS's "all other values" category: an empty value.
+    Class other;
+    other.label = tr(c.lang, "其他", "other");
+    other.symbol = qgis::marker_symbol("circle", {136, 136, 136, 255}, {255, 255, 255, 255}, 2.2, 0.3);
+    s.renderer.classes.push_back(other);
+    s.labels = name_labels("name", 8, 15000);
+    s.labels.placement = 0;
+    (void)t;
+    return s;
+}
+
+LayerStyle gaps_style(const std::string& geometry, const StyleContext& c) {
+    LayerStyle s;
+    s.geometry = geometry;
+    s.renderer.type = "categorizedSymbol";
+    s.renderer.attr = "reason";
+    std::vector<std::string> reasons = c.gap_reasons;
+    for (auto r : {"not_reached", "unreachable", "no_facility", "area_below_standard", "single_site_too_small", "unknown_year"})
+        if (std::find(reasons.begin(), reasons.end(), r) == reasons.end()) reasons.push_back(r);
+    Rgba dark{120, 0, 0, 255};
+    for (auto& r : reasons) {
+        Class k;
+        k.value = r;
+        k.label = reason_label(r, c.lang);
+        k.symbol = area_symbol(geometry, with_alpha(reason_style(r).color, 230), dark, geometry == "Point" ? 0.3 : 0.35, 2.6);
+        s.renderer.classes.push_back(k);
+    }
+    Class other;
+    other.label = tr(c.lang, "其他", "other");
+    other.symbol = area_symbol(geometry, {215, 48, 31, 230}, dark, 0.35, 2.6);
+    s.renderer.classes.push_back(other);
+    s.labels = name_labels("name", 7.5, 0, {150, 0, 0, 255});
+    s.labels.placement = geometry == "Polygon" ? 1 : 0;
+    s.labels.priority = 6;
+    return s;
+}
+
+LayerStyle compounds_style(const std::string& geometry, const StyleContext& c) {
+    LayerStyle s;
+    s.geometry = geometry;
+    std::string expr;
+    for (auto& ty : c.reach_types) expr += (expr.empty() ? "" : " OR ") + quote_field("reached_" + ty) + " = true";
+    Rgba reached{178, 190, 204, 255}, outline{110, 120, 135, 255};
+    if (expr.empty()) {
+        s.renderer.symbol = area_symbol(geometry, reached, outline, 0.1, 1.6);
+    } else {
+        s.renderer.type = "categorizedSymbol";
+        s.renderer.attr = "CASE WHEN " + expr + " THEN 'reached' ELSE 'not_reached' END";
+        Class in_reach, out;
+        in_reach.value = "reached";
+        in_reach.label = tr(c.lang, "步行可达范围内", "within walking reach");
+        in_reach.symbol = area_symbol(geometry, reached, outline, 0.1, 1.6);
+        out.value = "not_reached";
+        out.label = tr(c.lang, "步行可达范围外", "outside walking reach");
+        out.symbol = area_symbol(geometry, {253, 208, 162, 255}, {200, 90, 40, 255}, 0.15, 1.6);
+        s.renderer.classes = {in_reach, out};
+    }
+    s.labels = name_labels("name", 7.5, 8000, {70, 70, 70, 255});
+    return s;
+}
+
+LayerStyle by_type_style(const std::string& geometry, const StyleContext& c, bool hatch) {
+    LayerStyle s;
+    s.geometry = geometry;
+    s.renderer.type = "categorizedSymbol";
+    s.renderer.attr = "type";
+    std::string shown = !c.reach_types.empty() ? c.reach_types[0] : !c.types.empty() ? c.types[0] : "";
+    double angle = 45;
+    for (auto& ty : c.types) {
+        TypeStyle ts = type_style(ty);
+        Class k;
+        k.value = ty;
+        k.label = type_label(ty, c.lang);
+        if (hatch) {
+            // One type ticked: overlapping hatches of several types would be unreadable.
+            k.symbol = qgis::hatch_symbol(ts.color, angle, 1.6, 0.25, with_alpha(ts.color, 200), 0.2);
+            k.render = ty == shown;
+            angle = angle == 45 ? 135 : angle == 135 ? 0 : angle == 0 ? 90 : 45;
+        } else {
+            k.symbol = qgis::fill_symbol(with_alpha(ts.color, 22), with_alpha(ts.color, 150), 0.2);
+        }
+        s.renderer.classes.push_back(k);
+    }
+    return s;
+}
+
+LayerStyle rejected_style(const std::string& geometry) {
+    LayerStyle s;
+    s.geometry = geometry;
+    Rgba m{200, 0, 160, 255};
+    if (geometry == "Point") s.renderer.symbol = qgis::marker_symbol("cross", m, m, 2.6, 0.4);
+    else if (geometry == "Line") s.renderer.symbol = qgis::line_symbol(m, 0.5, "dash");
+    else s.renderer.symbol = qgis::outline_symbol(m, 0.5, "dash");
+    return s;
+}
+
+}  // namespace
+
+std::vector<std::string> geometry_kinds(const Table& t) {
+    std::set<int> kinds;
+    if (t.has_geometry) {
+        GEOSContextHandle_t h = main_geos();
+        for (size_t i = 0; i < t.rows.size(); ++i) {
+            int k = -1;
+            if (i < t.geoms.size() && t.geoms[i]) k = kind_of_geos(GEOSGeomTypeId_r(h, t.geoms[i]));
+            else if (i < t.wkb_wgs84.size()) k = kind_of_wkb(t.wkb_wgs84[i]);
+            if (k >= 0) kinds.insert(k);
+        }
+    }
+    std::vector<std::string> out;
+    for (int k : kinds) out.push_back(kind_name(k));
+    if (out.empty()) out.push_back("");
+    return out;
+}
+
+LayerStyle layer_style(const Table& t, const std::string& geometry, const StyleContext& c) {
+    if (t.name.rfind("units_", 0) == 0) return units_style(t, geometry, c);
+    if (t.name == "facilities") return facilities_style(t, geometry, c);
+    if (t.name == "gaps") return gaps_style(geometry, c);
+    if (t.name == "compounds") return compounds_style(geometry, c);
+    if (t.name == "service_areas" && geometry == "Polygon" && !c.types.empty()) return by_type_style(geometry, c, false);
+    if (t.name == "uncovered" && geometry == "Polygon" && !c.types.empty()) return by_type_style(geometry, c, true);
+    if (t.name == "rejected") return rejected_style(geometry);
+    LayerStyle s;
+    s.geometry = geometry;
+    s.renderer.symbol = area_symbol(geometry, {200, 200, 200, 180}, {90, 90, 90, 255}, 0.26);
+    return s;
+}
+
+std::string layer_title(const Table& t, const StyleContext& c) {
+    const std::string& L = c.lang;
+    auto units = [&](const char* level) {
+        std::string s = level_label(level, L, true);
+        if (!c.reach_rule_id.empty() && has_field(t, "rule_" + c.reach_rule_id + "_value"))
+            s += tr(L, "：", ": ") + c.reach_rule_title + tr(L, "（红框＝未达标）", " (red outline = failing)");
+        else s += tr(L, "：老年人口步行可达比例", ": share of elderly within walking reach");
+        return s;
+    };
+    if (t.name == "units_district") return tr(L, "区县", "Districts");
+    if (t.name == "units_street") return units("street");
+    if (t.name == "units_community") return units("community");
+    if (t.name == "gaps") return tr(L, "缺口小区", "Gap compounds");
+    if (t.name == "facilities") return tr(L, "养老服务设施", "Elderly-care facilities");
+    if (t.name == "compounds") return tr(L, "住宅小区", "Residential compounds");
+    if (t.name == "service_areas") return tr(L, "设施服务范围", "Facility service areas");
+    if (t.name == "uncovered") return tr(L, "服务范围未覆盖区域（斜线）", "Areas outside service reach (hatched)");
+    if (t.name == "rejected") return tr(L, "剔除记录", "Rejected records");
+    return t.name;
+}
+
+bool layer_visible(const Table& t) { return t.name != "units_community" && t.name != "service_areas"; }
+
+}  // namespace lc

@@ -1,0 +1,232 @@
+#include "pipeline/pipeline.hpp"
+
+#include "outputs/deliverables.hpp"
+#include "common/errors.hpp"
+#include "common/file_sink.hpp"
+#include "outputs/outputs.hpp"
+#include "reach/reach.hpp"
+#include "report/report.hpp"
+#include "rules/rules.hpp"
+#include "units/units.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <set>
+#include <sstream>
+
+namespace lc {
+
+namespace fs = std::filesystem;
+
+Project load_with_scenarios(const fs::path& project_file, const std::vector<Scenario>& scenarios) {
+    if (project_file.empty()) throw ConfigError("the project file path is empty");
+    fs::path abs = fs::absolute(project_file).lexically_normal();
+    json doc = read_json_file(abs);
+    if (scenarios.empty()) return parse_project(doc, abs);
+    json patched = apply_patches(doc, abs, scenarios);
+    try {
+        return parse_project(patched, abs);
+    } catch (const ConfigError& e) {
+        std::string origins;
+        for (auto& s : scenarios) origins += (origins.empty() ? "" : ", ") + s.origin;
+        throw ConfigError(std::string(e.what()) + " (after applying the scenario patch " + origins + ")");
+    }
+}
+
+void apply_facility_changes(const Project& p, const std::vector<Scenario>& scenarios, Inputs& in) {
+    for (auto& s : scenarios) {
+        for (auto& id : s.remove) {
+            auto it = std::find_if(in.facilities.begin(), in.facilities.end(), [&](const Facility& f) { return f.id == id; });
+            if (it == in.facilities.end())
+                throw ConfigError(s.origin + ": /remove_facilities: no facility has the id \"" + id +
+                                  "\" (ids are those of the facilities layer's id field)");
+            in.facilities.erase(it);
+        }
+        for (auto& a : s.add) {
+            size_t before = in.rejected.size();
+            read_extra_facilities(p, a.text_or_path, a.is_text, in);
+            for (size_t i = before; i < in.rejected.size(); ++i) in.rejected[i].layer = "facilities (added)";
+        }
+    }
+}
+
+namespace {
+
+double max_reach(const Project& p, const Inputs& in) {
+    double m = p.access.reach_m("");
+    for (auto& f : in.facilities) m = std::max(m, p.access.reach_m(f.type));
+    return m;
+}
+
+struct Clock {
+    std::chrono::steady_clock::time_point t = std::chrono::steady_clock::now();
+    StageTimes times;
+    void lap(const std::string& name) {
+        auto now = std::chrono::steady_clock::now();
+        times.seconds.emplace_back(name, std::chrono::duration<double>(now - t).count());
+        t = now;
+    }
+};
+
+}  // namespace
+
+Analysed analyse(const Project& p, Inputs& in, const ReachCache* use, ReachCache* fill, const Progress& progress) {
+    Clock clock;
+    // Overall fractions at the start of each stage, from typical metro timings.
+    auto tick = [&](const std::string& s, double f) { if (progress) progress(s, f); };
+    Analysed x;
+    tick("units", 0.30);
+    assign_units(in, max_reach(p, in));
+    clock.lap("units");
+    tick("reach", 0.32);
+    auto types = analysis_types(in, p);
+    x.r = compute_reach(p, in, types, use, fill);
+    if (x.r.mode == "network") {
+        clock.times.seconds.emplace_back("network_graph", x.r.seconds_graph);
+        clock.times.seconds.emplace_back("network_paths", x.r.seconds_paths);
+    }
+    clock.lap("reach");
+    x.a = evaluate(p, in, x.r, use, fill);
+    clock.lap("rules");
+    x.access = compute_access(p, in, x.r, x.r.types, access_options(p), use, fill);
+    clock.lap("access");
+    tick("service areas", 0.40);
+    x.areas = service_areas(p, in, x.r, use, fill);
+    clock.lap("service_areas");
+    tick("uncovered areas", 0.50);
+    x.unc = uncovered_areas(p, in, x.r, x.areas, use, fill);
+    clock.lap("uncovered");
+    x.times = clock.times;
+    return x;
+}
+
+json write_output_folder(const fs::path& dir, const Project& p, const Inputs& in, Analysed& x, const RunOptions& opt,
+                         const Reuse& reuse_in) {
+    Clock clock;
+    // Large files are written while the rest is computed; a caller that passes its own
+    // group (a batch) waits for it later, else we wait before summary.json.
+    Reuse reuse = reuse_in;
+    WriteGroup own;
+    if (!reuse.group) reuse.group = &own;
+    write_output_marker(dir, reuse);
+    auto layers = build_layers(p, in, x.r, x.a, x.areas, x.unc, &x.access, opt.format == "geojson" ? reuse.use : nullptr,
+                               opt.format == "geojson" ? reuse.fill : nullptr);
+    std::vector<const Table*> all;
+    const Table* rej = nullptr;
+    for (auto& t : layers) {
+        all.push_back(&t);
+        if (t.name == "rejected") rej = &t;
+    }
+    write_vector_layers(dir, all, in.working_crs, opt.format, reuse);
+    // rejected.geojson is part of the contract whatever the format
+    if (opt.format == "gpkg") write_vector_layers(dir, {rej}, in.working_crs, "geojson");
+    Table rejected;
+    rejected.name = rej->name;
+    rejected.fields = rej->fields;
+    rejected.rows = rej->rows;
+    rejected.has_geometry = false;
+    write_output_file(dir, "rejected.csv", csv_text(rejected), reuse);
+    write_output_file(dir, "coverage.csv", csv_text(coverage_table(p, in, x.a)), reuse);
+    write_output_file(dir, "repairs.csv", csv_text(repairs_table(in)), reuse);
+    clock.lap("write");
+    // The deliverables read summary.json's figures; their own time is measured and
+    // added afterwards, so summary.json is written twice (cheap, a few kB).
+    StageTimes times = x.times;
+    for (auto& st : clock.times.seconds) times.seconds.push_back(st);
+    auto with_access = [&](json s) {
+        json acc = json::object();
+        for (auto& L : x.access.layers) {
+            std::string key;
+            for (auto& t : L.types) key += (key.empty() ? "" : "+") + t;
+            acc[key] = {{"supply", L.supply.empty() ? json(nullptr) : json(L.supply)},
+                        {"mean", L.area_mean ? json(std::round(*L.area_mean * 1e9) / 1e9) : json(nullptr)},
+                        {"facilities_used", L.facilities_used},
+                        {"facilities_unknown_supply", L.facilities_unknown_supply},
+                        {"compounds_unknown_demand", L.compounds_unknown_demand}};
+        }
+        s["area"]["access"] = acc;
+        return s;
+    };
+    json summary = with_access(build_summary(p, in, x.r, x.a, times));
+    write_deliverables(dir, p, in, x.r, x.a, layers, summary, DeliverableOptions{opt.format, opt.lang}, reuse);
+    clock.lap("report");
+    times.seconds.push_back(clock.times.seconds.back());
+    summary = with_access(build_summary(p, in, x.r, x.a, times));
+    own.wait();
+    write_text(dir / "summary.json", summary.dump(1) + "\n");
+    return summary;
+}
+
+RunOutcome run_project(const fs::path& project_file, const RunOptions& opt) {
+    Clock clock;
+    std::vector<Scenario> scenarios = opt.scenarios;
+    for (auto& f : opt.scenario_files) scenarios.push_back(load_scenario(f));
+    Project p = load_with_scenarios(project_file, scenarios);
+    if (opt.format != "geojson" && opt.format != "gpkg") throw ConfigError("--format: expected geojson or gpkg, got \"" + opt.format + "\"");
+    check_output_target(opt.out);
+
+    Progress reading;
+    if (opt.progress) reading = [&](const std::string& s, double f) { opt.progress(s, 0.30 * f); };
+    Inputs in = read_inputs(p, reading);
+    // As in a batch: compounds placed before a scenario's facility changes, so that a
+    // scenario run alone and in a batch list rejections in the same order.
+    place_units_and_compounds(in);
+    apply_facility_changes(p, scenarios, in);
+    clock.lap("read");
+    Analysed x = analyse(p, in, nullptr, nullptr, opt.progress);
+    x.times.seconds.insert(x.times.seconds.begin(), clock.times.seconds.begin(), clock.times.seconds.end());
+
+    if (opt.progress) opt.progress("write", 0.80);
+    fs::path staging = make_staging_dir(opt.out);
+    RunOutcome outcome;
+    try {
+        outcome.summary = write_output_folder(staging, p, in, x, opt);
+        commit_output(staging, opt.out);
+    } catch (...) {
+        std::error_code ec;
+        fs::remove_all(staging, ec);
+        throw;
+    }
+    outcome.rejected = static_cast<long>(in.rejected.size());
+    if (opt.strict && !in.rejected.empty()) {
+        outcome.exit_code = kExitStrict;
+        for (auto& rj : in.rejected)
+            outcome.strict_messages.push_back(rj.layer + " " + (rj.source_id.empty() ? "#" + std::to_string(rj.feature_index) : rj.source_id) +
+                                              ": " + rj.reason);
+    }
+    if (opt.progress) opt.progress("done", 1);
+    return outcome;
+}
+
+ValidateOutcome validate_project(const fs::path& project_file, bool strict) {
+    if (project_file.empty()) throw ConfigError("the project file path is empty");
+    Project p = load_project(project_file);
+    Inputs in = read_inputs(p);
+    assign_units(in, max_reach(p, in));
+    std::ostringstream os;
+    os << "project: " << p.file.u8string() << "\n";
+    os << "working CRS: " << in.working_crs << "   mode: " << p.access.mode << "   profile: "
+       << (p.profile.empty() ? "(none)" : p.profile) << "   rules: " << p.rules.size() << "\n";
+    for (auto& [k, c] : in.counts) {
+        os << "  " << k << ": " << c.read << " read, " << c.used << " used, " << c.rejected << " rejected";
+        if (k == "roads") os << ", " << c.skipped << " not walkable";
+        os << "\n";
+    }
+    for (auto& w : in.warnings) os << "warning: " << w << "\n";
+    for (auto& rj : in.rejected)
+        os << "rejected: " << rj.layer << " " << (rj.source_id.empty() ? "#" + std::to_string(rj.feature_index) : rj.source_id)
+           << (rj.feature_index >= 0 ? " (feature " + std::to_string(rj.feature_index) + ")" : "") << ": " << rj.reason << "\n";
+    std::map<std::string, long> rep;
+    for (auto& r : in.repairs) rep[r.layer + ": " + r.what.substr(0, r.what.find_first_of(":(\""))]++;
+    for (auto& [k, n] : rep) os << "repaired/read: " << k << " x" << n << "\n";
+    for (auto& [k, n] : in.unreadable) os << "unreadable numbers: " << k << ": " << n << " (null)\n";
+    os << (in.rejected.empty() ? "ok: every record can be used\n"
+                               : std::to_string(in.rejected.size()) + " record(s) would be rejected (listed above)\n");
+    ValidateOutcome v;
+    v.report = os.str();
+    v.exit_code = strict && !in.rejected.empty() ? kExitStrict : kExitOk;
+    return v;
+}
+
+}  // namespace lc

@@ -1,0 +1,587 @@
+#include "reach/reach.hpp"
+
+#include "network/network.hpp"
+#include "common/parallel.hpp"
+
+#include <boost/geometry.hpp>
+#include <boost/geometry/index/rtree.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <unordered_map>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <set>
+
+namespace lc {
+
+namespace bg = boost::geometry;
+namespace bgi = boost::geometry::index;
+using BPoint = bg::model::point<double, 2, bg::cs::cartesian>;
+using BBox = bg::model::box<BPoint>;
+
+namespace {
+const double kInf = std::numeric_limits<double>::infinity();
+
+double secs_since(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+/// Facility indices of one type, ordered by id so that ties go to the smallest id.
+std::vector<int> facilities_of(const Inputs& in, const std::string& type) {
+    std::vector<int> v;
+    for (size_t i = 0; i < in.facilities.size(); ++i)
+        if (in.facilities[i].type == type) v.push_back(static_cast<int>(i));
+    std::sort(v.begin(), v.end(), [&](int a, int b) { return in.facilities[a].id < in.facilities[b].id; });
+    return v;
+}
+/// The shortest text that reads back as exactly v: cache keys tell every double apart.
+std::string fmt17(double v) {
+    char b[40];
+    auto res = std::to_chars(b, b + sizeof b, v);
+    return std::string(b, res.ptr);
+}
+
+}  // namespace
+
+/// Everything a type's distances depend on besides compounds and roads.
+std::string type_signature(const Project& p, const Inputs& in, const std::string& type, const std::vector<int>& fac) {
+    std::string s = p.access.mode + "|" + fmt17(p.access.max_access_m) + "|" + type;
+    for (int f : fac) s += "|" + in.facilities[f].id + "@" + fmt17(in.facilities[f].pt.x) + "," + fmt17(in.facilities[f].pt.y);
+    return s;
+}
+
+std::string type_signature(const Project& p, const Inputs& in, const std::string& type) {
+    return type_signature(p, in, type, facilities_of(in, type));
+}
+
+std::string radius_base_key(const Project& p, const std::string& type) {
+    return p.access.mode + "|" + fmt17(p.access.max_access_m) + "|" + type;
+}
+
+std::string area_signature(const Project& p, const Facility& f, double reach) {
+    return p.access.mode + "|" + fmt17(p.access.max_access_m) + "|" + fmt17(p.access.service_area_buffer_m) + "|" + f.id + "|" +
+           fmt17(f.pt.x) + "," + fmt17(f.pt.y) + "|" + fmt17(reach);
+}
+
+std::vector<std::string> analysis_types(const Inputs& in, const Project& p) {
+    static const std::vector<std::string> order = {"day_care", "canteen", "street_center", "regional_center",
+                                                   "nursing_home", "supporting", "dementia_care"};
+    std::set<std::string> s;
+    for (auto& f : in.facilities) s.insert(f.type);
+    for (auto& r : p.rules)
+        if (r.check == "reach_share" || r.check == "min_access")
+            for (auto& t : r.types) s.insert(t);
+    std::vector<std::string> out;
+    for (auto& t : order)
+        if (s.count(t)) out.push_back(t);
+    for (auto& t : s)
+        if (std::find(order.begin(), order.end(), t) == order.end()) out.push_back(t);
+    return out;
+}
+
+using FacilityTree = bgi::rtree<std::pair<BPoint, int>, bgi::rstar<16>>;
+
+/// The facilities `fac` (id order) in an R-tree; values are positions in `fac`.
+static FacilityTree facility_tree(const Inputs& in, const std::vector<int>& fac) {
+    std::vector<std::pair<BPoint, int>> pts;
+    for (size_t k = 0; k < fac.size(); ++k)
+        pts.emplace_back(BPoint(in.facilities[fac[k]].pt.x, in.facilities[fac[k]].pt.y), static_cast<int>(k));
+    return FacilityTree(pts.begin(), pts.end());
+}
+
+/// The nearest facility to `p`: a few nearest candidates, then exact distances; ties
+/// go to the smallest id (the smallest position in `fac`). Returns the position or -1.
+static int nearest_in(const FacilityTree& tree, const XY& p, double& best) {
+    best = kInf;
+    int bk = -1;
+    for (auto it = tree.qbegin(bgi::nearest(BPoint(p.x, p.y), 4)); it != tree.qend(); ++it) {
+        double dx = bg::get<0>(it->first) - p.x, dy = bg::get<1>(it->first) - p.y;
+        double d = std::sqrt(dx * dx + dy * dy);
+        if (d < best || (d == best && it->second < bk)) {
+            best = d;
+            bk = it->second;
+        }
+    }
+    return bk;
+}
+
+static void radius_reach(const Inputs& in, ReachResult& r, const std::vector<char>& done) {
+    size_t nc = in.compounds.size();
+    for (size_t t = 0; t < r.types.size(); ++t) {
+        if (done[t]) continue;
+        std::vector<int> fac = facilities_of(in, r.types[t]);
+        auto& dist = r.dist[t];
+        auto& who = r.nearest[t];
+        if (fac.empty()) continue;
+        FacilityTree tree = facility_tree(in, fac);
+        parallel_for(nc, [&](size_t c, int) {
+            int bk = nearest_in(tree, in.compounds[c].rep, dist[c]);
+            who[c] = bk < 0 ? -1 : fac[bk];
+        });
+    }
+}
+
+static std::string facility_key(const Facility& f) { return f.id + "@" + fmt17(f.pt.x) + "," + fmt17(f.pt.y); }
+
+/// Radius distances of one type from the base's, when a scenario only added or removed
+/// facilities of it: a compound whose nearest facility stays keeps it unless an added
+/// one is nearer (ties to the smaller id, as above); only compounds whose nearest was
+/// removed are searched again. Gives what radius_reach gives, at a fraction of the cost.
+static void radius_from_base(const Inputs& in, const std::vector<int>& fac, const ReachCache::TypeBase& base,
+                             std::vector<double>& dist, std::vector<int>& who) {
+    std::unordered_map<std::string, int> pos;  // base facility key -> position in base.facilities
+    pos.reserve(base.facilities.size() * 2);
+    for (size_t k = 0; k < base.facilities.size(); ++k) pos.emplace(base.facilities[k], static_cast<int>(k));
+    std::vector<int> now(base.facilities.size(), -1);  // base position -> facility index now (-1: removed)
+    std::vector<int> added;                             // facility indices, id order
+    for (int f : fac) {
+        auto it = pos.find(facility_key(in.facilities[f]));
+        if (it == pos.end()) added.push_back(f);
+        else now[static_cast<size_t>(it->second)] = f;
+    }
+    std::vector<size_t> again;
+    const size_t nc = in.compounds.size();
+    for (size_t c = 0; c < nc; ++c) {
+        const int b = base.nearest[c];
+        if (b >= 0 && now[static_cast<size_t>(b)] < 0) {
+            again.push_back(c);
+            continue;
+        }
+        double best = b >= 0 ? base.dist[c] : kInf;
+        int bf = b >= 0 ? now[static_cast<size_t>(b)] : -1;
+        const XY& p = in.compounds[c].rep;
+        for (int f : added) {
+            double dx = in.facilities[f].pt.x - p.x, dy = in.facilities[f].pt.y - p.y;
+            double d = std::sqrt(dx * dx + dy * dy);
+            if (d < best || (d == best && (bf < 0 || in.facilities[f].id < in.facilities[bf].id))) {
+                best = d;
+                bf = f;
+            }
+        }
+        dist[c] = best;
+        who[c] = bf;
+    }
+    if (again.empty() || fac.empty()) return;
+    FacilityTree tree = facility_tree(in, fac);
+    for (size_t c : again) {
+        int bk = nearest_in(tree, in.compounds[c].rep, dist[c]);
+        who[c] = bk < 0 ? -1 : fac[bk];
+    }
+}
+
+static void network_reach(const Project& p, const Inputs& in, ReachResult& r, const std::vector<char>& done,
+                          std::shared_ptr<net::Graph> graph) {
+    auto t0 = std::chrono::steady_clock::now();
+    if (graph) {
+        r.graph = std::move(graph);
+    } else {
+        std::vector<net::RoadLine> lines;
+        lines.reserve(in.roads.size());
+        for (auto& l : in.roads) lines.push_back(net::RoadLine{l});
+        r.graph = std::make_shared<net::Graph>(net::Graph::build(lines));
+    }
+    auto st = r.graph->stats();
+    r.network.nodes = st.nodes;
+    r.network.edges = st.edges;
+    r.network.components = st.components;
+    r.network.largest_component_length_share = st.largest_component_length_share;
+    r.network.total_length_m = st.total_length_m;
+    r.seconds_graph = secs_since(t0);
+    t0 = std::chrono::steady_clock::now();
+
+    std::vector<XY> cpts(in.compounds.size()), fpts(in.facilities.size());
+    for (size_t i = 0; i < cpts.size(); ++i) cpts[i] = in.compounds[i].rep;
+    for (size_t i = 0; i < fpts.size(); ++i) fpts[i] = in.facilities[i].pt;
+    auto csnap = r.graph->snap(cpts, p.access.max_access_m);
+    r.facility_snaps = r.graph->snap(fpts, p.access.max_access_m);
+    const auto& fsnap = r.facility_snaps;
+    for (size_t i = 0; i < csnap.size(); ++i)
+        if (!csnap[i].ok) r.unreachable[i] = 1;
+    for (size_t i = 0; i < fsnap.size(); ++i)
+        if (!fsnap[i].ok) {
+            r.facility_unreachable[i] = 1;
+            r.network.unsnapped_facilities++;
+            r.network.unsnapped_facility_ids.push_back(in.facilities[i].id);
+        }
+    // Compounds with gates are entered at each gate; the nearest gate counts.
+    std::vector<int> owner(csnap.size());
+    std::iota(owner.begin(), owner.end(), 0);
+    if (!in.gates.empty()) {
+        std::map<std::string, int> by_id;
+        for (size_t i = 0; i < in.compounds.size(); ++i) by_id[in.compounds[i].id] = static_cast<int>(i);
+        std::vector<XY> gpts;
+        std::vector<int> gown;
+        for (auto& [cid, pt] : in.gates) {
+            auto it = by_id.find(cid);
+            if (it == by_id.end()) continue;
+            gpts.push_back(pt);
+            gown.push_back(it->second);
+        }
+        auto gsnap = r.graph->snap(gpts, p.access.max_access_m);
+        std::vector<char> has_gate(csnap.size(), 0);
+        for (size_t g = 0; g < gsnap.size(); ++g) has_gate[gown[g]] = 1;
+        std::vector<net::Snap> targets;
+        std::vector<int> towner;
+        for (size_t i = 0; i < csnap.size(); ++i)
+            if (!has_gate[i]) { targets.push_back(csnap[i]); towner.push_back(static_cast<int>(i)); }
+        for (size_t g = 0; g < gsnap.size(); ++g) { targets.push_back(gsnap[g]); towner.push_back(gown[g]); }
+        // One pass over the gates (not gates x compounds: a city has tens of thousands).
+        std::vector<char> gate_ok(csnap.size(), 0);
+        for (size_t g = 0; g < gsnap.size(); ++g)
+            if (gsnap[g].ok) gate_ok[gown[g]] = 1;
+        for (size_t i = 0; i < csnap.size(); ++i)
+            if (has_gate[i]) r.unreachable[i] = !gate_ok[i];
+        csnap = std::move(targets);
+        owner = std::move(towner);
+    }
+    // Listed after the gates: a gated compound is unreachable when no gate can enter
+    // the network, whether or not its own point could.
+    for (size_t i = 0; i < r.unreachable.size(); ++i)
+        if (r.unreachable[i]) {
+            r.network.unsnapped_compounds++;
+            r.network.unsnapped_compound_ids.push_back(in.compounds[i].id);
+        }
+    std::vector<std::vector<int>> per_type(r.types.size());
+    for (size_t t = 0; t < r.types.size(); ++t) per_type[t] = facilities_of(in, r.types[t]);
+    parallel_for(r.types.size(), [&](size_t t, int) {
+        const auto& fac = per_type[t];
+        if (fac.empty() || done[t]) return;
+        std::vector<net::Snap> src;
+        src.reserve(fac.size());
+        for (int f : fac) src.push_back(fsnap[f]);
+        std::vector<double> d;
+        std::vector<int> who;
+        r.graph->nearest(src, csnap, d, who);
+        for (size_t k = 0; k < csnap.size(); ++k) {
+            int c = owner[k];
+            int f = who[k] < 0 ? -1 : fac[who[k]];
+            double dk = who[k] < 0 ? kInf : d[k];
+            int cur = r.nearest[t][c];
+            if (dk < r.dist[t][c] ||
+                (dk == r.dist[t][c] && f >= 0 && (cur < 0 || in.facilities[f].id < in.facilities[cur].id))) {
+                r.dist[t][c] = dk;
+                r.nearest[t][c] = f;
+            }
+        }
+    });
+    r.seconds_paths = secs_since(t0);
+}
+
+ReachResult compute_reach(const Project& p, const Inputs& in, const std::vector<std::string>& types, const ReachCache* use,
+                          ReachCache* fill) {
+    ReachResult r;
+    r.mode = p.access.mode;
+    r.types = types;
+    size_t nc = in.compounds.size();
+    for (auto& t : types) r.reach_m.push_back(p.access.reach_m(t));
+    r.dist.assign(types.size(), std::vector<double>(nc, kInf));
+    r.nearest.assign(types.size(), std::vector<int>(nc, -1));
+    r.reached.assign(types.size(), std::vector<char>(nc, 0));
+    r.unreachable.assign(nc, 0);
+    r.facility_unreachable.assign(in.facilities.size(), 0);
+    // Reuse the distances of types whose facilities did not change.
+    std::vector<char> done(types.size(), 0);
+    std::vector<std::string> sig(types.size());
+    std::unordered_map<std::string, int> fidx;
+    for (size_t i = 0; i < in.facilities.size(); ++i) fidx[in.facilities[i].id] = static_cast<int>(i);
+    for (size_t t = 0; t < types.size(); ++t) {
+        if (!use && !fill) break;
+        sig[t] = type_signature(p, in, types[t], facilities_of(in, types[t]));
+        if (!use) continue;
+        auto it = use->by_type.find(sig[t]);
+        if (it == use->by_type.end() || it->second.dist.size() != nc) continue;
+        r.dist[t] = it->second.dist;
+        // Facility indices differ between scenarios: translate each named facility once.
+        std::vector<int> index(it->second.ids.size());
+        for (size_t k = 0; k < index.size(); ++k) index[k] = fidx.at(it->second.ids[k]);
+        for (size_t c = 0; c < nc; ++c) {
+            const int k = it->second.nearest[c];
+            r.nearest[t][c] = k < 0 ? -1 : index[static_cast<size_t>(k)];
+        }
+        done[t] = 1;
+    }
+    if (p.access.mode != "network" && use)
+        for (size_t t = 0; t < types.size(); ++t) {
+            if (done[t]) continue;
+            auto it = use->radius_base.find(radius_base_key(p, types[t]));
+            if (it == use->radius_base.end() || it->second.dist.size() != nc) continue;
+            radius_from_base(in, facilities_of(in, types[t]), it->second, r.dist[t], r.nearest[t]);
+            done[t] = 1;
+        }
+    if (p.access.mode == "network") network_reach(p, in, r, done, use ? use->graph : nullptr);
+    else radius_reach(in, r, done);
+    if (fill) {
+        if (r.graph) fill->graph = r.graph;
+        for (size_t t = 0; t < types.size(); ++t) {
+            ReachCache::TypeResult tr;
+            tr.dist = r.dist[t];
+            tr.nearest.assign(nc, -1);
+            std::unordered_map<int, int> slot;  // facility index -> index into tr.ids
+            for (size_t c = 0; c < nc; ++c) {
+                const int f = r.nearest[t][c];
+                if (f < 0) continue;
+                auto [s, added] = slot.emplace(f, static_cast<int>(tr.ids.size()));
+                if (added) tr.ids.push_back(in.facilities[static_cast<size_t>(f)].id);
+                tr.nearest[c] = s->second;
+            }
+            fill->by_type[sig[t]] = std::move(tr);
+            if (p.access.mode == "network") continue;
+            ReachCache::TypeBase& b = fill->radius_base[radius_base_key(p, types[t])];
+            std::vector<int> fac = facilities_of(in, types[t]);
+            std::vector<int> at(in.facilities.size(), -1);
+            for (size_t k = 0; k < fac.size(); ++k) {
+                b.facilities.push_back(facility_key(in.facilities[fac[k]]));
+                at[static_cast<size_t>(fac[k])] = static_cast<int>(k);
+            }
+            b.dist = r.dist[t];
+            b.nearest.resize(nc);
+            for (size_t c = 0; c < nc; ++c) b.nearest[c] = r.nearest[t][c] < 0 ? -1 : at[static_cast<size_t>(r.nearest[t][c])];
+        }
+    }
+    for (size_t t = 0; t < types.size(); ++t)
+        for (size_t c = 0; c < nc; ++c) r.reached[t][c] = r.dist[t][c] <= r.reach_m[t];
+    return r;
+}
+
+std::vector<GeomPtr> service_areas(const Project& p, const Inputs& in, const ReachResult& r, const ReachCache* use,
+                                   ReachCache* fill) {
+    std::vector<GeomPtr> out(in.facilities.size());
+    std::map<std::string, double> reach;
+    for (size_t t = 0; t < r.types.size(); ++t) reach[r.types[t]] = r.reach_m[t];
+    const std::vector<net::Snap>& fsnap = r.facility_snaps;  // network mode
+    parallel_for(in.facilities.size(), [&](size_t i, int w) {
+        GEOSContextHandle_t h = worker_geos(w);
+        const Facility& f = in.facilities[i];
+        auto it = reach.find(f.type);
+        double rm = it == reach.end() ? p.access.reach_m(f.type) : it->second;
+        if (use) {
+            auto c = use->areas.find(area_signature(p, f, rm));
+            if (c != use->areas.end()) {
+                out[i] = borrow(c->second.get());  // the cache outlives the scenario
+                return;
+            }
+        }
+        if (!r.graph) {
+            GeomPtr pt = make_point(h, f.pt.x, f.pt.y);
+            out[i] = own(h, GEOSBuffer_r(h, pt.get(), rm, 16));
+        } else if (fsnap[i].ok) {
+            out[i] = r.graph->service_area(h, f.pt, fsnap[i], rm, p.access.service_area_buffer_m);
+            if (!out[i]) out[i] = own(h, GEOSGeom_createEmptyPolygon_r(h));
+        } else {
+            out[i] = own(h, GEOSGeom_createEmptyPolygon_r(h));
+        }
+    });
+    if (fill)
+        for (size_t i = 0; i < out.size(); ++i) {
+            auto it = reach.find(in.facilities[i].type);
+            double rm = it == reach.end() ? p.access.reach_m(in.facilities[i].type) : it->second;
+            fill->areas[area_signature(p, in.facilities[i], rm)] = clone(main_geos(), out[i].get());
+        }
+    return out;
+}
+
+std::vector<Uncovered> uncovered_areas(const Project& p, const Inputs& in, const ReachResult& r,
+                                      const std::vector<GeomPtr>& areas, const ReachCache* use, ReachCache* fill) {
+    int level = in.has_level[kStreet] ? kStreet : in.has_level[kDistrict] ? kDistrict : kCommunity;
+    std::vector<Uncovered> out;
+    if (!in.has_level[level]) return out;
+    const auto& units = in.units[level];
+    GEOSContextHandle_t h0 = main_geos();
+    // Service areas by type, indexed by their envelopes.
+    using Tree = bgi::rtree<std::pair<BBox, int>, bgi::rstar<16>>;
+    std::vector<Tree> trees(r.types.size());
+    for (size_t t = 0; t < r.types.size(); ++t) {
+        std::vector<std::pair<BBox, int>> boxes;
+        for (size_t i = 0; i < in.facilities.size(); ++i) {
+            if (in.facilities[i].type != r.types[t] || !areas[i] || GEOSisEmpty_r(h0, areas[i].get())) continue;
+            double x0, y0, x1, y1;
+            GEOSGeom_getXMin_r(h0, areas[i].get(), &x0);
+            GEOSGeom_getYMin_r(h0, areas[i].get(), &y0);
+            GEOSGeom_getXMax_r(h0, areas[i].get(), &x1);
+            GEOSGeom_getYMax_r(h0, areas[i].get(), &y1);
+            boxes.emplace_back(BBox(BPoint(x0, y0), BPoint(x1, y1)), static_cast<int>(i));
+        }
+        trees[t] = Tree(boxes.begin(), boxes.end());
+    }
+    size_t nt = r.types.size();
+    out.resize(units.size() * nt);
+    std::vector<std::string> reach_key(nt);
+    for (size_t t = 0; t < nt; ++t)
+        reach_key[t] = r.types[t] + "|" + fmt17(r.reach_m[t]) + "|" + fmt17(p.access.service_area_buffer_m);
+    std::vector<char> computed(out.size(), 0);
+    // A unit's key names every service area near it: each facility's part made once.
+    std::vector<std::string> fsig(in.facilities.size());
+    {
+        std::map<std::string, double> reach_of;
+        for (size_t t = 0; t < nt; ++t) reach_of[r.types[t]] = r.reach_m[t];
+        for (size_t i = 0; i < fsig.size(); ++i) {
+            auto it = reach_of.find(in.facilities[i].type);
+            if (it != reach_of.end()) fsig[i] = "|" + area_signature(p, in.facilities[i], it->second);
+        }
+    }
+    // Network mode: the union of a type's service areas is the buffer of the network
+    // within reach of any of its facilities — one multi-source search per type, then
+    // one polygon per unit from the pieces near it, instead of a union of many
+    // intricate polygons.
+    struct TypeNet {
+        std::vector<net::Graph::Piece> pieces;
+        bgi::rtree<std::pair<BBox, int>, bgi::rstar<16>> tree;
+        std::vector<int> fac;  // facility indices, id order
+        std::vector<net::Snap> snaps;
+    };
+    std::vector<TypeNet> tnet;
+    if (r.graph) {
+        const std::vector<net::Snap>& fsnap = r.facility_snaps;
+        tnet.resize(nt);
+        r.graph->prepare_faces();
+        parallel_for(nt, [&](size_t t, int) {
+            TypeNet& tn = tnet[t];
+            tn.fac = facilities_of(in, r.types[t]);
+            for (int f : tn.fac) tn.snaps.push_back(fsnap[f]);
+            tn.pieces = r.graph->reachable_pieces_multi(tn.snaps, r.reach_m[t]);
+            std::vector<std::pair<BBox, int>> boxes;
+            boxes.reserve(tn.pieces.size());
+            for (size_t i = 0; i < tn.pieces.size(); ++i) {
+                const net::Edge& e = r.graph->edge(tn.pieces[i].edge);
+                const XY &a = r.graph->node(e.a), &b = r.graph->node(e.b);
+                boxes.emplace_back(BBox(BPoint(std::min(a.x, b.x), std::min(a.y, b.y)), BPoint(std::max(a.x, b.x), std::max(a.y, b.y))),
+                                   static_cast<int>(i));
+            }
+            tn.tree = decltype(tn.tree)(boxes.begin(), boxes.end());
+        });
+    }
+    parallel_for(out.size(), [&](size_t k, int w) {
+        GEOSContextHandle_t h = worker_geos(w);
+        size_t u = k / nt, t = k % nt;
+        const Unit& unit = units[u];
+        Uncovered& res = out[k];
+        res.unit = static_cast<int>(u);
+        res.level = level;
+        res.type = r.types[t];
+        double x0, y0, x1, y1;
+        GEOSGeom_getXMin_r(h, unit.geom.get(), &x0);
+        GEOSGeom_getYMin_r(h, unit.geom.get(), &y0);
+        GEOSGeom_getXMax_r(h, unit.geom.get(), &x1);
+        GEOSGeom_getYMax_r(h, unit.geom.get(), &y1);
+        std::vector<int> near;
+        if (r.graph) {
+            // every facility that can walk to within the buffer of this unit
+            const double m = r.reach_m[t] + p.access.service_area_buffer_m;
+            for (int f : tnet[t].fac) {
+                const XY& q = in.facilities[f].pt;
+                if (q.x >= x0 - m && q.x <= x1 + m && q.y >= y0 - m && q.y <= y1 + m) near.push_back(f);
+            }
+        } else {
+            for (auto it = trees[t].qbegin(bgi::intersects(BBox(BPoint(x0, y0), BPoint(x1, y1)))); it != trees[t].qend(); ++it)
+                near.push_back(it->second);
+        }
+        // Union in id order: the result must not depend on the index's layout, so that a
+        // batch scenario and the same scenario run alone give the same geometry.
+        std::sort(near.begin(), near.end(), [&](int a, int b) { return in.facilities[a].id < in.facilities[b].id; });
+        // The part of a unit depends only on the service areas near it: a scenario that
+        // moves facilities elsewhere reuses it.
+        res.key = unit.id + "|" + reach_key[t];
+        for (int f : near) res.key += fsig[f];
+        if (use) {
+            auto c = use->uncovered.find(res.key);
+            if (c != use->uncovered.end()) {
+                res.geom = borrow(c->second.first.get());  // the cache outlives the scenario
+                res.area_m2 = c->second.second;
+                res.share = unit.area_m2 > 0 ? res.area_m2 / unit.area_m2 : 0;
+                return;
+            }
+        }
+        computed[k] = 1;
+        if (r.graph) {
+            const TypeNet& tn = tnet[t];
+            const double b = p.access.service_area_buffer_m;
+            BBox q(BPoint(x0 - b, y0 - b), BPoint(x1 + b, y1 + b));
+            std::vector<int> idx;
+            for (auto it = tn.tree.qbegin(bgi::intersects(q)); it != tn.tree.qend(); ++it) idx.push_back(it->second);
+            std::sort(idx.begin(), idx.end());
+            std::vector<net::Graph::Piece> pieces;
+            for (int i : idx) pieces.push_back(tn.pieces[i]);
+            std::vector<std::vector<XY>> legs;
+            std::vector<XY> pts;
+            for (size_t j = 0; j < tn.fac.size(); ++j) {
+                const net::Snap& sn = tn.snaps[j];
+                if (!sn.ok || sn.access > r.reach_m[t]) continue;
+                std::vector<XY> leg = r.graph->access_leg(in.facilities[tn.fac[j]].pt, sn, r.reach_m[t]);
+                if (std::max(leg[0].x, leg[1].x) < x0 - b || std::min(leg[0].x, leg[1].x) > x1 + b ||
+                    std::max(leg[0].y, leg[1].y) < y0 - b || std::min(leg[0].y, leg[1].y) > y1 + b)
+                    continue;
+                legs.push_back(std::move(leg));
+                pts.push_back(in.facilities[tn.fac[j]].pt);
+            }
+            if (pieces.empty() && legs.empty()) {
+                res.geom = clone(h, unit.geom.get());
+            } else {
+                std::vector<GeomPtr> cores;
+                GeomPtr cov = r.graph->area_of_pieces(h, std::move(pieces), std::move(legs), pts, b, net::kServiceAreaQuadSegs,
+                                                      &cores);
+                res.geom = cov ? own(h, GEOSDifference_r(h, unit.geom.get(), cov.get())) : clone(h, unit.geom.get());
+                if (res.geom && !cores.empty()) {
+                    // Block cores lie inside the covered outline, at least the buffer away
+                    // from what is left: the parts of them in this unit join it as further
+                    // polygons of one MultiPolygon, no union needed.
+                    std::vector<GeomPtr> parts;
+                    auto add = [&](GeomPtr g) {
+                        if (!g || GEOSisEmpty_r(h, g.get()) == 1) return;
+                        const int type = GEOSGeomTypeId_r(h, g.get());
+                        if (type == GEOS_POLYGON) {
+                            parts.push_back(std::move(g));
+                        } else {
+                            for (int i = 0, n = GEOSGetNumGeometries_r(h, g.get()); i < n; ++i) {
+                                const GEOSGeometry* part = GEOSGetGeometryN_r(h, g.get(), i);
+                                if (GEOSGeomTypeId_r(h, part) == GEOS_POLYGON && GEOSisEmpty_r(h, part) != 1)
+                                    parts.push_back(clone(h, part));
+                            }
+                        }
+                    };
+                    add(std::move(res.geom));
+                    PreparedPtr pu(GEOSPrepare_r(h, unit.geom.get()), PreparedDeleter{h});
+                    for (auto& c : cores) {
+                        if (GEOSPreparedContains_r(h, pu.get(), c.get()) == 1) add(std::move(c));
+                        else if (GEOSPreparedIntersects_r(h, pu.get(), c.get()) == 1)
+                            add(own(h, GEOSIntersection_r(h, unit.geom.get(), c.get())));
+                    }
+                    res.geom = parts.empty() ? own(h, GEOSGeom_createEmptyPolygon_r(h))
+                             : parts.size() == 1 ? std::move(parts[0])
+                                                 : make_collection(h, GEOS_MULTIPOLYGON, parts);
+                }
+                if (!res.geom) res.geom = own(h, GEOSGeom_createEmptyPolygon_r(h));
+            }
+            GEOSArea_r(h, res.geom.get(), &res.area_m2);
+            res.share = unit.area_m2 > 0 ? res.area_m2 / unit.area_m2 : 0;
+            return;
+        }
+        std::vector<GeomPtr> parts;
+        // Only the part of a service area over this unit's envelope matters; clipping
+        // first keeps the union small where network service areas are large.
+        for (int f : near) {
+            GeomPtr c = own(h, GEOSClipByRect_r(h, areas[f].get(), x0 - 1, y0 - 1, x1 + 1, y1 + 1));
+            if (c && !GEOSisEmpty_r(h, c.get())) parts.push_back(std::move(c));
+        }
+        if (parts.empty()) {
+            res.geom = clone(h, unit.geom.get());
+        } else {
+            GeomPtr coll = make_collection(h, GEOS_GEOMETRYCOLLECTION, parts);
+            GeomPtr uni = own(h, GEOSUnaryUnion_r(h, coll.get()));
+            res.geom = uni ? own(h, GEOSDifference_r(h, unit.geom.get(), uni.get())) : clone(h, unit.geom.get());
+            if (!res.geom) res.geom = own(h, GEOSGeom_createEmptyPolygon_r(h));
+        }
+        GEOSArea_r(h, res.geom.get(), &res.area_m2);
+        res.share = unit.area_m2 > 0 ? res.area_m2 / unit.area_m2 : 0;
+    });
+    if (fill)
+        for (size_t k = 0; k < out.size(); ++k)
+            if (computed[k]) fill->uncovered[out[k].key] = {clone(main_geos(), out[k].geom.get()), out[k].area_m2};
+    return out;
+}
+
+}  // namespace lc

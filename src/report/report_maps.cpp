@@ -1,0 +1,487 @@
+#include "report/report_maps.hpp"
+
+#include "common/markup.hpp"
+#include "outputs/symbology.hpp"
+
+#include <ogr_spatialref.h>
+
+#include <cmath>
+#include <map>
+#include <memory>
+#include <mutex>
+
+namespace lc {
+
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+
+bool is_share(const Rule& r) { return r.check != "ratio"; }
+bool area_count(const Rule& r) { return r.check == "min_count" && r.level == "area"; }
+
+std::string level_name_of(int l) { return l < 0 ? "area" : level_name(l); }
+
+/// Most detailed level at which the rule has per-unit values, or -1.
+int detail_level(const Inputs& in, const RuleResult& rr) {
+    for (int l = kCommunity; l >= kDistrict; --l)
+        if (in.has_level[l] && !rr.per_unit[l].empty()) return l;
+    return -1;
+}
+
+int finest_level(const Inputs& in) {
+    for (int l = kCommunity; l >= kDistrict; --l)
+        if (in.has_level[l]) return l;
+    return -1;
+}
+
+struct MapBuilder {
+    const Project& p;
+    const Inputs& in;
+    const Analysis& a;
+    const std::string& lang;
+    GEOSContextHandle_t h;
+    svg::Envelope extent;
+    double north;
+    const Reuse& reuse;
+    // Path data of units and compounds: the same in every map of a run (one frame)
+    // and, in a batch, in every scenario (taken from the base's maps).
+    mutable const BaseOutput::Paths* known = nullptr;
+    mutable BaseOutput::Paths* mine = nullptr;
+    mutable BaseOutput::Paths local{};
+
+    void start(const svg::Map& m) const {
+        known = reuse.use ? reuse.use->paths(m.frame()) : nullptr;
+        mine = &local;
+        if (reuse.fill) {
+            BaseOutput::Paths& k = reuse.fill->fill_paths(m.frame());
+            if (k.frame == m.frame()) mine = &k;
+        }
+        if (!(mine->frame == m.frame())) *mine = BaseOutput::Paths{m.frame(), {}, {}};
+        for (int l = 0; l < kLevels; ++l) mine->units[l].resize(in.units[l].size());
+        mine->compounds.resize(in.compounds.size());
+    }
+
+    template <class F>
+    const std::string& cached(const std::vector<BaseOutput::PathEntry>* have, std::vector<BaseOutput::PathEntry>& make, size_t i,
+                              const std::string& id, F&& compute) const {
+        if (have && i < have->size() && (*have)[i].set && (*have)[i].id == id) return (*have)[i].d;
+        BaseOutput::PathEntry& e = make[i];
+        if (!e.set || e.id != id) {
+            e.d = compute();
+            e.id = id;
+            e.set = true;
+        }
+        return e.d;
+    }
+
+    const std::string& unit_path(const svg::Map& m, int l, size_t u) const {
+        const Unit& un = in.units[l][u];
+        return cached(known ? &known->units[l] : nullptr, mine->units[l], u, un.id,
+                      [&] { return svg::path_data(h, un.geom.get(), m.frame()); });
+    }
+
+    std::string note() const {
+        return std::string(tr(lang, "数据：项目输入数据；分析：lifecircle ", "Data: project inputs; analysis: lifecircle ")) +
+               LIFECIRCLE_VERSION + tr(lang, "；坐标系 ", "; projection ") + in.working_crs +
+               tr(lang, "；底图由分析几何绘制，未使用在线瓦片", "; drawn from the analysis geometries, no web tiles");
+    }
+
+    /// Unit outlines of the levels coarser than `below` (street and district borders).
+    void borders(svg::Map& m, int below, bool legend) const {
+        for (int l = std::min(below - 1, kStreet); l >= kDistrict; --l) {
+            if (!in.has_level[l]) continue;
+            bool district = l == kDistrict;
+            m.begin_group(std::string("fill=\"none\" stroke=\"") + (district ? "#1a1a1a" : "#505050") + "\" stroke-width=\"" +
+                          (district ? "1.8" : "1") + "\" stroke-linejoin=\"round\"");
+            for (size_t u = 0; u < in.units[l].size(); ++u) m.path(unit_path(m, l, u), "");
+            m.end_group();
+            if (legend)
+                m.legend(svg::LegendItem::make(svg::LegendItem::Line, level_label(level_name(l), lang) + tr(lang, "界", " boundary"), "none",
+                          district ? "#1a1a1a" : "#505050", district ? 1.8 : 1.0));
+        }
+    }
+
+    /// Names of the streets (or districts without streets), largest first so the
+    /// collision test keeps the names of the units a reader looks for.
+    void labels(svg::Map& m) const {
+        int l = in.has_level[kStreet] ? kStreet : in.has_level[kDistrict] ? kDistrict : -1;
+        if (l < 0) return;
+        std::vector<int> order(in.units[l].size());
+        for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
+        std::stable_sort(order.begin(), order.end(), [&](int x, int y) { return in.units[l][x].area_m2 > in.units[l][y].area_m2; });
+        for (int u : order) {
+            const Unit& un = in.units[l][u];
+            if (!un.name.empty()) m.label(un.rep.x, un.rep.y, un.name, 12.5, l == kDistrict);
+        }
+    }
+
+    void facilities(svg::Map& m, const Rule& rule) const {
+        std::map<std::string, long> drawn;
+        std::vector<std::string> types;
+        for (auto& f : in.facilities) {
+            bool wanted = rule.types.empty() || std::find(rule.types.begin(), rule.types.end(), f.type) != rule.types.end();
+            if (!wanted || !facility_matches(f, rule.where)) continue;
+            if (!drawn.count(f.type)) types.push_back(f.type);
+            drawn[f.type]++;
+        }
+        if (drawn.empty()) return;
+        // Draw in the rule's type order so the legend and the stacking agree.
+        std::vector<std::string> order;
+        for (auto& t : rule.types)
+            if (drawn.count(t)) order.push_back(t);
+        for (auto& t : types)
+            if (std::find(order.begin(), order.end(), t) == order.end()) order.push_back(t);
+        // Larger, rarer facilities last, on top.
+        for (auto it = order.rbegin(); it != order.rend(); ++it) {
+            TypeStyle ts = type_style(*it);
+            m.begin_group("fill=\"" + ts.color.hex() + "\" stroke=\"#fff\" stroke-width=\"0.9\"");
+            for (auto& f : in.facilities)
+                if (f.type == *it && facility_matches(f, rule.where)) m.marker(f.pt.x, f.pt.y, ts.svg_shape, ts.size_mm * 2.8, "");
+            m.end_group();
+        }
+        m.legend(svg::LegendItem::heading(tr(lang, "设施", "Facilities")));
+        for (auto& t : order) {
+            TypeStyle ts = type_style(t);
+            svg::LegendItem li = svg::LegendItem::make(svg::LegendItem::Marker, type_label(t, lang) + " (" + std::to_string(drawn[t]) + ")", ts.color.hex(), "#fff", 0.9);
+            li.shape = ts.svg_shape;
+            li.size = ts.size_mm * 2.8;
+            m.legend(li);
+        }
+    }
+
+    /// A compound as a shape, or as a dot where the footprint would be smaller than a
+    /// few pixels (or is a point).
+    void compound(svg::Map& m, size_t i, const std::string& attrs) const {
+        const Compound& c = in.compounds[i];
+        const std::string& d = cached(known ? &known->compounds : nullptr, mine->compounds, i, c.id, [&] {
+            svg::Envelope e = svg::envelope_of(h, c.geom.get());
+            double size = e.empty() ? 0 : std::max(e.maxx - e.minx, e.maxy - e.miny) * m.frame().scale;
+            if (c.is_point || size < 3.5) return m.marker_data(c.rep.x, c.rep.y, "circle", 4.2);
+            return svg::path_data(h, c.geom.get(), m.frame());
+        });
+        m.path(d, attrs);
+    }
+    static std::string compound_attrs(const std::string& fill, const std::string& stroke) {
+        return "fill=\"" + fill + "\" stroke=\"" + stroke + "\" stroke-width=\"0.5\"";
+    }
+
+    IndicatorMap build(const RuleResult& rr) const {
+        const Rule& rule = *rr.rule;
+        IndicatorMap out;
+        out.rule_id = rule.id;
+        out.file = rule.id + ".svg";
+        out.title = rule_title(rule, lang);
+        svg::Map m("map-" + rule.id, extent);
+        start(m);
+
+        int lvl = detail_level(in, rr);
+        bool support = rule.check == "compound_support";
+        std::vector<ValueClass> classes;
+        if (rule.check == "min_count") classes = count_classes(rule.min, lang);
+        else classes = target_classes(rr.target, is_share(rule), lang);
+
+        int base = support || lvl < 0 ? finest_level(in) : lvl;
+        bool any_null = false;
+        if (base >= 0) {
+            m.begin_group("stroke=\"#fff\" stroke-width=\"0.6\" stroke-linejoin=\"round\"");
+            const std::string plain = std::string("fill=\"") + (support || lvl < 0 ? "#ececea" : no_data_color().hex()) + "\"";
+            std::vector<std::string> by_class;
+            for (auto& vc : classes) by_class.push_back("fill=\"" + vc.color.hex() + "\"");
+            for (size_t u = 0; u < in.units[base].size(); ++u) {
+                const std::string* fill = &plain;
+                if (!support && lvl >= 0) {
+                    const auto& v = rr.per_unit[lvl][u].value;
+                    int k = v ? class_of(classes, *v) : -1;
+                    if (k >= 0) {
+                        fill = &by_class[k];
+                    } else {
+                        any_null = true;
+                    }
+                }
+                m.path(unit_path(m, base, u), *fill);
+            }
+            m.end_group();
+        }
+
+        if (!support && lvl >= 0) {
+            m.legend(svg::LegendItem::heading(unit_measure_label(rule, lang) + tr(lang, "（按", " (by ") +
+                                              level_short(level_name(lvl), lang) + tr(lang, "）", ")")));
+            for (size_t k = 0; k < classes.size(); ++k)
+                m.legend(svg::LegendItem::make(svg::LegendItem::Fill, classes[k].label, classes[k].color.hex(), "#bbb", 0.5));
+            if (any_null) m.legend(svg::LegendItem::make(svg::LegendItem::Fill, tr(lang, "不适用或无数据", "not applicable / no data"), no_data_color().hex(), "#bbb", 0.5));
+        }
+
+        if (support) {
+            // Compounds coloured by their status under this rule.
+            std::map<int, std::string> status;
+            for (auto& g : a.gaps)
+                if (g.rule_id == rule.id) status[g.compound] = g.reason;
+            std::map<std::string, long> n;
+            std::vector<std::pair<int, std::string>> draw;
+            for (size_t c = 0; c < in.compounds.size(); ++c) {
+                const Compound& cp = in.compounds[c];
+                std::string s;
+                auto it = status.find(static_cast<int>(c));
+                if (it != status.end()) s = it->second;
+                else if (cp.year && (!rule.since_year || *cp.year >= *rule.since_year) && (!rule.before_year || *cp.year < *rule.before_year))
+                    s = "compliant";
+                else s = "not_assessed";
+                n[s]++;
+                draw.push_back({static_cast<int>(c), s});
+            }
+            // Not assessed first (underneath), failing last (on top).
+            const std::vector<std::string> order = {"not_assessed", "compliant", "unknown_year", "single_site_too_small",
+                                                    "area_below_standard", "no_facility"};
+            for (auto& s : order) {
+                ReasonStyle rs = reason_style(s);
+                const std::string attrs = compound_attrs(rs.color.hex(), s == "not_assessed" ? "#b8b8b8" : "#444");
+                for (auto& [c, st] : draw)
+                    if (st == s) compound(m, c, attrs);
+            }
+            for (auto& [s, k] : n)
+                if (std::find(order.begin(), order.end(), s) == order.end()) {
+                    const std::string attrs = compound_attrs(reason_style(s).color.hex(), "#444");
+                    for (auto& [c, st] : draw)
+                        if (st == s) compound(m, c, attrs);
+                }
+            m.legend(svg::LegendItem::heading(unit_measure_label(rule, lang)));
+            for (auto it = order.rbegin(); it != order.rend(); ++it)
+                if (n.count(*it))
+                    m.legend(svg::LegendItem::make(svg::LegendItem::Fill, reason_label(*it, lang) + " (" + std::to_string(n[*it]) + ")",
+                              reason_style(*it).color.hex(), *it == "not_assessed" ? "#b8b8b8" : "#444", 0.6));
+        }
+
+        borders(m, base < 0 ? kLevels : std::max(base, kStreet), true);
+
+        if (!support && lvl >= 0) {
+            bool any_fail = false;
+            m.begin_group("fill=\"none\" stroke=\"" + failing_outline_color().hex() + "\" stroke-width=\"2.4\" stroke-linejoin=\"round\"");
+            for (size_t u = 0; u < in.units[lvl].size(); ++u) {
+                const auto& pv = rr.per_unit[lvl][u].pass;
+                if (pv && !*pv) {
+                    m.path(unit_path(m, lvl, u), "");
+                    any_fail = true;
+                }
+            }
+            m.end_group();
+            if (any_fail)
+                m.legend(svg::LegendItem::make(svg::LegendItem::Outline, tr(lang, "未达标单元（红框）", "Failing unit (red outline)"), "none",
+                          failing_outline_color().hex(), 2.4));
+        }
+
+        if (rule.check == "reach_share") {
+            // Near-black maroon with a white edge: it must stand out on every class colour,
+            // the reddest included.
+            const std::string fill = "#4a0010", edge = "#ffffff";
+            const std::string attrs = compound_attrs(fill, edge);
+            long k = 0;
+            for (auto& g : a.gaps)
+                if (g.rule_id == rule.id) {
+                    compound(m, static_cast<size_t>(g.compound), attrs);
+                    ++k;
+                }
+            if (k)
+                m.legend(svg::LegendItem::make(svg::LegendItem::Fill,
+                                               tr(lang, "步行可达范围外的小区", "Compound outside walking reach") + std::string(" (") +
+                                                   std::to_string(k) + ")",
+                                               fill, edge, 0.6));
+        }
+        if (rule.check == "min_count" || rule.check == "reach_share") facilities(m, rule);
+        labels(m);
+
+        std::string sub = tr(lang, "现状 ", "Value ") + rule_value_text(rr, rr.value) + tr(lang, "，目标 ", ", target ") +
+                          rule_target_text(rr) + tr(lang, "：", ": ") +
+                          (rr.pass ? (*rr.pass ? tr(lang, "达标", "met") : tr(lang, "未达标", "not met")) : tr(lang, "无法判定", "undetermined"));
+        if (!rr.units_failing.empty())
+            sub += tr(lang, "；", "; ") + std::to_string(rr.units_failing.size()) + tr(lang, " 个", " ") +
+                   level_label(level_name_of(rr.report_level), lang, rr.units_failing.size() != 1) + tr(lang, "未达标", " failing");
+        out.svg = m.render(out.title, sub, note(), tr(lang, "图例", "Legend"), north);
+        return out;
+    }
+};
+
+}  // namespace
+
+std::vector<const RuleResult*> headline_results(const Analysis& a) {
+    std::vector<const RuleResult*> out;
+    for (auto& rr : a.rules)
+        if (rr.rule->headline && rr.value) out.push_back(&rr);
+    if (!out.empty()) return out;
+    // A project that flags no headline rule still gets maps: its reach rules, else its
+    // first rule with a value.
+    for (auto& rr : a.rules)
+        if (rr.rule->check == "reach_share" && rr.value) out.push_back(&rr);
+    for (auto& rr : a.rules)
+        if (out.empty() && rr.value) out.push_back(&rr);
+    return out;
+}
+
+std::string rule_title(const Rule& r, const std::string& lang) {
+    const std::string& first = lang == "en" ? r.title_en : r.title_zh;
+    const std::string& second = lang == "en" ? r.title_zh : r.title_en;
+    return !first.empty() ? first : !second.empty() ? second : r.id;
+}
+
+std::string rule_value_text(const RuleResult& rr, const std::optional<double>& v) {
+    if (!v || !std::isfinite(*v)) return "—";
+    const Rule& r = *rr.rule;
+    if (area_count(r) && rr.details.contains("count") && rr.details["count"].is_number())
+        return fmt_thousands(rr.details["count"].get<double>());
+    if (!is_share(r)) return fmt_trim(*v, 2);
+    double pct = std::round(*v * 1000) / 10;
+    // Rounding must not lift a failing share to its target: 99.96% of a 100% target
+    // reads 99.9%, not 100%.
+    if (*v < rr.target - 1e-12 && pct >= rr.target * 100) pct = std::floor(*v * 1000) / 10;
+    return fmt_trim(pct, 1) + "%";
+}
+
+std::string rule_target_text(const RuleResult& rr) {
+    const Rule& r = *rr.rule;
+    if (area_count(r)) return "≥ " + fmt_trim(r.min, 2);
+    if (!is_share(r)) return "≥ " + fmt_trim(rr.target, 2);
+    if (rr.target >= 1) return "100%";
+    return "≥ " + fmt_percent(rr.target, 1);
+}
+
+std::string unit_measure_label(const Rule& r, const std::string& lang) {
+    if (r.check == "min_count") {
+        if (r.types.size() == 1) return type_label(r.types[0], lang) + tr(lang, "数量", " count");
+        return tr(lang, "相关设施数量", "Facilities counted");
+    }
+    if (r.check == "reach_share") {
+        if (r.weight == "elderly") return tr(lang, "步行可达的老年人口比例", "Share of elderly within walking reach");
+        if (r.weight == "households") return tr(lang, "步行可达的户数比例", "Share of households within walking reach");
+        if (r.weight == "population") return tr(lang, "步行可达的人口比例", "Share of residents within walking reach");
+        return tr(lang, "步行可达的小区比例", "Share of compounds within walking reach");
+    }
+    if (r.check == "compound_support") return tr(lang, "小区配建养老服务用房", "Supporting elderly-service space");
+    return tr(lang, "单元指标值", "Value per unit");
+}
+
+svg::Envelope study_extent(const Inputs& in) {
+    GEOSContextHandle_t h = main_geos();
+    svg::Envelope e;
+    for (int l = kDistrict; l < kLevels && e.empty(); ++l)
+        for (auto& u : in.units[l]) e.add(svg::envelope_of(h, u.geom.get()));
+    if (e.empty()) {
+        for (auto& c : in.compounds) e.add(svg::envelope_of(h, c.geom.get()));
+        for (auto& f : in.facilities) e.add(f.pt.x, f.pt.y);
+    }
+    return e;
+}
+
+static double true_north_uncached(const Inputs& in, const svg::Envelope& e);
+
+double true_north_deg(const Inputs& in, const svg::Envelope& e) {
+    // Setting up the transformation costs more than a batch scenario's other map work:
+    // remember the last answer (the same CRS and extent in every scenario).
+    static std::mutex m;
+    static std::string last_key;
+    static double last = 0;
+    std::string key = in.working_crs + "|" + std::to_string(e.minx) + "|" + std::to_string(e.miny) + "|" + std::to_string(e.maxx) +
+                      "|" + std::to_string(e.maxy) + "|" + std::to_string(e.empty());
+    {
+        std::lock_guard<std::mutex> lock(m);
+        if (key == last_key) return last;
+    }
+    double v = true_north_uncached(in, e);
+    std::lock_guard<std::mutex> lock(m);
+    last_key = key;
+    last = v;
+    return v;
+}
+
+static double true_north_uncached(const Inputs& in, const svg::Envelope& e) {
+    if (e.empty() || in.working_crs.empty()) return 0;
+    OGRSpatialReference work, wgs;
+    work.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    if (work.SetFromUserInput(in.working_crs.c_str()) != OGRERR_NONE || wgs.importFromEPSG(4326) != OGRERR_NONE) return 0;
+    if (work.IsGeographic()) return 0;
+    std::unique_ptr<OGRCoordinateTransformation> to_ll(OGRCreateCoordinateTransformation(&work, &wgs));
+    std::unique_ptr<OGRCoordinateTransformation> to_work(OGRCreateCoordinateTransformation(&wgs, &work));
+    if (!to_ll || !to_work) return 0;
+    double cx = (e.minx + e.maxx) / 2, cy = (e.miny + e.maxy) / 2;
+    double x = cx, y = cy;
+    if (!to_ll->Transform(1, &x, &y)) return 0;
+    double nx = x, ny = y + 0.01;
+    if (!to_work->Transform(1, &nx, &ny)) return 0;
+    double deg = std::atan2(nx - cx, ny - cy) * 180 / kPi;
+    return std::isfinite(deg) ? std::round(deg * 100) / 100 : 0;
+}
+
+namespace {
+
+template <class T>
+void put_bytes(std::string& s, const T& v) {
+    s.append(reinterpret_cast<const char*>(&v), sizeof v);
+}
+void put_text(std::string& s, const std::string& t) {
+    put_bytes(s, t.size());
+    s += t;
+}
+void put_opt(std::string& s, const std::optional<double>& v) {
+    put_bytes(s, static_cast<char>(v.has_value()));
+    if (v) put_bytes(s, *v);
+}
+
+/// Everything MapBuilder::build reads that can differ between a batch's scenarios
+/// (compounds, units, CRS and extent are the base's when maps are reused): the rule,
+/// its result, its gaps and the facilities drawn. Equal inputs, equal map.
+std::string map_inputs(const Inputs& in, const Analysis& a, const RuleResult& rr, const std::string& lang) {
+    const Rule& rule = *rr.rule;
+    std::string s;
+    put_text(s, lang);
+    put_text(s, rule.raw.dump());
+    put_opt(s, rr.value);
+    put_bytes(s, rr.target);
+    put_bytes(s, static_cast<char>(rr.pass ? (*rr.pass ? 2 : 1) : 0));
+    put_bytes(s, rr.report_level);
+    put_text(s, rr.details.dump());
+    for (auto& u : rr.units_failing) put_text(s, u);
+    for (int l = 0; l < kLevels; ++l) {
+        put_bytes(s, rr.per_unit[l].size());
+        for (auto& v : rr.per_unit[l]) {
+            put_opt(s, v.value);
+            put_bytes(s, static_cast<char>(v.pass ? (*v.pass ? 2 : 1) : 0));
+        }
+    }
+    for (auto& g : a.gaps)
+        if (g.rule_id == rule.id) {
+            put_bytes(s, g.compound);
+            put_text(s, g.reason);
+        }
+    s += '|';
+    for (auto& f : in.facilities)
+        if ((rule.types.empty() || std::find(rule.types.begin(), rule.types.end(), f.type) != rule.types.end()) &&
+            facility_matches(f, rule.where)) {
+            put_text(s, f.type);
+            put_bytes(s, f.pt.x);
+            put_bytes(s, f.pt.y);
+        }
+    return s;
+}
+
+}  // namespace
+
+std::vector<IndicatorMap> indicator_maps(const Project& p, const Inputs& in, const Analysis& a, const std::string& lang,
+                                         const Reuse& reuse) {
+    svg::Envelope ext = study_extent(in);
+    MapBuilder b{p, in, a, lang, main_geos(), ext, true_north_deg(in, ext), reuse};
+    std::vector<IndicatorMap> out;
+    for (const RuleResult* rr : headline_results(a)) {
+        // A batch scenario whose map would be the base's takes the base's (and the file
+        // becomes a hard link to it).
+        std::string inputs = reuse.use || reuse.fill ? map_inputs(in, a, *rr, lang) : std::string();
+        const BaseOutput::KeptMap* kept = reuse.use ? reuse.use->map(rr->rule->id) : nullptr;
+        if (kept && kept->inputs == inputs) {
+            out.push_back(IndicatorMap{rr->rule->id, rr->rule->id + ".svg", kept->title, kept->svg});
+            continue;
+        }
+        out.push_back(b.build(*rr));
+        if (reuse.fill) reuse.fill->add_map(rr->rule->id, BaseOutput::KeptMap{std::move(inputs), out.back().title, out.back().svg});
+    }
+    return out;
+}
+
+}  // namespace lc

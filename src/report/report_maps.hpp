@@ -1,0 +1,48 @@
+#pragma once
+// The report's maps (one per headline indicator) and the wording of indicator values
+// shared by the maps and the report tables.
+#include "outputs/base_output.hpp"
+#include "ingest/ingest.hpp"
+#include "reach/reach.hpp"
+#include "rules/rules.hpp"
+#include "report/svgmap.hpp"
+
+#include <string>
+#include <vector>
+
+namespace lc {
+
+struct IndicatorMap {
+    std::string rule_id;
+    std::string file;    ///< name inside maps/, e.g. "fifteen_minute_circle.svg"
+    std::string title;
+    std::string svg;     ///< complete SVG document
+};
+
+/// Rules drawn as maps: headline rules that have a value, in rule order (without any:
+/// the reach rules, else the first rule with a value).
+std::vector<const RuleResult*> headline_results(const Analysis& a);
+
+/// One SVG map per headline rule, in `lang` ("zh" | "en"). In a batch the path data of
+/// units and compounds comes from the base's maps (base_output.hpp).
+std::vector<IndicatorMap> indicator_maps(const Project& p, const Inputs& in, const Analysis& a, const std::string& lang,
+                                         const Reuse& reuse = {});
+
+/// A rule's figure as a planner reads it: shares as percentages, ratios as numbers. A
+/// failing share is never rounded up to its target ("99.96%" shows as 99.9%, not 100%).
+std::string rule_value_text(const RuleResult& rr, const std::optional<double>& v);
+/// "≥ 90%", "≥ 31" ...
+std::string rule_target_text(const RuleResult& rr);
+/// Title of the rule in the language, falling back to the other one, then the id.
+std::string rule_title(const Rule& r, const std::string& lang);
+/// What a unit's value of the rule measures ("elderly reached", "facilities" ...).
+std::string unit_measure_label(const Rule& r, const std::string& lang);
+
+/// The study area's extent in the working CRS: the units of the coarsest level, else
+/// everything the project read.
+svg::Envelope study_extent(const Inputs& in);
+/// Direction of true north at the centre of `e`, in degrees clockwise from grid north
+/// (the working CRS's grid convergence; 0 if it cannot be computed).
+double true_north_deg(const Inputs& in, const svg::Envelope& e);
+
+}  // namespace lc

@@ -1,0 +1,130 @@
+#include "ingest/textnum.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cstdint>
+#include <string>
+
+using namespace lc::text;
+
+TEST_CASE("textnum: unknown markers") {
+    for (const char* s : {"不详", "暂无数据", "暂无", "未知", "—", "-", "--", "/", "N/A", "n/a",
+                          "null", "NULL", "", "   ", "\xE3\x80\x80不详\xE3\x80\x80",
+                          "\xC2\xA0—\t"}) {
+        CAPTURE(s);
+        CHECK(is_unknown_marker(s));
+        CHECK_FALSE(parse_number(s).has_value());
+        CHECK_FALSE(parse_year(s).has_value());
+    }
+    for (const char* s : {"0", "2016", "很多", "无", "-5"}) {
+        CAPTURE(s);
+        CHECK_FALSE(is_unknown_marker(s));
+    }
+}
+
+TEST_CASE("textnum: parse_number") {
+    CHECK(parse_number("约3000户") == 3000.0);
+    CHECK(parse_number("3785户") == 3785.0);
+    CHECK(parse_number("80万㎡") == 800000.0);
+    CHECK(parse_number("1.2万") == 12000.0);
+    CHECK(parse_number("3千户") == 3000.0);
+    CHECK(parse_number("2.5亿") == 250000000.0);
+    CHECK(parse_number("3 万") == 30000.0);
+    CHECK(parse_number("3,785") == 3785.0);
+    CHECK(parse_number("3，785") == 3785.0);
+    CHECK(parse_number("1,234,567.5") == 1234567.5);
+    CHECK(parse_number("２０１６") == 2016.0);
+    CHECK(parse_number("１２．５") == 12.5);
+    CHECK(parse_number("12.5平方米") == 12.5);
+    CHECK(parse_number("约1000") == 1000.0);
+    CHECK(parse_number(" 42\xE3\x80\x80") == 42.0);
+    CHECK(parse_number("\xC2\xA0" "7") == 7.0);
+    CHECK(parse_number("0") == 0.0);
+    CHECK(parse_number("-5") == -5.0);
+    CHECK(parse_number("－5") == -5.0);
+    CHECK(parse_number("100-200户") == 100.0);  // ranges: first bound
+    CHECK(parse_number("100~200") == 100.0);
+    CHECK(parse_number("B-3栋") == 3.0);  // an inner dash is not a sign
+    CHECK(parse_number("2016-05") == 2016.0);
+    CHECK(parse_number("2016.5") == 2016.5);
+    CHECK(parse_number("1,2") == 1.0);  // not a thousands group
+    CHECK(parse_number("3.") == 3.0);
+    CHECK_FALSE(parse_number("很多").has_value());
+    CHECK_FALSE(parse_number("万").has_value());
+    CHECK_FALSE(parse_number("三千").has_value());
+    CHECK_FALSE(parse_number("1" + std::string(400, '0')).has_value());  // overflow
+}
+
+TEST_CASE("textnum: parse_year") {
+    CHECK(parse_year("2016年") == 2016);
+    CHECK(parse_year("2016年建成") == 2016);
+    CHECK(parse_year("2016-05") == 2016);
+    CHECK(parse_year("2016.5") == 2016);
+    CHECK(parse_year(" 2016 ") == 2016);
+    CHECK(parse_year("２０１６") == 2016);
+    CHECK(parse_year("\xE3\x80\x80" "2016年\xE3\x80\x80") == 2016);
+    CHECK(parse_year("约2005年") == 2005);
+    CHECK(parse_year("2010-2012") == 2010);
+    CHECK(parse_year("1800") == 1800);
+    CHECK(parse_year("2100") == 2100);
+    CHECK_FALSE(parse_year("1799").has_value());
+    CHECK_FALSE(parse_year("2101").has_value());
+    CHECK_FALSE(parse_year("16年").has_value());
+    CHECK_FALSE(parse_year("16").has_value());
+    CHECK_FALSE(parse_year("20160").has_value());
+    CHECK_FALSE(parse_year("很久以前").has_value());
+    CHECK_FALSE(parse_year("不详").has_value());
+}
+
+TEST_CASE("textnum: parse_bool") {
+    for (const char* s : {"1", "true", "TRUE", "True", "是", "Y", "y", "yes", "YES", "有", " 是 "}) {
+        CAPTURE(s);
+        CHECK(parse_bool(s) == true);
+    }
+    for (const char* s : {"0", "false", "False", "否", "N", "n", "no", "No", "无"}) {
+        CAPTURE(s);
+        CHECK(parse_bool(s) == false);
+    }
+    for (const char* s : {"", "2", "maybe", "不详", "是的", "yes!"}) {
+        CAPTURE(s);
+        CHECK_FALSE(parse_bool(s).has_value());
+    }
+}
+
+TEST_CASE("textnum: arbitrary bytes never throw") {
+    // Truncated multi-byte sequences are the likely hazard: every prefix of text that
+    // mixes the sequences the parser looks for.
+    const std::string mix = "\xEF\xBC\x91\xE3\x80\x80\xC2\xA0" "约1.2万\xEF\xBC" "\xE4\xB8";
+    for (std::size_t n = 0; n <= mix.size(); ++n)
+        for (std::size_t b = 0; b <= n; ++b) {
+            const std::string s = mix.substr(b, n - b);
+            CHECK_NOTHROW((void)parse_number(s));
+            CHECK_NOTHROW((void)parse_year(s));
+            CHECK_NOTHROW((void)parse_bool(s));
+            CHECK_NOTHROW((void)is_unknown_marker(s));
+        }
+    std::uint32_t seed = 12345;
+    const char alphabet[] = "0123456789.,-\xEF\xBC\xE3\x80\xC2\xA0\xE4\xB8\x87\xFF ";
+    for (int k = 0; k < 5000; ++k) {
+        std::string s;
+        for (int len = int(seed % 12); len > 0; --len) {
+            seed = seed * 1664525u + 1013904223u;
+            s += alphabet[(seed >> 16) % (sizeof alphabet - 1)];
+        }
+        seed = seed * 1664525u + 1013904223u;
+        CHECK_NOTHROW((void)parse_number(s));
+        CHECK_NOTHROW((void)parse_year(s));
+        CHECK_NOTHROW((void)parse_bool(s));
+    }
+}
+
+TEST_CASE("parse_number: listing-site texts with several figures") {
+    using lc::text::parse_number;
+    CHECK(parse_number("1期150") == 150.0);                       // phase number gives way
+    CHECK(parse_number("A2住宅140套，A1写字楼123个产权") == 140.0);  // the count with 套 wins
+    CHECK(parse_number("别墅1168套 高层1900余套") == 1168.0);
+    CHECK(parse_number("62栋") == 62.0);                          // a lone figure still counts
+    CHECK(parse_number("3785户") == 3785.0);
+    CHECK(parse_number("约3000户") == 3000.0);
+    CHECK(parse_number("80万㎡") == 800000.0);
+}

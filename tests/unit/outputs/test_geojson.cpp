@@ -1,0 +1,44 @@
+// GeoJSON geometry text: what the 7-decimal rounding does to tiny features.
+#include "outputs/geojson.hpp"
+#include "common/geos.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace lc;
+
+namespace {
+GeosContext ctx;
+GeomPtr square(double x0, double y0, double side) {
+    return make_polygon(ctx, {{x0, y0}, {x0 + side, y0}, {x0 + side, y0 + side}, {x0, y0 + side}, {x0, y0}});
+}
+}  // namespace
+
+TEST_CASE("geojson: coordinates are rounded to 7 decimals, exterior rings counter-clockwise") {
+    GeomPtr g = make_polygon(ctx, {{102.1, 25.1}, {102.1, 25.2}, {102.2, 25.2}, {102.2, 25.100000004}, {102.1, 25.1}});
+    CHECK(geometry_json(ctx, g.get(), nullptr) ==
+          R"({"type":"Polygon","coordinates":[[[102.1,25.1],[102.2,25.1],[102.2,25.2],[102.1,25.2],[102.1,25.1]]]})");
+}
+
+TEST_CASE("geojson: points merged by the rounding are written once") {
+    // 102.20000001 and 102.2 are one point at 7 decimals: 5 vertices become 4 + closure.
+    GeomPtr g = make_polygon(ctx, {{102.1, 25.1}, {102.2, 25.1}, {102.20000001, 25.1}, {102.2, 25.2}, {102.1, 25.2}, {102.1, 25.1}});
+    CHECK(geometry_json(ctx, g.get(), nullptr) ==
+          R"({"type":"Polygon","coordinates":[[[102.1,25.1],[102.2,25.1],[102.2,25.2],[102.1,25.2],[102.1,25.1]]]})");
+}
+
+TEST_CASE("geojson: a multipolygon part or a hole that collapses to a sliver is left out") {
+    std::vector<GeomPtr> parts;
+    parts.push_back(square(102.1, 25.1, 0.1));
+    parts.push_back(square(102.5, 25.5, 2e-8));  // 2 mm across: one point at 7 decimals
+    GeomPtr mp = make_collection(ctx, GEOS_MULTIPOLYGON, parts);
+    CHECK(geometry_json(ctx, mp.get(), nullptr) ==
+          R"({"type":"MultiPolygon","coordinates":[[[[102.1,25.1],[102.2,25.1],[102.2,25.2],[102.1,25.2],[102.1,25.1]]]]})");
+
+    // A square with a 2 mm hole: the hole goes, the square stays.
+    GeomPtr outer = square(102.1, 25.1, 0.1), hole = square(102.15, 25.15, 2e-8);
+    GEOSGeometry* shell = GEOSGeom_clone_r(ctx, GEOSGetExteriorRing_r(ctx, outer.get()));
+    GEOSGeometry* inner = GEOSGeom_clone_r(ctx, GEOSGetExteriorRing_r(ctx, hole.get()));
+    GeomPtr holed = own(ctx, GEOSGeom_createPolygon_r(ctx, shell, &inner, 1));
+    CHECK(geometry_json(ctx, holed.get(), nullptr) ==
+          R"({"type":"Polygon","coordinates":[[[102.1,25.1],[102.2,25.1],[102.2,25.2],[102.1,25.2],[102.1,25.1]]]})");
+}

@@ -1,0 +1,121 @@
+#include "common/errors.hpp"
+#include "project/project.hpp"
+#include "project/scenario.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace lc;
+
+namespace {
+json base() {
+    return json::parse(R"({
+      "layers": {"compounds": {"path": "c.geojson", "id": "id"},
+                 "facilities": {"path": "f.geojson", "id": "id", "type": "type"}},
+      "profile": "kunming-2025"})");
+}
+std::string error_of(const json& doc) {
+    try {
+        parse_project(doc, "/data/p.json");
+    } catch (const ConfigError& e) {
+        return e.what();
+    }
+    return "";
+}
+}  // namespace
+
+TEST_CASE("project: defaults, paths and reach") {
+    Project p = parse_project(base(), "/data/x/p.json");
+    CHECK(p.layer("compounds")->path == "/data/x/c.geojson");
+    CHECK(p.access.reach_m("day_care") == 1000.0);  // 15 × 4 × 1000 / 60
+    CHECK(p.rules.size() == 12);
+    CHECK(p.layer("roads") == nullptr);
+}
+
+TEST_CASE("project: minutes_by_type and walk speed") {
+    json d = base();
+    d["access"] = json::parse(R"({"walk_kmh": 3.0, "minutes_by_type": {"canteen": 10}})");
+    Project p = parse_project(d, "/p.json");
+    CHECK(p.access.reach_m("canteen") == 500.0);
+    CHECK(p.access.reach_m("day_care") == 750.0);
+}
+
+TEST_CASE("project: rules override profile rules by id, field by field") {
+    json d = base();
+    d["rules"] = json::parse(R"([{"id": "new_compound_support", "since_year": 2018},
+                                 {"id": "dementia_care", "enabled": false},
+                                 {"id": "my_rule", "check": "min_count", "level": "street", "types": ["canteen"], "min": 3}])");
+    Project p = parse_project(d, "/p.json");
+    CHECK(p.rules.size() == 12);
+    bool found = false;
+    for (auto& r : p.rules) {
+        if (r.id == "new_compound_support") {
+            CHECK(*r.since_year == 2018);
+            CHECK(*r.min_single_area == 300);
+            found = true;
+        }
+        CHECK(r.id != "dementia_care");
+    }
+    CHECK(found);
+    CHECK(p.rules.back().id == "my_rule");
+}
+
+TEST_CASE("project: jinning profile extends kunming") {
+    json d = base();
+    d["profile"] = "jinning-2023";
+    Project p = parse_project(d, "/p.json");
+    for (auto& r : p.rules) {
+        if (r.id == "new_compound_support") CHECK(*r.since_year == 2018);
+        if (r.id == "street_center") CHECK(r.kinds.empty());
+        CHECK_FALSE(r.source.empty());
+    }
+}
+
+TEST_CASE("project: every built-in rule cites a source and has both titles") {
+    for (auto& name : builtin_profile_names()) {
+        json prof = builtin_profile(name);
+        for (auto& r : prof["rules"]) {
+            Rule rule = parse_rule(r, name, "/rules");
+            CHECK_MESSAGE(!rule.source.empty(), name << "/" << rule.id);
+            CHECK(!rule.title_zh.empty());
+            CHECK(!rule.title_en.empty());
+        }
+    }
+}
+
+TEST_CASE("project: errors name the JSON pointer") {
+    json d = base();
+    d["layers"]["compounds"]["housholds"] = "hh";
+    CHECK(error_of(d).find("/layers/compounds/housholds: unknown key") != std::string::npos);
+    d = base();
+    d["layers"].erase("facilities");
+    CHECK(error_of(d).find("/layers/facilities: missing") != std::string::npos);
+    d = base();
+    d["access"] = {{"mode", "network"}};
+    CHECK(error_of(d).find("/layers/roads") != std::string::npos);
+    d = base();
+    d["access"] = {{"walk_kmh", -1}};
+    CHECK(error_of(d).find("/access/walk_kmh") != std::string::npos);
+    d = base();
+    d["profile"] = "paris";
+    CHECK(error_of(d).find("unknown profile \"paris\"") != std::string::npos);
+    d = base();
+    d["rules"] = json::parse(R"([{"id": "x", "check": "maximise"}])");
+    CHECK(error_of(d).find("/rules/0/check") != std::string::npos);
+    d = base();
+    d["layers"]["facilities"].erase("type");
+    CHECK(error_of(d).find("/layers/facilities: missing \"type\"") != std::string::npos);
+}
+
+TEST_CASE("scenario: merge patch with null deletes and nested objects") {
+    json doc = base();
+    doc["access"] = json::parse(R"({"walk_kmh": 4.0, "minutes_by_type": {"day_care": 10, "canteen": 12}})");
+    Scenario s = parse_scenario(json::parse(R"({"access": {"walk_kmh": 3.0, "minutes_by_type": {"canteen": null}},
+                                                "remove_facilities": ["F1", 17]})"), "/s", "patch");
+    json out = apply_patches(doc, "/data/p.json", {s});
+    CHECK(out["access"]["walk_kmh"] == 3.0);
+    CHECK(out["access"]["minutes_by_type"]["day_care"] == 10);
+    CHECK_FALSE(out["access"]["minutes_by_type"].contains("canteen"));
+    CHECK(out["layers"]["compounds"]["path"] == "/data/c.geojson");
+    CHECK(s.remove == std::vector<std::string>{"F1", "17"});
+    CHECK_FALSE(s.patch.contains("remove_facilities"));
+}
