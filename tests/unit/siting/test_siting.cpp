@@ -190,9 +190,9 @@ struct Demo {
     Inputs in;
     ReachResult r;
     explicit Demo(const std::string& mode) {
-        json doc = read_json_file(std::string(LIFECIRCLE_SOURCE_DIR) + "/data/demo/project.json");
+        json doc = read_json_file(std::string(LIFECIRCLE_TEST_DATA) + "/../data/demo/project.json");
         doc["access"]["mode"] = mode;
-        p = parse_project(doc, std::string(LIFECIRCLE_SOURCE_DIR) + "/data/demo/project.json");
+        p = parse_project(doc, std::string(LIFECIRCLE_TEST_DATA) + "/../data/demo/project.json");
         in = read_inputs(p);
         assign_units(in, 1000);
         r = compute_reach(p, in, analysis_types(in, p));
