@@ -1,6 +1,7 @@
 #pragma once
-// Scenario batches (SPEC 7): every scenario's full output, plus comparison tables
-// against the base, with inputs read, indexed and the road graph built once.
+// Scenario batches (SPEC 7): every scenario's output (or only the comparison tables),
+// with inputs read, indexed and the road graph built once; shards of one batch run
+// apart and joined by merge_shards.
 #include "ingest/ingest.hpp"
 
 #include <filesystem>
@@ -14,6 +15,14 @@ struct BatchOptions {
     int jobs = 1;
     std::string format = "geojson";
     std::string lang = "zh";
+    /// full: base/ and one output folder per scenario; comparison: only the comparison
+    /// tables (and error.txt of the scenarios that failed), for sweeps of hundreds.
+    std::string outputs = "full";
+    /// --shard K/N: runs scenarios K, K+N, K+2N... (1-based) and writes shard.json for
+    /// merge_shards. 0: not sharded.
+    int shard = 0, shards = 0;
+    /// Scenario files whose bytes equal the base's become hard links to them (opt-in).
+    bool link_unchanged = false;
     Progress progress;
 };
 
@@ -30,5 +39,10 @@ struct BatchOutcome {
 };
 
 BatchOutcome run_batch(const std::filesystem::path& batch_file, const BatchOptions& opt);
+
+/// `lifecircle merge`: joins the folders written by the shards of one batch into the
+/// output of the whole batch in `out` (comparison tables byte for byte those of the
+/// unsharded batch; scenario folders copied). Every shard 1..N must be given once.
+BatchOutcome merge_shards(const std::vector<std::filesystem::path>& dirs, const std::filesystem::path& out);
 
 }  // namespace lc

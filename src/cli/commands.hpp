@@ -12,6 +12,7 @@ using Action = std::function<int()>;
 void register_run(CLI::App& app, Action& action);
 void register_validate(CLI::App& app, Action& action);
 void register_batch(CLI::App& app, Action& action);
+void register_merge(CLI::App& app, Action& action);
 void register_site(CLI::App& app, Action& action);
 
 /// A one-line progress bar on stderr, only when stderr is a terminal and not quiet.

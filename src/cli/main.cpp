@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
     lc::cli::register_run(app, action);
     lc::cli::register_validate(app, action);
     lc::cli::register_batch(app, action);
+    lc::cli::register_merge(app, action);
     lc::cli::register_site(app, action);
 
     // Past a file-size limit (ulimit -f) a write should fail with EFBIG and be reported,

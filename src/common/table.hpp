@@ -18,6 +18,13 @@ struct Field {
     FieldType type;
 };
 
+/// A feature's geometry as GeoJSON text: RFC 7946 in EPSG:4326, or "null" and why it
+/// could not be written (outputs/geojson.hpp geometry_text).
+struct GeometryText {
+    std::string json = "null";
+    std::string problem;  ///< empty: the geometry is written as it is
+};
+
 struct Table {
     std::string name;                       ///< layer name (file name without extension)
     std::vector<Field> fields;
@@ -26,6 +33,9 @@ struct Table {
     std::vector<const GEOSGeometry*> geoms;
     std::vector<std::vector<unsigned char>> wkb_wgs84;
     std::vector<GeomPtr> owned;             ///< geometries made for this table only
+    /// Per row (optional, GeoJSON only): the geometry's text formatted beforehand (not
+    /// owned; null: formatted from `geoms` while writing).
+    std::vector<const GeometryText*> geometry_text;
     bool has_geometry = true;
 
     int add_field(const std::string& n, FieldType t) {

@@ -6,14 +6,11 @@
 
 #include <ogr_spatialref.h>
 
-#include <atomic>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <future>
 #include <memory>
-#include <optional>
 
 namespace lc {
 
@@ -37,6 +34,12 @@ struct Ring {
     std::vector<double> x, y;
 };
 
+/// A coordinate that has no finite EPSG:4326 position (thrown by read_seq, caught by
+/// geometry_text): the geometry is written as null and reported, never as [inf,inf].
+struct BadCoordinate {
+    double x, y;
+};
+
 Ring read_seq(GEOSContextHandle_t h, const GEOSCoordSequence* s, OGRCoordinateTransformation* ct) {
     Ring r;
     unsigned n = 0;
@@ -44,7 +47,20 @@ Ring read_seq(GEOSContextHandle_t h, const GEOSCoordSequence* s, OGRCoordinateTr
     r.x.resize(n);
     r.y.resize(n);
     for (unsigned i = 0; i < n; ++i) GEOSCoordSeq_getXY_r(h, s, i, &r.x[i], &r.y[i]);
-    if (ct && n) ct->Transform(static_cast<int>(n), r.x.data(), r.y.data(), nullptr, nullptr, nullptr);
+    if (n == 0) return r;
+    std::vector<int> ok(ct ? n : 0, 1);
+    std::vector<double> x0, y0;
+    if (ct) {
+        x0 = r.x;
+        y0 = r.y;
+        // A point outside the projection's domain fails (its flag is 0) or comes back
+        // as HUGE_VAL, depending on the PROJ operation: both are checked.
+        if (!ct->Transform(static_cast<int>(n), r.x.data(), r.y.data(), nullptr, nullptr, ok.data()))
+            std::fill(ok.begin(), ok.end(), 0);
+    }
+    for (unsigned i = 0; i < n; ++i)
+        if ((ct && !ok[i]) || !std::isfinite(r.x[i]) || !std::isfinite(r.y[i]) || std::abs(r.x[i]) > 180 + 1e-7 || std::abs(r.y[i]) > 90 + 1e-7)
+            throw BadCoordinate{ct ? x0[i] : r.x[i], ct ? y0[i] : r.y[i]};
     return r;
 }
 
@@ -225,20 +241,59 @@ std::string json_string(const std::string& s) {
     return out + "\"";
 }
 
-std::string geometry_json(GEOSContextHandle_t h, const GEOSGeometry* g, OGRCoordinateTransformation* ct) {
-    if (!g || GEOSisEmpty_r(h, g)) return "null";
+GeometryText geometry_text(GEOSContextHandle_t h, const GEOSGeometry* g, OGRCoordinateTransformation* ct) {
+    GeometryText t;
+    if (!g || GEOSisEmpty_r(h, g)) return t;
     std::string out;
-    append_geometry(out, h, g, ct);
+    try {
+        append_geometry(out, h, g, ct);
+    } catch (const BadCoordinate& b) {
+        char buf[160];
+        std::snprintf(buf, sizeof buf, "the point (%.3f, %.3f) has no %s position", b.x, b.y,
+                      ct ? "EPSG:4326 (lon/lat)" : "valid lon/lat");
+        t.problem = buf;
+        return t;
+    }
+    t.json = std::move(out);
+    return t;
+}
+
+std::string geometry_json(GEOSContextHandle_t h, const GEOSGeometry* g, OGRCoordinateTransformation* ct) {
+    return geometry_text(h, g, ct).json;
+}
+
+std::unique_ptr<OGRCoordinateTransformation> to_wgs84(const std::string& working_crs, const std::string& what) {
+    OGRSpatialReference wgs, work;
+    wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    work.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    wgs.importFromEPSG(4326);
+    work.SetFromUserInput(working_crs.c_str());
+    std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(&work, &wgs));
+    if (!ct) throw OutputError(what + ": no transformation from " + working_crs + " to EPSG:4326");
+    return ct;
+}
+
+std::vector<GeometryText> geometry_texts(const std::vector<const GEOSGeometry*>& geoms, const std::string& working_crs) {
+    std::vector<GeometryText> out(geoms.size());
+    int workers = worker_count();
+    if (worker_limit() > 0) workers = std::min(workers, worker_limit());
+    std::vector<std::unique_ptr<OGRCoordinateTransformation>> cts(static_cast<size_t>(std::max(1, workers)));
+    constexpr size_t kChunk = 64;
+    parallel_for((geoms.size() + kChunk - 1) / kChunk, [&](size_t c, int w) {
+        auto& ct = cts[static_cast<size_t>(w) % cts.size()];  // one per worker: not thread-safe
+        if (!ct) ct = to_wgs84(working_crs, "geometry text");
+        for (size_t i = c * kChunk; i < std::min(geoms.size(), (c + 1) * kChunk); ++i) out[i] = geometry_text(worker_geos(w), geoms[i], ct.get());
+    }, workers);
     return out;
 }
 
-std::string wkb_geometry_json(GEOSContextHandle_t h, const std::vector<unsigned char>& wkb) {
-    if (wkb.empty()) return "null";
+GeometryText wkb_geometry_text(GEOSContextHandle_t h, const std::vector<unsigned char>& wkb) {
+    if (wkb.empty()) return GeometryText{};
     GeomPtr g = from_wkb(h, wkb.data(), wkb.size());
-    return geometry_json(h, g.get(), nullptr);
+    return geometry_text(h, g.get(), nullptr);
 }
 
-void write_geojson(const fs::path& file, const Table& t, const std::string& working_crs) {
+std::vector<Repair> write_geojson(const fs::path& file, const Table& t, const std::string& working_crs) {
     const size_t n = t.rows.size();
     // A transformation is not safe to share between threads: one per worker, made when
     // the worker first formats a geometry.
@@ -247,19 +302,12 @@ void write_geojson(const fs::path& file, const Table& t, const std::string& work
     std::vector<std::unique_ptr<OGRCoordinateTransformation>> cts(static_cast<size_t>(std::max(1, workers)));
     auto ct_of = [&](int w) {
         auto& ct = cts[static_cast<size_t>(w) % cts.size()];
-        if (!ct) {
-            OGRSpatialReference wgs, work;
-            wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-            work.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-            wgs.importFromEPSG(4326);
-            work.SetFromUserInput(working_crs.c_str());
-            ct.reset(OGRCreateCoordinateTransformation(&work, &wgs));
-            if (!ct) throw OutputError(file.u8string() + ": no transformation from " + working_crs + " to EPSG:4326");
-        }
+        if (!ct) ct = to_wgs84(working_crs, file.u8string());
         return ct.get();
     };
     std::vector<std::string> keys(t.fields.size());
     for (size_t k = 0; k < t.fields.size(); ++k) keys[k] = json_string(t.fields[k].name) + ":";
+    std::vector<std::string> problem(n);  // per feature: why its geometry is written as null
     auto feature = [&](std::string& out, size_t i, GEOSContextHandle_t hw, int w) {
         if (i) out += ",\n";
         out += "{\"type\":\"Feature\",\"properties\":{";
@@ -275,9 +323,15 @@ void write_geojson(const fs::path& file, const Table& t, const std::string& work
             else if (auto b = std::get_if<bool>(&v)) out += *b ? "true" : "false";
         }
         out += "},\"geometry\":";
-        if (i < t.geoms.size() && t.geoms[i]) out += geometry_json(hw, t.geoms[i], ct_of(w));
-        else if (i < t.wkb_wgs84.size() && !t.wkb_wgs84[i].empty()) out += wkb_geometry_json(hw, t.wkb_wgs84[i]);
-        else out += "null";
+        const GeometryText* given = i < t.geometry_text.size() ? t.geometry_text[i] : nullptr;
+        GeometryText made;
+        if (!given) {
+            if (i < t.geoms.size() && t.geoms[i]) made = geometry_text(hw, t.geoms[i], ct_of(w));
+            else if (i < t.wkb_wgs84.size() && !t.wkb_wgs84[i].empty()) made = wkb_geometry_text(hw, t.wkb_wgs84[i]);
+            given = &made;
+        }
+        out += given->json;
+        problem[i] = given->problem;
         out += '}';
     };
 
@@ -298,6 +352,15 @@ void write_geojson(const fs::path& file, const Table& t, const std::string& work
     }
     f.write("\n]}\n");
     f.close();
+    std::vector<Repair> repairs;
+    for (size_t i = 0; i < n; ++i) {
+        if (problem[i].empty()) continue;
+        const std::string* id = t.rows[i].empty() ? nullptr : std::get_if<std::string>(&t.rows[i][0]);
+        repairs.push_back(Repair{file.filename().u8string(), id ? *id : "#" + std::to_string(i),
+                                 "geometry written as null: " + problem[i] + " (outside the domain of the working CRS " +
+                                     working_crs + "; check the input coordinates or choose another working_crs)"});
+    }
+    return repairs;
 }
 
 }  // namespace lc

@@ -1,5 +1,6 @@
 #include "outputs/outputs.hpp"
 
+#include "common/csv.hpp"
 #include "common/errors.hpp"
 #include "common/text_file.hpp"
 #include "outputs/geojson.hpp"
@@ -89,7 +90,10 @@ void add_row(Table& t, Emit&& emit) {
 
 std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachResult& r, const Analysis& a,
                                 const std::vector<GeomPtr>& areas, const std::vector<Uncovered>& unc,
-                                const AccessResult* access) {
+                                const AccessResult* access, const GeometryTexts* texts) {
+    auto text_of = [](const std::vector<const GeometryText*>* v, size_t i) -> const GeometryText* {
+        return v && i < v->size() ? (*v)[i] : nullptr;
+    };
     auto access_of = [&](const std::string& type) -> const AccessLayer* { return access ? access->find(type) : nullptr; };
     std::vector<Table> out;
     const auto& types = r.types;
@@ -144,6 +148,7 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
                 }
             });
             t.geoms.push_back(un.geom.get());
+            t.geometry_text.push_back(text_of(texts ? &texts->units[l] : nullptr, u));
         }
         out.push_back(std::move(t));
     }
@@ -188,6 +193,7 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
                     if (acc[k]) row.value(access_value(acc[k]->compound[c]));
             });
             t.geoms.push_back(cp.geom.get());
+            t.geometry_text.push_back(text_of(texts ? &texts->compounds : nullptr, c));
         }
         out.push_back(std::move(t));
     }
@@ -221,6 +227,7 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
                 row.value(g.nearest < 0 ? Value() : dist_value(g.nearest_dist));
             });
             t.geoms.push_back(cp.geom.get());
+            t.geometry_text.push_back(text_of(texts ? &texts->compounds : nullptr, static_cast<size_t>(g.compound)));
         }
         out.push_back(std::move(t));
     }
@@ -244,6 +251,7 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
                 row.value(round_to(area, 10));
             });
             t.geoms.push_back(areas[i].get());
+            t.geometry_text.push_back(text_of(texts ? &texts->service_areas : nullptr, i));
         }
         out.push_back(std::move(t));
     }
@@ -254,7 +262,8 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
         for (auto n : {"unit_id", "name", "level", "kind", "type"}) t.add_field(n, FieldType::String);
         t.add_field("uncovered_m2", FieldType::Real);
         t.add_field("uncovered_share", FieldType::Real);
-        for (auto& u : unc) {
+        for (size_t k = 0; k < unc.size(); ++k) {
+            const Uncovered& u = unc[k];
             const Unit& un = in.units[u.level][u.unit];
             const std::string level = level_name(u.level);
             add_row(t, [&](auto& row) {
@@ -267,6 +276,7 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
                 row.value(round_to(u.share, 1e6));
             });
             t.geoms.push_back(u.geom.get());
+            t.geometry_text.push_back(text_of(texts ? &texts->uncovered : nullptr, k));
         }
         out.push_back(std::move(t));
     }
@@ -404,12 +414,13 @@ Table coverage_table(const Project& p, const Inputs& in, const Analysis& a) {
     return t;
 }
 
-Table repairs_table(const Inputs& in) {
+Table repairs_table(const Inputs& in, const std::vector<Repair>& output) {
     Table t;
     t.name = "repairs";
     t.has_geometry = false;
     for (auto n : {"layer", "source_id", "what"}) t.add_field(n, FieldType::String);
     for (auto& r : in.repairs) t.rows.push_back({r.layer, r.source_id, r.what});
+    for (auto& r : output) t.rows.push_back({r.layer, r.source_id, r.what});
     return t;
 }
 
@@ -427,7 +438,8 @@ OGRFieldType ogr_type(FieldType t, OGRFieldSubType& sub) {
 }
 
 void write_layer(GDALDataset* ds, const Table& t, OGRSpatialReference* wgs, OGRCoordinateTransformation* ct,
-                 GEOSContextHandle_t h, const std::vector<std::string>& lco) {
+                 GEOSContextHandle_t h, const std::vector<std::string>& lco, const std::string& working_crs,
+                 std::vector<Repair>& repairs) {
     std::vector<const char*> opts;
     for (auto& o : lco) opts.push_back(o.c_str());
     opts.push_back(nullptr);
@@ -461,8 +473,14 @@ void write_layer(GDALDataset* ds, const Table& t, OGRSpatialReference* wgs, OGRC
                 auto wkb = to_wkb(h, t.geoms[i]);
                 OGRGeometryFactory::createFromWkb(wkb.data(), nullptr, &g, wkb.size());
                 if (g && g->transform(ct) != OGRERR_NONE) {
+                    // As in GeoJSON: no lon/lat for some point, so no geometry, and a note.
                     delete g;
                     g = nullptr;
+                    const std::string* id = row.empty() ? nullptr : std::get_if<std::string>(&row[0]);
+                    repairs.push_back(Repair{"lifecircle.gpkg " + t.name, id ? *id : "#" + std::to_string(i),
+                                             "geometry written as null: a point has no EPSG:4326 (lon/lat) position (outside the "
+                                             "domain of the working CRS " + working_crs +
+                                                 "; check the input coordinates or choose another working_crs)"});
                 }
             } else if (i < t.wkb_wgs84.size() && !t.wkb_wgs84[i].empty()) {
                 OGRGeometryFactory::createFromWkb(t.wkb_wgs84[i].data(), nullptr, &g, t.wkb_wgs84[i].size());
@@ -480,8 +498,8 @@ void write_layer(GDALDataset* ds, const Table& t, OGRSpatialReference* wgs, OGRC
 
 }  // namespace
 
-void write_vector_layers(const fs::path& dir, const std::vector<const Table*>& tables, const std::string& working_crs,
-                         const std::string& format) {
+std::vector<Repair> write_vector_layers(const fs::path& dir, const std::vector<const Table*>& tables,
+                                        const std::string& working_crs, const std::string& format) {
     GDALAllRegister();
     auto make_srs = [](const std::string& def) {
         OGRSpatialReference s;
@@ -498,39 +516,40 @@ void write_vector_layers(const fs::path& dir, const std::vector<const Table*>& t
         fs::path file = dir / "lifecircle.gpkg";
         GDALDatasetUniquePtr ds(drv->Create(file.u8string().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
         if (!ds) throw OutputError(file.u8string() + ": cannot create (" + CPLGetLastErrorMsg() + ")");
-        for (auto* t : tables) write_layer(ds.get(), *t, &wgs, ct.get(), main_geos(), {"SPATIAL_INDEX=YES"});
-        return;
+        std::vector<Repair> repairs;
+        for (auto* t : tables) write_layer(ds.get(), *t, &wgs, ct.get(), main_geos(), {"SPATIAL_INDEX=YES"}, working_crs, repairs);
+        return repairs;
     }
     // One GeoJSON file per table; each file is formatted by all workers (geojson.cpp).
-    for (const Table* t : tables) write_geojson(dir / (t->name + ".geojson"), *t, working_crs);
+    std::vector<Repair> repairs;
+    for (const Table* t : tables)
+        for (auto& r : write_geojson(dir / (t->name + ".geojson"), *t, working_crs)) repairs.push_back(std::move(r));
+    return repairs;
 }
 
-static std::string csv_cell(const Value& v) {
-    std::string s;
-    if (std::holds_alternative<std::monostate>(v)) return "";
-    if (auto p = std::get_if<std::string>(&v)) s = *p;
-    else if (auto d = std::get_if<double>(&v)) {
+/// A value as CSV text: null empty, numbers with 15 significant digits.
+static std::string csv_value(const Value& v) {
+    if (auto p = std::get_if<std::string>(&v)) return *p;
+    if (auto d = std::get_if<double>(&v)) {
         if (!std::isfinite(*d)) return "";  // a sum beyond double range: unknown, never "inf"
         char buf[64];
         std::snprintf(buf, sizeof buf, "%.15g", *d);
-        s = buf;
-    } else if (auto n = std::get_if<long long>(&v)) s = std::to_string(*n);
-    else if (auto b = std::get_if<bool>(&v)) s = *b ? "true" : "false";
-    if (s.find_first_of(",\"\n\r") != std::string::npos) {
-        std::string q = "\"";
-        for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-        return q + "\"";
+        return buf;
     }
-    return s;
+    if (auto n = std::get_if<long long>(&v)) return std::to_string(*n);
+    if (auto b = std::get_if<bool>(&v)) return *b ? "true" : "false";
+    return "";
 }
 
 std::string csv_text(const Table& t) {
-    std::string out = "\xEF\xBB\xBF";
-    for (size_t k = 0; k < t.fields.size(); ++k) out += (k ? "," : "") + csv_cell(t.fields[k].name);
-    out += "\n";
+    std::string out = kUtf8Bom;
+    std::vector<std::string> cells;
+    for (auto& f : t.fields) cells.push_back(f.name);
+    out += csv_row(cells);
     for (auto& row : t.rows) {
-        for (size_t k = 0; k < row.size(); ++k) out += (k ? "," : "") + csv_cell(row[k]);
-        out += "\n";
+        cells.clear();
+        for (auto& v : row) cells.push_back(csv_value(v));
+        out += csv_row(cells);
     }
     return out;
 }

@@ -11,17 +11,29 @@
 
 namespace lc {
 
+/// GeoJSON text of geometries formatted beforehand (geojson.hpp geometry_text), per
+/// record; null (or a shorter list) where the writer formats the geometry itself. Not
+/// owned. A batch formats the geometries its scenarios share once.
+struct GeometryTexts {
+    std::array<std::vector<const GeometryText*>, kLevels> units;
+    std::vector<const GeometryText*> compounds;      ///< also written for the compound's gaps
+    std::vector<const GeometryText*> service_areas;  ///< per facility
+    std::vector<const GeometryText*> uncovered;      ///< per part
+};
+
 /// Every vector layer of SPEC 6 as plain tables (geometries borrowed from the inputs).
 std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachResult& r, const Analysis& a,
                                 const std::vector<GeomPtr>& areas, const std::vector<Uncovered>& unc,
-                                const AccessResult* access = nullptr);
+                                const AccessResult* access = nullptr, const GeometryTexts* texts = nullptr);
 Table coverage_table(const Project& p, const Inputs& in, const Analysis& a);
-Table repairs_table(const Inputs& in);
+/// repairs.csv: the inputs' repairs, then `output` (geometries that could not be written).
+Table repairs_table(const Inputs& in, const std::vector<Repair>& output = {});
 
 /// Writes tables as RFC 7946 GeoJSON files (format "geojson") or as layers of one
 /// GeoPackage `lifecircle.gpkg` (format "gpkg"), transforming from the working CRS.
-void write_vector_layers(const std::filesystem::path& dir, const std::vector<const Table*>& tables, const std::string& working_crs,
-                         const std::string& format);
+/// Returns the features written without geometry (no lon/lat for some point), with why.
+std::vector<Repair> write_vector_layers(const std::filesystem::path& dir, const std::vector<const Table*>& tables,
+                                        const std::string& working_crs, const std::string& format);
 /// CSV, UTF-8 with BOM (spreadsheets read Chinese names correctly), CRLF-free, RFC 4180 quoting.
 void write_csv(const std::filesystem::path& file, const Table& t);
 std::string csv_text(const Table& t);

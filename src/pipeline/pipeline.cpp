@@ -52,12 +52,6 @@ void apply_facility_changes(const Project& p, const std::vector<Scenario>& scena
 
 namespace {
 
-double max_reach(const Project& p, const Inputs& in) {
-    double m = p.access.reach_m("");
-    for (auto& f : in.facilities) m = std::max(m, p.access.reach_m(f.type));
-    return m;
-}
-
 struct Clock {
     std::chrono::steady_clock::time_point t = std::chrono::steady_clock::now();
     StageTimes times;
@@ -70,17 +64,32 @@ struct Clock {
 
 }  // namespace
 
-Analysed analyse(const Project& p, Inputs& in, const Progress& progress, std::shared_ptr<net::Graph> graph) {
+StageFunctions plain_stages(std::shared_ptr<net::Graph> graph) {
+    StageFunctions f;
+    f.reach = [graph](const Project& p, const Inputs& in, const std::vector<std::string>& types) {
+        return compute_reach(p, in, types, graph);
+    };
+    f.access = [](const Project& p, const Inputs& in, const ReachResult& r) {
+        return compute_access(p, in, r, r.types, access_options(p));
+    };
+    f.service_areas = [](const Project& p, const Inputs& in, const ReachResult& r) { return service_areas(p, in, r); };
+    f.uncovered = [](const Project& p, const Inputs& in, const ReachResult& r, const std::vector<GeomPtr>& areas) {
+        return uncovered_areas(p, in, r, areas);
+    };
+    return f;
+}
+
+Analysed analyse(const Project& p, Inputs& in, const Progress& progress, const StageFunctions& stages) {
     Clock clock;
     // Overall fractions at the start of each stage, from typical metro timings.
     auto tick = [&](const std::string& s, double f) { if (progress) progress(s, f); };
     Analysed x;
     tick("units", 0.30);
-    assign_units(in, max_reach(p, in));
+    assign_units(in, largest_reach_m(p, in));
     clock.lap("units");
     tick("reach", 0.32);
     auto types = analysis_types(in, p);
-    x.r = compute_reach(p, in, types, std::move(graph));
+    x.r = stages.reach(p, in, types);
     if (x.r.mode == "network") {
         clock.times.seconds.emplace_back("network_graph", x.r.seconds_graph);
         clock.times.seconds.emplace_back("network_paths", x.r.seconds_paths);
@@ -88,14 +97,16 @@ Analysed analyse(const Project& p, Inputs& in, const Progress& progress, std::sh
     clock.lap("reach");
     x.a = evaluate(p, in, x.r);
     clock.lap("rules");
-    x.access = compute_access(p, in, x.r, x.r.types, access_options(p));
-    clock.lap("access");
-    tick("service areas", 0.40);
-    x.areas = service_areas(p, in, x.r);
-    clock.lap("service_areas");
-    tick("uncovered areas", 0.50);
-    x.unc = uncovered_areas(p, in, x.r, x.areas);
-    clock.lap("uncovered");
+    if (stages.layers) {
+        x.access = stages.access(p, in, x.r);
+        clock.lap("access");
+        tick("service areas", 0.40);
+        x.areas = stages.service_areas(p, in, x.r);
+        clock.lap("service_areas");
+        tick("uncovered areas", 0.50);
+        x.unc = stages.uncovered(p, in, x.r, x.areas);
+        clock.lap("uncovered");
+    }
     x.times = clock.times;
     return x;
 }
@@ -103,16 +114,17 @@ Analysed analyse(const Project& p, Inputs& in, const Progress& progress, std::sh
 json write_output_folder(const fs::path& dir, const Project& p, const Inputs& in, Analysed& x, const RunOptions& opt) {
     Clock clock;
     write_output_marker(dir);
-    auto layers = build_layers(p, in, x.r, x.a, x.areas, x.unc, &x.access);
+    auto layers = build_layers(p, in, x.r, x.a, x.areas, x.unc, &x.access, &x.texts);
     std::vector<const Table*> all;
     const Table* rej = nullptr;
     for (auto& t : layers) {
         all.push_back(&t);
         if (t.name == "rejected") rej = &t;
     }
-    write_vector_layers(dir, all, in.working_crs, opt.format);
+    std::vector<Repair> output_repairs = write_vector_layers(dir, all, in.working_crs, opt.format);
     // rejected.geojson is part of the contract whatever the format
-    if (opt.format == "gpkg") write_vector_layers(dir, {rej}, in.working_crs, "geojson");
+    if (opt.format == "gpkg")
+        for (auto& r : write_vector_layers(dir, {rej}, in.working_crs, "geojson")) output_repairs.push_back(std::move(r));
     Table rejected;
     rejected.name = rej->name;
     rejected.fields = rej->fields;
@@ -120,7 +132,7 @@ json write_output_folder(const fs::path& dir, const Project& p, const Inputs& in
     rejected.has_geometry = false;
     write_text(dir / "rejected.csv", csv_text(rejected));
     write_text(dir / "coverage.csv", csv_text(coverage_table(p, in, x.a)));
-    write_text(dir / "repairs.csv", csv_text(repairs_table(in)));
+    write_text(dir / "repairs.csv", csv_text(repairs_table(in, output_repairs)));
     clock.lap("write");
     // The deliverables read summary.json's figures; their own time is measured and
     // added afterwards, so summary.json is written twice (cheap, a few kB).
@@ -140,11 +152,11 @@ json write_output_folder(const fs::path& dir, const Project& p, const Inputs& in
         s["area"]["access"] = acc;
         return s;
     };
-    json summary = with_access(build_summary(p, in, x.r, x.a, times));
+    json summary = with_access(build_summary(p, in, x.r, x.a, times, output_repairs));
     write_deliverables(dir, p, in, x.r, x.a, layers, summary, DeliverableOptions{opt.format, opt.lang});
     clock.lap("report");
     times.seconds.push_back(clock.times.seconds.back());
-    summary = with_access(build_summary(p, in, x.r, x.a, times));
+    summary = with_access(build_summary(p, in, x.r, x.a, times, output_repairs));
     write_text(dir / "summary.json", summary.dump(1) + "\n");
     return summary;
 }
@@ -194,7 +206,7 @@ ValidateOutcome validate_project(const fs::path& project_file, bool strict) {
     if (project_file.empty()) throw ConfigError("the project file path is empty");
     Project p = load_project(project_file);
     Inputs in = read_inputs(p);
-    assign_units(in, max_reach(p, in));
+    assign_units(in, largest_reach_m(p, in));
     std::ostringstream os;
     os << "project: " << p.file.u8string() << "\n";
     os << "working CRS: " << in.working_crs << "   mode: " << p.access.mode << "   profile: "

@@ -2,6 +2,7 @@
 // The main job: project file -> inputs -> units -> reach -> rules -> output folder.
 #include "access/access.hpp"
 #include "outputs/geojson.hpp"
+#include "outputs/outputs.hpp"
 #include "ingest/ingest.hpp"
 #include "reach/reach.hpp"
 #include "report/report.hpp"
@@ -54,10 +55,25 @@ struct Analysed {
     std::vector<Uncovered> unc;
     AccessResult access;   ///< 2SFCA per facility type
     StageTimes times;
+    GeometryTexts texts;   ///< geometry text formatted beforehand (a batch's), else empty
 };
-/// Units, reach, rules, service areas and uncovered parts (inputs read, scenario applied).
-/// Network mode walks `graph` (built from the roads when null).
-Analysed analyse(const Project& p, Inputs& in, const Progress& progress, std::shared_ptr<net::Graph> graph = nullptr);
+
+/// How analyse computes reach, access, service areas and uncovered parts.
+struct StageFunctions {
+    std::function<ReachResult(const Project&, const Inputs&, const std::vector<std::string>& types)> reach;
+    std::function<AccessResult(const Project&, const Inputs&, const ReachResult&)> access;
+    std::function<std::vector<GeomPtr>(const Project&, const Inputs&, const ReachResult&)> service_areas;
+    std::function<std::vector<Uncovered>(const Project&, const Inputs&, const ReachResult&, const std::vector<GeomPtr>&)>
+        uncovered;
+    bool layers = true;  ///< false: reach and rules only (what comparison tables need)
+};
+/// The stage functions themselves (compute_reach walking `graph`, built from the roads
+/// when null; compute_access; service_areas; uncovered_areas).
+StageFunctions plain_stages(std::shared_ptr<net::Graph> graph = nullptr);
+
+/// Units, reach, rules, access, service areas and uncovered parts (inputs read, scenario
+/// applied), each stage by `stages`.
+Analysed analyse(const Project& p, Inputs& in, const Progress& progress, const StageFunctions& stages = plain_stages());
 /// Writes every output file into `dir` (no atomic rename); returns summary.json.
 json write_output_folder(const std::filesystem::path& dir, const Project& p, const Inputs& in, Analysed& x,
                          const RunOptions& opt);

@@ -16,6 +16,7 @@
 #include <limits>
 #include <numeric>
 #include <set>
+#include <stdexcept>
 
 namespace lc {
 
@@ -31,7 +32,8 @@ double secs_since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-/// Facility indices of one type, ordered by id so that ties go to the smallest id.
+}  // namespace
+
 std::vector<int> facilities_of(const Inputs& in, const std::string& type) {
     std::vector<int> v;
     for (size_t i = 0; i < in.facilities.size(); ++i)
@@ -39,7 +41,12 @@ std::vector<int> facilities_of(const Inputs& in, const std::string& type) {
     std::sort(v.begin(), v.end(), [&](int a, int b) { return in.facilities[a].id < in.facilities[b].id; });
     return v;
 }
-}  // namespace
+
+double largest_reach_m(const Project& p, const Inputs& in) {
+    double m = p.access.reach_m("");
+    for (auto& f : in.facilities) m = std::max(m, p.access.reach_m(f.type));
+    return m;
+}
 
 std::vector<std::string> analysis_types(const Inputs& in, const Project& p) {
     static const std::vector<std::string> order = {"day_care", "canteen", "street_center", "regional_center",
@@ -294,9 +301,15 @@ std::vector<GeomPtr> service_areas(const Project& p, const Inputs& in, const Rea
     return out;
 }
 
-std::vector<Uncovered> uncovered_areas(const Project& p, const Inputs& in, const ReachResult& r,
-                                      const std::vector<GeomPtr>& areas) {
-    int level = in.has_level[kStreet] ? kStreet : in.has_level[kDistrict] ? kDistrict : kCommunity;
+static int uncovered_level(const Inputs& in) {
+    return in.has_level[kStreet] ? kStreet : in.has_level[kDistrict] ? kDistrict : kCommunity;
+}
+
+/// The parts of every unit, or (`only`) of the units marked there; the others are left
+/// without geometry.
+static std::vector<Uncovered> uncovered_of(const Project& p, const Inputs& in, const ReachResult& r,
+                                           const std::vector<GeomPtr>& areas, const std::vector<char>* only) {
+    int level = uncovered_level(in);
     std::vector<Uncovered> out;
     if (!in.has_level[level]) return out;
     const auto& units = in.units[level];
@@ -358,6 +371,7 @@ std::vector<Uncovered> uncovered_areas(const Project& p, const Inputs& in, const
         res.unit = static_cast<int>(u);
         res.level = level;
         res.type = r.types[t];
+        if (only && !(*only)[u]) return;
         double x0, y0, x1, y1;
         GEOSGeom_getXMin_r(h, unit.geom.get(), &x0);
         GEOSGeom_getYMin_r(h, unit.geom.get(), &y0);
@@ -459,6 +473,63 @@ std::vector<Uncovered> uncovered_areas(const Project& p, const Inputs& in, const
         GEOSArea_r(h, res.geom.get(), &res.area_m2);
         res.share = unit.area_m2 > 0 ? res.area_m2 / unit.area_m2 : 0;
     });
+    return out;
+}
+
+std::vector<Uncovered> uncovered_areas(const Project& p, const Inputs& in, const ReachResult& r,
+                                      const std::vector<GeomPtr>& areas) {
+    return uncovered_of(p, in, r, areas, nullptr);
+}
+
+std::vector<Uncovered> update_uncovered_areas(const Project& p, const Inputs& in, const ReachResult& r,
+                                              const std::vector<GeomPtr>& areas, const std::vector<Uncovered>& base,
+                                              const std::vector<XY>& changed) {
+    const int level = uncovered_level(in);
+    if (!in.has_level[level]) return {};
+    const auto& units = in.units[level];
+    const size_t nt = r.types.size();
+    if (base.size() != units.size() * nt) throw std::logic_error("update_uncovered_areas: base is not of these units and types");
+    // A service area lies within reach (+ the network buffer) of its facility, and a
+    // walk is never shorter than the straight line. In network mode a unit's part also
+    // reads the reachable pieces of every edge whose box meets the unit's (buffered), and
+    // a piece at the far end of such an edge can come from a facility within reach of
+    // that end: one edge length more. A unit farther than this from every change reads
+    // the same inputs, hence has the same part.
+    double margin = p.access.service_area_buffer_m + 1;
+    double far = 0;
+    for (double m : r.reach_m) far = std::max(far, m);
+    margin += far;
+    if (r.graph) {
+        double longest = 0;
+        for (uint32_t e = 0; e < r.graph->edge_count(); ++e) longest = std::max(longest, r.graph->edge(e).len);
+        margin += longest;
+    }
+    GEOSContextHandle_t h = main_geos();
+    std::vector<char> again(units.size(), 0);
+    for (size_t u = 0; u < units.size(); ++u) {
+        double x0, y0, x1, y1;
+        GEOSGeom_getXMin_r(h, units[u].geom.get(), &x0);
+        GEOSGeom_getYMin_r(h, units[u].geom.get(), &y0);
+        GEOSGeom_getXMax_r(h, units[u].geom.get(), &x1);
+        GEOSGeom_getYMax_r(h, units[u].geom.get(), &y1);
+        for (const XY& q : changed)
+            if (q.x >= x0 - margin && q.x <= x1 + margin && q.y >= y0 - margin && q.y <= y1 + margin) {
+                again[u] = 1;
+                break;
+            }
+    }
+    bool any = std::find(again.begin(), again.end(), 1) != again.end();
+    std::vector<Uncovered> out = any ? uncovered_of(p, in, r, areas, &again) : std::vector<Uncovered>(base.size());
+    for (size_t k = 0; k < out.size(); ++k) {
+        if (again[k / nt]) continue;
+        const Uncovered& b = base[k];
+        out[k].unit = b.unit;
+        out[k].level = b.level;
+        out[k].type = b.type;
+        out[k].geom = borrow(b.geom.get());  // `base` outlives the result
+        out[k].area_m2 = b.area_m2;
+        out[k].share = b.share;
+    }
     return out;
 }
 

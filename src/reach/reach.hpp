@@ -37,13 +37,18 @@ struct ReachResult {
 /// Facility types to analyse: those present among facilities plus those the rules name.
 std::vector<std::string> analysis_types(const Inputs& in, const Project& p);
 
+/// Facility indices of one type, in id order (ties go to the smallest id).
+std::vector<int> facilities_of(const Inputs& in, const std::string& type);
+/// The largest reach distance of any facility type present (or the default).
+double largest_reach_m(const Project& p, const Inputs& in);
+
 /// A facility as radius reach reads it.
 struct ReachSite {
     std::string id;
     XY pt;
     bool operator==(const ReachSite& o) const { return id == o.id && pt.x == o.pt.x && pt.y == o.pt.y; }
 };
-/// The facilities of one type, in id order (ties go to the smallest id).
+/// The facilities of one type as sites, in id order (facilities_of).
 std::vector<ReachSite> reach_sites(const Inputs& in, const std::string& type);
 
 /// Radius distances for one facility type: per compound, the straight distance to the
@@ -80,8 +85,16 @@ struct Uncovered {
     double area_m2 = 0, share = 0;
 };
 /// Per street/township (else the coarsest level present) and type: the unit minus the
-/// union of the service areas of that type.
+/// union of the service areas of that type, in unit order, then type order. A unit's
+/// part depends only on the unit and the service areas near it.
 std::vector<Uncovered> uncovered_areas(const Project& p, const Inputs& in, const ReachResult& r,
                                       const std::vector<GeomPtr>& areas);
+/// The same result from `base`, the parts of the same units and types (same reach and
+/// buffer) for facilities that differ only by those added or removed at `changed`:
+/// units farther than reach + buffer from every change keep base's part (borrowed:
+/// `base` must outlive the result), the others are computed again.
+std::vector<Uncovered> update_uncovered_areas(const Project& p, const Inputs& in, const ReachResult& r,
+                                              const std::vector<GeomPtr>& areas, const std::vector<Uncovered>& base,
+                                              const std::vector<XY>& changed);
 
 }  // namespace lc

@@ -18,7 +18,8 @@ json opt(const std::optional<double>& v) {
 }
 }  // namespace
 
-json build_summary(const Project& p, const Inputs& in, const ReachResult& r, const Analysis& a, const StageTimes& times) {
+json build_summary(const Project& p, const Inputs& in, const ReachResult& r, const Analysis& a, const StageTimes& times,
+                   const std::vector<Repair>& output_repairs) {
     json s = json::object();
     s["tool"] = {{"name", "lifecircle"}, {"version", LIFECIRCLE_VERSION}};
     s["project"] = p.name;
@@ -58,15 +59,20 @@ json build_summary(const Project& p, const Inputs& in, const ReachResult& r, con
     for (auto& [layer, m] : br) by_reason[layer] = m;
     s["rejected"] = {{"total", in.rejected.size()}, {"by_layer_and_reason", by_reason}};
     std::map<std::string, long> rep;
-    for (auto& r2 : in.repairs) {
-        std::string w = r2.what;
-        std::string key = r2.layer + ": " + w.substr(0, w.find_first_of(":(\""));
-        while (!key.empty() && key.back() == ' ') key.pop_back();
-        rep[key]++;
-    }
-    s["repairs"] = {{"total", in.repairs.size()}, {"by_kind", rep}, {"file", "repairs.csv"}};
+    for (auto* list : {&in.repairs, &output_repairs})
+        for (auto& r2 : *list) {
+            std::string w = r2.what;
+            std::string key = r2.layer + ": " + w.substr(0, w.find_first_of(":(\""));
+            while (!key.empty() && key.back() == ' ') key.pop_back();
+            rep[key]++;
+        }
+    s["repairs"] = {{"total", in.repairs.size() + output_repairs.size()}, {"by_kind", rep}, {"file", "repairs.csv"}};
     s["unreadable_numbers"] = in.unreadable;
     s["warnings"] = in.warnings;
+    if (!output_repairs.empty())
+        s["warnings"].push_back(std::to_string(output_repairs.size()) +
+                                " output geometries have no lon/lat position (outside the domain of the working CRS " +
+                                in.working_crs + ") and are written without geometry; see repairs.csv");
     json area = json::object();
     area["compounds"] = a.area.compounds;
     for (int w = 1; w < kWeights; ++w) {

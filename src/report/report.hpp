@@ -11,7 +11,9 @@ struct StageTimes {
     std::vector<std::pair<std::string, double>> seconds;  ///< in run order
 };
 
-json build_summary(const Project& p, const Inputs& in, const ReachResult& r, const Analysis& a, const StageTimes& times);
+/// `output_repairs`: geometries the writers could not write (counted with the repairs).
+json build_summary(const Project& p, const Inputs& in, const ReachResult& r, const Analysis& a, const StageTimes& times,
+                   const std::vector<Repair>& output_repairs = {});
 
 /// Short reason code of a rejection ("unknown facility type \"X\" (...)" -> "unknown facility type").
 std::string reason_code(const std::string& reason);

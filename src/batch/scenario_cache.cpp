@@ -1,0 +1,306 @@
+#include "batch/scenario_cache.hpp"
+
+#include "common/parallel.hpp"
+#include "outputs/geojson.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace lc {
+
+namespace {
+
+std::vector<ReachSite> sites_at(const Inputs& in, const std::vector<int>& fac) {
+    std::vector<ReachSite> out;
+    out.reserve(fac.size());
+    for (int f : fac) out.push_back(ReachSite{in.facilities[f].id, in.facilities[f].pt});
+    return out;
+}
+
+DistanceKey distance_key(const Project& p, const std::string& type) {
+    return DistanceKey{p.access.mode, type, p.access.mode == "network" ? p.access.max_access_m : 0.0};
+}
+
+AreaKey area_key(const Project& p, const Facility& f) {
+    return AreaKey{p.access.mode, f.pt, p.access.reach_m(f.type), p.access.service_area_buffer_m, p.access.max_access_m};
+}
+
+UncoveredKey uncovered_key(const Project& p, const std::string& type) {
+    return UncoveredKey{p.access.mode, type, p.access.reach_m(type), p.access.service_area_buffer_m, p.access.max_access_m};
+}
+
+AccessKey access_key(const Project& p, const Inputs& in, const std::string& type, const AccessOptions& opt) {
+    AccessKey k{p.access.mode, opt.supply, static_cast<int>(opt.decay), p.access.max_access_m, {type}, {p.access.reach_m(type)}, {}};
+    for (auto& f : in.facilities)
+        if (f.type == type) k.sites.push_back(AccessSite{f.type, f.pt, f.beds, f.floor_area});
+    return k;
+}
+
+/// Places of the sites in one list and not in the other (both in id order).
+std::vector<XY> changed_sites(const std::vector<ReachSite>& a, const std::vector<ReachSite>& b) {
+    std::vector<XY> out;
+    size_t i = 0, j = 0;
+    while (i < a.size() || j < b.size()) {
+        if (j == b.size() || (i < a.size() && a[i].id < b[j].id)) {
+            out.push_back(a[i++].pt);
+        } else if (i == a.size() || b[j].id < a[i].id) {
+            out.push_back(b[j++].pt);
+        } else {
+            if (!keys::same(a[i], b[j])) {  // the same id elsewhere: moved
+                out.push_back(a[i].pt);
+                out.push_back(b[j].pt);
+            }
+            ++i;
+            ++j;
+        }
+    }
+    return out;
+}
+
+/// A reach result of one type, with what service areas and uncovered parts read of it.
+ReachResult one_type(const ReachResult& r, size_t t) {
+    ReachResult o;
+    o.mode = r.mode;
+    o.types = {r.types[t]};
+    o.reach_m = {r.reach_m[t]};
+    o.graph = r.graph;
+    o.facility_snaps = r.facility_snaps;
+    return o;
+}
+
+/// Scenarios read cached geometries from several threads at once: have GEOS compute
+/// what it computes on first use (envelopes) now, on this thread.
+void warm(const GEOSGeometry* g) {
+    double v = 0;
+    if (g) GEOSGeom_getXMin_r(main_geos(), g, &v);
+}
+
+}  // namespace
+
+ScenarioCache::ScenarioCache(const Project& p, const Inputs& in, Analysed& x, bool texts) : graph_(x.r.graph), texts_(texts) {
+    const ReachResult& r = x.r;
+    for (size_t t = 0; t < r.types.size(); ++t) {
+        std::vector<int> fac = facilities_of(in, r.types[t]);
+        std::vector<int> pos(in.facilities.size(), -1);
+        for (size_t k = 0; k < fac.size(); ++k) pos[static_cast<size_t>(fac[k])] = static_cast<int>(k);
+        Distances d{sites_at(in, fac), {r.dist[t], std::vector<int>(r.nearest[t].size(), -1)}};
+        for (size_t c = 0; c < r.nearest[t].size(); ++c)
+            if (r.nearest[t][c] >= 0) d.reach.nearest[c] = pos[static_cast<size_t>(r.nearest[t][c])];
+        distances_.emplace(distance_key(p, r.types[t]), std::move(d));
+    }
+    for (auto& L : x.access.layers)
+        if (L.types.size() == 1) access_.emplace(access_key(p, in, L.types[0], access_options(p)), L);
+
+    // Geometries move into the cache; `x` borrows them back, so that the base's output
+    // is written from the very geometries (and texts) the scenarios reuse.
+    for (size_t i = 0; i < x.areas.size(); ++i) {
+        auto [it, added] = areas_.try_emplace(area_key(p, in.facilities[i]));
+        if (!added) continue;  // another facility at the same place, with the same reach
+        it->second.geom = std::move(x.areas[i]);
+        x.areas[i] = borrow(it->second.geom.get());
+    }
+    const size_t nt = r.types.size();
+    for (size_t t = 0; t < nt && !x.unc.empty(); ++t) {
+        Parts& P = uncovered_[uncovered_key(p, r.types[t])];
+        P.sites = sites_at(in, facilities_of(in, r.types[t]));
+        for (size_t k = t; k < x.unc.size(); k += nt) {
+            Uncovered& u = x.unc[k];
+            P.parts.push_back(Uncovered{u.unit, u.level, u.type, std::move(u.geom), u.area_m2, u.share});
+            u.geom = borrow(P.parts.back().geom.get());
+        }
+    }
+    // Listed in the maps' order, which stays as it is from now on (no more inserts).
+    std::vector<const GEOSGeometry*> area_geoms, part_geoms;
+    for (auto& [k, a] : areas_) area_geoms.push_back(a.geom.get());
+    for (auto& [k, P] : uncovered_)
+        for (auto& u : P.parts) part_geoms.push_back(u.geom.get());
+    for (auto* g : area_geoms) warm(g);
+    for (auto* g : part_geoms) warm(g);
+    for (auto& level : in.units)
+        for (auto& u : level) warm(u.geom.get());
+    for (auto& c : in.compounds) warm(c.geom.get());
+    if (!texts_) return;
+
+    // The GeoJSON text of what every scenario writes again: units, compounds, and the
+    // base's service areas and uncovered parts.
+    for (int l = 0; l < kLevels; ++l) {
+        std::vector<const GEOSGeometry*> g;
+        for (auto& u : in.units[l]) g.push_back(u.geom.get());
+        unit_text_[l] = geometry_texts(g, in.working_crs);
+        unit_geom_[l] = std::move(g);
+    }
+    for (auto& c : in.compounds) compound_geom_.push_back(c.geom.get());
+    compound_text_ = geometry_texts(compound_geom_, in.working_crs);
+    std::vector<GeometryText> at = geometry_texts(area_geoms, in.working_crs);
+    size_t k = 0;
+    for (auto& [key, a] : areas_) {
+        (void)key;
+        a.text = std::move(at[k++]);
+    }
+    std::vector<GeometryText> pt = geometry_texts(part_geoms, in.working_crs);
+    k = 0;
+    for (auto& [key, P] : uncovered_) {
+        (void)key;
+        for (size_t u = 0; u < P.parts.size(); ++u) P.text.push_back(std::move(pt[k++]));
+    }
+}
+
+StageFunctions ScenarioCache::stages(bool layers) const {
+    StageFunctions f;
+    f.layers = layers;
+    f.reach = [this](const Project& p, const Inputs& in, const std::vector<std::string>& types) { return reach(p, in, types); };
+    f.access = [this](const Project& p, const Inputs& in, const ReachResult& r) { return access(p, in, r); };
+    f.service_areas = [this](const Project& p, const Inputs& in, const ReachResult& r) { return areas(p, in, r); };
+    f.uncovered = [this](const Project& p, const Inputs& in, const ReachResult& r, const std::vector<GeomPtr>& a) {
+        return uncovered(p, in, r, a);
+    };
+    return f;
+}
+
+ReachResult ScenarioCache::reach(const Project& p, const Inputs& in, const std::vector<std::string>& types) const {
+    const bool network = p.access.mode == "network";
+    std::vector<std::vector<int>> fac(types.size());
+    std::vector<std::optional<TypeReach>> got(types.size());
+    std::vector<std::string> missing;
+    for (size_t t = 0; t < types.size(); ++t) {
+        fac[t] = facilities_of(in, types[t]);
+        auto it = distances_.find(distance_key(p, types[t]));
+        if (it != distances_.end() && it->second.reach.dist.size() == in.compounds.size()) {
+            std::vector<ReachSite> sites = sites_at(in, fac[t]);
+            if (keys::same(sites, it->second.sites)) got[t] = it->second.reach;
+            else if (!network) got[t] = update_radius_reach(in.compounds, it->second.sites, it->second.reach, sites);
+        }
+        if (!got[t]) missing.push_back(types[t]);
+    }
+    // The stage computes the other types (and, by network, where every point enters the
+    // roads); the types taken from the cache are put in their places.
+    ReachResult r = compute_reach(p, in, missing, graph_);
+    std::vector<std::vector<double>> dist(types.size());
+    std::vector<std::vector<int>> nearest(types.size());
+    size_t m = 0;
+    for (size_t t = 0; t < types.size(); ++t) {
+        if (!got[t]) {
+            dist[t] = std::move(r.dist[m]);
+            nearest[t] = std::move(r.nearest[m]);
+            ++m;
+            continue;
+        }
+        dist[t] = std::move(got[t]->dist);
+        nearest[t].resize(got[t]->nearest.size());
+        for (size_t c = 0; c < nearest[t].size(); ++c) {
+            const int k = got[t]->nearest[c];
+            nearest[t][c] = k < 0 ? -1 : fac[t][static_cast<size_t>(k)];
+        }
+    }
+    r.types = types;
+    r.reach_m.clear();
+    r.reached.assign(types.size(), {});
+    for (size_t t = 0; t < types.size(); ++t) {
+        r.reach_m.push_back(p.access.reach_m(types[t]));
+        r.reached[t].resize(dist[t].size());
+        for (size_t c = 0; c < dist[t].size(); ++c) r.reached[t][c] = dist[t][c] <= r.reach_m[t];
+    }
+    r.dist = std::move(dist);
+    r.nearest = std::move(nearest);
+    return r;
+}
+
+AccessResult ScenarioCache::access(const Project& p, const Inputs& in, const ReachResult& r) const {
+    const AccessOptions opt = access_options(p);
+    std::vector<const AccessLayer*> got(r.types.size(), nullptr);
+    std::vector<std::vector<std::string>> missing;
+    for (size_t t = 0; t < r.types.size(); ++t) {
+        auto it = access_.find(access_key(p, in, r.types[t], opt));
+        if (it != access_.end() && it->second.compound.size() == in.compounds.size()) got[t] = &it->second;
+        else missing.push_back({r.types[t]});
+    }
+    AccessResult made = compute_access_pools(p, in, r, missing, opt);
+    AccessResult out;
+    size_t m = 0;
+    for (size_t t = 0; t < r.types.size(); ++t) out.layers.push_back(got[t] ? *got[t] : std::move(made.layers[m++]));
+    return out;
+}
+
+std::vector<GeomPtr> ScenarioCache::areas(const Project& p, const Inputs& in, const ReachResult& r) const {
+    std::vector<GeomPtr> out(in.facilities.size());
+    // The facilities without a service area in the cache are the stage's plain input:
+    // one service area per facility, from its place, reach and (network) entry point.
+    Inputs missing;
+    ReachResult rm;
+    rm.mode = r.mode;
+    rm.types = r.types;
+    rm.reach_m = r.reach_m;
+    rm.graph = r.graph;
+    std::vector<size_t> which;
+    for (size_t i = 0; i < in.facilities.size(); ++i) {
+        auto it = areas_.find(area_key(p, in.facilities[i]));
+        if (it != areas_.end()) {
+            out[i] = borrow(it->second.geom.get());  // the cache outlives the scenario
+            continue;
+        }
+        which.push_back(i);
+        missing.facilities.push_back(in.facilities[i]);
+        if (!r.facility_snaps.empty()) rm.facility_snaps.push_back(r.facility_snaps[i]);
+    }
+    if (which.empty()) return out;
+    std::vector<GeomPtr> made = service_areas(p, missing, rm);
+    for (size_t k = 0; k < which.size(); ++k) out[which[k]] = std::move(made[k]);
+    return out;
+}
+
+std::vector<Uncovered> ScenarioCache::uncovered(const Project& p, const Inputs& in, const ReachResult& r,
+                                                const std::vector<GeomPtr>& areas) const {
+    const size_t nt = r.types.size();
+    std::vector<std::vector<Uncovered>> per(nt);
+    for (size_t t = 0; t < nt; ++t) {
+        ReachResult rt = one_type(r, t);
+        auto it = uncovered_.find(uncovered_key(p, r.types[t]));
+        if (it == uncovered_.end()) {
+            per[t] = uncovered_areas(p, in, rt, areas);
+            continue;
+        }
+        const Parts& P = it->second;
+        std::vector<XY> changed = changed_sites(P.sites, sites_at(in, facilities_of(in, r.types[t])));
+        per[t] = update_uncovered_areas(p, in, rt, areas, P.parts, changed);
+    }
+    std::vector<Uncovered> out;
+    const size_t nu = nt ? per[0].size() : 0;
+    out.reserve(nu * nt);
+    for (size_t u = 0; u < nu; ++u)
+        for (size_t t = 0; t < nt; ++t) out.push_back(std::move(per[t].at(u)));
+    return out;
+}
+
+GeometryTexts ScenarioCache::texts(const Project& p, const Inputs& in, const Analysed& x) const {
+    GeometryTexts out;
+    if (!texts_) return out;
+    // A text counts only for the very geometry it was made from (the same object).
+    for (int l = 0; l < kLevels; ++l) {
+        if (in.units[l].size() != unit_geom_[l].size()) continue;
+        out.units[l].resize(in.units[l].size(), nullptr);
+        for (size_t u = 0; u < in.units[l].size(); ++u)
+            if (in.units[l][u].geom.get() == unit_geom_[l][u]) out.units[l][u] = &unit_text_[l][u];
+    }
+    if (in.compounds.size() == compound_geom_.size()) {
+        out.compounds.resize(in.compounds.size(), nullptr);
+        for (size_t c = 0; c < in.compounds.size(); ++c)
+            if (in.compounds[c].geom.get() == compound_geom_[c]) out.compounds[c] = &compound_text_[c];
+    }
+    out.service_areas.resize(x.areas.size(), nullptr);
+    for (size_t i = 0; i < x.areas.size() && i < in.facilities.size(); ++i) {
+        auto it = areas_.find(area_key(p, in.facilities[i]));
+        if (it != areas_.end() && it->second.geom.get() == x.areas[i].get()) out.service_areas[i] = &it->second.text;
+    }
+    out.uncovered.resize(x.unc.size(), nullptr);
+    for (size_t k = 0; k < x.unc.size(); ++k) {
+        const Uncovered& u = x.unc[k];
+        auto it = uncovered_.find(uncovered_key(p, u.type));
+        if (it == uncovered_.end()) continue;
+        const Parts& P = it->second;
+        const size_t at = static_cast<size_t>(u.unit);
+        if (at < P.parts.size() && at < P.text.size() && P.parts[at].geom.get() == u.geom.get()) out.uncovered[k] = &P.text[at];
+    }
+    return out;
+}
+
+}  // namespace lc

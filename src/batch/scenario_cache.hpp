@@ -1,0 +1,125 @@
+#pragma once
+// What the scenarios of a batch reuse of its base (SPEC 7): one typed cache, filled from
+// the base's results before the scenarios start and only read afterwards (so scenarios
+// may read it side by side, without locks).
+//
+// Each entry is keyed by the typed inputs the stage read for it (the sites of a facility
+// type with their ids and positions, reach, mode, buffer, supply figures...), compared
+// and hashed as values (value_key.hpp). A scenario takes an entry whose key is equal;
+// where only some facilities of a type differ it starts from the base's entry through
+// the stage's own pure update function (update_radius_reach, update_uncovered_areas),
+// which gives exactly what a full computation gives. The stages themselves know nothing
+// of this: the cache calls them on plain inputs.
+//
+// The compounds, units, gates and roads are not part of the keys: the cache serves only
+// scenarios whose inputs are the base's (batch.cpp same_inputs), with the base's
+// geometries borrowed (clone_inputs(raw, true)).
+#include "access/access.hpp"
+#include "batch/value_key.hpp"
+#include "pipeline/pipeline.hpp"
+#include "reach/reach.hpp"
+
+#include <array>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace lc {
+
+inline auto fields(const XY& p) { return std::tie(p.x, p.y); }
+inline auto fields(const ReachSite& s) { return std::tie(s.id, s.pt); }
+
+/// What the distances to one facility type read besides compounds and roads.
+struct DistanceKey {
+    std::string mode, type;
+    double max_access_m = 0;  ///< network mode: how far a point may be from the roads
+};
+inline auto fields(const DistanceKey& k) { return std::tie(k.mode, k.type, k.max_access_m); }
+
+/// What the service area of one facility reads: its place and the access settings.
+struct AreaKey {
+    std::string mode;
+    XY pt;
+    double reach_m = 0, buffer_m = 0, max_access_m = 0;
+};
+inline auto fields(const AreaKey& k) { return std::tie(k.mode, k.pt, k.reach_m, k.buffer_m, k.max_access_m); }
+
+/// What the uncovered parts of one type read besides the units and its sites.
+struct UncoveredKey {
+    std::string mode, type;
+    double reach_m = 0, buffer_m = 0, max_access_m = 0;
+};
+inline auto fields(const UncoveredKey& k) { return std::tie(k.mode, k.type, k.reach_m, k.buffer_m, k.max_access_m); }
+
+/// A facility as an access layer reads it (in input order: sums follow it).
+struct AccessSite {
+    std::string type;
+    XY pt;
+    std::optional<double> beds, floor_area;
+};
+inline auto fields(const AccessSite& s) { return std::tie(s.type, s.pt, s.beds, s.floor_area); }
+
+/// What one access layer (2SFCA) reads besides compounds, units and roads.
+struct AccessKey {
+    std::string mode, supply;
+    int decay = 0;
+    double max_access_m = 0;
+    std::vector<std::string> pool;
+    std::vector<double> reach_m;  ///< per type of the pool
+    std::vector<AccessSite> sites;
+};
+inline auto fields(const AccessKey& k) { return std::tie(k.mode, k.supply, k.decay, k.max_access_m, k.pool, k.reach_m, k.sites); }
+
+class ScenarioCache {
+public:
+    /// Keeps what the base computed (`x` from analyse on `in`, the inputs the scenarios
+    /// share) and, when `texts` (a batch writing GeoJSON layers), the GeoJSON text of
+    /// its units, compounds, service areas and uncovered parts. The geometries of `x`
+    /// move into the cache and `x` borrows them back: the cache must outlive it.
+    ScenarioCache(const Project& p, const Inputs& in, Analysed& x, bool texts);
+    ScenarioCache(const ScenarioCache&) = delete;
+    ScenarioCache& operator=(const ScenarioCache&) = delete;
+
+    /// The stages of analyse for a scenario over the base's inputs: results taken from
+    /// the base where their key is equal or updated from it, computed otherwise.
+    /// `layers` false: reach and rules only (a comparison sweep needs no more).
+    StageFunctions stages(bool layers) const;
+
+    /// GeoJSON text of the geometries of `x` that the cache holds (units, compounds,
+    /// service areas and uncovered parts taken from it), for the writer.
+    GeometryTexts texts(const Project& p, const Inputs& in, const Analysed& x) const;
+
+private:
+    ReachResult reach(const Project& p, const Inputs& in, const std::vector<std::string>& types) const;
+    AccessResult access(const Project& p, const Inputs& in, const ReachResult& r) const;
+    std::vector<GeomPtr> areas(const Project& p, const Inputs& in, const ReachResult& r) const;
+    std::vector<Uncovered> uncovered(const Project& p, const Inputs& in, const ReachResult& r,
+                                     const std::vector<GeomPtr>& areas) const;
+
+    struct Distances {
+        std::vector<ReachSite> sites;
+        TypeReach reach;
+    };
+    struct Area {
+        GeomPtr geom;
+        GeometryText text;
+    };
+    struct Parts {
+        std::vector<ReachSite> sites;
+        std::vector<Uncovered> parts;     ///< one per unit of the uncovered level
+        std::vector<GeometryText> text;   ///< per part
+    };
+
+    std::shared_ptr<net::Graph> graph_;  ///< network mode: the road graph, built once
+    keys::Map<DistanceKey, Distances> distances_;
+    keys::Map<AreaKey, Area> areas_;
+    keys::Map<UncoveredKey, Parts> uncovered_;
+    keys::Map<AccessKey, AccessLayer> access_;
+    bool texts_ = false;
+    std::array<std::vector<const GEOSGeometry*>, kLevels> unit_geom_;  ///< what unit_text_ was made from
+    std::array<std::vector<GeometryText>, kLevels> unit_text_;
+    std::vector<const GEOSGeometry*> compound_geom_;
+    std::vector<GeometryText> compound_text_;
+};
+
+}  // namespace lc
