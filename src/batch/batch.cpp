@@ -160,9 +160,10 @@ BatchOutcome run_batch(const fs::path& batch_file_in, const BatchOptions& opt) {
         plain.layers = full;
         Inputs ib = clone_inputs(raw, true);
         Analysed xb = analyse(pb, ib, {}, plain);
-        const ScenarioCache cache(pb, ib, xb, full && opt.format == "geojson");
+        const ScenarioCache cache(pb, ib, xb, ScenarioCache::Formatted{full && opt.format == "geojson", full});
         if (full) {
             xb.texts = cache.texts(pb, ib, xb);
+            xb.map_paths = cache.map_paths();
             fs::create_directory(staging / "base");
             write_output_folder(staging / "base", pb, ib, xb, ropt);
         }
@@ -192,7 +193,10 @@ BatchOutcome run_batch(const fs::path& batch_file_in, const BatchOptions& opt) {
                 StageFunctions stages = reuse ? cache.stages(full) : plain;
                 Analysed x = analyse(ps, in, {}, stages);
                 if (full) {
-                    if (reuse) x.texts = cache.texts(ps, in, x);
+                    if (reuse) {
+                        x.texts = cache.texts(ps, in, x);
+                        x.map_paths = cache.map_paths();
+                    }
                     fs::create_directory(dir);
                     write_output_folder(dir, ps, in, x, ropt);
                     if (opt.link_unchanged) link_unchanged(dir, staging / "base");

@@ -77,7 +77,8 @@ void warm(const GEOSGeometry* g) {
 
 }  // namespace
 
-ScenarioCache::ScenarioCache(const Project& p, const Inputs& in, Analysed& x, bool texts) : graph_(x.r.graph), texts_(texts) {
+ScenarioCache::ScenarioCache(const Project& p, const Inputs& in, Analysed& x, Formatted what)
+    : graph_(x.r.graph), texts_(what.geojson) {
     const ReachResult& r = x.r;
     for (size_t t = 0; t < r.types.size(); ++t) {
         std::vector<int> fac = facilities_of(in, r.types[t]);
@@ -119,6 +120,7 @@ ScenarioCache::ScenarioCache(const Project& p, const Inputs& in, Analysed& x, bo
     for (auto& level : in.units)
         for (auto& u : level) warm(u.geom.get());
     for (auto& c : in.compounds) warm(c.geom.get());
+    if (what.map_paths) paths_ = lc::map_paths(in);
     if (!texts_) return;
 
     // The GeoJSON text of what every scenario writes again: units, compounds, and the

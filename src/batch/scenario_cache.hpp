@@ -18,9 +18,11 @@
 #include "batch/value_key.hpp"
 #include "pipeline/pipeline.hpp"
 #include "reach/reach.hpp"
+#include "report/report_maps.hpp"
 
 #include <array>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -72,11 +74,15 @@ inline auto fields(const AccessKey& k) { return std::tie(k.mode, k.supply, k.dec
 
 class ScenarioCache {
 public:
+    /// What the scenarios write again and again, formatted once: the GeoJSON text of
+    /// units, compounds, service areas and uncovered parts; the maps' path data.
+    struct Formatted {
+        bool geojson = false, map_paths = false;
+    };
     /// Keeps what the base computed (`x` from analyse on `in`, the inputs the scenarios
-    /// share) and, when `texts` (a batch writing GeoJSON layers), the GeoJSON text of
-    /// its units, compounds, service areas and uncovered parts. The geometries of `x`
-    /// move into the cache and `x` borrows them back: the cache must outlive it.
-    ScenarioCache(const Project& p, const Inputs& in, Analysed& x, bool texts);
+    /// share) and formats `what`. The geometries of `x` move into the cache and `x`
+    /// borrows them back: the cache must outlive it.
+    ScenarioCache(const Project& p, const Inputs& in, Analysed& x, Formatted what);
     ScenarioCache(const ScenarioCache&) = delete;
     ScenarioCache& operator=(const ScenarioCache&) = delete;
 
@@ -88,6 +94,8 @@ public:
     /// GeoJSON text of the geometries of `x` that the cache holds (units, compounds,
     /// service areas and uncovered parts taken from it), for the writer.
     GeometryTexts texts(const Project& p, const Inputs& in, const Analysed& x) const;
+    /// The maps' path data of the base's units and compounds (null unless formatted).
+    const MapPaths* map_paths() const { return paths_ ? &*paths_ : nullptr; }
 
 private:
     ReachResult reach(const Project& p, const Inputs& in, const std::vector<std::string>& types) const;
@@ -120,6 +128,7 @@ private:
     std::array<std::vector<GeometryText>, kLevels> unit_text_;
     std::vector<const GEOSGeometry*> compound_geom_;
     std::vector<GeometryText> compound_text_;
+    std::optional<MapPaths> paths_;
 };
 
 }  // namespace lc

@@ -12,6 +12,8 @@ namespace lc {
 namespace {
 // Large enough that a layer of tens of megabytes takes few system calls.
 constexpr size_t kBuffer = size_t{1} << 20;
+// A piece this large is written from where it is rather than copied into the buffer.
+constexpr size_t kDirectPiece = 16 * 1024;
 }  // namespace
 
 TextFile::TextFile(const std::filesystem::path& file) : file_(file) {
@@ -48,9 +50,9 @@ void TextFile::flush() {
 
 void TextFile::write(const char* data, size_t n) {
     if (fd_ < 0) throw OutputError(file_.u8string() + ": written after it was closed (internal error)");
-    if (buf_.size() + n > kBuffer) flush();
-    if (n >= kBuffer) {
-        write_all(data, n);  // one large piece: written as it is
+    if (buf_.size() + n > kBuffer || n >= kDirectPiece) flush();
+    if (n >= kDirectPiece) {
+        write_all(data, n);
         return;
     }
     buf_.append(data, n);

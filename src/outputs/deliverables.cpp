@@ -239,7 +239,7 @@ void write_deliverables(const fs::path& dir, const Project& p, const Inputs& in,
     write_text(dir / "lifecircle.qgs", project_xml(p, in, styled, c, opt.format));
     if (opt.format == "gpkg") write_gpkg_styles(dir / "lifecircle.gpkg", styled);
 
-    auto maps = indicator_maps(p, in, a, lang);
+    auto maps = indicator_maps(p, in, a, lang, opt.map_paths);
     fs::create_directories(dir / "maps", ec);
     if (ec) throw OutputError((dir / "maps").u8string() + ": cannot create (" + ec.message() + ")");
     for (auto& m : maps) write_text(dir / "maps" / fs::u8path(m.file), "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + m.svg);

@@ -10,9 +10,12 @@
 
 namespace lc {
 
+struct MapPaths;
+
 struct DeliverableOptions {
     std::string format = "geojson";  ///< geojson | gpkg (layers in lifecircle.gpkg)
     std::string lang = "zh";         ///< zh | en
+    const MapPaths* map_paths = nullptr;  ///< SVG path data made beforehand (report_maps.hpp), or null
 };
 
 /// Writes the QGIS project, styles, report and maps into `dir`, which already holds the

@@ -153,7 +153,7 @@ json write_output_folder(const fs::path& dir, const Project& p, const Inputs& in
         return s;
     };
     json summary = with_access(build_summary(p, in, x.r, x.a, times, output_repairs));
-    write_deliverables(dir, p, in, x.r, x.a, layers, summary, DeliverableOptions{opt.format, opt.lang});
+    write_deliverables(dir, p, in, x.r, x.a, layers, summary, DeliverableOptions{opt.format, opt.lang, x.map_paths});
     clock.lap("report");
     times.seconds.push_back(clock.times.seconds.back());
     summary = with_access(build_summary(p, in, x.r, x.a, times, output_repairs));

@@ -6,6 +6,7 @@
 #include "ingest/ingest.hpp"
 #include "reach/reach.hpp"
 #include "report/report.hpp"
+#include "report/report_maps.hpp"
 #include "rules/rules.hpp"
 #include "project/scenario.hpp"
 
@@ -56,6 +57,7 @@ struct Analysed {
     AccessResult access;   ///< 2SFCA per facility type
     StageTimes times;
     GeometryTexts texts;   ///< geometry text formatted beforehand (a batch's), else empty
+    const MapPaths* map_paths = nullptr;  ///< map path data made beforehand (a batch's), else null
 };
 
 /// How analyse computes reach, access, service areas and uncovered parts.

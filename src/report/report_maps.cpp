@@ -34,6 +34,15 @@ int finest_level(const Inputs& in) {
     return -1;
 }
 
+/// A compound as the maps draw it: its shape, or a dot where the footprint would be
+/// smaller than a few pixels (or is a point).
+std::string compound_path(GEOSContextHandle_t h, const Compound& c, const svg::Map& m) {
+    svg::Envelope e = svg::envelope_of(h, c.geom.get());
+    double size = e.empty() ? 0 : std::max(e.maxx - e.minx, e.maxy - e.miny) * m.frame().scale;
+    if (c.is_point || size < 3.5) return m.marker_data(c.rep.x, c.rep.y, "circle", 4.2);
+    return svg::path_data(h, c.geom.get(), m.frame());
+}
+
 struct MapBuilder {
     const Project& p;
     const Inputs& in;
@@ -42,6 +51,7 @@ struct MapBuilder {
     GEOSContextHandle_t h;
     svg::Envelope extent;
     double north;
+    const MapPaths* given;  ///< path data formatted beforehand, or null
     // Path data of units and compounds: the same in every map of a run (one frame),
     // made once. Reset when a map has another frame.
     struct Paths {
@@ -63,8 +73,18 @@ struct MapBuilder {
         return *slot;
     }
 
+    /// The path given beforehand for this geometry in this frame, or null.
+    static const std::string* given_path(const MapPaths* g, const svg::Map& m, const std::vector<const GEOSGeometry*>& geoms,
+                                         const std::vector<std::string>& paths, size_t i, const GEOSGeometry* geom) {
+        if (!g || !(g->frame == m.frame()) || i >= geoms.size() || i >= paths.size() || geoms[i] != geom) return nullptr;
+        return &paths[i];
+    }
+
     const std::string& unit_path(const svg::Map& m, int l, size_t u) const {
         const Unit& un = in.units[l][u];
+        if (given) {
+            if (auto d = given_path(given, m, given->unit_geom[l], given->units[l], u, un.geom.get())) return *d;
+        }
         return once(paths.units[l][u], [&] { return svg::path_data(h, un.geom.get(), m.frame()); });
     }
 
@@ -141,13 +161,9 @@ struct MapBuilder {
     /// few pixels (or is a point).
     void compound(svg::Map& m, size_t i, const std::string& attrs) const {
         const Compound& c = in.compounds[i];
-        const std::string& d = once(paths.compounds[i], [&] {
-            svg::Envelope e = svg::envelope_of(h, c.geom.get());
-            double size = e.empty() ? 0 : std::max(e.maxx - e.minx, e.maxy - e.miny) * m.frame().scale;
-            if (c.is_point || size < 3.5) return m.marker_data(c.rep.x, c.rep.y, "circle", 4.2);
-            return svg::path_data(h, c.geom.get(), m.frame());
-        });
-        m.path(d, attrs);
+        const std::string* d = given ? given_path(given, m, given->compound_geom, given->compounds, i, c.geom.get()) : nullptr;
+        if (!d) d = &once(paths.compounds[i], [&] { return compound_path(h, c, m); });
+        m.path(*d, attrs);
     }
     static std::string compound_attrs(const std::string& fill, const std::string& stroke) {
         return "fill=\"" + fill + "\" stroke=\"" + stroke + "\" stroke-width=\"0.5\"";
@@ -377,9 +393,27 @@ double true_north_deg(const Inputs& in, const svg::Envelope& e) {
     return std::isfinite(deg) ? std::round(deg * 100) / 100 : 0;
 }
 
-std::vector<IndicatorMap> indicator_maps(const Project& p, const Inputs& in, const Analysis& a, const std::string& lang) {
+MapPaths map_paths(const Inputs& in) {
+    MapPaths out;
+    GEOSContextHandle_t h = main_geos();
+    svg::Map m("paths", study_extent(in));
+    out.frame = m.frame();
+    for (int l = 0; l < kLevels; ++l)
+        for (auto& u : in.units[l]) {
+            out.unit_geom[l].push_back(u.geom.get());
+            out.units[l].push_back(svg::path_data(h, u.geom.get(), m.frame()));
+        }
+    for (auto& c : in.compounds) {
+        out.compound_geom.push_back(c.geom.get());
+        out.compounds.push_back(compound_path(h, c, m));
+    }
+    return out;
+}
+
+std::vector<IndicatorMap> indicator_maps(const Project& p, const Inputs& in, const Analysis& a, const std::string& lang,
+                                         const MapPaths* paths) {
     svg::Envelope ext = study_extent(in);
-    MapBuilder b{p, in, a, lang, main_geos(), ext, true_north_deg(in, ext)};
+    MapBuilder b{p, in, a, lang, main_geos(), ext, true_north_deg(in, ext), paths};
     std::vector<IndicatorMap> out;
     for (const RuleResult* rr : headline_results(a)) out.push_back(b.build(*rr));
     return out;

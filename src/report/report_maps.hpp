@@ -7,6 +7,7 @@
 #include "rules/rules.hpp"
 #include "report/svgmap.hpp"
 
+#include <array>
 #include <string>
 #include <vector>
 
@@ -23,8 +24,22 @@ struct IndicatorMap {
 /// the reach rules, else the first rule with a value).
 std::vector<const RuleResult*> headline_results(const Analysis& a);
 
-/// One SVG map per headline rule, in `lang` ("zh" | "en").
-std::vector<IndicatorMap> indicator_maps(const Project& p, const Inputs& in, const Analysis& a, const std::string& lang);
+/// SVG path data of the units and compounds of `in` as every indicator map draws them
+/// (one frame for all maps of a run). A batch makes them once for the inputs its
+/// scenarios share; a path counts only for the geometry it was made from.
+struct MapPaths {
+    svg::Frame frame;
+    std::array<std::vector<const GEOSGeometry*>, kLevels> unit_geom;
+    std::array<std::vector<std::string>, kLevels> units;
+    std::vector<const GEOSGeometry*> compound_geom;
+    std::vector<std::string> compounds;
+};
+MapPaths map_paths(const Inputs& in);
+
+/// One SVG map per headline rule, in `lang` ("zh" | "en"); `paths`: path data made
+/// beforehand (map_paths), used where it is for the same geometry and frame.
+std::vector<IndicatorMap> indicator_maps(const Project& p, const Inputs& in, const Analysis& a, const std::string& lang,
+                                         const MapPaths* paths = nullptr);
 
 /// A rule's figure as a planner reads it: shares as percentages, ratios as numbers. A
 /// failing share is never rounded up to its target ("99.96%" shows as 99.9%, not 100%).

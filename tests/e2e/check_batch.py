@@ -9,9 +9,14 @@
 - the same batch twice, and with --jobs 2, gives identical outputs
 - comparison.csv/json carry each rule's change against the base and the compounds that
   become reached, by street (hand-worked: adding F7 next to K4 reaches K4 in S2)
-- scenario folders are independent copies (no hard links); a batch replacing its previous
-  output leaves the same bytes and the base intact; a scenario folder passes the shared
-  format check (../shared/checks/check_outputs.py, where present)
+- scenario folders are independent copies: no file of a run or a batch is a hard link
+  (st_nlink == 1) unless --link-unchanged, which links exactly the files equal to the
+  base's; a batch replacing its previous output leaves the same bytes and the base
+  intact; a scenario folder passes the shared format check (../shared/checks/check_outputs.py)
+- --outputs comparison writes only the comparison tables (and error.txt of the failed
+  scenario), the same bytes as the full batch's
+- --shard K/N for K = 1..3, joined by `lifecircle merge` (shards in any order), gives the
+  unsharded batch's folder: comparison tables byte for byte, scenario folders as above
 """
 import filecmp, json, os, shutil, subprocess, sys
 
@@ -101,7 +106,7 @@ check("warnings about added facilities name the inline collection",
       any(w.startswith("add_facilities (inline): has no field") for w in warn) and not any("/vsimem" in w for w in warn), warn)
 dup = [l for l in open(os.path.join(out1, "add-f7", "rejected.csv"), encoding="utf-8-sig") if "F1" in l]
 check("an added facility reusing a base id is rejected, not merged", dup and "duplicate id" in dup[0], dup)
-# scenario folders are independent copies: no file of the batch is a hard link
+# scenario folders are independent copies: no file of a run or a batch is a hard link
 def files(d):
     out = {}
     for root, _, names in os.walk(d):
@@ -110,8 +115,78 @@ def files(d):
     return out
 
 
-linked = [rel for rel, p in files(out1).items() if os.stat(p).st_nlink != 1]
-check("no file of the batch is a hard link (st_nlink == 1)", not linked, linked[:10])
+def linked_files(d):
+    return sorted(rel for rel, p in files(d).items() if os.stat(p).st_nlink != 1)
+
+
+check("no file of the batch is a hard link (st_nlink == 1)", not linked_files(out1), linked_files(out1)[:10])
+singles = [os.path.join(work, n) for n in os.listdir(work) if n.startswith("single-")]
+check("no file of a run is a hard link (st_nlink == 1)", singles and not any(linked_files(d) for d in singles))
+
+# --link-unchanged: exactly the files equal to the base's become links to them
+outl = os.path.join(work, "linked")
+r = run_batch(outl, "--link-unchanged")
+check("--link-unchanged exits as the batch does (2)", r.returncode == 2, r.stderr)
+d = same_folder(outl, out1)
+check("--link-unchanged writes the same bytes", not d, d)
+base_files = files(os.path.join(outl, "base"))
+wrong, linked = [], 0
+for s in good:
+    for rel, path in files(os.path.join(outl, s["id"])).items():
+        b = base_files.get(rel)
+        equal = b is not None and filecmp.cmp(path, b, shallow=False)
+        same_inode = b is not None and os.stat(path).st_ino == os.stat(b).st_ino
+        linked += same_inode
+        if equal != same_inode:
+            wrong.append(f"{s['id']}/{rel}")
+check("--link-unchanged links every file equal to the base's and no other", not wrong, wrong[:10])
+check("--link-unchanged links some files (styles at least)", linked > 0, linked)
+
+# --outputs comparison: the comparison tables alone, the same bytes
+CMP = ["comparison.csv", "comparison.json", "comparison_streets.csv"]
+outc = os.path.join(work, "cmp")
+r = run_batch(outc, "--outputs", "comparison")
+check("--outputs comparison exits as the batch does (2)", r.returncode == 2, r.stderr)
+check("--outputs comparison reports the failed scenario", "teleport" in r.stderr, r.stderr)
+check("--outputs comparison writes the tables and the failed scenario's error only",
+      sorted(files(outc)) == sorted([".lifecircle-output", "broken/error.txt"] + CMP), sorted(files(outc)))
+for f in CMP:
+    check(f"--outputs comparison: {f} is the full batch's", open(os.path.join(outc, f), "rb").read() == open(os.path.join(out1, f), "rb").read())
+
+# --shard K/N and merge: the whole batch again
+ids = [s["id"] for s in doc["scenarios"]]
+for outputs, whole in (("full", out1), ("comparison", outc)):
+    shard_dirs = []
+    for k in (1, 2, 3):
+        sd = os.path.join(work, f"shard{k}-{outputs}")
+        r = run_batch(sd, "--shard", f"{k}/3", "--outputs", outputs)
+        mine = ids[k - 1::3]
+        check(f"--shard {k}/3 ({outputs}) exits 2 only with the broken scenario", r.returncode == (2 if "broken" in mine else 0), r.stderr)
+        got = [x["id"] for x in json.load(open(os.path.join(sd, "comparison.json")))["scenarios"]]
+        check(f"--shard {k}/3 runs scenarios {k}, {k}+3, ... of the batch", got == mine, got)
+        shard_dirs.append(sd)
+    merged = os.path.join(work, f"merged-{outputs}")
+    r = subprocess.run([exe, "merge", shard_dirs[2], shard_dirs[0], shard_dirs[1], "--out", merged, "--quiet"], capture_output=True, text=True)
+    check(f"merge ({outputs}) exits as the batch does (2)", r.returncode == 2, r.stderr)
+    for f in CMP:
+        check(f"merge ({outputs}): {f} is byte-identical to the unsharded batch's",
+              open(os.path.join(merged, f), "rb").read() == open(os.path.join(whole, f), "rb").read())
+    d = same_folder(merged, whole)
+    check(f"merge ({outputs}) gives the unsharded batch's folder", not d, d)
+    check(f"merge ({outputs}) copies: no hard links", not linked_files(merged), linked_files(merged)[:5])
+r = subprocess.run([exe, "merge", os.path.join(work, "shard1-full"), os.path.join(work, "shard3-full"), "--out", os.path.join(work, "m-missing")],
+                   capture_output=True, text=True)
+check("merge without every shard exits 3 naming the missing one", r.returncode == 3 and "shard 2/3 is missing" in r.stderr, r.stderr)
+check("a failed merge writes nothing", not os.path.exists(os.path.join(work, "m-missing")))
+r = subprocess.run([exe, "merge", out1, "--out", os.path.join(work, "m-notshard")], capture_output=True, text=True)
+check("merge of a folder that is not a shard exits 3 saying so", r.returncode == 3 and "no shard.json" in r.stderr, r.stderr)
+r = subprocess.run([exe, "merge", os.path.join(work, "shard1-full"), os.path.join(work, "shard2-comparison"),
+                    os.path.join(work, "shard3-full"), "--out", os.path.join(work, "m-mixed")], capture_output=True, text=True)
+check("merge of shards of different runs exits 3", r.returncode == 3 and "another batch" in r.stderr, r.stderr)
+r = subprocess.run([exe, "merge", *[os.path.join(work, f"shard{k}-full") for k in (1, 2, 3)], "--out", os.path.join(work, "shard1-full")],
+                   capture_output=True, text=True)
+check("merge into one of its shards exits 2", r.returncode == 2 and "is one of the shards" in r.stderr, r.stderr)
+check("the shard is left as it was", os.path.isfile(os.path.join(work, "shard1-full", "shard.json")))
 
 # replacing the previous output of a batch: same bytes, base intact, nothing left beside it
 before = {rel: open(p, "rb").read() for rel, p in files(out1).items() if not rel.endswith("summary.json")}
