@@ -213,6 +213,17 @@ def rules():
     write("fuzz_rules", "ones", bytes([255]) * 200)
 
 
+def batch_diff():
+    # A world takes a few hundred bytes; what follows is the scenario patch.
+    rnd = random.Random(7)
+    for i in range(24):
+        n = rnd.choice([160, 320, 480, 640])
+        write("fuzz_batch_diff", f"random-{i:02d}", bytes(rnd.randrange(256) for _ in range(n)))
+    write("fuzz_batch_diff", "ones", bytes([255]) * 400)
+    # kept-*: random inputs that caught a deliberately broken update (tie order of an
+    # added site, a unit near a change, a piece at the far end of a long edge).
+
+
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--real", default=os.path.join(ROOT, "..", "shared", "realdata", "kunming"))
@@ -222,3 +233,4 @@ if __name__ == "__main__":
     scenario()
     ingest()
     rules()
+    batch_diff()
