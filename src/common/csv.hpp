@@ -15,8 +15,4 @@ std::string csv_field(const std::string& s);
 /// Fields joined by commas, ending in "\n" (LF line ends; CR only inside quoted fields).
 std::string csv_row(const std::vector<std::string>& fields);
 
-/// Reads CSV text written as above back into rows of fields (a leading BOM is skipped).
-/// Throws std::invalid_argument on an unterminated quoted field.
-std::vector<std::vector<std::string>> csv_parse(const std::string& text);
-
 }  // namespace lc
