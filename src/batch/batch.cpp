@@ -88,7 +88,7 @@ Result summarise(const Inputs& in, const Analysed& x, const std::shared_ptr<cons
         r.compounds = std::move(list);
     }
     for (auto& rr : x.a.rules) {
-        if (rr.rule->check != "reach_share") continue;
+        if (rr.rule->check != Check::ReachShare) continue;
         std::vector<size_t> ts;
         for (size_t t = 0; t < x.r.types.size(); ++t)
             if (std::find(rr.rule->types.begin(), rr.rule->types.end(), x.r.types[t]) != rr.rule->types.end()) ts.push_back(t);

@@ -4,6 +4,7 @@
 
 #include <iostream>
 #include <memory>
+#include <optional>
 
 namespace lc::cli {
 
@@ -12,6 +13,7 @@ void register_run(CLI::App& app, Action& action) {
         std::string project, out = "out", format = "geojson", lang = "zh";
         std::vector<std::string> scenarios;
         bool strict = false, quiet = false;
+        std::optional<int> as_of;
     };
     auto o = std::make_shared<Opts>();
     auto* run = app.add_subcommand("run", "Run the analysis of a project file and write the output folder");
@@ -22,6 +24,8 @@ void register_run(CLI::App& app, Action& action) {
         ->check(CLI::IsMember({"geojson", "gpkg"}))
         ->capture_default_str();
     run->add_option("--lang", o->lang, "Report language: zh or en")->check(CLI::IsMember({"zh", "en"}))->capture_default_str();
+    run->add_option("--as-of", o->as_of, "Evaluate only the targets due by this year (the others are listed as not yet due)")
+        ->check(CLI::Range(1000, 9999));
     run->add_flag("--strict", o->strict, "Exit with status 4 when any record is rejected");
     run->add_flag("--quiet", o->quiet, "No progress bar and no closing line");
     run->callback([o, &action] {
@@ -31,6 +35,7 @@ void register_run(CLI::App& app, Action& action) {
             opt.format = o->format;
             opt.strict = o->strict;
             opt.lang = o->lang;
+            opt.as_of = o->as_of;
             for (auto& s : o->scenarios) opt.scenario_files.emplace_back(s);
             opt.progress = terminal_progress(o->quiet);
             auto res = run_project(o->project, opt);

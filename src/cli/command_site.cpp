@@ -1,5 +1,6 @@
 #include "cli/commands.hpp"
 #include "common/errors.hpp"
+#include "common/facility_types.hpp"
 #include "ingest/ingest.hpp"
 #include "outputs/outputs.hpp"
 #include "reach/reach.hpp"
@@ -34,8 +35,10 @@ void check_type(const Project& p, const std::string& type) {
     if (canonical_type(fl, type) == type) return;
     for (auto& [raw, canon] : fl.type_map)
         if (canon == type) return;
-    throw ConfigError("--type: \"" + type + "\" is not a facility type (canonical types: day_care, canteen, street_center, "
-                      "regional_center, nursing_home, supporting, dementia_care, or a value of the facilities layer's type_map)");
+    std::string names;
+    for (auto& t : canonical_facility_types()) names += t + ", ";
+    throw ConfigError("--type: \"" + type + "\" is not a facility type (canonical types: " + names +
+                      "or a value of the facilities layer's type_map)");
 }
 
 int run_site(const SiteOpts& o) {
@@ -52,8 +55,8 @@ int run_site(const SiteOpts& o) {
     if (!o.rule.empty()) {
         auto it = std::find_if(p.rules.begin(), p.rules.end(), [&](const Rule& r) { return r.id == o.rule; });
         if (it == p.rules.end()) throw ConfigError("--rule: the project has no rule \"" + o.rule + "\" (profile " + p.profile + ")");
-        if (it->check != "reach_share")
-            throw ConfigError("--rule " + o.rule + ": is a " + it->check + " rule; siting lifts reach_share rules only");
+        if (it->check != Check::ReachShare)
+            throw ConfigError("--rule " + o.rule + ": is a " + std::string(check_name(it->check)) + " rule; siting lifts reach_share rules only");
         so.covered_by = it->types;
         if (std::find(so.covered_by.begin(), so.covered_by.end(), o.type) == so.covered_by.end()) so.covered_by.push_back(o.type);
         if (o.weight.empty()) so.weight = it->weight;

@@ -3,7 +3,9 @@
 #include "common/chinacrs.hpp"
 #include "common/parallel.hpp"
 #include "common/errors.hpp"
+#include "common/facility_types.hpp"
 #include "ingest/textnum.hpp"
+#include "ingest/values.hpp"
 
 #include <gdal_priv.h>
 #include <ogr_spatialref.h>
@@ -135,35 +137,11 @@ std::string file_label(const LayerSpec& s) {
     return l;
 }
 
-bool valid_utf8(const std::string& s) {
-    const unsigned char* p = reinterpret_cast<const unsigned char*>(s.data());
-    size_t n = s.size();
-    for (size_t i = 0; i < n;) {
-        unsigned char c = p[i];
-        int len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-        if (!len || i + len > n) return false;
-        for (int k = 1; k < len; ++k)
-            if ((p[i + k] & 0xC0) != 0x80) return false;
-        i += len;
-    }
-    return true;
-}
-
-/// Text that is not UTF-8 (a GBK file without .cpg or "encoding") is read as GB18030,
-/// the superset of GBK, which is what such files are in practice; anything still
-/// undecodable keeps its valid part.
+/// Text that is not UTF-8 is decoded (values.hpp); the layer notes that it was.
 std::string to_utf8(const std::string& s, const Source& src) {
-    if (valid_utf8(s)) return s;
-    const char* from = src.encoding.empty() ? "GB18030" : src.encoding.c_str();
-    char* r = CPLRecode(s.c_str(), from, CPL_ENC_UTF8);
-    std::string out = r ? r : "";
-    CPLFree(r);
-    if (!valid_utf8(out)) {
-        char* l = CPLRecode(s.c_str(), CPL_ENC_ISO8859_1, CPL_ENC_UTF8);
-        out = l ? l : "";
-        CPLFree(l);
-    }
-    src.recoded = true;
+    bool recoded = false;
+    std::string out = text_to_utf8(s, src.encoding, recoded);
+    if (recoded) src.recoded = true;
     return out;
 }
 
@@ -473,12 +451,6 @@ XY point_on_surface(const GEOSGeometry* g) {
     return r;
 }
 
-std::string format_number(double v) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.15g", v);
-    return buf;
-}
-
 /// Reads an optional number field, noting text that was reinterpreted or unreadable.
 std::optional<double> read_number(Ctx& c, OGRFeature* f, Source& src, const std::string& layer, const std::string& canon,
                                   const std::string& id) {
@@ -496,20 +468,7 @@ std::optional<double> read_number(Ctx& c, OGRFeature* f, Source& src, const std:
         return v;
     }
     std::string s = to_utf8(f->GetFieldAsString(it->second), src);
-    auto v = text::parse_number(s);
-    if (!v) {
-        if (text::is_unknown_marker(s)) {
-            c.in.repairs.push_back(Repair{layer, id, canon + ": \"" + s + "\" read as unknown (null)"});
-        } else {
-            c.in.unreadable[layer + "." + canon]++;
-            c.in.repairs.push_back(Repair{layer, id, canon + ": \"" + s + "\" cannot be read as a number; treated as unknown (null)"});
-        }
-        return std::nullopt;
-    }
-    char* end = nullptr;
-    std::strtod(s.c_str(), &end);
-    if (!end || *end != '\0') c.in.repairs.push_back(Repair{layer, id, canon + ": \"" + s + "\" read as " + format_number(*v)});
-    return v;
+    return number_from_text(s, layer, canon, id, c.in.repairs, c.in.unreadable);
 }
 
 template <class F>
@@ -539,25 +498,6 @@ void for_each_feature(Source& src, F fn) {
     if (src.recoded)
         src.warnings_out->push_back(src.label + ": text is not UTF-8; read as " + (src.encoding.empty() ? std::string("GB18030 (GBK)") : src.encoding) +
                                     " (set \"encoding\" on the layer to be explicit)");
-}
-
-const std::map<std::string, std::string>& builtin_type_labels() {
-    static const std::map<std::string, std::string> m = {
-        {"社区日间照料中心", "day_care"}, {"日间照料中心", "day_care"}, {"社区日间照料站", "day_care"},
-        {"老年幸福食堂", "canteen"}, {"助餐点", "canteen"}, {"老年助餐点", "canteen"}, {"老年食堂", "canteen"},
-        {"街道综合养老服务中心", "street_center"}, {"综合养老服务中心", "street_center"},
-        {"乡镇区域养老服务中心", "regional_center"}, {"农村区域养老服务中心", "regional_center"}, {"区域养老服务中心", "regional_center"},
-        {"养老机构", "nursing_home"}, {"养老院", "nursing_home"}, {"老年公寓", "nursing_home"}, {"敬老院", "nursing_home"},
-        {"小区配建养老服务用房", "supporting"}, {"配建养老服务用房", "supporting"},
-        {"失智照护机构", "dementia_care"}, {"失智老年人照护机构", "dementia_care"},
-    };
-    return m;
-}
-
-const std::set<std::string>& canonical_types() {
-    static const std::set<std::string> s = {"day_care", "canteen", "street_center", "regional_center",
-                                            "nursing_home", "supporting", "dementia_care"};
-    return s;
 }
 
 std::string trim(std::string s) {
@@ -609,6 +549,8 @@ void read_units(Ctx& c, const LayerSpec& s, int level, Source& src) {
         u.kind = canonical_kind(s, level, kraw, unknown);
         if (unknown) c.in.repairs.push_back(Repair{layer, id, "kind \"" + *kraw + "\" not recognised (add it to kind_map); taken as " + u.kind});
         u.parent_id = trim(field_text(f, src, "parent").value_or(""));
+        for (auto& [attr, fname] : s.attributes)
+            if (auto v = field_text(f, src, "attr:" + attr)) u.attrs[attr] = attr_from_text(*v);
         u.level = level;
         u.rep = point_on_surface(g.get());
         GEOSArea_r(main_geos(), g.get(), &u.area_m2);
@@ -668,6 +610,11 @@ void read_compounds(Ctx& c, const LayerSpec& s, Source& src) {
         cp.households = read_number(c, f, src, layer, "households", id);
         cp.population = read_number(c, f, src, layer, "population", id);
         cp.elderly = read_number(c, f, src, layer, "elderly", id);
+        cp.infants = read_number(c, f, src, layer, "infants", id);
+        auto given = [](const std::optional<double>& v) { return v ? FigureSource::Data : FigureSource::Unknown; };
+        cp.population_source = given(cp.population);
+        cp.elderly_source = given(cp.elderly);
+        cp.infants_source = given(cp.infants);
         cp.geom = std::move(g);
         c.in.compounds.push_back(std::move(cp));
         c.in.counts[layer].used++;
@@ -740,14 +687,7 @@ void read_facilities(Ctx& c, const LayerSpec& s, Source& src, bool added) {
         put_num("land_area", land);
         for (auto& [attr, fname] : s.attributes) {
             auto v = field_text(f, src, "attr:" + attr);
-            AttrValue a;
-            if (v) {
-                std::string val = attr == "operator" ? map_operator(s, *v) : trim(*v);
-                a.text = val;
-                a.number = text::parse_number(val);
-                a.boolean = text::parse_bool(val);
-            }
-            fa.attrs[attr] = a;
+            fa.attrs[attr] = v ? attr_from_text(attr == "operator" ? map_operator(s, *v) : *v) : AttrValue{};
         }
         c.in.facilities.push_back(std::move(fa));
         c.in.counts[layer].used++;
@@ -835,7 +775,7 @@ std::string canonical_type(const LayerSpec& s, const std::string& raw_in) {
     std::string raw = trim(raw_in);
     auto it = s.type_map.find(raw);
     if (it != s.type_map.end()) return it->second;
-    if (canonical_types().count(raw)) return raw;
+    if (is_canonical_type(raw)) return raw;
     auto b = builtin_type_labels().find(raw);
     if (b != builtin_type_labels().end()) return b->second;
     return {};
@@ -1044,6 +984,8 @@ Inputs clone_inputs(const Inputs& in, bool share_geometries) {
             c.geom = share_geometries ? borrow(u.geom.get()) : clone(h, u.geom.get());
             c.rep = u.rep;
             c.area_m2 = u.area_m2;
+            c.attrs = u.attrs;
+            c.census = u.census;
             out.units[l].push_back(std::move(c));
         }
     }
@@ -1057,6 +999,10 @@ Inputs clone_inputs(const Inputs& in, bool share_geometries) {
         k.households = c.households;
         k.population = c.population;
         k.elderly = c.elderly;
+        k.infants = c.infants;
+        k.population_source = c.population_source;
+        k.elderly_source = c.elderly_source;
+        k.infants_source = c.infants_source;
         k.geom = share_geometries ? borrow(c.geom.get()) : clone(h, c.geom.get());
         k.is_point = c.is_point;
         k.rep = c.rep;
@@ -1072,6 +1018,9 @@ Inputs clone_inputs(const Inputs& in, bool share_geometries) {
     out.warnings = in.warnings;
     out.unreadable = in.unreadable;
     out.counts = in.counts;
+    out.area_census = in.area_census;
+    out.census = in.census;
+    out.census_tables = in.census_tables;
     out.units_placed = in.units_placed;
     out.facility_units = in.facility_units;
     return out;

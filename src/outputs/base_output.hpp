@@ -100,6 +100,7 @@ public:
         std::vector<std::vector<std::string>> nearest;  ///< facility id, "" for none
         std::vector<std::vector<std::optional<double>>> access;  ///< empty for a type without access
         std::vector<char> unreachable;
+        std::string signature;  ///< walking speed and census settings the rows were made with
     };
     const CompoundColumns* compound_columns() const { return columns_.get(); }
     void set_compound_columns(CompoundColumns c) { columns_ = std::make_unique<CompoundColumns>(std::move(c)); }

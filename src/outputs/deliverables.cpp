@@ -55,7 +55,7 @@ StyleContext style_context(const Analysis& a, const ReachResult& r, const std::s
     // The headline reach rule drives the choropleths; any reach rule if none is headline.
     const RuleResult* pick = nullptr;
     for (auto& rr : a.rules)
-        if (rr.rule->check == "reach_share" && (!pick || (rr.rule->headline && !pick->rule->headline))) pick = &rr;
+        if (rr.rule->check == Check::ReachShare && (!pick || (rr.rule->headline && !pick->rule->headline))) pick = &rr;
     if (pick) {
         c.reach_rule_id = pick->rule->id;
         c.reach_rule_title = rule_title(*pick->rule, lang);

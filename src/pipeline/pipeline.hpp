@@ -11,6 +11,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,7 @@ struct RunOptions {
     std::string format = "geojson";   ///< geojson | gpkg
     bool strict = false;
     std::string lang = "zh";
+    std::optional<int> as_of;         ///< --as-of: only rules due by then are evaluated
     std::vector<std::filesystem::path> scenario_files;
     std::vector<Scenario> scenarios;  ///< already parsed (batches)
     Progress progress;                ///< may be empty

@@ -1,6 +1,7 @@
 #include "reach/reach.hpp"
 
 #include "network/network.hpp"
+#include "common/facility_types.hpp"
 #include "common/parallel.hpp"
 
 #include <boost/geometry.hpp>
@@ -69,12 +70,11 @@ std::string area_signature(const Project& p, const Facility& f, double reach) {
 }
 
 std::vector<std::string> analysis_types(const Inputs& in, const Project& p) {
-    static const std::vector<std::string> order = {"day_care", "canteen", "street_center", "regional_center",
-                                                   "nursing_home", "supporting", "dementia_care"};
+    const std::vector<std::string>& order = canonical_facility_types();
     std::set<std::string> s;
     for (auto& f : in.facilities) s.insert(f.type);
     for (auto& r : p.rules)
-        if (r.check == "reach_share" || r.check == "min_access")
+        if (r.check == Check::ReachShare || r.check == Check::MinAccess)
             for (auto& t : r.types) s.insert(t);
     std::vector<std::string> out;
     for (auto& t : order)

@@ -201,7 +201,7 @@ struct Page {
         for (auto& rr : a.rules) {
             const Rule& rule = *rr.rule;
             ++i;
-            std::string level = rule.check == "reach_share" || rule.check == "compound_support"
+            std::string level = rule.check == Check::ReachShare || rule.check == Check::CompoundSupport
                                     ? (rr.report_level < 0 ? std::string("area") : std::string(level_name(rr.report_level)))
                                     : rule.level;
             o += "<tr id=\"rule-" + esc(rule.id) + "\"><td class=\"num\">" + std::to_string(i) + "</td><td><b>" +
@@ -263,7 +263,7 @@ struct Page {
                 if (fp >= 0 && std::holds_alternative<bool>(row[fp])) pass = std::get<bool>(row[fp]);
                 // Count rules evaluated at this level (or the district above) hold
                 // facility counts per unit; everything else is a share or ratio.
-                bool count = !total && rr->rule->check == "min_count" &&
+                bool count = !total && rr->rule->check == Check::MinCount &&
                              (!rr->per_unit[level].empty() || (rr->per_unit[kCommunity].empty() && !rr->per_unit[kDistrict].empty()));
                 std::string text = !v ? "—" : count ? fmt_thousands(*v) : rule_value_text(*rr, v);
                 std::string cls = !pass ? "num na" : *pass ? "num pass" : "num fail";

@@ -16,8 +16,8 @@ namespace {
 
 constexpr double kPi = 3.14159265358979323846;
 
-bool is_share(const Rule& r) { return r.check != "ratio"; }
-bool area_count(const Rule& r) { return r.check == "min_count" && r.level == "area"; }
+bool is_share(const Rule& r) { return r.check != Check::Ratio && !(r.check == Check::MinTotal && r.level == "area"); }
+bool area_count(const Rule& r) { return r.check == Check::MinCount && r.level == "area"; }
 
 std::string level_name_of(int l) { return l < 0 ? "area" : level_name(l); }
 
@@ -175,9 +175,9 @@ struct MapBuilder {
         start(m);
 
         int lvl = detail_level(in, rr);
-        bool support = rule.check == "compound_support";
+        bool support = rule.check == Check::CompoundSupport;
         std::vector<ValueClass> classes;
-        if (rule.check == "min_count") classes = count_classes(rule.min, lang);
+        if (rule.check == Check::MinCount) classes = count_classes(rule.min, lang);
         else classes = target_classes(rr.target, is_share(rule), lang);
 
         int base = support || lvl < 0 ? finest_level(in) : lvl;
@@ -269,7 +269,7 @@ struct MapBuilder {
                           failing_outline_color().hex(), 2.4));
         }
 
-        if (rule.check == "reach_share") {
+        if (rule.check == Check::ReachShare) {
             // Near-black maroon with a white edge: it must stand out on every class colour,
             // the reddest included.
             const std::string fill = "#4a0010", edge = "#ffffff";
@@ -286,7 +286,7 @@ struct MapBuilder {
                                                    std::to_string(k) + ")",
                                                fill, edge, 0.6));
         }
-        if (rule.check == "min_count" || rule.check == "reach_share") facilities(m, rule);
+        if (rule.check == Check::MinCount || rule.check == Check::ReachShare) facilities(m, rule);
         labels(m);
 
         std::string sub = tr(lang, "现状 ", "Value ") + rule_value_text(rr, rr.value) + tr(lang, "，目标 ", ", target ") +
@@ -310,7 +310,7 @@ std::vector<const RuleResult*> headline_results(const Analysis& a) {
     // A project that flags no headline rule still gets maps: its reach rules, else its
     // first rule with a value.
     for (auto& rr : a.rules)
-        if (rr.rule->check == "reach_share" && rr.value) out.push_back(&rr);
+        if (rr.rule->check == Check::ReachShare && rr.value) out.push_back(&rr);
     for (auto& rr : a.rules)
         if (out.empty() && rr.value) out.push_back(&rr);
     return out;
@@ -344,17 +344,17 @@ std::string rule_target_text(const RuleResult& rr) {
 }
 
 std::string unit_measure_label(const Rule& r, const std::string& lang) {
-    if (r.check == "min_count") {
+    if (r.check == Check::MinCount) {
         if (r.types.size() == 1) return type_label(r.types[0], lang) + tr(lang, "数量", " count");
         return tr(lang, "相关设施数量", "Facilities counted");
     }
-    if (r.check == "reach_share") {
+    if (r.check == Check::ReachShare) {
         if (r.weight == "elderly") return tr(lang, "步行可达的老年人口比例", "Share of elderly within walking reach");
         if (r.weight == "households") return tr(lang, "步行可达的户数比例", "Share of households within walking reach");
         if (r.weight == "population") return tr(lang, "步行可达的人口比例", "Share of residents within walking reach");
         return tr(lang, "步行可达的小区比例", "Share of compounds within walking reach");
     }
-    if (r.check == "compound_support") return tr(lang, "小区配建养老服务用房", "Supporting elderly-service space");
+    if (r.check == Check::CompoundSupport) return tr(lang, "小区配建养老服务用房", "Supporting elderly-service space");
     return tr(lang, "单元指标值", "Value per unit");
 }
 

@@ -9,6 +9,7 @@
 
 #include <array>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <unordered_map>
 #include <vector>
@@ -30,6 +31,13 @@ struct UnitStats {
     std::vector<long> n_type;                             ///< facilities per analysis type
     /// [type][weight] reached share; null when the unit has no compound with a known weight.
     std::vector<std::array<std::optional<double>, kWeights>> reach_share;
+    /// [type][band] share of the unit's elderly within the band's walk (access.bands) of
+    /// the nearest facility of the type; null when no compound's elderly is known.
+    std::vector<std::vector<std::optional<double>>> band_share;
+    /// "一小": Σ places (托位) of the unit's childcare centres and of the inclusive (普惠)
+    /// ones; null when no centre's places are known. Centres without places are counted.
+    std::optional<double> childcare_places, childcare_inclusive_places;
+    long childcare_centres = 0, childcare_places_unknown = 0;
 };
 
 struct UnitRuleValue {
@@ -47,6 +55,7 @@ struct RuleResult {
     std::vector<std::string> units_failing;
     std::array<std::vector<UnitRuleValue>, kLevels> per_unit;  ///< empty where not evaluated
     json details = json::object();
+    bool not_yet_due = false;                             ///< --as-of before the rule's `due`: not evaluated
 };
 
 struct Gap {
@@ -61,6 +70,12 @@ struct Analysis {
     UnitStats area;
     std::vector<RuleResult> rules;
     std::vector<Gap> gaps;
+    std::vector<double> bands;                            ///< minutes of the life-circle bands
+    /// Figures that are no plan target but every report shows (the 15-minute reach of
+    /// the elderly by home-care facilities): results of rules the Analysis owns.
+    std::vector<std::unique_ptr<Rule>> figure_rules;
+    std::vector<RuleResult> figures;
+    std::vector<Gap> figure_gaps;                         ///< compounds the figures find unreached (not in gaps.geojson)
 };
 
 /// Does a facility satisfy a `where` filter? Missing attributes never match.
