@@ -687,7 +687,8 @@ void read_facilities(Ctx& c, const LayerSpec& s, Source& src, bool added) {
         put_num("land_area", land);
         for (auto& [attr, fname] : s.attributes) {
             auto v = field_text(f, src, "attr:" + attr);
-            fa.attrs[attr] = v ? attr_from_text(attr == "operator" ? map_operator(s, *v) : *v) : AttrValue{};
+            std::string val = !v ? std::string() : attr == "operator" ? map_operator(s, *v) : attr == "grade" ? canonical_grade(*v) : *v;
+            fa.attrs[attr] = v ? attr_from_text(val) : AttrValue{};
         }
         c.in.facilities.push_back(std::move(fa));
         c.in.counts[layer].used++;

@@ -61,6 +61,10 @@ StyleContext style_context(const Analysis& a, const ReachResult& r, const std::s
         c.reach_rule_title = rule_title(*pick->rule, lang);
         c.reach_target = pick->target;
         c.reach_types = pick->rule->types.empty() ? r.types : pick->rule->types;
+    } else if (!a.figures.empty()) {
+        // No reach rule in the profile: compounds still show the 15-minute reach of the
+        // home-care facilities (the report's figure).
+        c.reach_types = a.figures.front().rule->types;
     }
     for (auto& g : a.gaps)
         if (std::find(c.gap_reasons.begin(), c.gap_reasons.end(), g.reason) == c.gap_reasons.end()) c.gap_reasons.push_back(g.reason);
