@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): generates the `city` and `metro` synthetic cities and times
 # lifecircle on them, stage by stage, with peak memory.
-#   scripts/bench.sh [radius|network|all]     (default: all; each mode includes a 50-scenario batch)
+#   scripts/bench.sh [radius|network|all]     (default: all; each mode includes a 50-scenario batch,
+#                                              radius also a run with census tables and bands)
 # Figures vary with machine load: compare ratios within one run of this script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,10 +15,13 @@ for scale in city metro; do
   if [ ! -f "$GEN/$scale/compounds.geojson" ]; then
     python3 ../shared/datagen/make_city.py "$GEN/$scale" --scale "$scale" --fields zh >/dev/null
   fi
+  [ -f "$GEN/$scale/census_communities.csv" ] || python3 scripts/make_census.py "$GEN/$scale" >/dev/null
   for mode in radius network; do
-    sed -e "s#\"path\": \"#\"path\": \"$GEN/$scale/#" -e "s#\"mode\": \"radius\"#\"mode\": \"$mode\"#" \
-      data/demo/project.json > "$GEN/$scale/project-$mode.json"
+    # the timed runs: no census table, no life-circle bands
+    python3 scripts/bench_project.py "$GEN/$scale" "$mode" --no-bands > "$GEN/$scale/project-$mode.json"
   done
+  # the same with census tables (join, roll-up, compound estimates) and bands
+  python3 scripts/bench_project.py "$GEN/$scale" radius --census > "$GEN/$scale/project-census.json"
 done
 
 run() {  # scale mode -> prints a line and leaves summary in $GEN/out-$scale-$mode
@@ -85,6 +89,14 @@ run_batch() {  # mode
     'BEGIN { printf "batch of 50 add/remove scenarios (metro, %s): %.2f s, peak %d MiB = %.2f x one full run (target < %d x): %s\n", m, b, kb/1024, b/r, g, (b/r < g ? "met" : "MISSED") }'
 }
 
+census_ratio() {  # metro radius with census tables and bands against the run without them
+  local out="$GEN/out-metro-census"
+  /usr/bin/time -f "%e %M" -o "$GEN/time.txt" "$BIN" run "$GEN/metro/project-census.json" --out "$out" --quiet
+  read -r wall kb < "$GEN/time.txt"
+  awk -v c="$wall" -v r="$(cat "$GEN/wall-metro-radius")" -v kb="$kb" \
+    'BEGIN { printf "metro radius with census tables and bands: %.2f s, peak %d MiB = %.2f x the run without them (target <= 1.10): %s\n", c, kb/1024, c/r, (c/r <= 1.10 ? "met" : "MISSED") }'
+}
+
 for mode in radius network; do
   [ "$modes" = all ] || [ "$modes" = "$mode" ] || [ "$modes" = "batch-$mode" ] || continue
   echo "== $mode mode"
@@ -93,6 +105,7 @@ for mode in radius network; do
   ratio "$mode"
   target=3; [ "$mode" = network ] && target=6
   awk -v t="$(cat "$GEN/wall-metro-$mode")" -v g="$target" 'BEGIN { printf "metro %s: %.2f s against the %d s target: %s\n", "'"$mode"'", t, g, (t <= g ? "met" : "MISSED") }'
+  [ "$mode" = radius ] && census_ratio
   factor=4; [ "$mode" = network ] && factor=8
   run_batch "$mode" "$factor"
 done

@@ -88,8 +88,7 @@ print("metro x10:", counts)
 PY
 fi
 for mode in radius network; do
-  sed -e "s#\"path\": \"#\"path\": \"$DST/#" -e "s#\"mode\": \"radius\"#\"mode\": \"$mode\"#" \
-    data/demo/project.json > "$DST/project-$mode.json"
+  python3 scripts/bench_project.py "$DST" "$mode" > "$DST/project-$mode.json"
 done
 
 status=0

@@ -1,6 +1,7 @@
 #include "cli/commands.hpp"
 #include "common/errors.hpp"
 #include "common/facility_types.hpp"
+#include "units/demographics.hpp"
 #include "ingest/ingest.hpp"
 #include "outputs/outputs.hpp"
 #include "reach/reach.hpp"
@@ -71,6 +72,7 @@ int run_site(const SiteOpts& o) {
     double max_reach = std::max(p.access.reach_m(""), p.access.reach_m(o.type));
     for (auto& f : in.facilities) max_reach = std::max(max_reach, p.access.reach_m(f.type));
     assign_units(in, max_reach);
+    apply_demographics(p, in);  // the elderly weights `run` uses, estimates included
     if (progress) progress("reach", 0);
     std::vector<std::string> types = analysis_types(in, p);
     for (auto& t : so.covered_by.empty() ? std::vector<std::string>{o.type} : so.covered_by)

@@ -7,6 +7,7 @@
 #include "outputs/qgis_styles.hpp"
 #include "report/report_html.hpp"
 #include "report/report_maps.hpp"
+#include "report/report_sections.hpp"
 
 #include <cpl_conv.h>
 #include <gdal_priv.h>
@@ -118,8 +119,94 @@ std::string wkb_type_name(const std::string& geometry) {
     return "NoGeometry";
 }
 
-std::string project_xml(const Project& p, const Inputs& in, const std::vector<StyledLayer>& styled, const StyleContext& c,
-                        const std::string& format) {
+/// Field aliases and a layer abstract that say what each figure rests on (SPEC 6): the
+/// denominator of every ratio (census or compounds, estimated or given), the census
+/// join and the compound estimates.
+void describe_basis(qgis::ProjectLayer& l, const Table& t, const Inputs& in, const Analysis& a, const std::string& lang) {
+    auto index = [&](const std::string& f) {
+        for (size_t k = 0; k < t.fields.size(); ++k)
+            if (t.fields[k].name == f) return static_cast<int>(k);
+        return -1;
+    };
+    auto alias = [&](const std::string& f, const std::string& name) {
+        int k = index(f);
+        if (k >= 0) l.aliases.push_back({f, k, name});
+    };
+    std::string abstract;
+    if (t.name.rfind("units_", 0) == 0) {
+        for (auto& rr : a.rules) {
+            std::string basis = ratio_basis(rr, lang);
+            if (basis.empty() || index("rule_" + rr.rule->id + "_value") < 0) continue;
+            alias("rule_" + rr.rule->id + "_value", rule_title(*rr.rule, lang) + " (" + basis + ")");
+            abstract += rr.rule->id + ": " + basis + "\n";
+        }
+        const char* zh[] = {"普查常住人口", "普查户数", "普查老年人口（60岁及以上）", "普查婴幼儿（0-3岁）"};
+        const char* en[] = {"census residents", "census households", "census elderly (60+)", "census infants (0-3)"};
+        for (int f = 0; f < kFigures; ++f) alias(std::string("census_") + figure_name(f), tr(lang, zh[f], en[f]));
+        alias("childcare_places_per_1000", tr(lang, "每千人口托位数（分母：普查常住人口）", "Childcare places per 1000 residents (census)"));
+        for (auto& tb : in.census.tables)
+            abstract += tr(lang, "普查表 ", "census table ") + std::filesystem::path(tb.path).filename().u8string() + ": " +
+                        std::to_string(tb.rows) + tr(lang, " 行，已关联 ", " rows, joined ") + std::to_string(tb.matched) + "\n";
+    } else if (t.name == "compounds") {
+        alias("population_source", tr(lang, "人口来源（data 原数据 / estimated 按普查比率估算）", "Population: data or estimated from census rates"));
+        alias("elderly_source", tr(lang, "老年人口来源（data / estimated）", "Elderly: data or estimated from census rates"));
+        const CensusReport& c = in.census;
+        if (c.compounds_estimated[0] + c.compounds_estimated[2] > 0)
+            abstract += tr(lang, "按所在单元普查比率估算：人口 ", "Estimated from their unit's census rates: population ") +
+                        std::to_string(c.compounds_estimated[0]) + tr(lang, " 个小区，老年人口 ", " compounds, elderly ") +
+                        std::to_string(c.compounds_estimated[2]) + tr(lang, " 个小区", " compounds");
+    }
+    l.abstract = abstract;
+}
+
+/// The "一小" group: units coloured by childcare places per 1000 residents and the
+/// childcare centres, when the data hold any.
+void childcare_group(qgis::Project& q, const std::vector<Table>& layers, const Analysis& a, const std::string& lang,
+                     const std::string& format) {
+    const Table* units = nullptr;
+    for (const char* name : {"units_street", "units_district"})
+        for (auto& t : layers)
+            if (!units && t.name == name && std::any_of(t.fields.begin(), t.fields.end(), [](const Field& f) {
+                    return f.name == "childcare_places_per_1000";
+                }))
+                units = &t;
+    if (!units) return;
+    double target = 4.5;  // KM22 目标 "每千人口托位数达到4.5个"
+    for (auto& rr : a.rules)
+        if (rr.rule->id == "childcare_places_per_1000") target = rr.rule->min;
+    auto source = [&](const std::string& table) {
+        return format == "gpkg" ? "./lifecircle.gpkg|layername=" + table : "./" + table + ".geojson";
+    };
+    qgis::ProjectGroup g;
+    g.name = tr(lang, "一小：托育服务", "Children: childcare");
+    qgis::ProjectLayer fac;
+    fac.id = "lifecircle_childcare_facilities";
+    fac.name = tr(lang, "托育机构与指导中心", "Childcare and guidance centres");
+    fac.source = source("facilities") + "|subset=\"type\" IN ('childcare', 'childcare_guidance')";
+    fac.wkb_type = "Point";
+    StyleContext fc;
+    fc.lang = lang;
+    fc.types = {"childcare", "childcare_guidance"};
+    for (auto& t : layers)
+        if (t.name == "facilities") fac.style = layer_style(t, "Point", fc);
+    g.layers.push_back(fac);
+    qgis::ProjectLayer u;
+    u.id = "lifecircle_childcare_units";
+    u.name = tr(lang, "每千人口托位数（目标 ", "Childcare places per 1000 residents (target ") + fmt_trim(target, 2) + tr(lang, "）", ")");
+    u.source = source(units->name);
+    u.wkb_type = "MultiPolygon";
+    u.style = per_1000_style("childcare_places_per_1000", target, lang);
+    u.abstract = tr(lang, "分母：人口普查常住人口；托位按设施属性 places，普惠按 inclusive。",
+                    "Denominator: census residents; places from the facility attribute places, inclusive ones marked inclusive.");
+    g.layers.push_back(u);
+    // Off when the project opens: the elderly-care layers are the default view.
+    for (auto& l : g.layers) l.visible = false;
+    g.expanded = false;
+    q.groups.push_back(std::move(g));
+}
+
+std::string project_xml(const Project& p, const Inputs& in, const Analysis& a, const std::vector<Table>& layers,
+                        const std::vector<StyledLayer>& styled, const StyleContext& c, const std::string& format) {
     qgis::Project q;
     q.title = p.name.empty() ? std::string("lifecircle") : p.name;
     q.crs = describe_crs(in.working_crs);
@@ -149,8 +236,10 @@ std::string project_xml(const Project& p, const Inputs& in, const std::vector<St
         l.visible = layer_visible(*sl.table);
         // Long category lists (service areas, hatches) stay folded in the layer tree.
         l.expanded = sl.table->name != "service_areas" && sl.table->name != "uncovered" && sl.table->name != "rejected";
+        describe_basis(l, *sl.table, in, a, c.lang);
         q.groups[group_of(sl.table->name)].layers.push_back(std::move(l));
     }
+    childcare_group(q, layers, a, c.lang, format);
     q.groups.erase(std::remove_if(q.groups.begin(), q.groups.end(), [](const qgis::ProjectGroup& g) { return g.layers.empty(); }),
                    q.groups.end());
     return qgis::project_document(q);
@@ -240,7 +329,7 @@ void write_deliverables(const fs::path& dir, const Project& p, const Inputs& in,
     fs::create_directories(dir / "styles", ec);
     if (ec) throw OutputError((dir / "styles").u8string() + ": cannot create (" + ec.message() + ")");
     for (auto& sl : styled) write_output_file(dir, "styles/" + sl.id + ".qml", qgis::qml_document(sl.style), reuse);
-    write_output_file(dir, "lifecircle.qgs", project_xml(p, in, styled, c, opt.format), reuse);
+    write_output_file(dir, "lifecircle.qgs", project_xml(p, in, a, layers, styled, c, opt.format), reuse);
     if (opt.format == "gpkg") write_gpkg_styles(dir / "lifecircle.gpkg", styled);
 
     auto maps = indicator_maps(p, in, a, lang, reuse);

@@ -1,5 +1,7 @@
 #include "outputs/qgis_styles.hpp"
 
+#include "common/facility_types.hpp"
+
 #include "ingest/ingest.hpp"
 #include "common/markup.hpp"
 #include "outputs/symbology.hpp"
@@ -153,7 +155,7 @@ LayerStyle facilities_style(const Table& t, const std::string& geometry, const S
     s.renderer.type = "categorizedSymbol";
     s.renderer.attr = "type";
     std::vector<std::string> types = c.types;
-    for (auto& ty : {"day_care", "canteen", "street_center", "regional_center", "nursing_home", "supporting", "dementia_care"})
+    for (auto& ty : canonical_facility_types())
         if (std::find(types.begin(), types.end(), ty) == types.end()) types.push_back(ty);
     for (auto& ty : types) {
         TypeStyle ts = type_style(ty);
@@ -276,6 +278,34 @@ std::vector<std::string> geometry_kinds(const Table& t) {
     for (int k : kinds) out.push_back(kind_name(k));
     if (out.empty()) out.push_back("");
     return out;
+}
+
+LayerStyle per_1000_style(const std::string& field, double target, const std::string& lang) {
+    LayerStyle s;
+    s.geometry = "Polygon";
+    s.renderer.type = "graduatedSymbol";
+    s.renderer.attr = "coalesce(" + quote_field(field) + ", -1)";
+    auto classes = target_classes(target, false, lang);
+    const double eps = 1e-9, top = 1e9;
+    for (size_t i = 0; i < classes.size(); ++i) {
+        Class k;
+        k.lower = i == 0 ? 0 : classes[i].lower;
+        k.upper = i + 1 < classes.size() ? classes[i + 1].lower - eps : top;
+        k.label = classes[i].label;
+        k.symbol = qgis::fill_symbol(classes[i].color, {255, 255, 255, 255}, 0.3);
+        s.renderer.classes.push_back(k);
+    }
+    Class nd;
+    nd.lower = nd.upper = -1;
+    nd.label = tr(lang, "无普查人口或无托位数据", "no census population or no places");
+    nd.symbol = qgis::fill_symbol(no_data_color(), {255, 255, 255, 255}, 0.3);
+    s.renderer.classes.push_back(nd);
+    std::string v = quote_field(field);
+    s.labels = name_labels("", 9, 0);
+    s.labels.is_expression = true;
+    s.labels.text = quote_field("name") + " || '\\n' || CASE WHEN " + v + " IS NULL THEN '—' ELSE to_string(round(" + v + ", 2)) END";
+    s.labels.priority = 8;
+    return s;
 }
 
 LayerStyle layer_style(const Table& t, const std::string& geometry, const StyleContext& c) {

@@ -27,6 +27,9 @@ std::vector<std::string> geometry_kinds(const Table& t);
 
 /// Style of one output layer drawn with `geometry` ("Point" | "Line" | "Polygon" | "").
 qgis::LayerStyle layer_style(const Table& t, const std::string& geometry, const StyleContext& c);
+/// A unit choropleth of a per-1000 figure held against `target` (childcare places per
+/// 1000 residents), labelled with the unit's name and figure.
+qgis::LayerStyle per_1000_style(const std::string& field, double target, const std::string& lang);
 /// Name of the layer in the QGIS layer tree.
 std::string layer_title(const Table& t, const StyleContext& c);
 /// Whether the layer is ticked when the project opens.

@@ -5,6 +5,9 @@
 #include "access/access.hpp"
 #include "common/facility_types.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 namespace lc::eval {
 
 std::vector<char> Evaluator::reached_by(const std::vector<std::string>& types) const {
@@ -134,6 +137,28 @@ void Evaluator::bands() {
             for (int l = 0; l < kLevels; ++l)
                 for (size_t u = 0; u < pu[l].size(); ++u) a.units[l][u].band_share[t][b] = pu[l][u];
         }
+    // The same for the nearest home-care facility of any type.
+    std::vector<double> home(in.compounds.size(), kInf);
+    for (size_t t = 0; t < nt; ++t) {
+        if (!in_types(home_care_types(), r.types[t])) continue;
+        a.home_types.push_back(r.types[t]);
+        for (size_t c = 0; c < home.size(); ++c) home[c] = std::min(home[c], r.dist[t][c]);
+    }
+    if (a.home_types.empty()) return;
+    a.home_band.assign(home.size(), -1);
+    for (size_t c = 0; c < home.size(); ++c) {
+        if (!std::isfinite(home[c])) continue;
+        int b = 0;
+        while (b < static_cast<int>(nb) && home[c] > p.access.metres_of(a.bands[b])) ++b;
+        a.home_band[c] = b;
+    }
+    a.home_band_share.resize(nb);
+    for (size_t b = 0; b < nb; ++b) {
+        for (size_t c = 0; c < flag.size(); ++c) flag[c] = a.home_band[c] >= 0 && a.home_band[c] <= static_cast<int>(b);
+        std::array<std::vector<std::optional<double>>, kLevels> pu;
+        long unknown = 0;
+        shares(flag, 3, pu, a.home_band_share[b], unknown);
+    }
 }
 
 /// The weighted share of flagged compounds over the area and per unit, each unit
@@ -199,8 +224,10 @@ void Evaluator::elderly_reach_figure() {
     auto rule = std::make_unique<Rule>();
     rule->check = Check::ReachShare;
     rule->id = "elderly_15min_reach";
-    rule->title_zh = "老年人口步行可达居家养老服务设施比例（一刻钟）";
-    rule->title_en = "Share of elderly within a 15-minute walk of home-care facilities";
+    char minutes[32];
+    std::snprintf(minutes, sizeof minutes, "%g", p.access.minutes);
+    rule->title_zh = std::string("老年人口步行") + minutes + "分钟可达居家养老服务设施的比例";
+    rule->title_en = std::string("Share of elderly within a ") + minutes + "-minute walk of home-care facilities";
     rule->source = "figure (no plan target)";
     rule->weight = "elderly";
     rule->level = "street";

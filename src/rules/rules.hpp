@@ -71,6 +71,12 @@ struct Analysis {
     std::vector<RuleResult> rules;
     std::vector<Gap> gaps;
     std::vector<double> bands;                            ///< minutes of the life-circle bands
+    /// The band map and table: the home-care types present (profiles.md HOME), each
+    /// compound's band of its nearest one (bands.size(): beyond every band, -1: none
+    /// reachable), and the area's elderly share within each band.
+    std::vector<std::string> home_types;
+    std::vector<int> home_band;
+    std::vector<std::optional<double>> home_band_share;
     /// Figures that are no plan target but every report shows (the 15-minute reach of
     /// the elderly by home-care facilities): results of rules the Analysis owns.
     std::vector<std::unique_ptr<Rule>> figure_rules;

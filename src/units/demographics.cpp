@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <memory>
 #include <tuple>
 #include <unordered_map>
@@ -164,12 +165,14 @@ void roll_up_all(Inputs& in) {
         else
             for (size_t u = 0; u < in.units[level].size(); ++u)
                 roll_up(in, level, in.units[level][u].census, ch[u], finer, in.units[level][u].id, incomplete);
+        // One line per level and count: "population, elderly unknown for 2 streets/townships: ..."
+        std::map<long, std::string> figures;
         for (int f = 0; f < kFigures; ++f)
-            if (incomplete[f])
-                in.census.warnings.push_back("census: " + (level < 0 ? std::string("the study area has") : count_of(incomplete[f], level) + " ha" +
-                                                                                                  (incomplete[f] == 1 ? "s" : "ve")) +
-                                      " no " + figure_name(f) + " figure: some but not all of " + (level < 0 || incomplete[f] > 1 ? "their " : "its ") +
-                                      plural(finer) + " have one (a partial sum would understate it)");
+            if (incomplete[f]) figures[incomplete[f]] += (figures[incomplete[f]].empty() ? "" : ", ") + std::string(figure_name(f));
+        for (auto& [n, names] : figures)
+            in.census.warnings.push_back("census: " + names + " unknown for " + (level < 0 ? std::string("the study area") : count_of(n, level)) +
+                                         ": some but not all of " + (level < 0 || n > 1 ? "their " : "its ") + plural(finer) +
+                                         " have a figure (a partial sum would understate it)");
         if (level < 0) break;
     }
     std::vector<std::string> lines;

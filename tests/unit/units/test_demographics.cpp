@@ -116,7 +116,7 @@ TEST_CASE("census join: text numbers, roll-up, own rows win, partial sums stay u
     CHECK_FALSE(unit(in, kStreet, "S2").census.value[0]);
     CHECK_FALSE(unit(in, kDistrict, "D1").census.value[0]);
     CHECK_FALSE(in.area_census.value[0]);
-    CHECK(has_warning(in, "1 district has no population figure"));
+    CHECK(has_warning(in, "population, households, elderly, infants unknown for 1 district"));
 }
 
 TEST_CASE("compound estimates use the unit's rates, never its totals, and never change given figures") {
