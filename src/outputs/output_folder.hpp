@@ -1,20 +1,55 @@
 #pragma once
-// The life cycle of the output folder (SPEC 2, 6): checking --out before a run, the
-// temporary folder beside it, and replacing the previous output with the new one.
-#include "outputs/base_output.hpp"
-
+// The life cycle of an output folder (SPEC 2 and 6, docs/outputs.md): checked before a
+// command reads its inputs, written as a temporary folder beside --out, exchanged with
+// the previous output in one step at the end, under a lock, and the previous output
+// removed before the command returns. lifecircle replaces or removes only what its
+// marker file lists (output_manifest.hpp); anything else in the way is refused by name.
 #include <filesystem>
+#include <string>
+#include <vector>
 
 namespace lc {
 
-/// A fresh temporary folder beside `out` for an atomic write.
-std::filesystem::path make_staging_dir(const std::filesystem::path& out);
-/// Replaces `out` with `staging`. Refuses (OutputError) when `out` exists and is not a
-/// previous lifecircle output or an empty folder.
-void commit_output(const std::filesystem::path& staging, const std::filesystem::path& out);
-/// Marks a folder as lifecircle output, so that a later run may replace it.
-void write_output_marker(const std::filesystem::path& dir, const Reuse& reuse = {});
-/// Throws OutputError unless `out` may be replaced (checked before the run starts).
-void check_output_target(const std::filesystem::path& out);
+class OutputFolder {
+public:
+    /// The pre-flight, before any input is read. Resolves `out` as the system will
+    /// (a symbolic link: the folder it names, which is written and replaced; the link
+    /// stays), creates missing parent folders, takes the lock `.<name>.lock` beside it
+    /// (waiting, with a line on stderr, while another lifecircle holds it), removes
+    /// what a stopped run on it left, and refuses (OutputError, exit 3, naming the
+    /// path and what to do) any --out that cannot be written or that holds something
+    /// lifecircle did not write there for `command` (run, batch, site): files of the
+    /// user, another command's output, one of `inputs`, the current folder. An empty
+    /// `out` is a usage error (exit 2).
+    OutputFolder(const std::filesystem::path& out, const std::string& command, const std::vector<std::filesystem::path>& inputs);
+    /// Removes the temporary folder unless committed; releases the lock.
+    ~OutputFolder();
+    OutputFolder(const OutputFolder&) = delete;
+    OutputFolder& operator=(const OutputFolder&) = delete;
+
+    /// The folder written (absolute, links resolved).
+    const std::filesystem::path& target() const { return target_; }
+    /// The temporary folder beside target() that the command writes into (made on the first call).
+    const std::filesystem::path& staging();
+    /// Lists what the temporary folder holds in its marker and exchanges it with the
+    /// previous output in one step; the previous output is removed before this returns.
+    void commit();
+
+private:
+    void check_existing() const;
+    void remove_stale() const;
+
+    std::string command_;
+    std::string shown_;  ///< --out as given, and where it leads when that differs
+    std::filesystem::path target_;
+    std::filesystem::path staging_;
+    std::filesystem::path lock_file_;
+    int lock_fd_ = -1;
+};
+
+namespace output_folder_testing {
+/// Replace with two renames, as on a file system without RENAME_EXCHANGE (unit tests).
+extern bool no_exchange;
+}  // namespace output_folder_testing
 
 }  // namespace lc

@@ -44,6 +44,9 @@ ValidateOutcome validate_project(const std::filesystem::path& project_file, bool
 /// Loads a project with scenario patches applied; facilities to add/remove are
 /// returned in `scenarios` for the caller to apply after reading.
 Project load_with_scenarios(const std::filesystem::path& project_file, const std::vector<Scenario>& scenarios);
+/// The files a run reads (project, layers, facilities added by the scenarios), which
+/// its --out must not hold (output_folder.hpp).
+std::vector<std::filesystem::path> input_paths(const Project& p, const std::vector<Scenario>& scenarios = {});
 /// Applies add/remove of the scenarios to inputs already read.
 void apply_facility_changes(const Project& p, const std::vector<Scenario>& scenarios, Inputs& in);
 
