@@ -165,7 +165,7 @@ BatchOutcome run_batch(const fs::path& batch_file_in, const BatchOptions& opt) {
     inputs.push_back(batch_file);
     for (auto& e : entries)
         if (e.patch.is_string()) inputs.push_back(batch_file.parent_path() / fs::u8path(e.patch.get<std::string>()));
-    OutputFolder folder(opt.out, "batch", inputs);
+    OutputFolder folder(opt.out, "batch", inputs, opt.notice);
     say("read inputs", 0);
     Inputs raw = read_inputs(pb);
     place_units_and_compounds(raw);  // once for every scenario that keeps these inputs

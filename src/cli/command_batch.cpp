@@ -29,6 +29,7 @@ void register_batch(CLI::App& app, Action& action) {
             opt.format = o->format;
             opt.lang = o->lang;
             opt.progress = terminal_progress(o->quiet);
+            opt.notice = terminal_notice();
             auto res = run_batch(o->batch, opt);
             for (auto& s : res.scenarios)
                 if (!s.ok) std::cerr << "lifecircle: scenario " << s.id << " failed: " << s.error << "\n";

@@ -33,6 +33,7 @@ void register_run(CLI::App& app, Action& action) {
             opt.lang = o->lang;
             for (auto& s : o->scenarios) opt.scenario_files.emplace_back(s);
             opt.progress = terminal_progress(o->quiet);
+            opt.notice = terminal_notice();
             auto res = run_project(o->project, opt);
             for (auto& m : res.strict_messages) std::cerr << "lifecircle: rejected: " << m << "\n";
             if (res.exit_code == kExitStrict)

@@ -65,7 +65,7 @@ int run_site(const SiteOpts& o) {
         throw ConfigError("--target-share: expected a share in (0, 1], e.g. 0.9");
     std::vector<fs::path> inputs = input_paths(p);
     if (!o.cand_path.empty()) inputs.push_back(fs::u8path(o.cand_path));
-    OutputFolder folder(o.out, "site", inputs);
+    OutputFolder folder(o.out, "site", inputs, terminal_notice());
 
     Inputs in = read_inputs(p, progress);
     double max_reach = std::max(p.access.reach_m(""), p.access.reach_m(o.type));

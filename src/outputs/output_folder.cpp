@@ -13,9 +13,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <iostream>
 #include <random>
 #include <system_error>
+#include <utility>
 
 #ifndef RENAME_NOREPLACE
 #define RENAME_NOREPLACE (1 << 0)
@@ -144,7 +144,7 @@ std::string read_lock_holder(int fd) {
 /// Locks `file` (flock, made if need be), waiting for another holder with a line on
 /// stderr. A holder removes the file as it finishes, so the file locked must still be
 /// the one at `file`, or we lock the new one.
-int take_lock(const fs::path& file, const std::string& shown, const std::string& command) {
+int take_lock(const fs::path& file, const std::string& shown, const std::string& command, const Notice& notice) {
     bool said = false;
     for (;;) {
         int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
@@ -161,14 +161,16 @@ int take_lock(const fs::path& file, const std::string& shown, const std::string&
             int e = errno;
             if (e != EWOULDBLOCK) {
                 // No locks on this file system (some network mounts): go on, and say so.
-                std::cerr << "lifecircle: warning: " << file.u8string() << ": cannot lock it (" << why(e) << "); do not run two lifecircle "
-                          << "commands on " << shown << " at the same time\n";
+                if (notice)
+                    notice("warning: " + file.u8string() + ": cannot lock it (" + why(e) + "); do not run two lifecircle commands on " +
+                           shown + " at the same time");
                 return fd;
             }
             if (!said) {
                 std::string who = read_lock_holder(fd);
-                std::cerr << "lifecircle: waiting: another " << (who.empty() ? "lifecircle" : who) << " is writing " << shown
-                          << "; this " << command << " goes on when it has finished\n";
+                if (notice)
+                    notice("waiting: another " + (who.empty() ? std::string("lifecircle") : who) + " is writing " + shown + "; this " +
+                           command + " goes on when it has finished");
                 said = true;
             }
             while (::flock(fd, LOCK_EX) != 0) {
@@ -194,7 +196,8 @@ int take_lock(const fs::path& file, const std::string& shown, const std::string&
 
 }  // namespace
 
-OutputFolder::OutputFolder(const fs::path& out, const std::string& command, const std::vector<fs::path>& inputs) : command_(command) {
+OutputFolder::OutputFolder(const fs::path& out, const std::string& command, const std::vector<fs::path>& inputs, Notice notice)
+    : command_(command), notice_(std::move(notice)) {
     if (out.empty()) throw ConfigError("--out: the output folder name is empty");
     const std::string given = out.u8string();
     Resolved r = resolve(out, given);
@@ -242,7 +245,7 @@ OutputFolder::OutputFolder(const fs::path& out, const std::string& command, cons
                           "); lifecircle writes the output folder and a temporary folder beside it there: choose another --out");
 
     lock_file_ = parent / (stem + ".lock");
-    lock_fd_ = take_lock(lock_file_, shown_, command_);
+    lock_fd_ = take_lock(lock_file_, shown_, command_, notice_);
     try {
         remove_stale();
         check_existing();
@@ -379,9 +382,9 @@ void OutputFolder::commit() {
         gone = remove_output(old, read_manifest(old));
     } catch (const Error&) {
     }
-    if (!gone)
-        std::cerr << "lifecircle: warning: " << old.u8string() << ": the previous output of " << shown_
-                  << " could not be removed completely (something else is in it); it is left there for you to check\n";
+    if (!gone && notice_)
+        notice_("warning: " + old.u8string() + ": the previous output of " + shown_ +
+                " could not be removed completely (something else is in it); it is left there for you to check");
 }
 
 }  // namespace lc

@@ -5,10 +5,15 @@
 // removed before the command returns. lifecircle replaces or removes only what its
 // marker file lists (output_manifest.hpp); anything else in the way is refused by name.
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
 namespace lc {
+
+/// A line for the user (stderr in the program): waiting for another command on the same
+/// --out, or a previous output that could not be removed completely.
+using Notice = std::function<void(const std::string&)>;
 
 class OutputFolder {
 public:
@@ -21,7 +26,8 @@ public:
     /// lifecircle did not write there for `command` (run, batch, site): files of the
     /// user, another command's output, one of `inputs`, the current folder. An empty
     /// `out` is a usage error (exit 2).
-    OutputFolder(const std::filesystem::path& out, const std::string& command, const std::vector<std::filesystem::path>& inputs);
+    OutputFolder(const std::filesystem::path& out, const std::string& command, const std::vector<std::filesystem::path>& inputs,
+                 Notice notice = {});
     /// Removes the temporary folder unless committed; releases the lock.
     ~OutputFolder();
     OutputFolder(const OutputFolder&) = delete;
@@ -40,6 +46,7 @@ private:
     void remove_stale() const;
 
     std::string command_;
+    Notice notice_;
     std::string shown_;  ///< --out as given, and where it leads when that differs
     std::filesystem::path target_;
     std::filesystem::path staging_;

@@ -175,7 +175,7 @@ RunOutcome run_project(const fs::path& project_file, const RunOptions& opt) {
     if (opt.format != "geojson" && opt.format != "gpkg") throw ConfigError("--format: expected geojson or gpkg, got \"" + opt.format + "\"");
     std::vector<fs::path> inputs = input_paths(p, scenarios);
     inputs.insert(inputs.end(), opt.scenario_files.begin(), opt.scenario_files.end());
-    OutputFolder folder(opt.out, "run", inputs);
+    OutputFolder folder(opt.out, "run", inputs, opt.notice);
 
     Progress reading;
     if (opt.progress) reading = [&](const std::string& s, double f) { opt.progress(s, 0.30 * f); };

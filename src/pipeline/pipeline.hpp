@@ -3,6 +3,7 @@
 #include "access/access.hpp"
 #include "outputs/base_output.hpp"
 #include "outputs/geojson.hpp"
+#include "outputs/output_folder.hpp"
 #include "ingest/ingest.hpp"
 #include "reach/reach.hpp"
 #include "report/report.hpp"
@@ -24,6 +25,7 @@ struct RunOptions {
     std::vector<std::filesystem::path> scenario_files;
     std::vector<Scenario> scenarios;  ///< already parsed (batches)
     Progress progress;                ///< may be empty
+    Notice notice;                    ///< lines for the user about --out (may be empty)
 };
 
 struct RunOutcome {
