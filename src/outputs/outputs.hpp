@@ -1,13 +1,12 @@
 #pragma once
-// Writing the output folder (SPEC 6): vector layers through GDAL, CSV tables, and
-// the atomic replacement of --out (output_folder.hpp).
+// Writing the output folder (SPEC 6): vector layers through GDAL and CSV tables (the
+// folder's life cycle, from the check of --out to its replacement: output_folder.hpp).
 #include "ingest/ingest.hpp"
 #include "rules/rules.hpp"
 #include "access/access.hpp"
 #include "outputs/base_output.hpp"
 #include "outputs/geojson.hpp"
 #include "common/table.hpp"
-#include "outputs/output_folder.hpp"
 
 #include <filesystem>
 
