@@ -6,10 +6,12 @@ file, never leave a process behind.
 
 FIXTURES is tests/fixtures. Each case makes user files, runs lifecircle the ways a user
 would, and checks that every user file is still there byte for byte, that each refusal
-exits 3 naming the path and what to do, and that nothing is left beside --out. One line
-per check; exit status 1 when any check failed.
+exits 3 naming the path and what to do, and that nothing is left beside --out. A FAIL
+line for each check that fails; exit status 1 when any did.
 """
-import fcntl, hashlib, json, os, shutil, signal, subprocess, sys, tempfile, threading, time
+import fcntl, hashlib, json, os, shutil, subprocess, sys, tempfile, threading, time
+
+from e2e_check import check, finish
 
 exe, fixtures, work = (os.path.abspath(a) for a in sys.argv[1:4])
 wanted = sys.argv[4:]
@@ -17,14 +19,6 @@ HAND = os.path.join(fixtures, "hand")
 PROJECT = os.path.join(HAND, "project.json")
 GARBAGE = os.path.join(fixtures, "errors", "garbage_input.json")  # reading its inputs fails (exit 3, "cannot be read")
 MARKER = ".lifecircle-output"
-FAILED = []
-
-
-def check(name, ok, detail=""):
-    print(("ok   " if ok else "FAIL ") + name + ("" if ok else f": {detail}"))
-    if not ok:
-        FAILED.append(name)
-    return ok
 
 
 def fresh(case):
@@ -92,9 +86,9 @@ def valid_output(d, command="run"):
 
 def refused(name, r, *parts):
     """Exit 3, and the message holds each of `parts` (the path, what is wrong, what to do)."""
-    ok = check(f"{name}: exit 3", r.returncode == 3, f"exit {r.returncode}: {r.stderr.strip()[:400]}")
+    check(f"{name}: exit 3", r.returncode == 3, f"exit {r.returncode}: {r.stderr.strip()[:400]}")
     missing = [p for p in parts if p not in r.stderr]
-    return check(f"{name}: the message says {parts}", not missing, r.stderr.strip()[:600]) and ok
+    check(f"{name}: the message says {parts}", not missing, r.stderr.strip()[:600])
 
 
 def hand_copy(d):
@@ -485,5 +479,4 @@ if __name__ == "__main__":
         if name not in CASES:
             sys.exit(f"unknown case {name!r} (cases: {', '.join(CASES)})")
         CASES[name]()
-    print(f"{len(FAILED)} check(s) failed" if FAILED else "all checks passed")
-    sys.exit(1 if FAILED else 0)
+    finish()

@@ -134,30 +134,34 @@ TEST_CASE("output manifest: removing an output removes only what it lists") {
     CHECK_FALSE(fs::exists(out));
 }
 
-TEST_CASE("output folder: a previous output is replaced, by exchange and by two renames") {
+/// Runs `body(dir, out)` with a previous output "first" at `out`, replacing by exchange
+/// and then by two renames (file systems without RENAME_EXCHANGE).
+template <class Body>
+void both_ways(Body&& body) {
     for (bool exchange : {true, false}) {
         CAPTURE(exchange);
         output_folder_testing::no_exchange = !exchange;
         TempDir t;
         fs::path out = t.path / "out";
         write_output(out, "run", "first");
+        body(t.path, out);
+        output_folder_testing::no_exchange = false;
+    }
+}
+
+TEST_CASE("output folder: a previous output is replaced, by exchange and by two renames") {
+    both_ways([](const fs::path& dir, const fs::path& out) {
         CHECK(get(out / "summary.json") == "first");
         CHECK(read_manifest(out).files.size() == 2);
         write_output(out, "run", "second, longer");
         CHECK(get(out / "summary.json") == "second, longer");
         CHECK(read_manifest(out).files.at("summary.json") == 14);
-        CHECK(beside(t.path) == std::vector<std::string>{"out"});  // no temporary, previous or lock folder left
-        output_folder_testing::no_exchange = false;
-    }
+        CHECK(beside(dir) == std::vector<std::string>{"out"});  // no temporary, previous or lock folder left
+    });
 }
 
 TEST_CASE("output folder: a file of the user's that appears during the run is kept") {
-    for (bool exchange : {true, false}) {
-        CAPTURE(exchange);
-        output_folder_testing::no_exchange = !exchange;
-        TempDir t;
-        fs::path out = t.path / "out";
-        write_output(out, "run", "first");
+    both_ways([](const fs::path& dir, const fs::path& out) {
         {
             OutputFolder folder(out, "run", {});
             put(folder.staging() / "summary.json", "second");
@@ -166,9 +170,8 @@ TEST_CASE("output folder: a file of the user's that appears during the run is ke
         }
         CHECK(get(out / "notes.txt") == "mine");
         CHECK(get(out / "summary.json") == "first");
-        CHECK(beside(t.path) == std::vector<std::string>{"out"});
-        output_folder_testing::no_exchange = false;
-    }
+        CHECK(beside(dir) == std::vector<std::string>{"out"});
+    });
 }
 
 TEST_CASE("output folder: the pre-flight refuses before anything is written") {
