@@ -141,10 +141,11 @@ std::string read_lock_holder(int fd) {
     return s;
 }
 
-/// Locks `file` (flock, made if need be), waiting for another holder with a line on
-/// stderr. A holder removes the file as it finishes, so the file locked must still be
-/// the one at `file`, or we lock the new one.
-int take_lock(const fs::path& file, const std::string& shown, const std::string& command, const Notice& notice) {
+/// Locks `file` (flock, made if need be), waiting for another holder with a notice. A
+/// holder removes the file as it finishes, so the file locked must still be the one at
+/// `file`, or we lock the new one. `locked` is false where the file system has no locks.
+int take_lock(const fs::path& file, const std::string& shown, const std::string& command, const Notice& notice, bool& locked) {
+    locked = false;
     bool said = false;
     for (;;) {
         int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
@@ -164,7 +165,7 @@ int take_lock(const fs::path& file, const std::string& shown, const std::string&
                 if (notice)
                     notice("warning: " + file.u8string() + ": cannot lock it (" + why(e) + "); do not run two lifecircle commands on " +
                            shown + " at the same time");
-                return fd;
+                return fd;  // not locked
             }
             if (!said) {
                 std::string who = read_lock_holder(fd);
@@ -186,6 +187,7 @@ int take_lock(const fs::path& file, const std::string& shown, const std::string&
             ::close(fd);
             continue;
         }
+        locked = true;
         std::string me = "lifecircle " + command + " (pid " + std::to_string(::getpid()) + ")\n";
         if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, me.data(), me.size(), 0) < 0) {
             // The holder's name is only for the waiting message; the lock holds without it.
@@ -245,9 +247,11 @@ OutputFolder::OutputFolder(const fs::path& out, const std::string& command, cons
                           "); lifecircle writes the output folder and a temporary folder beside it there: choose another --out");
 
     lock_file_ = parent / (stem + ".lock");
-    lock_fd_ = take_lock(lock_file_, shown_, command_, notice_);
+    bool locked = false;
+    lock_fd_ = take_lock(lock_file_, shown_, command_, notice_, locked);
     try {
-        remove_stale();
+        // Without a lock, what looks stale may be another command's work in progress.
+        if (locked) remove_stale();
         check_existing();
     } catch (...) {
         ::unlink(lock_file_.c_str());
