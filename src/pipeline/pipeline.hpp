@@ -27,9 +27,10 @@ struct RunOptions {
 };
 
 struct RunOutcome {
-    int exit_code = 0;
+    int exit_code = 0;   ///< 4: --strict and records rejected, or a scenario's add_facilities all rejected
     long rejected = 0;
     std::vector<std::string> strict_messages;
+    std::vector<std::string> warnings;   ///< as in summary.json, loudest first
     json summary;
 };
 
@@ -44,8 +45,9 @@ ValidateOutcome validate_project(const std::filesystem::path& project_file, bool
 /// Loads a project with scenario patches applied; facilities to add/remove are
 /// returned in `scenarios` for the caller to apply after reading.
 Project load_with_scenarios(const std::filesystem::path& project_file, const std::vector<Scenario>& scenarios);
-/// Applies add/remove of the scenarios to inputs already read.
-void apply_facility_changes(const Project& p, const std::vector<Scenario>& scenarios, Inputs& in);
+/// Applies add/remove of the scenarios to inputs already read. Returns one message per
+/// scenario whose add_facilities were all rejected (also the first warning of `in`).
+std::vector<std::string> apply_facility_changes(const Project& p, const std::vector<Scenario>& scenarios, Inputs& in);
 
 /// Everything computed from the inputs of one run.
 struct Analysed {
