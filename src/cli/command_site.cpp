@@ -171,7 +171,7 @@ void register_site(CLI::App& app, Action& action) {
     c->add_option("PROJECT", o->project, "Project file (JSON)")->required();
     c->add_option("--type", o->type, "Facility type to site, e.g. day_care, or a label of the type_map")->required();
     c->add_option("--count", o->count, "Number of sites to choose, 1 or more (with --target-share: at most this many)")
-        ->check(CLI::PositiveNumber);
+        ->check(CLI::Range(std::size_t(1), std::size_t(1000000)));
     c->add_option("--target-share", o->target_share, "Choose the fewest sites that lift the reached share to this (0-1]")
         ->check(CLI::Range(0.0, 1.0));
     c->add_option("--weight", o->weight, "What the share counts: elderly (default), households, population or compounds")

@@ -136,11 +136,21 @@ std::optional<double> read_number(Ctx& c, OGRFeature* f, Source& src, const std:
     std::string s;
     OGRFieldType ft = f->GetFieldDefnRef(it->second)->GetType();
     if (is_list_field(f, it->second)) {
-        // A JSON array ([120, 80]) is not one figure: GDAL's text of it begins "(2:"
-        c.in.unreadable[layer + "." + canon]++;
-        c.in.repairs.push_back(Repair{layer, id, canon + ": a list (" + to_utf8(f->GetFieldAsString(it->second), src) +
-                                                     "), not one number; treated as unknown (null)"});
-        return std::nullopt;
+        // A JSON array ([120, 80]) is not one figure. GDAL makes the whole column a list
+        // when one record holds an array, so a list of one is that record's number.
+        std::string text = to_utf8(f->GetFieldAsString(it->second), src);  // "(2:120,80)"
+        auto colon = text.find(':');
+        if (text.rfind("(1:", 0) == 0 && colon != std::string::npos && text.size() > colon + 1 && text.back() == ')') {
+            char* end = nullptr;
+            std::string one = text.substr(colon + 1, text.size() - colon - 2);
+            double d = std::strtod(one.c_str(), &end);
+            if (end && *end == '\0' && !one.empty() && std::isfinite(d)) v = d;
+        }
+        if (!v) {
+            c.in.unreadable[layer + "." + canon]++;
+            c.in.repairs.push_back(Repair{layer, id, canon + ": a list " + text + ", not one number; treated as unknown (null)"});
+            return std::nullopt;
+        }
     } else if (ft == OFTInteger || ft == OFTInteger64 || ft == OFTReal) {
         double d = f->GetFieldAsDouble(it->second);
         if (!std::isfinite(d)) return std::nullopt;

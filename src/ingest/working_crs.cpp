@@ -96,10 +96,8 @@ void check_crs_at(const OGRSpatialReference& work, const std::string& def, LonLa
     if (work.GetAreaOfUse(&w, &s, &e, &n, &area) && w > -1000) {
         bool lon_in = w <= e ? (c.lon >= w && c.lon <= e) : (c.lon >= w || c.lon <= e);  // e < w: across 180°
         if (!lon_in || c.lat < s || c.lat > n)
-            throw ConfigError(project_file + ": /working_crs: " + crs_name(work, def) + " is made for " +
-                              (area && *area ? std::string(area) + ", " : std::string()) +
-                              lonlat_text({w, s}) + " to " + lonlat_text({e, n}) + ", but the data's centre is " + lonlat_text(c) +
-                              "; " + advice);
+            throw ConfigError(project_file + ": /working_crs: " + crs_name(work, def) + " is made for " + lonlat_text({w, s}) +
+                              " to " + lonlat_text({e, n}) + ", but the data's centre is " + lonlat_text(c) + "; " + advice);
     }
     // The scale at the centre: a 100 m step east and north against its length on the
     // WGS 84 ellipsoid.

@@ -211,10 +211,7 @@ RunOutcome run_project(const fs::path& project_file, const RunOptions& opt) {
     }
     outcome.rejected = static_cast<long>(in.rejected.size());
     outcome.warnings = in.warnings;
-    if (!additions_rejected.empty()) {
-        outcome.exit_code = kExitStrict;
-        outcome.strict_messages = additions_rejected;
-    }
+    if (!additions_rejected.empty()) outcome.exit_code = kExitStrict;  // the warning, first of all, says which
     if (opt.strict && !in.rejected.empty()) {
         outcome.exit_code = kExitStrict;
         for (auto& rj : in.rejected)

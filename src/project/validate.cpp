@@ -59,17 +59,18 @@ struct Checker {
     std::vector<std::string> types;       ///< canonical + custom
     std::vector<std::string> attributes;  ///< where_attributes(p)
 
-    void check_type(const std::string& t, const std::string& ptr, const std::string& what) {
+    /// `context`: what names the type, e.g. "(the label \"托老所\" maps to it)".
+    void check_type(const std::string& t, const std::string& ptr, const std::string& context = {}) {
         if (std::find(types.begin(), types.end(), t) != types.end()) return;
-        fail(p, ptr, what + " \"" + t + "\" is not a facility type" + did_you_mean(t, types) + "; the types are " + list(types) +
-                         ", and a type of your own must be declared in \"custom_types\"");
+        fail(p, ptr, "\"" + t + "\" is not a facility type" + did_you_mean(t, types) + (context.empty() ? "" : " " + context) +
+                         "; the types are " + list(types) + ", and a type of your own must be declared in \"custom_types\"");
     }
 
     void check_type_list(const json& j, const std::string& ptr) {
-        if (j.is_string()) return check_type(j.get<std::string>(), ptr, "type");
+        if (j.is_string()) return check_type(j.get<std::string>(), ptr);
         if (!j.is_array()) return;  // parse_rule has said what it expects
         for (size_t i = 0; i < j.size(); ++i)
-            if (j[i].is_string()) check_type(j[i].get<std::string>(), ptr + "/" + std::to_string(i), "type");
+            if (j[i].is_string()) check_type(j[i].get<std::string>(), ptr + "/" + std::to_string(i));
     }
 
     /// `where` of a rule or ratio term. `own`: written in the project (an unmapped
@@ -93,7 +94,7 @@ struct Checker {
             }
             if (attr == "type") {
                 const json& c = it.value();
-                if (c.is_string()) check_type(c.get<std::string>(), ap, "type");
+                if (c.is_string()) check_type(c.get<std::string>(), ap);
                 else if (c.is_array()) check_type_list(c, ap);
                 else if (c.is_object() && c.contains("in")) check_type_list(c["in"], ap + "/in");
             }
@@ -141,8 +142,8 @@ struct Checker {
         }
         if (const LayerSpec* f = p.layer("facilities"))
             for (auto& [label, type] : f->type_map)
-                check_type(type, "/layers/facilities/type_map/" + pointer_token(label), "the label \"" + label + "\" maps to");
-        for (auto& [type, _] : p.access.minutes_by_type) check_type(type, "/access/minutes_by_type/" + pointer_token(type), "type");
+                check_type(type, "/layers/facilities/type_map/" + pointer_token(label), "(the label \"" + label + "\" maps to it)");
+        for (auto& [type, _] : p.access.minutes_by_type) check_type(type, "/access/minutes_by_type/" + pointer_token(type));
     }
 
     void rules() {
@@ -183,9 +184,9 @@ struct Checker {
         // be known, and a `where` the project did not write only warns.
         for (auto& rule : p.rules) {
             std::string origin = "rule " + rule.id + (p.profile.empty() ? "" : " (profile " + p.profile + ")");
-            for (auto& t : rule.types) check_type(t, origin, "type");
+            for (auto& t : rule.types) check_type(t, origin);
             for (auto* term : {&rule.numerator, &rule.denominator})
-                for (auto& t : term->types) check_type(t, origin, "type");
+                for (auto& t : term->types) check_type(t, origin);
             if (rule.check == "unit_share") continue;
             if (!own_where.count(rule.id + "|where")) check_where(rule.where, origin, false, rule.id, unmapped);
             if (!own_where.count(rule.id + "|numerator")) check_where(rule.numerator.where, origin, false, rule.id, unmapped);

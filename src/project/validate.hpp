@@ -19,7 +19,7 @@ struct Range {
 };
 
 namespace ranges {
-inline constexpr Range walk_kmh{0.5, 20, "km/h (walking is 3 to 5)"};
+inline constexpr Range walk_kmh{0.5, 20, "km/h of walking; people walk 3 to 5"};
 inline constexpr Range minutes{0.5, 120, "minutes of walking"};
 inline constexpr Range max_access_m{0, 5000, "metres from a point to the nearest road"};
 inline constexpr Range service_area_buffer_m{1, 500, "metres of buffer around the walkable network"};
