@@ -1,5 +1,7 @@
 #include "cli/commands.hpp"
 #include "common/errors.hpp"
+#include "common/suggest.hpp"
+#include "project/validate.hpp"
 #include "ingest/ingest.hpp"
 #include "outputs/outputs.hpp"
 #include "pipeline/pipeline.hpp"
@@ -28,25 +30,31 @@ struct SiteOpts {
     bool quiet = false;
 };
 
-/// The facility type must be one the facilities layer can hold, else the patch would
-/// be rejected by `run` as an unknown type.
-void check_type(const Project& p, const std::string& type) {
+/// The canonical type for --type: a type, or a label the facilities layer's type_map
+/// (or the built-in labels) knows; else the patch would be rejected by `run`.
+std::string resolve_type(const Project& p, const std::string& type) {
     const LayerSpec& fl = *p.layer("facilities");
-    if (canonical_type(fl, type) == type) return;
-    for (auto& [raw, canon] : fl.type_map)
-        if (canon == type) return;
-    throw ConfigError("--type: \"" + type + "\" is not a facility type (canonical types: day_care, canteen, street_center, "
-                      "regional_center, nursing_home, supporting, dementia_care, or a value of the facilities layer's type_map)");
+    std::string canon = canonical_type(fl, type, &p.custom_types);
+    if (!canon.empty()) return canon;
+    std::vector<std::string> names = known_types(p);
+    for (auto& [label, _] : fl.type_map) names.push_back(label);
+    throw ConfigError("--type: \"" + type + "\" is not a facility type" + did_you_mean(type, names) + " (types: " +
+                      [&] {
+                          std::string l;
+                          for (auto& t : known_types(p)) l += (l.empty() ? "" : ", ") + t;
+                          return l;
+                      }() +
+                      "; a label of the facilities layer's type_map works too)");
 }
 
 int run_site(const SiteOpts& o) {
     auto t_start = std::chrono::steady_clock::now();
     auto progress = terminal_progress(o.quiet);
     Project p = load_project(o.project);
-    check_type(p, o.type);
+    const std::string type = resolve_type(p, o.type);
 
     SitingOptions so;
-    so.type = o.type;
+    so.type = type;
     so.count = o.count;
     if (o.target_share >= 0) so.target_share = o.target_share;
     so.weight = o.weight.empty() ? "elderly" : o.weight;
@@ -56,7 +64,7 @@ int run_site(const SiteOpts& o) {
         if (it->check != "reach_share")
             throw ConfigError("--rule " + o.rule + ": is a " + it->check + " rule; siting lifts reach_share rules only");
         so.covered_by = it->types;
-        if (std::find(so.covered_by.begin(), so.covered_by.end(), o.type) == so.covered_by.end()) so.covered_by.push_back(o.type);
+        if (std::find(so.covered_by.begin(), so.covered_by.end(), type) == so.covered_by.end()) so.covered_by.push_back(type);
         if (o.weight.empty()) so.weight = it->weight;
         if (!so.target_share && o.count == 0) so.target_share = it->target_share;
     }
@@ -68,12 +76,12 @@ int run_site(const SiteOpts& o) {
     OutputFolder folder(o.out, "site", inputs, terminal_notice());
 
     Inputs in = read_inputs(p, progress);
-    double max_reach = std::max(p.access.reach_m(""), p.access.reach_m(o.type));
+    double max_reach = std::max(p.access.reach_m(""), p.access.reach_m(type));
     for (auto& f : in.facilities) max_reach = std::max(max_reach, p.access.reach_m(f.type));
     assign_units(in, max_reach);
     if (progress) progress("reach", 0);
     std::vector<std::string> types = analysis_types(in, p);
-    for (auto& t : so.covered_by.empty() ? std::vector<std::string>{o.type} : so.covered_by)
+    for (auto& t : so.covered_by.empty() ? std::vector<std::string>{type} : so.covered_by)
         if (std::find(types.begin(), types.end(), t) == types.end()) types.push_back(t);
     ReachResult r = compute_reach(p, in, types);
 
@@ -85,7 +93,7 @@ int run_site(const SiteOpts& o) {
         cands = read_candidates(cl, in, skipped);
         if (cands.empty()) throw InputError(o.cand_path + ": --candidates: no usable candidate (every record lacks a geometry)");
     } else {
-        cands = default_candidates(p, in, o.type);
+        cands = default_candidates(p, in, type);
     }
     if (progress) progress("siting", 0.5);
     SitingResult s = plan_sites(p, in, r, cands, so);
@@ -98,7 +106,7 @@ int run_site(const SiteOpts& o) {
         json patch = siting_patch(p, in, cands, s);
         write_text(staging / "scenario.json", patch.dump(1) + "\n");
         json batch = {{"base", p.file.u8string()},
-                      {"scenarios", json::array({{{"id", "proposed_" + o.type}, {"patch", patch}}})}};
+                      {"scenarios", json::array({{{"id", "proposed_" + type}, {"patch", patch}}})}};
         write_text(staging / "batch.json", batch.dump(1) + "\n");
         json sum = json::object();
         sum["tool"] = std::string("lifecircle ") + LIFECIRCLE_VERSION;
@@ -106,10 +114,10 @@ int run_site(const SiteOpts& o) {
         sum["type"] = s.type;
         sum["weight"] = s.weight;
         if (!o.rule.empty()) sum["rule"] = o.rule;
-        sum["covered_by"] = so.covered_by.empty() ? std::vector<std::string>{o.type} : so.covered_by;
+        sum["covered_by"] = so.covered_by.empty() ? std::vector<std::string>{type} : so.covered_by;
         sum["mode"] = s.mode;
         sum["reach_m"] = s.reach_m;
-        sum["candidates"] = {{"source", o.cand_path.empty() ? "default (community points, compounds without a " + o.type + ")" : o.cand_path},
+        sum["candidates"] = {{"source", o.cand_path.empty() ? "default (community points, compounds without a " + type + ")" : o.cand_path},
                              {"count", s.candidates},
                              {"reaching_new_compounds", s.candidates_useful},
                              {"unsnapped", s.candidates_unsnapped},
@@ -138,7 +146,7 @@ int run_site(const SiteOpts& o) {
         folder.commit();
     }
 
-    std::printf("%s sites for %s (%s mode, reach %.0f m), weight %s: %.4f reached now", o.type.c_str(), p.name.c_str(), s.mode.c_str(),
+    std::printf("%s sites for %s (%s mode, reach %.0f m), weight %s: %.4f reached now", type.c_str(), p.name.c_str(), s.mode.c_str(),
                 s.reach_m, s.weight.c_str(), s.base_share);
     if (s.target_share) std::printf(", target %.4f", *s.target_share);
     std::printf("\n%4s  %-8s  %-32s  %14s  %8s  %9s\n", "rank", "site", "candidate", "gain", "share", "compounds");
@@ -160,8 +168,9 @@ void register_site(CLI::App& app, Action& action) {
     auto o = std::make_shared<SiteOpts>();
     auto* c = app.add_subcommand("site", "Choose where to build the next facilities of a type (maximal covering)");
     c->add_option("PROJECT", o->project, "Project file (JSON)")->required();
-    c->add_option("--type", o->type, "Facility type to site, e.g. day_care")->required();
-    c->add_option("--count", o->count, "Number of sites to choose (with --target-share: at most this many)");
+    c->add_option("--type", o->type, "Facility type to site, e.g. day_care, or a label of the type_map")->required();
+    c->add_option("--count", o->count, "Number of sites to choose, 1 or more (with --target-share: at most this many)")
+        ->check(CLI::Range(std::size_t(1), std::size_t(1000000)));
     c->add_option("--target-share", o->target_share, "Choose the fewest sites that lift the reached share to this (0-1]")
         ->check(CLI::Range(0.0, 1.0));
     c->add_option("--weight", o->weight, "What the share counts: elderly (default), households, population or compounds")

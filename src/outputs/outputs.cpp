@@ -1,4 +1,5 @@
 #include "outputs/outputs.hpp"
+#include "common/chinacrs.hpp"
 
 #include "common/errors.hpp"
 #include "common/text_file.hpp"
@@ -471,15 +472,9 @@ void write_layer(GDALDataset* ds, const Table& t, OGRSpatialReference* wgs, OGRC
 void write_vector_layers(const fs::path& dir, const std::vector<const Table*>& tables, const std::string& working_crs,
                          const std::string& format) {
     GDALAllRegister();
-    auto make_srs = [](const std::string& def) {
-        OGRSpatialReference s;
-        s.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-        s.SetFromUserInput(def.c_str());
-        return s;
-    };
     if (format == "gpkg") {
-        OGRSpatialReference wgs = make_srs("EPSG:4326"), work = make_srs(working_crs);
-        std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(&work, &wgs));
+        OGRSpatialReference wgs = chinacrs::wgs84();
+        auto ct = chinacrs::make_transform(working_crs, "EPSG:4326");
         GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GPKG");
         // A fixed date in gpkg_contents: identical runs give identical files.
         CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z");
