@@ -8,6 +8,13 @@
 
 namespace lc::cli {
 
+void print_warnings(const std::vector<std::string>& warnings, const std::string& where_all) {
+    constexpr size_t kShown = 10;  // the loud ones come first (ingest, pipeline)
+    for (size_t i = 0; i < warnings.size() && i < kShown; ++i) std::cerr << "lifecircle: warning: " << warnings[i] << "\n";
+    if (warnings.size() > kShown)
+        std::cerr << "lifecircle: ... and " << warnings.size() - kShown << " more warning(s) (all in " << where_all << ")\n";
+}
+
 void register_run(CLI::App& app, Action& action) {
     struct Opts {
         std::string project, out = "out", format = "geojson", lang = "zh";
@@ -18,7 +25,7 @@ void register_run(CLI::App& app, Action& action) {
     auto o = std::make_shared<Opts>();
     auto* run = app.add_subcommand("run", "Run the analysis of a project file and write the output folder");
     run->add_option("PROJECT", o->project, "Project file (JSON)")->required();
-    run->add_option("--out", o->out, "Output folder (replaced atomically)")->capture_default_str();
+    run->add_option("--out", o->out, "Output folder (replaced as a whole, only while it holds nothing but a previous run's output: docs/outputs.md)")->capture_default_str();
     run->add_option("--scenario", o->scenarios, "Scenario patch file(s), applied in order");
     run->add_option("--format", o->format, "Vector format: geojson or gpkg")
         ->check(CLI::IsMember({"geojson", "gpkg"}))
@@ -38,10 +45,15 @@ void register_run(CLI::App& app, Action& action) {
             opt.as_of = o->as_of;
             for (auto& s : o->scenarios) opt.scenario_files.emplace_back(s);
             opt.progress = terminal_progress(o->quiet);
+            opt.notice = terminal_notice();
             auto res = run_project(o->project, opt);
+            print_warnings(res.warnings, "summary.json in " + o->out);
             for (auto& m : res.strict_messages) std::cerr << "lifecircle: rejected: " << m << "\n";
-            if (res.exit_code == kExitStrict)
+            if (res.exit_code == kExitStrict && o->strict)
                 std::cerr << "lifecircle: --strict: " << res.rejected << " record(s) rejected (see rejected.csv in " << o->out << ")\n";
+            else if (res.exit_code == kExitStrict)
+                std::cerr << "lifecircle: a scenario's added facilities were all rejected; its output in " << o->out
+                          << " shows the base unchanged (exit 4)\n";
             else if (!o->quiet)
                 std::cerr << "lifecircle: wrote " << o->out << " (" << res.rejected << " record(s) rejected)\n";
             return res.exit_code;

@@ -2,8 +2,7 @@
 // Census tables (SPEC 3 `census`): any OGR table (CSV, spreadsheet, GeoPackage ...) with
 // a unit code and figures under Chinese headers, read as plain rows. Joining them to
 // the units is units/demographics.hpp's job.
-#include "common/model.hpp"
-#include "project/project.hpp"
+#include "ingest/ingest.hpp"
 
 #include <array>
 #include <map>
@@ -23,14 +22,13 @@ struct CensusRow {
 struct CensusTable {
     std::string label;    ///< "file (layer)" for messages
     std::vector<CensusRow> rows;
-    std::vector<Repair> repairs;               ///< text numbers reinterpreted or unreadable
-    std::map<std::string, long> unreadable;    ///< "census.<figure>" -> cells that could not be read
-    std::vector<std::string> warnings;
 };
 
-/// Reads one census table. Throws InputError (exit 3) when it cannot be read, lacks a
-/// mapped column, or (level "area") does not hold exactly one row; ConfigError (exit 2)
-/// for a bad `where`. `project_file` names the project in messages.
-CensusTable read_census_table(const CensusSpec& spec, const std::string& project_file);
+/// Reads one census table. Numbers are read as every layer's are (text numbers noted in
+/// `in.repairs` under layer "census", unreadable ones counted in `in.unreadable`,
+/// warnings in `in.warnings`). Throws InputError (exit 3) when it cannot be read, lacks
+/// a mapped column, or (level "area") does not hold exactly one row; ConfigError (exit
+/// 2) for a bad `where`.
+CensusTable read_census_table(const Project& p, const CensusSpec& spec, Inputs& in);
 
 }  // namespace lc

@@ -1,6 +1,6 @@
 #include "outputs/qgis_styles.hpp"
+#include "project/vocabulary.hpp"
 
-#include "common/facility_types.hpp"
 
 #include "ingest/ingest.hpp"
 #include "common/markup.hpp"
@@ -155,7 +155,7 @@ LayerStyle facilities_style(const Table& t, const std::string& geometry, const S
     s.renderer.type = "categorizedSymbol";
     s.renderer.attr = "type";
     std::vector<std::string> types = c.types;
-    for (auto& ty : canonical_facility_types())
+    for (auto& ty : canonical_type_ids())
         if (std::find(types.begin(), types.end(), ty) == types.end()) types.push_back(ty);
     for (auto& ty : types) {
         TypeStyle ts = type_style(ty);

@@ -52,8 +52,6 @@ struct Evaluator {
     const Inputs& in;
     const ReachResult& r;
     Analysis& a;
-    const ReachCache* use = nullptr;
-    ReachCache* fill = nullptr;
 
     // check_reach.cpp
     std::vector<char> reached_by(const std::vector<std::string>& types) const;
@@ -91,7 +89,7 @@ struct Evaluator {
     BBox support_box(const Rule& rule, const Compound& cp, GEOSContextHandle_t h) const;
     SupportOutcome support_of(const Rule& rule, const Compound& cp, const FacTree& tree, GEOSContextHandle_t h) const;
     std::pair<int, double> nearest_support(const FacTree& tree, const XY& q) const;
-    void support_outcomes(const Rule& rule, const std::vector<int>& fac, const FacTree& tree, std::vector<SupportOutcome>& out,
+    void support_outcomes(const Rule& rule, const FacTree& tree, std::vector<SupportOutcome>& out,
                           std::vector<std::pair<int, double>>& near);
 };
 

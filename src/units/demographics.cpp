@@ -46,13 +46,7 @@ void ensure_tables(const Project& p, Inputs& in) {
     for (size_t i = 0; same && i < p.census.size(); ++i) same = in.census_tables[i].first == p.census[i];
     if (same) return;
     in.census_tables.clear();
-    for (auto& spec : p.census) {
-        auto t = std::make_shared<CensusTable>(read_census_table(spec, p.file.u8string()));
-        for (auto& r : t->repairs) in.repairs.push_back(r);
-        for (auto& [k, v] : t->unreadable) in.unreadable[k] += v;
-        for (auto& w : t->warnings) in.warnings.push_back(w);
-        in.census_tables.emplace_back(spec, std::move(t));
-    }
+    for (auto& spec : p.census) in.census_tables.emplace_back(spec, std::make_shared<CensusTable>(read_census_table(p, spec, in)));
 }
 
 void set_row(Demographics& d, const CensusRow& row, const CensusSpec& spec) {

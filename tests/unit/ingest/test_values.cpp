@@ -25,16 +25,3 @@ TEST_CASE("values: a star rating is its grade (KM25 措施13 三级(含三星))"
     CHECK(canonical_grade(" 五级 ") == "五级");
     CHECK(canonical_grade("未评定") == "未评定");
 }
-
-TEST_CASE("values: text numbers note what they were read as; unknown markers are null, never 0") {
-    std::vector<Repair> repairs;
-    std::map<std::string, long> unreadable;
-    CHECK(number_from_text("约3000", "census", "population", "C1", repairs, unreadable) == 3000.0);
-    CHECK(repairs.back().what == "population: \"约3000\" read as 3000");
-    CHECK_FALSE(number_from_text("不详", "census", "population", "C2", repairs, unreadable));
-    CHECK(repairs.back().what == "population: \"不详\" read as unknown (null)");
-    CHECK_FALSE(number_from_text("many", "census", "elderly", "C3", repairs, unreadable));
-    CHECK(unreadable["census.elderly"] == 1);
-    CHECK(number_from_text("1200", "census", "elderly", "C4", repairs, unreadable) == 1200.0);
-    CHECK(repairs.size() == 3);  // plain numbers need no note
-}

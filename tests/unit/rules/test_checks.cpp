@@ -76,8 +76,16 @@ TEST_CASE("facility_share: 医养结合 among institutions, overall and per stre
 }
 
 TEST_CASE("facility_share: an attribute nobody maps is not evaluated, never 0") {
-    Run x(json::parse(R"([{"id": "demo", "check": "facility_share", "types": ["nursing_home"], "where": {"demonstration": true}}])"));
-    const RuleResult& rr = x.rule("demo");
+    // As a profile rule (a project's own rule naming it is refused by validation).
+    json doc = read_json_file(kDir + "project.json");
+    Project p = parse_project(doc, kDir + "project.json");
+    p.rules.push_back(parse_rule(json::parse(R"({"id": "demo", "check": "facility_share", "types": ["nursing_home"],
+        "where": {"demonstration": true}})"), "profile", "/rules/0"));
+    Inputs in = read_inputs(p);
+    assign_units(in, 1000);
+    ReachResult r = compute_reach(p, in, analysis_types(in, p));
+    Analysis a = evaluate(p, in, r);
+    const RuleResult& rr = a.rules.at(0);
     CHECK_FALSE(rr.value);
     CHECK_FALSE(rr.pass);
     CHECK(rr.note.find("\"demonstration\" is not mapped") != std::string::npos);
