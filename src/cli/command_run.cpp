@@ -9,7 +9,7 @@ namespace lc::cli {
 
 void register_run(CLI::App& app, Action& action) {
     struct Opts {
-        std::string project, out = "out", format = "geojson", lang = "zh";
+        std::string project, out = "out", format = "geojson", lang = "zh", output_crs;
         std::vector<std::string> scenarios;
         bool strict = false, quiet = false;
     };
@@ -18,9 +18,12 @@ void register_run(CLI::App& app, Action& action) {
     run->add_option("PROJECT", o->project, "Project file (JSON)")->required();
     run->add_option("--out", o->out, "Output folder (replaced atomically)")->capture_default_str();
     run->add_option("--scenario", o->scenarios, "Scenario patch file(s), applied in order");
-    run->add_option("--format", o->format, "Vector format: geojson or gpkg")
-        ->check(CLI::IsMember({"geojson", "gpkg"}))
+    run->add_option("--format", o->format,
+                    "Layers for desktop GIS beside the GeoJSON: geojson (none), gpkg (lifecircle.gpkg) or shp (Shapefiles, UTF-8)")
+        ->check(CLI::IsMember({"geojson", "gpkg", "shp"}))
         ->capture_default_str();
+    run->add_option("--output-crs", o->output_crs,
+                    "CRS of the gpkg/shp layers, e.g. EPSG:4490 (CGCS2000) or EPSG:4543 (CGCS2000 3-degree Gauss-Kruger CM 102E, Kunming); GeoJSON stays EPSG:4326");
     run->add_option("--lang", o->lang, "Report language: zh or en")->check(CLI::IsMember({"zh", "en"}))->capture_default_str();
     run->add_flag("--strict", o->strict, "Exit with status 4 when any record is rejected");
     run->add_flag("--quiet", o->quiet, "No progress bar and no closing line");
@@ -29,6 +32,7 @@ void register_run(CLI::App& app, Action& action) {
             RunOptions opt;
             opt.out = o->out;
             opt.format = o->format;
+            opt.output_crs = o->output_crs;
             opt.strict = o->strict;
             opt.lang = o->lang;
             for (auto& s : o->scenarios) opt.scenario_files.emplace_back(s);

@@ -91,7 +91,7 @@ int run_site(const SiteOpts& o) {
     fs::path staging = make_staging_dir(o.out);
     try {
         Table t = proposed_sites_table(in, cands, s);
-        write_vector_layers(staging, {&t}, in.working_crs, "geojson");
+        write_vector_layers(staging, {&t}, in.working_crs);
         json patch = siting_patch(p, in, cands, s);
         write_text(staging / "scenario.json", patch.dump(1) + "\n");
         json batch = {{"base", p.file.u8string()},

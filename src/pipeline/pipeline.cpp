@@ -1,6 +1,7 @@
 #include "pipeline/pipeline.hpp"
 
 #include "outputs/deliverables.hpp"
+#include "outputs/gis_formats.hpp"
 #include "common/errors.hpp"
 #include "common/file_sink.hpp"
 #include "outputs/outputs.hpp"
@@ -118,9 +119,12 @@ json write_output_folder(const fs::path& dir, const Project& p, const Inputs& in
         all.push_back(&t);
         if (t.name == "rejected") rej = &t;
     }
-    write_vector_layers(dir, all, in.working_crs, opt.format, reuse);
-    // rejected.geojson is part of the contract whatever the format
-    if (opt.format == "gpkg") write_vector_layers(dir, {rej}, in.working_crs, "geojson");
+    // The GeoJSON layers are the contract (SPEC 6) whatever the format; GeoPackage or
+    // Shapefiles for desktop GIS come beside them, in the CRS asked for.
+    write_vector_layers(dir, all, in.working_crs, reuse);
+    FieldNames names;
+    if (opt.format != "geojson")
+        names = write_gis_layers(dir, all, in.working_crs, GisOptions{opt.format, check_gis_output(opt.format, opt.output_crs)});
     Table rejected;
     rejected.name = rej->name;
     rejected.fields = rej->fields;
@@ -149,7 +153,8 @@ json write_output_folder(const fs::path& dir, const Project& p, const Inputs& in
         return s;
     };
     json summary = with_access(build_summary(p, in, x.r, x.a, times));
-    write_deliverables(dir, p, in, x.r, x.a, layers, summary, DeliverableOptions{opt.format, opt.lang}, reuse);
+    DeliverableOptions deliver{opt.format, opt.lang, check_gis_output(opt.format, opt.output_crs), &names};
+    write_deliverables(dir, p, in, x.r, x.a, layers, summary, deliver, reuse);
     clock.lap("report");
     times.seconds.push_back(clock.times.seconds.back());
     summary = with_access(build_summary(p, in, x.r, x.a, times));
@@ -163,7 +168,7 @@ RunOutcome run_project(const fs::path& project_file, const RunOptions& opt) {
     std::vector<Scenario> scenarios = opt.scenarios;
     for (auto& f : opt.scenario_files) scenarios.push_back(load_scenario(f));
     Project p = load_with_scenarios(project_file, scenarios);
-    if (opt.format != "geojson" && opt.format != "gpkg") throw ConfigError("--format: expected geojson or gpkg, got \"" + opt.format + "\"");
+    check_gis_output(opt.format, opt.output_crs);
     check_output_target(opt.out);
 
     Progress reading;
