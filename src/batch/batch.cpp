@@ -2,7 +2,6 @@
 #include "units/units.hpp"
 
 #include "common/errors.hpp"
-#include "common/file_sink.hpp"
 #include "outputs/outputs.hpp"
 #include "common/parallel.hpp"
 #include "pipeline/pipeline.hpp"
@@ -170,37 +169,20 @@ BatchOutcome run_batch(const fs::path& batch_file_in, const BatchOptions& opt) {
     std::vector<Result> results(entries.size());
     Result base_result;
     try {
-        ReachCache cache;
-        BaseOutput base(staging / "base");
         RunOptions ropt;
         ropt.format = opt.format;
         ropt.lang = opt.lang;
+        std::shared_ptr<net::Graph> graph;  // network mode: the road graph, built once
         {
             Inputs ib = clone_inputs(raw);
-            Analysed xb = analyse(pb, ib, nullptr, &cache, {});
+            Analysed xb = analyse(pb, ib, {});
+            graph = xb.r.graph;
             fs::create_directory(staging / "base");
-            write_output_folder(staging / "base", pb, ib, xb, ropt, Reuse{nullptr, &base});
+            write_output_folder(staging / "base", pb, ib, xb, ropt);
             base_result = summarise(ib, xb, nullptr);
-        }
-        // Scenarios borrow these geometries from several threads at once: have GEOS
-        // compute anything it computes on first use (envelopes) now, on this thread.
-        {
-            GEOSContextHandle_t h = main_geos();
-            double v = 0;
-            auto warm = [&](const GEOSGeometry* g) {
-                if (g) GEOSGeom_getXMin_r(h, g, &v);
-            };
-            for (auto& level : raw.units)
-                for (auto& u : level) warm(u.geom.get());
-            for (auto& c : raw.compounds) warm(c.geom.get());
-            for (auto& [k, g] : cache.areas) warm(g.get());
-            for (auto& [k, g] : cache.uncovered) warm(g.first.get());
         }
         std::atomic<size_t> next{0}, done{0};
         std::mutex say_mutex;
-        // Each scenario's large files are written while its job goes on to the next
-        // scenario; the job waits for them after that one (two scenarios in flight).
-        std::vector<std::unique_ptr<WriteGroup>> groups(entries.size());
         auto fail = [&](size_t i, const Error& err) {
             Result& res = results[i];
             res = Result{};
@@ -211,15 +193,6 @@ BatchOutcome run_batch(const fs::path& batch_file_in, const BatchOptions& opt) {
             fs::remove_all(dir, ec);
             fs::create_directory(dir, ec);
             write_text(dir / "error.txt", res.error + "\n");
-        };
-        auto finish = [&](size_t i) {
-            if (!groups[i]) return;
-            try {
-                groups[i]->wait();
-            } catch (const Error& err) {
-                fail(i, err);
-            }
-            groups[i].reset();
         };
         auto run_one = [&](size_t i) {
             const Entry& e = entries[i];
@@ -240,12 +213,10 @@ BatchOutcome run_batch(const fs::path& batch_file_in, const BatchOptions& opt) {
                 Inputs in = reuse ? clone_inputs(raw, true) : read_inputs(ps);
                 place_units_and_compounds(in);
                 apply_facility_changes(ps, {s}, in);
-                Analysed x = analyse(ps, in, reuse ? &cache : nullptr, nullptr, {});
-                groups[i] = std::make_unique<WriteGroup>();
-                write_output_folder(dir, ps, in, x, ropt, Reuse{reuse ? &base : nullptr, nullptr, groups[i].get()});
+                Analysed x = analyse(ps, in, {}, reuse ? graph : nullptr);
+                write_output_folder(dir, ps, in, x, ropt);
                 res = summarise(in, x, base_result.compounds);
             } catch (const Error& err) {
-                groups[i].reset();  // waits for what was started
                 fail(i, err);
             }
             std::lock_guard<std::mutex> lock(say_mutex);
@@ -253,12 +224,7 @@ BatchOutcome run_batch(const fs::path& batch_file_in, const BatchOptions& opt) {
         };
         int jobs = std::max(1, std::min<int>(opt.jobs, static_cast<int>(entries.size())));
         auto run_all = [&] {
-            size_t last = entries.size();
-            for (size_t i; (i = next.fetch_add(1)) < entries.size(); last = i) {
-                run_one(i);
-                if (last < entries.size()) finish(last);
-            }
-            if (last < entries.size()) finish(last);
+            for (size_t i; (i = next.fetch_add(1)) < entries.size();) run_one(i);
         };
         if (jobs == 1) {
             run_all();

@@ -272,7 +272,7 @@ void write_gpkg_styles(const fs::path& gpkg, const std::vector<StyledLayer>& sty
 }  // namespace
 
 void write_deliverables(const fs::path& dir, const Project& p, const Inputs& in, const ReachResult& r, const Analysis& a,
-                        const std::vector<Table>& layers, const json& summary, const DeliverableOptions& opt, const Reuse& reuse) {
+                        const std::vector<Table>& layers, const json& summary, const DeliverableOptions& opt) {
     const std::string lang = opt.lang == "en" ? "en" : "zh";
     StyleContext c = style_context(a, r, lang, opt.format == "shp" ? opt.names : nullptr);
     auto styled = styled_layers(layers, c);
@@ -280,14 +280,14 @@ void write_deliverables(const fs::path& dir, const Project& p, const Inputs& in,
     std::error_code ec;
     fs::create_directories(dir / "styles", ec);
     if (ec) throw OutputError((dir / "styles").u8string() + ": cannot create (" + ec.message() + ")");
-    for (auto& sl : styled) write_output_file(dir, "styles/" + sl.id + ".qml", qgis::qml_document(sl.style), reuse);
-    write_output_file(dir, "lifecircle.qgs", project_xml(p, in, a, styled, c, opt), reuse);
+    for (auto& sl : styled) write_text(dir / "styles" / fs::u8path(sl.id + ".qml"), qgis::qml_document(sl.style));
+    write_text(dir / "lifecircle.qgs", project_xml(p, in, a, styled, c, opt));
     if (opt.format == "gpkg") write_gpkg_styles(dir / "lifecircle.gpkg", styled);
 
-    auto maps = indicator_maps(p, in, a, lang, reuse);
+    auto maps = indicator_maps(p, in, a, lang);
     fs::create_directories(dir / "maps", ec);
     if (ec) throw OutputError((dir / "maps").u8string() + ": cannot create (" + ec.message() + ")");
-    for (auto& m : maps) write_output_file(dir, "maps/" + m.file, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + m.svg, reuse);
+    for (auto& m : maps) write_text(dir / "maps" / fs::u8path(m.file), "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + m.svg);
 
     std::vector<std::string> files;
     for (auto& t : layers)
@@ -295,7 +295,7 @@ void write_deliverables(const fs::path& dir, const Project& p, const Inputs& in,
     if (opt.format == "gpkg") files.push_back("lifecircle.gpkg");
     if (opt.format == "shp")
         for (auto& sl : styled) files.push_back(sl.id + (sl.geometry.empty() ? ".dbf" : ".shp"));
-    write_output_file(dir, "report.html", report_html(p, in, r, a, summary, maps, files, lang), reuse);
+    write_text(dir / "report.html", report_html(p, in, r, a, summary, maps, files, lang));
 }
 
 }  // namespace lc

@@ -1,7 +1,6 @@
 #pragma once
 // Planner deliverables (SPEC 6): lifecircle.qgs + styles/*.qml, report.html + maps/*.svg,
 // and default styles inside a GeoPackage.
-#include "outputs/base_output.hpp"
 #include "outputs/gis_formats.hpp"
 #include "ingest/ingest.hpp"
 #include "reach/reach.hpp"
@@ -23,6 +22,6 @@ struct DeliverableOptions {
 /// vector layers written from `layers` (same names) and summary.json content `summary`.
 void write_deliverables(const std::filesystem::path& dir, const Project& p, const Inputs& in, const ReachResult& r,
                         const Analysis& a, const std::vector<Table>& layers, const json& summary,
-                        const DeliverableOptions& opt, const Reuse& reuse = {});
+                        const DeliverableOptions& opt);
 
 }  // namespace lc

@@ -1,7 +1,7 @@
 #include "outputs/outputs.hpp"
 
 #include "common/errors.hpp"
-#include "common/file_sink.hpp"
+#include "common/text_file.hpp"
 #include "outputs/geojson.hpp"
 #include "common/parallel.hpp"
 
@@ -65,94 +65,31 @@ Value access_value(const std::optional<double>& v) {
 
 std::string rule_level_name(int l) { return l < 0 ? "area" : level_name(l); }
 
-// A row is described once, as calls on a sink: Build makes the row, Same compares it
-// with a row built before (a batch's base) without making it.
+// A row described as calls on a sink, so that nullable strings and values read alike.
 struct Build {
     std::vector<Value>& row;
     void str(const std::string& s) { row.emplace_back(s); }
     void str_or_null(const std::string* s) { s ? row.emplace_back(*s) : row.emplace_back(); }
     void value(Value v) { row.push_back(std::move(v)); }
-    /// A value that follows from the row's geometry key (an area): made, never compared.
-    template <class F>
-    void of_key(F&& make) { row.push_back(make()); }
-};
-struct Same {
-    const std::vector<Value>& row;
-    size_t k = 0;
-    bool ok = true;
-    void str(const std::string& s) {
-        const std::string* b = ok && k < row.size() ? std::get_if<std::string>(&row[k]) : nullptr;
-        ok = b && *b == s;
-        ++k;
-    }
-    void str_or_null(const std::string* s) { s ? str(*s) : value(Value()); }
-    void value(const Value& v) {
-        ok = ok && k < row.size() && same_value(row[k], v);
-        ++k;
-    }
-    /// Equal keys, equal geometry, equal value: not worth making to compare.
-    template <class F>
-    void of_key(F&&) {
-        ok = ok && k < row.size();
-        ++k;
-    }
-    bool done() const { return ok && k == row.size(); }
 };
 
 const std::string* id_of(const std::vector<Unit>& units, int i) { return i == kNone ? nullptr : &units[i].id; }
 
-/// Adds the next row of `t` as base row `j`: written from the base's text.
-void add_base_row(Table& t, int j) {
-    t.rows.emplace_back();
-    t.base_row.resize(t.rows.size(), -1);
-    t.base_row.back() = j;
-}
-
-/// Adds the next row of `t`: base row `j` (-1: none) when it equals it value for value,
-/// else built. True when it was the base's.
+/// Adds the next row of `t`, made by `emit`.
 template <class Emit>
-bool add_row_like(Table& t, const LayerText* base, int j, Emit&& emit) {
-    if (base && j >= 0) {
-        Same same{base->rows[static_cast<size_t>(j)]};
-        emit(same);
-        if (same.done()) {
-            add_base_row(t, j);
-            return true;
-        }
-    }
+void add_row(Table& t, Emit&& emit) {
     std::vector<Value> row;
     row.reserve(t.fields.size());
     Build b{row};
     emit(b);
     t.rows.push_back(std::move(row));
-    return false;
-}
-
-/// Row `i` of a table whose rows line up with the base's (units, compounds).
-template <class Emit>
-void add_row(Table& t, const LayerText* base, size_t i, const std::string& key, Emit&& emit) {
-    const bool aligned = base && i < base->keys.size() && base->keys[i] == key;
-    add_row_like(t, base, aligned ? static_cast<int>(i) : -1, std::forward<Emit>(emit));
-}
-
-/// The same for tables whose rows shift between runs (gaps, facilities): the base
-/// row is found by key after `prev`, the base row matched last.
-template <class Emit>
-void add_row_by_key(Table& t, const LayerText* base, const std::string& key, int& prev, Emit&& emit) {
-    const int j = base && !key.empty() ? base->align(key, prev) : -1;
-    if (add_row_like(t, base, j, std::forward<Emit>(emit))) prev = j;
-}
-
-const LayerText* base_layer(const BaseOutput* base, const Table& t) {
-    const LayerText* L = base ? base->layer(t.name) : nullptr;
-    return L && same_fields(L->fields, t.fields) ? L : nullptr;
 }
 
 }  // namespace
 
 std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachResult& r, const Analysis& a,
                                 const std::vector<GeomPtr>& areas, const std::vector<Uncovered>& unc,
-                                const AccessResult* access, const BaseOutput* base, BaseOutput* fill) {
+                                const AccessResult* access) {
     auto access_of = [&](const std::string& type) -> const AccessLayer* { return access ? access->find(type) : nullptr; };
     std::vector<Table> out;
     const auto& types = r.types;
@@ -182,13 +119,11 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
                 t.add_field("rule_" + a.rules[k].rule->id + "_value", FieldType::Real);
                 t.add_field("rule_" + a.rules[k].rule->id + "_pass", FieldType::Bool);
             }
-        const LayerText* bl = base_layer(base, t);
         const std::string level = level_name(l);
         for (size_t u = 0; u < in.units[l].size(); ++u) {
             const Unit& un = in.units[l][u];
             const UnitStats& s = a.units[l][u];
-            std::string key = "u|" + std::to_string(l) + "|" + un.id;
-            add_row(t, bl, u, key, [&](auto& row) {
+            add_row(t, [&](auto& row) {
                 row.str(un.id);
                 row.str(un.name);
                 row.str(level);
@@ -209,7 +144,6 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
                 }
             });
             t.geoms.push_back(un.geom.get());
-            t.geom_keys.push_back(std::move(key));
         }
         out.push_back(std::move(t));
     }
@@ -229,58 +163,11 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
         if (r.mode == "network") t.add_field("unreachable", FieldType::Bool);
         for (size_t k = 0; k < types.size(); ++k)
             if (acc[k]) t.add_field("access_" + types[k], FieldType::Real);
-        const LayerText* bl = base_layer(base, t);
         const bool network = r.mode == "network";
         const size_t nc = in.compounds.size();
-        // A batch scenario: compounds whose figures are the base's (most of them) take
-        // the base's row without making or comparing it value by value.
-        std::vector<char> as_base;
-        const BaseOutput::CompoundColumns* bc = bl ? base->compound_columns() : nullptr;
-        if (bc && bc->types == types && bc->unreachable.size() == nc && bl->rows.size() == nc) {
-            as_base.assign(nc, 1);
-            for (size_t k = 0; k < types.size(); ++k) {
-                const auto &d = r.dist[k], &bd = bc->dist[k];
-                for (size_t c = 0; c < nc; ++c) {
-                    const int f = r.nearest[k][c];
-                    as_base[c] &= std::memcmp(&d[c], &bd[c], sizeof(double)) == 0 && r.reached[k][c] == bc->reached[k][c] &&
-                                  (f < 0 ? bc->nearest[k][c].empty() : in.facilities[f].id == bc->nearest[k][c]);
-                    if (acc[k]) {
-                        const auto &a1 = acc[k]->compound[c], &a2 = bc->access[k][c];
-                        as_base[c] &= a1.has_value() == a2.has_value() && (!a1 || std::memcmp(&*a1, &*a2, sizeof(double)) == 0);
-                    }
-                }
-                if (!acc[k] != bc->access[k].empty()) as_base.assign(nc, 0);
-            }
-            if (network)
-                for (size_t c = 0; c < nc; ++c) as_base[c] &= r.unreachable[c] == bc->unreachable[c];
-            for (size_t c = 0; c < nc; ++c) as_base[c] &= bl->keys[c] == "c|" + in.compounds[c].id;
-        }
-        if (fill) {
-            BaseOutput::CompoundColumns cols;
-            cols.types = types;
-            cols.dist = r.dist;
-            cols.reached = r.reached;
-            cols.unreachable = network ? r.unreachable : std::vector<char>(nc, 0);
-            cols.nearest.resize(types.size());
-            cols.access.resize(types.size());
-            for (size_t k = 0; k < types.size(); ++k) {
-                cols.nearest[k].resize(nc);
-                for (size_t c = 0; c < nc; ++c)
-                    if (r.nearest[k][c] >= 0) cols.nearest[k][c] = in.facilities[r.nearest[k][c]].id;
-                if (acc[k]) cols.access[k] = acc[k]->compound;
-            }
-            fill->set_compound_columns(std::move(cols));
-        }
         for (size_t c = 0; c < nc; ++c) {
             const Compound& cp = in.compounds[c];
-            std::string key = "c|" + cp.id;
-            if (!as_base.empty() && as_base[c]) {
-                add_base_row(t, static_cast<int>(c));
-                t.geoms.push_back(cp.geom.get());
-                t.geom_keys.push_back(std::move(key));
-                continue;
-            }
-            add_row(t, bl, c, key, [&](auto& row) {
+            add_row(t, [&](auto& row) {
                 row.str(cp.id);
                 row.str(cp.name);
                 row.value(cp.year ? Value(static_cast<long long>(*cp.year)) : Value());
@@ -301,7 +188,6 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
                     if (acc[k]) row.value(access_value(acc[k]->compound[c]));
             });
             t.geoms.push_back(cp.geom.get());
-            t.geom_keys.push_back(std::move(key));
         }
         out.push_back(std::move(t));
     }
@@ -316,12 +202,9 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
         for (auto n : {"community_id", "street_id", "district_id", "nearest_facility_id", "nearest_facility_type"})
             t.add_field(n, FieldType::String);
         t.add_field("nearest_facility_dist_m", FieldType::Real);
-        const LayerText* bl = base_layer(base, t);
-        int prev = -1;
         for (auto& g : a.gaps) {
             const Compound& cp = in.compounds[g.compound];
-            std::string key = "c|" + cp.id;
-            add_row_by_key(t, bl, key, prev, [&](auto& row) {
+            add_row(t, [&](auto& row) {
                 row.str(cp.id);
                 row.str(cp.name);
                 row.str(g.rule_id);
@@ -338,7 +221,6 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
                 row.value(g.nearest < 0 ? Value() : dist_value(g.nearest_dist));
             });
             t.geoms.push_back(cp.geom.get());
-            t.geom_keys.push_back(std::move(key));
         }
         out.push_back(std::move(t));
     }
@@ -349,26 +231,19 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
         for (auto n : {"facility_id", "name", "type", "mode"}) t.add_field(n, FieldType::String);
         t.add_field("reach_m", FieldType::Real);
         t.add_field("area_m2", FieldType::Real);
-        const LayerText* bl = base_layer(base, t);
-        int prev = -1;
         for (size_t i = 0; i < in.facilities.size(); ++i) {
             const Facility& f = in.facilities[i];
-            std::string key = "s|" + area_signature(p, f, p.access.reach_m(f.type));
-            add_row_by_key(t, bl, key, prev, [&](auto& row) {
+            add_row(t, [&](auto& row) {
                 row.str(f.id);
                 row.str(f.name);
                 row.str(f.type);
                 row.str(r.mode);
                 row.value(round_to(p.access.reach_m(f.type), 1000));
-                // the key names the facility, its place, reach and mode: its area
-                row.of_key([&] {
-                    double area = 0;
-                    if (areas[i]) GEOSArea_r(main_geos(), areas[i].get(), &area);
-                    return Value(round_to(area, 10));
-                });
+                double area = 0;
+                if (areas[i]) GEOSArea_r(main_geos(), areas[i].get(), &area);
+                row.value(round_to(area, 10));
             });
             t.geoms.push_back(areas[i].get());
-            t.geom_keys.push_back(std::move(key));
         }
         out.push_back(std::move(t));
     }
@@ -379,13 +254,10 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
         for (auto n : {"unit_id", "name", "level", "kind", "type"}) t.add_field(n, FieldType::String);
         t.add_field("uncovered_m2", FieldType::Real);
         t.add_field("uncovered_share", FieldType::Real);
-        const LayerText* bl = base_layer(base, t);
-        int prev = -1;
         for (auto& u : unc) {
             const Unit& un = in.units[u.level][u.unit];
-            std::string key = "x|" + u.key;
             const std::string level = level_name(u.level);
-            add_row_by_key(t, bl, key, prev, [&](auto& row) {
+            add_row(t, [&](auto& row) {
                 row.str(un.id);
                 row.str(un.name);
                 row.str(level);
@@ -394,7 +266,6 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
                 row.value(round_to(u.area_m2, 10));
                 row.value(round_to(u.share, 1e6));
             });
-            t.geom_keys.push_back(std::move(key));
             t.geoms.push_back(u.geom.get());
         }
         out.push_back(std::move(t));
@@ -412,15 +283,9 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
         if (const LayerSpec* s = p.layer("facilities"))
             for (auto& [k, _] : s->attributes) attr_names.insert(k);
         for (auto& n : attr_names) t.add_field(n, FieldType::String);
-        const LayerText* bl = base_layer(base, t);
-        int prev = -1;
         for (size_t i = 0; i < in.facilities.size(); ++i) {
             const Facility& f = in.facilities[i];
-            // The point's coordinates, bit for bit, identify its geometry text.
-            std::string key = "f|";
-            key.append(reinterpret_cast<const char*>(&f.pt.x), sizeof(double));
-            key.append(reinterpret_cast<const char*>(&f.pt.y), sizeof(double));
-            add_row_by_key(t, bl, key, prev, [&](auto& row) {
+            add_row(t, [&](auto& row) {
                 row.str(f.id);
                 row.str(f.name);
                 row.str(f.type);
@@ -438,7 +303,6 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
                     row.str_or_null(it != f.attrs.end() && it->second.text ? &*it->second.text : nullptr);
                 }
             });
-            t.geom_keys.push_back(std::move(key));
             GeomPtr pt = make_point(main_geos(), f.pt.x, f.pt.y);
             t.geoms.push_back(pt.get());
             t.owned.push_back(std::move(pt));
@@ -549,10 +413,9 @@ Table repairs_table(const Inputs& in) {
     return t;
 }
 
-void write_vector_layers(const fs::path& dir, const std::vector<const Table*>& tables, const std::string& working_crs,
-                         const Reuse& reuse) {
+void write_vector_layers(const fs::path& dir, const std::vector<const Table*>& tables, const std::string& working_crs) {
     // One GeoJSON file per table; each file is formatted by all workers (geojson.cpp).
-    for (const Table* t : tables) write_geojson(dir / (t->name + ".geojson"), *t, working_crs, main_geos(), reuse);
+    for (const Table* t : tables) write_geojson(dir / (t->name + ".geojson"), *t, working_crs);
 }
 
 static std::string csv_cell(const Value& v) {
@@ -587,7 +450,7 @@ std::string csv_text(const Table& t) {
 
 void write_csv(const fs::path& file, const Table& t) { write_text(file, csv_text(t)); }
 
-void write_text(const fs::path& file, const std::string& text) { write_file_bytes(file, text); }
+void write_text(const fs::path& file, const std::string& text) { write_file_text(file, text); }
 
 /// Removes a folder tree, its subfolders side by side: removing a batch's previous
 /// output (thousands of files) waits on the file system for each file far more than
@@ -714,8 +577,8 @@ void check_output_target(const fs::path& out) {
         throw OutputError(parent.u8string() + ": not writable; the output folder is created beside it (choose another --out)");
 }
 
-void write_output_marker(const fs::path& dir, const Reuse& reuse) {
-    write_output_file(dir, kMarker, "lifecircle output folder; safe to replace by lifecircle\n", reuse);
+void write_output_marker(const fs::path& dir) {
+    write_text(dir / kMarker, "lifecircle output folder; safe to replace by lifecircle\n");
 }
 
 fs::path make_staging_dir(const fs::path& out) {

@@ -4,7 +4,6 @@
 #include "ingest/ingest.hpp"
 #include "rules/rules.hpp"
 #include "access/access.hpp"
-#include "outputs/base_output.hpp"
 #include "outputs/geojson.hpp"
 #include "common/table.hpp"
 
@@ -13,20 +12,15 @@
 namespace lc {
 
 /// Every vector layer of SPEC 6 as plain tables (geometries borrowed from the inputs).
-/// With `base` (a batch scenario), unit and compound rows equal to the base's are not
-/// built but marked in Table::base_row.
 std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachResult& r, const Analysis& a,
                                 const std::vector<GeomPtr>& areas, const std::vector<Uncovered>& unc,
-                                const AccessResult* access = nullptr, const BaseOutput* base = nullptr,
-                                BaseOutput* fill = nullptr);
+                                const AccessResult* access = nullptr);
 Table coverage_table(const Project& p, const Inputs& in, const Analysis& a);
 Table repairs_table(const Inputs& in);
 
 /// Writes tables as RFC 7946 GeoJSON files, transforming from the working CRS (GeoPackage
-/// and Shapefile layers: gis_formats.hpp). In a batch, GeoJSON layers reuse what the base
-/// wrote (see base_output.hpp).
-void write_vector_layers(const std::filesystem::path& dir, const std::vector<const Table*>& tables, const std::string& working_crs,
-                         const Reuse& reuse = {});
+/// and Shapefile layers: gis_formats.hpp).
+void write_vector_layers(const std::filesystem::path& dir, const std::vector<const Table*>& tables, const std::string& working_crs);
 /// CSV, UTF-8 with BOM (spreadsheets read Chinese names correctly), CRLF-free, RFC 4180 quoting.
 void write_csv(const std::filesystem::path& file, const Table& t);
 std::string csv_text(const Table& t);
@@ -38,7 +32,7 @@ std::filesystem::path make_staging_dir(const std::filesystem::path& out);
 /// previous lifecircle output or an empty folder.
 void commit_output(const std::filesystem::path& staging, const std::filesystem::path& out);
 /// Marks a folder as lifecircle output, so that a later run may replace it.
-void write_output_marker(const std::filesystem::path& dir, const Reuse& reuse = {});
+void write_output_marker(const std::filesystem::path& dir);
 /// Throws OutputError unless `out` may be replaced (checked before the run starts).
 void check_output_target(const std::filesystem::path& out);
 

@@ -3,7 +3,6 @@
 #include "outputs/deliverables.hpp"
 #include "outputs/gis_formats.hpp"
 #include "common/errors.hpp"
-#include "common/file_sink.hpp"
 #include "outputs/outputs.hpp"
 #include "reach/reach.hpp"
 #include "report/report.hpp"
@@ -72,7 +71,7 @@ struct Clock {
 
 }  // namespace
 
-Analysed analyse(const Project& p, Inputs& in, const ReachCache* use, ReachCache* fill, const Progress& progress) {
+Analysed analyse(const Project& p, Inputs& in, const Progress& progress, std::shared_ptr<net::Graph> graph) {
     Clock clock;
     // Overall fractions at the start of each stage, from typical metro timings.
     auto tick = [&](const std::string& s, double f) { if (progress) progress(s, f); };
@@ -82,37 +81,30 @@ Analysed analyse(const Project& p, Inputs& in, const ReachCache* use, ReachCache
     clock.lap("units");
     tick("reach", 0.32);
     auto types = analysis_types(in, p);
-    x.r = compute_reach(p, in, types, use, fill);
+    x.r = compute_reach(p, in, types, std::move(graph));
     if (x.r.mode == "network") {
         clock.times.seconds.emplace_back("network_graph", x.r.seconds_graph);
         clock.times.seconds.emplace_back("network_paths", x.r.seconds_paths);
     }
     clock.lap("reach");
-    x.a = evaluate(p, in, x.r, use, fill);
+    x.a = evaluate(p, in, x.r);
     clock.lap("rules");
-    x.access = compute_access(p, in, x.r, x.r.types, access_options(p), use, fill);
+    x.access = compute_access(p, in, x.r, x.r.types, access_options(p));
     clock.lap("access");
     tick("service areas", 0.40);
-    x.areas = service_areas(p, in, x.r, use, fill);
+    x.areas = service_areas(p, in, x.r);
     clock.lap("service_areas");
     tick("uncovered areas", 0.50);
-    x.unc = uncovered_areas(p, in, x.r, x.areas, use, fill);
+    x.unc = uncovered_areas(p, in, x.r, x.areas);
     clock.lap("uncovered");
     x.times = clock.times;
     return x;
 }
 
-json write_output_folder(const fs::path& dir, const Project& p, const Inputs& in, Analysed& x, const RunOptions& opt,
-                         const Reuse& reuse_in) {
+json write_output_folder(const fs::path& dir, const Project& p, const Inputs& in, Analysed& x, const RunOptions& opt) {
     Clock clock;
-    // Large files are written while the rest is computed; a caller that passes its own
-    // group (a batch) waits for it later, else we wait before summary.json.
-    Reuse reuse = reuse_in;
-    WriteGroup own;
-    if (!reuse.group) reuse.group = &own;
-    write_output_marker(dir, reuse);
-    auto layers = build_layers(p, in, x.r, x.a, x.areas, x.unc, &x.access, opt.format == "geojson" ? reuse.use : nullptr,
-                               opt.format == "geojson" ? reuse.fill : nullptr);
+    write_output_marker(dir);
+    auto layers = build_layers(p, in, x.r, x.a, x.areas, x.unc, &x.access);
     std::vector<const Table*> all;
     const Table* rej = nullptr;
     for (auto& t : layers) {
@@ -121,7 +113,7 @@ json write_output_folder(const fs::path& dir, const Project& p, const Inputs& in
     }
     // The GeoJSON layers are the contract (SPEC 6) whatever the format; GeoPackage or
     // Shapefiles for desktop GIS come beside them, in the CRS asked for.
-    write_vector_layers(dir, all, in.working_crs, reuse);
+    write_vector_layers(dir, all, in.working_crs);
     FieldNames names;
     if (opt.format != "geojson")
         names = write_gis_layers(dir, all, in.working_crs, GisOptions{opt.format, check_gis_output(opt.format, opt.output_crs)});
@@ -130,9 +122,9 @@ json write_output_folder(const fs::path& dir, const Project& p, const Inputs& in
     rejected.fields = rej->fields;
     rejected.rows = rej->rows;
     rejected.has_geometry = false;
-    write_output_file(dir, "rejected.csv", csv_text(rejected), reuse);
-    write_output_file(dir, "coverage.csv", csv_text(coverage_table(p, in, x.a)), reuse);
-    write_output_file(dir, "repairs.csv", csv_text(repairs_table(in)), reuse);
+    write_text(dir / "rejected.csv", csv_text(rejected));
+    write_text(dir / "coverage.csv", csv_text(coverage_table(p, in, x.a)));
+    write_text(dir / "repairs.csv", csv_text(repairs_table(in)));
     clock.lap("write");
     // The deliverables read summary.json's figures; their own time is measured and
     // added afterwards, so summary.json is written twice (cheap, a few kB).
@@ -154,11 +146,10 @@ json write_output_folder(const fs::path& dir, const Project& p, const Inputs& in
     };
     json summary = with_access(build_summary(p, in, x.r, x.a, times));
     DeliverableOptions deliver{opt.format, opt.lang, check_gis_output(opt.format, opt.output_crs), &names};
-    write_deliverables(dir, p, in, x.r, x.a, layers, summary, deliver, reuse);
+    write_deliverables(dir, p, in, x.r, x.a, layers, summary, deliver);
     clock.lap("report");
     times.seconds.push_back(clock.times.seconds.back());
     summary = with_access(build_summary(p, in, x.r, x.a, times));
-    own.wait();
     write_text(dir / "summary.json", summary.dump(1) + "\n");
     return summary;
 }
@@ -179,7 +170,7 @@ RunOutcome run_project(const fs::path& project_file, const RunOptions& opt) {
     place_units_and_compounds(in);
     apply_facility_changes(p, scenarios, in);
     clock.lap("read");
-    Analysed x = analyse(p, in, nullptr, nullptr, opt.progress);
+    Analysed x = analyse(p, in, opt.progress);
     x.times.seconds.insert(x.times.seconds.begin(), clock.times.seconds.begin(), clock.times.seconds.end());
 
     if (opt.progress) opt.progress("write", 0.80);

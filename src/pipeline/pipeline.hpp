@@ -1,7 +1,6 @@
 #pragma once
 // The main job: project file -> inputs -> units -> reach -> rules -> output folder.
 #include "access/access.hpp"
-#include "outputs/base_output.hpp"
 #include "outputs/geojson.hpp"
 #include "ingest/ingest.hpp"
 #include "reach/reach.hpp"
@@ -58,10 +57,10 @@ struct Analysed {
     StageTimes times;
 };
 /// Units, reach, rules, service areas and uncovered parts (inputs read, scenario applied).
-Analysed analyse(const Project& p, Inputs& in, const ReachCache* use, ReachCache* fill, const Progress& progress);
-/// Writes every output file into `dir` (no atomic rename); returns summary.json. In a
-/// batch the base run fills `reuse.fill` and the scenarios reuse it (base_output.hpp).
+/// Network mode walks `graph` (built from the roads when null).
+Analysed analyse(const Project& p, Inputs& in, const Progress& progress, std::shared_ptr<net::Graph> graph = nullptr);
+/// Writes every output file into `dir` (no atomic rename); returns summary.json.
 json write_output_folder(const std::filesystem::path& dir, const Project& p, const Inputs& in, Analysed& x,
-                         const RunOptions& opt, const Reuse& reuse = {});
+                         const RunOptions& opt);
 
 }  // namespace lc
