@@ -195,8 +195,63 @@ def main():
         check("a missing program fails with what to do", r.returncode != 0 and "lifecircle program was not found" in r.stdout + r.stderr,
               (r.stdout + r.stderr)[-1500:])
 
+    # 10. In a QGIS session (as from the toolbox): the results loaded into the project.
+    check_loading(plugins, demo, binary, work)
+
     print(f"{len(FAILED)} failed")
     return 1 if FAILED else 0
+
+
+def check_loading(plugins, demo, binary, work):
+    """processing.run in PyQGIS, as the toolbox runs it: the output's layers land in the
+    current project under one group, styled, and its print layouts come along, their maps,
+    legends and tables pointing at the loaded layers."""
+    try:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        if "XDG_RUNTIME_DIR" not in os.environ:
+            os.environ["XDG_RUNTIME_DIR"] = qgis_env.environment(work)["XDG_RUNTIME_DIR"]
+        from qgis.core import QgsApplication, QgsProject
+    except ImportError:
+        print("SKIP loading into a project: PyQGIS (python3-qgis) is not importable by " + sys.executable)
+        return
+    os.environ["PATH"] = os.path.dirname(binary) + os.pathsep + os.environ.get("PATH", "")
+    app = QgsApplication([], False)
+    app.initQgis()
+    try:
+        sys.path[:0] = [os.path.join(QgsApplication.pkgDataPath(), "python", "plugins"), plugins]
+        from processing.core.Processing import Processing
+        import processing
+        from lifecircle.provider import LifecircleProvider
+
+        Processing.initialize()
+        provider = LifecircleProvider()
+        QgsApplication.processingRegistry().addProvider(provider)
+        out = os.path.join(work, "loaded")
+        processing.run("lifecircle:run", {"PROJECT": demo, "OUTPUT": out})
+        prj = QgsProject.instance()
+        top = prj.layerTreeRoot().children()
+        check("the run's results sit in one group named after the study area", len(top) == 1 and "示范区" in top[0].name(),
+              [c.name() for c in top])
+        groups = [c.name() for c in top[0].children()] if top else []
+        check("the output's own groups come along", "结果：缺口与设施" in groups and len(groups) >= 4, groups)
+        layers = list(prj.mapLayers().values())
+        check("every loaded layer is valid", layers and all(l.isValid() for l in layers), [l.name() for l in layers if not l.isValid()])
+        streets = [l for l in layers if l.name().startswith("街道（乡镇）：一刻钟")]
+        check("the loaded layers keep their styles", streets and streets[0].renderer().type() == "graduatedSymbol",
+              streets and streets[0].renderer().type())
+        layouts = prj.layoutManager().printLayouts()
+        check("the print layouts come along", len(layouts) >= 4, len(layouts))
+        for lay in layouts:
+            m, legend = lay.itemById("map"), lay.itemById("legend")
+            ok = m is not None and m.layers() and all(prj.mapLayer(l.id()) is l for l in m.layers())
+            check(f"{lay.name()}: its map shows the loaded layers", ok, m and [l.name() for l in m.layers()])
+            check(f"{lay.name()}: its legend lists them", legend is not None and legend.model().rootGroup().findLayers())
+            for mf in lay.multiFrames():
+                check(f"{lay.name()}: its table reads a loaded layer, columns kept",
+                      mf.vectorLayer() is not None and prj.mapLayer(mf.vectorLayer().id()) is not None and len(mf.columns()) == 3)
+    finally:
+        QgsProject.instance().clear()
+        app.exitQgis()
 
 
 if __name__ == "__main__":
