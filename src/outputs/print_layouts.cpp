@@ -32,19 +32,6 @@ constexpr double kLegendLine = 5.6, kTableRow = 5.6, kTableHeader = 6.5;
 
 std::string L(const StyleContext& c, const char* zh, const char* en) { return tr(c.lang, zh, en); }
 
-/// Most detailed level at which the rule has values per unit, or -1.
-int detail_level(const Inputs& in, const RuleResult& rr) {
-    for (int l = kCommunity; l >= kDistrict; --l)
-        if (in.has_level[l] && !rr.per_unit[l].empty()) return l;
-    return -1;
-}
-
-int finest_level(const Inputs& in) {
-    for (int l = kCommunity; l >= kDistrict; --l)
-        if (in.has_level[l]) return l;
-    return -1;
-}
-
 bool fails(const RuleResult& rr) { return rr.pass && !*rr.pass; }
 
 long failing_units(const RuleResult& rr, int level) {

@@ -21,14 +21,9 @@ import shutil
 import subprocess
 import sys
 
-FAILED = []
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from e2e_check import check, finish  # noqa: E402
 
-
-def check(name, ok, detail=""):
-    print(("ok   " if ok else "FAIL ") + name + ("" if ok else f": {str(detail)[:1500]}"))
-    if not ok:
-        FAILED.append(name)
-    return ok
 
 
 def read_back(path, layer=None):
@@ -182,8 +177,7 @@ def main():
         check("gpkg: units_street has the GeoJSON's features, Chinese names intact", doc is not None and
               [f["properties"]["name"] for f in doc["features"]] == [f["properties"]["name"] for f in ref])
         check_outputs(a.checker, out_gpkg, "gpkg")
-    print(f"{len(FAILED)} failed")
-    return 1 if FAILED else 0
+    finish()
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import qgis_env  # noqa: E402
+from e2e_check import check, finish  # noqa: E402
 
 qgis_env.need_pyqgis()
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -59,14 +60,6 @@ except ImportError:
     pass
 from qgis.PyQt.QtGui import QColor, QImage  # noqa: E402
 
-FAILED = []
-
-
-def check(name, ok, detail=""):
-    print(("ok   " if ok else "FAIL ") + name + ("" if ok else f": {detail}"))
-    if not ok:
-        FAILED.append(name)
-    return ok
 
 
 def not_blank(png, rect, label):
@@ -236,8 +229,7 @@ def main():
     finally:
         QgsProject.instance().clear()
         app.exitQgis()
-    print(f"{len(FAILED)} failed")
-    return 1 if FAILED else 0
+    finish()
 
 
 if __name__ == "__main__":

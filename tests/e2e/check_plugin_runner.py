@@ -16,13 +16,9 @@ import sys
 import threading
 import time
 
-FAILED = []
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from e2e_check import check, finish  # noqa: E402
 
-
-def check(name, ok, detail=""):
-    print(("ok   " if ok else "FAIL ") + name + ("" if ok else f": {detail}"))
-    if not ok:
-        FAILED.append(name)
 
 
 class Feedback:
@@ -141,8 +137,7 @@ def main():
     except runner.LifecircleError as e:
         check("a wrong configured path is reported", "does not exist" in str(e), str(e))
 
-    print(f"{len(FAILED)} failed")
-    return 1 if FAILED else 0
+    finish()
 
 
 if __name__ == "__main__":

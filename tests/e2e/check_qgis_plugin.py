@@ -25,15 +25,8 @@ import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import qgis_env  # noqa: E402
+from e2e_check import check, finish  # noqa: E402
 
-FAILED = []
-
-
-def check(name, ok, detail=""):
-    print(("ok   " if ok else "FAIL ") + name + ("" if ok else f": {str(detail)[:2000]}"))
-    if not ok:
-        FAILED.append(name)
-    return ok
 
 
 def geojson_layers(out):
@@ -198,8 +191,7 @@ def main():
     # 10. In a QGIS session (as from the toolbox): the results loaded into the project.
     check_loading(plugins, demo, binary, work)
 
-    print(f"{len(FAILED)} failed")
-    return 1 if FAILED else 0
+    finish()
 
 
 def check_loading(plugins, demo, binary, work):
