@@ -118,9 +118,6 @@ class LifecircleAlgorithm(QgsProcessingAlgorithm):
     def groupId(self):  # noqa: N802
         return ""
 
-    def helpUrl(self):  # noqa: N802
-        return "https://example.invalid/lifecircle#from-qgis"
-
     # --- parameters -------------------------------------------------------------------
     def add_project_parameters(self):
         self.addParameter(QgsProcessingParameterFile(
