@@ -156,15 +156,19 @@ BatchOutcome run_batch(const fs::path& batch_file_in, const BatchOptions& opt) {
         entries.push_back({id, patch, ptr});
     }
     if (opt.format != "geojson" && opt.format != "gpkg") throw ConfigError("--format: expected geojson or gpkg");
-    check_output_target(opt.out);
     auto say = [&](const std::string& s, double f) { if (opt.progress) opt.progress(s, f); };
 
     // The base: read once, analysed once; its results fill the cache the scenarios reuse.
     Project pb = load_project(base_file);
+    std::vector<fs::path> inputs = input_paths(pb);
+    inputs.push_back(batch_file);
+    for (auto& e : entries)
+        if (e.patch.is_string()) inputs.push_back(batch_file.parent_path() / fs::u8path(e.patch.get<std::string>()));
+    OutputFolder folder(opt.out, "batch", inputs, opt.notice);
     say("read inputs", 0);
     Inputs raw = read_inputs(pb);
     place_units_and_compounds(raw);  // once for every scenario that keeps these inputs
-    fs::path staging = make_staging_dir(opt.out);
+    fs::path staging = folder.staging();
     BatchOutcome outcome;
     std::vector<Result> results(entries.size());
     Result base_result;
@@ -339,7 +343,7 @@ BatchOutcome run_batch(const fs::path& batch_file_in, const BatchOptions& opt) {
         write_text(staging / "comparison.json", cmp.dump(1) + "\n");
         write_text(staging / "comparison.csv", csv);
         write_text(staging / "comparison_streets.csv", scsv);
-        commit_output(staging, opt.out);
+        folder.commit();
     } catch (...) {
         std::error_code ec;
         fs::remove_all(staging, ec);

@@ -16,7 +16,7 @@ void register_run(CLI::App& app, Action& action) {
     auto o = std::make_shared<Opts>();
     auto* run = app.add_subcommand("run", "Run the analysis of a project file and write the output folder");
     run->add_option("PROJECT", o->project, "Project file (JSON)")->required();
-    run->add_option("--out", o->out, "Output folder (replaced atomically)")->capture_default_str();
+    run->add_option("--out", o->out, "Output folder (replaced as a whole, only while it holds nothing but a previous run's output: docs/outputs.md)")->capture_default_str();
     run->add_option("--scenario", o->scenarios, "Scenario patch file(s), applied in order");
     run->add_option("--format", o->format,
                     "Layers for desktop GIS beside the GeoJSON: geojson (none), gpkg (lifecircle.gpkg) or shp (Shapefiles, UTF-8)")
@@ -37,6 +37,7 @@ void register_run(CLI::App& app, Action& action) {
             opt.lang = o->lang;
             for (auto& s : o->scenarios) opt.scenario_files.emplace_back(s);
             opt.progress = terminal_progress(o->quiet);
+            opt.notice = terminal_notice();
             auto res = run_project(o->project, opt);
             for (auto& m : res.strict_messages) std::cerr << "lifecircle: rejected: " << m << "\n";
             if (res.exit_code == kExitStrict)

@@ -2,6 +2,7 @@
 #include "common/errors.hpp"
 #include "ingest/ingest.hpp"
 #include "outputs/outputs.hpp"
+#include "pipeline/pipeline.hpp"
 #include "reach/reach.hpp"
 #include "siting/siting.hpp"
 #include "units/units.hpp"
@@ -19,7 +20,7 @@ namespace {
 namespace fs = std::filesystem;
 
 struct SiteOpts {
-    std::string project, type, weight, rule, out = "out/site";
+    std::string project, type, weight, rule, out = "out-site";
     size_t count = 0;
     double target_share = -1;
     CandidateLayer cand;
@@ -62,7 +63,9 @@ int run_site(const SiteOpts& o) {
     if (so.count == 0 && !so.target_share) throw ConfigError("site: give --count K, --target-share S, or --rule ID");
     if (so.target_share && !(*so.target_share > 0 && *so.target_share <= 1))
         throw ConfigError("--target-share: expected a share in (0, 1], e.g. 0.9");
-    check_output_target(o.out);
+    std::vector<fs::path> inputs = input_paths(p);
+    if (!o.cand_path.empty()) inputs.push_back(fs::u8path(o.cand_path));
+    OutputFolder folder(o.out, "site", inputs, terminal_notice());
 
     Inputs in = read_inputs(p, progress);
     double max_reach = std::max(p.access.reach_m(""), p.access.reach_m(o.type));
@@ -88,8 +91,8 @@ int run_site(const SiteOpts& o) {
     SitingResult s = plan_sites(p, in, r, cands, so);
     if (progress) progress("siting", 1);
 
-    fs::path staging = make_staging_dir(o.out);
-    try {
+    {
+        const fs::path& staging = folder.staging();
         Table t = proposed_sites_table(in, cands, s);
         write_vector_layers(staging, {&t}, in.working_crs);
         json patch = siting_patch(p, in, cands, s);
@@ -132,11 +135,7 @@ int run_site(const SiteOpts& o) {
                           {"greedy", s.seconds_greedy},
                           {"total", std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count()}};
         write_text(staging / "site_summary.json", sum.dump(1) + "\n");
-        commit_output(staging, o.out);
-    } catch (...) {
-        std::error_code ec;
-        fs::remove_all(staging, ec);
-        throw;
+        folder.commit();
     }
 
     std::printf("%s sites for %s (%s mode, reach %.0f m), weight %s: %.4f reached now", o.type.c_str(), p.name.c_str(), s.mode.c_str(),
@@ -176,7 +175,7 @@ void register_site(CLI::App& app, Action& action) {
     c->add_option("--candidates-id", o->cand.id_field, "Field holding the candidate id (default: id, code, 编号, name...)");
     c->add_option("--candidates-name", o->cand.name_field, "Field holding the candidate name");
     c->add_option("--candidates-crs", o->cand.crs, "CRS of the candidates' coordinates, overriding the file's (EPSG code, GCJ-02 or BD-09)");
-    c->add_option("--out", o->out, "Output folder (replaced atomically)")->capture_default_str();
+    c->add_option("--out", o->out, "Output folder (its own default, apart from run's out/; replaced as a whole: docs/outputs.md)")->capture_default_str();
     c->add_flag("--quiet", o->quiet, "No progress bar and no closing line");
     c->footer("Writes proposed_sites.geojson (rank, marginal gain, cumulative share, newly reached compounds, unit ids),\n"
               "scenario.json (add_facilities in the facilities layer's fields) and batch.json (base + that scenario),\n"

@@ -16,5 +16,8 @@ void register_site(CLI::App& app, Action& action);
 
 /// A one-line progress bar on stderr, only when stderr is a terminal and not quiet.
 std::function<void(const std::string&, double)> terminal_progress(bool quiet);
+/// Lines for the user on stderr, prefixed "lifecircle: " (shown even with --quiet: they
+/// say why a command waits, or what it left).
+std::function<void(const std::string&)> terminal_notice();
 
 }  // namespace lc::cli

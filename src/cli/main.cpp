@@ -38,6 +38,10 @@ std::function<void(const std::string&, double)> terminal_progress(bool quiet) {
     };
 }
 
+std::function<void(const std::string&)> terminal_notice() {
+    return [](const std::string& line) { std::cerr << "lifecircle: " << line << std::endl; };
+}
+
 }  // namespace lc::cli
 
 int main(int argc, char** argv) {

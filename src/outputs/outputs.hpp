@@ -1,6 +1,6 @@
 #pragma once
-// Writing the output folder (SPEC 6): vector layers through GDAL, CSV tables, and
-// the atomic replacement of --out.
+// Writing the output folder (SPEC 6): vector layers through GDAL and CSV tables (the
+// folder's life cycle, from the check of --out to its replacement: output_folder.hpp).
 #include "ingest/ingest.hpp"
 #include "rules/rules.hpp"
 #include "access/access.hpp"
@@ -25,15 +25,5 @@ void write_vector_layers(const std::filesystem::path& dir, const std::vector<con
 void write_csv(const std::filesystem::path& file, const Table& t);
 std::string csv_text(const Table& t);
 void write_text(const std::filesystem::path& file, const std::string& text);
-
-/// A fresh temporary folder beside `out` for an atomic write.
-std::filesystem::path make_staging_dir(const std::filesystem::path& out);
-/// Replaces `out` with `staging`. Refuses (OutputError) when `out` exists and is not a
-/// previous lifecircle output or an empty folder.
-void commit_output(const std::filesystem::path& staging, const std::filesystem::path& out);
-/// Marks a folder as lifecircle output, so that a later run may replace it.
-void write_output_marker(const std::filesystem::path& dir);
-/// Throws OutputError unless `out` may be replaced (checked before the run starts).
-void check_output_target(const std::filesystem::path& out);
 
 }  // namespace lc

@@ -51,6 +51,16 @@ void apply_facility_changes(const Project& p, const std::vector<Scenario>& scena
     }
 }
 
+std::vector<fs::path> input_paths(const Project& p, const std::vector<Scenario>& scenarios) {
+    std::vector<fs::path> v{p.file};
+    for (auto& [key, l] : p.layers)
+        if (l.present) v.push_back(l.path);
+    for (auto& s : scenarios)
+        for (auto& a : s.add)
+            if (!a.is_text) v.push_back(fs::u8path(a.text_or_path));
+    return v;
+}
+
 namespace {
 
 double max_reach(const Project& p, const Inputs& in) {
@@ -103,7 +113,6 @@ Analysed analyse(const Project& p, Inputs& in, const Progress& progress, std::sh
 
 json write_output_folder(const fs::path& dir, const Project& p, const Inputs& in, Analysed& x, const RunOptions& opt) {
     Clock clock;
-    write_output_marker(dir);
     auto layers = build_layers(p, in, x.r, x.a, x.areas, x.unc, &x.access);
     std::vector<const Table*> all;
     const Table* rej = nullptr;
@@ -160,7 +169,9 @@ RunOutcome run_project(const fs::path& project_file, const RunOptions& opt) {
     for (auto& f : opt.scenario_files) scenarios.push_back(load_scenario(f));
     Project p = load_with_scenarios(project_file, scenarios);
     check_gis_output(opt.format, opt.output_crs);
-    check_output_target(opt.out);
+    std::vector<fs::path> inputs = input_paths(p, scenarios);
+    inputs.insert(inputs.end(), opt.scenario_files.begin(), opt.scenario_files.end());
+    OutputFolder folder(opt.out, "run", inputs, opt.notice);
 
     Progress reading;
     if (opt.progress) reading = [&](const std::string& s, double f) { opt.progress(s, 0.30 * f); };
@@ -174,16 +185,9 @@ RunOutcome run_project(const fs::path& project_file, const RunOptions& opt) {
     x.times.seconds.insert(x.times.seconds.begin(), clock.times.seconds.begin(), clock.times.seconds.end());
 
     if (opt.progress) opt.progress("write", 0.80);
-    fs::path staging = make_staging_dir(opt.out);
     RunOutcome outcome;
-    try {
-        outcome.summary = write_output_folder(staging, p, in, x, opt);
-        commit_output(staging, opt.out);
-    } catch (...) {
-        std::error_code ec;
-        fs::remove_all(staging, ec);
-        throw;
-    }
+    outcome.summary = write_output_folder(folder.staging(), p, in, x, opt);
+    folder.commit();
     outcome.rejected = static_cast<long>(in.rejected.size());
     if (opt.strict && !in.rejected.empty()) {
         outcome.exit_code = kExitStrict;

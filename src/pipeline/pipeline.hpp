@@ -2,6 +2,7 @@
 // The main job: project file -> inputs -> units -> reach -> rules -> output folder.
 #include "access/access.hpp"
 #include "outputs/geojson.hpp"
+#include "outputs/output_folder.hpp"
 #include "ingest/ingest.hpp"
 #include "reach/reach.hpp"
 #include "report/report.hpp"
@@ -24,6 +25,7 @@ struct RunOptions {
     std::vector<std::filesystem::path> scenario_files;
     std::vector<Scenario> scenarios;  ///< already parsed (batches)
     Progress progress;                ///< may be empty
+    Notice notice;                    ///< lines for the user about --out (may be empty)
 };
 
 struct RunOutcome {
@@ -44,6 +46,9 @@ ValidateOutcome validate_project(const std::filesystem::path& project_file, bool
 /// Loads a project with scenario patches applied; facilities to add/remove are
 /// returned in `scenarios` for the caller to apply after reading.
 Project load_with_scenarios(const std::filesystem::path& project_file, const std::vector<Scenario>& scenarios);
+/// The files a run reads (project, layers, facilities added by the scenarios), which
+/// its --out must not hold (output_folder.hpp).
+std::vector<std::filesystem::path> input_paths(const Project& p, const std::vector<Scenario>& scenarios = {});
 /// Applies add/remove of the scenarios to inputs already read.
 void apply_facility_changes(const Project& p, const std::vector<Scenario>& scenarios, Inputs& in);
 
