@@ -241,6 +241,24 @@ def check_loading(plugins, demo, binary, work):
             for mf in lay.multiFrames():
                 check(f"{lay.name()}: its table reads a loaded layer, columns kept",
                       mf.vectorLayer() is not None and prj.mapLayer(mf.vectorLayer().id()) is not None and len(mf.columns()) == 3)
+        # A picked layer that is no file lifecircle can read (here a memory layer) is
+        # copied to a GeoPackage beside the project file.
+        from qgis.core import QgsFeatureRequest, QgsVectorLayer
+
+        with open(demo, encoding="utf-8") as f:
+            L = json.load(f)["layers"]
+        files = QgsVectorLayer(os.path.join(os.path.dirname(demo), L["facilities"]["path"]), "facilities", "ogr")
+        memory = files.materialize(QgsFeatureRequest())
+        project_out = os.path.join(work, "memory", "project.json")
+        res = processing.run("lifecircle:validate", {
+            "COMPOUNDS": os.path.join(os.path.dirname(demo), L["compounds"]["path"]), "COMPOUND_ID": L["compounds"]["id"],
+            "FACILITIES": memory, "FACILITY_ID": L["facilities"]["id"], "FACILITY_TYPE": L["facilities"]["type"],
+            "DISTRICT": os.path.join(os.path.dirname(demo), L["district"]["path"]), "DISTRICT_ID": L["district"]["id"],
+            "PROJECT_OUT": project_out})
+        copy = os.path.join(work, "memory", "project.inputs", "facilities.gpkg")
+        check("a memory layer is copied to a GeoPackage for lifecircle", os.path.isfile(copy), os.listdir(os.path.dirname(project_out)))
+        check("lifecircle reads every facility of the copy", "facilities: 314 read, 314 used" in res.get("REPORT", ""), res.get("REPORT"))
+        del memory, files  # layers must go before QGIS does
     finally:
         QgsProject.instance().clear()
         app.exitQgis()
