@@ -43,6 +43,7 @@ struct Result {
     std::vector<std::tuple<std::string, std::optional<double>, std::optional<bool>, double>> rules;  // id, value, pass, target
     std::shared_ptr<const CompoundList> compounds;
     std::map<std::string, std::vector<char>> reached;   // reach rule -> per compound (as listed): reached
+    std::string additions_rejected;                      // add_facilities given, none usable (exit 4): why
 };
 
 bool same_layer(const LayerSpec& a, const LayerSpec& b) {
@@ -135,7 +136,8 @@ BatchOutcome run_batch(const fs::path& batch_file_in, const BatchOptions& opt) {
         throw ConfigError(bf + ": /scenarios: missing; a list of {\"id\": ..., \"patch\": {...}}");
     fs::path base_file = (batch_file.parent_path() / fs::u8path(doc["base"].get<std::string>())).lexically_normal();
     std::vector<Entry> entries;
-    std::set<std::string> ids = {"base"};
+    // "base" and the batch's own files: a scenario folder of that name would clash with them
+    std::set<std::string> ids = {"base", "comparison.csv", "comparison.json", "comparison_streets.csv"};
     auto folder_safe = [](const std::string& id) {
         if (id.empty() || id.size() > 100 || !std::isalnum(static_cast<unsigned char>(id[0]))) return false;
         return std::all_of(id.begin(), id.end(), [](char c) {
@@ -151,7 +153,8 @@ BatchOutcome run_batch(const fs::path& batch_file_in, const BatchOptions& opt) {
         if (!folder_safe(id))
             throw ConfigError(bf + ": " + ptr + "/id: \"" + id + "\" is not a folder-safe name (letters, digits, '_', '-', '.')");
         if (!ids.insert(id).second)
-            throw ConfigError(bf + ": " + ptr + "/id: \"" + id + "\" is used twice (\"base\" is reserved for the base run)");
+            throw ConfigError(bf + ": " + ptr + "/id: \"" + id + "\" is used twice or reserved (\"base\" is the base run; "
+                              "comparison.csv, comparison.json and comparison_streets.csv are the batch's own files)");
         json patch = s.contains("patch") ? s["patch"] : json::object();
         entries.push_back({id, patch, ptr});
     }
@@ -216,10 +219,11 @@ BatchOutcome run_batch(const fs::path& batch_file_in, const BatchOptions& opt) {
                 bool reuse = same_inputs(pb, ps);
                 Inputs in = reuse ? clone_inputs(raw, true) : read_inputs(ps);
                 place_units_and_compounds(in);
-                apply_facility_changes(ps, {s}, in);
+                auto additions_rejected = apply_facility_changes(ps, {s}, in);
                 Analysed x = analyse(ps, in, {}, reuse ? graph : nullptr);
                 write_output_folder(dir, ps, in, x, ropt);
                 res = summarise(in, x, base_result.compounds);
+                if (!additions_rejected.empty()) res.additions_rejected = additions_rejected.front();
             } catch (const Error& err) {
                 fail(i, err);
             }
@@ -278,6 +282,14 @@ BatchOutcome run_batch(const fs::path& batch_file_in, const BatchOptions& opt) {
                 if (outcome.exit_code == 0) outcome.exit_code = r.exit_code;
                 continue;
             }
+            // Its figures are the base's: flag it rather than report "ok, change 0".
+            const std::string status = r.additions_rejected.empty() ? "ok" : "additions_rejected";
+            if (!r.additions_rejected.empty()) {
+                s["status"] = status;
+                s["error"] = r.additions_rejected;
+                outcome.scenarios.back().error = r.additions_rejected;
+                if (outcome.exit_code == 0) outcome.exit_code = kExitStrict;
+            }
             json rules = json::array();
             for (auto& [rid, v, pass, target] : r.rules) {
                 std::optional<double> bv;
@@ -331,7 +343,7 @@ BatchOutcome run_batch(const fs::path& batch_file_in, const BatchOptions& opt) {
                     jr["streets"] = streets;
                 }
                 rules.push_back(jr);
-                csv += csv_escape(entries[i].id) + ",ok," + csv_escape(rid) + "," + num(v) + "," + num(target) + "," +
+                csv += csv_escape(entries[i].id) + "," + status + "," + csv_escape(rid) + "," + num(v) + "," + num(target) + "," +
                        (pass ? (*pass ? "true" : "false") : "") + "," + num(bv) + "," + num(change) + "," +
                        (rit != r.reached.end() ? std::to_string(up) : "") + "," +
                        (rit != r.reached.end() ? std::to_string(down) : "") + "\n";

@@ -33,6 +33,7 @@ void register_batch(CLI::App& app, Action& action) {
             auto res = run_batch(o->batch, opt);
             for (auto& s : res.scenarios)
                 if (!s.ok) std::cerr << "lifecircle: scenario " << s.id << " failed: " << s.error << "\n";
+                else if (!s.error.empty()) std::cerr << "lifecircle: scenario " << s.id << ": " << s.error << "\n";
             if (!o->quiet) {
                 size_t ok = 0;
                 for (auto& s : res.scenarios) ok += s.ok;

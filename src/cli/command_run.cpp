@@ -7,6 +7,13 @@
 
 namespace lc::cli {
 
+void print_warnings(const std::vector<std::string>& warnings, const std::string& where_all) {
+    constexpr size_t kShown = 10;  // the loud ones come first (ingest, pipeline)
+    for (size_t i = 0; i < warnings.size() && i < kShown; ++i) std::cerr << "lifecircle: warning: " << warnings[i] << "\n";
+    if (warnings.size() > kShown)
+        std::cerr << "lifecircle: ... and " << warnings.size() - kShown << " more warning(s) (all in " << where_all << ")\n";
+}
+
 void register_run(CLI::App& app, Action& action) {
     struct Opts {
         std::string project, out = "out", format = "geojson", lang = "zh", output_crs;
@@ -39,9 +46,13 @@ void register_run(CLI::App& app, Action& action) {
             opt.progress = terminal_progress(o->quiet);
             opt.notice = terminal_notice();
             auto res = run_project(o->project, opt);
+            print_warnings(res.warnings, "summary.json in " + o->out);
             for (auto& m : res.strict_messages) std::cerr << "lifecircle: rejected: " << m << "\n";
-            if (res.exit_code == kExitStrict)
+            if (res.exit_code == kExitStrict && o->strict)
                 std::cerr << "lifecircle: --strict: " << res.rejected << " record(s) rejected (see rejected.csv in " << o->out << ")\n";
+            else if (res.exit_code == kExitStrict)
+                std::cerr << "lifecircle: a scenario's added facilities were all rejected; its output in " << o->out
+                          << " shows the base unchanged (exit 4)\n";
             else if (!o->quiet)
                 std::cerr << "lifecircle: wrote " << o->out << " (" << res.rejected << " record(s) rejected)\n";
             return res.exit_code;

@@ -1,6 +1,8 @@
 // The lifecircle command line: parses arguments and calls the core library.
 #include "cli/commands.hpp"
 #include "common/errors.hpp"
+#include "common/gdal_setup.hpp"
+#include "project/validate.hpp"
 
 #include <cpl_error.h>
 #include <unistd.h>
@@ -50,6 +52,12 @@ int main(int argc, char** argv) {
                  "checks it against Kunming/Yuxi plan targets and writes GeoJSON layers, a QGIS project and a report."};
     app.set_version_flag("--version", std::string("lifecircle ") + LIFECIRCLE_VERSION);
     app.require_subcommand(1);
+    // Given before or after the subcommand (fallthrough): any command that reads a project.
+    bool allow_network = false;
+    app.add_flag("--allow-network-paths", allow_network,
+                 "Let layer and add_facilities paths be URLs or GDAL network paths (/vsicurl/, http://...); "
+                 "refused by default so that a shared project file cannot make lifecircle fetch them");
+    app.fallthrough();
     lc::cli::Action action;
     lc::cli::register_run(app, action);
     lc::cli::register_validate(app, action);
@@ -67,6 +75,8 @@ int main(int argc, char** argv) {
         int rc = app.exit(e);
         return rc == 0 ? 0 : lc::kExitUsage;
     }
+    lc::set_allow_network_paths(allow_network);
+    lc::init_gdal();
     try {
         return action ? action() : lc::kExitUsage;
     } catch (const lc::Error& e) {

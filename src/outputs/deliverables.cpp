@@ -1,5 +1,6 @@
 #include "outputs/deliverables.hpp"
 
+#include "common/chinacrs.hpp"
 #include "common/errors.hpp"
 #include "common/markup.hpp"
 #include "outputs/outputs.hpp"
@@ -52,11 +53,7 @@ qgis::Crs describe_crs(const std::string& def) {
 /// An envelope from one CRS to another: the bounds of its outline sampled along the edges.
 svg::Envelope reproject(const svg::Envelope& e, const std::string& from, const std::string& to) {
     if (e.empty() || from == to) return e;
-    OGRSpatialReference a, b;
-    a.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    b.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    if (a.SetFromUserInput(from.c_str()) != OGRERR_NONE || b.SetFromUserInput(to.c_str()) != OGRERR_NONE) return e;
-    std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(&a, &b));
+    auto ct = chinacrs::make_transform(from, to);
     if (!ct) return e;
     svg::Envelope out;
     constexpr int n = 20;

@@ -1,4 +1,5 @@
 #include "outputs/geojson.hpp"
+#include "common/chinacrs.hpp"
 
 #include "common/errors.hpp"
 #include "common/parallel.hpp"
@@ -248,12 +249,7 @@ void write_geojson(const fs::path& file, const Table& t, const std::string& work
     auto ct_of = [&](int w) {
         auto& ct = cts[static_cast<size_t>(w) % cts.size()];
         if (!ct) {
-            OGRSpatialReference wgs, work;
-            wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-            work.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-            wgs.importFromEPSG(4326);
-            work.SetFromUserInput(working_crs.c_str());
-            ct.reset(OGRCreateCoordinateTransformation(&work, &wgs));
+            ct.reset(chinacrs::make_transform(working_crs, "EPSG:4326").release());
             if (!ct) throw OutputError(file.u8string() + ": no transformation from " + working_crs + " to EPSG:4326");
         }
         return ct.get();

@@ -1,5 +1,6 @@
 #include "outputs/gis_formats.hpp"
 
+#include "common/chinacrs.hpp"
 #include "common/errors.hpp"
 #include "common/markup.hpp"
 #include "outputs/outputs.hpp"
@@ -115,13 +116,6 @@ std::string tag(const std::string& name, unsigned salt) {
 
 std::string lower(std::string s) {
     for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
-OGRSpatialReference make_srs(const std::string& def) {
-    OGRSpatialReference s;
-    s.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    s.SetFromUserInput(def.c_str());
     return s;
 }
 
@@ -330,11 +324,13 @@ std::string shp_field_name(const std::string& name) {
 FieldNames write_gis_layers(const fs::path& dir, const std::vector<const Table*>& tables, const std::string& working_crs,
                             const GisOptions& opt) {
     GDALAllRegister();
-    OGRSpatialReference out = make_srs(opt.output_crs), work = make_srs(working_crs), wgs = make_srs("EPSG:4326");
-    std::unique_ptr<OGRCoordinateTransformation> from_work(OGRCreateCoordinateTransformation(&work, &out));
-    std::unique_ptr<OGRCoordinateTransformation> from_wgs84;
-    if (!out.IsSame(&wgs)) from_wgs84.reset(OGRCreateCoordinateTransformation(&wgs, &out));
-    if (!from_work) throw ConfigError("--output-crs " + opt.output_crs + ": no transformation from the working CRS " + working_crs);
+    OGRSpatialReference out = chinacrs::make_srs(opt.output_crs, "--output-crs"), wgs = chinacrs::wgs84();
+    auto from_work = chinacrs::make_transform(chinacrs::make_srs(working_crs, "working CRS"), out);
+    auto from_wgs84 = chinacrs::make_transform(wgs, out);
+    if (!from_work || !from_wgs84)
+        throw ConfigError("--output-crs " + opt.output_crs + ": PROJ has no transformation to it from the working CRS " + working_crs +
+                          " or from EPSG:4326");
+    const bool same_as_wgs84 = out.IsSame(&wgs);
     // Fixed dates in gpkg_contents and the dBASE header: identical runs give identical files.
     CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z");
     struct Reset {
@@ -343,7 +339,7 @@ FieldNames write_gis_layers(const fs::path& dir, const std::vector<const Table*>
 
     if (opt.format == "gpkg") {
         FieldNames same;
-        Writer w{same, &out, from_work.get(), from_wgs84.get(), false, nullptr};
+        Writer w{same, &out, from_work.get(), same_as_wgs84 ? nullptr : from_wgs84.get(), false, nullptr};
         fs::path file = dir / "lifecircle.gpkg";
         GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GPKG");
         GDALDatasetUniquePtr ds(drv->Create(file.u8string().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
@@ -366,7 +362,7 @@ FieldNames write_gis_layers(const fs::path& dir, const std::vector<const Table*>
     fields.has_geometry = false;
     for (auto n : {"layer", "field", "shp_field", "type"}) fields.add_field(n, FieldType::String);
 
-    Writer w{names, &out, from_work.get(), from_wgs84.get(), true, &long_text};
+    Writer w{names, &out, from_work.get(), same_as_wgs84 ? nullptr : from_wgs84.get(), true, &long_text};
     GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("ESRI Shapefile");
     for (auto* t : tables)
         for (auto& tg : shapefile_targets(*t)) {

@@ -1,4 +1,5 @@
 #include "outputs/outputs.hpp"
+#include "common/chinacrs.hpp"
 
 #include "common/errors.hpp"
 #include "common/text_file.hpp"

@@ -1,4 +1,5 @@
 #include "outputs/qgis_styles.hpp"
+#include "project/vocabulary.hpp"
 
 #include "ingest/ingest.hpp"
 #include "common/markup.hpp"
@@ -123,7 +124,7 @@ LayerStyle facilities_style(const Table& t, const std::string& geometry, const S
     s.renderer.type = "categorizedSymbol";
     s.renderer.attr = "type";
     std::vector<std::string> types = c.types;
-    for (auto& ty : {"day_care", "canteen", "street_center", "regional_center", "nursing_home", "supporting", "dementia_care"})
+    for (auto& ty : canonical_type_ids())
         if (std::find(types.begin(), types.end(), ty) == types.end()) types.push_back(ty);
     for (auto& ty : types) {
         TypeStyle ts = type_style(ty);

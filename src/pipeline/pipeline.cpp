@@ -34,8 +34,10 @@ Project load_with_scenarios(const fs::path& project_file, const std::vector<Scen
     }
 }
 
-void apply_facility_changes(const Project& p, const std::vector<Scenario>& scenarios, Inputs& in) {
+std::vector<std::string> apply_facility_changes(const Project& p, const std::vector<Scenario>& scenarios, Inputs& in) {
+    std::vector<std::string> all_rejected;
     for (auto& s : scenarios) {
+        size_t added = 0, offered = 0;
         for (auto& id : s.remove) {
             auto it = std::find_if(in.facilities.begin(), in.facilities.end(), [&](const Facility& f) { return f.id == id; });
             if (it == in.facilities.end())
@@ -44,11 +46,22 @@ void apply_facility_changes(const Project& p, const std::vector<Scenario>& scena
             in.facilities.erase(it);
         }
         for (auto& a : s.add) {
-            size_t before = in.rejected.size();
+            size_t before = in.rejected.size(), had = in.facilities.size();
             read_extra_facilities(p, a.text_or_path, a.is_text, in);
             for (size_t i = before; i < in.rejected.size(); ++i) in.rejected[i].layer = "facilities (added)";
+            added += in.facilities.size() - had;
+            offered += in.facilities.size() - had + in.rejected.size() - before;
+        }
+        // A scenario that meant to add facilities and added none would show "no change"
+        // as if the additions had been tried: it is a failed scenario, not a result.
+        if (offered > 0 && added == 0) {
+            std::string m = s.origin + ": every facility of add_facilities was rejected (" + std::to_string(offered) +
+                            "; see rejected.csv, layer \"facilities (added)\"): the scenario adds nothing";
+            in.warnings.insert(in.warnings.begin(), m);
+            all_rejected.push_back(m);
         }
     }
+    return all_rejected;
 }
 
 std::vector<fs::path> input_paths(const Project& p, const std::vector<Scenario>& scenarios) {
@@ -62,6 +75,13 @@ std::vector<fs::path> input_paths(const Project& p, const std::vector<Scenario>&
 }
 
 namespace {
+
+/// A rule without a value is a result nobody should miss in a list of figures.
+void warn_null_rules(const Analysis& a, Inputs& in) {
+    for (auto& r : a.rules)
+        if (!r.value)
+            in.warnings.push_back("rule " + r.rule->id + " has no value" + (r.note.empty() ? std::string() : ": " + r.note));
+}
 
 double max_reach(const Project& p, const Inputs& in) {
     double m = p.access.reach_m("");
@@ -98,6 +118,7 @@ Analysed analyse(const Project& p, Inputs& in, const Progress& progress, std::sh
     }
     clock.lap("reach");
     x.a = evaluate(p, in, x.r);
+    warn_null_rules(x.a, in);
     clock.lap("rules");
     x.access = compute_access(p, in, x.r, x.r.types, access_options(p));
     clock.lap("access");
@@ -179,7 +200,7 @@ RunOutcome run_project(const fs::path& project_file, const RunOptions& opt) {
     // As in a batch: compounds placed before a scenario's facility changes, so that a
     // scenario run alone and in a batch list rejections in the same order.
     place_units_and_compounds(in);
-    apply_facility_changes(p, scenarios, in);
+    std::vector<std::string> additions_rejected = apply_facility_changes(p, scenarios, in);
     clock.lap("read");
     Analysed x = analyse(p, in, opt.progress);
     x.times.seconds.insert(x.times.seconds.begin(), clock.times.seconds.begin(), clock.times.seconds.end());
@@ -189,6 +210,8 @@ RunOutcome run_project(const fs::path& project_file, const RunOptions& opt) {
     outcome.summary = write_output_folder(folder.staging(), p, in, x, opt);
     folder.commit();
     outcome.rejected = static_cast<long>(in.rejected.size());
+    outcome.warnings = in.warnings;
+    if (!additions_rejected.empty()) outcome.exit_code = kExitStrict;  // the warning, first of all, says which
     if (opt.strict && !in.rejected.empty()) {
         outcome.exit_code = kExitStrict;
         for (auto& rj : in.rejected)

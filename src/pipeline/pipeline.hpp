@@ -29,9 +29,10 @@ struct RunOptions {
 };
 
 struct RunOutcome {
-    int exit_code = 0;
+    int exit_code = 0;   ///< 4: --strict and records rejected, or a scenario's add_facilities all rejected
     long rejected = 0;
     std::vector<std::string> strict_messages;
+    std::vector<std::string> warnings;   ///< as in summary.json, loudest first
     json summary;
 };
 
@@ -49,8 +50,9 @@ Project load_with_scenarios(const std::filesystem::path& project_file, const std
 /// The files a run reads (project, layers, facilities added by the scenarios), which
 /// its --out must not hold (output_folder.hpp).
 std::vector<std::filesystem::path> input_paths(const Project& p, const std::vector<Scenario>& scenarios = {});
-/// Applies add/remove of the scenarios to inputs already read.
-void apply_facility_changes(const Project& p, const std::vector<Scenario>& scenarios, Inputs& in);
+/// Applies add/remove of the scenarios to inputs already read. Returns one message per
+/// scenario whose add_facilities were all rejected (also the first warning of `in`).
+std::vector<std::string> apply_facility_changes(const Project& p, const std::vector<Scenario>& scenarios, Inputs& in);
 
 /// Everything computed from the inputs of one run.
 struct Analysed {

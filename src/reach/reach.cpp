@@ -1,5 +1,7 @@
 #include "reach/reach.hpp"
 
+#include "project/vocabulary.hpp"
+
 #include "network/network.hpp"
 #include "common/parallel.hpp"
 
@@ -42,8 +44,7 @@ std::vector<int> facilities_of(const Inputs& in, const std::string& type) {
 }  // namespace
 
 std::vector<std::string> analysis_types(const Inputs& in, const Project& p) {
-    static const std::vector<std::string> order = {"day_care", "canteen", "street_center", "regional_center",
-                                                   "nursing_home", "supporting", "dementia_care"};
+    const std::vector<std::string>& order = canonical_type_ids();
     std::set<std::string> s;
     for (auto& f : in.facilities) s.insert(f.type);
     for (auto& r : p.rules)

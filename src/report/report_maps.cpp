@@ -1,4 +1,5 @@
 #include "report/report_maps.hpp"
+#include "common/chinacrs.hpp"
 
 #include "common/markup.hpp"
 #include "outputs/symbology.hpp"
@@ -359,13 +360,8 @@ svg::Envelope study_extent(const Inputs& in) {
 
 double true_north_deg(const Inputs& in, const svg::Envelope& e) {
     if (e.empty() || in.working_crs.empty()) return 0;
-    OGRSpatialReference work, wgs;
-    work.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    if (work.SetFromUserInput(in.working_crs.c_str()) != OGRERR_NONE || wgs.importFromEPSG(4326) != OGRERR_NONE) return 0;
-    if (work.IsGeographic()) return 0;
-    std::unique_ptr<OGRCoordinateTransformation> to_ll(OGRCreateCoordinateTransformation(&work, &wgs));
-    std::unique_ptr<OGRCoordinateTransformation> to_work(OGRCreateCoordinateTransformation(&wgs, &work));
+    auto to_ll = chinacrs::make_transform(in.working_crs, "EPSG:4326");
+    auto to_work = chinacrs::make_transform("EPSG:4326", in.working_crs);
     if (!to_ll || !to_work) return 0;
     double cx = (e.minx + e.maxx) / 2, cy = (e.miny + e.maxy) / 2;
     double x = cx, y = cy;
