@@ -17,7 +17,7 @@ void print_warnings(const std::vector<std::string>& warnings, const std::string&
 
 void register_run(CLI::App& app, Action& action) {
     struct Opts {
-        std::string project, out = "out", format = "geojson", lang = "zh";
+        std::string project, out = "out", format = "geojson", lang = "zh", output_crs;
         std::vector<std::string> scenarios;
         bool strict = false, quiet = false;
         std::optional<int> as_of;
@@ -27,9 +27,12 @@ void register_run(CLI::App& app, Action& action) {
     run->add_option("PROJECT", o->project, "Project file (JSON)")->required();
     run->add_option("--out", o->out, "Output folder (replaced as a whole, only while it holds nothing but a previous run's output: docs/outputs.md)")->capture_default_str();
     run->add_option("--scenario", o->scenarios, "Scenario patch file(s), applied in order");
-    run->add_option("--format", o->format, "Vector format: geojson or gpkg")
-        ->check(CLI::IsMember({"geojson", "gpkg"}))
+    run->add_option("--format", o->format,
+                    "Layers for desktop GIS beside the GeoJSON: geojson (none), gpkg (lifecircle.gpkg) or shp (Shapefiles, UTF-8)")
+        ->check(CLI::IsMember({"geojson", "gpkg", "shp"}))
         ->capture_default_str();
+    run->add_option("--output-crs", o->output_crs,
+                    "CRS of the gpkg/shp layers, e.g. EPSG:4490 (CGCS2000) or EPSG:4543 (CGCS2000 3-degree Gauss-Kruger CM 102E, Kunming); GeoJSON stays EPSG:4326");
     run->add_option("--lang", o->lang, "Report language: zh or en")->check(CLI::IsMember({"zh", "en"}))->capture_default_str();
     run->add_option("--as-of", o->as_of, "Evaluate only the targets due by this year (the others are listed as not yet due)")
         ->check(CLI::Range(1000, 9999));
@@ -40,6 +43,7 @@ void register_run(CLI::App& app, Action& action) {
             RunOptions opt;
             opt.out = o->out;
             opt.format = o->format;
+            opt.output_crs = o->output_crs;
             opt.strict = o->strict;
             opt.lang = o->lang;
             opt.as_of = o->as_of;

@@ -8,12 +8,28 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdlib>
+#include <memory>
+#include <string>
 #include <cstdio>
 #include <iostream>
 
 namespace lc::cli {
 
 std::function<void(const std::string&, double)> terminal_progress(bool quiet) {
+    // LIFECIRCLE_PROGRESS=lines: one "progress PERCENT STAGE" line per change on stderr,
+    // for a program that runs lifecircle and shows the progress itself (the QGIS plugin).
+    const char* mode = std::getenv("LIFECIRCLE_PROGRESS");
+    if (mode && std::string(mode) == "lines") {
+        auto last = std::make_shared<std::string>();
+        return [last](const std::string& stage, double f) {
+            std::string line = "progress " + std::to_string(static_cast<int>(f * 100 + 0.5)) + " " + stage + "\n";
+            if (line == *last) return;
+            *last = line;
+            std::fputs(line.c_str(), stderr);
+            std::fflush(stderr);
+        };
+    }
     if (quiet || !isatty(STDERR_FILENO)) return {};
     return [](const std::string& stage, double f) {
         int w = 30, n = static_cast<int>(f * w + 0.5);

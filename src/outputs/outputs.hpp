@@ -18,10 +18,9 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
 Table coverage_table(const Project& p, const Inputs& in, const Analysis& a);
 Table repairs_table(const Inputs& in);
 
-/// Writes tables as RFC 7946 GeoJSON files (format "geojson") or as layers of one
-/// GeoPackage `lifecircle.gpkg` (format "gpkg"), transforming from the working CRS.
-void write_vector_layers(const std::filesystem::path& dir, const std::vector<const Table*>& tables, const std::string& working_crs,
-                         const std::string& format);
+/// Writes tables as RFC 7946 GeoJSON files, transforming from the working CRS (GeoPackage
+/// and Shapefile layers: gis_formats.hpp).
+void write_vector_layers(const std::filesystem::path& dir, const std::vector<const Table*>& tables, const std::string& working_crs);
 /// CSV, UTF-8 with BOM (spreadsheets read Chinese names correctly), CRLF-free, RFC 4180 quoting.
 void write_csv(const std::filesystem::path& file, const Table& t);
 std::string csv_text(const Table& t);

@@ -1,6 +1,7 @@
 #include "pipeline/pipeline.hpp"
 
 #include "outputs/deliverables.hpp"
+#include "outputs/gis_formats.hpp"
 #include "common/errors.hpp"
 #include "outputs/outputs.hpp"
 #include "reach/reach.hpp"
@@ -142,9 +143,12 @@ json write_output_folder(const fs::path& dir, const Project& p, const Inputs& in
         all.push_back(&t);
         if (t.name == "rejected") rej = &t;
     }
-    write_vector_layers(dir, all, in.working_crs, opt.format);
-    // rejected.geojson is part of the contract whatever the format
-    if (opt.format == "gpkg") write_vector_layers(dir, {rej}, in.working_crs, "geojson");
+    // The GeoJSON layers are the contract (SPEC 6) whatever the format; GeoPackage or
+    // Shapefiles for desktop GIS come beside them, in the CRS asked for.
+    write_vector_layers(dir, all, in.working_crs);
+    FieldNames names;
+    if (opt.format != "geojson")
+        names = write_gis_layers(dir, all, in.working_crs, GisOptions{opt.format, check_gis_output(opt.format, opt.output_crs)});
     Table rejected;
     rejected.name = rej->name;
     rejected.fields = rej->fields;
@@ -173,7 +177,8 @@ json write_output_folder(const fs::path& dir, const Project& p, const Inputs& in
         return s;
     };
     json summary = with_access(build_summary(p, in, x.r, x.a, times));
-    write_deliverables(dir, p, in, x.r, x.a, layers, summary, DeliverableOptions{opt.format, opt.lang});
+    DeliverableOptions deliver{opt.format, opt.lang, check_gis_output(opt.format, opt.output_crs), &names};
+    write_deliverables(dir, p, in, x.r, x.a, layers, summary, deliver);
     clock.lap("report");
     times.seconds.push_back(clock.times.seconds.back());
     summary = with_access(build_summary(p, in, x.r, x.a, times));
@@ -187,7 +192,7 @@ RunOutcome run_project(const fs::path& project_file, const RunOptions& opt) {
     for (auto& f : opt.scenario_files) scenarios.push_back(load_scenario(f));
     Project p = load_with_scenarios(project_file, scenarios);
     p.as_of = opt.as_of;
-    if (opt.format != "geojson" && opt.format != "gpkg") throw ConfigError("--format: expected geojson or gpkg, got \"" + opt.format + "\"");
+    check_gis_output(opt.format, opt.output_crs);
     std::vector<fs::path> inputs = input_paths(p, scenarios);
     inputs.insert(inputs.end(), opt.scenario_files.begin(), opt.scenario_files.end());
     OutputFolder folder(opt.out, "run", inputs, opt.notice);

@@ -19,7 +19,8 @@ namespace lc {
 
 struct RunOptions {
     std::filesystem::path out = "out";
-    std::string format = "geojson";   ///< geojson | gpkg
+    std::string format = "geojson";   ///< geojson | gpkg | shp (GeoJSON is written in every format)
+    std::string output_crs;           ///< CRS of the gpkg/shp layers ("" = EPSG:4326)
     bool strict = false;
     std::string lang = "zh";
     std::optional<int> as_of;         ///< --as-of: only rules due by then are evaluated

@@ -22,19 +22,6 @@ bool area_count(const Rule& r) { return r.check == Check::MinCount && r.level ==
 
 std::string level_name_of(int l) { return l < 0 ? "area" : level_name(l); }
 
-/// Most detailed level at which the rule has per-unit values, or -1.
-int detail_level(const Inputs& in, const RuleResult& rr) {
-    for (int l = kCommunity; l >= kDistrict; --l)
-        if (in.has_level[l] && !rr.per_unit[l].empty()) return l;
-    return -1;
-}
-
-int finest_level(const Inputs& in) {
-    for (int l = kCommunity; l >= kDistrict; --l)
-        if (in.has_level[l]) return l;
-    return -1;
-}
-
 struct MapBuilder {
     const Project& p;
     const Inputs& in;
@@ -369,6 +356,18 @@ struct MapBuilder {
 };
 
 }  // namespace
+
+int detail_level(const Inputs& in, const RuleResult& rr) {
+    for (int l = kCommunity; l >= kDistrict; --l)
+        if (in.has_level[l] && !rr.per_unit[l].empty()) return l;
+    return -1;
+}
+
+int finest_level(const Inputs& in) {
+    for (int l = kCommunity; l >= kDistrict; --l)
+        if (in.has_level[l]) return l;
+    return -1;
+}
 
 std::vector<const RuleResult*> headline_results(const Analysis& a) {
     std::vector<const RuleResult*> out;

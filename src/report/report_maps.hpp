@@ -23,6 +23,11 @@ struct IndicatorMap {
 /// the reach rules, else the first rule with a value).
 std::vector<const RuleResult*> headline_results(const Analysis& a);
 
+/// Most detailed level at which a rule has values per unit, or -1 (maps and print layouts).
+int detail_level(const Inputs& in, const RuleResult& rr);
+/// Most detailed unit level the inputs have, or -1.
+int finest_level(const Inputs& in);
+
 /// One SVG map per headline rule, in `lang` ("zh" | "en").
 std::vector<IndicatorMap> indicator_maps(const Project& p, const Inputs& in, const Analysis& a, const std::string& lang);
 

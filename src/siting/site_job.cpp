@@ -93,7 +93,7 @@ SiteJobResult run_site_job(const SiteJobOptions& o) {
     {
         const fs::path& staging = folder.staging();
         Table t = proposed_sites_table(in, cands, s);
-        write_vector_layers(staging, {&t}, in.working_crs, "geojson");
+        write_vector_layers(staging, {&t}, in.working_crs);
         json patch = siting_patch(p, in, cands, s);
         write_text(staging / "scenario.json", patch.dump(1) + "\n");
         json batch = {{"base", p.file.u8string()},
