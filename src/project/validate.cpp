@@ -140,6 +140,12 @@ struct Checker {
                          "; lifecircle reads local files only, so that a shared project file cannot make it fetch "
                          "URLs (download the data, or run with --allow-network-paths)");
         }
+        for (auto& cs : p.census) {
+            std::string why = network_path_kind(cs.path.u8string());
+            if (!why.empty() && !allow_network_paths())
+                fail(p, cs.pointer + "/path", "\"" + cs.path.u8string() + "\" is " + why +
+                                                  "; lifecircle reads local files only (download the table, or run with --allow-network-paths)");
+        }
         if (const LayerSpec* f = p.layer("facilities"))
             for (auto& [label, type] : f->type_map)
                 check_type(type, "/layers/facilities/type_map/" + pointer_token(label), "(the label \"" + label + "\" maps to it)");
