@@ -55,6 +55,9 @@ bool same_layer(const LayerSpec& a, const LayerSpec& b) {
 /// Can a scenario start from the base's inputs (read once) and its cached results?
 bool same_inputs(const Project& a, const Project& b) {
     if (a.working_crs != b.working_crs || a.access.mode != b.access.mode) return false;
+    // Census tables and estimate settings change unit and compound figures.
+    if (!(a.census == b.census) || a.persons_per_household != b.persons_per_household || a.estimate_compounds != b.estimate_compounds)
+        return false;
     std::set<std::string> keys;
     for (auto& [k, _] : a.layers) keys.insert(k);
     for (auto& [k, _] : b.layers) keys.insert(k);
