@@ -50,7 +50,8 @@ Inputs read_inputs(const Project& p, const Progress& progress) {
     in.warnings = p.warnings;
     Ctx c{p, in, chinacrs::wgs84(), OGRSpatialReference()};
     const bool chosen = !(p.working_crs == "auto" || p.working_crs.empty());
-    in.working_crs = chosen ? p.working_crs : auto_working_crs(p, in.warnings);
+    OpenedLayer opened;  // with `auto`, the compounds stay open for their read below
+    in.working_crs = chosen ? p.working_crs : auto_working_crs(p, in.warnings, opened);
     c.work = chinacrs::make_srs(in.working_crs, p.file.u8string() + ": /working_crs");
     check_crs_kind(c.work, in.working_crs, p.file.u8string());
     char* wkt = nullptr;
@@ -95,7 +96,13 @@ Inputs read_inputs(const Project& p, const Progress& progress) {
                      }, {}, nullptr});
     tasks.push_back({"compounds", [&](Ctx& tc) {
                          const LayerSpec& s = *p.layer("compounds");
-                         Source src = open_source(p.file.u8string(), s, tc.in.warnings);
+                         Source src = [&] {
+                             if (opened.key != "compounds" || !opened.src) return open_source(p.file.u8string(), s, tc.in.warnings);
+                             tc.in.warnings.insert(tc.in.warnings.end(), opened.open_warnings.begin(), opened.open_warnings.end());
+                             Source o = std::move(*opened.src);
+                             o.warnings_out = &tc.in.warnings;
+                             return o;
+                         }();
                          setup_transforms(s, src, tc.wgs, &tc.work, tc.in.warnings);
                          read_compounds(tc, s, src);
                      }, {}, nullptr});
