@@ -354,6 +354,10 @@ std::vector<GeomPtr> service_areas(const Project& p, const Inputs& in, const Rea
     std::map<std::string, double> reach;
     for (size_t t = 0; t < r.types.size(); ++t) reach[r.types[t]] = r.reach_m[t];
     const std::vector<net::Snap>& fsnap = r.facility_snaps;  // network mode
+    if (r.graph) {  // built once here rather than by the first worker while the others wait
+        r.graph->prepare_faces();
+        r.graph->prepare_cores(p.access.service_area_buffer_m);
+    }
     parallel_for(in.facilities.size(), [&](size_t i, int w) {
         GEOSContextHandle_t h = worker_geos(w);
         const Facility& f = in.facilities[i];
@@ -439,6 +443,7 @@ std::vector<Uncovered> uncovered_areas(const Project& p, const Inputs& in, const
         const std::vector<net::Snap>& fsnap = r.facility_snaps;
         tnet.resize(nt);
         r.graph->prepare_faces();
+        r.graph->prepare_cores(p.access.service_area_buffer_m);
         parallel_for(nt, [&](size_t t, int) {
             TypeNet& tn = tnet[t];
             tn.fac = facilities_of(in, r.types[t]);
@@ -521,39 +526,7 @@ std::vector<Uncovered> uncovered_areas(const Project& p, const Inputs& in, const
             if (pieces.empty() && legs.empty()) {
                 res.geom = clone(h, unit.geom.get());
             } else {
-                std::vector<GeomPtr> cores;
-                GeomPtr cov = r.graph->area_of_pieces(h, std::move(pieces), std::move(legs), pts, b, net::kServiceAreaQuadSegs,
-                                                      &cores);
-                res.geom = cov ? own(h, GEOSDifference_r(h, unit.geom.get(), cov.get())) : clone(h, unit.geom.get());
-                if (res.geom && !cores.empty()) {
-                    // Block cores lie inside the covered outline, at least the buffer away
-                    // from what is left: the parts of them in this unit join it as further
-                    // polygons of one MultiPolygon, no union needed.
-                    std::vector<GeomPtr> parts;
-                    auto add = [&](GeomPtr g) {
-                        if (!g || GEOSisEmpty_r(h, g.get()) == 1) return;
-                        const int type = GEOSGeomTypeId_r(h, g.get());
-                        if (type == GEOS_POLYGON) {
-                            parts.push_back(std::move(g));
-                        } else {
-                            for (int i = 0, n = GEOSGetNumGeometries_r(h, g.get()); i < n; ++i) {
-                                const GEOSGeometry* part = GEOSGetGeometryN_r(h, g.get(), i);
-                                if (GEOSGeomTypeId_r(h, part) == GEOS_POLYGON && GEOSisEmpty_r(h, part) != 1)
-                                    parts.push_back(clone(h, part));
-                            }
-                        }
-                    };
-                    add(std::move(res.geom));
-                    PreparedPtr pu(GEOSPrepare_r(h, unit.geom.get()), PreparedDeleter{h});
-                    for (auto& c : cores) {
-                        if (GEOSPreparedContains_r(h, pu.get(), c.get()) == 1) add(std::move(c));
-                        else if (GEOSPreparedIntersects_r(h, pu.get(), c.get()) == 1)
-                            add(own(h, GEOSIntersection_r(h, unit.geom.get(), c.get())));
-                    }
-                    res.geom = parts.empty() ? own(h, GEOSGeom_createEmptyPolygon_r(h))
-                             : parts.size() == 1 ? std::move(parts[0])
-                                                 : make_collection(h, GEOS_MULTIPOLYGON, parts);
-                }
+                res.geom = r.graph->uncovered_part(h, unit.geom.get(), std::move(pieces), std::move(legs), pts, b);
                 if (!res.geom) res.geom = own(h, GEOSGeom_createEmptyPolygon_r(h));
             }
             GEOSArea_r(h, res.geom.get(), &res.area_m2);
