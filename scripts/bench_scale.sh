@@ -3,18 +3,19 @@
 # 10 = 5 x 2 tiles, 50 = 10 x 5) through `run` in radius and network mode, with wall
 # time, CPU time and peak memory (/usr/bin/time -v). Fails when a run fails or peaks
 # above the budget.
-#   scripts/bench_scale.sh [radius|network|all] [--scale 10|50] [--budget-mib N]
+#   scripts/bench_scale.sh [radius|network|all] [--scale 10|50] [--budget-mib N] [--prepare-only]
 #   (default: all, scale 10, budget 1536 MiB at scale 10 and 8192 MiB at scale 50)
 # Data is generated once into $LIFECIRCLE_BENCH_DIR (default /tmp/lifecircle-bench);
 # LIFECIRCLE_BIN=path measures that binary instead of building ./build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-modes=all budget="" scale=10
+modes=all budget="" scale=10 prepare_only=0
 while [ $# -gt 0 ]; do
   case $1 in
     radius|network|all) modes=$1 ;;
     --scale) scale=$2; shift ;;
     --budget-mib) budget=$2; shift ;;
+    --prepare-only) prepare_only=1 ;;
     *) echo "usage: $0 [radius|network|all] [--scale 10|50] [--budget-mib N]" >&2; exit 2 ;;
   esac
   shift
@@ -27,7 +28,7 @@ esac
 [ -n "$budget" ] || { [ "$scale" = 50 ] && budget=8192 || budget=1536; }
 # LIFECIRCLE_BIN: measure that binary instead of building ./build
 BIN=${LIFECIRCLE_BIN:-}
-if [ -z "$BIN" ]; then
+if [ -z "$BIN" ] && [ "$prepare_only" = 0 ]; then
   scripts/build.sh >/dev/null
   BIN=$PWD/build/lifecircle
 fi
@@ -101,6 +102,7 @@ for mode in radius network; do
     data/demo/project.json > "$DST/project-$mode.json"
 done
 
+[ "$prepare_only" = 0 ] || exit 0
 status=0
 for mode in radius network; do
   [ "$modes" = all ] || [ "$modes" = "$mode" ] || continue

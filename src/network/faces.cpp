@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 namespace lc::net {
 
@@ -303,10 +304,11 @@ void shrink_any(const std::vector<XY>& poly, double d, int quadsegs, std::vector
         miny = std::min(miny, p.y);
     }
     const double scale = 1e4;  // 0.1 mm; faces are at most a few kilometres across
+    const int64_t ox = std::llround(minx * scale), oy = std::llround(miny * scale);
     CL::Path path;
     for (const XY& p : poly)
-        path.emplace_back(static_cast<CL::cInt>(std::llround((p.x - minx) * scale)),
-                          static_cast<CL::cInt>(std::llround((p.y - miny) * scale)));
+        path.emplace_back(static_cast<CL::cInt>(std::llround(p.x * scale) - ox),
+                          static_cast<CL::cInt>(std::llround(p.y * scale) - oy));
     CL::ClipperOffset co(2.0, d * scale * (1 - std::cos(M_PI / (4.0 * quadsegs))));
     co.AddPath(path, CL::jtRound, CL::etClosedPolygon);
     CL::Paths res;
@@ -314,7 +316,8 @@ void shrink_any(const std::vector<XY>& poly, double d, int quadsegs, std::vector
     for (const CL::Path& r : res) {
         if (r.size() < 3 || !CL::Orientation(r) || std::abs(CL::Area(r)) < 1e-4 * scale * scale) continue;
         std::vector<XY> ring;
-        for (const CL::IntPoint& q : r) ring.push_back(XY{minx + q.X / scale, miny + q.Y / scale});
+        for (const CL::IntPoint& q : r)
+            ring.push_back(XY{static_cast<double>(ox + q.X) / scale, static_cast<double>(oy + q.Y) / scale});
         out.push_back(std::move(ring));
     }
 }
@@ -346,7 +349,16 @@ const FaceCores& Graph::cores(double buffer_m, int quadsegs) const {
                 shrink_any(poly, buffer_m, quadsegs, rings);
             }
             for (auto& r : rings) {
-                c->pts.insert(c->pts.end(), r.begin(), r.end());
+                // On the 0.1 mm grid of the polygons they become holes of (polygons.cpp).
+                std::vector<XY> snapped;
+                for (const XY& q : r) {
+                    const XY g{std::llround(q.x * 1e4) / 1e4, std::llround(q.y * 1e4) / 1e4};
+                    if (snapped.empty() || g.x != snapped.back().x || g.y != snapped.back().y) snapped.push_back(g);
+                }
+                while (snapped.size() > 1 && snapped.front().x == snapped.back().x && snapped.front().y == snapped.back().y)
+                    snapped.pop_back();
+                if (snapped.size() < 3) continue;
+                c->pts.insert(c->pts.end(), snapped.begin(), snapped.end());
                 c->ring_off.push_back(static_cast<uint32_t>(c->pts.size()));
             }
         }

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 namespace lc::net {
 
@@ -16,17 +17,20 @@ namespace CL = ClipperLib;
 
 namespace {
 
-/// Clipper works on integers: coordinates relative to an origin near the geometry, in
-/// tenths of a millimetre (coarser only for areas over 100 km across, which keeps them
-/// within Clipper's fast 30-bit range).
+/// Clipper works on integers: coordinates in tenths of a millimetre (coarser only for
+/// areas over 100 km across, which keeps them within Clipper's fast 30-bit range), as
+/// offsets from an origin near the geometry. A grid point reads back as
+/// (origin + offset) / scale, the same double whatever the origin, so that polygons
+/// packed for later (common/packed.hpp) come back bit for bit.
 struct Grid {
-    double ox = 0, oy = 0, scale = 1e4;
+    int64_t ox = 0, oy = 0;  // origin, in grid steps
+    double scale = 1e4;
     CL::IntPoint to(const XY& p) const {
-        return CL::IntPoint(static_cast<CL::cInt>(std::llround((p.x - ox) * scale)),
-                            static_cast<CL::cInt>(std::llround((p.y - oy) * scale)));
+        return CL::IntPoint(static_cast<CL::cInt>(std::llround(p.x * scale) - ox),
+                            static_cast<CL::cInt>(std::llround(p.y * scale) - oy));
     }
     XY from(const CL::IntPoint& q) const {
-        return XY{ox + static_cast<double>(q.X) / scale, oy + static_cast<double>(q.Y) / scale};
+        return XY{static_cast<double>(ox + q.X) / scale, static_cast<double>(oy + q.Y) / scale};
     }
 };
 
@@ -43,10 +47,10 @@ struct Extent {
 
 Grid grid_around(const Extent& e, double margin) {
     Grid g;
-    g.ox = std::floor((e.minx + e.maxx) / 2);
-    g.oy = std::floor((e.miny + e.maxy) / 2);
     const double half = std::max(e.maxx - e.minx, e.maxy - e.miny) / 2 + margin + 2;
     while (half * g.scale > 1e9 && g.scale > 1e-3) g.scale /= 10;  // Clipper's loRange is 2^30 - 1
+    g.ox = std::llround(std::floor((e.minx + e.maxx) / 2) * g.scale);
+    g.oy = std::llround(std::floor((e.miny + e.maxy) / 2) * g.scale);
     return g;
 }
 

@@ -356,7 +356,10 @@ void write_geojson(const fs::path& file, const Table& t, const std::string& work
             out += *cached;
         } else {
             std::string g;
+            GeomPtr made(nullptr, GeomDeleter{hw});
+            if (!(i < t.geoms.size() && t.geoms[i]) && t.source) made = t.source->geometry(i, hw);
             if (i < t.geoms.size() && t.geoms[i]) g = geometry_json(hw, t.geoms[i], ct_of(w));
+            else if (made) g = geometry_json(hw, made.get(), ct_of(w));
             else if (i < t.wkb_wgs84.size() && !t.wkb_wgs84[i].empty()) g = wkb_geometry_json(hw, t.wkb_wgs84[i]);
             else g = "null";
             out += g;

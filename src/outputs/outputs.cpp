@@ -152,7 +152,8 @@ const LayerText* base_layer(const BaseOutput* base, const Table& t) {
 
 std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachResult& r, const Analysis& a,
                                 const std::vector<GeomPtr>& areas, const std::vector<Uncovered>& unc,
-                                const AccessResult* access, const BaseOutput* base, BaseOutput* fill) {
+                                const AccessResult* access, const BaseOutput* base, BaseOutput* fill,
+                                const PackedPolygons* packed_areas, const PackedPolygons* packed_unc) {
     auto access_of = [&](const std::string& type) -> const AccessLayer* { return access ? access->find(type) : nullptr; };
     std::vector<Table> out;
     const auto& types = r.types;
@@ -364,12 +365,14 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
                 row.of_key([&] {
                     double area = 0;
                     if (areas[i]) GEOSArea_r(main_geos(), areas[i].get(), &area);
+                    else if (packed_areas && i < packed_areas->size()) area = packed_areas->area(i);
                     return Value(round_to(area, 10));
                 });
             });
             t.geoms.push_back(areas[i].get());
             t.geom_keys.push_back(std::move(key));
         }
+        t.source = packed_areas;
         out.push_back(std::move(t));
     }
     // --- uncovered
@@ -397,6 +400,7 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
             t.geom_keys.push_back(std::move(key));
             t.geoms.push_back(u.geom.get());
         }
+        t.source = packed_unc;
         out.push_back(std::move(t));
     }
     // --- facilities
@@ -593,8 +597,11 @@ void write_layer(GDALDataset* ds, const Table& t, OGRSpatialReference* wgs, OGRC
         }
         if (t.has_geometry) {
             OGRGeometry* g = nullptr;
-            if (i < t.geoms.size() && t.geoms[i]) {
-                auto wkb = to_wkb(h, t.geoms[i]);
+            GeomPtr made(nullptr, GeomDeleter{h});
+            if (!(i < t.geoms.size() && t.geoms[i]) && t.source) made = t.source->geometry(i, h);
+            const GEOSGeometry* src = i < t.geoms.size() && t.geoms[i] ? t.geoms[i] : made.get();
+            if (src) {
+                auto wkb = to_wkb(h, src);
                 OGRGeometryFactory::createFromWkb(wkb.data(), nullptr, &g, wkb.size());
                 if (g && g->transform(ct) != OGRERR_NONE) {
                     delete g;

@@ -6,6 +6,7 @@
 #include "access/access.hpp"
 #include "outputs/base_output.hpp"
 #include "outputs/geojson.hpp"
+#include "common/packed.hpp"
 #include "common/table.hpp"
 
 #include <filesystem>
@@ -18,7 +19,8 @@ namespace lc {
 std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachResult& r, const Analysis& a,
                                 const std::vector<GeomPtr>& areas, const std::vector<Uncovered>& unc,
                                 const AccessResult* access = nullptr, const BaseOutput* base = nullptr,
-                                BaseOutput* fill = nullptr);
+                                BaseOutput* fill = nullptr, const PackedPolygons* packed_areas = nullptr,
+                                const PackedPolygons* packed_unc = nullptr);
 Table coverage_table(const Project& p, const Inputs& in, const Analysis& a);
 Table repairs_table(const Inputs& in);
 

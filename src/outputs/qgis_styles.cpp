@@ -268,6 +268,7 @@ std::vector<std::string> geometry_kinds(const Table& t) {
         for (size_t i = 0; i < t.rows.size(); ++i) {
             int k = -1;
             if (i < t.geoms.size() && t.geoms[i]) k = kind_of_geos(GEOSGeomTypeId_r(h, t.geoms[i]));
+            else if (t.source && t.source->type_id(i) >= 0) k = kind_of_geos(t.source->type_id(i));
             else if (i < t.wkb_wgs84.size()) k = kind_of_wkb(t.wkb_wgs84[i]);
             if (k >= 0) kinds.insert(k);
         }

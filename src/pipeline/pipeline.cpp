@@ -92,10 +92,13 @@ Analysed analyse(const Project& p, Inputs& in, const ReachCache* use, ReachCache
     x.access = compute_access(p, in, x.r, x.r.types, access_options(p), use, fill);
     clock.lap("access");
     tick("service areas", 0.40);
-    x.areas = service_areas(p, in, x.r, use, fill);
+    // A single run packs the polygons until they are written (a batch keeps GEOS
+    // geometries: its scenarios share them).
+    const bool pack = !use && !fill;
+    x.areas = service_areas(p, in, x.r, use, fill, pack ? &x.packed_areas : nullptr);
     clock.lap("service_areas");
     tick("uncovered areas", 0.50);
-    x.unc = uncovered_areas(p, in, x.r, x.areas, use, fill);
+    x.unc = uncovered_areas(p, in, x.r, x.areas, use, fill, pack ? &x.packed_unc : nullptr);
     clock.lap("uncovered");
     x.times = clock.times;
     return x;
@@ -111,7 +114,7 @@ json write_output_folder(const fs::path& dir, const Project& p, const Inputs& in
     if (!reuse.group) reuse.group = &own;
     write_output_marker(dir, reuse);
     auto layers = build_layers(p, in, x.r, x.a, x.areas, x.unc, &x.access, opt.format == "geojson" ? reuse.use : nullptr,
-                               opt.format == "geojson" ? reuse.fill : nullptr);
+                               opt.format == "geojson" ? reuse.fill : nullptr, &x.packed_areas, &x.packed_unc);
     std::vector<const Table*> all;
     const Table* rej = nullptr;
     for (auto& t : layers) {

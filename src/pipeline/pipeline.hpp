@@ -1,6 +1,7 @@
 #pragma once
 // The main job: project file -> inputs -> units -> reach -> rules -> output folder.
 #include "access/access.hpp"
+#include "common/packed.hpp"
 #include "outputs/base_output.hpp"
 #include "outputs/geojson.hpp"
 #include "ingest/ingest.hpp"
@@ -53,6 +54,7 @@ struct Analysed {
     Analysis a;
     std::vector<GeomPtr> areas;
     std::vector<Uncovered> unc;
+    PackedPolygons packed_areas, packed_unc;  ///< single runs: the polygons of areas / unc
     AccessResult access;   ///< 2SFCA per facility type
     StageTimes times;
 };

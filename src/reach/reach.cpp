@@ -1,6 +1,7 @@
 #include "reach/reach.hpp"
 
 #include "network/network.hpp"
+#include "common/packed.hpp"
 #include "common/parallel.hpp"
 
 #include <boost/geometry.hpp>
@@ -349,8 +350,10 @@ ReachResult compute_reach(const Project& p, const Inputs& in, const std::vector<
 }
 
 std::vector<GeomPtr> service_areas(const Project& p, const Inputs& in, const ReachResult& r, const ReachCache* use,
-                                   ReachCache* fill) {
+                                   ReachCache* fill, PackedPolygons* packed) {
     std::vector<GeomPtr> out(in.facilities.size());
+    if (!r.graph) packed = nullptr;  // radius discs stay: the uncovered parts union them
+    if (packed) packed->resize(out.size());
     std::map<std::string, double> reach;
     for (size_t t = 0; t < r.types.size(); ++t) reach[r.types[t]] = r.reach_m[t];
     const std::vector<net::Snap>& fsnap = r.facility_snaps;  // network mode
@@ -379,6 +382,7 @@ std::vector<GeomPtr> service_areas(const Project& p, const Inputs& in, const Rea
         } else {
             out[i] = own(h, GEOSGeom_createEmptyPolygon_r(h));
         }
+        if (packed) packed->set(i, h, std::move(out[i]));
     });
     if (fill)
         for (size_t i = 0; i < out.size(); ++i) {
@@ -390,7 +394,8 @@ std::vector<GeomPtr> service_areas(const Project& p, const Inputs& in, const Rea
 }
 
 std::vector<Uncovered> uncovered_areas(const Project& p, const Inputs& in, const ReachResult& r,
-                                      const std::vector<GeomPtr>& areas, const ReachCache* use, ReachCache* fill) {
+                                      const std::vector<GeomPtr>& areas, const ReachCache* use, ReachCache* fill,
+                                      PackedPolygons* packed) {
     int level = in.has_level[kStreet] ? kStreet : in.has_level[kDistrict] ? kDistrict : kCommunity;
     std::vector<Uncovered> out;
     if (!in.has_level[level]) return out;
@@ -414,6 +419,7 @@ std::vector<Uncovered> uncovered_areas(const Project& p, const Inputs& in, const
     }
     size_t nt = r.types.size();
     out.resize(units.size() * nt);
+    if (packed) packed->resize(out.size());
     std::vector<std::string> reach_key(nt);
     for (size_t t = 0; t < nt; ++t)
         reach_key[t] = r.types[t] + "|" + fmt17(r.reach_m[t]) + "|" + fmt17(p.access.service_area_buffer_m);
@@ -531,6 +537,7 @@ std::vector<Uncovered> uncovered_areas(const Project& p, const Inputs& in, const
             }
             GEOSArea_r(h, res.geom.get(), &res.area_m2);
             res.share = unit.area_m2 > 0 ? res.area_m2 / unit.area_m2 : 0;
+            if (packed) packed->set(k, h, std::move(res.geom));
             return;
         }
         std::vector<GeomPtr> parts;
@@ -550,6 +557,7 @@ std::vector<Uncovered> uncovered_areas(const Project& p, const Inputs& in, const
         }
         GEOSArea_r(h, res.geom.get(), &res.area_m2);
         res.share = unit.area_m2 > 0 ? res.area_m2 / unit.area_m2 : 0;
+        if (packed) packed->set(k, h, std::move(res.geom));
     });
     if (fill)
         for (size_t k = 0; k < out.size(); ++k)

@@ -12,6 +12,8 @@
 
 namespace lc {
 
+class PackedPolygons;  // common/packed.hpp
+
 
 struct NetworkInfo {
     size_t nodes = 0, edges = 0, components = 0;
@@ -81,9 +83,11 @@ ReachResult compute_reach(const Project& p, const Inputs& in, const std::vector<
                           const ReachCache* use = nullptr, ReachCache* fill = nullptr);
 
 /// One service area per facility (radius disc or network service area), working CRS.
-/// Geometries may belong to worker GEOS contexts (see parallel.hpp).
+/// Geometries may belong to worker GEOS contexts (see parallel.hpp). With `packed`, the
+/// network service areas go there instead (the returned geometries are null).
 std::vector<GeomPtr> service_areas(const Project& p, const Inputs& in, const ReachResult& r,
-                                   const ReachCache* use = nullptr, ReachCache* fill = nullptr);
+                                   const ReachCache* use = nullptr, ReachCache* fill = nullptr,
+                                   PackedPolygons* packed = nullptr);
 
 struct Uncovered {
     int unit;            ///< index in the street level (or the level used)
@@ -95,8 +99,9 @@ struct Uncovered {
 };
 /// Per street/township (else the coarsest level present) and type: the unit minus the
 /// union of the service areas of that type.
+/// With `packed`, the geometries go there instead (Uncovered::geom stays null).
 std::vector<Uncovered> uncovered_areas(const Project& p, const Inputs& in, const ReachResult& r,
                                       const std::vector<GeomPtr>& areas, const ReachCache* use = nullptr,
-                                      ReachCache* fill = nullptr);
+                                      ReachCache* fill = nullptr, PackedPolygons* packed = nullptr);
 
 }  // namespace lc
