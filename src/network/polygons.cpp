@@ -73,7 +73,16 @@ void load_offset(CL::ClipperOffset& co, const Grid& g, const std::vector<std::ve
         if (!l.empty()) co.AddPath(path_of(g, l), CL::jtRound, CL::etOpenRound);
 }
 
-GEOSGeometry* ring_of(GEOSContextHandle_t h, const Grid& g, const CL::Path& p) {
+/// Features narrower than this many metres are dropped from the rings (Clipper's
+/// CleanPolygon: vertices that nearly repeat a neighbour or nearly continue a straight
+/// edge, and spikes): written at 7 decimals of a degree (about 1 cm) they would fold
+/// onto themselves and make the polygon invalid.
+constexpr double kCleanM = 0.01;
+
+GEOSGeometry* ring_of(GEOSContextHandle_t h, const Grid& g, const CL::Path& raw) {
+    CL::Path p;
+    CL::CleanPolygon(raw, p, kCleanM * g.scale);
+    if (p.size() < 3) return nullptr;
     const unsigned n = static_cast<unsigned>(p.size());
     GEOSCoordSequence* seq = GEOSCoordSeq_create_r(h, n + 1, 2);
     if (!seq) return nullptr;
