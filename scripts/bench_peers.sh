@@ -59,6 +59,19 @@ timed() {  # name command...: runs it, appends "name seconds" to $TMP/times
   t0=$(now); "${@:2}"; t1=$(now)
   echo "$1 $(echo "$t1 - $t0" | bc -l)" >> "$TMP/times"
 }
+# CPU seconds (user + sys) of the database server's finished backends: the postmaster's
+# children's times, which grow when a session's backend (and its parallel workers) exit.
+server_cpu() {
+  local pid
+  pid=$(head -1 "$TMP/data/postmaster.pid")
+  sleep 0.3  # let the postmaster reap the session that just ended
+  awk -v tck="$(getconf CLK_TCK)" '{ print ($16 + $17) / tck }' "/proc/$pid/stat"
+}
+timed_sql() {  # name function: like timed, plus the server's CPU time for it
+  local c0 c1
+  c0=$(server_cpu); timed "$1" "$2"; c1=$(server_cpu)
+  echo "$1_cpu $(echo "$c1 - $c0" | bc -l)" >> "$TMP/times"
+}
 
 # lifecircle first: its working CRS is the one the peers measure in.
 TMP=$(mktemp -d /tmp/lc-peers.XXXXXX)
@@ -113,14 +126,19 @@ analyze f;
 create table radius as
   select c.id as cid, t.type, n.id as fid, st_distance(c.pt, n.pt) as d
   from c cross join (select distinct type from f) t
-  cross join lateral (select f.id, f.pt from f where f.type = t.type order by f.pt <-> c.pt, f.id limit 1) n;
+  cross join lateral (
+    -- the index gives the nearest few; equally near ones go to the smaller id
+    select k.id, k.pt from (select f.id, f.pt, f.pt <-> c.pt as d from f where f.type = t.type
+                            order by f.pt <-> c.pt limit 4) k
+    order by k.d, k.id limit 1) n;
 create index on c using gist (pt);
+create index on streets using gist (geom);
 create table radius_share as
   select s."行政代码" as street, r.type, avg((r.d <= 1000)::int) as share
   from radius r join c on c.id = r.cid join streets s on st_intersects(s.geom, c.pt) group by 1, 2;
 SQL
 }
-timed postgis_radius radius_job
+timed_sql postgis_radius radius_job
 
 # pgRouting: network.
 network_job() {
@@ -147,7 +165,9 @@ analyze seg;
 create table snap as
   select p.kind, p.id, p.type, s.id as sid, st_distance(p.pt, s.geom) as access, st_linelocatepoint(s.geom, p.pt) as frac
   from (select 'c' as kind, id, null::text as type, pt from c union all select 'f', id, type, pt from f) p
-  cross join lateral (select id, geom from seg order by geom <-> p.pt, id limit 1) s;
+  cross join lateral (
+    select k.id, k.geom from (select id, geom, geom <-> p.pt as d from seg order by geom <-> p.pt limit 4) k
+    order by k.d, k.id limit 1) s;
 delete from snap where access > 500;
 -- segments split at the entry points
 create table cutv as
@@ -167,17 +187,17 @@ create table snapv as
 -- one multi-source search per type: a virtual source 0 joined to each facility's entry
 create table network as select null::text as cid, null::text as type, null::float8 as d limit 0;
 do $$
-declare t text;
+declare t text; edges text;
 begin
   for t in select distinct type from f loop
+    edges := format('select id, source, target, cost, cost as reverse_cost from e
+                     union all select -row_number() over (), 0, vid, access, -1 from snapv
+                     where kind = %L and type = %L', 'f', t);
     execute format($q$
       insert into network
       select c.id, %L, r.agg_cost + c.access
-      from pgr_dijkstraCost(
-        'select id, source, target, cost, cost as reverse_cost from e
-         union all select -row_number() over (), 0, vid, access, -1 from snapv where kind = ''f'' and type = %L',
-        0, (select array_agg(distinct vid) from snapv where kind = 'c'), directed => true) r
-      join snapv c on c.kind = 'c' and c.vid = r.end_vid$q$, t, t);
+      from pgr_dijkstraCost(%L, 0, (select array_agg(distinct vid) from snapv where kind = 'c'), directed => true) r
+      join snapv c on c.kind = 'c' and c.vid = r.end_vid$q$, t, edges);
   end loop;
 end $$;
 create table network_share as
@@ -185,7 +205,7 @@ create table network_share as
   from network n join c on c.id = n.cid join streets s on st_intersects(s.geom, c.pt) group by 1, 2;
 SQL
 }
-timed pgrouting_network network_job
+timed_sql pgrouting_network network_job
 
 "${PSQL[@]}" -c "\copy radius (cid, type, d) to '$TMP/radius.csv' csv" >/dev/null
 "${PSQL[@]}" -c "\copy (select cid, type, d from network) to '$TMP/network.csv' csv" >/dev/null
@@ -224,15 +244,18 @@ for mode in ("radius", "network"):
     print(f"{mode}: {n} compound-type distances, {who} against lifecircle: largest difference {worst * 1000:.3f} mm, "
           f"{missing + extra} reached by one side only: {'agree within 1 mm' if good else 'DISAGREE'}")
 print(f"load into PostgreSQL (ogr2ogr, 4 layers): {times['load']:.2f} s (not counted)")
-r_peer, n_peer = times["postgis_radius"], times["pgrouting_network"]
-r_lc, n_lc = times["lifecircle_radius"], times["lifecircle_network"]
-print(f"radius:  PostGIS job {r_peer:.2f} s; lifecircle whole run {r_lc:.2f} s wall, {cpu('radius'):.2f} s CPU: "
-      f"{r_peer / r_lc:.1f}x faster (target >= 4x: {'met' if r_peer / r_lc >= 4 else 'MISSED'})")
-print(f"network: pgRouting job {n_peer:.2f} s; lifecircle whole run {n_lc:.2f} s wall, {cpu('network'):.2f} s CPU: "
-      f"{n_peer / n_lc:.1f}x faster (target >= 3x: {'met' if n_peer / n_lc >= 3 else 'MISSED'})")
+def line(mode, who, key, target):
+    pw, pc = times[key], times[key + "_cpu"]
+    lw, lc_ = times[f"lifecircle_{mode}"], cpu(mode)
+    print(f"{mode}: {who} job {pw:.2f} s wall, {pc:.2f} s server CPU; lifecircle whole run {lw:.2f} s wall, "
+          f"{lc_:.2f} s CPU: {pw / lw:.1f}x faster by wall time, {pc / lc_:.1f}x by CPU "
+          f"(target >= {target}x: {'met' if min(pw / lw, pc / lc_) >= target else 'met by CPU only' if pc / lc_ >= target else 'MISSED'})")
+line("radius", "PostGIS", "postgis_radius", 4)
+line("network", "pgRouting", "pgrouting_network", 3)
 if baseline:
-    b = times["baseline_network"]
-    print(f"network: baseline run {b:.2f} s wall, {cpu('baseline'):.2f} s CPU; this build {n_lc / b:.2f} of it wall, "
-          f"{cpu('network') / cpu('baseline'):.2f} CPU (target <= 0.5: {'met' if n_lc / b <= 0.5 else 'MISSED'})")
+    b, n_lc = times["baseline_network"], times["lifecircle_network"]
+    r_w, r_c = n_lc / b, cpu("network") / cpu("baseline")
+    print(f"network: baseline run {b:.2f} s wall, {cpu('baseline'):.2f} s CPU; this build {r_w:.2f} of it by wall time, "
+          f"{r_c:.2f} by CPU (target <= 0.5: {'met' if max(r_w, r_c) <= 0.5 else 'MISSED'})")
 sys.exit(0 if ok else 1)
 PY
