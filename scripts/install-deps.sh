@@ -8,8 +8,9 @@ need=(build-essential cmake ninja-build pkg-config python3
       clang-14 libclang-rt-14-dev)  # the sanitizer pass and the libFuzzer targets (test-sanitize.sh)
 need+=(libjemalloc-dev)  # faster malloc for GEOS-heavy runs (CMakeLists.txt)
 if [ "${LIFECIRCLE_FULL_DEPS:-1}" = 1 ]; then
-  # for the end-to-end checks of the QGIS project and the HTML report
-  need+=(python3-qgis qgis-providers fonts-noto-cjk chromium)
+  # for the end-to-end checks of the QGIS project and the HTML report; qgis brings
+  # qgis_process (the plugin's headless checks), xvfb the screenshots of docs/ (xvfb-run)
+  need+=(python3-qgis qgis-providers qgis fonts-noto-cjk chromium xvfb)
 fi
 missing=()
 for p in "${need[@]}"; do

@@ -4,7 +4,6 @@
 #include "siting/siting.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <memory>
 #include <cmath>
 
@@ -53,77 +52,8 @@ const AccessLayer* AccessResult::find(const std::vector<std::string>& types) con
     return nullptr;
 }
 
-/// A catchment row's key: the access mode and the facility's place and reach (ids
-/// do not matter; the compounds and roads are the base's when rows are shared).
-static std::string row_key(const Project& p, const XY& pt, double d0) {
-    char b[120];
-    char* e = b;
-    for (double v : {p.access.max_access_m, pt.x, pt.y, d0}) {
-        e = std::to_chars(e, b + sizeof b, v).ptr;
-        *e++ = '|';
-    }
-    return p.access.mode + "|" + std::string(b, e);
-}
-
-/// The catchments of `pts`, taken from the batch's cache where it has them.
-static Catchments catchments_of(const Project& p, const Inputs& in, const ReachResult& r, std::unique_ptr<CatchmentIndex>& index,
-                                const std::vector<XY>& pts, const std::vector<double>& d0, const ReachCache* use, ReachCache* fill) {
-    auto index_ = [&]() -> const CatchmentIndex& {
-        if (!index) index = std::make_unique<CatchmentIndex>(p, in, r);
-        return *index;
-    };
-    if (!use && !fill) return pts.empty() ? Catchments{} : index_().compute(pts, d0);
-    std::vector<std::string> keys(pts.size());
-    std::vector<const CatchmentRow*> rows(pts.size(), nullptr);
-    std::vector<XY> miss_pts;
-    std::vector<double> miss_d0;
-    std::vector<size_t> miss;
-    for (size_t j = 0; j < pts.size(); ++j) {
-        keys[j] = row_key(p, pts[j], d0[j]);
-        if (use) {
-            auto it = use->catchments.find(keys[j]);
-            if (it != use->catchments.end()) {
-                rows[j] = it->second.get();
-                continue;
-            }
-        }
-        miss.push_back(j);
-        miss_pts.push_back(pts[j]);
-        miss_d0.push_back(d0[j]);
-    }
-    Catchments fresh = miss.empty() ? Catchments{} : index_().compute(miss_pts, miss_d0);
-    std::vector<int> fresh_of(pts.size(), -1);
-    for (size_t k = 0; k < miss.size(); ++k) fresh_of[miss[k]] = static_cast<int>(k);
-    Catchments out;
-    out.unsnapped.assign(pts.size(), 0);
-    for (size_t j = 0; j < pts.size(); ++j) {
-        if (rows[j]) {
-            out.compound.insert(out.compound.end(), rows[j]->compound.begin(), rows[j]->compound.end());
-            out.dist.insert(out.dist.end(), rows[j]->dist.begin(), rows[j]->dist.end());
-            out.unsnapped[j] = rows[j]->unsnapped;
-        } else {
-            const size_t k = static_cast<size_t>(fresh_of[j]);
-            out.compound.insert(out.compound.end(), fresh.compound.begin() + static_cast<std::ptrdiff_t>(fresh.off[k]),
-                                fresh.compound.begin() + static_cast<std::ptrdiff_t>(fresh.off[k + 1]));
-            out.dist.insert(out.dist.end(), fresh.dist.begin() + static_cast<std::ptrdiff_t>(fresh.off[k]),
-                            fresh.dist.begin() + static_cast<std::ptrdiff_t>(fresh.off[k + 1]));
-            out.unsnapped[j] = fresh.unsnapped[k];
-            if (fill) {
-                auto row = std::make_shared<CatchmentRow>();
-                row->compound.assign(out.compound.end() - static_cast<std::ptrdiff_t>(fresh.off[k + 1] - fresh.off[k]), out.compound.end());
-                row->dist.assign(out.dist.end() - static_cast<std::ptrdiff_t>(fresh.off[k + 1] - fresh.off[k]), out.dist.end());
-                row->unsnapped = fresh.unsnapped[k];
-                fill->catchments[keys[j]] = std::move(row);
-            }
-        }
-        out.off.push_back(out.compound.size());
-    }
-    return out;
-}
-
 static AccessLayer access_layer(const Project& p, const Inputs& in, const ReachResult& r, std::unique_ptr<CatchmentIndex>& index,
-                                const std::vector<std::string>& types, const AccessOptions& opt, const ReachCache* use,
-                                ReachCache* fill) {
+                                const std::vector<std::string>& types, const AccessOptions& opt) {
     AccessLayer L;
     L.types = types;
     const size_t nc = in.compounds.size();
@@ -154,7 +84,8 @@ static AccessLayer access_layer(const Project& p, const Inputs& in, const ReachR
         pts[j] = in.facilities[fac[j]].pt;
         d0[j] = p.access.reach_m(in.facilities[fac[j]].type);
     }
-    Catchments cat = fac.empty() ? Catchments{} : catchments_of(p, in, r, index, pts, d0, use, fill);
+    if (!fac.empty() && !index) index = std::make_unique<CatchmentIndex>(p, in, r);  // made once per call, when needed
+    Catchments cat = fac.empty() ? Catchments{} : index->compute(pts, d0);
 
     std::vector<double> A(nc, 0.0);
     for (size_t j = 0; j < fac.size(); ++j) {
@@ -212,52 +143,21 @@ static AccessLayer access_layer(const Project& p, const Inputs& in, const ReachR
     return L;
 }
 
-/// Everything a layer depends on besides compounds, units and roads (which a batch
-/// shares only when they are the same): mode, options, reach and the pool's
-/// facilities with their places and supplies.
-static std::string layer_key(const Project& p, const Inputs& in, const std::vector<std::string>& pool, const AccessOptions& opt) {
-    auto num = [](std::optional<double> v) {
-        if (!v) return std::string("-");
-        char b[40];
-        auto e = std::to_chars(b, b + sizeof b, *v);
-        return std::string(b, e.ptr);
-    };
-    std::string k = p.access.mode + "|" + num(p.access.max_access_m) + "|" + std::to_string(static_cast<int>(opt.decay)) + "|" +
-                    opt.supply;
-    for (auto& t : pool) k += "|" + t + ":" + num(p.access.reach_m(t));
-    for (auto& f : in.facilities)
-        if (std::find(pool.begin(), pool.end(), f.type) != pool.end())
-            k += "|" + f.id + "@" + num(f.pt.x) + "," + num(f.pt.y) + ":" + num(f.beds) + ":" + num(f.floor_area);
-    return k;
-}
-
 AccessResult compute_access_pools(const Project& p, const Inputs& in, const ReachResult& r,
-                                  const std::vector<std::vector<std::string>>& pools, const AccessOptions& opt,
-                                  const ReachCache* use, ReachCache* fill) {
+                                  const std::vector<std::vector<std::string>>& pools, const AccessOptions& opt) {
     if (opt.supply != "auto" && opt.supply != "beds" && opt.supply != "floor_area")
         throw ConfigError("access supply: expected auto, beds or floor_area, got \"" + opt.supply + "\"");
     AccessResult res;
     std::unique_ptr<CatchmentIndex> index;  // made only when a catchment is computed
-    for (auto& pool : pools) {
-        std::string key = use || fill ? layer_key(p, in, pool, opt) : std::string();
-        if (use) {
-            auto it = use->access.find(key);
-            if (it != use->access.end() && it->second->compound.size() == in.compounds.size()) {
-                res.layers.push_back(*it->second);
-                continue;
-            }
-        }
-        res.layers.push_back(access_layer(p, in, r, index, pool, opt, use, fill));
-        if (fill) fill->access[key] = std::make_shared<const AccessLayer>(res.layers.back());
-    }
+    for (auto& pool : pools) res.layers.push_back(access_layer(p, in, r, index, pool, opt));
     return res;
 }
 
 AccessResult compute_access(const Project& p, const Inputs& in, const ReachResult& r, const std::vector<std::string>& types,
-                            const AccessOptions& opt, const ReachCache* use, ReachCache* fill) {
+                            const AccessOptions& opt) {
     std::vector<std::vector<std::string>> pools;
     for (auto& t : types) pools.push_back({t});
-    return compute_access_pools(p, in, r, pools, opt, use, fill);
+    return compute_access_pools(p, in, r, pools, opt);
 }
 
 std::vector<std::optional<bool>> access_pass(const AccessLayer& a, double min, double per) {

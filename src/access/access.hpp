@@ -67,14 +67,6 @@ struct AccessLayer {
     long compounds_unknown_demand = 0;      ///< elderly unknown: not counted as demand, no weight in means
 };
 
-/// One facility's catchment (siting.hpp Catchments row), kept by a batch's base: it
-/// depends only on the facility's place and reach.
-struct CatchmentRow {
-    std::vector<uint32_t> compound;
-    std::vector<double> dist;
-    char unsnapped = 0;
-};
-
 struct AccessResult {
     std::vector<AccessLayer> layers;
     /// The layer for exactly these types (order ignored), or nullptr.
@@ -83,16 +75,13 @@ struct AccessResult {
 };
 
 /// One layer per type (`access_<type>` fields and unit means).
-/// In a batch, `use` supplies layers whose facilities, reach and options did not
-/// change, and the base run records its layers in `fill`.
 AccessResult compute_access(const Project& p, const Inputs& in, const ReachResult& r, const std::vector<std::string>& types,
-                            const AccessOptions& opt, const ReachCache* use = nullptr, ReachCache* fill = nullptr);
+                            const AccessOptions& opt);
 
 /// One layer per pool of types (e.g. {{"day_care"}, {"day_care", "street_center"}}).
 /// In network mode `r` must come from compute_reach in network mode (its graph is used).
 AccessResult compute_access_pools(const Project& p, const Inputs& in, const ReachResult& r,
-                                  const std::vector<std::vector<std::string>>& pools, const AccessOptions& opt,
-                                  const ReachCache* use = nullptr, ReachCache* fill = nullptr);
+                                  const std::vector<std::vector<std::string>>& pools, const AccessOptions& opt);
 
 /// min_access per compound: A_i·per ≥ min, null where A_i is null.
 std::vector<std::optional<bool>> access_pass(const AccessLayer& a, double min, double per = 1);

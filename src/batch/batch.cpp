@@ -2,7 +2,6 @@
 #include "units/units.hpp"
 
 #include "common/errors.hpp"
-#include "common/file_sink.hpp"
 #include "outputs/outputs.hpp"
 #include "common/parallel.hpp"
 #include "pipeline/pipeline.hpp"
@@ -44,6 +43,7 @@ struct Result {
     std::vector<std::tuple<std::string, std::optional<double>, std::optional<bool>, double>> rules;  // id, value, pass, target
     std::shared_ptr<const CompoundList> compounds;
     std::map<std::string, std::vector<char>> reached;   // reach rule -> per compound (as listed): reached
+    std::string additions_rejected;                      // add_facilities given, none usable (exit 4): why
 };
 
 bool same_layer(const LayerSpec& a, const LayerSpec& b) {
@@ -136,7 +136,8 @@ BatchOutcome run_batch(const fs::path& batch_file_in, const BatchOptions& opt) {
         throw ConfigError(bf + ": /scenarios: missing; a list of {\"id\": ..., \"patch\": {...}}");
     fs::path base_file = (batch_file.parent_path() / fs::u8path(doc["base"].get<std::string>())).lexically_normal();
     std::vector<Entry> entries;
-    std::set<std::string> ids = {"base"};
+    // "base" and the batch's own files: a scenario folder of that name would clash with them
+    std::set<std::string> ids = {"base", "comparison.csv", "comparison.json", "comparison_streets.csv"};
     auto folder_safe = [](const std::string& id) {
         if (id.empty() || id.size() > 100 || !std::isalnum(static_cast<unsigned char>(id[0]))) return false;
         return std::all_of(id.begin(), id.end(), [](char c) {
@@ -152,55 +153,43 @@ BatchOutcome run_batch(const fs::path& batch_file_in, const BatchOptions& opt) {
         if (!folder_safe(id))
             throw ConfigError(bf + ": " + ptr + "/id: \"" + id + "\" is not a folder-safe name (letters, digits, '_', '-', '.')");
         if (!ids.insert(id).second)
-            throw ConfigError(bf + ": " + ptr + "/id: \"" + id + "\" is used twice (\"base\" is reserved for the base run)");
+            throw ConfigError(bf + ": " + ptr + "/id: \"" + id + "\" is used twice or reserved (\"base\" is the base run; "
+                              "comparison.csv, comparison.json and comparison_streets.csv are the batch's own files)");
         json patch = s.contains("patch") ? s["patch"] : json::object();
         entries.push_back({id, patch, ptr});
     }
     if (opt.format != "geojson" && opt.format != "gpkg") throw ConfigError("--format: expected geojson or gpkg");
-    check_output_target(opt.out);
     auto say = [&](const std::string& s, double f) { if (opt.progress) opt.progress(s, f); };
 
     // The base: read once, analysed once; its results fill the cache the scenarios reuse.
     Project pb = load_project(base_file);
+    std::vector<fs::path> inputs = input_paths(pb);
+    inputs.push_back(batch_file);
+    for (auto& e : entries)
+        if (e.patch.is_string()) inputs.push_back(batch_file.parent_path() / fs::u8path(e.patch.get<std::string>()));
+    OutputFolder folder(opt.out, "batch", inputs, opt.notice);
     say("read inputs", 0);
     Inputs raw = read_inputs(pb);
     place_units_and_compounds(raw);  // once for every scenario that keeps these inputs
-    fs::path staging = make_staging_dir(opt.out);
+    fs::path staging = folder.staging();
     BatchOutcome outcome;
     std::vector<Result> results(entries.size());
     Result base_result;
     try {
-        ReachCache cache;
-        BaseOutput base(staging / "base");
         RunOptions ropt;
         ropt.format = opt.format;
         ropt.lang = opt.lang;
+        std::shared_ptr<net::Graph> graph;  // network mode: the road graph, built once
         {
             Inputs ib = clone_inputs(raw);
-            Analysed xb = analyse(pb, ib, nullptr, &cache, {});
+            Analysed xb = analyse(pb, ib, {});
+            graph = xb.r.graph;
             fs::create_directory(staging / "base");
-            write_output_folder(staging / "base", pb, ib, xb, ropt, Reuse{nullptr, &base});
+            write_output_folder(staging / "base", pb, ib, xb, ropt);
             base_result = summarise(ib, xb, nullptr);
-        }
-        // Scenarios borrow these geometries from several threads at once: have GEOS
-        // compute anything it computes on first use (envelopes) now, on this thread.
-        {
-            GEOSContextHandle_t h = main_geos();
-            double v = 0;
-            auto warm = [&](const GEOSGeometry* g) {
-                if (g) GEOSGeom_getXMin_r(h, g, &v);
-            };
-            for (auto& level : raw.units)
-                for (auto& u : level) warm(u.geom.get());
-            for (auto& c : raw.compounds) warm(c.geom.get());
-            for (auto& [k, g] : cache.areas) warm(g.get());
-            for (auto& [k, g] : cache.uncovered) warm(g.first.get());
         }
         std::atomic<size_t> next{0}, done{0};
         std::mutex say_mutex;
-        // Each scenario's large files are written while its job goes on to the next
-        // scenario; the job waits for them after that one (two scenarios in flight).
-        std::vector<std::unique_ptr<WriteGroup>> groups(entries.size());
         auto fail = [&](size_t i, const Error& err) {
             Result& res = results[i];
             res = Result{};
@@ -211,15 +200,6 @@ BatchOutcome run_batch(const fs::path& batch_file_in, const BatchOptions& opt) {
             fs::remove_all(dir, ec);
             fs::create_directory(dir, ec);
             write_text(dir / "error.txt", res.error + "\n");
-        };
-        auto finish = [&](size_t i) {
-            if (!groups[i]) return;
-            try {
-                groups[i]->wait();
-            } catch (const Error& err) {
-                fail(i, err);
-            }
-            groups[i].reset();
         };
         auto run_one = [&](size_t i) {
             const Entry& e = entries[i];
@@ -239,13 +219,12 @@ BatchOutcome run_batch(const fs::path& batch_file_in, const BatchOptions& opt) {
                 bool reuse = same_inputs(pb, ps);
                 Inputs in = reuse ? clone_inputs(raw, true) : read_inputs(ps);
                 place_units_and_compounds(in);
-                apply_facility_changes(ps, {s}, in);
-                Analysed x = analyse(ps, in, reuse ? &cache : nullptr, nullptr, {});
-                groups[i] = std::make_unique<WriteGroup>();
-                write_output_folder(dir, ps, in, x, ropt, Reuse{reuse ? &base : nullptr, nullptr, groups[i].get()});
+                auto additions_rejected = apply_facility_changes(ps, {s}, in);
+                Analysed x = analyse(ps, in, {}, reuse ? graph : nullptr);
+                write_output_folder(dir, ps, in, x, ropt);
                 res = summarise(in, x, base_result.compounds);
+                if (!additions_rejected.empty()) res.additions_rejected = additions_rejected.front();
             } catch (const Error& err) {
-                groups[i].reset();  // waits for what was started
                 fail(i, err);
             }
             std::lock_guard<std::mutex> lock(say_mutex);
@@ -253,12 +232,7 @@ BatchOutcome run_batch(const fs::path& batch_file_in, const BatchOptions& opt) {
         };
         int jobs = std::max(1, std::min<int>(opt.jobs, static_cast<int>(entries.size())));
         auto run_all = [&] {
-            size_t last = entries.size();
-            for (size_t i; (i = next.fetch_add(1)) < entries.size(); last = i) {
-                run_one(i);
-                if (last < entries.size()) finish(last);
-            }
-            if (last < entries.size()) finish(last);
+            for (size_t i; (i = next.fetch_add(1)) < entries.size();) run_one(i);
         };
         if (jobs == 1) {
             run_all();
@@ -307,6 +281,14 @@ BatchOutcome run_batch(const fs::path& batch_file_in, const BatchOptions& opt) {
                 csv += csv_escape(entries[i].id) + ",failed,,,,,,,,\n";
                 if (outcome.exit_code == 0) outcome.exit_code = r.exit_code;
                 continue;
+            }
+            // Its figures are the base's: flag it rather than report "ok, change 0".
+            const std::string status = r.additions_rejected.empty() ? "ok" : "additions_rejected";
+            if (!r.additions_rejected.empty()) {
+                s["status"] = status;
+                s["error"] = r.additions_rejected;
+                outcome.scenarios.back().error = r.additions_rejected;
+                if (outcome.exit_code == 0) outcome.exit_code = kExitStrict;
             }
             json rules = json::array();
             for (auto& [rid, v, pass, target] : r.rules) {
@@ -361,7 +343,7 @@ BatchOutcome run_batch(const fs::path& batch_file_in, const BatchOptions& opt) {
                     jr["streets"] = streets;
                 }
                 rules.push_back(jr);
-                csv += csv_escape(entries[i].id) + ",ok," + csv_escape(rid) + "," + num(v) + "," + num(target) + "," +
+                csv += csv_escape(entries[i].id) + "," + status + "," + csv_escape(rid) + "," + num(v) + "," + num(target) + "," +
                        (pass ? (*pass ? "true" : "false") : "") + "," + num(bv) + "," + num(change) + "," +
                        (rit != r.reached.end() ? std::to_string(up) : "") + "," +
                        (rit != r.reached.end() ? std::to_string(down) : "") + "\n";
@@ -373,7 +355,7 @@ BatchOutcome run_batch(const fs::path& batch_file_in, const BatchOptions& opt) {
         write_text(staging / "comparison.json", cmp.dump(1) + "\n");
         write_text(staging / "comparison.csv", csv);
         write_text(staging / "comparison_streets.csv", scsv);
-        commit_output(staging, opt.out);
+        folder.commit();
     } catch (...) {
         std::error_code ec;
         fs::remove_all(staging, ec);

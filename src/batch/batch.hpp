@@ -2,6 +2,7 @@
 // Scenario batches (SPEC 7): every scenario's full output, plus comparison tables
 // against the base, with inputs read, indexed and the road graph built once.
 #include "ingest/ingest.hpp"
+#include "outputs/output_folder.hpp"
 
 #include <filesystem>
 #include <string>
@@ -15,6 +16,7 @@ struct BatchOptions {
     std::string format = "geojson";
     std::string lang = "zh";
     Progress progress;
+    Notice notice;  ///< lines for the user about --out (may be empty)
 };
 
 struct ScenarioStatus {

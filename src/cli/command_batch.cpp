@@ -8,7 +8,7 @@ namespace lc::cli {
 
 void register_batch(CLI::App& app, Action& action) {
     struct Opts {
-        std::string batch, out = "out", format = "geojson", lang = "zh";
+        std::string batch, out = "out-batch", format = "geojson", lang = "zh";
         int jobs = 1;
         bool quiet = false;
     };
@@ -16,7 +16,7 @@ void register_batch(CLI::App& app, Action& action) {
     auto* b = app.add_subcommand("batch", "Run the scenarios of a batch file and compare them with the base");
     b->add_option("BATCH", o->batch, "Batch file: {\"base\": \"project.json\", \"scenarios\": [{\"id\": ..., \"patch\": {...}}]}")
         ->required();
-    b->add_option("--out", o->out, "Output folder: one sub-folder per scenario, plus comparison.csv/json")->capture_default_str();
+    b->add_option("--out", o->out, "Output folder: one sub-folder per scenario, plus comparison.csv/json (its own default, apart from run's out/)")->capture_default_str();
     b->add_option("--jobs", o->jobs, "Scenarios run side by side")->check(CLI::Range(1, 64))->capture_default_str();
     b->add_option("--format", o->format, "Vector format: geojson or gpkg")->check(CLI::IsMember({"geojson", "gpkg"}))->capture_default_str();
     b->add_option("--lang", o->lang, "Report language: zh or en")->check(CLI::IsMember({"zh", "en"}))->capture_default_str();
@@ -29,9 +29,11 @@ void register_batch(CLI::App& app, Action& action) {
             opt.format = o->format;
             opt.lang = o->lang;
             opt.progress = terminal_progress(o->quiet);
+            opt.notice = terminal_notice();
             auto res = run_batch(o->batch, opt);
             for (auto& s : res.scenarios)
                 if (!s.ok) std::cerr << "lifecircle: scenario " << s.id << " failed: " << s.error << "\n";
+                else if (!s.error.empty()) std::cerr << "lifecircle: scenario " << s.id << ": " << s.error << "\n";
             if (!o->quiet) {
                 size_t ok = 0;
                 for (auto& s : res.scenarios) ok += s.ok;

@@ -38,12 +38,6 @@ struct Table {
     std::vector<GeomPtr> owned;             ///< geometries made for this table only
     /// Rows whose entry in `geoms` is null take their geometry from here (same row index).
     const GeometrySource* source = nullptr;
-    /// Per row (optional): what identifies the geometry across the scenarios of a batch.
-    std::vector<std::string> geom_keys;
-    /// Per row (optional, batch scenarios only, GeoJSON only): the row of the base's layer
-    /// of the same name that this row equals in values and geometry key, or -1. Such a
-    /// row is left empty in `rows`: the writer copies the base's text (base_output.hpp).
-    std::vector<int> base_row;
     bool has_geometry = true;
 
     int add_field(const std::string& n, FieldType t) {

@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 #include <string>
 #include <vector>
@@ -60,7 +61,25 @@ Inputs read_inputs(const Project& p, const Progress& progress = {});
 /// facilities layer's field mapping, transformed into the working CRS of `in`.
 void read_extra_facilities(const Project& p, const std::string& path_or_json_text, bool is_text, Inputs& in);
 
-/// Canonical facility type for a source label, using type_map and the built-in Chinese labels.
-std::string canonical_type(const LayerSpec& s, const std::string& raw);
+/// Canonical facility type for a source label, using type_map, the canonical and the
+/// project's custom types, and the built-in Chinese labels; empty when unknown.
+std::string canonical_type(const LayerSpec& s, const std::string& raw, const std::vector<std::string>* custom_types = nullptr);
+
+/// One record of a point layer read with read_point_records.
+struct PointRecord {
+    long index = -1;          ///< position in the layer
+    std::string id, name;     ///< as read (empty when the layer has no such field or it is unset)
+    std::optional<XY> pt;     ///< working CRS; nullopt when unusable, and `problem` says why
+    std::string problem;
+};
+
+/// Reads a layer that is not part of the project (siting candidates) as points in the
+/// working CRS of `in`, with ingest's own opening, decoding and CRS handling: points as
+/// they are, other geometries by their point on surface. The id and name fields are
+/// s.fields "id"/"name" when given (InputError if missing), else the first of the
+/// guesses the layer has. `origin` names where the layer was given, for messages.
+std::vector<PointRecord> read_point_records(const LayerSpec& s, const std::string& origin, const std::vector<std::string>& id_guesses,
+                                            const std::vector<std::string>& name_guesses, const Inputs& in,
+                                            std::vector<std::string>& warnings);
 
 }  // namespace lc

@@ -1,8 +1,10 @@
 #include "outputs/deliverables.hpp"
 
+#include "common/chinacrs.hpp"
 #include "common/errors.hpp"
 #include "common/markup.hpp"
 #include "outputs/outputs.hpp"
+#include "outputs/print_layouts.hpp"
 #include "outputs/qgis.hpp"
 #include "outputs/qgis_styles.hpp"
 #include "report/report_html.hpp"
@@ -48,9 +50,29 @@ qgis::Crs describe_crs(const std::string& def) {
     return c;
 }
 
-StyleContext style_context(const Analysis& a, const ReachResult& r, const std::string& lang) {
+/// An envelope from one CRS to another: the bounds of its outline sampled along the edges.
+svg::Envelope reproject(const svg::Envelope& e, const std::string& from, const std::string& to) {
+    if (e.empty() || from == to) return e;
+    auto ct = chinacrs::make_transform(from, to);
+    if (!ct) return e;
+    svg::Envelope out;
+    constexpr int n = 20;
+    for (int i = 0; i <= n; ++i) {
+        double f = static_cast<double>(i) / n;
+        double xs[4] = {e.minx + f * (e.maxx - e.minx), e.minx + f * (e.maxx - e.minx), e.minx, e.maxx};
+        double ys[4] = {e.miny, e.maxy, e.miny + f * (e.maxy - e.miny), e.miny + f * (e.maxy - e.miny)};
+        int ok[4] = {0, 0, 0, 0};
+        if (!ct->Transform(4, xs, ys, nullptr, ok)) continue;
+        for (int k = 0; k < 4; ++k)
+            if (ok[k]) out.add(xs[k], ys[k]);
+    }
+    return out.empty() ? e : out;
+}
+
+StyleContext style_context(const Analysis& a, const ReachResult& r, const std::string& lang, const FieldNames* names) {
     StyleContext c;
     c.lang = lang;
+    c.names = names;
     c.types = r.types;
     // The headline reach rule drives the choropleths; any reach rule if none is headline.
     const RuleResult* pick = nullptr;
@@ -96,9 +118,7 @@ std::vector<StyledLayer> styled_layers(const std::vector<Table>& layers, const S
         if (!t.has_geometry) continue;
         auto kinds = geometry_kinds(t);
         for (auto& k : kinds) {
-            std::string id = t.name;
-            if (kinds.size() > 1) id += "_" + (k.empty() ? std::string("table") : k == "Line" ? std::string("line") : k == "Point" ? std::string("point") : std::string("polygon"));
-            out.push_back({&t, k, id, layer_style(t, k, c)});
+            out.push_back({&t, k, kind_layer_id(t.name, k, kinds.size()), layer_style(t, k, c)});
         }
     }
     std::stable_sort(out.begin(), out.end(), [](const StyledLayer& a, const StyledLayer& b) {
@@ -114,13 +134,27 @@ std::string wkb_type_name(const std::string& geometry) {
     return "NoGeometry";
 }
 
-std::string project_xml(const Project& p, const Inputs& in, const std::vector<StyledLayer>& styled, const StyleContext& c,
-                        const std::string& format) {
+/// Data source of a styled layer, relative to the project, in the format written.
+std::string layer_source(const StyledLayer& sl, const std::string& format) {
+    const bool part = sl.id != sl.table->name && !sl.geometry.empty();
+    if (format == "shp") return "./" + sl.id + (sl.geometry.empty() ? ".dbf" : ".shp");
+    std::string src = format == "gpkg" ? "./lifecircle.gpkg|layername=" + sl.table->name : "./" + sl.table->name + ".geojson";
+    if (part) src += std::string("|geometrytype=") + (sl.geometry == "Line" ? "LineString" : sl.geometry);
+    return src;
+}
+
+std::string project_xml(const Project& p, const Inputs& in, const Analysis& a, const std::vector<StyledLayer>& styled,
+                        const StyleContext& c, const DeliverableOptions& opt) {
+    const std::string& format = opt.format;
     qgis::Project q;
     q.title = p.name.empty() ? std::string("lifecircle") : p.name;
-    q.crs = describe_crs(in.working_crs);
-    q.layer_crs = qgis::wgs84();
-    svg::Envelope e = study_extent(in);
+    const bool gis = format != "geojson";
+    q.layer_crs = gis ? describe_crs(opt.output_crs) : qgis::wgs84();
+    // The map in the CRS the layers were asked in when it is a projected one (a Gauss-Kruger
+    // zone), else in the working CRS: metres for the scale bar either way.
+    const std::string map_crs = gis && !q.layer_crs.geographic ? opt.output_crs : in.working_crs;
+    q.crs = describe_crs(map_crs);
+    svg::Envelope e = reproject(study_extent(in), in.working_crs, map_crs);
     if (!e.empty()) {
         double mx = (e.maxx - e.minx) * 0.03, my = (e.maxy - e.miny) * 0.03;
         q.view = {e.minx - mx, e.miny - my, e.maxx + mx, e.maxy + my};
@@ -128,25 +162,33 @@ std::string project_xml(const Project& p, const Inputs& in, const std::vector<St
     const char* names[][2] = {{"结果：缺口与设施", "Results: gaps and facilities"},
                               {"步行可达分析", "Walking reach"},
                               {"覆盖率（行政单元）", "Coverage by administrative unit"},
-                              {"数据质量", "Data quality"}};
-    q.groups.resize(4);
-    for (int g = 0; g < 4; ++g) q.groups[g].name = tr(c.lang, names[g][0], names[g][1]);
+                              {"数据质量", "Data quality"},
+                              {"出图图层（打印布局专用）", "Print layout layers"}};
+    q.groups.resize(5);
+    for (int g = 0; g < 5; ++g) q.groups[g].name = tr(c.lang, names[g][0], names[g][1]);
+    q.groups[4].expanded = false;
+    std::vector<MainLayer> main;
     for (auto& sl : styled) {
         qgis::ProjectLayer l;
         l.id = "lifecircle_" + sl.id;
         l.name = layer_title(*sl.table, c);
         if (sl.id != sl.table->name && !sl.geometry.empty()) l.name += " (" + sl.geometry + ")";
-        if (format == "gpkg") l.source = "./lifecircle.gpkg|layername=" + sl.table->name;
-        else l.source = "./" + sl.table->name + ".geojson";
-        if (sl.id != sl.table->name && !sl.geometry.empty())
-            l.source += std::string("|geometrytype=") + (sl.geometry == "Line" ? "LineString" : sl.geometry);
+        l.source = layer_source(sl, format);
         l.wkb_type = wkb_type_name(sl.geometry);
         l.style = sl.style;
         l.visible = layer_visible(*sl.table);
         // Long category lists (service areas, hatches) stay folded in the layer tree.
         l.expanded = sl.table->name != "service_areas" && sl.table->name != "uncovered" && sl.table->name != "rejected";
+        main.push_back({sl.table, sl.geometry, l});
         q.groups[group_of(sl.table->name)].layers.push_back(std::move(l));
     }
+    PrintContext px{p, in, a, c, q.crs.authid + " " + q.crs.description, e};
+    PrintPlan plan = plan_print_layouts(px, main);
+    q.groups[4].layers = plan.layers;
+    std::vector<const qgis::ProjectLayer*> all;
+    for (auto& g : q.groups)
+        for (auto& l : g.layers) all.push_back(&l);
+    q.layouts_xml = qgis::layouts_xml(plan.layouts, all, 2);
     q.groups.erase(std::remove_if(q.groups.begin(), q.groups.end(), [](const qgis::ProjectGroup& g) { return g.layers.empty(); }),
                    q.groups.end());
     return qgis::project_document(q);
@@ -227,28 +269,30 @@ void write_gpkg_styles(const fs::path& gpkg, const std::vector<StyledLayer>& sty
 }  // namespace
 
 void write_deliverables(const fs::path& dir, const Project& p, const Inputs& in, const ReachResult& r, const Analysis& a,
-                        const std::vector<Table>& layers, const json& summary, const DeliverableOptions& opt, const Reuse& reuse) {
+                        const std::vector<Table>& layers, const json& summary, const DeliverableOptions& opt) {
     const std::string lang = opt.lang == "en" ? "en" : "zh";
-    StyleContext c = style_context(a, r, lang);
+    StyleContext c = style_context(a, r, lang, opt.format == "shp" ? opt.names : nullptr);
     auto styled = styled_layers(layers, c);
 
     std::error_code ec;
     fs::create_directories(dir / "styles", ec);
     if (ec) throw OutputError((dir / "styles").u8string() + ": cannot create (" + ec.message() + ")");
-    for (auto& sl : styled) write_output_file(dir, "styles/" + sl.id + ".qml", qgis::qml_document(sl.style), reuse);
-    write_output_file(dir, "lifecircle.qgs", project_xml(p, in, styled, c, opt.format), reuse);
+    for (auto& sl : styled) write_text(dir / "styles" / fs::u8path(sl.id + ".qml"), qgis::qml_document(sl.style));
+    write_text(dir / "lifecircle.qgs", project_xml(p, in, a, styled, c, opt));
     if (opt.format == "gpkg") write_gpkg_styles(dir / "lifecircle.gpkg", styled);
 
-    auto maps = indicator_maps(p, in, a, lang, reuse);
+    auto maps = indicator_maps(p, in, a, lang);
     fs::create_directories(dir / "maps", ec);
     if (ec) throw OutputError((dir / "maps").u8string() + ": cannot create (" + ec.message() + ")");
-    for (auto& m : maps) write_output_file(dir, "maps/" + m.file, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + m.svg, reuse);
+    for (auto& m : maps) write_text(dir / "maps" / fs::u8path(m.file), "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + m.svg);
 
     std::vector<std::string> files;
-    if (opt.format == "gpkg") files.push_back("lifecircle.gpkg");
     for (auto& t : layers)
-        if (t.has_geometry && (opt.format != "gpkg" || t.name == "rejected")) files.push_back(t.name + ".geojson");
-    write_output_file(dir, "report.html", report_html(p, in, r, a, summary, maps, files, lang), reuse);
+        if (t.has_geometry) files.push_back(t.name + ".geojson");
+    if (opt.format == "gpkg") files.push_back("lifecircle.gpkg");
+    if (opt.format == "shp")
+        for (auto& sl : styled) files.push_back(sl.id + (sl.geometry.empty() ? ".dbf" : ".shp"));
+    write_text(dir / "report.html", report_html(p, in, r, a, summary, maps, files, lang));
 }
 
 }  // namespace lc

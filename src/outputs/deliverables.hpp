@@ -1,7 +1,7 @@
 #pragma once
 // Planner deliverables (SPEC 6): lifecircle.qgs + styles/*.qml, report.html + maps/*.svg,
 // and default styles inside a GeoPackage.
-#include "outputs/base_output.hpp"
+#include "outputs/gis_formats.hpp"
 #include "ingest/ingest.hpp"
 #include "reach/reach.hpp"
 #include "rules/rules.hpp"
@@ -12,14 +12,16 @@
 namespace lc {
 
 struct DeliverableOptions {
-    std::string format = "geojson";  ///< geojson | gpkg (layers in lifecircle.gpkg)
-    std::string lang = "zh";         ///< zh | en
+    std::string format = "geojson";        ///< the layers lifecircle.qgs opens: geojson | gpkg (lifecircle.gpkg) | shp
+    std::string lang = "zh";               ///< zh | en
+    std::string output_crs = "EPSG:4326";  ///< CRS of the gpkg/shp layers (gis_formats.hpp)
+    const FieldNames* names = nullptr;     ///< Shapefile field names (null: names as in the tables)
 };
 
 /// Writes the QGIS project, styles, report and maps into `dir`, which already holds the
 /// vector layers written from `layers` (same names) and summary.json content `summary`.
 void write_deliverables(const std::filesystem::path& dir, const Project& p, const Inputs& in, const ReachResult& r,
                         const Analysis& a, const std::vector<Table>& layers, const json& summary,
-                        const DeliverableOptions& opt, const Reuse& reuse = {});
+                        const DeliverableOptions& opt);
 
 }  // namespace lc

@@ -1,10 +1,9 @@
 #include "outputs/geojson.hpp"
+#include "common/chinacrs.hpp"
 
-#include "outputs/base_output.hpp"
 #include "common/errors.hpp"
-#include "common/file_sink.hpp"
-#include "outputs/outputs.hpp"
 #include "common/parallel.hpp"
+#include "common/text_file.hpp"
 
 #include <ogr_spatialref.h>
 
@@ -240,103 +239,25 @@ std::string wkb_geometry_json(GEOSContextHandle_t h, const std::vector<unsigned 
     return geometry_json(h, g.get(), nullptr);
 }
 
-void write_geojson(const fs::path& file, const Table& t, const std::string& working_crs, GEOSContextHandle_t h,
-                   const Reuse& reuse) {
-    (void)h;  // each worker formats with its own GEOS context
-    const GeometryTextCache* use = reuse.use ? &reuse.use->geometry : nullptr;
-    GeometryTextCache* fill = reuse.fill ? &reuse.fill->geometry : nullptr;
-    static const std::string kNoKey;
-    auto key_of = [&](size_t i) -> const std::string& { return i < t.geom_keys.size() ? t.geom_keys[i] : kNoKey; };
+void write_geojson(const fs::path& file, const Table& t, const std::string& working_crs) {
     const size_t n = t.rows.size();
-
-    // A batch scenario: a row equal to the base's row (same values, same geometry key)
-    // takes the base's text; a layer equal to the base's in every row is a hard link to
-    // the base's file. Rows that build_layers already found equal are marked in base_row.
-    const LayerText* base = reuse.use ? reuse.use->layer(t.name) : nullptr;
-    if (base && !same_fields(base->fields, t.fields)) base = nullptr;
-    const bool marked = !t.base_row.empty();
-    if (marked && !base) throw OutputError(file.u8string() + ": internal error: rows marked as the base's without the base's layer");
-    std::vector<int> from;
-    if (base) {
-        from.assign(n, -1);
-        bool all = base->rows.size() == n;
-        int prev = -1;
-        for (size_t i = 0; i < n; ++i) {
-            if (marked && i < t.base_row.size() && t.base_row[i] >= 0) {
-                from[i] = prev = t.base_row[i];
-                all = all && from[i] == static_cast<int>(i);
-                continue;
-            }
-            const std::string& key = key_of(i);
-            int j = key.empty() ? -1 : base->align(key, prev);
-            if (j < 0) {
-                all = false;
-                continue;
-            }
-            prev = j;
-            if (same_values(base->rows[j], t.rows[i])) from[i] = j;
-            all = all && from[i] == static_cast<int>(i);
-        }
-        if (all && link_file(reuse.use->dir() / file.filename(), file)) return;
-    }
-    // The base of a batch: every feature's text is kept, and where it lies.
-    LayerText* keep = reuse.fill ? &reuse.fill->add_layer(t.name) : nullptr;
-    std::vector<std::pair<size_t, size_t>> at;  // base: feature i's [begin, end) in its chunk
-    if (keep) {
-        keep->fields = t.fields;
-        keep->rows = t.rows;
-        keep->keys.resize(n);
-        for (size_t i = 0; i < n; ++i) {
-            keep->keys[i] = key_of(i);
-            if (!keep->keys[i].empty()) keep->by_key[keep->keys[i]].push_back(static_cast<int>(i));
-        }
-        keep->spans.resize(n);
-        keep->text.reserve(n * 400);
-        at.resize(n);
-    }
-
     // A transformation is not safe to share between threads: one per worker, made when
-    // the worker first formats a geometry (a scenario takes most from the base).
+    // the worker first formats a geometry.
     int workers = worker_count();
     if (worker_limit() > 0) workers = std::min(workers, worker_limit());
     std::vector<std::unique_ptr<OGRCoordinateTransformation>> cts(static_cast<size_t>(std::max(1, workers)));
     auto ct_of = [&](int w) {
         auto& ct = cts[static_cast<size_t>(w) % cts.size()];
         if (!ct) {
-            OGRSpatialReference wgs, work;
-            wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-            work.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-            wgs.importFromEPSG(4326);
-            work.SetFromUserInput(working_crs.c_str());
-            ct.reset(OGRCreateCoordinateTransformation(&work, &wgs));
+            ct.reset(chinacrs::make_transform(working_crs, "EPSG:4326").release());
             if (!ct) throw OutputError(file.u8string() + ": no transformation from " + working_crs + " to EPSG:4326");
         }
         return ct.get();
     };
     std::vector<std::string> keys(t.fields.size());
     for (size_t k = 0; k < t.fields.size(); ++k) keys[k] = json_string(t.fields[k].name) + ":";
-    // A chunk of features: text of its own, and runs of the base's text referred to in
-    // place (consecutive base rows are one run, their separators included).
-    auto text_of = [](std::vector<WritePiece>& pieces) -> std::string& {
-        if (pieces.empty() || pieces.back().ref) pieces.emplace_back();
-        return pieces.back().own;
-    };
-    auto feature = [&](std::vector<WritePiece>& pieces, size_t i, GEOSContextHandle_t hw, int w) {
-        if (base && from[i] >= 0) {
-            const auto& sp = base->spans[static_cast<size_t>(from[i])];
-            const char* at = base->text.data() + sp.first;
-            WritePiece* last = pieces.empty() || !pieces.back().ref ? nullptr : &pieces.back();
-            if (i && last && last->ref + last->len + 2 == at && at[-2] == ',' && at[-1] == '\n') {
-                last->len += 2 + sp.second;
-                return;
-            }
-            if (i) text_of(pieces) += ",\n";
-            pieces.emplace_back(at, sp.second);
-            return;
-        }
-        std::string& out = text_of(pieces);
+    auto feature = [&](std::string& out, size_t i, GEOSContextHandle_t hw, int w) {
         if (i) out += ",\n";
-        const size_t begin = out.size();
         out += "{\"type\":\"Feature\",\"properties\":{";
         const auto& row = t.rows[i];
         for (size_t k = 0; k < row.size(); ++k) {
@@ -350,64 +271,32 @@ void write_geojson(const fs::path& file, const Table& t, const std::string& work
             else if (auto b = std::get_if<bool>(&v)) out += *b ? "true" : "false";
         }
         out += "},\"geometry\":";
-        const std::string& key = key_of(i);
-        const std::string* cached = !key.empty() && use ? use->find(key) : nullptr;
-        if (cached) {
-            out += *cached;
-        } else {
-            std::string g;
-            GeomPtr made(nullptr, GeomDeleter{hw});
-            if (!(i < t.geoms.size() && t.geoms[i]) && t.source) made = t.source->geometry(i, hw);
-            if (i < t.geoms.size() && t.geoms[i]) g = geometry_json(hw, t.geoms[i], ct_of(w));
-            else if (made) g = geometry_json(hw, made.get(), ct_of(w));
-            else if (i < t.wkb_wgs84.size() && !t.wkb_wgs84[i].empty()) g = wkb_geometry_json(hw, t.wkb_wgs84[i]);
-            else g = "null";
-            out += g;
-            if (!key.empty() && fill) fill->put(key, std::move(g));
-        }
+        GeomPtr made(nullptr, GeomDeleter{hw});
+        if (!(i < t.geoms.size() && t.geoms[i]) && t.source) made = t.source->geometry(i, hw);
+        if (i < t.geoms.size() && t.geoms[i]) out += geometry_json(hw, t.geoms[i], ct_of(w));
+        else if (made) out += geometry_json(hw, made.get(), ct_of(w));
+        else if (i < t.wkb_wgs84.size() && !t.wkb_wgs84[i].empty()) out += wkb_geometry_json(hw, t.wkb_wgs84[i]);
+        else out += "null";
         out += '}';
-        if (keep) at[i] = {begin, out.size()};
     };
 
-    // Written on a thread of the caller's WriteGroup (or of our own, waited for below):
-    // the workers format the next window while the previous one goes to the file.
-    std::unique_ptr<WriteGroup> own_group;
-    WriteGroup* group = reuse.group;
-    if (!group) group = (own_group = std::make_unique<WriteGroup>()).get();
-    std::optional<WriteGroup::File> sink(group->open(file));
-    auto put = [&](std::vector<WritePiece> pieces) { sink->push(std::move(pieces)); };
-    put({WritePiece(std::string("{\"type\":\"FeatureCollection\",\"features\":[\n"))});
-    // Features are formatted by all workers in small chunks and handed over a window at
-    // a time: one large layer no longer keeps a core idle, and memory stays bounded by
-    // a few windows, whatever the size of the file.
+    TextFile f(file);
+    f.write("{\"type\":\"FeatureCollection\",\"features\":[\n");
+    // Features are formatted by all workers in small chunks, a window at a time: one
+    // large layer keeps every core busy, and memory stays bounded by one window.
     constexpr size_t kChunk = 64, kWindow = 32 * kChunk;
-    std::vector<std::vector<WritePiece>> chunks;
-    for (size_t a = 0; a < n && !sink->failed(); a += kWindow) {
+    std::vector<std::string> chunks;
+    for (size_t a = 0; a < n; a += kWindow) {
         const size_t b = std::min(n, a + kWindow);
-        chunks.assign((b - a + kChunk - 1) / kChunk, {});
+        chunks.assign((b - a + kChunk - 1) / kChunk, std::string());
         parallel_for(chunks.size(), [&](size_t c, int w) {
             const size_t lo = a + c * kChunk, hi = std::min(b, lo + kChunk);
             for (size_t i = lo; i < hi; ++i) feature(chunks[c], i, worker_geos(w), w);
         }, workers);
-        if (keep)  // the base: one text of its own per chunk
-            for (size_t c = 0; c < chunks.size(); ++c) {
-                const size_t off = keep->text.size(), lo = a + c * kChunk, hi = std::min(b, lo + kChunk);
-                for (size_t i = lo; i < hi; ++i) keep->spans[i] = {off + at[i].first, at[i].second - at[i].first};
-                for (auto& piece : chunks[c]) keep->text += piece.own;
-            }
-        std::vector<WritePiece> window;
-        for (auto& c : chunks)
-            for (auto& piece : c) {
-                if (piece.ref && !window.empty() && window.back().ref && window.back().ref + window.back().len == piece.ref)
-                    window.back().len += piece.len;  // runs that continue across chunks
-                else
-                    window.push_back(std::move(piece));
-            }
-        put(std::move(window));
+        for (auto& c : chunks) f.write(c);
     }
-    put({WritePiece(std::string("\n]}\n"))});
-    sink.reset();  // closed: the rest is written by the group's thread
-    if (own_group) own_group->wait();
+    f.write("\n]}\n");
+    f.close();
 }
 
 }  // namespace lc

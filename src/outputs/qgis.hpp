@@ -123,6 +123,7 @@ struct Project {
     Crs layer_crs;                     ///< CRS of every layer's data source
     Extent view;                       ///< initial view, in the project CRS
     std::vector<ProjectGroup> groups;  ///< top group first
+    std::string layouts_xml;           ///< <Layouts> element (qgis_layouts.hpp), may be empty
 };
 
 /// A complete .qgs document: relative paths, groups in order, the view set to `view`.

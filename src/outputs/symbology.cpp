@@ -1,5 +1,7 @@
 #include "outputs/symbology.hpp"
 
+#include "project/vocabulary.hpp"
+
 #include "common/markup.hpp"
 
 #include <cmath>
@@ -38,6 +40,8 @@ TypeStyle type_style(const std::string& type) {
     };
     auto it = m.find(type);
     if (it != m.end()) return it->second;
+    for (auto& t : facility_types())  // a canonical type without a style of its own yet
+        if (t.id == type) return {type, t.zh, t.en, rgb(0x888888), "circle", "circle", 2.4};
     return {type, type, type, rgb(0x888888), "circle", "circle", 2.4};
 }
 

@@ -1,8 +1,8 @@
 #include "pipeline/pipeline.hpp"
 
 #include "outputs/deliverables.hpp"
+#include "outputs/gis_formats.hpp"
 #include "common/errors.hpp"
-#include "common/file_sink.hpp"
 #include "outputs/outputs.hpp"
 #include "reach/reach.hpp"
 #include "report/report.hpp"
@@ -34,8 +34,10 @@ Project load_with_scenarios(const fs::path& project_file, const std::vector<Scen
     }
 }
 
-void apply_facility_changes(const Project& p, const std::vector<Scenario>& scenarios, Inputs& in) {
+std::vector<std::string> apply_facility_changes(const Project& p, const std::vector<Scenario>& scenarios, Inputs& in) {
+    std::vector<std::string> all_rejected;
     for (auto& s : scenarios) {
+        size_t added = 0, offered = 0;
         for (auto& id : s.remove) {
             auto it = std::find_if(in.facilities.begin(), in.facilities.end(), [&](const Facility& f) { return f.id == id; });
             if (it == in.facilities.end())
@@ -44,14 +46,42 @@ void apply_facility_changes(const Project& p, const std::vector<Scenario>& scena
             in.facilities.erase(it);
         }
         for (auto& a : s.add) {
-            size_t before = in.rejected.size();
+            size_t before = in.rejected.size(), had = in.facilities.size();
             read_extra_facilities(p, a.text_or_path, a.is_text, in);
             for (size_t i = before; i < in.rejected.size(); ++i) in.rejected[i].layer = "facilities (added)";
+            added += in.facilities.size() - had;
+            offered += in.facilities.size() - had + in.rejected.size() - before;
+        }
+        // A scenario that meant to add facilities and added none would show "no change"
+        // as if the additions had been tried: it is a failed scenario, not a result.
+        if (offered > 0 && added == 0) {
+            std::string m = s.origin + ": every facility of add_facilities was rejected (" + std::to_string(offered) +
+                            "; see rejected.csv, layer \"facilities (added)\"): the scenario adds nothing";
+            in.warnings.insert(in.warnings.begin(), m);
+            all_rejected.push_back(m);
         }
     }
+    return all_rejected;
+}
+
+std::vector<fs::path> input_paths(const Project& p, const std::vector<Scenario>& scenarios) {
+    std::vector<fs::path> v{p.file};
+    for (auto& [key, l] : p.layers)
+        if (l.present) v.push_back(l.path);
+    for (auto& s : scenarios)
+        for (auto& a : s.add)
+            if (!a.is_text) v.push_back(fs::u8path(a.text_or_path));
+    return v;
 }
 
 namespace {
+
+/// A rule without a value is a result nobody should miss in a list of figures.
+void warn_null_rules(const Analysis& a, Inputs& in) {
+    for (auto& r : a.rules)
+        if (!r.value)
+            in.warnings.push_back("rule " + r.rule->id + " has no value" + (r.note.empty() ? std::string() : ": " + r.note));
+}
 
 double max_reach(const Project& p, const Inputs& in) {
     double m = p.access.reach_m("");
@@ -71,7 +101,7 @@ struct Clock {
 
 }  // namespace
 
-Analysed analyse(const Project& p, Inputs& in, const ReachCache* use, ReachCache* fill, const Progress& progress) {
+Analysed analyse(const Project& p, Inputs& in, const Progress& progress, std::shared_ptr<net::Graph> graph) {
     Clock clock;
     // Overall fractions at the start of each stage, from typical metro timings.
     auto tick = [&](const std::string& s, double f) { if (progress) progress(s, f); };
@@ -81,57 +111,51 @@ Analysed analyse(const Project& p, Inputs& in, const ReachCache* use, ReachCache
     clock.lap("units");
     tick("reach", 0.32);
     auto types = analysis_types(in, p);
-    x.r = compute_reach(p, in, types, use, fill);
+    x.r = compute_reach(p, in, types, std::move(graph));
     if (x.r.mode == "network") {
         clock.times.seconds.emplace_back("network_graph", x.r.seconds_graph);
         clock.times.seconds.emplace_back("network_paths", x.r.seconds_paths);
     }
     clock.lap("reach");
-    x.a = evaluate(p, in, x.r, use, fill);
+    x.a = evaluate(p, in, x.r);
+    warn_null_rules(x.a, in);
     clock.lap("rules");
-    x.access = compute_access(p, in, x.r, x.r.types, access_options(p), use, fill);
+    x.access = compute_access(p, in, x.r, x.r.types, access_options(p));
     clock.lap("access");
     tick("service areas", 0.40);
-    // A single run packs the polygons until they are written (a batch keeps GEOS
-    // geometries: its scenarios share them).
-    const bool pack = !use && !fill;
-    x.areas = service_areas(p, in, x.r, use, fill, pack ? &x.packed_areas : nullptr);
+    // The polygons stay packed until they are written (common/packed.hpp).
+    x.areas = service_areas(p, in, x.r, &x.packed_areas);
     clock.lap("service_areas");
     tick("uncovered areas", 0.50);
-    x.unc = uncovered_areas(p, in, x.r, x.areas, use, fill, pack ? &x.packed_unc : nullptr);
+    x.unc = uncovered_areas(p, in, x.r, x.areas, &x.packed_unc);
     clock.lap("uncovered");
     x.times = clock.times;
     return x;
 }
 
-json write_output_folder(const fs::path& dir, const Project& p, const Inputs& in, Analysed& x, const RunOptions& opt,
-                         const Reuse& reuse_in) {
+json write_output_folder(const fs::path& dir, const Project& p, const Inputs& in, Analysed& x, const RunOptions& opt) {
     Clock clock;
-    // Large files are written while the rest is computed; a caller that passes its own
-    // group (a batch) waits for it later, else we wait before summary.json.
-    Reuse reuse = reuse_in;
-    WriteGroup own;
-    if (!reuse.group) reuse.group = &own;
-    write_output_marker(dir, reuse);
-    auto layers = build_layers(p, in, x.r, x.a, x.areas, x.unc, &x.access, opt.format == "geojson" ? reuse.use : nullptr,
-                               opt.format == "geojson" ? reuse.fill : nullptr, &x.packed_areas, &x.packed_unc);
+    auto layers = build_layers(p, in, x.r, x.a, x.areas, x.unc, &x.access, &x.packed_areas, &x.packed_unc);
     std::vector<const Table*> all;
     const Table* rej = nullptr;
     for (auto& t : layers) {
         all.push_back(&t);
         if (t.name == "rejected") rej = &t;
     }
-    write_vector_layers(dir, all, in.working_crs, opt.format, reuse);
-    // rejected.geojson is part of the contract whatever the format
-    if (opt.format == "gpkg") write_vector_layers(dir, {rej}, in.working_crs, "geojson");
+    // The GeoJSON layers are the contract (SPEC 6) whatever the format; GeoPackage or
+    // Shapefiles for desktop GIS come beside them, in the CRS asked for.
+    write_vector_layers(dir, all, in.working_crs);
+    FieldNames names;
+    if (opt.format != "geojson")
+        names = write_gis_layers(dir, all, in.working_crs, GisOptions{opt.format, check_gis_output(opt.format, opt.output_crs)});
     Table rejected;
     rejected.name = rej->name;
     rejected.fields = rej->fields;
     rejected.rows = rej->rows;
     rejected.has_geometry = false;
-    write_output_file(dir, "rejected.csv", csv_text(rejected), reuse);
-    write_output_file(dir, "coverage.csv", csv_text(coverage_table(p, in, x.a)), reuse);
-    write_output_file(dir, "repairs.csv", csv_text(repairs_table(in)), reuse);
+    write_text(dir / "rejected.csv", csv_text(rejected));
+    write_text(dir / "coverage.csv", csv_text(coverage_table(p, in, x.a)));
+    write_text(dir / "repairs.csv", csv_text(repairs_table(in)));
     clock.lap("write");
     // The deliverables read summary.json's figures; their own time is measured and
     // added afterwards, so summary.json is written twice (cheap, a few kB).
@@ -152,11 +176,11 @@ json write_output_folder(const fs::path& dir, const Project& p, const Inputs& in
         return s;
     };
     json summary = with_access(build_summary(p, in, x.r, x.a, times));
-    write_deliverables(dir, p, in, x.r, x.a, layers, summary, DeliverableOptions{opt.format, opt.lang}, reuse);
+    DeliverableOptions deliver{opt.format, opt.lang, check_gis_output(opt.format, opt.output_crs), &names};
+    write_deliverables(dir, p, in, x.r, x.a, layers, summary, deliver);
     clock.lap("report");
     times.seconds.push_back(clock.times.seconds.back());
     summary = with_access(build_summary(p, in, x.r, x.a, times));
-    own.wait();
     write_text(dir / "summary.json", summary.dump(1) + "\n");
     return summary;
 }
@@ -166,8 +190,10 @@ RunOutcome run_project(const fs::path& project_file, const RunOptions& opt) {
     std::vector<Scenario> scenarios = opt.scenarios;
     for (auto& f : opt.scenario_files) scenarios.push_back(load_scenario(f));
     Project p = load_with_scenarios(project_file, scenarios);
-    if (opt.format != "geojson" && opt.format != "gpkg") throw ConfigError("--format: expected geojson or gpkg, got \"" + opt.format + "\"");
-    check_output_target(opt.out);
+    check_gis_output(opt.format, opt.output_crs);
+    std::vector<fs::path> inputs = input_paths(p, scenarios);
+    inputs.insert(inputs.end(), opt.scenario_files.begin(), opt.scenario_files.end());
+    OutputFolder folder(opt.out, "run", inputs, opt.notice);
 
     Progress reading;
     if (opt.progress) reading = [&](const std::string& s, double f) { opt.progress(s, 0.30 * f); };
@@ -175,23 +201,18 @@ RunOutcome run_project(const fs::path& project_file, const RunOptions& opt) {
     // As in a batch: compounds placed before a scenario's facility changes, so that a
     // scenario run alone and in a batch list rejections in the same order.
     place_units_and_compounds(in);
-    apply_facility_changes(p, scenarios, in);
+    std::vector<std::string> additions_rejected = apply_facility_changes(p, scenarios, in);
     clock.lap("read");
-    Analysed x = analyse(p, in, nullptr, nullptr, opt.progress);
+    Analysed x = analyse(p, in, opt.progress);
     x.times.seconds.insert(x.times.seconds.begin(), clock.times.seconds.begin(), clock.times.seconds.end());
 
     if (opt.progress) opt.progress("write", 0.80);
-    fs::path staging = make_staging_dir(opt.out);
     RunOutcome outcome;
-    try {
-        outcome.summary = write_output_folder(staging, p, in, x, opt);
-        commit_output(staging, opt.out);
-    } catch (...) {
-        std::error_code ec;
-        fs::remove_all(staging, ec);
-        throw;
-    }
+    outcome.summary = write_output_folder(folder.staging(), p, in, x, opt);
+    folder.commit();
     outcome.rejected = static_cast<long>(in.rejected.size());
+    outcome.warnings = in.warnings;
+    if (!additions_rejected.empty()) outcome.exit_code = kExitStrict;  // the warning, first of all, says which
     if (opt.strict && !in.rejected.empty()) {
         outcome.exit_code = kExitStrict;
         for (auto& rj : in.rejected)

@@ -2,8 +2,8 @@
 // The main job: project file -> inputs -> units -> reach -> rules -> output folder.
 #include "access/access.hpp"
 #include "common/packed.hpp"
-#include "outputs/base_output.hpp"
 #include "outputs/geojson.hpp"
+#include "outputs/output_folder.hpp"
 #include "ingest/ingest.hpp"
 #include "reach/reach.hpp"
 #include "report/report.hpp"
@@ -19,18 +19,21 @@ namespace lc {
 
 struct RunOptions {
     std::filesystem::path out = "out";
-    std::string format = "geojson";   ///< geojson | gpkg
+    std::string format = "geojson";   ///< geojson | gpkg | shp (GeoJSON is written in every format)
+    std::string output_crs;           ///< CRS of the gpkg/shp layers ("" = EPSG:4326)
     bool strict = false;
     std::string lang = "zh";
     std::vector<std::filesystem::path> scenario_files;
     std::vector<Scenario> scenarios;  ///< already parsed (batches)
     Progress progress;                ///< may be empty
+    Notice notice;                    ///< lines for the user about --out (may be empty)
 };
 
 struct RunOutcome {
-    int exit_code = 0;
+    int exit_code = 0;   ///< 4: --strict and records rejected, or a scenario's add_facilities all rejected
     long rejected = 0;
     std::vector<std::string> strict_messages;
+    std::vector<std::string> warnings;   ///< as in summary.json, loudest first
     json summary;
 };
 
@@ -45,8 +48,12 @@ ValidateOutcome validate_project(const std::filesystem::path& project_file, bool
 /// Loads a project with scenario patches applied; facilities to add/remove are
 /// returned in `scenarios` for the caller to apply after reading.
 Project load_with_scenarios(const std::filesystem::path& project_file, const std::vector<Scenario>& scenarios);
-/// Applies add/remove of the scenarios to inputs already read.
-void apply_facility_changes(const Project& p, const std::vector<Scenario>& scenarios, Inputs& in);
+/// The files a run reads (project, layers, facilities added by the scenarios), which
+/// its --out must not hold (output_folder.hpp).
+std::vector<std::filesystem::path> input_paths(const Project& p, const std::vector<Scenario>& scenarios = {});
+/// Applies add/remove of the scenarios to inputs already read. Returns one message per
+/// scenario whose add_facilities were all rejected (also the first warning of `in`).
+std::vector<std::string> apply_facility_changes(const Project& p, const std::vector<Scenario>& scenarios, Inputs& in);
 
 /// Everything computed from the inputs of one run.
 struct Analysed {
@@ -54,15 +61,15 @@ struct Analysed {
     Analysis a;
     std::vector<GeomPtr> areas;
     std::vector<Uncovered> unc;
-    PackedPolygons packed_areas, packed_unc;  ///< single runs: the polygons of areas / unc
+    PackedPolygons packed_areas, packed_unc;  ///< the polygons of areas / unc (network areas, all unc)
     AccessResult access;   ///< 2SFCA per facility type
     StageTimes times;
 };
 /// Units, reach, rules, service areas and uncovered parts (inputs read, scenario applied).
-Analysed analyse(const Project& p, Inputs& in, const ReachCache* use, ReachCache* fill, const Progress& progress);
-/// Writes every output file into `dir` (no atomic rename); returns summary.json. In a
-/// batch the base run fills `reuse.fill` and the scenarios reuse it (base_output.hpp).
+/// Network mode walks `graph` (built from the roads when null).
+Analysed analyse(const Project& p, Inputs& in, const Progress& progress, std::shared_ptr<net::Graph> graph = nullptr);
+/// Writes every output file into `dir` (no atomic rename); returns summary.json.
 json write_output_folder(const std::filesystem::path& dir, const Project& p, const Inputs& in, Analysed& x,
-                         const RunOptions& opt, const Reuse& reuse = {});
+                         const RunOptions& opt);
 
 }  // namespace lc

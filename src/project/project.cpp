@@ -1,6 +1,8 @@
 #include "project/project.hpp"
 
 #include "common/errors.hpp"
+#include "project/json_text.hpp"
+#include "project/validate.hpp"
 
 #include <algorithm>
 #include <fstream>
@@ -28,28 +30,29 @@ std::string join(const std::set<std::string>& s) {
 }
 
 std::string get_string(const json& j, const std::string& file, const std::string& ptr) {
-    if (!j.is_string()) fail(file, ptr, "expected a string, got " + j.dump());
+    if (!j.is_string()) fail(file, ptr, "expected a string, got " + quote_json(j));
     return j.get<std::string>();
 }
 
 double get_number(const json& j, const std::string& file, const std::string& ptr, bool positive = false) {
-    if (!j.is_number()) fail(file, ptr, "expected a number, got " + j.dump());
+    if (!j.is_number()) fail(file, ptr, "expected a number, got " + quote_json(j));
     double v = j.get<double>();
-    if (positive && !(v > 0)) fail(file, ptr, "expected a positive number, got " + j.dump());
+    if (positive && !(v > 0)) fail(file, ptr, "expected a positive number, got " + quote_json(j));
     return v;
 }
 
 // Casting an out-of-range double to int is undefined behaviour (found by fuzz_project).
 int get_year(const json& j, const std::string& file, const std::string& ptr) {
     double v = get_number(j, file, ptr);
-    if (!(v >= 1000 && v <= 9999) || v != static_cast<int>(v)) fail(file, ptr, "expected a year such as 2014, got " + j.dump());
+    if (!(v >= 1800 && v <= 2100) || v != static_cast<int>(v))
+        fail(file, ptr, "expected a year between 1800 and 2100 such as 2014, got " + quote_json(j));
     return static_cast<int>(v);
 }
 
 std::vector<std::string> get_string_list(const json& j, const std::string& file, const std::string& ptr) {
     std::vector<std::string> out;
     if (j.is_string()) return {j.get<std::string>()};
-    if (!j.is_array()) fail(file, ptr, "expected a list of strings, got " + j.dump());
+    if (!j.is_array()) fail(file, ptr, "expected a list of strings, got " + quote_json(j));
     for (size_t i = 0; i < j.size(); ++i) out.push_back(get_string(j[i], file, ptr + "/" + std::to_string(i)));
     return out;
 }
@@ -96,8 +99,9 @@ LayerSpec parse_layer(const std::string& key, const json& j, const fs::path& dir
             std::string v = get_string(it.value(), file, p);
             if (v.empty()) fail(file, p, "the path is empty");
             fs::path pp = fs::u8path(v);
-            // GDAL virtual paths (/vsizip/...) are passed through untouched.
-            s.path = (pp.is_absolute() || v.rfind("/vsi", 0) == 0) ? pp : (dir / pp).lexically_normal();
+            // GDAL virtual paths (/vsizip/...) and URLs (validate.cpp refuses them unless
+            // allowed) are passed through untouched.
+            s.path = (pp.is_absolute() || v.rfind("/vsi", 0) == 0 || !network_path_kind(v).empty()) ? pp : (dir / pp).lexically_normal();
         } else if (k == "layer") {
             s.layer = get_string(it.value(), file, p);
         } else if (k == "where") {
@@ -158,21 +162,6 @@ RatioTerm parse_term(const json& j, const std::string& file, const std::string& 
 }
 
 }  // namespace
-
-json read_json_file(const fs::path& file) {
-    if (file.empty()) throw ConfigError("the file path is empty (name a JSON file)");
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw ConfigError(file.string() + ": cannot open the file (check the path and permissions)");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    std::string text = ss.str();
-    if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);
-    try {
-        return json::parse(text);
-    } catch (const json::parse_error& e) {
-        throw ConfigError(file.string() + ": not valid JSON at byte " + std::to_string(e.byte) + ": " + e.what());
-    }
-}
 
 std::vector<std::string> builtin_profile_names() {
     std::vector<std::string> v;
@@ -249,20 +238,20 @@ Rule parse_rule(const json& j, const std::string& file, const std::string& ptr) 
         else if (k == "where") {
             if (!v.is_object()) fail(file, p, "expected an object like {\"operator\": \"public\", \"beds\": {\">=\": 100}}");
             r.where = v;
-        } else if (k == "min") r.min = get_number(v, file, p);
-        else if (k == "target_share") r.target_share = get_number(v, file, p);
+        } else if (k == "min") r.min = number_in(v, file, p, ranges::count_min);
+        else if (k == "target_share") r.target_share = number_in(v, file, p, ranges::share);
         else if (k == "weight") {
             r.weight = get_string(v, file, p);
             if (r.weight != "compounds" && r.weight != "households" && r.weight != "population" && r.weight != "elderly")
                 fail(file, p, "expected compounds, households, population or elderly");
         } else if (k == "numerator") r.numerator = parse_term(v, file, p);
         else if (k == "denominator") r.denominator = parse_term(v, file, p);
-        else if (k == "per") r.per = get_number(v, file, p, true);
+        else if (k == "per") r.per = number_in(v, file, p, ranges::per);
         else if (k == "since_year") r.since_year = get_year(v, file, p);
         else if (k == "before_year") r.before_year = get_year(v, file, p);
-        else if (k == "within_m") r.within_m = get_number(v, file, p);
-        else if (k == "min_area_per_100_households") r.min_area_per_100_households = get_number(v, file, p);
-        else if (k == "min_single_area") r.min_single_area = get_number(v, file, p);
+        else if (k == "within_m") r.within_m = number_in(v, file, p, ranges::within_m);
+        else if (k == "min_area_per_100_households") r.min_area_per_100_households = number_in(v, file, p, ranges::area_per_100_households);
+        else if (k == "min_single_area") r.min_single_area = number_in(v, file, p, ranges::single_area);
         else if (k == "headline") r.headline = v.is_boolean() && v.get<bool>();
     }
     if (r.title_zh.empty()) r.title_zh = r.title_en = r.id;
@@ -287,7 +276,8 @@ Project parse_project(const json& doc, const fs::path& file_in) {
     p.file = file;
     p.doc = doc;
     fs::path dir = file.parent_path();
-    static const std::set<std::string> top = {"name", "working_crs", "layers", "access", "profile", "rules", "description", "$schema"};
+    static const std::set<std::string> top = {"name", "working_crs", "layers", "access", "profile", "rules", "description", "$schema",
+                                              "custom_types"};
     for (auto it = doc.begin(); it != doc.end(); ++it)
         if (!top.count(it.key())) fail(f, "/" + it.key(), "unknown key (allowed: " + join(top) + ")");
     if (doc.contains("name")) p.name = get_string(doc["name"], f, "/name");
@@ -319,15 +309,15 @@ Project parse_project(const json& doc, const fs::path& file_in) {
                 p.access.mode = get_string(v, f, pp);
                 if (p.access.mode != "radius" && p.access.mode != "network")
                     fail(f, pp, "expected \"radius\" or \"network\", got \"" + p.access.mode + "\"");
-            } else if (it.key() == "walk_kmh") p.access.walk_kmh = get_number(v, f, pp, true);
-            else if (it.key() == "minutes") p.access.minutes = get_number(v, f, pp, true);
-            else if (it.key() == "max_access_m") p.access.max_access_m = get_number(v, f, pp);
-            else if (it.key() == "service_area_buffer_m") p.access.service_area_buffer_m = get_number(v, f, pp, true);
-            else if (it.key() == "point_support_m") p.access.point_support_m = get_number(v, f, pp);
+            } else if (it.key() == "walk_kmh") p.access.walk_kmh = number_in(v, f, pp, ranges::walk_kmh);
+            else if (it.key() == "minutes") p.access.minutes = number_in(v, f, pp, ranges::minutes);
+            else if (it.key() == "max_access_m") p.access.max_access_m = number_in(v, f, pp, ranges::max_access_m);
+            else if (it.key() == "service_area_buffer_m") p.access.service_area_buffer_m = number_in(v, f, pp, ranges::service_area_buffer_m);
+            else if (it.key() == "point_support_m") p.access.point_support_m = number_in(v, f, pp, ranges::point_support_m);
             else if (it.key() == "minutes_by_type") {
                 if (!v.is_object()) fail(f, pp, "expected an object of type: minutes");
                 for (auto t = v.begin(); t != v.end(); ++t)
-                    if (!t.value().is_null()) p.access.minutes_by_type[t.key()] = get_number(t.value(), f, pp + "/" + t.key(), true);
+                    if (!t.value().is_null()) p.access.minutes_by_type[t.key()] = number_in(t.value(), f, pp + "/" + pointer_token(t.key()), ranges::minutes);
             }
         }
     }
@@ -372,6 +362,7 @@ Project parse_project(const json& doc, const fs::path& file_in) {
         if (!seen.insert(rule.id).second) fail(f, origin, "duplicate rule id \"" + rule.id + "\"");
         p.rules.push_back(std::move(rule));
     }
+    validate_project(p);
     return p;
 }
 

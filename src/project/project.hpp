@@ -77,6 +77,8 @@ struct Project {
     AccessSpec access;
     std::string profile;
     std::vector<Rule> rules;             ///< profile rules with project overrides applied
+    std::vector<std::string> custom_types;  ///< facility types the project declares beside the canonical ones
+    std::vector<std::string> warnings;   ///< found while reading the project (validate.hpp); read_inputs reports them
     json doc;                            ///< the project document as used (after scenario patches)
 
     const LayerSpec* layer(const std::string& k) const {
@@ -85,8 +87,8 @@ struct Project {
     }
 };
 
-/// Reads and checks a project file. Throws ConfigError (exit 2) naming the file and
-/// JSON pointer of the problem.
+/// Reads a JSON file (json_text.hpp: bounded depth, numbers checked). Throws
+/// ConfigError (exit 2) naming the file and JSON pointer of the problem.
 json read_json_file(const std::filesystem::path& file);
 /// Builds a Project from a (possibly patched) document; `file` resolves relative paths.
 Project parse_project(const json& doc, const std::filesystem::path& file);

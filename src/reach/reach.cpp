@@ -1,5 +1,7 @@
 #include "reach/reach.hpp"
 
+#include "project/vocabulary.hpp"
+
 #include "network/network.hpp"
 #include "common/packed.hpp"
 #include "common/parallel.hpp"
@@ -40,38 +42,10 @@ std::vector<int> facilities_of(const Inputs& in, const std::string& type) {
     std::sort(v.begin(), v.end(), [&](int a, int b) { return in.facilities[a].id < in.facilities[b].id; });
     return v;
 }
-/// The shortest text that reads back as exactly v: cache keys tell every double apart.
-std::string fmt17(double v) {
-    char b[40];
-    auto res = std::to_chars(b, b + sizeof b, v);
-    return std::string(b, res.ptr);
-}
-
 }  // namespace
 
-/// Everything a type's distances depend on besides compounds and roads.
-std::string type_signature(const Project& p, const Inputs& in, const std::string& type, const std::vector<int>& fac) {
-    std::string s = p.access.mode + "|" + fmt17(p.access.max_access_m) + "|" + type;
-    for (int f : fac) s += "|" + in.facilities[f].id + "@" + fmt17(in.facilities[f].pt.x) + "," + fmt17(in.facilities[f].pt.y);
-    return s;
-}
-
-std::string type_signature(const Project& p, const Inputs& in, const std::string& type) {
-    return type_signature(p, in, type, facilities_of(in, type));
-}
-
-std::string radius_base_key(const Project& p, const std::string& type) {
-    return p.access.mode + "|" + fmt17(p.access.max_access_m) + "|" + type;
-}
-
-std::string area_signature(const Project& p, const Facility& f, double reach) {
-    return p.access.mode + "|" + fmt17(p.access.max_access_m) + "|" + fmt17(p.access.service_area_buffer_m) + "|" + f.id + "|" +
-           fmt17(f.pt.x) + "," + fmt17(f.pt.y) + "|" + fmt17(reach);
-}
-
 std::vector<std::string> analysis_types(const Inputs& in, const Project& p) {
-    static const std::vector<std::string> order = {"day_care", "canteen", "street_center", "regional_center",
-                                                   "nursing_home", "supporting", "dementia_care"};
+    const std::vector<std::string>& order = canonical_type_ids();
     std::set<std::string> s;
     for (auto& f : in.facilities) s.insert(f.type);
     for (auto& r : p.rules)
@@ -87,16 +61,17 @@ std::vector<std::string> analysis_types(const Inputs& in, const Project& p) {
 
 using FacilityTree = bgi::rtree<std::pair<BPoint, int>, bgi::rstar<16>>;
 
-/// The facilities `fac` (id order) in an R-tree; values are positions in `fac`.
-static FacilityTree facility_tree(const Inputs& in, const std::vector<int>& fac) {
+/// Sites in an R-tree; values are positions in `sites`.
+static FacilityTree site_tree(const std::vector<ReachSite>& sites) {
     std::vector<std::pair<BPoint, int>> pts;
-    for (size_t k = 0; k < fac.size(); ++k)
-        pts.emplace_back(BPoint(in.facilities[fac[k]].pt.x, in.facilities[fac[k]].pt.y), static_cast<int>(k));
+    pts.reserve(sites.size());
+    for (size_t k = 0; k < sites.size(); ++k) pts.emplace_back(BPoint(sites[k].pt.x, sites[k].pt.y), static_cast<int>(k));
     return FacilityTree(pts.begin(), pts.end());
 }
 
-/// The nearest facility to `p`: a few nearest candidates, then exact distances; ties
-/// go to the smallest id (the smallest position in `fac`). Returns the position or -1.
+/// The nearest site to `p`: a few nearest candidates, then exact distances; ties go to
+/// the smallest id (the smallest position, sites being in id order). Returns the
+/// position or -1.
 static int nearest_in(const FacilityTree& tree, const XY& p, double& best) {
     best = kInf;
     int bk = -1;
@@ -111,81 +86,87 @@ static int nearest_in(const FacilityTree& tree, const XY& p, double& best) {
     return bk;
 }
 
-static void radius_reach(const Inputs& in, ReachResult& r, const std::vector<char>& done) {
-    size_t nc = in.compounds.size();
-    for (size_t t = 0; t < r.types.size(); ++t) {
-        if (done[t]) continue;
-        std::vector<int> fac = facilities_of(in, r.types[t]);
-        auto& dist = r.dist[t];
-        auto& who = r.nearest[t];
-        if (fac.empty()) continue;
-        FacilityTree tree = facility_tree(in, fac);
-        parallel_for(nc, [&](size_t c, int) {
-            int bk = nearest_in(tree, in.compounds[c].rep, dist[c]);
-            who[c] = bk < 0 ? -1 : fac[bk];
-        });
-    }
+std::vector<ReachSite> reach_sites(const Inputs& in, const std::string& type) {
+    std::vector<ReachSite> out;
+    for (int f : facilities_of(in, type)) out.push_back(ReachSite{in.facilities[f].id, in.facilities[f].pt});
+    return out;
 }
 
-static std::string facility_key(const Facility& f) { return f.id + "@" + fmt17(f.pt.x) + "," + fmt17(f.pt.y); }
+TypeReach radius_type_reach(const std::vector<Compound>& compounds, const std::vector<ReachSite>& sites) {
+    TypeReach r;
+    r.dist.assign(compounds.size(), kInf);
+    r.nearest.assign(compounds.size(), -1);
+    if (sites.empty()) return r;
+    FacilityTree tree = site_tree(sites);
+    parallel_for(compounds.size(), [&](size_t c, int) { r.nearest[c] = nearest_in(tree, compounds[c].rep, r.dist[c]); });
+    return r;
+}
 
-/// Radius distances of one type from the base's, when a scenario only added or removed
-/// facilities of it: a compound whose nearest facility stays keeps it unless an added
-/// one is nearer (ties to the smaller id, as above); only compounds whose nearest was
-/// removed are searched again. Gives what radius_reach gives, at a fraction of the cost.
-static void radius_from_base(const Inputs& in, const std::vector<int>& fac, const ReachCache::TypeBase& base,
-                             std::vector<double>& dist, std::vector<int>& who) {
-    std::unordered_map<std::string, int> pos;  // base facility key -> position in base.facilities
-    pos.reserve(base.facilities.size() * 2);
-    for (size_t k = 0; k < base.facilities.size(); ++k) pos.emplace(base.facilities[k], static_cast<int>(k));
-    std::vector<int> now(base.facilities.size(), -1);  // base position -> facility index now (-1: removed)
-    std::vector<int> added;                             // facility indices, id order
-    for (int f : fac) {
-        auto it = pos.find(facility_key(in.facilities[f]));
-        if (it == pos.end()) added.push_back(f);
-        else now[static_cast<size_t>(it->second)] = f;
+TypeReach update_radius_reach(const std::vector<Compound>& compounds, const std::vector<ReachSite>& base_sites,
+                              const TypeReach& base, const std::vector<ReachSite>& sites) {
+    // Which base site each site is (-1: added), and what became of each base site.
+    std::vector<int> now(base_sites.size(), -1);  // base position -> position in `sites`, -1: removed
+    std::vector<int> added;                        // positions in `sites` (id order)
+    {
+        size_t b = 0;
+        for (size_t k = 0; k < sites.size(); ++k) {
+            while (b < base_sites.size() && base_sites[b].id < sites[k].id) ++b;
+            if (b < base_sites.size() && base_sites[b] == sites[k]) now[b] = static_cast<int>(k);
+            else added.push_back(static_cast<int>(k));
+        }
     }
+    TypeReach r;
+    const size_t nc = compounds.size();
+    r.dist.assign(nc, kInf);
+    r.nearest.assign(nc, -1);
     std::vector<size_t> again;
-    const size_t nc = in.compounds.size();
     for (size_t c = 0; c < nc; ++c) {
         const int b = base.nearest[c];
         if (b >= 0 && now[static_cast<size_t>(b)] < 0) {
-            again.push_back(c);
+            again.push_back(c);  // its nearest was removed: searched afresh below
             continue;
         }
         double best = b >= 0 ? base.dist[c] : kInf;
-        int bf = b >= 0 ? now[static_cast<size_t>(b)] : -1;
-        const XY& p = in.compounds[c].rep;
-        for (int f : added) {
-            double dx = in.facilities[f].pt.x - p.x, dy = in.facilities[f].pt.y - p.y;
+        int bk = b >= 0 ? now[static_cast<size_t>(b)] : -1;
+        const XY& p = compounds[c].rep;
+        for (int k : added) {
+            double dx = sites[k].pt.x - p.x, dy = sites[k].pt.y - p.y;
             double d = std::sqrt(dx * dx + dy * dy);
-            if (d < best || (d == best && (bf < 0 || in.facilities[f].id < in.facilities[bf].id))) {
+            if (d < best || (d == best && (bk < 0 || k < bk))) {
                 best = d;
-                bf = f;
+                bk = k;
             }
         }
-        dist[c] = best;
-        who[c] = bf;
+        r.dist[c] = best;
+        r.nearest[c] = bk;
     }
-    if (again.empty() || fac.empty()) return;
-    FacilityTree tree = facility_tree(in, fac);
-    for (size_t c : again) {
-        int bk = nearest_in(tree, in.compounds[c].rep, dist[c]);
-        who[c] = bk < 0 ? -1 : fac[bk];
+    if (again.empty() || sites.empty()) return r;
+    FacilityTree tree = site_tree(sites);
+    for (size_t c : again) r.nearest[c] = nearest_in(tree, compounds[c].rep, r.dist[c]);
+    return r;
+}
+
+static void radius_reach(const Inputs& in, ReachResult& r) {
+    for (size_t t = 0; t < r.types.size(); ++t) {
+        std::vector<int> fac = facilities_of(in, r.types[t]);
+        std::vector<ReachSite> sites;
+        for (int f : fac) sites.push_back(ReachSite{in.facilities[f].id, in.facilities[f].pt});
+        TypeReach tr = radius_type_reach(in.compounds, sites);
+        r.dist[t] = std::move(tr.dist);
+        for (size_t c = 0; c < tr.nearest.size(); ++c) r.nearest[t][c] = tr.nearest[c] < 0 ? -1 : fac[static_cast<size_t>(tr.nearest[c])];
     }
 }
 
-static void network_reach(const Project& p, const Inputs& in, ReachResult& r, const std::vector<char>& done,
-                          std::shared_ptr<net::Graph> graph) {
+std::shared_ptr<net::Graph> build_road_graph(const Inputs& in) {
+    std::vector<net::RoadLine> lines;
+    lines.reserve(in.roads.size());
+    for (auto& l : in.roads) lines.push_back(net::RoadLine{l});
+    return std::make_shared<net::Graph>(net::Graph::build(lines));
+}
+
+static void network_reach(const Project& p, const Inputs& in, ReachResult& r, std::shared_ptr<net::Graph> graph) {
     auto t0 = std::chrono::steady_clock::now();
-    if (graph) {
-        r.graph = std::move(graph);
-    } else {
-        std::vector<net::RoadLine> lines;
-        lines.reserve(in.roads.size());
-        for (auto& l : in.roads) lines.push_back(net::RoadLine{l});
-        r.graph = std::make_shared<net::Graph>(net::Graph::build(lines));
-    }
+    r.graph = graph ? std::move(graph) : build_road_graph(in);
     auto st = r.graph->stats();
     r.network.nodes = st.nodes;
     r.network.edges = st.edges;
@@ -251,7 +232,7 @@ static void network_reach(const Project& p, const Inputs& in, ReachResult& r, co
     for (size_t t = 0; t < r.types.size(); ++t) per_type[t] = facilities_of(in, r.types[t]);
     parallel_for(r.types.size(), [&](size_t t, int) {
         const auto& fac = per_type[t];
-        if (fac.empty() || done[t]) return;
+        if (fac.empty()) return;
         std::vector<net::Snap> src;
         src.reserve(fac.size());
         for (int f : fac) src.push_back(fsnap[f]);
@@ -273,8 +254,8 @@ static void network_reach(const Project& p, const Inputs& in, ReachResult& r, co
     r.seconds_paths = secs_since(t0);
 }
 
-ReachResult compute_reach(const Project& p, const Inputs& in, const std::vector<std::string>& types, const ReachCache* use,
-                          ReachCache* fill) {
+ReachResult compute_reach(const Project& p, const Inputs& in, const std::vector<std::string>& types,
+                          std::shared_ptr<net::Graph> graph) {
     ReachResult r;
     r.mode = p.access.mode;
     r.types = types;
@@ -285,78 +266,20 @@ ReachResult compute_reach(const Project& p, const Inputs& in, const std::vector<
     r.reached.assign(types.size(), std::vector<char>(nc, 0));
     r.unreachable.assign(nc, 0);
     r.facility_unreachable.assign(in.facilities.size(), 0);
-    // Reuse the distances of types whose facilities did not change.
-    std::vector<char> done(types.size(), 0);
-    std::vector<std::string> sig(types.size());
-    std::unordered_map<std::string, int> fidx;
-    for (size_t i = 0; i < in.facilities.size(); ++i) fidx[in.facilities[i].id] = static_cast<int>(i);
-    for (size_t t = 0; t < types.size(); ++t) {
-        if (!use && !fill) break;
-        sig[t] = type_signature(p, in, types[t], facilities_of(in, types[t]));
-        if (!use) continue;
-        auto it = use->by_type.find(sig[t]);
-        if (it == use->by_type.end() || it->second.dist.size() != nc) continue;
-        r.dist[t] = it->second.dist;
-        // Facility indices differ between scenarios: translate each named facility once.
-        std::vector<int> index(it->second.ids.size());
-        for (size_t k = 0; k < index.size(); ++k) index[k] = fidx.at(it->second.ids[k]);
-        for (size_t c = 0; c < nc; ++c) {
-            const int k = it->second.nearest[c];
-            r.nearest[t][c] = k < 0 ? -1 : index[static_cast<size_t>(k)];
-        }
-        done[t] = 1;
-    }
-    if (p.access.mode != "network" && use)
-        for (size_t t = 0; t < types.size(); ++t) {
-            if (done[t]) continue;
-            auto it = use->radius_base.find(radius_base_key(p, types[t]));
-            if (it == use->radius_base.end() || it->second.dist.size() != nc) continue;
-            radius_from_base(in, facilities_of(in, types[t]), it->second, r.dist[t], r.nearest[t]);
-            done[t] = 1;
-        }
-    if (p.access.mode == "network") network_reach(p, in, r, done, use ? use->graph : nullptr);
-    else radius_reach(in, r, done);
-    if (fill) {
-        if (r.graph) fill->graph = r.graph;
-        for (size_t t = 0; t < types.size(); ++t) {
-            ReachCache::TypeResult tr;
-            tr.dist = r.dist[t];
-            tr.nearest.assign(nc, -1);
-            std::unordered_map<int, int> slot;  // facility index -> index into tr.ids
-            for (size_t c = 0; c < nc; ++c) {
-                const int f = r.nearest[t][c];
-                if (f < 0) continue;
-                auto [s, added] = slot.emplace(f, static_cast<int>(tr.ids.size()));
-                if (added) tr.ids.push_back(in.facilities[static_cast<size_t>(f)].id);
-                tr.nearest[c] = s->second;
-            }
-            fill->by_type[sig[t]] = std::move(tr);
-            if (p.access.mode == "network") continue;
-            ReachCache::TypeBase& b = fill->radius_base[radius_base_key(p, types[t])];
-            std::vector<int> fac = facilities_of(in, types[t]);
-            std::vector<int> at(in.facilities.size(), -1);
-            for (size_t k = 0; k < fac.size(); ++k) {
-                b.facilities.push_back(facility_key(in.facilities[fac[k]]));
-                at[static_cast<size_t>(fac[k])] = static_cast<int>(k);
-            }
-            b.dist = r.dist[t];
-            b.nearest.resize(nc);
-            for (size_t c = 0; c < nc; ++c) b.nearest[c] = r.nearest[t][c] < 0 ? -1 : at[static_cast<size_t>(r.nearest[t][c])];
-        }
-    }
+    if (p.access.mode == "network") network_reach(p, in, r, std::move(graph));
+    else radius_reach(in, r);
     for (size_t t = 0; t < types.size(); ++t)
         for (size_t c = 0; c < nc; ++c) r.reached[t][c] = r.dist[t][c] <= r.reach_m[t];
     return r;
 }
 
-std::vector<GeomPtr> service_areas(const Project& p, const Inputs& in, const ReachResult& r, const ReachCache* use,
-                                   ReachCache* fill, PackedPolygons* packed) {
+std::vector<GeomPtr> service_areas(const Project& p, const Inputs& in, const ReachResult& r, PackedPolygons* packed) {
     std::vector<GeomPtr> out(in.facilities.size());
-    if (!r.graph) packed = nullptr;  // radius discs stay: the uncovered parts union them
-    if (packed) packed->resize(out.size());
     std::map<std::string, double> reach;
     for (size_t t = 0; t < r.types.size(); ++t) reach[r.types[t]] = r.reach_m[t];
     const std::vector<net::Snap>& fsnap = r.facility_snaps;  // network mode
+    if (!r.graph) packed = nullptr;  // radius discs stay: the uncovered parts union them
+    if (packed) packed->resize(out.size());
     if (r.graph) {  // built once here rather than by the first worker while the others wait
         r.graph->prepare_faces();
         r.graph->prepare_cores(p.access.service_area_buffer_m);
@@ -366,13 +289,6 @@ std::vector<GeomPtr> service_areas(const Project& p, const Inputs& in, const Rea
         const Facility& f = in.facilities[i];
         auto it = reach.find(f.type);
         double rm = it == reach.end() ? p.access.reach_m(f.type) : it->second;
-        if (use) {
-            auto c = use->areas.find(area_signature(p, f, rm));
-            if (c != use->areas.end()) {
-                out[i] = borrow(c->second.get());  // the cache outlives the scenario
-                return;
-            }
-        }
         if (!r.graph) {
             GeomPtr pt = make_point(h, f.pt.x, f.pt.y);
             out[i] = own(h, GEOSBuffer_r(h, pt.get(), rm, 16));
@@ -384,18 +300,11 @@ std::vector<GeomPtr> service_areas(const Project& p, const Inputs& in, const Rea
         }
         if (packed) packed->set(i, h, std::move(out[i]));
     });
-    if (fill)
-        for (size_t i = 0; i < out.size(); ++i) {
-            auto it = reach.find(in.facilities[i].type);
-            double rm = it == reach.end() ? p.access.reach_m(in.facilities[i].type) : it->second;
-            fill->areas[area_signature(p, in.facilities[i], rm)] = clone(main_geos(), out[i].get());
-        }
     return out;
 }
 
 std::vector<Uncovered> uncovered_areas(const Project& p, const Inputs& in, const ReachResult& r,
-                                      const std::vector<GeomPtr>& areas, const ReachCache* use, ReachCache* fill,
-                                      PackedPolygons* packed) {
+                                      const std::vector<GeomPtr>& areas, PackedPolygons* packed) {
     int level = in.has_level[kStreet] ? kStreet : in.has_level[kDistrict] ? kDistrict : kCommunity;
     std::vector<Uncovered> out;
     if (!in.has_level[level]) return out;
@@ -420,20 +329,6 @@ std::vector<Uncovered> uncovered_areas(const Project& p, const Inputs& in, const
     size_t nt = r.types.size();
     out.resize(units.size() * nt);
     if (packed) packed->resize(out.size());
-    std::vector<std::string> reach_key(nt);
-    for (size_t t = 0; t < nt; ++t)
-        reach_key[t] = r.types[t] + "|" + fmt17(r.reach_m[t]) + "|" + fmt17(p.access.service_area_buffer_m);
-    std::vector<char> computed(out.size(), 0);
-    // A unit's key names every service area near it: each facility's part made once.
-    std::vector<std::string> fsig(in.facilities.size());
-    {
-        std::map<std::string, double> reach_of;
-        for (size_t t = 0; t < nt; ++t) reach_of[r.types[t]] = r.reach_m[t];
-        for (size_t i = 0; i < fsig.size(); ++i) {
-            auto it = reach_of.find(in.facilities[i].type);
-            if (it != reach_of.end()) fsig[i] = "|" + area_signature(p, in.facilities[i], it->second);
-        }
-    }
     // Network mode: the union of a type's service areas is the buffer of the network
     // within reach of any of its facilities — one multi-source search per type, then
     // one polygon per unit from the pieces near it, instead of a union of many
@@ -494,20 +389,6 @@ std::vector<Uncovered> uncovered_areas(const Project& p, const Inputs& in, const
         // Union in id order: the result must not depend on the index's layout, so that a
         // batch scenario and the same scenario run alone give the same geometry.
         std::sort(near.begin(), near.end(), [&](int a, int b) { return in.facilities[a].id < in.facilities[b].id; });
-        // The part of a unit depends only on the service areas near it: a scenario that
-        // moves facilities elsewhere reuses it.
-        res.key = unit.id + "|" + reach_key[t];
-        for (int f : near) res.key += fsig[f];
-        if (use) {
-            auto c = use->uncovered.find(res.key);
-            if (c != use->uncovered.end()) {
-                res.geom = borrow(c->second.first.get());  // the cache outlives the scenario
-                res.area_m2 = c->second.second;
-                res.share = unit.area_m2 > 0 ? res.area_m2 / unit.area_m2 : 0;
-                return;
-            }
-        }
-        computed[k] = 1;
         if (r.graph) {
             const TypeNet& tn = tnet[t];
             const double b = p.access.service_area_buffer_m;
@@ -559,9 +440,6 @@ std::vector<Uncovered> uncovered_areas(const Project& p, const Inputs& in, const
         res.share = unit.area_m2 > 0 ? res.area_m2 / unit.area_m2 : 0;
         if (packed) packed->set(k, h, std::move(res.geom));
     });
-    if (fill)
-        for (size_t k = 0; k < out.size(); ++k)
-            if (computed[k]) fill->uncovered[out[k].key] = {clone(main_geos(), out[k].geom.get()), out[k].area_m2};
     return out;
 }
 

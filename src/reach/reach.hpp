@@ -6,7 +6,6 @@
 #include "project/project.hpp"
 
 #include <map>
-#include <unordered_map>
 #include <memory>
 #include <vector>
 
@@ -40,53 +39,41 @@ struct ReachResult {
 /// Facility types to analyse: those present among facilities plus those the rules name.
 std::vector<std::string> analysis_types(const Inputs& in, const Project& p);
 
-struct Uncovered;
-struct AccessLayer;
-struct SupportBase;
-struct CatchmentRow;
-
-/// What a batch shares between scenarios over the same compounds and roads: the road
-/// graph, and the results for facility types, facilities and units whose inputs did
-/// not change. Filled by the base run, then only read (safe for parallel scenarios).
-struct ReachCache {
-    struct TypeResult {
-        std::vector<double> dist;
-        std::vector<int> nearest;      ///< [compound] index into `ids`, -1: none
-        std::vector<std::string> ids;  ///< the facilities named in `nearest`
-    };
-    /// Radius mode: a type's distances with the facilities they came from, for
-    /// scenarios that add or remove a few facilities of it (key: radius_base_key).
-    struct TypeBase {
-        std::vector<std::string> facilities;  ///< "id@x,y", id order
-        std::vector<double> dist;             ///< [compound]
-        std::vector<int> nearest;             ///< [compound] position in `facilities`, -1: none
-    };
-    std::unordered_map<std::string, TypeBase> radius_base;
-    std::shared_ptr<net::Graph> graph;
-    // Hashed: the keys are long and share long prefixes, which ordered maps compare
-    // over and over.
-    std::unordered_map<std::string, TypeResult> by_type;          ///< key: type + its facilities' ids and positions
-    std::unordered_map<std::string, GeomPtr> areas;               ///< key: facility, position, reach and mode
-    std::unordered_map<std::string, std::pair<GeomPtr, double>> uncovered;  ///< key: Uncovered::key
-    std::unordered_map<std::string, std::shared_ptr<const AccessLayer>> access;  ///< key: access.cpp layer_key
-    std::unordered_map<std::string, std::shared_ptr<const SupportBase>> support; ///< key: rules.cpp support_key
-    std::unordered_map<std::string, std::shared_ptr<const CatchmentRow>> catchments;  ///< key: access.cpp row_key
+/// A facility as radius reach reads it.
+struct ReachSite {
+    std::string id;
+    XY pt;
+    bool operator==(const ReachSite& o) const { return id == o.id && pt.x == o.pt.x && pt.y == o.pt.y; }
 };
+/// The facilities of one type, in id order (ties go to the smallest id).
+std::vector<ReachSite> reach_sites(const Inputs& in, const std::string& type);
 
-/// Keys that identify results across scenarios over the same inputs.
-std::string type_signature(const Project& p, const Inputs& in, const std::string& type);
-std::string area_signature(const Project& p, const Facility& f, double reach_m);
-std::string radius_base_key(const Project& p, const std::string& type);
+/// Radius distances for one facility type: per compound, the straight distance to the
+/// nearest site and that site's position in the sites (-1 and +inf: there are none).
+struct TypeReach {
+    std::vector<double> dist;
+    std::vector<int> nearest;
+};
+TypeReach radius_type_reach(const std::vector<Compound>& compounds, const std::vector<ReachSite>& sites);
+/// The same result from `base`, the reach of `base_sites`, when a few sites were added
+/// or removed (a site that moved is one of each): a compound keeps its nearest site
+/// unless an added one is nearer (ties to the smaller id), and only compounds whose
+/// nearest site is gone are searched again. Equal to radius_type_reach(compounds, sites).
+TypeReach update_radius_reach(const std::vector<Compound>& compounds, const std::vector<ReachSite>& base_sites,
+                              const TypeReach& base, const std::vector<ReachSite>& sites);
 
-/// `use`: results to reuse where the signature matches; `fill`: where to store results.
+/// The road graph of `in.roads` (network mode).
+std::shared_ptr<net::Graph> build_road_graph(const Inputs& in);
+
+/// Distances from every compound to the nearest facility of each type. Network mode
+/// walks `graph` (built from the roads when null: a batch builds it once).
 ReachResult compute_reach(const Project& p, const Inputs& in, const std::vector<std::string>& types,
-                          const ReachCache* use = nullptr, ReachCache* fill = nullptr);
+                          std::shared_ptr<net::Graph> graph = nullptr);
 
 /// One service area per facility (radius disc or network service area), working CRS.
 /// Geometries may belong to worker GEOS contexts (see parallel.hpp). With `packed`, the
 /// network service areas go there instead (the returned geometries are null).
 std::vector<GeomPtr> service_areas(const Project& p, const Inputs& in, const ReachResult& r,
-                                   const ReachCache* use = nullptr, ReachCache* fill = nullptr,
                                    PackedPolygons* packed = nullptr);
 
 struct Uncovered {
@@ -95,13 +82,11 @@ struct Uncovered {
     std::string type;
     GeomPtr geom;        ///< may be empty
     double area_m2 = 0, share = 0;
-    std::string key;     ///< the unit, type, reach and every service area near it
 };
 /// Per street/township (else the coarsest level present) and type: the unit minus the
 /// union of the service areas of that type.
 /// With `packed`, the geometries go there instead (Uncovered::geom stays null).
 std::vector<Uncovered> uncovered_areas(const Project& p, const Inputs& in, const ReachResult& r,
-                                      const std::vector<GeomPtr>& areas, const ReachCache* use = nullptr,
-                                      ReachCache* fill = nullptr, PackedPolygons* packed = nullptr);
+                                      const std::vector<GeomPtr>& areas, PackedPolygons* packed = nullptr);
 
 }  // namespace lc

@@ -1,4 +1,5 @@
 #include "report/report_maps.hpp"
+#include "common/chinacrs.hpp"
 
 #include "common/markup.hpp"
 #include "outputs/symbology.hpp"
@@ -8,7 +9,7 @@
 #include <cmath>
 #include <map>
 #include <memory>
-#include <mutex>
+#include <optional>
 
 namespace lc {
 
@@ -21,19 +22,6 @@ bool area_count(const Rule& r) { return r.check == "min_count" && r.level == "ar
 
 std::string level_name_of(int l) { return l < 0 ? "area" : level_name(l); }
 
-/// Most detailed level at which the rule has per-unit values, or -1.
-int detail_level(const Inputs& in, const RuleResult& rr) {
-    for (int l = kCommunity; l >= kDistrict; --l)
-        if (in.has_level[l] && !rr.per_unit[l].empty()) return l;
-    return -1;
-}
-
-int finest_level(const Inputs& in) {
-    for (int l = kCommunity; l >= kDistrict; --l)
-        if (in.has_level[l]) return l;
-    return -1;
-}
-
 struct MapBuilder {
     const Project& p;
     const Inputs& in;
@@ -42,42 +30,30 @@ struct MapBuilder {
     GEOSContextHandle_t h;
     svg::Envelope extent;
     double north;
-    const Reuse& reuse;
-    // Path data of units and compounds: the same in every map of a run (one frame)
-    // and, in a batch, in every scenario (taken from the base's maps).
-    mutable const BaseOutput::Paths* known = nullptr;
-    mutable BaseOutput::Paths* mine = nullptr;
-    mutable BaseOutput::Paths local{};
+    // Path data of units and compounds: the same in every map of a run (one frame),
+    // made once. Reset when a map has another frame.
+    struct Paths {
+        svg::Frame frame;
+        std::array<std::vector<std::optional<std::string>>, kLevels> units;
+        std::vector<std::optional<std::string>> compounds;
+    };
+    mutable Paths paths{};
 
     void start(const svg::Map& m) const {
-        known = reuse.use ? reuse.use->paths(m.frame()) : nullptr;
-        mine = &local;
-        if (reuse.fill) {
-            BaseOutput::Paths& k = reuse.fill->fill_paths(m.frame());
-            if (k.frame == m.frame()) mine = &k;
-        }
-        if (!(mine->frame == m.frame())) *mine = BaseOutput::Paths{m.frame(), {}, {}};
-        for (int l = 0; l < kLevels; ++l) mine->units[l].resize(in.units[l].size());
-        mine->compounds.resize(in.compounds.size());
+        if (!(paths.frame == m.frame())) paths = Paths{m.frame(), {}, {}};
+        for (int l = 0; l < kLevels; ++l) paths.units[l].resize(in.units[l].size());
+        paths.compounds.resize(in.compounds.size());
     }
 
     template <class F>
-    const std::string& cached(const std::vector<BaseOutput::PathEntry>* have, std::vector<BaseOutput::PathEntry>& make, size_t i,
-                              const std::string& id, F&& compute) const {
-        if (have && i < have->size() && (*have)[i].set && (*have)[i].id == id) return (*have)[i].d;
-        BaseOutput::PathEntry& e = make[i];
-        if (!e.set || e.id != id) {
-            e.d = compute();
-            e.id = id;
-            e.set = true;
-        }
-        return e.d;
+    static const std::string& once(std::optional<std::string>& slot, F&& compute) {
+        if (!slot) slot = compute();
+        return *slot;
     }
 
     const std::string& unit_path(const svg::Map& m, int l, size_t u) const {
         const Unit& un = in.units[l][u];
-        return cached(known ? &known->units[l] : nullptr, mine->units[l], u, un.id,
-                      [&] { return svg::path_data(h, un.geom.get(), m.frame()); });
+        return once(paths.units[l][u], [&] { return svg::path_data(h, un.geom.get(), m.frame()); });
     }
 
     std::string note() const {
@@ -153,7 +129,7 @@ struct MapBuilder {
     /// few pixels (or is a point).
     void compound(svg::Map& m, size_t i, const std::string& attrs) const {
         const Compound& c = in.compounds[i];
-        const std::string& d = cached(known ? &known->compounds : nullptr, mine->compounds, i, c.id, [&] {
+        const std::string& d = once(paths.compounds[i], [&] {
             svg::Envelope e = svg::envelope_of(h, c.geom.get());
             double size = e.empty() ? 0 : std::max(e.maxx - e.minx, e.maxy - e.miny) * m.frame().scale;
             if (c.is_point || size < 3.5) return m.marker_data(c.rep.x, c.rep.y, "circle", 4.2);
@@ -302,6 +278,18 @@ struct MapBuilder {
 
 }  // namespace
 
+int detail_level(const Inputs& in, const RuleResult& rr) {
+    for (int l = kCommunity; l >= kDistrict; --l)
+        if (in.has_level[l] && !rr.per_unit[l].empty()) return l;
+    return -1;
+}
+
+int finest_level(const Inputs& in) {
+    for (int l = kCommunity; l >= kDistrict; --l)
+        if (in.has_level[l]) return l;
+    return -1;
+}
+
 std::vector<const RuleResult*> headline_results(const Analysis& a) {
     std::vector<const RuleResult*> out;
     for (auto& rr : a.rules)
@@ -370,36 +358,10 @@ svg::Envelope study_extent(const Inputs& in) {
     return e;
 }
 
-static double true_north_uncached(const Inputs& in, const svg::Envelope& e);
-
 double true_north_deg(const Inputs& in, const svg::Envelope& e) {
-    // Setting up the transformation costs more than a batch scenario's other map work:
-    // remember the last answer (the same CRS and extent in every scenario).
-    static std::mutex m;
-    static std::string last_key;
-    static double last = 0;
-    std::string key = in.working_crs + "|" + std::to_string(e.minx) + "|" + std::to_string(e.miny) + "|" + std::to_string(e.maxx) +
-                      "|" + std::to_string(e.maxy) + "|" + std::to_string(e.empty());
-    {
-        std::lock_guard<std::mutex> lock(m);
-        if (key == last_key) return last;
-    }
-    double v = true_north_uncached(in, e);
-    std::lock_guard<std::mutex> lock(m);
-    last_key = key;
-    last = v;
-    return v;
-}
-
-static double true_north_uncached(const Inputs& in, const svg::Envelope& e) {
     if (e.empty() || in.working_crs.empty()) return 0;
-    OGRSpatialReference work, wgs;
-    work.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    if (work.SetFromUserInput(in.working_crs.c_str()) != OGRERR_NONE || wgs.importFromEPSG(4326) != OGRERR_NONE) return 0;
-    if (work.IsGeographic()) return 0;
-    std::unique_ptr<OGRCoordinateTransformation> to_ll(OGRCreateCoordinateTransformation(&work, &wgs));
-    std::unique_ptr<OGRCoordinateTransformation> to_work(OGRCreateCoordinateTransformation(&wgs, &work));
+    auto to_ll = chinacrs::make_transform(in.working_crs, "EPSG:4326");
+    auto to_work = chinacrs::make_transform("EPSG:4326", in.working_crs);
     if (!to_ll || !to_work) return 0;
     double cx = (e.minx + e.maxx) / 2, cy = (e.miny + e.maxy) / 2;
     double x = cx, y = cy;
@@ -410,77 +372,11 @@ static double true_north_uncached(const Inputs& in, const svg::Envelope& e) {
     return std::isfinite(deg) ? std::round(deg * 100) / 100 : 0;
 }
 
-namespace {
-
-template <class T>
-void put_bytes(std::string& s, const T& v) {
-    s.append(reinterpret_cast<const char*>(&v), sizeof v);
-}
-void put_text(std::string& s, const std::string& t) {
-    put_bytes(s, t.size());
-    s += t;
-}
-void put_opt(std::string& s, const std::optional<double>& v) {
-    put_bytes(s, static_cast<char>(v.has_value()));
-    if (v) put_bytes(s, *v);
-}
-
-/// Everything MapBuilder::build reads that can differ between a batch's scenarios
-/// (compounds, units, CRS and extent are the base's when maps are reused): the rule,
-/// its result, its gaps and the facilities drawn. Equal inputs, equal map.
-std::string map_inputs(const Inputs& in, const Analysis& a, const RuleResult& rr, const std::string& lang) {
-    const Rule& rule = *rr.rule;
-    std::string s;
-    put_text(s, lang);
-    put_text(s, rule.raw.dump());
-    put_opt(s, rr.value);
-    put_bytes(s, rr.target);
-    put_bytes(s, static_cast<char>(rr.pass ? (*rr.pass ? 2 : 1) : 0));
-    put_bytes(s, rr.report_level);
-    put_text(s, rr.details.dump());
-    for (auto& u : rr.units_failing) put_text(s, u);
-    for (int l = 0; l < kLevels; ++l) {
-        put_bytes(s, rr.per_unit[l].size());
-        for (auto& v : rr.per_unit[l]) {
-            put_opt(s, v.value);
-            put_bytes(s, static_cast<char>(v.pass ? (*v.pass ? 2 : 1) : 0));
-        }
-    }
-    for (auto& g : a.gaps)
-        if (g.rule_id == rule.id) {
-            put_bytes(s, g.compound);
-            put_text(s, g.reason);
-        }
-    s += '|';
-    for (auto& f : in.facilities)
-        if ((rule.types.empty() || std::find(rule.types.begin(), rule.types.end(), f.type) != rule.types.end()) &&
-            facility_matches(f, rule.where)) {
-            put_text(s, f.type);
-            put_bytes(s, f.pt.x);
-            put_bytes(s, f.pt.y);
-        }
-    return s;
-}
-
-}  // namespace
-
-std::vector<IndicatorMap> indicator_maps(const Project& p, const Inputs& in, const Analysis& a, const std::string& lang,
-                                         const Reuse& reuse) {
+std::vector<IndicatorMap> indicator_maps(const Project& p, const Inputs& in, const Analysis& a, const std::string& lang) {
     svg::Envelope ext = study_extent(in);
-    MapBuilder b{p, in, a, lang, main_geos(), ext, true_north_deg(in, ext), reuse};
+    MapBuilder b{p, in, a, lang, main_geos(), ext, true_north_deg(in, ext)};
     std::vector<IndicatorMap> out;
-    for (const RuleResult* rr : headline_results(a)) {
-        // A batch scenario whose map would be the base's takes the base's (and the file
-        // becomes a hard link to it).
-        std::string inputs = reuse.use || reuse.fill ? map_inputs(in, a, *rr, lang) : std::string();
-        const BaseOutput::KeptMap* kept = reuse.use ? reuse.use->map(rr->rule->id) : nullptr;
-        if (kept && kept->inputs == inputs) {
-            out.push_back(IndicatorMap{rr->rule->id, rr->rule->id + ".svg", kept->title, kept->svg});
-            continue;
-        }
-        out.push_back(b.build(*rr));
-        if (reuse.fill) reuse.fill->add_map(rr->rule->id, BaseOutput::KeptMap{std::move(inputs), out.back().title, out.back().svg});
-    }
+    for (const RuleResult* rr : headline_results(a)) out.push_back(b.build(*rr));
     return out;
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 // The report's maps (one per headline indicator) and the wording of indicator values
 // shared by the maps and the report tables.
-#include "outputs/base_output.hpp"
+#include "common/table.hpp"
 #include "ingest/ingest.hpp"
 #include "reach/reach.hpp"
 #include "rules/rules.hpp"
@@ -23,10 +23,13 @@ struct IndicatorMap {
 /// the reach rules, else the first rule with a value).
 std::vector<const RuleResult*> headline_results(const Analysis& a);
 
-/// One SVG map per headline rule, in `lang` ("zh" | "en"). In a batch the path data of
-/// units and compounds comes from the base's maps (base_output.hpp).
-std::vector<IndicatorMap> indicator_maps(const Project& p, const Inputs& in, const Analysis& a, const std::string& lang,
-                                         const Reuse& reuse = {});
+/// Most detailed level at which a rule has values per unit, or -1 (maps and print layouts).
+int detail_level(const Inputs& in, const RuleResult& rr);
+/// Most detailed unit level the inputs have, or -1.
+int finest_level(const Inputs& in);
+
+/// One SVG map per headline rule, in `lang` ("zh" | "en").
+std::vector<IndicatorMap> indicator_maps(const Project& p, const Inputs& in, const Analysis& a, const std::string& lang);
 
 /// A rule's figure as a planner reads it: shares as percentages, ratios as numbers. A
 /// failing share is never rounded up to its target ("99.96%" shows as 99.9%, not 100%).

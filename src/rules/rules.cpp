@@ -140,27 +140,11 @@ bool facility_matches(const Facility& f, const json& where) {
 
 namespace {
 
-std::string num_text(std::optional<double> v) {
-    if (!v) return "-";
-    char b[40];
-    auto e = std::to_chars(b, b + sizeof b, *v);
-    return std::string(b, e.ptr);
-}
-
-/// A compound_support rule's base outcomes are kept under the rule and the access
-/// settings only: scenarios differ from the base in a few of its facilities.
-std::string support_key(const Project& p, const Rule& rule) {
-    return "support\n" + rule.id + "\n" + rule.raw.dump() + "\n" + p.access.mode + "\n" +
-           (p.doc.is_object() && p.doc.contains("access") ? p.doc["access"].dump() : std::string("{}"));
-}
-
 struct Evaluator {
     const Project& p;
     const Inputs& in;
     const ReachResult& r;
     Analysis& a;
-    const ReachCache* use = nullptr;
-    ReachCache* fill = nullptr;
 
     std::vector<char> reached_by(const std::vector<std::string>& types) const {
         std::vector<char> out(in.compounds.size(), 0);
@@ -426,7 +410,7 @@ struct Evaluator {
     /// Capacity-aware access (2SFCA, see access.hpp): the weighted share of compounds
     /// whose access A·per reaches `min`, per unit and overall, against target_share.
     void min_access(const Rule& rule, RuleResult& res) {
-        AccessResult acc = compute_access_pools(p, in, r, {rule.types}, access_options(p, &rule), use, fill);
+        AccessResult acc = compute_access_pools(p, in, r, {rule.types}, access_options(p, &rule));
         const AccessLayer& L = acc.layers.at(0);
         auto ok = access_pass(L, rule.min, rule.per);
         if (L.supply.empty()) {
@@ -541,115 +525,26 @@ struct Evaluator {
         return {bf, best};
     }
 
-    static std::string support_entry(const Facility& f) {
-        return f.id + "@" + num_text(f.pt.x) + "," + num_text(f.pt.y) + ":" + num_text(f.floor_area);
-    }
-
-    /// Per compound: its outcome and, for gaps, the nearest facility. In a batch
-    /// scenario that added or removed a few of the rule's facilities, only compounds
-    /// whose query box holds one of them are evaluated again (the rest keep the base's
-    /// outcome), and nearest facilities are updated as radius reach does.
-    void support_outcomes(const Rule& rule, const std::vector<int>& fac, const FacTree& tree, std::vector<SupportOutcome>& out,
+    /// Per compound: its outcome and, for gaps, the nearest facility.
+    void support_outcomes(const Rule& rule, const FacTree& tree, std::vector<SupportOutcome>& out,
                           std::vector<std::pair<int, double>>& near) {
         GEOSContextHandle_t h = main_geos();
         const size_t nc = in.compounds.size();
         out.assign(nc, SupportOutcome{});
         near.assign(nc, {-1, kInf});
-        const std::string key = use || fill ? support_key(p, rule) : std::string();
-        std::vector<std::string> entries;
-        if (use || fill)
-            for (int f : fac) entries.push_back(support_entry(in.facilities[f]));
-        auto in_range = [&](const Compound& cp) {
-            return !cp.year || !((rule.since_year && *cp.year < *rule.since_year) || (rule.before_year && *cp.year >= *rule.before_year));
-        };
-
-        const SupportBase* base = nullptr;
-        if (use) {
-            auto it = use->support.find(key);
-            if (it != use->support.end() && it->second->outcome.size() == nc) base = it->second.get();
-        }
-        std::vector<int> now;       // base position -> facility index now, -1: removed
-        std::vector<int> added;     // facility indices
-        std::vector<XY> changed;    // places of added and removed facilities
-        if (base) {
-            now.assign(base->entries.size(), -1);
-            for (size_t k = 0; k < fac.size(); ++k) {
-                auto it = base->position.find(entries[k]);
-                if (it == base->position.end()) {
-                    added.push_back(fac[k]);
-                    changed.push_back(in.facilities[fac[k]].pt);
-                } else {
-                    now[static_cast<size_t>(it->second)] = fac[k];
-                }
-            }
-            for (size_t b = 0; b < now.size(); ++b)
-                if (now[b] < 0) changed.push_back(base->points[b]);
-            if (changed.size() > 256) base = nullptr;  // a different set: evaluate everything
-        }
         for (size_t c = 0; c < nc; ++c) {
             const Compound& cp = in.compounds[c];
-            if (!in_range(cp)) continue;
+            if (cp.year && ((rule.since_year && *cp.year < *rule.since_year) || (rule.before_year && *cp.year >= *rule.before_year)))
+                continue;
             SupportOutcome& o = out[c];
             if (!cp.year) {
                 o.state = SupportOutcome::UnknownYear;
                 o.reason = "unknown_year";
                 o.detail = cp.year_raw.empty() ? "no year given" : "year \"" + cp.year_raw + "\" cannot be read";
-            } else if (base) {
-                const BBox& box = base->box[c];
-                bool dirty = false;
-                for (const XY& q : changed)
-                    if (bg::covered_by(BPoint(q.x, q.y), box)) {
-                        dirty = true;
-                        break;
-                    }
-                o = dirty ? support_of(rule, cp, tree, h) : base->outcome[c];
             } else {
                 o = support_of(rule, cp, tree, h);
             }
-            if (o.state == SupportOutcome::Compliant) continue;
-            if (!base || base->outcome[c].state == SupportOutcome::Compliant) {
-                near[c] = nearest_support(tree, cp.rep);
-                continue;
-            }
-            const int b = base->nearest[c];
-            if (b >= 0 && now[static_cast<size_t>(b)] < 0) {
-                near[c] = nearest_support(tree, cp.rep);
-                continue;
-            }
-            double best = b >= 0 ? base->nearest_dist[c] : kInf;
-            int bf = b >= 0 ? now[static_cast<size_t>(b)] : -1;
-            for (int f : added) {
-                double dx = in.facilities[f].pt.x - cp.rep.x, dy = in.facilities[f].pt.y - cp.rep.y;
-                double d = std::sqrt(dx * dx + dy * dy);
-                if (d < best || (d == best && (bf < 0 || in.facilities[f].id < in.facilities[bf].id))) {
-                    best = d;
-                    bf = f;
-                }
-            }
-            near[c] = {bf, best};
-        }
-        if (fill) {
-            auto sb = std::make_shared<SupportBase>();
-            std::vector<int> pos(in.facilities.size(), -1);
-            for (size_t k = 0; k < fac.size(); ++k) {
-                pos[static_cast<size_t>(fac[k])] = static_cast<int>(k);
-                sb->position.emplace(entries[k], static_cast<int>(k));
-                sb->points.push_back(in.facilities[fac[k]].pt);
-            }
-            sb->entries = std::move(entries);
-            sb->outcome = out;
-            sb->box.resize(nc);
-            for (size_t c = 0; c < nc; ++c)
-                if (out[c].state == SupportOutcome::Compliant || out[c].state == SupportOutcome::Gap)
-                    sb->box[c] = support_box(rule, in.compounds[c], h);
-            sb->nearest.assign(nc, -1);
-            sb->nearest_dist.assign(nc, kInf);
-            for (size_t c = 0; c < nc; ++c)
-                if (near[c].first >= 0) {
-                    sb->nearest[c] = pos[static_cast<size_t>(near[c].first)];
-                    sb->nearest_dist[c] = near[c].second;
-                }
-            fill->support[key] = std::move(sb);
+            if (o.state != SupportOutcome::Compliant) near[c] = nearest_support(tree, cp.rep);
         }
     }
 
@@ -662,7 +557,7 @@ struct Evaluator {
         FacTree tree(pts.begin(), pts.end());
         std::vector<SupportOutcome> out;
         std::vector<std::pair<int, double>> near;
-        support_outcomes(rule, fac, tree, out, near);
+        support_outcomes(rule, tree, out, near);
 
         std::array<std::vector<long>, kLevels> ev, ok;
         for (int l = 0; l < kLevels; ++l) {
@@ -723,9 +618,9 @@ struct Evaluator {
 
 }  // namespace
 
-Analysis evaluate(const Project& p, const Inputs& in, const ReachResult& r, const ReachCache* use, ReachCache* fill) {
+Analysis evaluate(const Project& p, const Inputs& in, const ReachResult& r) {
     Analysis a;
-    Evaluator ev{p, in, r, a, use, fill};
+    Evaluator ev{p, in, r, a};
     ev.unit_stats();
     std::vector<size_t> gaps_from;  // per rule: its first gap
     for (auto& rule : p.rules) {

@@ -4,13 +4,9 @@
 #include "project/project.hpp"
 #include "reach/reach.hpp"
 
-#include <boost/geometry/geometries/box.hpp>
-#include <boost/geometry/geometries/point.hpp>
-
 #include <array>
 #include <limits>
 #include <optional>
-#include <unordered_map>
 #include <vector>
 
 namespace lc {
@@ -73,22 +69,6 @@ struct SupportOutcome {
     std::string reason, detail;
 };
 
-/// A compound_support rule as the base of a batch evaluated it, for scenarios that
-/// add or remove a few of its facilities.
-struct SupportBase {
-    std::vector<std::string> entries;                  ///< the rule's facilities: "id@x,y:floor_area"
-    std::unordered_map<std::string, int> position;     ///< entry -> index in entries
-    std::vector<XY> points;                            ///< per entry
-    std::vector<SupportOutcome> outcome;               ///< [compound]
-    std::vector<int> nearest;                          ///< [compound] index in entries, -1: none (gaps only)
-    std::vector<double> nearest_dist;                  ///< [compound]
-    /// [compound] query box (rules.cpp support_box) of the compounds evaluated
-    std::vector<boost::geometry::model::box<boost::geometry::model::point<double, 2, boost::geometry::cs::cartesian>>> box;
-};
-
-/// `use`/`fill`: see ReachCache (batches): access layers and compound_support
-/// outcomes are taken from / recorded there.
-Analysis evaluate(const Project& p, const Inputs& in, const ReachResult& r, const ReachCache* use = nullptr,
-                  ReachCache* fill = nullptr);
+Analysis evaluate(const Project& p, const Inputs& in, const ReachResult& r);
 
 }  // namespace lc

@@ -5,6 +5,7 @@
 // the contract of SPEC 4-6: no crash, no NaN anywhere in a table, shares within [0, 1]
 // when every weight is non-negative, and a null distance exactly when nothing is reached.
 #include "common/errors.hpp"
+#include "common/gdal_setup.hpp"
 #include "ingest/ingest.hpp"
 #include "outputs/outputs.hpp"
 #include "project/project.hpp"
@@ -87,6 +88,7 @@ void check_value(const lc::Value& v) {
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
+    lc::init_gdal();
     setenv("LIFECIRCLE_THREADS", "1", 1);
     return 0;
 }
