@@ -154,4 +154,12 @@ GraphStats Graph::stats() const {
     return st;
 }
 
+void Graph::edges_in_box(double minx, double miny, double maxx, double maxy, std::vector<uint32_t>& out) const {
+    out.clear();
+    if (!index_) return;
+    for (auto it = index_->tree.qbegin(bgi::intersects(BBox(BPoint(minx, miny), BPoint(maxx, maxy))));
+         it != index_->tree.qend(); ++it)
+        out.push_back(it->second);
+}
+
 }  // namespace lc::net

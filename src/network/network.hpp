@@ -121,6 +121,9 @@ public:
     void prepare_faces() const;
     void prepare_cores(double buffer_m, int quadsegs = kServiceAreaQuadSegs) const { (void)cores(buffer_m, quadsegs); }
 
+    /// The edges whose bounding boxes meet the box, in no particular order.
+    void edges_in_box(double minx, double miny, double maxx, double maxy, std::vector<uint32_t>& out) const;
+
     size_t node_count() const { return xy_.size(); }
     size_t edge_count() const { return edges_.size(); }
     const Edge& edge(uint32_t e) const { return edges_[e]; }

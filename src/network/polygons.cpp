@@ -73,15 +73,18 @@ void load_offset(CL::ClipperOffset& co, const Grid& g, const std::vector<std::ve
         if (!l.empty()) co.AddPath(path_of(g, l), CL::jtRound, CL::etOpenRound);
 }
 
-/// Features narrower than this many metres are dropped from the rings (Clipper's
-/// CleanPolygon: vertices that nearly repeat a neighbour or nearly continue a straight
-/// edge, and spikes): written at 7 decimals of a degree (about 1 cm) they would fold
-/// onto themselves and make the polygon invalid.
-constexpr double kCleanM = 0.01;
+/// Features narrower than this are dropped from the rings (Clipper's CleanPolygon:
+/// vertices that nearly repeat a neighbour or nearly continue a straight edge, and
+/// spikes): written at 7 decimals of a degree (about 1 cm) they would fold onto
+/// themselves and make the polygon invalid. 1 cm, or a tenth of how far a chord of the
+/// arcs strays from the circle if less, so that arcs keep every chord.
+double clean_distance(double buffer_m, int quadsegs) {
+    return std::min(0.01, 0.1 * buffer_m * (1 - std::cos(M_PI / (4.0 * quadsegs))));
+}
 
-GEOSGeometry* ring_of(GEOSContextHandle_t h, const Grid& g, const CL::Path& raw) {
+GEOSGeometry* ring_of(GEOSContextHandle_t h, const Grid& g, const CL::Path& raw, double clean_m) {
     CL::Path p;
-    CL::CleanPolygon(raw, p, kCleanM * g.scale);
+    CL::CleanPolygon(raw, p, clean_m * g.scale);
     if (p.size() < 3) return nullptr;
     const unsigned n = static_cast<unsigned>(p.size());
     GEOSCoordSequence* seq = GEOSCoordSeq_create_r(h, n + 1, 2);
@@ -98,7 +101,7 @@ GEOSGeometry* ring_of(GEOSContextHandle_t h, const Grid& g, const CL::Path& raw)
 /// the polygons, clear of their boundaries) becomes a hole of the innermost polygon
 /// around it.
 void to_geos(GEOSContextHandle_t h, const Grid& g, const CL::PolyTree& tree,
-             const std::vector<std::vector<XY>>& cores, std::vector<GEOSGeometry*>& polys) {
+             const std::vector<std::vector<XY>>& cores, double clean_m, std::vector<GEOSGeometry*>& polys) {
     struct Outer {
         const CL::PolyNode* node;
         int depth;
@@ -114,7 +117,7 @@ void to_geos(GEOSContextHandle_t h, const Grid& g, const CL::PolyTree& tree,
         outers.push_back(Outer{n, depth, {}});
         for (const CL::PolyNode* hole : n->Childs) {
             if (hole->Contour.size() >= 3)
-                if (GEOSGeometry* r = ring_of(h, g, hole->Contour)) outers.back().holes.push_back(r);
+                if (GEOSGeometry* r = ring_of(h, g, hole->Contour, clean_m)) outers.back().holes.push_back(r);
             for (auto it = hole->Childs.rbegin(); it != hole->Childs.rend(); ++it) todo.emplace_back(*it, depth + 1);
         }
     }
@@ -139,7 +142,7 @@ void to_geos(GEOSContextHandle_t h, const Grid& g, const CL::PolyTree& tree,
         if (GEOSGeometry* r = seq ? GEOSGeom_createLinearRing_r(h, seq) : nullptr) outers[at].holes.push_back(r);
     }
     for (Outer& o : outers) {
-        GEOSGeometry* shell = ring_of(h, g, o.node->Contour);
+        GEOSGeometry* shell = ring_of(h, g, o.node->Contour, clean_m);
         if (!shell) {
             for (GEOSGeometry* r : o.holes) GEOSGeom_destroy_r(h, r);
             continue;
@@ -201,7 +204,7 @@ GeomPtr covered_polygon(GEOSContextHandle_t h, const std::vector<std::vector<XY>
     CL::PolyTree tree;
     co.Execute(tree, buffer_m * g.scale);
     std::vector<GEOSGeometry*> polys;
-    to_geos(h, g, tree, cores, polys);
+    to_geos(h, g, tree, cores, clean_distance(buffer_m, quadsegs), polys);
     return collect(h, polys);
 }
 
@@ -233,7 +236,7 @@ GeomPtr uncovered_polygon(GEOSContextHandle_t h, const GEOSGeometry* unit, const
     CL::PolyTree tree;
     c.Execute(CL::ctDifference, tree, CL::pftNonZero, CL::pftNonZero);
     std::vector<GEOSGeometry*> polys;
-    to_geos(h, g, tree, {}, polys);
+    to_geos(h, g, tree, {}, clean_distance(buffer_m, quadsegs), polys);
     if (!cores.empty()) {
         PreparedPtr pu(GEOSPrepare_r(h, unit), PreparedDeleter{h});
         for (const auto& c : cores) {
