@@ -3,7 +3,7 @@
 # deliverables — only those that are missing. Safe to run again.
 set -euo pipefail
 need=(build-essential cmake ninja-build pkg-config python3
-      libgdal-dev libgeos-dev libproj-dev libboost-dev nlohmann-json3-dev doctest-dev libcli11-dev
+      libgdal-dev libgeos-dev libproj-dev libboost-dev nlohmann-json3-dev doctest-dev libcli11-dev libpolyclipping-dev
       gdal-bin
       clang-14 libclang-rt-14-dev)  # the sanitizer pass and the libFuzzer targets (test-sanitize.sh)
 need+=(libjemalloc-dev)  # faster malloc for GEOS-heavy runs (CMakeLists.txt)

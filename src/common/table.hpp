@@ -18,6 +18,16 @@ struct Field {
     FieldType type;
 };
 
+/// Geometries made when a writer needs them, a row at a time, instead of held as GEOS
+/// geometries for the whole run (the service areas and uncovered parts, packed.hpp).
+struct GeometrySource {
+    virtual ~GeometrySource() = default;
+    /// Row `row`'s geometry in the working CRS, made on `h`; null when it has none.
+    virtual GeomPtr geometry(size_t row, GEOSContextHandle_t h) const = 0;
+    /// Its GEOS type id (GEOS_POLYGON, ...), or -1 when it has none.
+    virtual int type_id(size_t row) const = 0;
+};
+
 struct Table {
     std::string name;                       ///< layer name (file name without extension)
     std::vector<Field> fields;
@@ -26,6 +36,8 @@ struct Table {
     std::vector<const GEOSGeometry*> geoms;
     std::vector<std::vector<unsigned char>> wkb_wgs84;
     std::vector<GeomPtr> owned;             ///< geometries made for this table only
+    /// Rows whose entry in `geoms` is null take their geometry from here (same row index).
+    const GeometrySource* source = nullptr;
     bool has_geometry = true;
 
     int add_field(const std::string& n, FieldType t) {

@@ -271,7 +271,10 @@ void write_geojson(const fs::path& file, const Table& t, const std::string& work
             else if (auto b = std::get_if<bool>(&v)) out += *b ? "true" : "false";
         }
         out += "},\"geometry\":";
+        GeomPtr made(nullptr, GeomDeleter{hw});
+        if (!(i < t.geoms.size() && t.geoms[i]) && t.source) made = t.source->geometry(i, hw);
         if (i < t.geoms.size() && t.geoms[i]) out += geometry_json(hw, t.geoms[i], ct_of(w));
+        else if (made) out += geometry_json(hw, made.get(), ct_of(w));
         else if (i < t.wkb_wgs84.size() && !t.wkb_wgs84[i].empty()) out += wkb_geometry_json(hw, t.wkb_wgs84[i]);
         else out += "null";
         out += '}';

@@ -163,6 +163,10 @@ struct Writer {
             auto wkb = to_wkb(main_geos(), t.geoms[i]);
             OGRGeometryFactory::createFromWkb(wkb.data(), nullptr, &g, wkb.size());
             ct = from_work;
+        } else if (GeomPtr made = t.source ? t.source->geometry(i, main_geos()) : GeomPtr(nullptr, GeomDeleter{})) {
+            auto wkb = to_wkb(main_geos(), made.get());
+            OGRGeometryFactory::createFromWkb(wkb.data(), nullptr, &g, wkb.size());
+            ct = from_work;
         } else if (i < t.wkb_wgs84.size() && !t.wkb_wgs84[i].empty()) {
             OGRGeometryFactory::createFromWkb(t.wkb_wgs84[i].data(), nullptr, &g, t.wkb_wgs84[i].size());
             ct = from_wgs84;

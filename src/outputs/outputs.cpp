@@ -95,7 +95,8 @@ void add_row(Table& t, Emit&& emit) {
 
 std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachResult& r, const Analysis& a,
                                 const std::vector<GeomPtr>& areas, const std::vector<Uncovered>& unc,
-                                const AccessResult* access) {
+                                const AccessResult* access, const PackedPolygons* packed_areas,
+                                const PackedPolygons* packed_unc) {
     auto access_of = [&](const std::string& type) -> const AccessLayer* { return access ? access->find(type) : nullptr; };
     std::vector<Table> out;
     const auto& types = r.types;
@@ -284,10 +285,12 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
                 row.value(round_to(p.access.reach_m(f.type), 1000));
                 double area = 0;
                 if (areas[i]) GEOSArea_r(main_geos(), areas[i].get(), &area);
+                else if (packed_areas && i < packed_areas->size()) area = packed_areas->area(i);
                 row.value(round_to(area, 10));
             });
             t.geoms.push_back(areas[i].get());
         }
+        t.source = packed_areas;
         out.push_back(std::move(t));
     }
     // --- uncovered
@@ -311,6 +314,7 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
             });
             t.geoms.push_back(u.geom.get());
         }
+        t.source = packed_unc;
         out.push_back(std::move(t));
     }
     // --- facilities

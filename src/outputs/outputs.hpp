@@ -5,6 +5,7 @@
 #include "rules/rules.hpp"
 #include "access/access.hpp"
 #include "outputs/geojson.hpp"
+#include "common/packed.hpp"
 #include "common/table.hpp"
 
 #include <filesystem>
@@ -14,7 +15,8 @@ namespace lc {
 /// Every vector layer of SPEC 6 as plain tables (geometries borrowed from the inputs).
 std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachResult& r, const Analysis& a,
                                 const std::vector<GeomPtr>& areas, const std::vector<Uncovered>& unc,
-                                const AccessResult* access = nullptr);
+                                const AccessResult* access = nullptr, const PackedPolygons* packed_areas = nullptr,
+                                const PackedPolygons* packed_unc = nullptr);
 Table coverage_table(const Project& p, const Inputs& in, const Analysis& a);
 Table repairs_table(const Inputs& in);
 

@@ -240,6 +240,7 @@ std::string row_kind(const Table& t, size_t i) {
     if (!t.has_geometry) return "";
     int k = -1;
     if (i < t.geoms.size() && t.geoms[i]) k = kind_of_geos(GEOSGeomTypeId_r(main_geos(), t.geoms[i]));
+    else if (t.source && t.source->type_id(i) >= 0) k = kind_of_geos(t.source->type_id(i));
     else if (i < t.wkb_wgs84.size()) k = kind_of_wkb(t.wkb_wgs84[i]);
     return k < 0 ? std::string() : std::string(kind_name(k));
 }

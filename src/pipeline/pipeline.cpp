@@ -125,10 +125,11 @@ Analysed analyse(const Project& p, Inputs& in, const Progress& progress, std::sh
     x.access = compute_access(p, in, x.r, x.r.types, access_options(p));
     clock.lap("access");
     tick("service areas", 0.40);
-    x.areas = service_areas(p, in, x.r);
+    // The polygons stay packed until they are written (common/packed.hpp).
+    x.areas = service_areas(p, in, x.r, &x.packed_areas);
     clock.lap("service_areas");
     tick("uncovered areas", 0.50);
-    x.unc = uncovered_areas(p, in, x.r, x.areas);
+    x.unc = uncovered_areas(p, in, x.r, x.areas, &x.packed_unc);
     clock.lap("uncovered");
     x.times = clock.times;
     return x;
@@ -136,7 +137,7 @@ Analysed analyse(const Project& p, Inputs& in, const Progress& progress, std::sh
 
 json write_output_folder(const fs::path& dir, const Project& p, const Inputs& in, Analysed& x, const RunOptions& opt) {
     Clock clock;
-    auto layers = build_layers(p, in, x.r, x.a, x.areas, x.unc, &x.access);
+    auto layers = build_layers(p, in, x.r, x.a, x.areas, x.unc, &x.access, &x.packed_areas, &x.packed_unc);
     std::vector<const Table*> all;
     const Table* rej = nullptr;
     for (auto& t : layers) {

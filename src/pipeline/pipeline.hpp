@@ -1,6 +1,7 @@
 #pragma once
 // The main job: project file -> inputs -> units -> reach -> rules -> output folder.
 #include "access/access.hpp"
+#include "common/packed.hpp"
 #include "outputs/geojson.hpp"
 #include "outputs/output_folder.hpp"
 #include "ingest/ingest.hpp"
@@ -62,6 +63,7 @@ struct Analysed {
     Analysis a;
     std::vector<GeomPtr> areas;
     std::vector<Uncovered> unc;
+    PackedPolygons packed_areas, packed_unc;  ///< the polygons of areas / unc (network areas, all unc)
     AccessResult access;   ///< 2SFCA per facility type
     StageTimes times;
 };

@@ -11,6 +11,8 @@
 
 namespace lc {
 
+class PackedPolygons;  // common/packed.hpp
+
 
 struct NetworkInfo {
     size_t nodes = 0, edges = 0, components = 0;
@@ -69,8 +71,10 @@ ReachResult compute_reach(const Project& p, const Inputs& in, const std::vector<
                           std::shared_ptr<net::Graph> graph = nullptr);
 
 /// One service area per facility (radius disc or network service area), working CRS.
-/// Geometries may belong to worker GEOS contexts (see parallel.hpp).
-std::vector<GeomPtr> service_areas(const Project& p, const Inputs& in, const ReachResult& r);
+/// Geometries may belong to worker GEOS contexts (see parallel.hpp). With `packed`, the
+/// network service areas go there instead (the returned geometries are null).
+std::vector<GeomPtr> service_areas(const Project& p, const Inputs& in, const ReachResult& r,
+                                   PackedPolygons* packed = nullptr);
 
 struct Uncovered {
     int unit;            ///< index in the street level (or the level used)
@@ -81,7 +85,8 @@ struct Uncovered {
 };
 /// Per street/township (else the coarsest level present) and type: the unit minus the
 /// union of the service areas of that type.
+/// With `packed`, the geometries go there instead (Uncovered::geom stays null).
 std::vector<Uncovered> uncovered_areas(const Project& p, const Inputs& in, const ReachResult& r,
-                                      const std::vector<GeomPtr>& areas);
+                                      const std::vector<GeomPtr>& areas, PackedPolygons* packed = nullptr);
 
 }  // namespace lc
