@@ -3,7 +3,8 @@
 # times lifecircle on them and on metro tiled ten times (scripts/bench_scale.sh's data),
 # stage by stage, with wall and CPU time (user + sys) and peak memory; then how the cost
 # grows city -> metro -> 10x against the data, the ratio against a baseline binary run
-# back to back on metro, and a 50-scenario batch.
+# back to back on metro, a run with census tables and life-circle bands against the run
+# without them (radius), and a 50-scenario batch.
 #   scripts/bench.sh [radius|network|all] [--baseline BIN] [--no-10x] [--no-batch]
 # --baseline (or LIFECIRCLE_BASELINE=BIN): the binary to compare with, e.g. a build of
 # main from before a change. Figures vary with machine load: compare ratios within one
@@ -29,10 +30,15 @@ for scale in city metro; do
   if [ ! -f "$GEN/$scale/compounds.geojson" ]; then
     python3 ../shared/datagen/make_city.py "$GEN/$scale" --scale "$scale" --seed 7 --fields zh >/dev/null
   fi
+  [ -f "$GEN/$scale/census_communities.csv" ] || python3 scripts/make_census.py "$GEN/$scale" >/dev/null
   for mode in radius network; do
-    sed -e "s#\"path\": \"#\"path\": \"$GEN/$scale/#" -e "s#\"mode\": \"radius\"#\"mode\": \"$mode\"#" \
-      data/demo/project.json > "$GEN/$scale/project-$mode.json"
+    # the timed runs: no census table, no life-circle bands
+    python3 scripts/bench_project.py "$GEN/$scale" "$mode" --no-bands > "$GEN/$scale/project-$mode.json"
+    # what a baseline binary from before census tables and bands reads
+    python3 scripts/bench_project.py "$GEN/$scale" "$mode" --legacy > "$GEN/$scale/project-$mode-legacy.json"
   done
+  # the same with census tables (join, roll-up, compound estimates) and bands
+  python3 scripts/bench_project.py "$GEN/$scale" radius --census > "$GEN/$scale/project-census.json"
 done
 scales="city metro"
 if [ "$tenx" = 1 ]; then
@@ -40,9 +46,9 @@ if [ "$tenx" = 1 ]; then
   scales="city metro metro10"
 fi
 
-run() {  # label binary scale mode: prints two lines, leaves $GEN/res-LABEL-SCALE-MODE.json
+run() {  # label binary scale mode [project suffix]: prints two lines, leaves $GEN/res-LABEL-SCALE-MODE.json
   local label=$1 bin=$2 scale=$3 mode=$4 out="$GEN/out-$1-$3-$4"
-  /usr/bin/time -f "%e %U %S %M" -o "$GEN/time.txt" "$bin" run "$GEN/$scale/project-$mode.json" --out "$out" --quiet
+  /usr/bin/time -f "%e %U %S %M" -o "$GEN/time.txt" "$bin" run "$GEN/$scale/project-$mode${5:-}.json" --out "$out" --quiet
   python3 - "$out/summary.json" "$GEN/time.txt" "$label" "$scale" "$mode" "$GEN/res-$label-$scale-$mode.json" <<'PY'
 import json, sys
 sfile, tfile, label, scale, mode, res = sys.argv[1:]
@@ -77,12 +83,13 @@ print(f"{mode} cost growth from {scales[0]}: " + "; ".join(parts))
 PY
 }
 
-against_baseline() {  # mode: new and baseline back to back on metro
-  run base "$baseline" metro "$1"
+against_baseline() {  # mode: new and baseline back to back on metro, on the project both read
+  run base "$baseline" metro "$1" -legacy
+  run newl "$BIN" metro "$1" -legacy
   python3 - "$GEN" "$1" <<'PY'
 import json, sys
 g, mode = sys.argv[1:]
-n = json.load(open(f"{g}/res-new-metro-{mode}.json"))
+n = json.load(open(f"{g}/res-newl-metro-{mode}.json"))
 b = json.load(open(f"{g}/res-base-metro-{mode}.json"))
 print(f"metro {mode} against the baseline: wall {n['wall']:.2f} / {b['wall']:.2f} s = {n['wall'] / b['wall']:.2f}, "
       f"cpu {n['cpu']:.2f} / {b['cpu']:.2f} s = {n['cpu'] / b['cpu']:.2f}, peak {n['kb'] / 1024:.0f} / {b['kb'] / 1024:.0f} MiB")
@@ -128,6 +135,19 @@ print(f"batch of 50 add/remove scenarios (metro, {mode}): {float(wall):.2f} s, p
 PY
 }
 
+census_ratio() {  # metro radius with census tables and bands against the run without them
+  local out="$GEN/out-metro-census"
+  /usr/bin/time -f "%e %M" -o "$GEN/time.txt" "$BIN" run "$GEN/metro/project-census.json" --out "$out" --quiet
+  read -r wall kb < "$GEN/time.txt"
+  python3 - "$wall" "$kb" "$GEN/res-new-metro-radius.json" <<'PY'
+import json, sys
+wall, kb, res = sys.argv[1:]
+r = float(wall) / json.load(open(res))["wall"]
+print(f"metro radius with census tables and bands: {float(wall):.2f} s, peak {int(kb) / 1024:.0f} MiB = {r:.2f} x the run "
+      f"without them (target <= 1.10): {'met' if r <= 1.10 else 'MISSED'}")
+PY
+}
+
 for mode in radius network; do
   [ "$modes" = all ] || [ "$modes" = "$mode" ] || [ "$modes" = "batch-$mode" ] || continue
   echo "== $mode mode"
@@ -135,6 +155,7 @@ for mode in radius network; do
     for scale in $scales; do run new "$BIN" "$scale" "$mode"; done
     growth "$mode"
     [ -z "$baseline" ] || against_baseline "$mode"
+    [ "$mode" = radius ] && census_ratio
   else
     run new "$BIN" metro "$mode"
   fi

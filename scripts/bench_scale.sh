@@ -98,8 +98,7 @@ print(f"metro x{NX * NY}:", counts)
 PY
 fi
 for mode in radius network; do
-  sed -e "s#\"path\": \"#\"path\": \"$DST/#" -e "s#\"mode\": \"radius\"#\"mode\": \"$mode\"#" \
-    data/demo/project.json > "$DST/project-$mode.json"
+  python3 scripts/bench_project.py "$DST" "$mode" > "$DST/project-$mode.json"
 done
 
 [ "$prepare_only" = 0 ] || exit 0

@@ -55,6 +55,9 @@ bool same_layer(const LayerSpec& a, const LayerSpec& b) {
 /// Can a scenario start from the base's inputs (read once) and its cached results?
 bool same_inputs(const Project& a, const Project& b) {
     if (a.working_crs != b.working_crs || a.access.mode != b.access.mode) return false;
+    // Census tables and estimate settings change unit and compound figures.
+    if (!(a.census == b.census) || a.persons_per_household != b.persons_per_household || a.estimate_compounds != b.estimate_compounds)
+        return false;
     std::set<std::string> keys;
     for (auto& [k, _] : a.layers) keys.insert(k);
     for (auto& [k, _] : b.layers) keys.insert(k);
@@ -88,7 +91,7 @@ Result summarise(const Inputs& in, const Analysed& x, const std::shared_ptr<cons
         r.compounds = std::move(list);
     }
     for (auto& rr : x.a.rules) {
-        if (rr.rule->check != "reach_share") continue;
+        if (rr.rule->check != Check::ReachShare) continue;
         std::vector<size_t> ts;
         for (size_t t = 0; t < x.r.types.size(); ++t)
             if (std::find(rr.rule->types.begin(), rr.rule->types.end(), x.r.types[t]) != rr.rule->types.end()) ts.push_back(t);

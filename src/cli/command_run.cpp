@@ -4,6 +4,7 @@
 
 #include <iostream>
 #include <memory>
+#include <optional>
 
 namespace lc::cli {
 
@@ -19,6 +20,7 @@ void register_run(CLI::App& app, Action& action) {
         std::string project, out = "out", format = "geojson", lang = "zh", output_crs;
         std::vector<std::string> scenarios;
         bool strict = false, quiet = false;
+        std::optional<int> as_of;
     };
     auto o = std::make_shared<Opts>();
     auto* run = app.add_subcommand("run", "Run the analysis of a project file and write the output folder");
@@ -32,6 +34,8 @@ void register_run(CLI::App& app, Action& action) {
     run->add_option("--output-crs", o->output_crs,
                     "CRS of the gpkg/shp layers, e.g. EPSG:4490 (CGCS2000) or EPSG:4543 (CGCS2000 3-degree Gauss-Kruger CM 102E, Kunming); GeoJSON stays EPSG:4326");
     run->add_option("--lang", o->lang, "Report language: zh or en")->check(CLI::IsMember({"zh", "en"}))->capture_default_str();
+    run->add_option("--as-of", o->as_of, "Evaluate only the targets due by this year (the others are listed as not yet due)")
+        ->check(CLI::Range(1000, 9999));
     run->add_flag("--strict", o->strict, "Exit with status 4 when any record is rejected");
     run->add_flag("--quiet", o->quiet, "No progress bar and no closing line");
     run->callback([o, &action] {
@@ -42,6 +46,7 @@ void register_run(CLI::App& app, Action& action) {
             opt.output_crs = o->output_crs;
             opt.strict = o->strict;
             opt.lang = o->lang;
+            opt.as_of = o->as_of;
             for (auto& s : o->scenarios) opt.scenario_files.emplace_back(s);
             opt.progress = terminal_progress(o->quiet);
             opt.notice = terminal_notice();

@@ -50,7 +50,8 @@ Inputs read_inputs(const Project& p, const Progress& progress) {
     in.warnings = p.warnings;
     Ctx c{p, in, chinacrs::wgs84(), OGRSpatialReference()};
     const bool chosen = !(p.working_crs == "auto" || p.working_crs.empty());
-    in.working_crs = chosen ? p.working_crs : auto_working_crs(p, in.warnings);
+    OpenedLayer opened;  // with `auto`, the compounds stay open for their read below
+    in.working_crs = chosen ? p.working_crs : auto_working_crs(p, in.warnings, opened);
     c.work = chinacrs::make_srs(in.working_crs, p.file.u8string() + ": /working_crs");
     check_crs_kind(c.work, in.working_crs, p.file.u8string());
     char* wkt = nullptr;
@@ -95,7 +96,13 @@ Inputs read_inputs(const Project& p, const Progress& progress) {
                      }, {}, nullptr});
     tasks.push_back({"compounds", [&](Ctx& tc) {
                          const LayerSpec& s = *p.layer("compounds");
-                         Source src = open_source(p.file.u8string(), s, tc.in.warnings);
+                         Source src = [&] {
+                             if (opened.key != "compounds" || !opened.src) return open_source(p.file.u8string(), s, tc.in.warnings);
+                             tc.in.warnings.insert(tc.in.warnings.end(), opened.open_warnings.begin(), opened.open_warnings.end());
+                             Source o = std::move(*opened.src);
+                             o.warnings_out = &tc.in.warnings;
+                             return o;
+                         }();
                          setup_transforms(s, src, tc.wgs, &tc.work, tc.in.warnings);
                          read_compounds(tc, s, src);
                      }, {}, nullptr});
@@ -279,6 +286,8 @@ Inputs clone_inputs(const Inputs& in, bool share_geometries) {
             c.geom = share_geometries ? borrow(u.geom.get()) : clone(h, u.geom.get());
             c.rep = u.rep;
             c.area_m2 = u.area_m2;
+            c.attrs = u.attrs;
+            c.census = u.census;
             out.units[l].push_back(std::move(c));
         }
     }
@@ -292,6 +301,10 @@ Inputs clone_inputs(const Inputs& in, bool share_geometries) {
         k.households = c.households;
         k.population = c.population;
         k.elderly = c.elderly;
+        k.infants = c.infants;
+        k.population_source = c.population_source;
+        k.elderly_source = c.elderly_source;
+        k.infants_source = c.infants_source;
         k.geom = share_geometries ? borrow(c.geom.get()) : clone(h, c.geom.get());
         k.is_point = c.is_point;
         k.rep = c.rep;
@@ -307,6 +320,9 @@ Inputs clone_inputs(const Inputs& in, bool share_geometries) {
     out.warnings = in.warnings;
     out.unreadable = in.unreadable;
     out.counts = in.counts;
+    out.area_census = in.area_census;
+    out.census = in.census;
+    out.census_tables = in.census_tables;
     out.units_placed = in.units_placed;
     out.facility_units = in.facility_units;
     return out;

@@ -21,6 +21,8 @@ struct LayerCounts {
     long skipped = 0;   ///< roads only: not walkable by class
 };
 
+struct CensusTable;  ///< ingest/census.hpp
+
 /// Everything read from the inputs. Geometries belong to `main_geos()`.
 struct Inputs {
     std::string working_crs;   ///< e.g. "EPSG:32648"
@@ -36,6 +38,13 @@ struct Inputs {
     std::vector<std::string> warnings;
     std::map<std::string, long> unreadable;       ///< "layer.field" -> optional numbers that could not be read
     std::map<std::string, LayerCounts> counts;
+    /// Census figures of the whole area (the table of level "area", else the districts'
+    /// sum) and what the join found; set by apply_demographics (units/demographics.hpp).
+    Demographics area_census;
+    CensusReport census;
+    /// The census tables as read, with the specs they were read from (read once per
+    /// inputs; a scenario with other census specs reads its own).
+    std::vector<std::pair<CensusSpec, std::shared_ptr<const CensusTable>>> census_tables;
     /// Set by place_units_and_compounds (units.hpp): unit parents, compounds and gates are
     /// placed, and `facility_units` says where the facilities read with them lie.
     bool units_placed = false;

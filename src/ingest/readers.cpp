@@ -3,6 +3,7 @@
 #include "ingest/readers.hpp"
 
 #include "ingest/textnum.hpp"
+#include "ingest/values.hpp"
 #include "project/vocabulary.hpp"
 
 #include <algorithm>
@@ -69,6 +70,8 @@ void read_units(Ctx& c, const LayerSpec& s, int level, Source& src) {
         u.kind = canonical_kind(s, level, kraw, unknown);
         if (unknown) c.in.repairs.push_back(Repair{layer, *id, "kind \"" + *kraw + "\" not recognised (add it to kind_map); taken as " + u.kind});
         u.parent_id = text::trim(field_text(f, src, "parent").value_or(""));
+        for (auto& [attr, fname] : s.attributes)
+            if (auto v = field_text(f, src, "attr:" + attr)) u.attrs[attr] = attr_from_text(*v);
         u.level = level;
         u.rep = point_on_surface(g.get());
         GEOSArea_r(main_geos(), g.get(), &u.area_m2);
@@ -129,6 +132,12 @@ void read_compounds(Ctx& c, const LayerSpec& s, Source& src) {
             impossible_figure(c, layer, id, "elderly", *cp.elderly, "exceeds the population " + format_number(*cp.population));
             cp.elderly.reset();
         }
+        cp.infants = read_number(c, f, src, layer, "infants", id);
+        // Estimates (units/demographics.hpp) fill only what the data leave unknown.
+        auto given = [](const std::optional<double>& v) { return v ? FigureSource::Data : FigureSource::Unknown; };
+        cp.population_source = given(cp.population);
+        cp.elderly_source = given(cp.elderly);
+        cp.infants_source = given(cp.infants);
         cp.geom = std::move(g);
         c.in.compounds.push_back(std::move(cp));
         c.in.counts[layer].used++;
@@ -191,7 +200,7 @@ void read_facilities(Ctx& c, const LayerSpec& s, Source& src, bool added) {
             auto v = field_text(f, src, "attr:" + attr);
             AttrValue a;
             if (v) {
-                std::string val = attr == "operator" ? map_operator(s, *v) : text::trim(*v);
+                std::string val = attr == "operator" ? map_operator(s, *v) : attr == "grade" ? canonical_grade(*v) : text::trim(*v);
                 a.text = val;
                 a.number = text::parse_number(val);
                 a.boolean = text::parse_bool(val);

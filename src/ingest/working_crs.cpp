@@ -39,9 +39,9 @@ std::string crs_name(const OGRSpatialReference& s, const std::string& def) {
 }
 
 /// Median lon/lat of the usable records of one layer; false if it has none.
-bool layer_centre(const Project& p, const LayerSpec& s, std::vector<std::string>& warnings, LonLat& out) {
-    std::vector<std::string> ignored;
-    Source src = open_source(p.file.u8string(), s, ignored);
+bool layer_centre(const Project& p, const LayerSpec& s, std::vector<std::string>& warnings, LonLat& out, OpenedLayer& opened) {
+    std::vector<std::string> open_warnings, ignored;
+    Source src = open_source(p.file.u8string(), s, open_warnings);
     setup_transforms(s, src, chinacrs::wgs84(), nullptr, ignored);
     std::vector<double> lons, lats;
     for_each_feature(src, [&](OGRFeature* f, long idx) {
@@ -55,6 +55,9 @@ bool layer_centre(const Project& p, const LayerSpec& s, std::vector<std::string>
     (void)warnings;  // the real read reports this layer's problems once
     if (lons.empty()) return false;
     out = {median(lons), median(lats)};
+    opened.key = s.key;
+    opened.open_warnings = std::move(open_warnings);
+    opened.src.emplace(std::move(src));
     return true;
 }
 
@@ -66,11 +69,11 @@ std::string utm_zone_of(LonLat p) {
            (p.lat >= 0 ? "N" : "S") + ")";
 }
 
-std::string auto_working_crs(const Project& p, std::vector<std::string>& warnings) {
+std::string auto_working_crs(const Project& p, std::vector<std::string>& warnings, OpenedLayer& opened) {
     LonLat c;
     bool found = false;
     for (const char* key : {"compounds", "community", "street", "district"})
-        if (const LayerSpec* s = p.layer(key); s && !found) found = layer_centre(p, *s, warnings, c);
+        if (const LayerSpec* s = p.layer(key); s && !found) found = layer_centre(p, *s, warnings, c, opened);
     if (!found)
         throw InputError(p.file.u8string() + ": no compound or unit has usable coordinates to locate the study area (check the "
                                              "files, or set working_crs to an EPSG code)");

@@ -5,6 +5,7 @@
 // (their median point), so that a stray record far away cannot move it.
 #include "common/model.hpp"
 #include "ingest/ingest.hpp"
+#include "ingest/source.hpp"
 #include "project/project.hpp"
 
 #include <ogr_spatialref.h>
@@ -19,10 +20,19 @@ struct LonLat {
     double lon = 0, lat = 0;
 };
 
+/// A layer opened to locate the study area, handed on to be read (opening a large
+/// GeoJSON parses the whole file: once is enough).
+struct OpenedLayer {
+    std::string key;                          ///< "compounds", "community", ...
+    std::optional<Source> src;
+    std::vector<std::string> open_warnings;   ///< what opening it said, for the real read
+};
+
 /// The UTM zone ("EPSG:326xx"/"EPSG:327xx") of the median lon/lat of the compounds
 /// that would be read (a `where` applied; records without id or usable coordinates
 /// left out), else of the unit layers. InputError when there is nothing to locate.
-std::string auto_working_crs(const Project& p, std::vector<std::string>& warnings);
+/// The layer it located them by is left open in `opened`.
+std::string auto_working_crs(const Project& p, std::vector<std::string>& warnings, OpenedLayer& opened);
 
 /// Checks that can be made before reading: projected, linear unit metres.
 void check_crs_kind(const OGRSpatialReference& work, const std::string& def, const std::string& project_file);

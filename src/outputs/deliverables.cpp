@@ -9,6 +9,7 @@
 #include "outputs/qgis_styles.hpp"
 #include "report/report_html.hpp"
 #include "report/report_maps.hpp"
+#include "report/report_sections.hpp"
 
 #include <cpl_conv.h>
 #include <gdal_priv.h>
@@ -77,12 +78,16 @@ StyleContext style_context(const Analysis& a, const ReachResult& r, const std::s
     // The headline reach rule drives the choropleths; any reach rule if none is headline.
     const RuleResult* pick = nullptr;
     for (auto& rr : a.rules)
-        if (rr.rule->check == "reach_share" && (!pick || (rr.rule->headline && !pick->rule->headline))) pick = &rr;
+        if (rr.rule->check == Check::ReachShare && (!pick || (rr.rule->headline && !pick->rule->headline))) pick = &rr;
     if (pick) {
         c.reach_rule_id = pick->rule->id;
         c.reach_rule_title = rule_title(*pick->rule, lang);
         c.reach_target = pick->target;
         c.reach_types = pick->rule->types.empty() ? r.types : pick->rule->types;
+    } else if (!a.figures.empty()) {
+        // No reach rule in the profile: compounds still show the 15-minute reach of the
+        // home-care facilities (the report's figure).
+        c.reach_types = a.figures.front().rule->types;
     }
     for (auto& g : a.gaps)
         if (std::find(c.gap_reasons.begin(), c.gap_reasons.end(), g.reason) == c.gap_reasons.end()) c.gap_reasons.push_back(g.reason);
@@ -143,6 +148,91 @@ std::string layer_source(const StyledLayer& sl, const std::string& format) {
     return src;
 }
 
+/// Field aliases and a layer abstract that say what each figure rests on (SPEC 6): the
+/// denominator of every ratio (census or compounds, estimated or given), the census
+/// join and the compound estimates.
+void describe_basis(qgis::ProjectLayer& l, const Table& t, const Inputs& in, const Analysis& a, const StyleContext& c) {
+    const std::string& lang = c.lang;
+    auto index = [&](const std::string& f) {
+        for (size_t k = 0; k < t.fields.size(); ++k)
+            if (t.fields[k].name == f) return static_cast<int>(k);
+        return -1;
+    };
+    auto alias = [&](const std::string& f, const std::string& name) {
+        int k = index(f);
+        if (k >= 0) l.aliases.push_back({c.field(f), k, name});
+    };
+    std::string abstract;
+    if (t.name.rfind("units_", 0) == 0) {
+        for (auto& rr : a.rules) {
+            std::string basis = ratio_basis(rr, lang);
+            if (basis.empty() || index("rule_" + rr.rule->id + "_value") < 0) continue;
+            alias("rule_" + rr.rule->id + "_value", rule_title(*rr.rule, lang) + " (" + basis + ")");
+            abstract += rr.rule->id + ": " + basis + "\n";
+        }
+        const char* zh[] = {"普查常住人口", "普查户数", "普查老年人口（60岁及以上）", "普查婴幼儿（0-3岁）"};
+        const char* en[] = {"census residents", "census households", "census elderly (60+)", "census infants (0-3)"};
+        for (int f = 0; f < kFigures; ++f) alias(std::string("census_") + figure_name(f), tr(lang, zh[f], en[f]));
+        alias("childcare_places_per_1000", tr(lang, "每千人口托位数（分母：普查常住人口）", "Childcare places per 1000 residents (census)"));
+        for (auto& tb : in.census.tables)
+            abstract += tr(lang, "普查表 ", "census table ") + std::filesystem::path(tb.path).filename().u8string() + ": " +
+                        std::to_string(tb.rows) + tr(lang, " 行，已关联 ", " rows, joined ") + std::to_string(tb.matched) + "\n";
+    } else if (t.name == "compounds") {
+        alias("population_source", tr(lang, "人口来源（data 原数据 / estimated 按普查比率估算）", "Population: data or estimated from census rates"));
+        alias("elderly_source", tr(lang, "老年人口来源（data / estimated）", "Elderly: data or estimated from census rates"));
+        const CensusReport& cr = in.census;
+        if (cr.compounds_estimated[0] + cr.compounds_estimated[2] > 0)
+            abstract += tr(lang, "按所在单元普查比率估算：人口 ", "Estimated from their unit's census rates: population ") +
+                        std::to_string(cr.compounds_estimated[0]) + tr(lang, " 个小区，老年人口 ", " compounds, elderly ") +
+                        std::to_string(cr.compounds_estimated[2]) + tr(lang, " 个小区", " compounds");
+    }
+    l.abstract = abstract;
+}
+
+/// The "一小" group: units coloured by childcare places per 1000 residents and the
+/// childcare centres, when the data hold any.
+void childcare_group(qgis::Project& q, const std::vector<StyledLayer>& styled, const Analysis& a, const StyleContext& c,
+                     const std::string& format) {
+    const StyledLayer* units = nullptr;
+    const StyledLayer* fac = nullptr;
+    for (const char* name : {"units_street", "units_district"})
+        for (auto& sl : styled)
+            if (!units && sl.table->name == name && sl.geometry == "Polygon" &&
+                std::any_of(sl.table->fields.begin(), sl.table->fields.end(), [](const Field& f) { return f.name == "childcare_places_per_1000"; }))
+                units = &sl;
+    for (auto& sl : styled)
+        if (sl.table->name == "facilities" && sl.geometry == "Point") fac = &sl;
+    if (!units || !fac) return;
+    const std::string& lang = c.lang;
+    double target = 4.5;  // KM22 目标 "每千人口托位数达到4.5个"
+    for (auto& rr : a.rules)
+        if (rr.rule->id == "childcare_places_per_1000") target = rr.rule->min;
+    qgis::ProjectGroup g;
+    g.name = tr(lang, "一小：托育服务", "Children: childcare");
+    qgis::ProjectLayer f;
+    f.id = "lifecircle_childcare_facilities";
+    f.name = tr(lang, "托育机构与指导中心", "Childcare and guidance centres");
+    f.source = layer_source(*fac, format) + "|subset=" + quoted(c.field("type")) + " IN ('childcare', 'childcare_guidance')";
+    f.wkb_type = "Point";
+    StyleContext fc = c;
+    fc.types = {"childcare", "childcare_guidance"};
+    f.style = layer_style(*fac->table, "Point", fc);
+    g.layers.push_back(f);
+    qgis::ProjectLayer u;
+    u.id = "lifecircle_childcare_units";
+    u.name = tr(lang, "每千人口托位数（目标 ", "Childcare places per 1000 residents (target ") + fmt_trim(target, 2) + tr(lang, "）", ")");
+    u.source = layer_source(*units, format);
+    u.wkb_type = "MultiPolygon";
+    u.style = choropleth_style("childcare_places_per_1000", "", target_classes(target, false, lang), 1e9, std::nullopt, true, c);
+    u.abstract = tr(lang, "分母：人口普查常住人口；托位按设施属性 places，普惠按 inclusive。",
+                    "Denominator: census residents; places from the facility attribute places, inclusive ones marked inclusive.");
+    g.layers.push_back(u);
+    // Off when the project opens: the elderly-care layers are the default view.
+    for (auto& l : g.layers) l.visible = false;
+    g.expanded = false;
+    q.groups.push_back(std::move(g));
+}
+
 std::string project_xml(const Project& p, const Inputs& in, const Analysis& a, const std::vector<StyledLayer>& styled,
                         const StyleContext& c, const DeliverableOptions& opt) {
     const std::string& format = opt.format;
@@ -179,6 +269,7 @@ std::string project_xml(const Project& p, const Inputs& in, const Analysis& a, c
         l.visible = layer_visible(*sl.table);
         // Long category lists (service areas, hatches) stay folded in the layer tree.
         l.expanded = sl.table->name != "service_areas" && sl.table->name != "uncovered" && sl.table->name != "rejected";
+        describe_basis(l, *sl.table, in, a, c);
         main.push_back({sl.table, sl.geometry, l});
         q.groups[group_of(sl.table->name)].layers.push_back(std::move(l));
     }
@@ -189,6 +280,7 @@ std::string project_xml(const Project& p, const Inputs& in, const Analysis& a, c
     for (auto& g : q.groups)
         for (auto& l : g.layers) all.push_back(&l);
     q.layouts_xml = qgis::layouts_xml(plan.layouts, all, 2);
+    childcare_group(q, styled, a, c, format);
     q.groups.erase(std::remove_if(q.groups.begin(), q.groups.end(), [](const qgis::ProjectGroup& g) { return g.layers.empty(); }),
                    q.groups.end());
     return qgis::project_document(q);

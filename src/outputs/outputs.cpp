@@ -54,6 +54,23 @@ Value access_value(const std::optional<double>& v) {
 
 std::string rule_level_name(int l) { return l < 0 ? "area" : level_name(l); }
 
+/// "5", "7_5": a band's minutes in a field name.
+std::string band_tag(double minutes) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%g", minutes);
+    std::string s = b;
+    for (auto& c : s)
+        if (c == '.') c = '_';
+    return s;
+}
+
+const char* source_name(FigureSource s) {
+    return s == FigureSource::Data ? "data" : s == FigureSource::Estimated ? "estimated" : nullptr;
+}
+
+/// Compound figures may be estimated from census rates (SPEC 3): their source is shown.
+bool with_sources(const Project& p) { return !p.census.empty() || p.persons_per_household.has_value(); }
+
 // A row described as calls on a sink, so that nullable strings and values read alike.
 struct Build {
     std::vector<Value>& row;
@@ -102,6 +119,14 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
         }
         for (size_t k = 0; k < types.size(); ++k)
             if (acc[k]) t.add_field("access_" + types[k] + "_mean", FieldType::Real);
+        for (auto& ty : types)
+            for (double b : a.bands) t.add_field("band_" + ty + "_" + band_tag(b) + "min_elderly_share", FieldType::Real);
+        const bool census = !p.census.empty();
+        if (census)
+            for (int f = 0; f < kFigures; ++f) t.add_field(std::string("census_") + figure_name(f), FieldType::Real);
+        const bool childcare = a.area.childcare_centres > 0;
+        if (childcare)
+            for (auto n : {"childcare_places", "childcare_places_per_1000", "childcare_inclusive_share"}) t.add_field(n, FieldType::Real);
         std::vector<size_t> rules_here;
         for (size_t k = 0; k < a.rules.size(); ++k)
             if (!a.rules[k].per_unit[l].empty()) {
@@ -127,6 +152,19 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
                     for (int w = 0; w < kWeights; ++w) row.value(share_value(s.reach_share[k][w]));
                 for (size_t k = 0; k < types.size(); ++k)
                     if (acc[k]) row.value(access_value(acc[k]->unit_mean[l][u]));
+                for (size_t k = 0; k < types.size(); ++k)
+                    for (size_t b = 0; b < a.bands.size(); ++b) row.value(share_value(s.band_share[k][b]));
+                if (census)
+                    for (int f = 0; f < kFigures; ++f) row.value(num_value(un.census.value[f]));
+                if (childcare) {
+                    const auto& pop = un.census.value[0];
+                    row.value(num_value(s.childcare_places));
+                    row.value(num_value(s.childcare_places && pop && *pop > 0 ? std::optional<double>(*s.childcare_places / *pop * 1000)
+                                                                               : std::nullopt));
+                    row.value(share_value(s.childcare_places && *s.childcare_places > 0
+                                              ? std::optional<double>(*s.childcare_inclusive_places / *s.childcare_places)
+                                              : std::nullopt));
+                }
                 for (size_t k : rules_here) {
                     const auto& v = a.rules[k].per_unit[l][u];
                     row.value(num_value(v.value));
@@ -144,9 +182,17 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
         for (auto n : {"compound_id", "name"}) t.add_field(n, FieldType::String);
         t.add_field("build_year", FieldType::Integer);
         for (auto n : {"households", "population", "elderly"}) t.add_field(n, FieldType::Real);
+        const bool sources = with_sources(p);
+        if (sources) {
+            t.add_field("infants", FieldType::Real);
+            for (auto n : {"population_source", "elderly_source", "infants_source"}) t.add_field(n, FieldType::String);
+        }
         for (auto n : {"community_id", "street_id", "district_id"}) t.add_field(n, FieldType::String);
+        // minutes_<type>: the distance at the walking speed (SPEC 4 bands)
+        const double per_minute = p.access.metres_of(1);
         for (auto& ty : types) {
             t.add_field("dist_" + ty + "_m", FieldType::Real);
+            t.add_field("minutes_" + ty, FieldType::Real);
             t.add_field("reached_" + ty, FieldType::Bool);
             t.add_field("nearest_" + ty + "_id", FieldType::String);
         }
@@ -164,11 +210,19 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
                 row.value(num_value(cp.households));
                 row.value(num_value(cp.population));
                 row.value(num_value(cp.elderly));
+                if (sources) {
+                    row.value(num_value(cp.infants));
+                    for (FigureSource fs : {cp.population_source, cp.elderly_source, cp.infants_source}) {
+                        const char* n = source_name(fs);
+                        n ? row.str(n) : row.value(Value());
+                    }
+                }
                 row.str_or_null(id_of(in.units[kCommunity], cp.unit[kCommunity]));
                 row.str_or_null(id_of(in.units[kStreet], cp.unit[kStreet]));
                 row.str_or_null(id_of(in.units[kDistrict], cp.unit[kDistrict]));
                 for (size_t k = 0; k < types.size(); ++k) {
                     row.value(dist_value(r.dist[k][c]));
+                    row.value(std::isfinite(r.dist[k][c]) ? Value(round_to(r.dist[k][c] / per_minute, 1000)) : Value());
                     row.value(static_cast<bool>(r.reached[k][c]));
                     int f = r.nearest[k][c];
                     row.str_or_null(f < 0 ? nullptr : &in.facilities[f].id);

@@ -41,7 +41,7 @@ long failing_units(const RuleResult& rr, int level) {
 }
 
 /// The values of a rule drawn as percentages (shares), else as numbers.
-bool percent(const Rule& r) { return r.check != "ratio" && r.check != "min_count" && r.check != "min_total"; }
+bool percent(const Rule& r) { return r.check != Check::Ratio && r.check != Check::MinCount && r.check != Check::MinTotal; }
 
 std::string sql_text(const std::string& s) {
     std::string q = "'";
@@ -312,9 +312,9 @@ struct Planner {
     void rule_page(const RuleResult& rr, size_t number) {
         const Rule& rule = *rr.rule;
         const int lvl = detail_level(x.in, rr);
-        const bool support = rule.check == "compound_support";
+        const bool support = rule.check == Check::CompoundSupport;
         std::vector<std::string> layers;
-        if (rule.check == "reach_share" || support)
+        if (rule.check == Check::ReachShare || support)
             for (auto& id : gaps(rule)) layers.push_back(id);
         if (support) {
             if (const MainLayer* cp = find("compounds", "Polygon") ? find("compounds", "Polygon") : find("compounds", "Point")) {
@@ -325,12 +325,12 @@ struct Planner {
                 layers.push_back(add(*cp, "lifecircle_print_compounds", L(c(), "住宅小区", "Residential compounds"), s));
             }
         }
-        if (rule.check == "reach_share" || rule.check == "min_count") layers.push_back(facilities(rule.types, rule.id));
+        if (rule.check == Check::ReachShare || rule.check == Check::MinCount) layers.push_back(facilities(rule.types, rule.id));
         const std::string units_table = lvl >= 0 ? std::string("units_") + level_name(lvl) : "";
         std::string choropleth;
         if (!support && lvl >= 0) {
             if (const MainLayer* u = find(units_table, "Polygon")) {
-                auto classes = rule.check == "min_count" ? count_classes(rule.min, c().lang) : target_classes(rr.target, percent(rule), c().lang);
+                auto classes = rule.check == Check::MinCount ? count_classes(rule.min, c().lang) : target_classes(rr.target, percent(rule), c().lang);
                 double top = percent(rule) ? std::max(1.0, rr.target) : 1e12;
                 std::optional<double> share;
                 if (percent(rule)) share = rr.target;
@@ -372,7 +372,8 @@ struct Planner {
         plan.layouts.push_back(std::move(pl));
     }
 
-    void family_page(const std::string& check, const std::vector<const RuleResult*>& failing, size_t number) {
+    void family_page(Check kind, const std::vector<const RuleResult*>& failing, size_t number) {
+        const std::string check = check_name(kind);
         // The level holding most of the family's failing rules (the finer one on a tie).
         int lvl = -1;
         size_t best = 0;
@@ -394,7 +395,7 @@ struct Planner {
             for (auto& t : r->rule->types)
                 if (std::find(types.begin(), types.end(), t) == types.end()) types.push_back(t);
         std::vector<std::string> layers;
-        if (check == "min_count" || check == "reach_share") layers.push_back(facilities(types, "family_" + check));
+        if (kind == Check::MinCount || kind == Check::ReachShare) layers.push_back(facilities(types, "family_" + check));
         std::string units;
         if (!mapped.empty()) {
             if (const MainLayer* u = find(std::string("units_") + level_name(lvl), "Polygon")) {
@@ -429,10 +430,10 @@ struct Planner {
 
         std::string names;
         for (auto* r : failing) names += (names.empty() ? "" : L(c(), "；", "; ")) + rule_title(*r->rule, c().lang);
-        std::string title = family_title(check) + L(c(), "：", ": ") + std::to_string(failing.size()) + L(c(), " 项未达标", " rules not met");
+        std::string title = family_title(kind) + L(c(), "：", ": ") + std::to_string(failing.size()) + L(c(), " 项未达标", " rules not met");
         char num[8];
         std::snprintf(num, sizeof num, "%02zu ", number);
-        auto pl = page(num + family_title(check), title, names, layers, note(types, ""));
+        auto pl = page(num + family_title(kind), title, names, layers, note(types, ""));
         if (!area.empty()) {
             std::string s = L(c(), "全域指标未达标：", "Study-area figures not met:");
             for (auto* r : area)
@@ -456,15 +457,18 @@ struct Planner {
         plan.layouts.push_back(std::move(pl));
     }
 
-    std::string family_title(const std::string& check) const {
-        if (check == "min_count") return L(c(), "设施配置类指标", "Facility provision");
-        if (check == "reach_share") return L(c(), "步行可达类指标", "Walking reach");
-        if (check == "ratio") return L(c(), "配置比例类指标", "Ratios");
-        if (check == "compound_support") return L(c(), "小区配建类指标", "Supporting space in compounds");
-        if (check == "facility_share") return L(c(), "设施达标比例类指标", "Facility shares");
-        if (check == "unit_share") return L(c(), "单元比例类指标", "Unit shares");
-        if (check == "min_total") return L(c(), "总量类指标", "Totals");
-        return check;
+    std::string family_title(Check kind) const {
+        switch (kind) {
+            case Check::MinCount: return L(c(), "设施配置类指标", "Facility provision");
+            case Check::ReachShare: return L(c(), "步行可达类指标", "Walking reach");
+            case Check::Ratio: return L(c(), "配置比例类指标", "Ratios");
+            case Check::CompoundSupport: return L(c(), "小区配建类指标", "Supporting space in compounds");
+            case Check::FacilityShare: return L(c(), "设施达标比例类指标", "Facility shares");
+            case Check::UnitShare: return L(c(), "单元比例类指标", "Unit shares");
+            case Check::MinTotal: return L(c(), "总量类指标", "Totals");
+            case Check::MinAccess: break;
+        }
+        return check_name(kind);
     }
 };
 
@@ -476,7 +480,8 @@ PrintPlan plan_print_layouts(const PrintContext& x, const std::vector<MainLayer>
     size_t n = 0;
     for (const RuleResult* rr : headline_results(x.a)) pl.rule_page(*rr, ++n);
     // Families in a fixed order, each with its failing rules in rule order.
-    for (const char* check : {"reach_share", "min_count", "ratio", "compound_support", "facility_share", "unit_share", "min_total"}) {
+    for (Check check : {Check::ReachShare, Check::MinCount, Check::Ratio, Check::CompoundSupport, Check::FacilityShare,
+                        Check::UnitShare, Check::MinTotal}) {
         std::vector<const RuleResult*> failing;
         for (auto& rr : x.a.rules)
             if (rr.rule->check == check && fails(rr)) failing.push_back(&rr);

@@ -377,6 +377,15 @@ std::string project_document(const Project& p) {
         o += "      <provider encoding=\"UTF-8\">ogr</provider>\n";
         o += "      <flags>\n        <Identifiable>1</Identifiable>\n        <Removable>1</Removable>\n"
              "        <Searchable>1</Searchable>\n        <Private>0</Private>\n      </flags>\n";
+        if (!l->abstract.empty())
+            o += "      <resourceMetadata>\n        <identifier>" + xml_escape(l->id) + "</identifier>\n        <title>" + xml_escape(l->name) +
+                 "</title>\n        <abstract>" + xml_escape(l->abstract) + "</abstract>\n      </resourceMetadata>\n";
+        if (!l->aliases.empty()) {
+            o += "      <aliases>\n";
+            for (auto& a : l->aliases)
+                o += "        <alias" + attr("field", a.field) + attr("index", std::to_string(a.index)) + attr("name", a.name) + "/>\n";
+            o += "      </aliases>\n";
+        }
         o += style_body(s, 6);
         o += "    </maplayer>\n";
     }

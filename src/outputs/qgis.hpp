@@ -109,6 +109,13 @@ struct ProjectLayer {
     LayerStyle style;
     bool visible = true;
     bool expanded = true;              ///< legend entries shown in the layer tree
+    std::string abstract;              ///< layer metadata: what the layer's figures rest on
+    struct Alias {
+        std::string field;
+        int index = 0;
+        std::string name;
+    };
+    std::vector<Alias> aliases;        ///< field display names (attribute table, identify)
 };
 
 struct ProjectGroup {

@@ -1,6 +1,7 @@
 #include "outputs/qgis_styles.hpp"
 #include "project/vocabulary.hpp"
 
+
 #include "ingest/ingest.hpp"
 #include "common/markup.hpp"
 #include "outputs/symbology.hpp"

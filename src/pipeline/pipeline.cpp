@@ -7,6 +7,7 @@
 #include "reach/reach.hpp"
 #include "report/report.hpp"
 #include "rules/rules.hpp"
+#include "units/demographics.hpp"
 #include "units/units.hpp"
 
 #include <algorithm>
@@ -108,6 +109,7 @@ Analysed analyse(const Project& p, Inputs& in, const Progress& progress, std::sh
     Analysed x;
     tick("units", 0.30);
     assign_units(in, max_reach(p, in));
+    apply_demographics(p, in);
     clock.lap("units");
     tick("reach", 0.32);
     auto types = analysis_types(in, p);
@@ -190,6 +192,7 @@ RunOutcome run_project(const fs::path& project_file, const RunOptions& opt) {
     std::vector<Scenario> scenarios = opt.scenarios;
     for (auto& f : opt.scenario_files) scenarios.push_back(load_scenario(f));
     Project p = load_with_scenarios(project_file, scenarios);
+    p.as_of = opt.as_of;
     check_gis_output(opt.format, opt.output_crs);
     std::vector<fs::path> inputs = input_paths(p, scenarios);
     inputs.insert(inputs.end(), opt.scenario_files.begin(), opt.scenario_files.end());
@@ -228,6 +231,7 @@ ValidateOutcome validate_project(const fs::path& project_file, bool strict) {
     Project p = load_project(project_file);
     Inputs in = read_inputs(p);
     assign_units(in, max_reach(p, in));
+    apply_demographics(p, in);
     std::ostringstream os;
     os << "project: " << p.file.u8string() << "\n";
     os << "working CRS: " << in.working_crs << "   mode: " << p.access.mode << "   profile: "
@@ -237,6 +241,9 @@ ValidateOutcome validate_project(const fs::path& project_file, bool strict) {
         if (k == "roads") os << ", " << c.skipped << " not walkable";
         os << "\n";
     }
+    for (auto& t : in.census.tables)
+        os << "  census " << (t.level < 0 ? "area" : level_name(t.level)) << ": " << t.rows << " rows, " << t.matched
+           << " joined (" << t.path << ")\n";
     for (auto& w : in.warnings) os << "warning: " << w << "\n";
     for (auto& rj : in.rejected)
         os << "rejected: " << rj.layer << " " << (rj.source_id.empty() ? "#" + std::to_string(rj.feature_index) : rj.source_id)

@@ -12,6 +12,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,7 @@ struct RunOptions {
     std::string output_crs;           ///< CRS of the gpkg/shp layers ("" = EPSG:4326)
     bool strict = false;
     std::string lang = "zh";
+    std::optional<int> as_of;         ///< --as-of: only rules due by then are evaluated
     std::vector<std::filesystem::path> scenario_files;
     std::vector<Scenario> scenarios;  ///< already parsed (batches)
     Progress progress;                ///< may be empty

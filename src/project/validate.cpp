@@ -140,6 +140,12 @@ struct Checker {
                          "; lifecircle reads local files only, so that a shared project file cannot make it fetch "
                          "URLs (download the data, or run with --allow-network-paths)");
         }
+        for (auto& cs : p.census) {
+            std::string why = network_path_kind(cs.path.u8string());
+            if (!why.empty() && !allow_network_paths())
+                fail(p, cs.pointer + "/path", "\"" + cs.path.u8string() + "\" is " + why +
+                                                  "; lifecircle reads local files only (download the table, or run with --allow-network-paths)");
+        }
         if (const LayerSpec* f = p.layer("facilities"))
             for (auto& [label, type] : f->type_map)
                 check_type(type, "/layers/facilities/type_map/" + pointer_token(label), "(the label \"" + label + "\" maps to it)");
@@ -187,7 +193,7 @@ struct Checker {
             for (auto& t : rule.types) check_type(t, origin);
             for (auto* term : {&rule.numerator, &rule.denominator})
                 for (auto& t : term->types) check_type(t, origin);
-            if (rule.check == "unit_share") continue;
+            if (rule.check == Check::UnitShare) continue;
             if (!own_where.count(rule.id + "|where")) check_where(rule.where, origin, false, rule.id, unmapped);
             if (!own_where.count(rule.id + "|numerator")) check_where(rule.numerator.where, origin, false, rule.id, unmapped);
             if (!own_where.count(rule.id + "|denominator")) check_where(rule.denominator.where, origin, false, rule.id, unmapped);

@@ -53,8 +53,24 @@ const std::map<std::string, std::string>& builtin_type_labels() {
         {"老年大学分校", "elder_school"}, {"老年学校", "elder_school"},
         {"托育机构", "childcare"}, {"托育中心", "childcare"}, {"托育服务机构", "childcare"},
         {"婴幼儿照护服务指导中心", "childcare_guidance"},
+        // more labels the plans and listings use
+        {"社区居家养老服务中心", "day_care"}, {"社区居家养老服务站", "day_care"}, {"助餐站点", "canteen"},
+        {"区域性养老服务中心", "regional_center"}, {"农村敬老院", "nursing_home"}, {"老年养护院", "nursing_home"},
+        {"社会福利院", "nursing_home"}, {"失智老年人照护服务机构", "dementia_care"}, {"村级互助养老点", "rural_station"},
+        {"村级养老服务站", "rural_station"}, {"老年活动室", "activity_center"}, {"托儿所", "childcare"},
+        {"普惠托育机构", "childcare"}, {"托育服务指导中心", "childcare_guidance"},
     };
     return m;
+}
+
+const std::vector<std::string>& institution_types() {
+    static const std::vector<std::string> v = {"nursing_home", "regional_center", "dementia_care"};
+    return v;
+}
+
+const std::vector<std::string>& home_care_types() {
+    static const std::vector<std::string> v = {"day_care", "canteen", "street_center", "regional_center", "rural_station"};
+    return v;
 }
 
 const std::vector<std::string>& facility_number_fields() {

@@ -21,6 +21,12 @@ const std::vector<FacilityTypeName>& facility_types();
 const std::vector<std::string>& canonical_type_ids();
 bool is_canonical_type(const std::string& t);
 
+/// The type sets of profiles.md: INST 养老机构 (nursing_home, regional_center,
+/// dementia_care) and HOME 居家养老服务圈 (the home-care types the 15-minute figure and
+/// the band map use).
+const std::vector<std::string>& institution_types();
+const std::vector<std::string>& home_care_types();
+
 /// Source labels that map to a canonical type without a type_map entry.
 const std::map<std::string, std::string>& builtin_type_labels();
 

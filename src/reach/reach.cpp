@@ -49,7 +49,7 @@ std::vector<std::string> analysis_types(const Inputs& in, const Project& p) {
     std::set<std::string> s;
     for (auto& f : in.facilities) s.insert(f.type);
     for (auto& r : p.rules)
-        if (r.check == "reach_share" || r.check == "min_access")
+        if (r.check == Check::ReachShare || r.check == Check::MinAccess)
             for (auto& t : r.types) s.insert(t);
     std::vector<std::string> out;
     for (auto& t : order)

@@ -1,5 +1,7 @@
 #include "siting/site_job.hpp"
 
+#include "units/demographics.hpp"
+
 #include "common/errors.hpp"
 #include "common/suggest.hpp"
 #include "ingest/ingest.hpp"
@@ -51,8 +53,8 @@ SiteJobResult run_site_job(const SiteJobOptions& o) {
     if (!o.rule.empty()) {
         auto it = std::find_if(p.rules.begin(), p.rules.end(), [&](const Rule& r) { return r.id == o.rule; });
         if (it == p.rules.end()) throw ConfigError("--rule: the project has no rule \"" + o.rule + "\" (profile " + p.profile + ")");
-        if (it->check != "reach_share")
-            throw ConfigError("--rule " + o.rule + ": is a " + it->check + " rule; siting lifts reach_share rules only");
+        if (it->check != Check::ReachShare)
+            throw ConfigError("--rule " + o.rule + ": is a " + std::string(check_name(it->check)) + " rule; siting lifts reach_share rules only");
         so.covered_by = it->types;
         if (std::find(so.covered_by.begin(), so.covered_by.end(), type) == so.covered_by.end()) so.covered_by.push_back(type);
         if (o.weight.empty()) so.weight = it->weight;
@@ -69,6 +71,7 @@ SiteJobResult run_site_job(const SiteJobOptions& o) {
     double max_reach = std::max(p.access.reach_m(""), p.access.reach_m(type));
     for (auto& f : in.facilities) max_reach = std::max(max_reach, p.access.reach_m(f.type));
     assign_units(in, max_reach);
+    apply_demographics(p, in);  // the elderly weights `run` uses, estimates included
     if (progress) progress("reach", 0);
     std::vector<std::string> types = analysis_types(in, p);
     for (auto& t : so.covered_by.empty() ? std::vector<std::string>{type} : so.covered_by)

@@ -71,6 +71,7 @@ def city(case, scale="city"):
         demo = os.path.join(os.path.dirname(make_city), "..", "..", "main", "data", "demo", "project.json")
         here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "data", "demo", "project.json")
         p = json.load(open(here if os.path.exists(here) else demo, encoding="utf-8"))
+        p.pop("census", None)  # the generated city has no census tables
         json.dump(p, open(os.path.join(d, "project.json"), "w", encoding="utf-8"), ensure_ascii=False)
     return os.path.join(d, "project.json")
 

@@ -49,7 +49,8 @@ lc::GeomPtr rect(double x, double y, double w, double h) {
 }
 
 lc::json make_rule(Bytes& b, int i) {
-    static const char* checks[] = {"min_count", "reach_share", "ratio", "compound_support", "min_access"};
+    static const char* checks[] = {"min_count", "reach_share", "ratio", "compound_support", "min_access",
+                                   "facility_share", "unit_share", "min_total"};
     static const char* levels[] = {"area", "district", "street", "community"};
     static const char* weights[] = {"compounds", "households", "population", "elderly"};
     static const char* kinds[] = {"street", "township", "community", "village", "district"};
@@ -70,8 +71,16 @@ lc::json make_rule(Bytes& b, int i) {
     }
     static const char* fattrs[] = {"beds", "nursing_beds", "floor_area", "operator", "unmapped"};
     r["numerator"] = {{"attr", b.of(fattrs)}, {"types", types}};
-    if (b.flag()) r["denominator"] = {{"of", "compounds"}, {"attr", b.of(weights)}};
-    else r["denominator"] = {{"of", "facilities"}, {"attr", b.of(fattrs)}};
+    static const char* figures[] = {"population", "elderly", "infants", "households"};
+    switch (b.pick(3)) {
+        case 0: r["denominator"] = {{"of", "compounds"}, {"attr", b.of(weights)}}; break;
+        case 1: r["denominator"] = {{"unit", b.of(figures)}}; break;  // census denominators
+        default: r["denominator"] = {{"of", "facilities"}, {"attr", b.of(fattrs)}}; break;
+    }
+    if (r["check"] == "unit_share") r["attribute"] = {{"elderly_friendly", b.flag()}};
+    if (r["check"] == "min_total" && b.flag()) r["attribute"] = b.of(fattrs);
+    if (r["check"] == "facility_share" && !r.contains("where")) r["where"] = {{"safety_net", true}};
+    if (b.flag()) r["due"] = 2020 + static_cast<int>(b.pick(8));
     r["per"] = b.flag() ? 1000 : 1;
     if (b.flag()) r["since_year"] = 2000 + static_cast<int>(b.pick(30));
     if (b.flag() || !r.contains("since_year")) r["before_year"] = 2000 + static_cast<int>(b.pick(30));
@@ -104,7 +113,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
          {{"compounds", {{"path", "c.geojson"}, {"id", "id"}, {"year", "y"}, {"households", "hh"}, {"population", "pop"}, {"elderly", "old"}}},
           {"facilities", {{"path", "f.geojson"}, {"id", "fid"}, {"type", "type"}, {"beds", "beds"}, {"nursing_beds", "nb"},
                           {"floor_area", "area"}, {"attributes", {{"operator", "op"}, {"safety_net", "sn"}}}}},
-          {"roads", {{"path", "r.geojson"}, {"class", "highway"}}}}},
+          {"roads", {{"path", "r.geojson"}, {"class", "highway"}}},
+          {"community", {{"path", "u.geojson"}, {"id", "id"}, {"attributes", {{"elderly_friendly", "ef"}}}}}}},
         {"access", {{"mode", b.of(modes)}, {"walk_kmh", b.of(walk)}, {"minutes", b.of(minutes)}, {"max_access_m", b.flag() ? 500 : 0}}},
         {"rules", lc::json::array()}};
     if (b.flag()) doc["access"]["minutes_by_type"] = {{b.of(kTypes), b.of(minutes)}};
@@ -115,6 +125,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     } catch (const lc::Error&) {
         return 0;
     }
+    if (b.flag()) p.as_of = 2020 + static_cast<int>(b.pick(8));
 
     lc::Inputs in;
     in.working_crs = "EPSG:32648";
@@ -133,6 +144,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             lc::GeomPtr pt = lc::own(lc::main_geos(), GEOSPointOnSurface_r(lc::main_geos(), u.geom.get()));
             GEOSGeomGetX_r(lc::main_geos(), pt.get(), &u.rep.x);
             GEOSGeomGetY_r(lc::main_geos(), pt.get(), &u.rep.y);
+            // census figures (0 and negative ones too) and the attribute unit_share tests
+            for (int f = 0; f < lc::kFigures; ++f)
+                if (b.flag()) u.census.value[f] = b.of(kWeights);
+            if (b.flag()) u.attrs["elderly_friendly"].boolean = b.flag();
             in.units[l].push_back(std::move(u));
         }
     }
@@ -187,6 +202,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (unsigned i = 0, n = in.compounds.empty() ? 0 : b.pick(3); i < n; ++i)
         in.gates.emplace_back(in.compounds[b.pick(in.compounds.size())].id, lc::XY{b.coord(), b.coord()});
 
+    for (int f = 0; f < lc::kFigures; ++f)
+        if (b.flag()) in.area_census.value[f] = b.of(kWeights);
     lc::assign_units(in, p.access.reach_m(""));
     auto types = lc::analysis_types(in, p);
     lc::ReachResult r = lc::compute_reach(p, in, types);
@@ -202,9 +219,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (auto& s : a.area.reach_share)
         for (auto& v : s) share_ok(v);
     for (auto& lvl : a.units)
-        for (auto& u : lvl)
+        for (auto& u : lvl) {
             for (auto& s : u.reach_share)
                 for (auto& v : s) share_ok(v);
+            for (auto& s : u.band_share)
+                for (auto& v : s) share_ok(v);
+        }
+    for (auto& rr : a.rules)
+        if (rr.rule->check == lc::Check::FacilityShare || rr.rule->check == lc::Check::UnitShare) {
+            if (rr.value && (*rr.value < 0 || *rr.value > 1)) __builtin_trap();
+        } else if (rr.value && std::isnan(*rr.value)) {
+            __builtin_trap();
+        }
     std::vector<lc::GeomPtr> areas = lc::service_areas(p, in, r);
     auto unc = lc::uncovered_areas(p, in, r, areas);
     auto tables = lc::build_layers(p, in, r, a, areas, unc);
