@@ -1,55 +1,99 @@
 #!/usr/bin/env bash
-# Benchmark (not a test): generates the `city` and `metro` synthetic cities and times
-# lifecircle on them, stage by stage, with peak memory.
-#   scripts/bench.sh [radius|network|all]     (default: all; each mode includes a 50-scenario batch
-#                                              with full outputs and a 500-scenario comparison sweep)
-# Figures vary with machine load: compare ratios within one run of this script.
+# Benchmark (not a test): generates the `city` and `metro` synthetic cities (seed 7) and
+# times lifecircle on them and on metro tiled ten times (scripts/bench_scale.sh's data),
+# stage by stage, with wall and CPU time (user + sys) and peak memory; then how the cost
+# grows city -> metro -> 10x against the data, the ratio against a baseline binary run
+# back to back on metro, a run with census tables and life-circle bands against the run
+# without them (radius), a 50-scenario batch with full outputs and a 500-scenario
+# --outputs comparison sweep.
+#   scripts/bench.sh [radius|network|all] [--baseline BIN] [--no-10x] [--no-batch]
+# --baseline (or LIFECIRCLE_BASELINE=BIN): the binary to compare with, e.g. a build of
+# main from before a change. Figures vary with machine load: compare ratios within one
+# run of this script, and CPU time rather than wall time on a busy machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-modes=${1:-all}
+modes=all baseline=${LIFECIRCLE_BASELINE:-} tenx=1 batch=1
+while [ $# -gt 0 ]; do
+  case $1 in
+    radius|network|all|batch-radius|batch-network) modes=$1 ;;
+    --baseline) baseline=$2; shift ;;
+    --no-10x) tenx=0 ;;
+    --no-batch) batch=0 ;;
+    *) echo "usage: $0 [radius|network|all] [--baseline BIN] [--no-10x] [--no-batch]" >&2; exit 2 ;;
+  esac
+  shift
+done
 LIFECIRCLE_TARGET=lifecircle scripts/build.sh >/dev/null
 BIN=$PWD/build/lifecircle
 GEN=${LIFECIRCLE_BENCH_DIR:-/tmp/lifecircle-bench}
 mkdir -p "$GEN"
 for scale in city metro; do
   if [ ! -f "$GEN/$scale/compounds.geojson" ]; then
-    python3 ../shared/datagen/make_city.py "$GEN/$scale" --scale "$scale" --fields zh >/dev/null
+    python3 ../shared/datagen/make_city.py "$GEN/$scale" --scale "$scale" --seed 7 --fields zh >/dev/null
   fi
+  [ -f "$GEN/$scale/census_communities.csv" ] || python3 scripts/make_census.py "$GEN/$scale" >/dev/null
   for mode in radius network; do
-    sed -e "s#\"path\": \"#\"path\": \"$GEN/$scale/#" -e "s#\"mode\": \"radius\"#\"mode\": \"$mode\"#" \
-      data/demo/project.json > "$GEN/$scale/project-$mode.json"
+    # the timed runs: no census table, no life-circle bands
+    python3 scripts/bench_project.py "$GEN/$scale" "$mode" --no-bands > "$GEN/$scale/project-$mode.json"
+    # what a baseline binary from before census tables and bands reads
+    python3 scripts/bench_project.py "$GEN/$scale" "$mode" --legacy > "$GEN/$scale/project-$mode-legacy.json"
   done
+  # the same with census tables (join, roll-up, compound estimates) and bands
+  python3 scripts/bench_project.py "$GEN/$scale" radius --census > "$GEN/$scale/project-census.json"
 done
+scales="city metro"
+if [ "$tenx" = 1 ]; then
+  LIFECIRCLE_BENCH_DIR=$GEN scripts/bench_scale.sh --scale 10 --prepare-only
+  scales="city metro metro10"
+fi
 
-run() {  # scale mode -> prints a line and leaves summary in $GEN/out-$scale-$mode
-  local scale=$1 mode=$2 out="$GEN/out-$1-$2"
-  /usr/bin/time -f "%e %M" -o "$GEN/time.txt" "$BIN" run "$GEN/$scale/project-$mode.json" --out "$out" --quiet
-  read -r wall kb < "$GEN/time.txt"
-  python3 - "$out/summary.json" "$scale" "$mode" "$wall" "$kb" <<'PY'
+run() {  # label binary scale mode [project suffix]: prints two lines, leaves $GEN/res-LABEL-SCALE-MODE.json
+  local label=$1 bin=$2 scale=$3 mode=$4 out="$GEN/out-$1-$3-$4"
+  /usr/bin/time -f "%e %U %S %M" -o "$GEN/time.txt" "$bin" run "$GEN/$scale/project-$mode${5:-}.json" --out "$out" --quiet
+  python3 - "$out/summary.json" "$GEN/time.txt" "$label" "$scale" "$mode" "$GEN/res-$label-$scale-$mode.json" <<'PY'
 import json, sys
-s = json.load(open(sys.argv[1])); scale, mode, wall, kb = sys.argv[2:]
-sec = s["seconds"]
-stages = "  ".join(f"{k} {v:.2f}" for k, v in sec.items() if k != "total")
-n = s["inputs"]["compounds"]["used"]; f = s["inputs"]["facilities"]["used"]
+sfile, tfile, label, scale, mode, res = sys.argv[1:]
+s = json.load(open(sfile))
+wall, user, sys_, kb = open(tfile).read().split()
+cpu = float(user) + float(sys_)
+stages = "  ".join(f"{k} {v:.2f}" for k, v in s["seconds"].items() if k != "total")
+n = s["inputs"]["compounds"]["used"] + s["inputs"]["facilities"]["used"]
 extra = ""
 if "network" in s:
-    g = s["network"]; extra = f"  graph {g['nodes']} nodes {g['edges']} edges"
-print(f"{scale:6s} {mode:8s} compounds {n:6d} facilities {f:5d}{extra}")
-print(f"       wall {float(wall):.2f} s  peak {int(kb)/1024:.0f} MiB  stages: {stages}")
+    extra = f", graph {s['network']['nodes']} nodes {s['network']['edges']} edges"
+print(f"{label:8s} {scale:7s} {mode:7s} wall {float(wall):6.2f} s  cpu {cpu:6.2f} s  peak {int(kb) / 1024:5.0f} MiB  "
+      f"({s['inputs']['compounds']['used']} compounds, {s['inputs']['facilities']['used']} facilities{extra})")
+print(f"{'':8s} stages (s): {stages}")
+json.dump({"wall": float(wall), "cpu": cpu, "n": n, "kb": int(kb)}, open(res, "w"))
 PY
-  echo "$wall" > "$GEN/wall-$scale-$mode"
 }
 
-ratio() {  # mode: metro/city time ratio against n log n
-  python3 - "$GEN" "$1" <<'PY'
+growth() {  # mode
+  python3 - "$GEN" "$1" $scales <<'PY'
 import json, math, sys
+g, mode, *scales = sys.argv[1:]
+r = {s: json.load(open(f"{g}/res-new-{s}-{mode}.json")) for s in scales}
+base = r[scales[0]]
+parts = []
+for s in scales[1:]:
+    x = r[s]
+    nl = x["n"] * math.log(x["n"]) / (base["n"] * math.log(base["n"]))
+    parts.append(f"{s}: cpu x{x['cpu'] / base['cpu']:.1f}, wall x{x['wall'] / base['wall']:.1f}, "
+                 f"data x{x['n'] / base['n']:.1f} (n log n x{nl:.1f})")
+print(f"{mode} cost growth from {scales[0]}: " + "; ".join(parts))
+PY
+}
+
+against_baseline() {  # mode: new and baseline back to back on metro, on the project both read
+  run base "$baseline" metro "$1" -legacy
+  run newl "$BIN" metro "$1" -legacy
+  python3 - "$GEN" "$1" <<'PY'
+import json, sys
 g, mode = sys.argv[1:]
-def n(scale):
-    s = json.load(open(f"{g}/out-{scale}-{mode}/summary.json"))
-    return s["inputs"]["compounds"]["used"] + s["inputs"]["facilities"]["used"]
-tc, tm = (float(open(f"{g}/wall-{s}-{mode}").read()) for s in ("city", "metro"))
-nc, nm = n("city"), n("metro")
-print(f"{mode}: metro/city time ratio {tm/tc:.2f}; n ratio {nm/nc:.2f}; n log n ratio {nm*math.log(nm)/(nc*math.log(nc)):.2f}")
+n = json.load(open(f"{g}/res-newl-metro-{mode}.json"))
+b = json.load(open(f"{g}/res-base-metro-{mode}.json"))
+print(f"metro {mode} against the baseline: wall {n['wall']:.2f} / {b['wall']:.2f} s = {n['wall'] / b['wall']:.2f}, "
+      f"cpu {n['cpu']:.2f} / {b['cpu']:.2f} s = {n['cpu'] / b['cpu']:.2f}, peak {n['kb'] / 1024:.0f} / {b['kb'] / 1024:.0f} MiB")
 PY
 }
 
@@ -77,13 +121,19 @@ json.dump({"base": f"project-{mode}.json", "scenarios": sc}, open(f"{d}/batch-{m
 PY
 }
 
-run_batch() {  # mode
-  local mode=$1 out="$GEN/out-batch-$mode"
+run_batch() {  # mode factor
+  local mode=$1 out="$GEN/out-batch-$1"
   make_batch "$mode"
   /usr/bin/time -f "%e %M" -o "$GEN/time.txt" "$BIN" batch "$GEN/metro/batch-$mode.json" --out "$out" --jobs "$(nproc)" --quiet
   read -r wall kb < "$GEN/time.txt"
-  awk -v b="$wall" -v r="$(cat "$GEN/wall-metro-$mode")" -v kb="$kb" -v g="$2" -v m="$mode" \
-    'BEGIN { printf "batch of 50 add/remove scenarios (metro, %s): %.2f s, peak %d MiB = %.2f x one full run (target <= %d x): %s\n", m, b, kb/1024, b/r, g, (b/r <= g ? "met" : "MISSED") }'
+  python3 - "$wall" "$kb" "$GEN/res-new-metro-$mode.json" "$mode" "$2" <<'PY'
+import json, sys
+wall, kb, res, mode, goal = sys.argv[1:]
+one = json.load(open(res))["wall"]
+r = float(wall) / one
+print(f"batch of 50 add/remove scenarios (metro, {mode}): {float(wall):.2f} s, peak {int(kb) / 1024:.0f} MiB = "
+      f"{r:.2f} x one full run (target <= {goal} x): {'met' if r <= float(goal) else 'MISSED'}")
+PY
 }
 
 make_sweep() {  # mode: 500 scenarios as a planner sweeps them: candidate sites, closures, speeds, rule years
@@ -114,24 +164,46 @@ json.dump({"base": f"project-{mode}.json", "scenarios": sc}, open(f"{d}/sweep-{m
 PY
 }
 
-run_sweep() {  # mode target: 500 scenarios, --outputs comparison
-  local mode=$1 out="$GEN/out-sweep-$mode"
+run_sweep() {  # mode factor: 500 scenarios, comparison tables only
+  local mode=$1 out="$GEN/out-sweep-$1"
   make_sweep "$mode"
-  /usr/bin/time -f "%e %M" -o "$GEN/time.txt" "$BIN" batch "$GEN/metro/sweep-$mode.json" --out "$out" --jobs "$(nproc)" --outputs comparison --quiet
+  /usr/bin/time -f "%e %M" -o "$GEN/time.txt" "$BIN" batch "$GEN/metro/sweep-$mode.json" --out "$out" --jobs "$(nproc)" \
+    --outputs comparison --quiet
   read -r wall kb < "$GEN/time.txt"
-  awk -v b="$wall" -v r="$(cat "$GEN/wall-metro-$mode")" -v kb="$kb" -v g="$2" -v m="$mode" \
-    'BEGIN { printf "sweep of 500 scenarios, --outputs comparison (metro, %s): %.2f s, peak %d MiB = %.2f x one full run (target <= %d x): %s\n", m, b, kb/1024, b/r, g, (b/r <= g ? "met" : "MISSED") }'
+  python3 - "$wall" "$kb" "$GEN/res-new-metro-$mode.json" "$mode" "$2" <<'PY'
+import json, sys
+wall, kb, res, mode, goal = sys.argv[1:]
+r = float(wall) / json.load(open(res))["wall"]
+print(f"sweep of 500 scenarios, --outputs comparison (metro, {mode}): {float(wall):.2f} s, peak {int(kb) / 1024:.0f} MiB = "
+      f"{r:.2f} x one full run (target <= {goal} x): {'met' if r <= float(goal) else 'MISSED'}")
+PY
+}
+
+census_ratio() {  # metro radius with census tables and bands against the run without them
+  local out="$GEN/out-metro-census"
+  /usr/bin/time -f "%e %M" -o "$GEN/time.txt" "$BIN" run "$GEN/metro/project-census.json" --out "$out" --quiet
+  read -r wall kb < "$GEN/time.txt"
+  python3 - "$wall" "$kb" "$GEN/res-new-metro-radius.json" <<'PY'
+import json, sys
+wall, kb, res = sys.argv[1:]
+r = float(wall) / json.load(open(res))["wall"]
+print(f"metro radius with census tables and bands: {float(wall):.2f} s, peak {int(kb) / 1024:.0f} MiB = {r:.2f} x the run "
+      f"without them (target <= 1.10): {'met' if r <= 1.10 else 'MISSED'}")
+PY
 }
 
 for mode in radius network; do
   [ "$modes" = all ] || [ "$modes" = "$mode" ] || [ "$modes" = "batch-$mode" ] || continue
   echo "== $mode mode"
-  run city "$mode"
-  run metro "$mode"
-  ratio "$mode"
-  target=3; [ "$mode" = network ] && target=6
-  awk -v t="$(cat "$GEN/wall-metro-$mode")" -v g="$target" 'BEGIN { printf "metro %s: %.2f s against the %d s target: %s\n", "'"$mode"'", t, g, (t <= g ? "met" : "MISSED") }'
+  if [ "$modes" != "batch-$mode" ]; then
+    for scale in $scales; do run new "$BIN" "$scale" "$mode"; done
+    growth "$mode"
+    [ -z "$baseline" ] || against_baseline "$mode"
+    [ "$mode" = radius ] && census_ratio
+  else
+    run new "$BIN" metro "$mode"
+  fi
   factor=6; [ "$mode" = network ] && factor=8
-  run_batch "$mode" "$factor"
-  run_sweep "$mode" 10
+  [ "$batch" = 0 ] || run_batch "$mode" "$factor"
+  [ "$batch" = 0 ] || run_sweep "$mode" 10
 done

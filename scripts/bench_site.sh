@@ -19,8 +19,7 @@ if [ ! -f "$GEN/$scale/compounds.geojson" ]; then
   python3 ../shared/datagen/make_city.py "$GEN/$scale" --scale "$scale" --fields zh >/dev/null
 fi
 for mode in radius network; do
-  sed -e "s#\"path\": \"#\"path\": \"$GEN/$scale/#" -e "s#\"mode\": \"radius\"#\"mode\": \"$mode\"#" \
-    data/demo/project.json > "$GEN/$scale/project-$mode.json"
+  python3 scripts/bench_project.py "$GEN/$scale" "$mode" > "$GEN/$scale/project-$mode.json"
 done
 
 for mode in radius network; do

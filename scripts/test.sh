@@ -2,7 +2,8 @@
 # The second command of the README (and what CI runs): installs what is missing,
 # builds, and runs the whole test suite with CTest — normally (GCC, ./build), then under
 # ASan+UBSan built with clang 14 (./build-asan), where the libFuzzer targets are also
-# built and each is run briefly as a smoke test.
+# built and each is run briefly as a smoke test, then under ThreadSanitizer (clang 14,
+# ./build-tsan): lifecircle runs stages and batch scenarios on threads.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -12,4 +13,7 @@ scripts/build.sh
 # smoke runs (scripts/test-sanitize.sh; build-asan).
 if [ "${LIFECIRCLE_SKIP_SANITIZE:-0}" != 1 ]; then
   scripts/test-sanitize.sh
+fi
+if [ "${LIFECIRCLE_SKIP_TSAN:-0}" != 1 ]; then
+  scripts/test-tsan.sh
 fi

@@ -51,7 +51,8 @@ BatchFile read_batch_file(const fs::path& batch_file_in) {
     if (!doc.contains("scenarios") || !doc["scenarios"].is_array())
         throw ConfigError(bf + ": /scenarios: missing; a list of {\"id\": ..., \"patch\": {...}}");
     b.base = (b.file.parent_path() / fs::u8path(doc["base"].get<std::string>())).lexically_normal();
-    std::set<std::string> ids = {"base"};
+    // "base" and the batch's own files: a scenario folder of that name would clash with them
+    std::set<std::string> ids = {"base", "comparison.csv", "comparison.json", "comparison_streets.csv", "shard.json"};
     auto folder_safe = [](const std::string& id) {
         if (id.empty() || id.size() > 100 || !std::isalnum(static_cast<unsigned char>(id[0]))) return false;
         return std::all_of(id.begin(), id.end(), [](char c) {
@@ -67,7 +68,8 @@ BatchFile read_batch_file(const fs::path& batch_file_in) {
         if (!folder_safe(id))
             throw ConfigError(bf + ": " + ptr + "/id: \"" + id + "\" is not a folder-safe name (letters, digits, '_', '-', '.')");
         if (!ids.insert(id).second)
-            throw ConfigError(bf + ": " + ptr + "/id: \"" + id + "\" is used twice (\"base\" is reserved for the base run)");
+            throw ConfigError(bf + ": " + ptr + "/id: \"" + id + "\" is used twice or reserved (\"base\" is the base run; "
+                              "comparison.csv, comparison.json, comparison_streets.csv and shard.json are the batch's own files)");
         json patch = s.contains("patch") ? s["patch"] : json::object();
         b.entries.push_back({id, patch, ptr});
     }
@@ -83,6 +85,9 @@ bool same_layer(const LayerSpec& a, const LayerSpec& b) {
 /// Can a scenario start from the base's inputs (read once) and the cache of its results?
 bool same_inputs(const Project& a, const Project& b) {
     if (a.working_crs != b.working_crs || a.access.mode != b.access.mode) return false;
+    // Census tables and estimate settings change unit and compound figures.
+    if (!(a.census == b.census) || a.persons_per_household != b.persons_per_household || a.estimate_compounds != b.estimate_compounds)
+        return false;
     std::set<std::string> keys;
     for (auto& [k, _] : a.layers) keys.insert(k);
     for (auto& [k, _] : b.layers) keys.insert(k);
@@ -141,14 +146,18 @@ BatchOutcome run_batch(const fs::path& batch_file_in, const BatchOptions& opt) {
     std::vector<size_t> mine;  // indices into batch.entries this run computes
     for (size_t i = 0; i < batch.entries.size(); ++i)
         if (!sharded || i % static_cast<size_t>(opt.shards) == static_cast<size_t>(opt.shard - 1)) mine.push_back(i);
-    check_output_target(opt.out);
     auto say = [&](const std::string& s, double f) { if (opt.progress) opt.progress(s, f); };
 
     Project pb = load_project(batch.base);
+    std::vector<fs::path> inputs = input_paths(pb);
+    inputs.push_back(batch.file);
+    for (auto& e : batch.entries)
+        if (e.patch.is_string()) inputs.push_back(batch.file.parent_path() / fs::u8path(e.patch.get<std::string>()));
+    OutputFolder folder(opt.out, "batch", inputs, opt.notice);
     say("read inputs", 0);
     Inputs raw = read_inputs(pb);
     place_units_and_compounds(raw);  // once for every scenario that keeps these inputs
-    fs::path staging = make_staging_dir(opt.out);
+    fs::path staging = folder.staging();
     BatchOutcome outcome;
     try {
         RunOptions ropt;
@@ -160,15 +169,16 @@ BatchOutcome run_batch(const fs::path& batch_file_in, const BatchOptions& opt) {
         plain.layers = full;
         Inputs ib = clone_inputs(raw, true);
         Analysed xb = analyse(pb, ib, {}, plain);
-        const ScenarioCache cache(pb, ib, xb, ScenarioCache::Formatted{full && opt.format == "geojson", full});
+        // GeoJSON layers are written whatever the format (gpkg/shp come beside them).
+        const ScenarioCache cache(pb, ib, xb, ScenarioCache::Formatted{full, full});
         if (full) {
-            xb.texts = cache.texts(pb, ib, xb);
+            xb.texts = cache.base_texts(pb, ib, xb);
             xb.map_paths = cache.map_paths();
             fs::create_directory(staging / "base");
             write_output_folder(staging / "base", pb, ib, xb, ropt);
         }
         const RunFigures base_figures = run_figures(ib, xb, nullptr);
-        xb = Analysed{};  // borrows from the cache; nothing of it is needed any more
+        xb = Analysed{};  // nothing of it is needed any more
 
         std::vector<ScenarioComparison> rows(mine.size());
         std::atomic<size_t> next{0}, done{0};
@@ -189,12 +199,12 @@ BatchOutcome run_batch(const fs::path& batch_file_in, const BatchOptions& opt) {
                 const bool reuse = same_inputs(pb, ps);
                 Inputs in = reuse ? clone_inputs(raw, true) : read_inputs(ps);
                 place_units_and_compounds(in);
-                apply_facility_changes(ps, {s}, in);
-                StageFunctions stages = reuse ? cache.stages(full) : plain;
-                Analysed x = analyse(ps, in, {}, stages);
+                auto additions_rejected = apply_facility_changes(ps, {s}, in);
+                GeometryTexts texts = reuse ? cache.input_texts(in) : GeometryTexts{};
+                Analysed x = analyse(ps, in, {}, reuse ? cache.stages(full, &texts) : plain);
                 if (full) {
                     if (reuse) {
-                        x.texts = cache.texts(ps, in, x);
+                        x.texts = std::move(texts);
                         x.map_paths = cache.map_paths();
                     }
                     fs::create_directory(dir);
@@ -202,6 +212,8 @@ BatchOutcome run_batch(const fs::path& batch_file_in, const BatchOptions& opt) {
                     if (opt.link_unchanged) link_unchanged(dir, staging / "base");
                 }
                 rows[j] = compare_runs(e.id, run_figures(in, x, base_figures.compounds), base_figures);
+                // Its figures are the base's: flagged rather than reported as "ok, change 0".
+                if (!additions_rejected.empty()) rows[j].additions_rejected = additions_rejected.front();
             } catch (const Error& err) {
                 rows[j] = ScenarioComparison{e.id, false, err.code, err.what(), {}};
                 write_error(dir, rows[j].error);
@@ -235,10 +247,7 @@ BatchOutcome run_batch(const fs::path& batch_file_in, const BatchOptions& opt) {
             if (fatal) std::rethrow_exception(fatal);
         }
 
-        for (auto& row : rows) {
-            outcome.scenarios.push_back(ScenarioStatus{row.id, row.ok, row.exit_code, row.error});
-            if (!row.ok && outcome.exit_code == 0) outcome.exit_code = row.exit_code;
-        }
+        for (auto& row : rows) record_status(outcome, row);
         Comparison cmp{batch.base.u8string(), base_figures.rules, std::move(rows)};
         ComparisonFiles files = comparison_files(cmp);
         write_text(staging / "comparison.json", files.json);
@@ -253,7 +262,7 @@ BatchOutcome run_batch(const fs::path& batch_file_in, const BatchOptions& opt) {
                           {"outputs", opt.outputs},         {"comparison", comparison_record(cmp)}};
             write_text(staging / "shard.json", shard.dump(1) + "\n");
         }
-        commit_output(staging, opt.out);
+        folder.commit();
     } catch (...) {
         std::error_code ec;
         fs::remove_all(staging, ec);

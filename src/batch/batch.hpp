@@ -3,6 +3,7 @@
 // with inputs read, indexed and the road graph built once; shards of one batch run
 // apart and joined by merge_shards.
 #include "ingest/ingest.hpp"
+#include "outputs/output_folder.hpp"
 
 #include <filesystem>
 #include <string>
@@ -24,6 +25,7 @@ struct BatchOptions {
     /// Scenario files whose bytes equal the base's become hard links to them (opt-in).
     bool link_unchanged = false;
     Progress progress;
+    Notice notice;  ///< lines for the user about --out (may be empty)
 };
 
 struct ScenarioStatus {
@@ -43,6 +45,7 @@ BatchOutcome run_batch(const std::filesystem::path& batch_file, const BatchOptio
 /// `lifecircle merge`: joins the folders written by the shards of one batch into the
 /// output of the whole batch in `out` (comparison tables byte for byte those of the
 /// unsharded batch; scenario folders copied). Every shard 1..N must be given once.
-BatchOutcome merge_shards(const std::vector<std::filesystem::path>& dirs, const std::filesystem::path& out);
+BatchOutcome merge_shards(const std::vector<std::filesystem::path>& dirs, const std::filesystem::path& out,
+                          const Notice& notice = {});
 
 }  // namespace lc

@@ -54,7 +54,7 @@ RunFigures run_figures(const Inputs& in, const Analysed& x, const std::shared_pt
         r.compounds = std::move(list);
     }
     for (auto& rr : x.a.rules) {
-        if (rr.rule->check != "reach_share") continue;
+        if (rr.rule->check != Check::ReachShare) continue;
         std::vector<size_t> ts;
         for (size_t t = 0; t < x.r.types.size(); ++t)
             if (std::find(rr.rule->types.begin(), rr.rule->types.end(), x.r.types[t]) != rr.rule->types.end()) ts.push_back(t);
@@ -107,6 +107,13 @@ ScenarioComparison compare_runs(const std::string& id, const RunFigures& r, cons
     return s;
 }
 
+void record_status(BatchOutcome& o, const ScenarioComparison& sc) {
+    o.scenarios.push_back(ScenarioStatus{sc.id, sc.ok, sc.exit_code, sc.ok ? sc.additions_rejected : sc.error});
+    if (o.exit_code != 0) return;
+    if (!sc.ok) o.exit_code = sc.exit_code;
+    else if (!sc.additions_rejected.empty()) o.exit_code = kExitStrict;
+}
+
 ComparisonFiles comparison_files(const Comparison& c) {
     ComparisonFiles f;
     json cmp = json::object();
@@ -128,6 +135,12 @@ ComparisonFiles comparison_files(const Comparison& c) {
             js.push_back(s);
             f.csv += csv_row({sc.id, "failed", "", "", "", "", "", "", "", ""});
             continue;
+        }
+        // Its figures are the base's: flagged rather than reported as "ok, change 0".
+        const std::string status = sc.additions_rejected.empty() ? "ok" : "additions_rejected";
+        if (!sc.additions_rejected.empty()) {
+            s["status"] = status;
+            s["error"] = sc.additions_rejected;
         }
         json rules = json::array();
         for (auto& ch : sc.rules) {
@@ -153,7 +166,7 @@ ComparisonFiles comparison_files(const Comparison& c) {
                 jr["streets"] = streets;
             }
             rules.push_back(jr);
-            f.csv += csv_row({sc.id, "ok", fig.id, num(fig.value), num(fig.target), pass_text(fig.pass), num(bv), num(change),
+            f.csv += csv_row({sc.id, status, fig.id, num(fig.value), num(fig.target), pass_text(fig.pass), num(bv), num(change),
                               ch.reach ? std::to_string(ch.newly_reached) : "", ch.reach ? std::to_string(ch.no_longer_reached) : ""});
         }
         s["rules"] = rules;
@@ -188,7 +201,8 @@ json comparison_record(const Comparison& c) {
     for (auto& b : c.base_rules) j["base_rules"].push_back(figure_record(b));
     j["scenarios"] = json::array();
     for (auto& sc : c.scenarios) {
-        json s = {{"id", sc.id}, {"ok", sc.ok}, {"exit_code", sc.exit_code}, {"error", sc.error}, {"rules", json::array()}};
+        json s = {{"id", sc.id},       {"ok", sc.ok},           {"exit_code", sc.exit_code}, {"error", sc.error},
+                  {"rules", json::array()}, {"additions_rejected", sc.additions_rejected}};
         for (auto& ch : sc.rules) {
             json r = {{"figure", figure_record(ch.figure)}, {"reach", ch.reach}, {"newly_reached", ch.newly_reached},
                       {"no_longer_reached", ch.no_longer_reached}, {"streets", json::array()}};
@@ -212,6 +226,7 @@ Comparison comparison_from_record(const json& j, const std::string& where) {
             sc.ok = s.at("ok").get<bool>();
             sc.exit_code = s.at("exit_code").get<int>();
             sc.error = s.at("error").get<std::string>();
+            sc.additions_rejected = s.at("additions_rejected").get<std::string>();
             for (auto& r : s.at("rules")) {
                 RuleChange ch;
                 ch.figure = figure_from(r.at("figure"));

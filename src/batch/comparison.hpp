@@ -3,6 +3,7 @@
 // change against the base, and for reach rules the compounds that become reached or
 // stop being reached, by street. Built from plain records, so that the shards of one
 // batch, joined by `lifecircle merge`, give the very bytes of the unsharded batch.
+#include "batch/batch.hpp"
 #include "ingest/ingest.hpp"
 #include "pipeline/pipeline.hpp"
 
@@ -56,7 +57,14 @@ struct ScenarioComparison {
     int exit_code = 0;
     std::string error;
     std::vector<RuleChange> rules;
+    /// add_facilities given but none usable: why (its figures are the base's; status
+    /// additions_rejected, exit 4).
+    std::string additions_rejected = {};
 };
+
+/// Adds a scenario's status to `o`; the batch's exit status is that of the first
+/// scenario that failed (2 or 3) or added nothing it meant to (4).
+void record_status(BatchOutcome& o, const ScenarioComparison& sc);
 
 ScenarioComparison compare_runs(const std::string& id, const RunFigures& scenario, const RunFigures& base);
 

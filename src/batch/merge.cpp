@@ -3,6 +3,7 @@
 #include "batch/batch.hpp"
 #include "batch/comparison.hpp"
 #include "common/errors.hpp"
+#include "outputs/output_folder.hpp"
 #include "outputs/outputs.hpp"
 
 #include <map>
@@ -53,7 +54,7 @@ void copy_tree(const fs::path& from, const fs::path& to) {
 
 }  // namespace
 
-BatchOutcome merge_shards(const std::vector<fs::path>& dirs, const fs::path& out) {
+BatchOutcome merge_shards(const std::vector<fs::path>& dirs, const fs::path& out, const Notice& notice) {
     if (dirs.empty()) throw ConfigError("merge: name the folders of the shards (DIR...)");
     const fs::path out_abs = fs::absolute(out).lexically_normal();
     std::vector<Shard> shards;
@@ -98,32 +99,27 @@ BatchOutcome merge_shards(const std::vector<fs::path>& dirs, const fs::path& out
     BatchOutcome outcome;
     for (size_t i = 0; i < total; ++i) {
         if (!rows[i]) throw InputError("merge: scenario " + std::to_string(i + 1) + " of " + std::to_string(total) + " is in no shard");
-        outcome.scenarios.push_back(ScenarioStatus{rows[i]->id, rows[i]->ok, rows[i]->exit_code, rows[i]->error});
-        if (!rows[i]->ok && outcome.exit_code == 0) outcome.exit_code = rows[i]->exit_code;
+        record_status(outcome, *rows[i]);
         cmp.scenarios.push_back(std::move(*rows[i]));
     }
 
-    check_output_target(out);
-    fs::path staging = make_staging_dir(out);
-    try {
-        const bool full = first["outputs"] == "full";
-        if (full) copy_tree(shards[0].dir / "base", staging / "base");
-        for (size_t i = 0; i < total; ++i) {
-            const ScenarioComparison& sc = cmp.scenarios[i];
-            fs::path src = from[i]->dir / sc.id;
-            std::error_code ec;
-            if (full || (!sc.ok && fs::exists(src, ec))) copy_tree(src, staging / sc.id);
-        }
-        ComparisonFiles files = comparison_files(cmp);
-        write_text(staging / "comparison.json", files.json);
-        write_text(staging / "comparison.csv", files.csv);
-        write_text(staging / "comparison_streets.csv", files.streets_csv);
-        commit_output(staging, out);
-    } catch (...) {
+    std::vector<fs::path> inputs;
+    for (auto& s : shards) inputs.push_back(s.dir);
+    OutputFolder folder(out, "batch", inputs, notice);
+    fs::path staging = folder.staging();  // removed by `folder` unless committed
+    const bool full = first["outputs"] == "full";
+    if (full) copy_tree(shards[0].dir / "base", staging / "base");
+    for (size_t i = 0; i < total; ++i) {
+        const ScenarioComparison& sc = cmp.scenarios[i];
+        fs::path src = from[i]->dir / sc.id;
         std::error_code ec;
-        fs::remove_all(staging, ec);
-        throw;
+        if (full || (!sc.ok && fs::exists(src, ec))) copy_tree(src, staging / sc.id);
     }
+    ComparisonFiles files = comparison_files(cmp);
+    write_text(staging / "comparison.json", files.json);
+    write_text(staging / "comparison.csv", files.csv);
+    write_text(staging / "comparison_streets.csv", files.streets_csv);
+    folder.commit();
     return outcome;
 }
 

@@ -77,9 +77,10 @@ void warm(const GEOSGeometry* g) {
 
 }  // namespace
 
-ScenarioCache::ScenarioCache(const Project& p, const Inputs& in, Analysed& x, Formatted what)
+ScenarioCache::ScenarioCache(const Project& p, const Inputs& in, const Analysed& x, Formatted what)
     : graph_(x.r.graph), texts_(what.geojson) {
     const ReachResult& r = x.r;
+    GEOSContextHandle_t h = main_geos();
     for (size_t t = 0; t < r.types.size(); ++t) {
         std::vector<int> fac = facilities_of(in, r.types[t]);
         std::vector<int> pos(in.facilities.size(), -1);
@@ -92,31 +93,35 @@ ScenarioCache::ScenarioCache(const Project& p, const Inputs& in, Analysed& x, Fo
     for (auto& L : x.access.layers)
         if (L.types.size() == 1) access_.emplace(access_key(p, in, L.types[0], access_options(p)), L);
 
-    // Geometries move into the cache; `x` borrows them back, so that the base's output
-    // is written from the very geometries (and texts) the scenarios reuse.
+    // Service areas: radius discs as geometries, network ones packed (as analyse keeps them).
+    std::vector<size_t> packed_from;  // per item of area_store_: the facility in x
     for (size_t i = 0; i < x.areas.size(); ++i) {
         auto [it, added] = areas_.try_emplace(area_key(p, in.facilities[i]));
         if (!added) continue;  // another facility at the same place, with the same reach
-        it->second.geom = std::move(x.areas[i]);
-        x.areas[i] = borrow(it->second.geom.get());
-    }
-    const size_t nt = r.types.size();
-    for (size_t t = 0; t < nt && !x.unc.empty(); ++t) {
-        Parts& P = uncovered_[uncovered_key(p, r.types[t])];
-        P.sites = sites_at(in, facilities_of(in, r.types[t]));
-        for (size_t k = t; k < x.unc.size(); k += nt) {
-            Uncovered& u = x.unc[k];
-            P.parts.push_back(Uncovered{u.unit, u.level, u.type, std::move(u.geom), u.area_m2, u.share});
-            u.geom = borrow(P.parts.back().geom.get());
+        if (x.areas[i]) {
+            it->second.geom = clone(h, x.areas[i].get());
+        } else {
+            it->second.packed = packed_from.size();
+            packed_from.push_back(i);
         }
     }
-    // Listed in the maps' order, which stays as it is from now on (no more inserts).
-    std::vector<const GEOSGeometry*> area_geoms, part_geoms;
-    for (auto& [k, a] : areas_) area_geoms.push_back(a.geom.get());
-    for (auto& [k, P] : uncovered_)
-        for (auto& u : P.parts) part_geoms.push_back(u.geom.get());
-    for (auto* g : area_geoms) warm(g);
-    for (auto* g : part_geoms) warm(g);
+    area_store_.resize(packed_from.size());
+    for (size_t k = 0; k < packed_from.size(); ++k) area_store_.copy(k, x.packed_areas, packed_from[k], h);
+    const size_t nt = r.types.size();
+    const size_t nu = nt ? x.unc.size() / nt : 0;
+    for (size_t t = 0; t < nt && nu; ++t) {
+        Parts& P = uncovered_[uncovered_key(p, r.types[t])];
+        P.sites = sites_at(in, facilities_of(in, r.types[t]));
+        P.packed.resize(nu);
+        for (size_t u = 0; u < nu; ++u) {
+            const size_t k = u * nt + t;
+            const Uncovered& src = x.unc[k];
+            P.parts.push_back(Uncovered{src.unit, src.level, src.type, GeomPtr(nullptr, GeomDeleter{}), src.area_m2, src.share});
+            if (src.geom) P.packed.set(u, h, clone(h, src.geom.get()));
+            else P.packed.copy(u, x.packed_unc, k, h);
+        }
+    }
+    for (auto& [k, a] : areas_) warm(a.geom.get());
     for (auto& level : in.units)
         for (auto& u : level) warm(u.geom.get());
     for (auto& c : in.compounds) warm(c.geom.get());
@@ -133,32 +138,28 @@ ScenarioCache::ScenarioCache(const Project& p, const Inputs& in, Analysed& x, Fo
     }
     for (auto& c : in.compounds) compound_geom_.push_back(c.geom.get());
     compound_text_ = geometry_texts(compound_geom_, in.working_crs);
-    std::vector<GeometryText> at = geometry_texts(area_geoms, in.working_crs);
-    size_t k = 0;
-    for (auto& [key, a] : areas_) {
-        (void)key;
-        a.text = std::move(at[k++]);
-    }
-    std::vector<GeometryText> pt = geometry_texts(part_geoms, in.working_crs);
-    k = 0;
-    for (auto& [key, P] : uncovered_) {
-        (void)key;
-        for (size_t u = 0; u < P.parts.size(); ++u) P.text.push_back(std::move(pt[k++]));
-    }
+    std::vector<const GEOSGeometry*> discs;
+    for (auto& [k, a] : areas_)
+        if (a.geom) discs.push_back(a.geom.get());
+    std::vector<GeometryText> disc_text = geometry_texts(discs, in.working_crs);  // in the map's order, unchanged since
+    std::vector<GeometryText> store_text = geometry_texts(area_store_, area_store_.size(), in.working_crs);
+    size_t d = 0;
+    for (auto& [k, a] : areas_) a.text = a.geom ? std::move(disc_text[d++]) : store_text[a.packed];
+    for (auto& [k, P] : uncovered_) P.text = geometry_texts(P.packed, P.parts.size(), in.working_crs);
 }
 
-StageFunctions ScenarioCache::stages(bool layers) const {
+StageFunctions ScenarioCache::stages(bool layers, GeometryTexts* texts) const {
     StageFunctions f;
     f.layers = layers;
     f.reach = [this](const Project& p, const Inputs& in, const std::vector<std::string>& types) { return reach(p, in, types); };
     f.access = [this](const Project& p, const Inputs& in, const ReachResult& r) { return access(p, in, r); };
-    f.service_areas = [this](const Project& p, const Inputs& in, const ReachResult& r) { return areas(p, in, r); };
-    f.uncovered = [this](const Project& p, const Inputs& in, const ReachResult& r, const std::vector<GeomPtr>& a) {
-        return uncovered(p, in, r, a);
+    f.service_areas = [this, texts](const Project& p, const Inputs& in, const ReachResult& r, PackedPolygons* packed) {
+        return areas(p, in, r, packed, texts);
     };
+    f.uncovered = [this, texts](const Project& p, const Inputs& in, const ReachResult& r, const std::vector<GeomPtr>& a,
+                                PackedPolygons* packed) { return uncovered(p, in, r, a, packed, texts); };
     return f;
 }
-
 ReachResult ScenarioCache::reach(const Project& p, const Inputs& in, const std::vector<std::string>& types) const {
     const bool network = p.access.mode == "network";
     std::vector<std::vector<int>> fac(types.size());
@@ -223,8 +224,14 @@ AccessResult ScenarioCache::access(const Project& p, const Inputs& in, const Rea
     return out;
 }
 
-std::vector<GeomPtr> ScenarioCache::areas(const Project& p, const Inputs& in, const ReachResult& r) const {
-    std::vector<GeomPtr> out(in.facilities.size());
+std::vector<GeomPtr> ScenarioCache::areas(const Project& p, const Inputs& in, const ReachResult& r, PackedPolygons* packed,
+                                          GeometryTexts* texts) const {
+    GEOSContextHandle_t h = main_geos();
+    const size_t nf = in.facilities.size();
+    std::vector<GeomPtr> out(nf);
+    if (!r.graph) packed = nullptr;  // as service_areas: radius discs stay geometries
+    if (packed) packed->resize(nf);
+    if (texts) texts->service_areas.assign(nf, nullptr);
     // The facilities without a service area in the cache are the stage's plain input:
     // one service area per facility, from its place, reach and (network) entry point.
     Inputs missing;
@@ -234,46 +241,68 @@ std::vector<GeomPtr> ScenarioCache::areas(const Project& p, const Inputs& in, co
     rm.reach_m = r.reach_m;
     rm.graph = r.graph;
     std::vector<size_t> which;
-    for (size_t i = 0; i < in.facilities.size(); ++i) {
+    for (size_t i = 0; i < nf; ++i) {
         auto it = areas_.find(area_key(p, in.facilities[i]));
-        if (it != areas_.end()) {
-            out[i] = borrow(it->second.geom.get());  // the cache outlives the scenario
+        if (it == areas_.end()) {
+            which.push_back(i);
+            missing.facilities.push_back(in.facilities[i]);
+            if (!r.facility_snaps.empty()) rm.facility_snaps.push_back(r.facility_snaps[i]);
             continue;
         }
-        which.push_back(i);
-        missing.facilities.push_back(in.facilities[i]);
-        if (!r.facility_snaps.empty()) rm.facility_snaps.push_back(r.facility_snaps[i]);
+        const Area& a = it->second;
+        if (a.geom) out[i] = borrow(a.geom.get());  // the cache outlives the scenario
+        else if (packed) packed->copy(i, area_store_, a.packed, h);
+        else out[i] = area_store_.geometry(a.packed, h);
+        if (texts && texts_) texts->service_areas[i] = &a.text;
     }
     if (which.empty()) return out;
-    std::vector<GeomPtr> made = service_areas(p, missing, rm);
-    for (size_t k = 0; k < which.size(); ++k) out[which[k]] = std::move(made[k]);
+    PackedPolygons made_packed;
+    std::vector<GeomPtr> made = service_areas(p, missing, rm, packed ? &made_packed : nullptr);
+    for (size_t k = 0; k < which.size(); ++k) {
+        out[which[k]] = std::move(made[k]);
+        if (packed) packed->copy(which[k], made_packed, k, h);
+    }
     return out;
 }
 
 std::vector<Uncovered> ScenarioCache::uncovered(const Project& p, const Inputs& in, const ReachResult& r,
-                                                const std::vector<GeomPtr>& areas) const {
+                                                const std::vector<GeomPtr>& areas, PackedPolygons* packed,
+                                                GeometryTexts* texts) const {
+    GEOSContextHandle_t h = main_geos();
     const size_t nt = r.types.size();
     std::vector<std::vector<Uncovered>> per(nt);
+    std::vector<PackedPolygons> per_packed(nt);
+    std::vector<const Parts*> base(nt, nullptr);
+    std::vector<std::vector<char>> again(nt);  // per type and unit: computed, not the base's
     for (size_t t = 0; t < nt; ++t) {
         ReachResult rt = one_type(r, t);
         auto it = uncovered_.find(uncovered_key(p, r.types[t]));
         if (it == uncovered_.end()) {
-            per[t] = uncovered_areas(p, in, rt, areas);
+            per[t] = uncovered_areas(p, in, rt, areas, &per_packed[t]);
+            again[t].assign(per[t].size(), 1);
             continue;
         }
-        const Parts& P = it->second;
-        std::vector<XY> changed = changed_sites(P.sites, sites_at(in, facilities_of(in, r.types[t])));
-        per[t] = update_uncovered_areas(p, in, rt, areas, P.parts, changed);
+        base[t] = &it->second;
+        std::vector<XY> changed = changed_sites(base[t]->sites, sites_at(in, facilities_of(in, r.types[t])));
+        per[t] = update_uncovered_areas(p, in, rt, areas, base[t]->parts, &base[t]->packed, changed, &per_packed[t], &again[t]);
     }
-    std::vector<Uncovered> out;
     const size_t nu = nt ? per[0].size() : 0;
+    std::vector<Uncovered> out;
     out.reserve(nu * nt);
+    if (packed) packed->resize(nu * nt);
+    if (texts) texts->uncovered.assign(nu * nt, nullptr);
     for (size_t u = 0; u < nu; ++u)
-        for (size_t t = 0; t < nt; ++t) out.push_back(std::move(per[t].at(u)));
+        for (size_t t = 0; t < nt; ++t) {
+            const size_t k = out.size();
+            out.push_back(std::move(per[t].at(u)));
+            if (packed) packed->copy(k, per_packed[t], u, h);
+            else out.back().geom = per_packed[t].geometry(u, h);
+            if (texts && texts_ && base[t] && !again[t][u]) texts->uncovered[k] = &base[t]->text[u];
+        }
     return out;
 }
 
-GeometryTexts ScenarioCache::texts(const Project& p, const Inputs& in, const Analysed& x) const {
+GeometryTexts ScenarioCache::input_texts(const Inputs& in) const {
     GeometryTexts out;
     if (!texts_) return out;
     // A text counts only for the very geometry it was made from (the same object).
@@ -288,19 +317,22 @@ GeometryTexts ScenarioCache::texts(const Project& p, const Inputs& in, const Ana
         for (size_t c = 0; c < in.compounds.size(); ++c)
             if (in.compounds[c].geom.get() == compound_geom_[c]) out.compounds[c] = &compound_text_[c];
     }
-    out.service_areas.resize(x.areas.size(), nullptr);
-    for (size_t i = 0; i < x.areas.size() && i < in.facilities.size(); ++i) {
+    return out;
+}
+
+GeometryTexts ScenarioCache::base_texts(const Project& p, const Inputs& in, const Analysed& x) const {
+    GeometryTexts out = input_texts(in);
+    if (!texts_) return out;
+    out.service_areas.resize(in.facilities.size(), nullptr);
+    for (size_t i = 0; i < in.facilities.size(); ++i) {
         auto it = areas_.find(area_key(p, in.facilities[i]));
-        if (it != areas_.end() && it->second.geom.get() == x.areas[i].get()) out.service_areas[i] = &it->second.text;
+        if (it != areas_.end()) out.service_areas[i] = &it->second.text;
     }
     out.uncovered.resize(x.unc.size(), nullptr);
     for (size_t k = 0; k < x.unc.size(); ++k) {
-        const Uncovered& u = x.unc[k];
-        auto it = uncovered_.find(uncovered_key(p, u.type));
-        if (it == uncovered_.end()) continue;
-        const Parts& P = it->second;
-        const size_t at = static_cast<size_t>(u.unit);
-        if (at < P.parts.size() && at < P.text.size() && P.parts[at].geom.get() == u.geom.get()) out.uncovered[k] = &P.text[at];
+        auto it = uncovered_.find(uncovered_key(p, x.unc[k].type));
+        const size_t u = static_cast<size_t>(x.unc[k].unit);
+        if (it != uncovered_.end() && u < it->second.text.size()) out.uncovered[k] = &it->second.text[u];
     }
     return out;
 }

@@ -16,6 +16,7 @@
 // geometries borrowed (clone_inputs(raw, true)).
 #include "access/access.hpp"
 #include "batch/value_key.hpp"
+#include "common/packed.hpp"
 #include "pipeline/pipeline.hpp"
 #include "reach/reach.hpp"
 #include "report/report_maps.hpp"
@@ -80,47 +81,54 @@ public:
         bool geojson = false, map_paths = false;
     };
     /// Keeps what the base computed (`x` from analyse on `in`, the inputs the scenarios
-    /// share) and formats `what`. The geometries of `x` move into the cache and `x`
-    /// borrows them back: the cache must outlive it.
-    ScenarioCache(const Project& p, const Inputs& in, Analysed& x, Formatted what);
+    /// share, geometries borrowed from the batch's inputs) and formats `what`.
+    ScenarioCache(const Project& p, const Inputs& in, const Analysed& x, Formatted what);
     ScenarioCache(const ScenarioCache&) = delete;
     ScenarioCache& operator=(const ScenarioCache&) = delete;
 
     /// The stages of analyse for a scenario over the base's inputs: results taken from
     /// the base where their key is equal or updated from it, computed otherwise.
-    /// `layers` false: reach and rules only (a comparison sweep needs no more).
-    StageFunctions stages(bool layers) const;
+    /// `layers` false: reach and rules only (a comparison sweep needs no more). With
+    /// `texts`, each service area and uncovered part taken from the base gets its
+    /// GeoJSON text there (for the writer; the vectors are sized by the stages).
+    StageFunctions stages(bool layers, GeometryTexts* texts = nullptr) const;
 
-    /// GeoJSON text of the geometries of `x` that the cache holds (units, compounds,
-    /// service areas and uncovered parts taken from it), for the writer.
-    GeometryTexts texts(const Project& p, const Inputs& in, const Analysed& x) const;
+    /// The GeoJSON text of the units and compounds of `in` (those that are the base's).
+    GeometryTexts input_texts(const Inputs& in) const;
+    /// The same plus the base's service areas and uncovered parts, for the base's own
+    /// output (`x`: the analysis the cache was made from).
+    GeometryTexts base_texts(const Project& p, const Inputs& in, const Analysed& x) const;
     /// The maps' path data of the base's units and compounds (null unless formatted).
     const MapPaths* map_paths() const { return paths_ ? &*paths_ : nullptr; }
 
 private:
     ReachResult reach(const Project& p, const Inputs& in, const std::vector<std::string>& types) const;
     AccessResult access(const Project& p, const Inputs& in, const ReachResult& r) const;
-    std::vector<GeomPtr> areas(const Project& p, const Inputs& in, const ReachResult& r) const;
-    std::vector<Uncovered> uncovered(const Project& p, const Inputs& in, const ReachResult& r,
-                                     const std::vector<GeomPtr>& areas) const;
+    std::vector<GeomPtr> areas(const Project& p, const Inputs& in, const ReachResult& r, PackedPolygons* packed,
+                               GeometryTexts* texts) const;
+    std::vector<Uncovered> uncovered(const Project& p, const Inputs& in, const ReachResult& r, const std::vector<GeomPtr>& areas,
+                                     PackedPolygons* packed, GeometryTexts* texts) const;
 
     struct Distances {
         std::vector<ReachSite> sites;
         TypeReach reach;
     };
     struct Area {
-        GeomPtr geom;
+        GeomPtr geom;      ///< radius disc, or null: item `packed` of area_store_
+        size_t packed = 0;
         GeometryText text;
     };
     struct Parts {
         std::vector<ReachSite> sites;
-        std::vector<Uncovered> parts;     ///< one per unit of the uncovered level
+        std::vector<Uncovered> parts;     ///< one per unit of the uncovered level, geometries in `packed`
+        PackedPolygons packed;
         std::vector<GeometryText> text;   ///< per part
     };
 
     std::shared_ptr<net::Graph> graph_;  ///< network mode: the road graph, built once
     keys::Map<DistanceKey, Distances> distances_;
     keys::Map<AreaKey, Area> areas_;
+    PackedPolygons area_store_;          ///< network service areas
     keys::Map<UncoveredKey, Parts> uncovered_;
     keys::Map<AccessKey, AccessLayer> access_;
     bool texts_ = false;

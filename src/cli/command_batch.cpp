@@ -14,6 +14,7 @@ namespace {
 int report(const BatchOutcome& res, const std::string& out, bool quiet, const char* what) {
     for (auto& s : res.scenarios)
         if (!s.ok) std::cerr << "lifecircle: scenario " << s.id << " failed: " << s.error << "\n";
+        else if (!s.error.empty()) std::cerr << "lifecircle: scenario " << s.id << ": " << s.error << "\n";
     if (!quiet) {
         size_t ok = 0;
         for (auto& s : res.scenarios) ok += s.ok;
@@ -26,7 +27,7 @@ int report(const BatchOutcome& res, const std::string& out, bool quiet, const ch
 
 void register_batch(CLI::App& app, Action& action) {
     struct Opts {
-        std::string batch, out = "out", format = "geojson", lang = "zh", outputs = "full", shard;
+        std::string batch, out = "out-batch", format = "geojson", lang = "zh", outputs = "full", shard;
         int jobs = 1;
         bool quiet = false, link = false;
     };
@@ -34,7 +35,7 @@ void register_batch(CLI::App& app, Action& action) {
     auto* b = app.add_subcommand("batch", "Run the scenarios of a batch file and compare them with the base");
     b->add_option("BATCH", o->batch, "Batch file: {\"base\": \"project.json\", \"scenarios\": [{\"id\": ..., \"patch\": {...}}]}")
         ->required();
-    b->add_option("--out", o->out, "Output folder: one sub-folder per scenario, plus comparison.csv/json")->capture_default_str();
+    b->add_option("--out", o->out, "Output folder: one sub-folder per scenario, plus comparison.csv/json (its own default, apart from run's out/)")->capture_default_str();
     b->add_option("--jobs", o->jobs, "Scenarios run side by side")->check(CLI::Range(1, 64))->capture_default_str();
     b->add_option("--format", o->format, "Vector format: geojson or gpkg")->check(CLI::IsMember({"geojson", "gpkg"}))->capture_default_str();
     b->add_option("--lang", o->lang, "Report language: zh or en")->check(CLI::IsMember({"zh", "en"}))->capture_default_str();
@@ -66,6 +67,7 @@ void register_batch(CLI::App& app, Action& action) {
             opt.link_unchanged = o->link;
             if (!o->shard.empty()) std::sscanf(o->shard.c_str(), "%d/%d", &opt.shard, &opt.shards);
             opt.progress = terminal_progress(o->quiet);
+            opt.notice = terminal_notice();
             return report(run_batch(o->batch, opt), o->out, o->quiet, "batch");
         };
     });
@@ -85,7 +87,7 @@ void register_merge(CLI::App& app, Action& action) {
     m->callback([o, &action] {
         action = [o] {
             std::vector<std::filesystem::path> dirs(o->dirs.begin(), o->dirs.end());
-            return report(merge_shards(dirs, o->out), o->out, o->quiet, "merge");
+            return report(merge_shards(dirs, o->out, terminal_notice()), o->out, o->quiet, "merge");
         };
     });
 }

@@ -4,6 +4,8 @@
 #include <CLI/CLI.hpp>
 
 #include <functional>
+#include <string>
+#include <vector>
 
 namespace lc::cli {
 
@@ -15,7 +17,13 @@ void register_batch(CLI::App& app, Action& action);
 void register_merge(CLI::App& app, Action& action);
 void register_site(CLI::App& app, Action& action);
 
+/// Warnings on stderr: the first ten, then how many more and where they all are.
+void print_warnings(const std::vector<std::string>& warnings, const std::string& where_all);
+
 /// A one-line progress bar on stderr, only when stderr is a terminal and not quiet.
 std::function<void(const std::string&, double)> terminal_progress(bool quiet);
+/// Lines for the user on stderr, prefixed "lifecircle: " (shown even with --quiet: they
+/// say why a command waits, or what it left).
+std::function<void(const std::string&)> terminal_notice();
 
 }  // namespace lc::cli

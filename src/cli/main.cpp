@@ -1,17 +1,35 @@
 // The lifecircle command line: parses arguments and calls the core library.
 #include "cli/commands.hpp"
 #include "common/errors.hpp"
+#include "common/gdal_setup.hpp"
+#include "project/validate.hpp"
 
 #include <cpl_error.h>
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdlib>
+#include <memory>
+#include <string>
 #include <cstdio>
 #include <iostream>
 
 namespace lc::cli {
 
 std::function<void(const std::string&, double)> terminal_progress(bool quiet) {
+    // LIFECIRCLE_PROGRESS=lines: one "progress PERCENT STAGE" line per change on stderr,
+    // for a program that runs lifecircle and shows the progress itself (the QGIS plugin).
+    const char* mode = std::getenv("LIFECIRCLE_PROGRESS");
+    if (mode && std::string(mode) == "lines") {
+        auto last = std::make_shared<std::string>();
+        return [last](const std::string& stage, double f) {
+            std::string line = "progress " + std::to_string(static_cast<int>(f * 100 + 0.5)) + " " + stage + "\n";
+            if (line == *last) return;
+            *last = line;
+            std::fputs(line.c_str(), stderr);
+            std::fflush(stderr);
+        };
+    }
     if (quiet || !isatty(STDERR_FILENO)) return {};
     return [](const std::string& stage, double f) {
         int w = 30, n = static_cast<int>(f * w + 0.5);
@@ -22,6 +40,10 @@ std::function<void(const std::string&, double)> terminal_progress(bool quiet) {
     };
 }
 
+std::function<void(const std::string&)> terminal_notice() {
+    return [](const std::string& line) { std::cerr << "lifecircle: " << line << std::endl; };
+}
+
 }  // namespace lc::cli
 
 int main(int argc, char** argv) {
@@ -30,6 +52,12 @@ int main(int argc, char** argv) {
                  "checks it against Kunming/Yuxi plan targets and writes GeoJSON layers, a QGIS project and a report."};
     app.set_version_flag("--version", std::string("lifecircle ") + LIFECIRCLE_VERSION);
     app.require_subcommand(1);
+    // Given before or after the subcommand (fallthrough): any command that reads a project.
+    bool allow_network = false;
+    app.add_flag("--allow-network-paths", allow_network,
+                 "Let layer and add_facilities paths be URLs or GDAL network paths (/vsicurl/, http://...); "
+                 "refused by default so that a shared project file cannot make lifecircle fetch them");
+    app.fallthrough();
     lc::cli::Action action;
     lc::cli::register_run(app, action);
     lc::cli::register_validate(app, action);
@@ -48,6 +76,8 @@ int main(int argc, char** argv) {
         int rc = app.exit(e);
         return rc == 0 ? 0 : lc::kExitUsage;
     }
+    lc::set_allow_network_paths(allow_network);
+    lc::init_gdal();
     try {
         return action ? action() : lc::kExitUsage;
     } catch (const lc::Error& e) {

@@ -1,5 +1,9 @@
 #include "common/chinacrs.hpp"
 
+#include "common/errors.hpp"
+
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 
 namespace lc::chinacrs {
@@ -87,5 +91,76 @@ LonLat bd09_to_gcj02(LonLat p) {
 
 LonLat wgs84_to_bd09(LonLat p) { return gcj02_to_bd09(wgs84_to_gcj02(p)); }
 LonLat bd09_to_wgs84(LonLat p) { return gcj02_to_wgs84(bd09_to_gcj02(p)); }
+
+WebDatum web_datum(const std::string& def) {
+    std::string u;
+    for (char ch : def)
+        if (ch != '-' && ch != '_') u += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    if (u == "GCJ02") return WebDatum::GCJ02;
+    if (u == "BD09" || u == "BD09LL") return WebDatum::BD09;
+    return WebDatum::None;
+}
+
+OGRSpatialReference make_srs(const std::string& def, const std::string& what) {
+    OGRSpatialReference s;
+    s.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    if (def.empty() || s.SetFromUserInput(def.c_str()) != OGRERR_NONE)
+        throw ConfigError(what + ": cannot understand the CRS \"" + def + "\" (use e.g. \"EPSG:4547\", \"GCJ-02\" or \"BD-09\")");
+    return s;
+}
+
+OGRSpatialReference wgs84() {
+    OGRSpatialReference s;
+    s.importFromEPSG(4326);
+    s.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    return s;
+}
+
+TransformPtr make_transform(const OGRSpatialReference& from, const OGRSpatialReference& to) {
+    return TransformPtr(OGRCreateCoordinateTransformation(&from, &to),
+                        [](OGRCoordinateTransformation* c) { OGRCoordinateTransformation::DestroyCT(c); });
+}
+
+TransformPtr make_transform(const std::string& from_def, const std::string& to_def) {
+    try {
+        return make_transform(make_srs(from_def, "source CRS"), make_srs(to_def, "target CRS"));
+    } catch (const ConfigError&) {
+        return TransformPtr(nullptr, [](OGRCoordinateTransformation*) {});
+    }
+}
+
+namespace {
+
+class WebDatumShift : public OGRCoordinateTransformation {
+public:
+    WebDatumShift(WebDatum d, bool to_wgs84) : d_(d), to_wgs84_(to_wgs84), wgs_(wgs84()) {}
+    OGRSpatialReference* GetSourceCS() override { return &wgs_; }
+    OGRSpatialReference* GetTargetCS() override { return &wgs_; }
+    int Transform(int n, double* x, double* y, double*, double*, int* ok) override {
+        for (int i = 0; i < n; ++i) {
+            LonLat p{x[i], y[i]};
+            if (to_wgs84_) p = d_ == WebDatum::BD09 ? bd09_to_wgs84(p) : gcj02_to_wgs84(p);
+            else p = d_ == WebDatum::BD09 ? wgs84_to_bd09(p) : wgs84_to_gcj02(p);
+            x[i] = p.lon;
+            y[i] = p.lat;
+            if (ok) ok[i] = TRUE;
+        }
+        return TRUE;
+    }
+    OGRCoordinateTransformation* Clone() const override { return new WebDatumShift(d_, to_wgs84_); }
+    OGRCoordinateTransformation* GetInverse() const override { return new WebDatumShift(d_, !to_wgs84_); }
+
+private:
+    WebDatum d_;
+    bool to_wgs84_;
+    OGRSpatialReference wgs_;
+};
+
+}  // namespace
+
+std::unique_ptr<OGRCoordinateTransformation> web_datum_shift(WebDatum d, bool to_wgs84) {
+    if (d == WebDatum::None) return nullptr;
+    return std::make_unique<WebDatumShift>(d, to_wgs84);
+}
 
 }  // namespace lc::chinacrs

@@ -53,6 +53,18 @@ std::string xml_escape(std::string_view s) {
     return out;
 }
 
+std::string utf8_valid(std::string_view s, size_t max_bytes) {
+    std::string out;
+    for (size_t i = 0; i < s.size();) {
+        size_t n = utf8_len(s, i);
+        std::string_view piece = n ? s.substr(i, n) : std::string_view("\xEF\xBF\xBD");
+        if (out.size() + piece.size() > max_bytes) break;
+        out.append(piece);
+        i += n ? n : 1;
+    }
+    return out;
+}
+
 std::string fmt_fixed(double v, int decimals) {
     if (!std::isfinite(v)) return "—";
     char buf[64];

@@ -11,6 +11,10 @@ namespace lc {
 /// byte in a source name must not make QGIS or a browser reject the whole file.
 std::string xml_escape(std::string_view s);
 
+/// Valid UTF-8 (invalid bytes become U+FFFD), cut at a character boundary to at most
+/// `max_bytes` bytes (fixed-width fields such as dBASE's).
+std::string utf8_valid(std::string_view s, size_t max_bytes = std::string::npos);
+
 /// Fixed decimals, "C" formatting, no "-0".
 std::string fmt_fixed(double v, int decimals);
 /// Like fmt_fixed, then trailing zeros (and a trailing point) removed.

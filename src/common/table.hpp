@@ -25,6 +25,16 @@ struct GeometryText {
     std::string problem;  ///< empty: the geometry is written as it is
 };
 
+/// Geometries made when a writer needs them, a row at a time, instead of held as GEOS
+/// geometries for the whole run (the service areas and uncovered parts, packed.hpp).
+struct GeometrySource {
+    virtual ~GeometrySource() = default;
+    /// Row `row`'s geometry in the working CRS, made on `h`; null when it has none.
+    virtual GeomPtr geometry(size_t row, GEOSContextHandle_t h) const = 0;
+    /// Its GEOS type id (GEOS_POLYGON, ...), or -1 when it has none.
+    virtual int type_id(size_t row) const = 0;
+};
+
 struct Table {
     std::string name;                       ///< layer name (file name without extension)
     std::vector<Field> fields;
@@ -33,8 +43,10 @@ struct Table {
     std::vector<const GEOSGeometry*> geoms;
     std::vector<std::vector<unsigned char>> wkb_wgs84;
     std::vector<GeomPtr> owned;             ///< geometries made for this table only
+    /// Rows whose entry in `geoms` is null take their geometry from here (same row index).
+    const GeometrySource* source = nullptr;
     /// Per row (optional, GeoJSON only): the geometry's text formatted beforehand (not
-    /// owned; null: formatted from `geoms` while writing).
+    /// owned; null: formatted from `geoms` or `source` while writing).
     std::vector<const GeometryText*> geometry_text;
     bool has_geometry = true;
 

@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 #include <string>
 #include <vector>
@@ -19,6 +20,8 @@ struct LayerCounts {
     long rejected = 0;
     long skipped = 0;   ///< roads only: not walkable by class
 };
+
+struct CensusTable;  ///< ingest/census.hpp
 
 /// Everything read from the inputs. Geometries belong to `main_geos()`.
 struct Inputs {
@@ -35,6 +38,13 @@ struct Inputs {
     std::vector<std::string> warnings;
     std::map<std::string, long> unreadable;       ///< "layer.field" -> optional numbers that could not be read
     std::map<std::string, LayerCounts> counts;
+    /// Census figures of the whole area (the table of level "area", else the districts'
+    /// sum) and what the join found; set by apply_demographics (units/demographics.hpp).
+    Demographics area_census;
+    CensusReport census;
+    /// The census tables as read, with the specs they were read from (read once per
+    /// inputs; a scenario with other census specs reads its own).
+    std::vector<std::pair<CensusSpec, std::shared_ptr<const CensusTable>>> census_tables;
     /// Set by place_units_and_compounds (units.hpp): unit parents, compounds and gates are
     /// placed, and `facility_units` says where the facilities read with them lie.
     bool units_placed = false;
@@ -60,7 +70,25 @@ Inputs read_inputs(const Project& p, const Progress& progress = {});
 /// facilities layer's field mapping, transformed into the working CRS of `in`.
 void read_extra_facilities(const Project& p, const std::string& path_or_json_text, bool is_text, Inputs& in);
 
-/// Canonical facility type for a source label, using type_map and the built-in Chinese labels.
-std::string canonical_type(const LayerSpec& s, const std::string& raw);
+/// Canonical facility type for a source label, using type_map, the canonical and the
+/// project's custom types, and the built-in Chinese labels; empty when unknown.
+std::string canonical_type(const LayerSpec& s, const std::string& raw, const std::vector<std::string>* custom_types = nullptr);
+
+/// One record of a point layer read with read_point_records.
+struct PointRecord {
+    long index = -1;          ///< position in the layer
+    std::string id, name;     ///< as read (empty when the layer has no such field or it is unset)
+    std::optional<XY> pt;     ///< working CRS; nullopt when unusable, and `problem` says why
+    std::string problem;
+};
+
+/// Reads a layer that is not part of the project (siting candidates) as points in the
+/// working CRS of `in`, with ingest's own opening, decoding and CRS handling: points as
+/// they are, other geometries by their point on surface. The id and name fields are
+/// s.fields "id"/"name" when given (InputError if missing), else the first of the
+/// guesses the layer has. `origin` names where the layer was given, for messages.
+std::vector<PointRecord> read_point_records(const LayerSpec& s, const std::string& origin, const std::vector<std::string>& id_guesses,
+                                            const std::vector<std::string>& name_guesses, const Inputs& in,
+                                            std::vector<std::string>& warnings);
 
 }  // namespace lc

@@ -26,7 +26,7 @@ bool ends_with(std::string_view s, std::string_view p) {
 // Spreadsheets exported by Chinese software pad with U+3000 and NBSP, not just ASCII.
 constexpr std::string_view kWide[] = {"\xE3\x80\x80", "\xC2\xA0"};
 
-std::string_view trim(std::string_view s) {
+std::string_view trim_view(std::string_view s) {
     for (bool more = true; more;) {
         more = false;
         if (!s.empty() && is_ascii_space(s.front())) s.remove_prefix(1), more = true;
@@ -59,7 +59,7 @@ std::string fold_fullwidth(std::string_view s) {
 }
 
 std::string normalize(std::string_view s) {
-    std::string out = fold_fullwidth(trim(s));
+    std::string out = fold_fullwidth(trim_view(s));
     for (char& c : out) c = ascii_lower(c);
     return out;
 }
@@ -71,6 +71,8 @@ std::size_t first_digit(std::string_view s, std::size_t from = 0) {
 }
 
 }  // namespace
+
+std::string trim(std::string_view s) { return std::string(trim_view(s)); }
 
 bool is_unknown_marker(std::string_view s) {
     static constexpr std::string_view kMarkers[] = {
@@ -90,7 +92,8 @@ struct NumberToken {
 };
 
 /// Reads the number starting at the digit at `i` (a leading '-' only at position 0).
-std::optional<NumberToken> read_number_at(const std::string& s, std::size_t i) {
+/// `ambiguous` is set when the text around it can be read in more than one way.
+std::optional<NumberToken> read_number_at(const std::string& s, std::size_t i, bool& ambiguous) {
     NumberToken t{0, i, i};
     std::string num = (i == 1 && s[0] == '-') ? "-" : "";
     auto digit_at = [&](std::size_t k) { return k < s.size() && is_digit(s[k]); };
@@ -99,10 +102,17 @@ std::optional<NumberToken> read_number_at(const std::string& s, std::size_t i) {
             num += s[i++];
         } else if (s[i] == ',' && digit_at(i + 1) && digit_at(i + 2) && digit_at(i + 3) && !digit_at(i + 4)) {
             ++i;  // thousands separator: exactly three digits follow
+        } else if (s[i] == ',' && digit_at(i + 1)) {
+            ambiguous = true;  // "2,5": a decimal comma, or two numbers?
+            break;
         } else {
             break;
         }
     }
+    // "0x10", "0b101": a number in another base, not zero
+    if (num == "0" && i + 1 < s.size() && (s[i] == 'x' || s[i] == 'b' || s[i] == 'o') &&
+        (is_digit(s[i + 1]) || (s[i + 1] >= 'a' && s[i + 1] <= 'f')))
+        ambiguous = true;
     if (i + 1 < s.size() && s[i] == '.' && is_digit(s[i + 1])) {
         num += s[i++];
         while (digit_at(i)) num += s[i++];
@@ -156,11 +166,14 @@ std::optional<double> parse_number(std::string_view raw) {
     // count unit (户, 套) wins; phase, building and unit numbers ("1期", "A2", "3栋")
     // give way to any other figure; otherwise the first figure counts. Ranges
     // ("100-200户") yield their first bound, the conservative reading for capacities.
+    // A JSON list or object written into a text column ("[120, 80]") is not one number.
+    if (!s.empty() && (s[0] == '[' || s[0] == '{')) return std::nullopt;
     std::vector<NumberToken> toks;
     std::vector<bool> label;
     for (std::size_t i = first_digit(s); i < s.size(); i = first_digit(s, i)) {
-        auto t = read_number_at(s, i);
-        if (!t) return std::nullopt;
+        bool ambiguous = false;
+        auto t = read_number_at(s, i, ambiguous);
+        if (!t || ambiguous) return std::nullopt;
         // "100-200户": a range counts by its first bound, whatever unit follows the second
         bool range_start = false;
         for (std::string_view sep : {"-", "~", "～", "至", "到", "—"})
@@ -170,7 +183,8 @@ std::optional<double> parse_number(std::string_view raw) {
         if (range_start) {
             std::size_t j = t->end;
             while (j < s.size() && !is_digit(s[j])) ++j;
-            auto second = read_number_at(s, j);
+            bool ambiguous_second = false;
+            auto second = read_number_at(s, j, ambiguous_second);
             if (second && followed_by(s, second->end, {"户", "套"})) return t->value;
         }
         bool code = t->start > 0 && std::isalpha(static_cast<unsigned char>(s[t->start - 1]));
@@ -192,6 +206,7 @@ std::optional<int> parse_year(std::string_view raw) {
     // Only the first digit run is considered, so "2010-2012" is 2010 and "2016.5" /
     // "2016-05" are 2016; a later run is more likely a count than a year.
     const std::size_t b = first_digit(s);
+    if (b > 0 && b < s.size() && s[b - 1] == '-') return std::nullopt;  // "-2016": not a year
     std::size_t e = b;
     while (e < s.size() && is_digit(s[e])) ++e;
     if (e - b != 4) return std::nullopt;  // "16年" is ambiguous about the century

@@ -3,15 +3,24 @@
 // ("约3000户", "80万㎡", "2016年建成", "２０１６", "暂无数据"). Every function accepts any
 // byte string, including invalid UTF-8, and never throws.
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace lc::text {
 
+/// Without leading and trailing white space: ASCII, the ideographic space U+3000 and
+/// NBSP, with which Chinese spreadsheets pad labels.
+std::string trim(std::string_view s);
+
 /// First number in the text, scaled by a directly following 万/亿/千.
-/// Unknown markers and text without digits give nullopt, never 0.
+/// Unknown markers and text without digits give nullopt, never 0; so does text that
+/// cannot be read one way only: "0x10" (hexadecimal?), "2,5" (a decimal comma, or two
+/// numbers?), "[1, 2]" (a list). A comma followed by exactly three digits ("3,785户")
+/// separates thousands.
 std::optional<double> parse_number(std::string_view s);
 
-/// First run of digits if it is exactly four digits in [1800, 2100]; else nullopt.
+/// First run of digits if it is exactly four digits in [1800, 2100] and not signed
+/// ("-2016" is not a year); else nullopt.
 std::optional<int> parse_year(std::string_view s);
 
 /// 1/0, true/false, yes/no, y/n (any case), 是/否, 有/无; else nullopt.

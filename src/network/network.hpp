@@ -16,6 +16,8 @@
 
 namespace lc::net {
 
+struct FaceCores;  // internal.hpp
+
 /** A walkable line part, in input order (feature, then part); metres. */
 struct RoadLine {
     std::vector<XY> pts;
@@ -82,11 +84,11 @@ public:
     /// The same polygon as net::service_area(h, reachable_lines(...), buffer_m, quadsegs)
     /// up to how arcs are cut into chords, several times faster: faces of the network
     /// (blocks) whose whole boundary is reachable are filled as polygons and get their
-    /// uncovered core (the block shrunk by buffer_m) back as a hole, so GEOS only buffers
-    /// their dissolved outline plus the pieces at the rim of the reach. Blocks are faces
-    /// of the roads as drawn: a road crossing another without a shared vertex splits the
-    /// blocks it crosses (though nobody can turn there); blocks bounded by roads that
-    /// overlap along a stretch are left to the plain buffer.
+    /// uncovered core (the block shrunk by buffer_m) back as a hole, so only their outline
+    /// plus the pieces at the rim of the reach are buffered. Blocks are faces of the roads
+    /// as drawn: a road crossing another without a shared vertex splits the blocks it
+    /// crosses (though nobody can turn there); blocks bounded by roads that overlap along
+    /// a stretch are left to the plain buffer.
     GeomPtr service_area(GEOSContextHandle_t h, const XY& source_point, const Snap& source, double budget,
                          double buffer_m, int quadsegs = kServiceAreaQuadSegs) const;
 
@@ -103,17 +105,24 @@ public:
     /// sources stand: a block holding one is not given back its core. For the union of
     /// several service areas over a box, pass the pieces and access legs near the box:
     /// one search and one polygon instead of a union of many.
-    /// With `cores`, the blocks' uncovered cores are returned there as polygons instead
-    /// of being cut out of the result (area = result minus cores).
     GeomPtr area_of_pieces(GEOSContextHandle_t h, std::vector<Piece> pieces, std::vector<std::vector<XY>> lines,
-                           const std::vector<XY>& source_points, double buffer_m, int quadsegs = kServiceAreaQuadSegs,
-                           std::vector<GeomPtr>* cores = nullptr) const;
+                           const std::vector<XY>& source_points, double buffer_m,
+                           int quadsegs = kServiceAreaQuadSegs) const;
+    /// The part of `unit` (a polygon or multipolygon) outside area_of_pieces(...): pass
+    /// every piece and line within buffer_m of the unit.
+    GeomPtr uncovered_part(GEOSContextHandle_t h, const GEOSGeometry* unit, std::vector<Piece> pieces,
+                           std::vector<std::vector<XY>> lines, const std::vector<XY>& source_points, double buffer_m,
+                           int quadsegs = kServiceAreaQuadSegs) const;
     /// The straight access leg from a point to where it enters, cut at `budget`.
     std::vector<XY> access_leg(const XY& source_point, const Snap& source, double budget) const;
 
-    /// Builds the face structure used by service_area now rather than on first use
-    /// (it is built once, thread-safely, either way).
+    /// Builds the face structure used by service_area, and the faces' cores for this
+    /// buffer, now rather than on first use (they are built once, thread-safely, either way).
     void prepare_faces() const;
+    void prepare_cores(double buffer_m, int quadsegs = kServiceAreaQuadSegs) const { (void)cores(buffer_m, quadsegs); }
+
+    /// The edges whose bounding boxes meet the box, in no particular order.
+    void edges_in_box(double minx, double miny, double maxx, double maxy, std::vector<uint32_t>& out) const;
 
     size_t node_count() const { return xy_.size(); }
     size_t edge_count() const { return edges_.size(); }
@@ -130,13 +139,19 @@ private:
         double w;
     };
     struct Faces;
+    const Faces& faces() const;
+    const FaceCores& cores(double buffer_m, int quadsegs) const;
+    XY face_vertex(uint32_t v) const;
+    void face_ring(uint32_t face, std::vector<XY>& out) const;
+    void fill_parts(std::vector<Piece> pieces, const std::vector<XY>& source_points, double buffer_m, int quadsegs,
+                    std::vector<std::vector<XY>>& rings, std::vector<std::vector<XY>>& lines,
+                    std::vector<std::vector<XY>>& core_rings) const;
     template <class S, class Seed>
     void walk_within(S& scratch, double budget, Seed&& seed) const;
     template <class Emit>
     void reachable_intervals(const Snap& source, double budget, Emit&& emit) const;
     std::vector<Piece> reachable_pieces(const Snap& source, double budget) const;
     void chain(const std::vector<Piece>& pieces, std::vector<std::vector<XY>>& out) const;
-    const Faces& faces() const;
 
     std::vector<XY> xy_;           // node coordinates
     std::vector<Edge> edges_;
@@ -146,9 +161,8 @@ private:
 };
 
 /// The service-area polygon: union of `buffer_m` buffers (round caps and joins,
-/// `quadsegs` per quarter circle) around the lines. Always polygonal (an empty polygon
-/// when there are no lines); null only if GEOS fails. Crowded lines (a dense network) are
-/// buffered one by one and dissolved by cascaded union, which is much faster there.
+/// `quadsegs` chords per quarter circle) around the lines. Always polygonal (an empty
+/// polygon when there are no lines); coordinates on a 0.1 mm grid.
 GeomPtr service_area(GEOSContextHandle_t h, const std::vector<std::vector<XY>>& lines, double buffer_m,
                      int quadsegs = kServiceAreaQuadSegs);
 

@@ -1,12 +1,15 @@
 #include "outputs/deliverables.hpp"
 
+#include "common/chinacrs.hpp"
 #include "common/errors.hpp"
 #include "common/markup.hpp"
 #include "outputs/outputs.hpp"
+#include "outputs/print_layouts.hpp"
 #include "outputs/qgis.hpp"
 #include "outputs/qgis_styles.hpp"
 #include "report/report_html.hpp"
 #include "report/report_maps.hpp"
+#include "report/report_sections.hpp"
 
 #include <cpl_conv.h>
 #include <gdal_priv.h>
@@ -48,19 +51,43 @@ qgis::Crs describe_crs(const std::string& def) {
     return c;
 }
 
-StyleContext style_context(const Analysis& a, const ReachResult& r, const std::string& lang) {
+/// An envelope from one CRS to another: the bounds of its outline sampled along the edges.
+svg::Envelope reproject(const svg::Envelope& e, const std::string& from, const std::string& to) {
+    if (e.empty() || from == to) return e;
+    auto ct = chinacrs::make_transform(from, to);
+    if (!ct) return e;
+    svg::Envelope out;
+    constexpr int n = 20;
+    for (int i = 0; i <= n; ++i) {
+        double f = static_cast<double>(i) / n;
+        double xs[4] = {e.minx + f * (e.maxx - e.minx), e.minx + f * (e.maxx - e.minx), e.minx, e.maxx};
+        double ys[4] = {e.miny, e.maxy, e.miny + f * (e.maxy - e.miny), e.miny + f * (e.maxy - e.miny)};
+        int ok[4] = {0, 0, 0, 0};
+        if (!ct->Transform(4, xs, ys, nullptr, ok)) continue;
+        for (int k = 0; k < 4; ++k)
+            if (ok[k]) out.add(xs[k], ys[k]);
+    }
+    return out.empty() ? e : out;
+}
+
+StyleContext style_context(const Analysis& a, const ReachResult& r, const std::string& lang, const FieldNames* names) {
     StyleContext c;
     c.lang = lang;
+    c.names = names;
     c.types = r.types;
     // The headline reach rule drives the choropleths; any reach rule if none is headline.
     const RuleResult* pick = nullptr;
     for (auto& rr : a.rules)
-        if (rr.rule->check == "reach_share" && (!pick || (rr.rule->headline && !pick->rule->headline))) pick = &rr;
+        if (rr.rule->check == Check::ReachShare && (!pick || (rr.rule->headline && !pick->rule->headline))) pick = &rr;
     if (pick) {
         c.reach_rule_id = pick->rule->id;
         c.reach_rule_title = rule_title(*pick->rule, lang);
         c.reach_target = pick->target;
         c.reach_types = pick->rule->types.empty() ? r.types : pick->rule->types;
+    } else if (!a.figures.empty()) {
+        // No reach rule in the profile: compounds still show the 15-minute reach of the
+        // home-care facilities (the report's figure).
+        c.reach_types = a.figures.front().rule->types;
     }
     for (auto& g : a.gaps)
         if (std::find(c.gap_reasons.begin(), c.gap_reasons.end(), g.reason) == c.gap_reasons.end()) c.gap_reasons.push_back(g.reason);
@@ -96,9 +123,7 @@ std::vector<StyledLayer> styled_layers(const std::vector<Table>& layers, const S
         if (!t.has_geometry) continue;
         auto kinds = geometry_kinds(t);
         for (auto& k : kinds) {
-            std::string id = t.name;
-            if (kinds.size() > 1) id += "_" + (k.empty() ? std::string("table") : k == "Line" ? std::string("line") : k == "Point" ? std::string("point") : std::string("polygon"));
-            out.push_back({&t, k, id, layer_style(t, k, c)});
+            out.push_back({&t, k, kind_layer_id(t.name, k, kinds.size()), layer_style(t, k, c)});
         }
     }
     std::stable_sort(out.begin(), out.end(), [](const StyledLayer& a, const StyledLayer& b) {
@@ -114,13 +139,112 @@ std::string wkb_type_name(const std::string& geometry) {
     return "NoGeometry";
 }
 
-std::string project_xml(const Project& p, const Inputs& in, const std::vector<StyledLayer>& styled, const StyleContext& c,
-                        const std::string& format) {
+/// Data source of a styled layer, relative to the project, in the format written.
+std::string layer_source(const StyledLayer& sl, const std::string& format) {
+    const bool part = sl.id != sl.table->name && !sl.geometry.empty();
+    if (format == "shp") return "./" + sl.id + (sl.geometry.empty() ? ".dbf" : ".shp");
+    std::string src = format == "gpkg" ? "./lifecircle.gpkg|layername=" + sl.table->name : "./" + sl.table->name + ".geojson";
+    if (part) src += std::string("|geometrytype=") + (sl.geometry == "Line" ? "LineString" : sl.geometry);
+    return src;
+}
+
+/// Field aliases and a layer abstract that say what each figure rests on (SPEC 6): the
+/// denominator of every ratio (census or compounds, estimated or given), the census
+/// join and the compound estimates.
+void describe_basis(qgis::ProjectLayer& l, const Table& t, const Inputs& in, const Analysis& a, const StyleContext& c) {
+    const std::string& lang = c.lang;
+    auto index = [&](const std::string& f) {
+        for (size_t k = 0; k < t.fields.size(); ++k)
+            if (t.fields[k].name == f) return static_cast<int>(k);
+        return -1;
+    };
+    auto alias = [&](const std::string& f, const std::string& name) {
+        int k = index(f);
+        if (k >= 0) l.aliases.push_back({c.field(f), k, name});
+    };
+    std::string abstract;
+    if (t.name.rfind("units_", 0) == 0) {
+        for (auto& rr : a.rules) {
+            std::string basis = ratio_basis(rr, lang);
+            if (basis.empty() || index("rule_" + rr.rule->id + "_value") < 0) continue;
+            alias("rule_" + rr.rule->id + "_value", rule_title(*rr.rule, lang) + " (" + basis + ")");
+            abstract += rr.rule->id + ": " + basis + "\n";
+        }
+        const char* zh[] = {"普查常住人口", "普查户数", "普查老年人口（60岁及以上）", "普查婴幼儿（0-3岁）"};
+        const char* en[] = {"census residents", "census households", "census elderly (60+)", "census infants (0-3)"};
+        for (int f = 0; f < kFigures; ++f) alias(std::string("census_") + figure_name(f), tr(lang, zh[f], en[f]));
+        alias("childcare_places_per_1000", tr(lang, "每千人口托位数（分母：普查常住人口）", "Childcare places per 1000 residents (census)"));
+        for (auto& tb : in.census.tables)
+            abstract += tr(lang, "普查表 ", "census table ") + std::filesystem::path(tb.path).filename().u8string() + ": " +
+                        std::to_string(tb.rows) + tr(lang, " 行，已关联 ", " rows, joined ") + std::to_string(tb.matched) + "\n";
+    } else if (t.name == "compounds") {
+        alias("population_source", tr(lang, "人口来源（data 原数据 / estimated 按普查比率估算）", "Population: data or estimated from census rates"));
+        alias("elderly_source", tr(lang, "老年人口来源（data / estimated）", "Elderly: data or estimated from census rates"));
+        const CensusReport& cr = in.census;
+        if (cr.compounds_estimated[0] + cr.compounds_estimated[2] > 0)
+            abstract += tr(lang, "按所在单元普查比率估算：人口 ", "Estimated from their unit's census rates: population ") +
+                        std::to_string(cr.compounds_estimated[0]) + tr(lang, " 个小区，老年人口 ", " compounds, elderly ") +
+                        std::to_string(cr.compounds_estimated[2]) + tr(lang, " 个小区", " compounds");
+    }
+    l.abstract = abstract;
+}
+
+/// The "一小" group: units coloured by childcare places per 1000 residents and the
+/// childcare centres, when the data hold any.
+void childcare_group(qgis::Project& q, const std::vector<StyledLayer>& styled, const Analysis& a, const StyleContext& c,
+                     const std::string& format) {
+    const StyledLayer* units = nullptr;
+    const StyledLayer* fac = nullptr;
+    for (const char* name : {"units_street", "units_district"})
+        for (auto& sl : styled)
+            if (!units && sl.table->name == name && sl.geometry == "Polygon" &&
+                std::any_of(sl.table->fields.begin(), sl.table->fields.end(), [](const Field& f) { return f.name == "childcare_places_per_1000"; }))
+                units = &sl;
+    for (auto& sl : styled)
+        if (sl.table->name == "facilities" && sl.geometry == "Point") fac = &sl;
+    if (!units || !fac) return;
+    const std::string& lang = c.lang;
+    double target = 4.5;  // KM22 目标 "每千人口托位数达到4.5个"
+    for (auto& rr : a.rules)
+        if (rr.rule->id == "childcare_places_per_1000") target = rr.rule->min;
+    qgis::ProjectGroup g;
+    g.name = tr(lang, "一小：托育服务", "Children: childcare");
+    qgis::ProjectLayer f;
+    f.id = "lifecircle_childcare_facilities";
+    f.name = tr(lang, "托育机构与指导中心", "Childcare and guidance centres");
+    f.source = layer_source(*fac, format) + "|subset=" + quoted(c.field("type")) + " IN ('childcare', 'childcare_guidance')";
+    f.wkb_type = "Point";
+    StyleContext fc = c;
+    fc.types = {"childcare", "childcare_guidance"};
+    f.style = layer_style(*fac->table, "Point", fc);
+    g.layers.push_back(f);
+    qgis::ProjectLayer u;
+    u.id = "lifecircle_childcare_units";
+    u.name = tr(lang, "每千人口托位数（目标 ", "Childcare places per 1000 residents (target ") + fmt_trim(target, 2) + tr(lang, "）", ")");
+    u.source = layer_source(*units, format);
+    u.wkb_type = "MultiPolygon";
+    u.style = choropleth_style("childcare_places_per_1000", "", target_classes(target, false, lang), 1e9, std::nullopt, true, c);
+    u.abstract = tr(lang, "分母：人口普查常住人口；托位按设施属性 places，普惠按 inclusive。",
+                    "Denominator: census residents; places from the facility attribute places, inclusive ones marked inclusive.");
+    g.layers.push_back(u);
+    // Off when the project opens: the elderly-care layers are the default view.
+    for (auto& l : g.layers) l.visible = false;
+    g.expanded = false;
+    q.groups.push_back(std::move(g));
+}
+
+std::string project_xml(const Project& p, const Inputs& in, const Analysis& a, const std::vector<StyledLayer>& styled,
+                        const StyleContext& c, const DeliverableOptions& opt) {
+    const std::string& format = opt.format;
     qgis::Project q;
     q.title = p.name.empty() ? std::string("lifecircle") : p.name;
-    q.crs = describe_crs(in.working_crs);
-    q.layer_crs = qgis::wgs84();
-    svg::Envelope e = study_extent(in);
+    const bool gis = format != "geojson";
+    q.layer_crs = gis ? describe_crs(opt.output_crs) : qgis::wgs84();
+    // The map in the CRS the layers were asked in when it is a projected one (a Gauss-Kruger
+    // zone), else in the working CRS: metres for the scale bar either way.
+    const std::string map_crs = gis && !q.layer_crs.geographic ? opt.output_crs : in.working_crs;
+    q.crs = describe_crs(map_crs);
+    svg::Envelope e = reproject(study_extent(in), in.working_crs, map_crs);
     if (!e.empty()) {
         double mx = (e.maxx - e.minx) * 0.03, my = (e.maxy - e.miny) * 0.03;
         q.view = {e.minx - mx, e.miny - my, e.maxx + mx, e.maxy + my};
@@ -128,25 +252,35 @@ std::string project_xml(const Project& p, const Inputs& in, const std::vector<St
     const char* names[][2] = {{"结果：缺口与设施", "Results: gaps and facilities"},
                               {"步行可达分析", "Walking reach"},
                               {"覆盖率（行政单元）", "Coverage by administrative unit"},
-                              {"数据质量", "Data quality"}};
-    q.groups.resize(4);
-    for (int g = 0; g < 4; ++g) q.groups[g].name = tr(c.lang, names[g][0], names[g][1]);
+                              {"数据质量", "Data quality"},
+                              {"出图图层（打印布局专用）", "Print layout layers"}};
+    q.groups.resize(5);
+    for (int g = 0; g < 5; ++g) q.groups[g].name = tr(c.lang, names[g][0], names[g][1]);
+    q.groups[4].expanded = false;
+    std::vector<MainLayer> main;
     for (auto& sl : styled) {
         qgis::ProjectLayer l;
         l.id = "lifecircle_" + sl.id;
         l.name = layer_title(*sl.table, c);
         if (sl.id != sl.table->name && !sl.geometry.empty()) l.name += " (" + sl.geometry + ")";
-        if (format == "gpkg") l.source = "./lifecircle.gpkg|layername=" + sl.table->name;
-        else l.source = "./" + sl.table->name + ".geojson";
-        if (sl.id != sl.table->name && !sl.geometry.empty())
-            l.source += std::string("|geometrytype=") + (sl.geometry == "Line" ? "LineString" : sl.geometry);
+        l.source = layer_source(sl, format);
         l.wkb_type = wkb_type_name(sl.geometry);
         l.style = sl.style;
         l.visible = layer_visible(*sl.table);
         // Long category lists (service areas, hatches) stay folded in the layer tree.
         l.expanded = sl.table->name != "service_areas" && sl.table->name != "uncovered" && sl.table->name != "rejected";
+        describe_basis(l, *sl.table, in, a, c);
+        main.push_back({sl.table, sl.geometry, l});
         q.groups[group_of(sl.table->name)].layers.push_back(std::move(l));
     }
+    PrintContext px{p, in, a, c, q.crs.authid + " " + q.crs.description, e};
+    PrintPlan plan = plan_print_layouts(px, main);
+    q.groups[4].layers = plan.layers;
+    std::vector<const qgis::ProjectLayer*> all;
+    for (auto& g : q.groups)
+        for (auto& l : g.layers) all.push_back(&l);
+    q.layouts_xml = qgis::layouts_xml(plan.layouts, all, 2);
+    childcare_group(q, styled, a, c, format);
     q.groups.erase(std::remove_if(q.groups.begin(), q.groups.end(), [](const qgis::ProjectGroup& g) { return g.layers.empty(); }),
                    q.groups.end());
     return qgis::project_document(q);
@@ -229,14 +363,14 @@ void write_gpkg_styles(const fs::path& gpkg, const std::vector<StyledLayer>& sty
 void write_deliverables(const fs::path& dir, const Project& p, const Inputs& in, const ReachResult& r, const Analysis& a,
                         const std::vector<Table>& layers, const json& summary, const DeliverableOptions& opt) {
     const std::string lang = opt.lang == "en" ? "en" : "zh";
-    StyleContext c = style_context(a, r, lang);
+    StyleContext c = style_context(a, r, lang, opt.format == "shp" ? opt.names : nullptr);
     auto styled = styled_layers(layers, c);
 
     std::error_code ec;
     fs::create_directories(dir / "styles", ec);
     if (ec) throw OutputError((dir / "styles").u8string() + ": cannot create (" + ec.message() + ")");
     for (auto& sl : styled) write_text(dir / "styles" / fs::u8path(sl.id + ".qml"), qgis::qml_document(sl.style));
-    write_text(dir / "lifecircle.qgs", project_xml(p, in, styled, c, opt.format));
+    write_text(dir / "lifecircle.qgs", project_xml(p, in, a, styled, c, opt));
     if (opt.format == "gpkg") write_gpkg_styles(dir / "lifecircle.gpkg", styled);
 
     auto maps = indicator_maps(p, in, a, lang, opt.map_paths);
@@ -245,9 +379,11 @@ void write_deliverables(const fs::path& dir, const Project& p, const Inputs& in,
     for (auto& m : maps) write_text(dir / "maps" / fs::u8path(m.file), "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + m.svg);
 
     std::vector<std::string> files;
-    if (opt.format == "gpkg") files.push_back("lifecircle.gpkg");
     for (auto& t : layers)
-        if (t.has_geometry && (opt.format != "gpkg" || t.name == "rejected")) files.push_back(t.name + ".geojson");
+        if (t.has_geometry) files.push_back(t.name + ".geojson");
+    if (opt.format == "gpkg") files.push_back("lifecircle.gpkg");
+    if (opt.format == "shp")
+        for (auto& sl : styled) files.push_back(sl.id + (sl.geometry.empty() ? ".dbf" : ".shp"));
     write_text(dir / "report.html", report_html(p, in, r, a, summary, maps, files, lang));
 }
 

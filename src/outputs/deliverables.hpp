@@ -1,6 +1,7 @@
 #pragma once
 // Planner deliverables (SPEC 6): lifecircle.qgs + styles/*.qml, report.html + maps/*.svg,
 // and default styles inside a GeoPackage.
+#include "outputs/gis_formats.hpp"
 #include "ingest/ingest.hpp"
 #include "reach/reach.hpp"
 #include "rules/rules.hpp"
@@ -13,9 +14,11 @@ namespace lc {
 struct MapPaths;
 
 struct DeliverableOptions {
-    std::string format = "geojson";  ///< geojson | gpkg (layers in lifecircle.gpkg)
-    std::string lang = "zh";         ///< zh | en
-    const MapPaths* map_paths = nullptr;  ///< SVG path data made beforehand (report_maps.hpp), or null
+    std::string format = "geojson";        ///< the layers lifecircle.qgs opens: geojson | gpkg (lifecircle.gpkg) | shp
+    std::string lang = "zh";               ///< zh | en
+    std::string output_crs = "EPSG:4326";  ///< CRS of the gpkg/shp layers (gis_formats.hpp)
+    const FieldNames* names = nullptr;     ///< Shapefile field names (null: names as in the tables)
+    const MapPaths* map_paths = nullptr;   ///< SVG path data made beforehand (report_maps.hpp), or null
 };
 
 /// Writes the QGIS project, styles, report and maps into `dir`, which already holds the

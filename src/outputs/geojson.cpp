@@ -1,4 +1,5 @@
 #include "outputs/geojson.hpp"
+#include "common/chinacrs.hpp"
 
 #include "common/errors.hpp"
 #include "common/parallel.hpp"
@@ -10,6 +11,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <memory>
 
 namespace lc {
@@ -263,28 +265,45 @@ std::string geometry_json(GEOSContextHandle_t h, const GEOSGeometry* g, OGRCoord
 }
 
 std::unique_ptr<OGRCoordinateTransformation> to_wgs84(const std::string& working_crs, const std::string& what) {
-    OGRSpatialReference wgs, work;
-    wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    work.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    wgs.importFromEPSG(4326);
-    work.SetFromUserInput(working_crs.c_str());
-    std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(&work, &wgs));
+    std::unique_ptr<OGRCoordinateTransformation> ct(chinacrs::make_transform(working_crs, "EPSG:4326").release());
     if (!ct) throw OutputError(what + ": no transformation from " + working_crs + " to EPSG:4326");
     return ct;
 }
 
-std::vector<GeometryText> geometry_texts(const std::vector<const GEOSGeometry*>& geoms, const std::string& working_crs) {
-    std::vector<GeometryText> out(geoms.size());
+namespace {
+
+/// geometry_text of n geometries, `at(i, h, hold)` giving the i-th (made into `hold`
+/// when it is made on the fly), formatted by all workers.
+std::vector<GeometryText> texts_of(size_t n, const std::string& working_crs,
+                                   const std::function<const GEOSGeometry*(size_t, GEOSContextHandle_t, GeomPtr&)>& at) {
+    std::vector<GeometryText> out(n);
     int workers = worker_count();
     if (worker_limit() > 0) workers = std::min(workers, worker_limit());
     std::vector<std::unique_ptr<OGRCoordinateTransformation>> cts(static_cast<size_t>(std::max(1, workers)));
     constexpr size_t kChunk = 64;
-    parallel_for((geoms.size() + kChunk - 1) / kChunk, [&](size_t c, int w) {
+    parallel_for((n + kChunk - 1) / kChunk, [&](size_t c, int w) {
         auto& ct = cts[static_cast<size_t>(w) % cts.size()];  // one per worker: not thread-safe
         if (!ct) ct = to_wgs84(working_crs, "geometry text");
-        for (size_t i = c * kChunk; i < std::min(geoms.size(), (c + 1) * kChunk); ++i) out[i] = geometry_text(worker_geos(w), geoms[i], ct.get());
+        GEOSContextHandle_t h = worker_geos(w);
+        for (size_t i = c * kChunk; i < std::min(n, (c + 1) * kChunk); ++i) {
+            GeomPtr hold(nullptr, GeomDeleter{h});
+            out[i] = geometry_text(h, at(i, h, hold), ct.get());
+        }
     }, workers);
     return out;
+}
+
+}  // namespace
+
+std::vector<GeometryText> geometry_texts(const std::vector<const GEOSGeometry*>& geoms, const std::string& working_crs) {
+    return texts_of(geoms.size(), working_crs, [&](size_t i, GEOSContextHandle_t, GeomPtr&) { return geoms[i]; });
+}
+
+std::vector<GeometryText> geometry_texts(const GeometrySource& source, size_t n, const std::string& working_crs) {
+    return texts_of(n, working_crs, [&](size_t i, GEOSContextHandle_t h, GeomPtr& hold) {
+        hold = source.geometry(i, h);
+        return static_cast<const GEOSGeometry*>(hold.get());
+    });
 }
 
 GeometryText wkb_geometry_text(GEOSContextHandle_t h, const std::vector<unsigned char>& wkb) {
@@ -326,8 +345,14 @@ std::vector<Repair> write_geojson(const fs::path& file, const Table& t, const st
         const GeometryText* given = i < t.geometry_text.size() ? t.geometry_text[i] : nullptr;
         GeometryText made;
         if (!given) {
-            if (i < t.geoms.size() && t.geoms[i]) made = geometry_text(hw, t.geoms[i], ct_of(w));
-            else if (i < t.wkb_wgs84.size() && !t.wkb_wgs84[i].empty()) made = wkb_geometry_text(hw, t.wkb_wgs84[i]);
+            if (i < t.geoms.size() && t.geoms[i]) {
+                made = geometry_text(hw, t.geoms[i], ct_of(w));
+            } else if (t.source) {
+                GeomPtr g = t.source->geometry(i, hw);
+                if (g) made = geometry_text(hw, g.get(), ct_of(w));
+            }
+            if (made.json == "null" && made.problem.empty() && i < t.wkb_wgs84.size() && !t.wkb_wgs84[i].empty())
+                made = wkb_geometry_text(hw, t.wkb_wgs84[i]);
             given = &made;
         }
         out += given->json;

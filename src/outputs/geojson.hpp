@@ -30,6 +30,8 @@ GeometryText wkb_geometry_text(GEOSContextHandle_t h, const std::vector<unsigned
 std::unique_ptr<OGRCoordinateTransformation> to_wgs84(const std::string& working_crs, const std::string& what);
 /// geometry_text of many geometries (working CRS), formatted by all workers.
 std::vector<GeometryText> geometry_texts(const std::vector<const GEOSGeometry*>& geoms, const std::string& working_crs);
+/// The same for rows 0..n-1 of a geometry source (packed polygons).
+std::vector<GeometryText> geometry_texts(const GeometrySource& source, size_t n, const std::string& working_crs);
 
 /// Writes a table as a GeoJSON FeatureCollection (a row's Table::geometry_text, where
 /// given, is written as its geometry). Returns the features written without geometry

@@ -1,4 +1,5 @@
 #include "outputs/outputs.hpp"
+#include "common/chinacrs.hpp"
 
 #include "common/csv.hpp"
 #include "common/errors.hpp"
@@ -9,17 +10,10 @@
 #include <gdal_priv.h>
 #include <ogr_spatialref.h>
 #include <ogrsf_frmts.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <cstdlib>
 
-#include <atomic>
 #include <charconv>
-#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <cstdio>
@@ -27,18 +21,13 @@
 #include <fstream>
 #include <map>
 #include <mutex>
-#include <random>
 #include <set>
-#include <system_error>
-#include <thread>
 
 namespace lc {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-const char* kMarker = ".lifecircle-output";
 
 double round_to(double v, double scale) {
     // Beyond 1e15 the rounding would overflow (v * scale) and adds nothing.
@@ -66,6 +55,23 @@ Value access_value(const std::optional<double>& v) {
 
 std::string rule_level_name(int l) { return l < 0 ? "area" : level_name(l); }
 
+/// "5", "7_5": a band's minutes in a field name.
+std::string band_tag(double minutes) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%g", minutes);
+    std::string s = b;
+    for (auto& c : s)
+        if (c == '.') c = '_';
+    return s;
+}
+
+const char* source_name(FigureSource s) {
+    return s == FigureSource::Data ? "data" : s == FigureSource::Estimated ? "estimated" : nullptr;
+}
+
+/// Compound figures may be estimated from census rates (SPEC 3): their source is shown.
+bool with_sources(const Project& p) { return !p.census.empty() || p.persons_per_household.has_value(); }
+
 // A row described as calls on a sink, so that nullable strings and values read alike.
 struct Build {
     std::vector<Value>& row;
@@ -90,7 +96,8 @@ void add_row(Table& t, Emit&& emit) {
 
 std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachResult& r, const Analysis& a,
                                 const std::vector<GeomPtr>& areas, const std::vector<Uncovered>& unc,
-                                const AccessResult* access, const GeometryTexts* texts) {
+                                const AccessResult* access, const PackedPolygons* packed_areas,
+                                const PackedPolygons* packed_unc, const GeometryTexts* texts) {
     auto text_of = [](const std::vector<const GeometryText*>* v, size_t i) -> const GeometryText* {
         return v && i < v->size() ? (*v)[i] : nullptr;
     };
@@ -116,6 +123,14 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
         }
         for (size_t k = 0; k < types.size(); ++k)
             if (acc[k]) t.add_field("access_" + types[k] + "_mean", FieldType::Real);
+        for (auto& ty : types)
+            for (double b : a.bands) t.add_field("band_" + ty + "_" + band_tag(b) + "min_elderly_share", FieldType::Real);
+        const bool census = !p.census.empty();
+        if (census)
+            for (int f = 0; f < kFigures; ++f) t.add_field(std::string("census_") + figure_name(f), FieldType::Real);
+        const bool childcare = a.area.childcare_centres > 0;
+        if (childcare)
+            for (auto n : {"childcare_places", "childcare_places_per_1000", "childcare_inclusive_share"}) t.add_field(n, FieldType::Real);
         std::vector<size_t> rules_here;
         for (size_t k = 0; k < a.rules.size(); ++k)
             if (!a.rules[k].per_unit[l].empty()) {
@@ -141,6 +156,19 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
                     for (int w = 0; w < kWeights; ++w) row.value(share_value(s.reach_share[k][w]));
                 for (size_t k = 0; k < types.size(); ++k)
                     if (acc[k]) row.value(access_value(acc[k]->unit_mean[l][u]));
+                for (size_t k = 0; k < types.size(); ++k)
+                    for (size_t b = 0; b < a.bands.size(); ++b) row.value(share_value(s.band_share[k][b]));
+                if (census)
+                    for (int f = 0; f < kFigures; ++f) row.value(num_value(un.census.value[f]));
+                if (childcare) {
+                    const auto& pop = un.census.value[0];
+                    row.value(num_value(s.childcare_places));
+                    row.value(num_value(s.childcare_places && pop && *pop > 0 ? std::optional<double>(*s.childcare_places / *pop * 1000)
+                                                                               : std::nullopt));
+                    row.value(share_value(s.childcare_places && *s.childcare_places > 0
+                                              ? std::optional<double>(*s.childcare_inclusive_places / *s.childcare_places)
+                                              : std::nullopt));
+                }
                 for (size_t k : rules_here) {
                     const auto& v = a.rules[k].per_unit[l][u];
                     row.value(num_value(v.value));
@@ -159,9 +187,17 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
         for (auto n : {"compound_id", "name"}) t.add_field(n, FieldType::String);
         t.add_field("build_year", FieldType::Integer);
         for (auto n : {"households", "population", "elderly"}) t.add_field(n, FieldType::Real);
+        const bool sources = with_sources(p);
+        if (sources) {
+            t.add_field("infants", FieldType::Real);
+            for (auto n : {"population_source", "elderly_source", "infants_source"}) t.add_field(n, FieldType::String);
+        }
         for (auto n : {"community_id", "street_id", "district_id"}) t.add_field(n, FieldType::String);
+        // minutes_<type>: the distance at the walking speed (SPEC 4 bands)
+        const double per_minute = p.access.metres_of(1);
         for (auto& ty : types) {
             t.add_field("dist_" + ty + "_m", FieldType::Real);
+            t.add_field("minutes_" + ty, FieldType::Real);
             t.add_field("reached_" + ty, FieldType::Bool);
             t.add_field("nearest_" + ty + "_id", FieldType::String);
         }
@@ -179,11 +215,19 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
                 row.value(num_value(cp.households));
                 row.value(num_value(cp.population));
                 row.value(num_value(cp.elderly));
+                if (sources) {
+                    row.value(num_value(cp.infants));
+                    for (FigureSource fs : {cp.population_source, cp.elderly_source, cp.infants_source}) {
+                        const char* n = source_name(fs);
+                        n ? row.str(n) : row.value(Value());
+                    }
+                }
                 row.str_or_null(id_of(in.units[kCommunity], cp.unit[kCommunity]));
                 row.str_or_null(id_of(in.units[kStreet], cp.unit[kStreet]));
                 row.str_or_null(id_of(in.units[kDistrict], cp.unit[kDistrict]));
                 for (size_t k = 0; k < types.size(); ++k) {
                     row.value(dist_value(r.dist[k][c]));
+                    row.value(std::isfinite(r.dist[k][c]) ? Value(round_to(r.dist[k][c] / per_minute, 1000)) : Value());
                     row.value(static_cast<bool>(r.reached[k][c]));
                     int f = r.nearest[k][c];
                     row.str_or_null(f < 0 ? nullptr : &in.facilities[f].id);
@@ -248,11 +292,13 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
                 row.value(round_to(p.access.reach_m(f.type), 1000));
                 double area = 0;
                 if (areas[i]) GEOSArea_r(main_geos(), areas[i].get(), &area);
+                else if (packed_areas && i < packed_areas->size()) area = packed_areas->area(i);
                 row.value(round_to(area, 10));
             });
             t.geoms.push_back(areas[i].get());
             t.geometry_text.push_back(text_of(texts ? &texts->service_areas : nullptr, i));
         }
+        t.source = packed_areas;
         out.push_back(std::move(t));
     }
     // --- uncovered
@@ -278,6 +324,7 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
             t.geoms.push_back(u.geom.get());
             t.geometry_text.push_back(text_of(texts ? &texts->uncovered : nullptr, k));
         }
+        t.source = packed_unc;
         out.push_back(std::move(t));
     }
     // --- facilities
@@ -424,102 +471,8 @@ Table repairs_table(const Inputs& in, const std::vector<Repair>& output) {
     return t;
 }
 
-namespace {
-
-OGRFieldType ogr_type(FieldType t, OGRFieldSubType& sub) {
-    sub = OFSTNone;
-    switch (t) {
-        case FieldType::String: return OFTString;
-        case FieldType::Real: return OFTReal;
-        case FieldType::Integer: return OFTInteger64;
-        case FieldType::Bool: sub = OFSTBoolean; return OFTInteger;
-    }
-    return OFTString;
-}
-
-void write_layer(GDALDataset* ds, const Table& t, OGRSpatialReference* wgs, OGRCoordinateTransformation* ct,
-                 GEOSContextHandle_t h, const std::vector<std::string>& lco, const std::string& working_crs,
-                 std::vector<Repair>& repairs) {
-    std::vector<const char*> opts;
-    for (auto& o : lco) opts.push_back(o.c_str());
-    opts.push_back(nullptr);
-    OGRLayer* layer = ds->CreateLayer(t.name.c_str(), t.has_geometry ? wgs : nullptr, t.has_geometry ? wkbUnknown : wkbNone,
-                                      const_cast<char**>(opts.data()));
-    if (!layer) throw OutputError("cannot create layer " + t.name + ": " + CPLGetLastErrorMsg());
-    for (auto& f : t.fields) {
-        OGRFieldSubType sub;
-        OGRFieldDefn d(f.name.c_str(), ogr_type(f.type, sub));
-        d.SetSubType(sub);
-        if (layer->CreateField(&d) != OGRERR_NONE) throw OutputError("cannot create field " + f.name + " in " + t.name);
-    }
-    bool gpkg = std::string(ds->GetDriverName()) == "GPKG";
-    if (gpkg && layer->StartTransaction() != OGRERR_NONE) throw OutputError("cannot start a transaction on " + t.name);
-    OGRFeatureDefn* defn = layer->GetLayerDefn();
-    for (size_t i = 0; i < t.rows.size(); ++i) {
-        OGRFeature feat(defn);
-        const auto& row = t.rows[i];
-        for (size_t k = 0; k < row.size(); ++k) {
-            const Value& v = row[k];
-            int fk = static_cast<int>(k);
-            if (std::holds_alternative<std::monostate>(v)) feat.SetFieldNull(fk);
-            else if (auto s = std::get_if<std::string>(&v)) feat.SetField(fk, s->c_str());
-            else if (auto d = std::get_if<double>(&v)) feat.SetField(fk, *d);
-            else if (auto n = std::get_if<long long>(&v)) feat.SetField(fk, static_cast<GIntBig>(*n));
-            else if (auto b = std::get_if<bool>(&v)) feat.SetField(fk, *b ? 1 : 0);
-        }
-        if (t.has_geometry) {
-            OGRGeometry* g = nullptr;
-            if (i < t.geoms.size() && t.geoms[i]) {
-                auto wkb = to_wkb(h, t.geoms[i]);
-                OGRGeometryFactory::createFromWkb(wkb.data(), nullptr, &g, wkb.size());
-                if (g && g->transform(ct) != OGRERR_NONE) {
-                    // As in GeoJSON: no lon/lat for some point, so no geometry, and a note.
-                    delete g;
-                    g = nullptr;
-                    const std::string* id = row.empty() ? nullptr : std::get_if<std::string>(&row[0]);
-                    repairs.push_back(Repair{"lifecircle.gpkg " + t.name, id ? *id : "#" + std::to_string(i),
-                                             "geometry written as null: a point has no EPSG:4326 (lon/lat) position (outside the "
-                                             "domain of the working CRS " + working_crs +
-                                                 "; check the input coordinates or choose another working_crs)"});
-                }
-            } else if (i < t.wkb_wgs84.size() && !t.wkb_wgs84[i].empty()) {
-                OGRGeometryFactory::createFromWkb(t.wkb_wgs84[i].data(), nullptr, &g, t.wkb_wgs84[i].size());
-            }
-            if (g) {
-                g->assignSpatialReference(wgs);
-                feat.SetGeometryDirectly(g);
-            }
-        }
-        if (layer->CreateFeature(&feat) != OGRERR_NONE)
-            throw OutputError("cannot write a feature of " + t.name + ": " + CPLGetLastErrorMsg());
-    }
-    if (gpkg && layer->CommitTransaction() != OGRERR_NONE) throw OutputError("cannot write " + t.name + ": " + CPLGetLastErrorMsg());
-}
-
-}  // namespace
-
 std::vector<Repair> write_vector_layers(const fs::path& dir, const std::vector<const Table*>& tables,
-                                        const std::string& working_crs, const std::string& format) {
-    GDALAllRegister();
-    auto make_srs = [](const std::string& def) {
-        OGRSpatialReference s;
-        s.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-        s.SetFromUserInput(def.c_str());
-        return s;
-    };
-    if (format == "gpkg") {
-        OGRSpatialReference wgs = make_srs("EPSG:4326"), work = make_srs(working_crs);
-        std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(&work, &wgs));
-        GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GPKG");
-        // A fixed date in gpkg_contents: identical runs give identical files.
-        CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z");
-        fs::path file = dir / "lifecircle.gpkg";
-        GDALDatasetUniquePtr ds(drv->Create(file.u8string().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
-        if (!ds) throw OutputError(file.u8string() + ": cannot create (" + CPLGetLastErrorMsg() + ")");
-        std::vector<Repair> repairs;
-        for (auto* t : tables) write_layer(ds.get(), *t, &wgs, ct.get(), main_geos(), {"SPATIAL_INDEX=YES"}, working_crs, repairs);
-        return repairs;
-    }
+                                        const std::string& working_crs) {
     // One GeoJSON file per table; each file is formatted by all workers (geojson.cpp).
     std::vector<Repair> repairs;
     for (const Table* t : tables)
@@ -557,171 +510,5 @@ std::string csv_text(const Table& t) {
 void write_csv(const fs::path& file, const Table& t) { write_text(file, csv_text(t)); }
 
 void write_text(const fs::path& file, const std::string& text) { write_file_text(file, text); }
-
-/// Removes a folder tree, its subfolders side by side: removing a batch's previous
-/// output (thousands of files) waits on the file system for each file far more than
-/// it computes, so several removals in flight take a fraction of the time.
-static void remove_tree(const fs::path& dir, std::error_code& ec) {
-    std::vector<fs::path> subs;
-    for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
-        std::error_code e;
-        if (it->is_directory(e) && !it->is_symlink(e)) subs.push_back(it->path());
-    }
-    ec.clear();
-    if (subs.size() >= 4) {
-        std::atomic<size_t> next{0};
-        std::vector<std::thread> ts;
-        auto work = [&] {
-            for (size_t i; (i = next.fetch_add(1)) < subs.size();) {
-                std::error_code e;
-                fs::remove_all(subs[i], e);
-            }
-        };
-        try {
-            for (size_t j = 0; j < std::min<size_t>(8, subs.size()); ++j) ts.emplace_back(work);
-        } catch (const std::system_error&) {
-            // no more threads: the ones started and the removal below finish the job
-        }
-        for (auto& t : ts) t.join();
-    }
-    fs::remove_all(dir, ec);
-}
-
-/// Removes a previous output. A large one (a batch's: thousands of files, gigabytes)
-/// goes to ".NAME.trash-PID" and a detached `rm -rf` deletes it after we return:
-/// freeing it took a tenth of a metro batch's time, and nothing waits for it. The
-/// next run removes a trash folder that is still there.
-static void discard_tree(const fs::path& old) {
-    std::error_code ec;
-    size_t subs = 0;
-    for (auto it = fs::directory_iterator(old, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
-        std::error_code e;
-        subs += it->is_directory(e) && !it->is_symlink(e);
-    }
-    constexpr size_t kBackground = 20;  // sub-folders: scenarios of a batch
-    if (ec || subs < kBackground) {
-        remove_tree(old, ec);
-        return;
-    }
-    std::string name = old.filename().u8string();
-    name = name.substr(0, name.rfind(".old-")) + ".trash-" + std::to_string(getpid());
-    fs::path trash = old.parent_path() / name;
-    fs::rename(old, trash, ec);
-    if (!ec) {
-        // sh backgrounds rm and exits at once: rm is nobody's child to wait for.
-        std::string t = trash.string();
-        const char* argv[] = {"sh", "-c", "rm -rf -- \"$1\" </dev/null >/dev/null 2>&1 &", "sh", t.c_str(), nullptr};
-        pid_t pid = -1;
-        if (posix_spawn(&pid, "/bin/sh", nullptr, nullptr, const_cast<char* const*>(argv), environ) == 0) {
-            int status = 0;
-            while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-            }
-            if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return;
-        }
-        remove_tree(trash, ec);
-        return;
-    }
-    remove_tree(old, ec);
-}
-
-/// Folders left beside `out` by a run that was killed (its process is gone): the
-/// next run removes them, so no half-written output lingers.
-static void remove_stale_staging(const fs::path& abs) {
-    std::error_code ec;
-    const std::string stem = "." + abs.filename().u8string();
-    for (auto it = fs::directory_iterator(abs.parent_path(), ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
-        std::string n = it->path().filename().u8string();
-        for (const char* kind : {".tmp-", ".old-", ".trash-"}) {
-            std::string prefix = stem + kind;
-            if (n.rfind(prefix, 0) != 0) continue;
-            long pid = std::atol(n.c_str() + prefix.size());
-            if (std::string(kind) == ".trash-") {
-                // Left by a deletion that stopped (discard_tree); one that changed in
-                // the last minute is still being deleted. Its marker may be gone
-                // already, so the name is the test.
-                std::error_code e2;
-                auto age = fs::file_time_type::clock::now() - fs::last_write_time(it->path(), e2);
-                if (!e2 && pid > 0 && pid != getpid() && age > std::chrono::minutes(1)) remove_tree(it->path(), e2);
-                continue;
-            }
-            if (pid > 0 && pid != getpid() && kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH &&
-                fs::exists(it->path() / kMarker)) {
-                std::error_code e2;
-                // Killed between moving the previous output aside and moving the new one
-                // in: the aside folder is the only output there is; put it back.
-                if (std::string(kind) == ".old-" && !fs::exists(abs, e2)) fs::rename(it->path(), abs, e2);
-                else remove_tree(it->path(), e2);
-            }
-        }
-    }
-}
-
-static bool is_replaceable(const fs::path& out) {
-    std::error_code ec;
-    if (!fs::exists(out, ec)) return true;
-    if (!fs::is_directory(out, ec)) return false;
-    if (fs::exists(out / kMarker, ec)) return true;
-    return fs::is_empty(out, ec);
-}
-
-void check_output_target(const fs::path& out) {
-    if (out.empty()) throw ConfigError("--out: the output folder name is empty");
-    {
-        fs::path abs = fs::absolute(out).lexically_normal();
-        if (abs.filename().empty()) abs = abs.parent_path();
-        remove_stale_staging(abs);
-    }
-    std::error_code ec;
-    if (fs::exists(out, ec) && !is_replaceable(out))
-        throw OutputError(out.u8string() + ": exists and is not a lifecircle output folder; refusing to replace it (choose another --out or remove it)");
-    fs::path parent = fs::absolute(out).parent_path();
-    if (!fs::exists(parent, ec)) {
-        fs::create_directories(parent, ec);
-        if (ec) throw OutputError(parent.u8string() + ": cannot create the folder for --out (" + ec.message() + ")");
-    }
-    if (access(parent.c_str(), W_OK) != 0)
-        throw OutputError(parent.u8string() + ": not writable; the output folder is created beside it (choose another --out)");
-}
-
-void write_output_marker(const fs::path& dir) {
-    write_text(dir / kMarker, "lifecircle output folder; safe to replace by lifecircle\n");
-}
-
-fs::path make_staging_dir(const fs::path& out) {
-    fs::path abs = fs::absolute(out).lexically_normal();
-    if (abs.filename().empty()) abs = abs.parent_path();
-    remove_stale_staging(abs);
-    std::random_device rd;
-    for (int i = 0; i < 100; ++i) {
-        fs::path p = abs.parent_path() / ("." + abs.filename().u8string() + ".tmp-" + std::to_string(getpid()) + "-" + std::to_string(rd() % 100000));
-        std::error_code ec;
-        if (fs::create_directory(p, ec)) {
-            write_output_marker(p);
-            return p;
-        }
-        if (ec && ec != std::errc::file_exists) throw OutputError(p.u8string() + ": cannot create the temporary output folder (" + ec.message() + ")");
-    }
-    throw OutputError(abs.u8string() + ": cannot create a temporary folder beside it");
-}
-
-void commit_output(const fs::path& staging, const fs::path& out_in) {
-    fs::path out = fs::absolute(out_in).lexically_normal();
-    if (out.filename().empty()) out = out.parent_path();
-    std::error_code ec;
-    if (!is_replaceable(out))
-        throw OutputError(out.u8string() + ": exists and is not a lifecircle output folder; refusing to replace it");
-    fs::path old;
-    if (fs::exists(out, ec)) {
-        old = out.parent_path() / ("." + out.filename().u8string() + ".old-" + std::to_string(getpid()));
-        fs::rename(out, old, ec);
-        if (ec) throw OutputError(out.u8string() + ": cannot move the previous output aside (" + ec.message() + ")");
-    }
-    fs::rename(staging, out, ec);
-    if (ec) {
-        if (!old.empty()) fs::rename(old, out);
-        throw OutputError(out.u8string() + ": cannot move the new output into place (" + ec.message() + ")");
-    }
-    if (!old.empty()) discard_tree(old);
-}
 
 }  // namespace lc

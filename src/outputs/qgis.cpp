@@ -1,6 +1,7 @@
 #include "outputs/qgis.hpp"
 
 #include "common/markup.hpp"
+#include "outputs/qgis_xml.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -11,18 +12,6 @@ namespace {
 
 /// The QGIS release whose reader this XML was checked against (Debian 12's QGIS).
 const char* kVersion = "3.22.16-Białowieża";
-
-std::string num(double v) {
-    // QGIS parses with QString::toDouble: plain "C" notation, enough digits to round-trip.
-    if (std::isinf(v)) return v > 0 ? "1e+300" : "-1e+300";
-    char buf[40];
-    std::snprintf(buf, sizeof buf, "%.15g", v);
-    return buf;
-}
-
-std::string sp(int n) { return std::string(static_cast<size_t>(n), ' '); }
-
-std::string attr(const std::string& k, const std::string& v) { return " " + k + "=\"" + xml_escape(v) + "\""; }
 
 std::string dd_properties(const std::string& tag, const std::string& enabled_expr, int ind) {
     std::string s = sp(ind) + "<" + tag + ">\n" + sp(ind + 2) + "<Option type=\"Map\">\n" + sp(ind + 4) +
@@ -388,6 +377,15 @@ std::string project_document(const Project& p) {
         o += "      <provider encoding=\"UTF-8\">ogr</provider>\n";
         o += "      <flags>\n        <Identifiable>1</Identifiable>\n        <Removable>1</Removable>\n"
              "        <Searchable>1</Searchable>\n        <Private>0</Private>\n      </flags>\n";
+        if (!l->abstract.empty())
+            o += "      <resourceMetadata>\n        <identifier>" + xml_escape(l->id) + "</identifier>\n        <title>" + xml_escape(l->name) +
+                 "</title>\n        <abstract>" + xml_escape(l->abstract) + "</abstract>\n      </resourceMetadata>\n";
+        if (!l->aliases.empty()) {
+            o += "      <aliases>\n";
+            for (auto& a : l->aliases)
+                o += "        <alias" + attr("field", a.field) + attr("index", std::to_string(a.index)) + attr("name", a.name) + "/>\n";
+            o += "      </aliases>\n";
+        }
         o += style_body(s, 6);
         o += "    </maplayer>\n";
     }
@@ -409,6 +407,7 @@ std::string project_document(const Project& p) {
     o += "  <ProjectViewSettings UseProjectScales=\"0\" rotation=\"0\">\n    <Scales/>\n    <DefaultViewExtent" +
          attr("xmin", num(p.view.xmin)) + attr("ymin", num(p.view.ymin)) + attr("xmax", num(p.view.xmax)) +
          attr("ymax", num(p.view.ymax)) + ">\n" + spatialrefsys(p.crs, 6) + "    </DefaultViewExtent>\n  </ProjectViewSettings>\n";
+    o += p.layouts_xml;
     o += "</qgis>\n";
     return o;
 }

@@ -109,6 +109,13 @@ struct ProjectLayer {
     LayerStyle style;
     bool visible = true;
     bool expanded = true;              ///< legend entries shown in the layer tree
+    std::string abstract;              ///< layer metadata: what the layer's figures rest on
+    struct Alias {
+        std::string field;
+        int index = 0;
+        std::string name;
+    };
+    std::vector<Alias> aliases;        ///< field display names (attribute table, identify)
 };
 
 struct ProjectGroup {
@@ -123,6 +130,7 @@ struct Project {
     Crs layer_crs;                     ///< CRS of every layer's data source
     Extent view;                       ///< initial view, in the project CRS
     std::vector<ProjectGroup> groups;  ///< top group first
+    std::string layouts_xml;           ///< <Layouts> element (qgis_layouts.hpp), may be empty
 };
 
 /// A complete .qgs document: relative paths, groups in order, the view set to `view`.

@@ -1,4 +1,6 @@
 #include "outputs/qgis_styles.hpp"
+#include "project/vocabulary.hpp"
+
 
 #include "ingest/ingest.hpp"
 #include "common/markup.hpp"
@@ -107,39 +109,9 @@ LayerStyle units_style(const Table& t, const std::string& geometry, const StyleC
         s.labels.priority = district ? 9 : 7;
         return s;
     }
-    s.renderer.type = "graduatedSymbol";
-    // QGIS leaves features outside every range undrawn: NULL becomes -1, its own class.
-    s.renderer.attr = "coalesce(" + quote_field(value) + ", -1)";
-    auto classes = target_classes(target, true, c.lang);
-    const double eps = 1e-9;
-    double border = street ? 0.3 : 0.15, fail_w = street ? 0.8 : 0.55;
-    for (size_t i = 0; i < classes.size(); ++i) {
-        Class k;
-        k.lower = i == 0 ? 0 : classes[i].lower;
-        k.upper = i + 1 < classes.size() ? classes[i + 1].lower - eps : std::max(1.0, target);
-        k.label = classes[i].label;
-        k.symbol = qgis::fill_symbol(classes[i].color, {255, 255, 255, 255}, border);
-        if (!pass.empty()) {
-            Symbol o = qgis::outline_symbol(failing_outline_color(), fail_w);
-            o.layers[0].enabled_expr = quote_field(pass) + " = false";
-            k.symbol.layers.push_back(o.layers[0]);
-        }
-        s.renderer.classes.push_back(k);
-    }
-    Class nd;
-    nd.lower = nd.upper = -1;
-    nd.label = tr(c.lang, "不适用或无数据", "not applicable / no data");
-    nd.symbol = qgis::fill_symbol(no_data_color(), {255, 255, 255, 255}, border);
-    s.renderer.classes.push_back(nd);
-    // Name and figure; a failing 99.96% reads 99.9%, never 100%.
-    std::string v = quote_field(value);
-    s.labels = name_labels("", street ? 9 : 7.5, street ? 0 : 30000);
-    s.labels.is_expression = true;
-    std::string tg = fmt_trim(target, 9), rounded = "round(" + v + " * 100, 1)";
-    s.labels.text = quote_field("name") + " || '\\n' || CASE WHEN " + v + " IS NULL THEN '—' WHEN " + v + " < " + tg + " AND " +
-                    rounded + " >= " + tg + " * 100 THEN to_string(floor(" + v + " * 1000) / 10) || '%' ELSE to_string(" + rounded +
-                    ") || '%' END";
-    s.labels.priority = street ? 8 : 4;
+    s = choropleth_style(value, pass, target_classes(target, true, c.lang), std::max(1.0, target), target, street, c);
+    s.geometry = geometry;
+    s.labels.min_scale = street ? 0 : c.detail_label_scale;
     return s;
 }
 
@@ -153,7 +125,7 @@ LayerStyle facilities_style(const Table& t, const std::string& geometry, const S
     s.renderer.type = "categorizedSymbol";
     s.renderer.attr = "type";
     std::vector<std::string> types = c.types;
-    for (auto& ty : {"day_care", "canteen", "street_center", "regional_center", "nursing_home", "supporting", "dementia_care"})
+    for (auto& ty : canonical_type_ids())
         if (std::find(types.begin(), types.end(), ty) == types.end()) types.push_back(ty);
     for (auto& ty : types) {
         TypeStyle ts = type_style(ty);
@@ -194,7 +166,9 @@ LayerStyle gaps_style(const std::string& geometry, const StyleContext& c) {
     other.label = tr(c.lang, "其他", "other");
     other.symbol = area_symbol(geometry, {215, 48, 31, 230}, dark, 0.35, 2.6);
     s.renderer.classes.push_back(other);
-    s.labels = name_labels("name", 7.5, 0, {150, 0, 0, 255});
+    // Labelled only zoomed in (beyond 1:10,000): hundreds of gap names over a whole
+    // district would bury the map.
+    s.labels = name_labels("name", 7.5, 10000, {150, 0, 0, 255});
     s.labels.placement = geometry == "Polygon" ? 1 : 0;
     s.labels.priority = 6;
     return s;
@@ -204,7 +178,8 @@ LayerStyle compounds_style(const std::string& geometry, const StyleContext& c) {
     LayerStyle s;
     s.geometry = geometry;
     std::string expr;
-    for (auto& ty : c.reach_types) expr += (expr.empty() ? "" : " OR ") + quote_field("reached_" + ty) + " = true";
+    // Booleans are 1/0 in a Shapefile: tested as truth values, never against true/false.
+    for (auto& ty : c.reach_types) expr += (expr.empty() ? "" : " OR ") + quote_field(c.field("reached_" + ty));
     Rgba reached{178, 190, 204, 255}, outline{110, 120, 135, 255};
     if (expr.empty()) {
         s.renderer.symbol = area_symbol(geometry, reached, outline, 0.1, 1.6);
@@ -261,22 +236,79 @@ LayerStyle rejected_style(const std::string& geometry) {
 
 }  // namespace
 
+std::string row_kind(const Table& t, size_t i) {
+    if (!t.has_geometry) return "";
+    int k = -1;
+    if (i < t.geoms.size() && t.geoms[i]) k = kind_of_geos(GEOSGeomTypeId_r(main_geos(), t.geoms[i]));
+    else if (t.source && t.source->type_id(i) >= 0) k = kind_of_geos(t.source->type_id(i));
+    else if (i < t.wkb_wgs84.size()) k = kind_of_wkb(t.wkb_wgs84[i]);
+    return k < 0 ? std::string() : std::string(kind_name(k));
+}
+
 std::vector<std::string> geometry_kinds(const Table& t) {
-    std::set<int> kinds;
-    if (t.has_geometry) {
-        GEOSContextHandle_t h = main_geos();
-        for (size_t i = 0; i < t.rows.size(); ++i) {
-            int k = -1;
-            if (i < t.geoms.size() && t.geoms[i]) k = kind_of_geos(GEOSGeomTypeId_r(h, t.geoms[i]));
-            else if (i < t.wkb_wgs84.size()) k = kind_of_wkb(t.wkb_wgs84[i]);
-            if (k >= 0) kinds.insert(k);
-        }
+    std::set<std::string> kinds;
+    for (size_t i = 0; i < t.rows.size(); ++i) {
+        std::string k = row_kind(t, i);
+        if (!k.empty()) kinds.insert(k);
     }
     std::vector<std::string> out;
-    for (int k : kinds) out.push_back(kind_name(k));
+    for (auto k : {"Point", "Line", "Polygon"})
+        if (kinds.count(k)) out.push_back(k);
     if (out.empty()) out.push_back("");
     return out;
 }
+
+std::string kind_layer_id(const std::string& table, const std::string& kind, size_t kinds) {
+    if (kinds <= 1) return table;
+    return table + "_" + (kind.empty() ? std::string("table") : kind == "Line" ? std::string("line") : kind == "Point" ? std::string("point") : std::string("polygon"));
+}
+
+LayerStyle choropleth_style(const std::string& value, const std::string& pass, const std::vector<ValueClass>& classes, double top,
+                            std::optional<double> share_target, bool coarse, const StyleContext& c) {
+    LayerStyle s;
+    s.geometry = "Polygon";
+    s.renderer.type = "graduatedSymbol";
+    // QGIS leaves features outside every range undrawn: NULL becomes -1, its own class.
+    s.renderer.attr = "coalesce(" + quote_field(c.field(value)) + ", -1)";
+    const double eps = 1e-9;
+    double border = coarse ? 0.3 : 0.15, fail_w = coarse ? 0.8 : 0.55;
+    for (size_t i = 0; i < classes.size(); ++i) {
+        Class k;
+        k.lower = i == 0 ? 0 : classes[i].lower;
+        k.upper = i + 1 < classes.size() ? classes[i + 1].lower - eps : std::max(top, classes[i].lower);
+        k.label = classes[i].label;
+        k.symbol = qgis::fill_symbol(classes[i].color, {255, 255, 255, 255}, border);
+        if (!pass.empty()) {
+            Symbol o = qgis::outline_symbol(failing_outline_color(), fail_w);
+            o.layers[0].enabled_expr = is_false(c.field(pass));
+            k.symbol.layers.push_back(o.layers[0]);
+        }
+        s.renderer.classes.push_back(k);
+    }
+    Class nd;
+    nd.lower = nd.upper = -1;
+    nd.label = tr(c.lang, "不适用或无数据", "not applicable / no data");
+    nd.symbol = qgis::fill_symbol(no_data_color(), {255, 255, 255, 255}, border);
+    s.renderer.classes.push_back(nd);
+    s.labels = name_labels("", coarse ? 9 : 7.5, 0);
+    s.labels.is_expression = true;
+    s.labels.text = quote_field(c.field("name")) + " || '\\n' || " + figure_expression(value, share_target, c);
+    s.labels.priority = coarse ? 8 : 4;
+    return s;
+}
+
+std::string figure_expression(const std::string& value, std::optional<double> share_target, const StyleContext& c) {
+    std::string v = quote_field(c.field(value));
+    if (!share_target) return "CASE WHEN " + v + " IS NULL THEN '—' ELSE to_string(round(" + v + ", 2)) END";
+    // A failing 99.96% reads 99.9%, never 100%.
+    std::string tg = fmt_trim(*share_target, 9), rounded = "round(" + v + " * 100, 1)";
+    return "CASE WHEN " + v + " IS NULL THEN '—' WHEN " + v + " < " + tg + " AND " + rounded + " >= " + tg +
+           " * 100 THEN to_string(floor(" + v + " * 1000) / 10) || '%' ELSE to_string(" + rounded + ") || '%' END";
+}
+
+std::string quoted(const std::string& field) { return quote_field(field); }
+
+std::string is_false(const std::string& field) { return "NOT " + quote_field(field); }
 
 LayerStyle layer_style(const Table& t, const std::string& geometry, const StyleContext& c) {
     if (t.name.rfind("units_", 0) == 0) return units_style(t, geometry, c);

@@ -1,5 +1,7 @@
 #include "outputs/symbology.hpp"
 
+#include "project/vocabulary.hpp"
+
 #include "common/markup.hpp"
 
 #include <cmath>
@@ -35,9 +37,17 @@ TypeStyle type_style(const std::string& type) {
         {"nursing_home", {"nursing_home", "养老机构", "Nursing home", rgb(0xe7298a), "square", "square", 3.0}},
         {"supporting", {"supporting", "小区配建养老服务用房", "Supporting space in a compound", rgb(0x01665e), "diamond", "diamond", 2.4}},
         {"dementia_care", {"dementia_care", "失智照护机构", "Dementia-care facility", rgb(0x404040), "hexagon", "hexagon", 3.2}},
+        {"rural_station", {"rural_station", "农村居家养老服务站", "Rural home-care station", rgb(0x8c6d31), "cross_fill", "cross", 2.8}},
+        {"activity_center", {"activity_center", "老年人活动中心", "Activity centre for the elderly", rgb(0x17becf), "hexagon", "hexagon", 2.6}},
+        {"elder_university", {"elder_university", "老年大学", "University for the elderly", rgb(0x3f007d), "square", "square", 3.4}},
+        {"elder_school", {"elder_school", "老年学校", "School for the elderly", rgb(0x807dba), "diamond", "diamond", 2.8}},
+        {"childcare", {"childcare", "托育机构", "Childcare centre", rgb(0xc51b7d), "circle", "circle", 2.8}},
+        {"childcare_guidance", {"childcare_guidance", "婴幼儿照护服务指导中心", "Childcare guidance centre", rgb(0x8e0152), "star", "star", 4.0}},
     };
     auto it = m.find(type);
     if (it != m.end()) return it->second;
+    for (auto& t : facility_types())  // a canonical type without a style of its own yet
+        if (t.id == type) return {type, t.zh, t.en, rgb(0x888888), "circle", "circle", 2.4};
     return {type, type, type, rgb(0x888888), "circle", "circle", 2.4};
 }
 

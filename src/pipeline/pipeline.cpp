@@ -1,11 +1,13 @@
 #include "pipeline/pipeline.hpp"
 
 #include "outputs/deliverables.hpp"
+#include "outputs/gis_formats.hpp"
 #include "common/errors.hpp"
 #include "outputs/outputs.hpp"
 #include "reach/reach.hpp"
 #include "report/report.hpp"
 #include "rules/rules.hpp"
+#include "units/demographics.hpp"
 #include "units/units.hpp"
 
 #include <algorithm>
@@ -33,8 +35,10 @@ Project load_with_scenarios(const fs::path& project_file, const std::vector<Scen
     }
 }
 
-void apply_facility_changes(const Project& p, const std::vector<Scenario>& scenarios, Inputs& in) {
+std::vector<std::string> apply_facility_changes(const Project& p, const std::vector<Scenario>& scenarios, Inputs& in) {
+    std::vector<std::string> all_rejected;
     for (auto& s : scenarios) {
+        size_t added = 0, offered = 0;
         for (auto& id : s.remove) {
             auto it = std::find_if(in.facilities.begin(), in.facilities.end(), [&](const Facility& f) { return f.id == id; });
             if (it == in.facilities.end())
@@ -43,14 +47,42 @@ void apply_facility_changes(const Project& p, const std::vector<Scenario>& scena
             in.facilities.erase(it);
         }
         for (auto& a : s.add) {
-            size_t before = in.rejected.size();
+            size_t before = in.rejected.size(), had = in.facilities.size();
             read_extra_facilities(p, a.text_or_path, a.is_text, in);
             for (size_t i = before; i < in.rejected.size(); ++i) in.rejected[i].layer = "facilities (added)";
+            added += in.facilities.size() - had;
+            offered += in.facilities.size() - had + in.rejected.size() - before;
+        }
+        // A scenario that meant to add facilities and added none would show "no change"
+        // as if the additions had been tried: it is a failed scenario, not a result.
+        if (offered > 0 && added == 0) {
+            std::string m = s.origin + ": every facility of add_facilities was rejected (" + std::to_string(offered) +
+                            "; see rejected.csv, layer \"facilities (added)\"): the scenario adds nothing";
+            in.warnings.insert(in.warnings.begin(), m);
+            all_rejected.push_back(m);
         }
     }
+    return all_rejected;
+}
+
+std::vector<fs::path> input_paths(const Project& p, const std::vector<Scenario>& scenarios) {
+    std::vector<fs::path> v{p.file};
+    for (auto& [key, l] : p.layers)
+        if (l.present) v.push_back(l.path);
+    for (auto& s : scenarios)
+        for (auto& a : s.add)
+            if (!a.is_text) v.push_back(fs::u8path(a.text_or_path));
+    return v;
 }
 
 namespace {
+
+/// A rule without a value is a result nobody should miss in a list of figures.
+void warn_null_rules(const Analysis& a, Inputs& in) {
+    for (auto& r : a.rules)
+        if (!r.value)
+            in.warnings.push_back("rule " + r.rule->id + " has no value" + (r.note.empty() ? std::string() : ": " + r.note));
+}
 
 struct Clock {
     std::chrono::steady_clock::time_point t = std::chrono::steady_clock::now();
@@ -72,10 +104,11 @@ StageFunctions plain_stages(std::shared_ptr<net::Graph> graph) {
     f.access = [](const Project& p, const Inputs& in, const ReachResult& r) {
         return compute_access(p, in, r, r.types, access_options(p));
     };
-    f.service_areas = [](const Project& p, const Inputs& in, const ReachResult& r) { return service_areas(p, in, r); };
-    f.uncovered = [](const Project& p, const Inputs& in, const ReachResult& r, const std::vector<GeomPtr>& areas) {
-        return uncovered_areas(p, in, r, areas);
+    f.service_areas = [](const Project& p, const Inputs& in, const ReachResult& r, PackedPolygons* packed) {
+        return service_areas(p, in, r, packed);
     };
+    f.uncovered = [](const Project& p, const Inputs& in, const ReachResult& r, const std::vector<GeomPtr>& areas,
+                     PackedPolygons* packed) { return uncovered_areas(p, in, r, areas, packed); };
     return f;
 }
 
@@ -86,6 +119,7 @@ Analysed analyse(const Project& p, Inputs& in, const Progress& progress, const S
     Analysed x;
     tick("units", 0.30);
     assign_units(in, largest_reach_m(p, in));
+    apply_demographics(p, in);
     clock.lap("units");
     tick("reach", 0.32);
     auto types = analysis_types(in, p);
@@ -96,15 +130,17 @@ Analysed analyse(const Project& p, Inputs& in, const Progress& progress, const S
     }
     clock.lap("reach");
     x.a = evaluate(p, in, x.r);
+    warn_null_rules(x.a, in);
     clock.lap("rules");
     if (stages.layers) {
         x.access = stages.access(p, in, x.r);
         clock.lap("access");
         tick("service areas", 0.40);
-        x.areas = stages.service_areas(p, in, x.r);
+        // The polygons stay packed until they are written (common/packed.hpp).
+        x.areas = stages.service_areas(p, in, x.r, &x.packed_areas);
         clock.lap("service_areas");
         tick("uncovered areas", 0.50);
-        x.unc = stages.uncovered(p, in, x.r, x.areas);
+        x.unc = stages.uncovered(p, in, x.r, x.areas, &x.packed_unc);
         clock.lap("uncovered");
     }
     x.times = clock.times;
@@ -113,18 +149,20 @@ Analysed analyse(const Project& p, Inputs& in, const Progress& progress, const S
 
 json write_output_folder(const fs::path& dir, const Project& p, const Inputs& in, Analysed& x, const RunOptions& opt) {
     Clock clock;
-    write_output_marker(dir);
-    auto layers = build_layers(p, in, x.r, x.a, x.areas, x.unc, &x.access, &x.texts);
+    auto layers = build_layers(p, in, x.r, x.a, x.areas, x.unc, &x.access, &x.packed_areas, &x.packed_unc, &x.texts);
     std::vector<const Table*> all;
     const Table* rej = nullptr;
     for (auto& t : layers) {
         all.push_back(&t);
         if (t.name == "rejected") rej = &t;
     }
-    std::vector<Repair> output_repairs = write_vector_layers(dir, all, in.working_crs, opt.format);
-    // rejected.geojson is part of the contract whatever the format
-    if (opt.format == "gpkg")
-        for (auto& r : write_vector_layers(dir, {rej}, in.working_crs, "geojson")) output_repairs.push_back(std::move(r));
+    // The GeoJSON layers are the contract (SPEC 6) whatever the format; GeoPackage or
+    // Shapefiles for desktop GIS come beside them, in the CRS asked for.
+    std::vector<Repair> output_repairs = write_vector_layers(dir, all, in.working_crs);
+    FieldNames names;
+    if (opt.format != "geojson")
+        names = write_gis_layers(dir, all, in.working_crs,
+                                 GisOptions{opt.format, check_gis_output(opt.format, opt.output_crs), &output_repairs});
     Table rejected;
     rejected.name = rej->name;
     rejected.fields = rej->fields;
@@ -153,7 +191,8 @@ json write_output_folder(const fs::path& dir, const Project& p, const Inputs& in
         return s;
     };
     json summary = with_access(build_summary(p, in, x.r, x.a, times, output_repairs));
-    write_deliverables(dir, p, in, x.r, x.a, layers, summary, DeliverableOptions{opt.format, opt.lang, x.map_paths});
+    DeliverableOptions deliver{opt.format, opt.lang, check_gis_output(opt.format, opt.output_crs), &names, x.map_paths};
+    write_deliverables(dir, p, in, x.r, x.a, layers, summary, deliver);
     clock.lap("report");
     times.seconds.push_back(clock.times.seconds.back());
     summary = with_access(build_summary(p, in, x.r, x.a, times, output_repairs));
@@ -166,8 +205,11 @@ RunOutcome run_project(const fs::path& project_file, const RunOptions& opt) {
     std::vector<Scenario> scenarios = opt.scenarios;
     for (auto& f : opt.scenario_files) scenarios.push_back(load_scenario(f));
     Project p = load_with_scenarios(project_file, scenarios);
-    if (opt.format != "geojson" && opt.format != "gpkg") throw ConfigError("--format: expected geojson or gpkg, got \"" + opt.format + "\"");
-    check_output_target(opt.out);
+    p.as_of = opt.as_of;
+    check_gis_output(opt.format, opt.output_crs);
+    std::vector<fs::path> inputs = input_paths(p, scenarios);
+    inputs.insert(inputs.end(), opt.scenario_files.begin(), opt.scenario_files.end());
+    OutputFolder folder(opt.out, "run", inputs, opt.notice);
 
     Progress reading;
     if (opt.progress) reading = [&](const std::string& s, double f) { opt.progress(s, 0.30 * f); };
@@ -175,23 +217,18 @@ RunOutcome run_project(const fs::path& project_file, const RunOptions& opt) {
     // As in a batch: compounds placed before a scenario's facility changes, so that a
     // scenario run alone and in a batch list rejections in the same order.
     place_units_and_compounds(in);
-    apply_facility_changes(p, scenarios, in);
+    std::vector<std::string> additions_rejected = apply_facility_changes(p, scenarios, in);
     clock.lap("read");
     Analysed x = analyse(p, in, opt.progress);
     x.times.seconds.insert(x.times.seconds.begin(), clock.times.seconds.begin(), clock.times.seconds.end());
 
     if (opt.progress) opt.progress("write", 0.80);
-    fs::path staging = make_staging_dir(opt.out);
     RunOutcome outcome;
-    try {
-        outcome.summary = write_output_folder(staging, p, in, x, opt);
-        commit_output(staging, opt.out);
-    } catch (...) {
-        std::error_code ec;
-        fs::remove_all(staging, ec);
-        throw;
-    }
+    outcome.summary = write_output_folder(folder.staging(), p, in, x, opt);
+    folder.commit();
     outcome.rejected = static_cast<long>(in.rejected.size());
+    outcome.warnings = in.warnings;
+    if (!additions_rejected.empty()) outcome.exit_code = kExitStrict;  // the warning, first of all, says which
     if (opt.strict && !in.rejected.empty()) {
         outcome.exit_code = kExitStrict;
         for (auto& rj : in.rejected)
@@ -207,6 +244,7 @@ ValidateOutcome validate_project(const fs::path& project_file, bool strict) {
     Project p = load_project(project_file);
     Inputs in = read_inputs(p);
     assign_units(in, largest_reach_m(p, in));
+    apply_demographics(p, in);
     std::ostringstream os;
     os << "project: " << p.file.u8string() << "\n";
     os << "working CRS: " << in.working_crs << "   mode: " << p.access.mode << "   profile: "
@@ -216,6 +254,9 @@ ValidateOutcome validate_project(const fs::path& project_file, bool strict) {
         if (k == "roads") os << ", " << c.skipped << " not walkable";
         os << "\n";
     }
+    for (auto& t : in.census.tables)
+        os << "  census " << (t.level < 0 ? "area" : level_name(t.level)) << ": " << t.rows << " rows, " << t.matched
+           << " joined (" << t.path << ")\n";
     for (auto& w : in.warnings) os << "warning: " << w << "\n";
     for (auto& rj : in.rejected)
         os << "rejected: " << rj.layer << " " << (rj.source_id.empty() ? "#" + std::to_string(rj.feature_index) : rj.source_id)

@@ -1,7 +1,9 @@
 #pragma once
 // The main job: project file -> inputs -> units -> reach -> rules -> output folder.
 #include "access/access.hpp"
+#include "common/packed.hpp"
 #include "outputs/geojson.hpp"
+#include "outputs/output_folder.hpp"
 #include "outputs/outputs.hpp"
 #include "ingest/ingest.hpp"
 #include "reach/reach.hpp"
@@ -12,6 +14,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,18 +22,22 @@ namespace lc {
 
 struct RunOptions {
     std::filesystem::path out = "out";
-    std::string format = "geojson";   ///< geojson | gpkg
+    std::string format = "geojson";   ///< geojson | gpkg | shp (GeoJSON is written in every format)
+    std::string output_crs;           ///< CRS of the gpkg/shp layers ("" = EPSG:4326)
     bool strict = false;
     std::string lang = "zh";
+    std::optional<int> as_of;         ///< --as-of: only rules due by then are evaluated
     std::vector<std::filesystem::path> scenario_files;
     std::vector<Scenario> scenarios;  ///< already parsed (batches)
     Progress progress;                ///< may be empty
+    Notice notice;                    ///< lines for the user about --out (may be empty)
 };
 
 struct RunOutcome {
-    int exit_code = 0;
+    int exit_code = 0;   ///< 4: --strict and records rejected, or a scenario's add_facilities all rejected
     long rejected = 0;
     std::vector<std::string> strict_messages;
+    std::vector<std::string> warnings;   ///< as in summary.json, loudest first
     json summary;
 };
 
@@ -45,8 +52,12 @@ ValidateOutcome validate_project(const std::filesystem::path& project_file, bool
 /// Loads a project with scenario patches applied; facilities to add/remove are
 /// returned in `scenarios` for the caller to apply after reading.
 Project load_with_scenarios(const std::filesystem::path& project_file, const std::vector<Scenario>& scenarios);
-/// Applies add/remove of the scenarios to inputs already read.
-void apply_facility_changes(const Project& p, const std::vector<Scenario>& scenarios, Inputs& in);
+/// The files a run reads (project, layers, facilities added by the scenarios), which
+/// its --out must not hold (output_folder.hpp).
+std::vector<std::filesystem::path> input_paths(const Project& p, const std::vector<Scenario>& scenarios = {});
+/// Applies add/remove of the scenarios to inputs already read. Returns one message per
+/// scenario whose add_facilities were all rejected (also the first warning of `in`).
+std::vector<std::string> apply_facility_changes(const Project& p, const std::vector<Scenario>& scenarios, Inputs& in);
 
 /// Everything computed from the inputs of one run.
 struct Analysed {
@@ -54,6 +65,7 @@ struct Analysed {
     Analysis a;
     std::vector<GeomPtr> areas;
     std::vector<Uncovered> unc;
+    PackedPolygons packed_areas, packed_unc;  ///< the polygons of areas / unc (network areas, all unc)
     AccessResult access;   ///< 2SFCA per facility type
     StageTimes times;
     GeometryTexts texts;   ///< geometry text formatted beforehand (a batch's), else empty
@@ -64,8 +76,10 @@ struct Analysed {
 struct StageFunctions {
     std::function<ReachResult(const Project&, const Inputs&, const std::vector<std::string>& types)> reach;
     std::function<AccessResult(const Project&, const Inputs&, const ReachResult&)> access;
-    std::function<std::vector<GeomPtr>(const Project&, const Inputs&, const ReachResult&)> service_areas;
-    std::function<std::vector<Uncovered>(const Project&, const Inputs&, const ReachResult&, const std::vector<GeomPtr>&)>
+    /// The polygons may go to the packed store instead (common/packed.hpp, as service_areas).
+    std::function<std::vector<GeomPtr>(const Project&, const Inputs&, const ReachResult&, PackedPolygons*)> service_areas;
+    std::function<std::vector<Uncovered>(const Project&, const Inputs&, const ReachResult&, const std::vector<GeomPtr>&,
+                                         PackedPolygons*)>
         uncovered;
     bool layers = true;  ///< false: reach and rules only (what comparison tables need)
 };

@@ -1,6 +1,9 @@
 #include "project/scenario.hpp"
 
 #include "common/errors.hpp"
+#include "project/validate.hpp"
+
+#include <algorithm>
 
 namespace lc {
 
@@ -17,6 +20,9 @@ Scenario parse_scenario(const json& patch, const fs::path& base_dir, const std::
         FacilityAddition fa;
         fa.origin = origin + ": /add_facilities";
         if (a.is_string()) {
+            if (std::string why = network_path_kind(a.get<std::string>()); !why.empty() && !allow_network_paths())
+                throw ConfigError(fa.origin + ": \"" + a.get<std::string>() + "\" is " + why +
+                                  "; lifecircle reads local files only (download it, or run with --allow-network-paths)");
             fs::path pth = fs::u8path(a.get<std::string>());
             fa.text_or_path = (pth.is_absolute() ? pth : (base_dir / pth).lexically_normal()).u8string();
             // error_code form: a name too long for the file system must be a ConfigError too
@@ -36,9 +42,17 @@ Scenario parse_scenario(const json& patch, const fs::path& base_dir, const std::
         const json& r = patch["remove_facilities"];
         if (!r.is_array()) throw ConfigError(origin + ": /remove_facilities: expected a list of facility ids");
         for (size_t i = 0; i < r.size(); ++i) {
-            if (r[i].is_string()) s.remove.push_back(r[i].get<std::string>());
-            else if (r[i].is_number_integer()) s.remove.push_back(std::to_string(r[i].get<long long>()));
-            else throw ConfigError(origin + ": /remove_facilities/" + std::to_string(i) + ": expected a facility id");
+            std::string ptr = origin + ": /remove_facilities/" + std::to_string(i);
+            std::string id;
+            if (r[i].is_string()) id = r[i].get<std::string>();
+            else if (r[i].is_number_integer()) id = std::to_string(r[i].get<long long>());
+            else throw ConfigError(ptr + ": expected a facility id");
+            // A repeated id is a slip (the second removal would find nothing): name both.
+            auto first = std::find(s.remove.begin(), s.remove.end(), id);
+            if (first != s.remove.end())
+                throw ConfigError(ptr + ": \"" + id + "\" is already listed at /remove_facilities/" +
+                                  std::to_string(first - s.remove.begin()) + "; list each facility once");
+            s.remove.push_back(id);
         }
         s.patch.erase("remove_facilities");
     }
@@ -63,7 +77,8 @@ json apply_patches(const json& project_doc, const fs::path& project_file, const 
         for (auto& [k, v] : doc["layers"].items())
             if (v.is_object() && v.contains("path") && v["path"].is_string()) {
                 fs::path pth = fs::u8path(v["path"].get<std::string>());
-                if (!pth.is_absolute() && v["path"].get<std::string>().rfind("/vsi", 0) != 0)
+                if (!pth.is_absolute() && v["path"].get<std::string>().rfind("/vsi", 0) != 0 &&
+                    network_path_kind(v["path"].get<std::string>()).empty())
                     v["path"] = (pdir / pth).lexically_normal().u8string();
             }
     for (auto& s : scenarios) {
@@ -72,7 +87,9 @@ json apply_patches(const json& project_doc, const fs::path& project_file, const 
             for (auto& [k, v] : patch["layers"].items())
                 if (v.is_object() && v.contains("path") && v["path"].is_string()) {
                     fs::path pth = fs::u8path(v["path"].get<std::string>());
-                    if (!pth.is_absolute()) v["path"] = (s.base_dir / pth).lexically_normal().u8string();
+                    if (!pth.is_absolute() && v["path"].get<std::string>().rfind("/vsi", 0) != 0 &&
+                        network_path_kind(v["path"].get<std::string>()).empty())
+                        v["path"] = (s.base_dir / pth).lexically_normal().u8string();
                 }
         doc.merge_patch(patch);
     }

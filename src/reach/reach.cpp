@@ -1,6 +1,9 @@
 #include "reach/reach.hpp"
 
+#include "project/vocabulary.hpp"
+
 #include "network/network.hpp"
+#include "common/packed.hpp"
 #include "common/parallel.hpp"
 
 #include <boost/geometry.hpp>
@@ -49,12 +52,11 @@ double largest_reach_m(const Project& p, const Inputs& in) {
 }
 
 std::vector<std::string> analysis_types(const Inputs& in, const Project& p) {
-    static const std::vector<std::string> order = {"day_care", "canteen", "street_center", "regional_center",
-                                                   "nursing_home", "supporting", "dementia_care"};
+    const std::vector<std::string>& order = canonical_type_ids();
     std::set<std::string> s;
     for (auto& f : in.facilities) s.insert(f.type);
     for (auto& r : p.rules)
-        if (r.check == "reach_share" || r.check == "min_access")
+        if (r.check == Check::ReachShare || r.check == Check::MinAccess)
             for (auto& t : r.types) s.insert(t);
     std::vector<std::string> out;
     for (auto& t : order)
@@ -278,11 +280,17 @@ ReachResult compute_reach(const Project& p, const Inputs& in, const std::vector<
     return r;
 }
 
-std::vector<GeomPtr> service_areas(const Project& p, const Inputs& in, const ReachResult& r) {
+std::vector<GeomPtr> service_areas(const Project& p, const Inputs& in, const ReachResult& r, PackedPolygons* packed) {
     std::vector<GeomPtr> out(in.facilities.size());
     std::map<std::string, double> reach;
     for (size_t t = 0; t < r.types.size(); ++t) reach[r.types[t]] = r.reach_m[t];
     const std::vector<net::Snap>& fsnap = r.facility_snaps;  // network mode
+    if (!r.graph) packed = nullptr;  // radius discs stay: the uncovered parts union them
+    if (packed) packed->resize(out.size());
+    if (r.graph) {  // built once here rather than by the first worker while the others wait
+        r.graph->prepare_faces();
+        r.graph->prepare_cores(p.access.service_area_buffer_m);
+    }
     parallel_for(in.facilities.size(), [&](size_t i, int w) {
         GEOSContextHandle_t h = worker_geos(w);
         const Facility& f = in.facilities[i];
@@ -297,6 +305,7 @@ std::vector<GeomPtr> service_areas(const Project& p, const Inputs& in, const Rea
         } else {
             out[i] = own(h, GEOSGeom_createEmptyPolygon_r(h));
         }
+        if (packed) packed->set(i, h, std::move(out[i]));
     });
     return out;
 }
@@ -308,7 +317,8 @@ static int uncovered_level(const Inputs& in) {
 /// The parts of every unit, or (`only`) of the units marked there; the others are left
 /// without geometry.
 static std::vector<Uncovered> uncovered_of(const Project& p, const Inputs& in, const ReachResult& r,
-                                           const std::vector<GeomPtr>& areas, const std::vector<char>* only) {
+                                           const std::vector<GeomPtr>& areas, PackedPolygons* packed,
+                                           const std::vector<char>* only) {
     int level = uncovered_level(in);
     std::vector<Uncovered> out;
     if (!in.has_level[level]) return out;
@@ -332,38 +342,24 @@ static std::vector<Uncovered> uncovered_of(const Project& p, const Inputs& in, c
     }
     size_t nt = r.types.size();
     out.resize(units.size() * nt);
+    if (packed) packed->resize(out.size());
     // Network mode: the union of a type's service areas is the buffer of the network
     // within reach of any of its facilities — one multi-source search per type, then
     // one polygon per unit from the pieces near it, instead of a union of many
     // intricate polygons.
+    // One type at a time: a type's pieces cover most of the network, and holding every
+    // type's at once is what a big city runs out of memory on.
     struct TypeNet {
-        std::vector<net::Graph::Piece> pieces;
-        bgi::rtree<std::pair<BBox, int>, bgi::rstar<16>> tree;
+        std::vector<net::Graph::Piece> pieces;  // in edge order
         std::vector<int> fac;  // facility indices, id order
         std::vector<net::Snap> snaps;
     };
-    std::vector<TypeNet> tnet;
+    const TypeNet* cur = nullptr;
     if (r.graph) {
-        const std::vector<net::Snap>& fsnap = r.facility_snaps;
-        tnet.resize(nt);
         r.graph->prepare_faces();
-        parallel_for(nt, [&](size_t t, int) {
-            TypeNet& tn = tnet[t];
-            tn.fac = facilities_of(in, r.types[t]);
-            for (int f : tn.fac) tn.snaps.push_back(fsnap[f]);
-            tn.pieces = r.graph->reachable_pieces_multi(tn.snaps, r.reach_m[t]);
-            std::vector<std::pair<BBox, int>> boxes;
-            boxes.reserve(tn.pieces.size());
-            for (size_t i = 0; i < tn.pieces.size(); ++i) {
-                const net::Edge& e = r.graph->edge(tn.pieces[i].edge);
-                const XY &a = r.graph->node(e.a), &b = r.graph->node(e.b);
-                boxes.emplace_back(BBox(BPoint(std::min(a.x, b.x), std::min(a.y, b.y)), BPoint(std::max(a.x, b.x), std::max(a.y, b.y))),
-                                   static_cast<int>(i));
-            }
-            tn.tree = decltype(tn.tree)(boxes.begin(), boxes.end());
-        });
+        r.graph->prepare_cores(p.access.service_area_buffer_m);
     }
-    parallel_for(out.size(), [&](size_t k, int w) {
+    auto one = [&](size_t k, int w) {
         GEOSContextHandle_t h = worker_geos(w);
         size_t u = k / nt, t = k % nt;
         const Unit& unit = units[u];
@@ -381,7 +377,7 @@ static std::vector<Uncovered> uncovered_of(const Project& p, const Inputs& in, c
         if (r.graph) {
             // every facility that can walk to within the buffer of this unit
             const double m = r.reach_m[t] + p.access.service_area_buffer_m;
-            for (int f : tnet[t].fac) {
+            for (int f : cur->fac) {
                 const XY& q = in.facilities[f].pt;
                 if (q.x >= x0 - m && q.x <= x1 + m && q.y >= y0 - m && q.y <= y1 + m) near.push_back(f);
             }
@@ -393,14 +389,17 @@ static std::vector<Uncovered> uncovered_of(const Project& p, const Inputs& in, c
         // batch scenario and the same scenario run alone give the same geometry.
         std::sort(near.begin(), near.end(), [&](int a, int b) { return in.facilities[a].id < in.facilities[b].id; });
         if (r.graph) {
-            const TypeNet& tn = tnet[t];
+            const TypeNet& tn = *cur;
             const double b = p.access.service_area_buffer_m;
-            BBox q(BPoint(x0 - b, y0 - b), BPoint(x1 + b, y1 + b));
-            std::vector<int> idx;
-            for (auto it = tn.tree.qbegin(bgi::intersects(q)); it != tn.tree.qend(); ++it) idx.push_back(it->second);
-            std::sort(idx.begin(), idx.end());
+            std::vector<uint32_t> edges;
+            r.graph->edges_in_box(x0 - b, y0 - b, x1 + b, y1 + b, edges);
+            std::sort(edges.begin(), edges.end());
             std::vector<net::Graph::Piece> pieces;
-            for (int i : idx) pieces.push_back(tn.pieces[i]);
+            auto at = tn.pieces.begin();
+            for (uint32_t e : edges) {
+                at = std::lower_bound(at, tn.pieces.end(), e, [](const net::Graph::Piece& x, uint32_t v) { return x.edge < v; });
+                for (auto it = at; it != tn.pieces.end() && it->edge == e; ++it) pieces.push_back(*it);
+            }
             std::vector<std::vector<XY>> legs;
             std::vector<XY> pts;
             for (size_t j = 0; j < tn.fac.size(); ++j) {
@@ -416,43 +415,12 @@ static std::vector<Uncovered> uncovered_of(const Project& p, const Inputs& in, c
             if (pieces.empty() && legs.empty()) {
                 res.geom = clone(h, unit.geom.get());
             } else {
-                std::vector<GeomPtr> cores;
-                GeomPtr cov = r.graph->area_of_pieces(h, std::move(pieces), std::move(legs), pts, b, net::kServiceAreaQuadSegs,
-                                                      &cores);
-                res.geom = cov ? own(h, GEOSDifference_r(h, unit.geom.get(), cov.get())) : clone(h, unit.geom.get());
-                if (res.geom && !cores.empty()) {
-                    // Block cores lie inside the covered outline, at least the buffer away
-                    // from what is left: the parts of them in this unit join it as further
-                    // polygons of one MultiPolygon, no union needed.
-                    std::vector<GeomPtr> parts;
-                    auto add = [&](GeomPtr g) {
-                        if (!g || GEOSisEmpty_r(h, g.get()) == 1) return;
-                        const int type = GEOSGeomTypeId_r(h, g.get());
-                        if (type == GEOS_POLYGON) {
-                            parts.push_back(std::move(g));
-                        } else {
-                            for (int i = 0, n = GEOSGetNumGeometries_r(h, g.get()); i < n; ++i) {
-                                const GEOSGeometry* part = GEOSGetGeometryN_r(h, g.get(), i);
-                                if (GEOSGeomTypeId_r(h, part) == GEOS_POLYGON && GEOSisEmpty_r(h, part) != 1)
-                                    parts.push_back(clone(h, part));
-                            }
-                        }
-                    };
-                    add(std::move(res.geom));
-                    PreparedPtr pu(GEOSPrepare_r(h, unit.geom.get()), PreparedDeleter{h});
-                    for (auto& c : cores) {
-                        if (GEOSPreparedContains_r(h, pu.get(), c.get()) == 1) add(std::move(c));
-                        else if (GEOSPreparedIntersects_r(h, pu.get(), c.get()) == 1)
-                            add(own(h, GEOSIntersection_r(h, unit.geom.get(), c.get())));
-                    }
-                    res.geom = parts.empty() ? own(h, GEOSGeom_createEmptyPolygon_r(h))
-                             : parts.size() == 1 ? std::move(parts[0])
-                                                 : make_collection(h, GEOS_MULTIPOLYGON, parts);
-                }
+                res.geom = r.graph->uncovered_part(h, unit.geom.get(), std::move(pieces), std::move(legs), pts, b);
                 if (!res.geom) res.geom = own(h, GEOSGeom_createEmptyPolygon_r(h));
             }
             GEOSArea_r(h, res.geom.get(), &res.area_m2);
             res.share = unit.area_m2 > 0 ? res.area_m2 / unit.area_m2 : 0;
+            if (packed) packed->set(k, h, std::move(res.geom));
             return;
         }
         std::vector<GeomPtr> parts;
@@ -472,18 +440,34 @@ static std::vector<Uncovered> uncovered_of(const Project& p, const Inputs& in, c
         }
         GEOSArea_r(h, res.geom.get(), &res.area_m2);
         res.share = unit.area_m2 > 0 ? res.area_m2 / unit.area_m2 : 0;
-    });
+        if (packed) packed->set(k, h, std::move(res.geom));
+    };
+    if (r.graph) {
+        const std::vector<net::Snap>& fsnap = r.facility_snaps;
+        for (size_t t = 0; t < nt; ++t) {
+            TypeNet tn;
+            tn.fac = facilities_of(in, r.types[t]);
+            for (int f : tn.fac) tn.snaps.push_back(fsnap[f]);
+            tn.pieces = r.graph->reachable_pieces_multi(tn.snaps, r.reach_m[t]);
+            cur = &tn;
+            parallel_for(units.size(), [&](size_t u, int w) { one(u * nt + t, w); });
+            cur = nullptr;
+        }
+    } else {
+        parallel_for(out.size(), one);
+    }
     return out;
 }
 
 std::vector<Uncovered> uncovered_areas(const Project& p, const Inputs& in, const ReachResult& r,
-                                      const std::vector<GeomPtr>& areas) {
-    return uncovered_of(p, in, r, areas, nullptr);
+                                      const std::vector<GeomPtr>& areas, PackedPolygons* packed) {
+    return uncovered_of(p, in, r, areas, packed, nullptr);
 }
 
 std::vector<Uncovered> update_uncovered_areas(const Project& p, const Inputs& in, const ReachResult& r,
                                               const std::vector<GeomPtr>& areas, const std::vector<Uncovered>& base,
-                                              const std::vector<XY>& changed) {
+                                              const PackedPolygons* base_packed, const std::vector<XY>& changed,
+                                              PackedPolygons* packed, std::vector<char>* again_out) {
     const int level = uncovered_level(in);
     if (!in.has_level[level]) return {};
     const auto& units = in.units[level];
@@ -519,17 +503,26 @@ std::vector<Uncovered> update_uncovered_areas(const Project& p, const Inputs& in
             }
     }
     bool any = std::find(again.begin(), again.end(), 1) != again.end();
-    std::vector<Uncovered> out = any ? uncovered_of(p, in, r, areas, &again) : std::vector<Uncovered>(base.size());
+    std::vector<Uncovered> out;
+    if (any) {
+        out = uncovered_of(p, in, r, areas, packed, &again);
+    } else {
+        out.resize(base.size());
+        if (packed) packed->resize(base.size());
+    }
     for (size_t k = 0; k < out.size(); ++k) {
         if (again[k / nt]) continue;
         const Uncovered& b = base[k];
         out[k].unit = b.unit;
         out[k].level = b.level;
         out[k].type = b.type;
-        out[k].geom = borrow(b.geom.get());  // `base` outlives the result
         out[k].area_m2 = b.area_m2;
         out[k].share = b.share;
+        if (base_packed && packed) packed->copy(k, *base_packed, k, h);
+        else if (base_packed) out[k].geom = base_packed->geometry(k, h);
+        else out[k].geom = borrow(b.geom.get());  // `base` outlives the result
     }
+    if (again_out) *again_out = std::move(again);
     return out;
 }
 

@@ -11,6 +11,8 @@
 
 namespace lc {
 
+class PackedPolygons;  // common/packed.hpp
+
 
 struct NetworkInfo {
     size_t nodes = 0, edges = 0, components = 0;
@@ -74,8 +76,10 @@ ReachResult compute_reach(const Project& p, const Inputs& in, const std::vector<
                           std::shared_ptr<net::Graph> graph = nullptr);
 
 /// One service area per facility (radius disc or network service area), working CRS.
-/// Geometries may belong to worker GEOS contexts (see parallel.hpp).
-std::vector<GeomPtr> service_areas(const Project& p, const Inputs& in, const ReachResult& r);
+/// Geometries may belong to worker GEOS contexts (see parallel.hpp). With `packed`, the
+/// network service areas go there instead (the returned geometries are null).
+std::vector<GeomPtr> service_areas(const Project& p, const Inputs& in, const ReachResult& r,
+                                   PackedPolygons* packed = nullptr);
 
 struct Uncovered {
     int unit;            ///< index in the street level (or the level used)
@@ -87,14 +91,18 @@ struct Uncovered {
 /// Per street/township (else the coarsest level present) and type: the unit minus the
 /// union of the service areas of that type, in unit order, then type order. A unit's
 /// part depends only on the unit and the service areas near it.
+/// With `packed`, the geometries go there instead (Uncovered::geom stays null).
 std::vector<Uncovered> uncovered_areas(const Project& p, const Inputs& in, const ReachResult& r,
-                                      const std::vector<GeomPtr>& areas);
+                                      const std::vector<GeomPtr>& areas, PackedPolygons* packed = nullptr);
 /// The same result from `base`, the parts of the same units and types (same reach and
 /// buffer) for facilities that differ only by those added or removed at `changed`:
-/// units farther than reach + buffer from every change keep base's part (borrowed:
-/// `base` must outlive the result), the others are computed again.
+/// units farther than reach + buffer from every change keep base's part, the others are
+/// computed again (marked 1 per unit in `again`, when given). Base's geometries are in
+/// `base_packed` when given (copied into `packed`), else in `base` (borrowed: `base` must
+/// outlive the result).
 std::vector<Uncovered> update_uncovered_areas(const Project& p, const Inputs& in, const ReachResult& r,
                                               const std::vector<GeomPtr>& areas, const std::vector<Uncovered>& base,
-                                              const std::vector<XY>& changed);
+                                              const PackedPolygons* base_packed, const std::vector<XY>& changed,
+                                              PackedPolygons* packed = nullptr, std::vector<char>* again = nullptr);
 
 }  // namespace lc

@@ -1,6 +1,7 @@
 #include "report/report.hpp"
 
 #include <cmath>
+#include <cstdio>
 
 namespace lc {
 
@@ -18,6 +19,59 @@ json opt(const std::optional<double>& v) {
 }
 }  // namespace
 
+namespace {
+
+std::string band_key(double minutes) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%g", minutes);
+    return b;
+}
+
+/// summary.json "census": the tables, what did not join, the roll-up disagreements,
+/// the area's figures and the compound estimates (SPEC 6).
+json census_summary(const Inputs& in) {
+    const CensusReport& c = in.census;
+    auto lvl = [](int l) { return l < 0 ? std::string("area") : std::string(level_name(l)); };
+    json tables = json::array();
+    for (auto& t : c.tables) tables.push_back({{"path", t.path}, {"level", lvl(t.level)}, {"rows", t.rows}, {"joined", t.matched}});
+    json codes = json::object(), dups = json::object();
+    long missing_code = 0;
+    for (auto& m : c.mismatches) {
+        if (m.what == "no_unit") codes[lvl(m.level)].push_back(m.code);
+        else if (m.what == "duplicate_code") dups[lvl(m.level)].push_back(m.code);
+        else ++missing_code;
+    }
+    json without = json::object();
+    for (int l = 0; l < kLevels; ++l)
+        if (c.level_has_table[l]) without[level_name(l)] = {{"count", c.units_without_row[l].size()}, {"ids", c.units_without_row[l]}};
+    json dis = json::array();
+    for (auto& d : c.disagreements)
+        dis.push_back({{"level", lvl(d.level)}, {"unit_id", d.unit_id}, {"figure", d.figure}, {"own_row", d.own}, {"parts_sum", d.children}});
+    json area = json::object();
+    for (int f = 0; f < kFigures; ++f) {
+        const auto o = in.area_census.origin[f];
+        area[figure_name(f)] = opt(in.area_census.value[f]);
+        area[std::string(figure_name(f)) + "_from"] = o == Demographics::Row ? json("row") : o == Demographics::Children ? json("sum") : json(nullptr);
+    }
+    json est = json::object(), given = json::object();
+    for (int f : {0, 2, 3}) {
+        est[figure_name(f)] = c.compounds_estimated[f];
+        given[figure_name(f)] = c.compounds_given[f];
+    }
+    est["persons_per_household_from_project"] = c.persons_per_household_default;
+    return {{"tables", tables},
+            {"codes_without_unit", codes},
+            {"duplicate_codes", dups},
+            {"rows_without_code", missing_code},
+            {"units_without_row", without},
+            {"disagreements", dis},
+            {"area", area},
+            {"compounds_estimated", est},
+            {"compounds_given", given}};
+}
+
+}  // namespace
+
 json build_summary(const Project& p, const Inputs& in, const ReachResult& r, const Analysis& a, const StageTimes& times,
                    const std::vector<Repair>& output_repairs) {
     json s = json::object();
@@ -33,19 +87,23 @@ json build_summary(const Project& p, const Inputs& in, const ReachResult& r, con
         j["id"] = rule.id;
         j["title"] = {{"zh", rule.title_zh}, {"en", rule.title_en}};
         j["source"] = rule.source;
-        j["check"] = rule.check;
-        j["level"] = rule.check == "reach_share" || rule.check == "compound_support"
+        j["check"] = check_name(rule.check);
+        j["level"] = rule.check == Check::ReachShare || rule.check == Check::CompoundSupport
                          ? (rr.report_level < 0 ? "area" : level_name(rr.report_level))
                          : rule.level;
         j["value"] = opt(rr.value);
         j["target"] = rr.target;
         j["pass"] = rr.pass ? json(*rr.pass) : json(nullptr);
         j["units_failing"] = rr.units_failing;
+        j["due"] = rule.due ? json(*rule.due) : json(nullptr);
+        if (rr.not_yet_due) j["not_yet_due"] = true;
         if (!rr.note.empty()) j["note"] = rr.note;
         j["details"] = rr.details;
         rules.push_back(j);
     }
     s["rules"] = rules;
+    if (p.as_of) s["as_of"] = *p.as_of;
+    if (!p.census.empty() || p.persons_per_household) s["census"] = census_summary(in);
     json inputs = json::object();
     for (auto& [k, c] : in.counts) {
         json j = {{"read", c.read}, {"used", c.used}, {"rejected", c.rejected}};
@@ -84,9 +142,28 @@ json build_summary(const Project& p, const Inputs& in, const ReachResult& r, con
         json j = {{"reach_m", r.reach_m[t]}, {"facilities", a.area.n_type[t]}};
         for (int w = 0; w < kWeights; ++w)
             j[w == 0 ? std::string("share") : std::string(weight_name(w)) + "_share"] = opt(a.area.reach_share[t][w]);
+        // SPEC 4 bands: the elderly share within each band's walk, keyed by minutes
+        json bands = json::object();
+        for (size_t b = 0; b < a.bands.size(); ++b) bands[band_key(a.bands[b])] = opt(a.area.band_share[t][b]);
+        j["elderly_share_within_minutes"] = bands;
         reach[r.types[t]] = j;
     }
     area["reach"] = reach;
+    if (a.area.childcare_centres > 0) {
+        const auto& pop = in.area_census.value[0];
+        const auto& places = a.area.childcare_places;
+        area["childcare"] = {{"centres", a.area.childcare_centres},
+                             {"places", opt(places)},
+                             {"places_unknown", a.area.childcare_places_unknown},
+                             {"places_per_1000_residents", opt(places && pop && *pop > 0 ? std::optional<double>(*places / *pop * 1000) : std::nullopt)},
+                             {"inclusive_share", opt(places && *places > 0 ? std::optional<double>(*a.area.childcare_inclusive_places / *places)
+                                                                           : std::nullopt)}};
+    }
+    json figs = json::array();
+    for (auto& f : a.figures)
+        figs.push_back({{"id", f.rule->id}, {"title", {{"zh", f.rule->title_zh}, {"en", f.rule->title_en}}}, {"types", f.rule->types},
+                        {"value", opt(f.value)}, {"note", "a figure, not a plan target"}});
+    s["figures"] = figs;
     s["area"] = area;
     if (r.mode == "network") {
         const NetworkInfo& n = r.network;

@@ -1,10 +1,14 @@
 #include "report/report_html.hpp"
 
+#include "report/report_sections.hpp"
+
 #include "common/markup.hpp"
 #include "outputs/outputs.hpp"
 #include "outputs/symbology.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <map>
 
 namespace lc {
@@ -81,10 +85,12 @@ struct Page {
     void header() {
         std::string title = p.name.empty() ? std::string("lifecircle") : p.name;
         o += "<header>\n<h1>" + esc(title) + "</h1>\n<p class=\"lead\">" +
-             t("养老服务设施“一刻钟”步行可达与规划目标核查报告", "Elderly-care facilities: 15-minute walking reach and plan targets") +
+             t("养老托育服务设施“一刻钟”步行可达与规划目标核查报告（一老一小）",
+               "Elderly-care and childcare facilities: 15-minute walking reach and plan targets") +
              "</p>\n";
         std::string meta = std::string("lifecircle ") + LIFECIRCLE_VERSION;
         if (!p.profile.empty()) meta += t(" · 规则集 ", " · profile ") + p.profile;
+        if (p.as_of) meta += t(" · 核查年份 ", " · as of ") + std::to_string(*p.as_of);
         meta += t(" · 可达方式 ", " · access ") + r.mode + " · " + fmt_trim(p.access.minutes, 2) + t(" 分钟 × ", " min × ") +
                 fmt_trim(p.access.walk_kmh, 2) + " km/h = " + fmt_trim(p.access.reach_m(""), 1) + " m";
         meta += t(" · 坐标系 ", " · CRS ") + in.working_crs;
@@ -93,7 +99,11 @@ struct Page {
 
     void cards() {
         long pass = 0, fail = 0, na = 0;
-        for (auto& rr : a.rules) (rr.pass ? (*rr.pass ? pass : fail) : na)++;
+        long later = 0;
+        for (auto& rr : a.rules) {
+            if (rr.not_yet_due) ++later;
+            else (rr.pass ? (*rr.pass ? pass : fail) : na)++;
+        }
         auto fac = static_cast<double>(in.facilities.size());
         auto card = [&](const std::string& cls, const std::string& v, const std::string& lab) {
             o += "<div class=\"card " + cls + "\"><b>" + esc(v) + "</b><span>" + esc(lab) + "</span></div>\n";
@@ -102,6 +112,7 @@ struct Page {
         card("pass", std::to_string(pass), t("项规则达标", "rules met"));
         card("fail", std::to_string(fail), t("项规则未达标", "rules not met"));
         card("", std::to_string(na), t("项无法判定（缺数据）", "rules not evaluated"));
+        if (later) card("", std::to_string(later), t("项未到期", "rules not yet due"));
         card("fail", fmt_thousands(static_cast<double>(a.gaps.size())), t("条小区缺口记录", "compound gaps"));
         card("", fmt_thousands(static_cast<double>(in.compounds.size())), t("个住宅小区", "residential compounds"));
         card("", fmt_thousands(fac), t("处设施", "facilities"));
@@ -162,7 +173,7 @@ struct Page {
                  std::to_string(a.area.n_type[k]) + "</td><td class=\"num\">" + fmt_thousands(r.reach_m[k]) + " m</td><td class=\"num\">" +
                  share(0) + "</td><td class=\"num\">" + share(3) + "</td></tr>\n";
         }
-        o += "</table>\n</section>\n";
+        o += "</table>\n" + bands_html(r, a, lang) + census_html(in, lang) + "</section>\n";
     }
 
     void maps(const std::vector<IndicatorMap>& ms) {
@@ -196,20 +207,25 @@ struct Page {
         o += std::string("<section id=\"rules\">\n<h2>3 ") + t("规则核查", "Rules checked") + "</h2>\n";
         o += "<table class=\"rules\">\n<tr><th>#</th><th>" + std::string(t("指标（依据）", "Rule (source)")) + "</th><th>" +
              t("层级", "Level") + "</th><th class=\"num\">" + t("现状", "Value") + "</th><th class=\"num\">" + t("目标", "Target") +
-             "</th><th>" + t("结论", "Result") + "</th><th>" + t("未达标单元", "Failing units") + "</th></tr>\n";
+             "</th><th class=\"num\">" + t("期限", "Due") + "</th><th>" + t("结论", "Result") + "</th><th>" + t("未达标单元", "Failing units") +
+             "</th></tr>\n";
         int i = 0;
         for (auto& rr : a.rules) {
             const Rule& rule = *rr.rule;
             ++i;
-            std::string level = rule.check == "reach_share" || rule.check == "compound_support"
+            std::string level = rule.check == Check::ReachShare || rule.check == Check::CompoundSupport
                                     ? (rr.report_level < 0 ? std::string("area") : std::string(level_name(rr.report_level)))
                                     : rule.level;
             o += "<tr id=\"rule-" + esc(rule.id) + "\"><td class=\"num\">" + std::to_string(i) + "</td><td><b>" +
                  esc(rule_title(rule, lang)) + "</b>" + (rule.headline ? std::string(" <span class=\"badge na\">") + t("核心", "headline") + "</span>" : "") +
                  "<br><span class=\"small\"><code>" + esc(rule.id) + "</code> " + esc(rule.source) + "</span>" +
-                 (rr.note.empty() ? "" : "<br><span class=\"small\">" + esc(rr.note) + "</span>") + "</td><td class=\"nowrap\">" +
+                 (rr.note.empty() ? "" : "<br><span class=\"small\">" + esc(rr.note) + "</span>") +
+                 (ratio_basis(rr, lang).empty() ? "" : "<br><span class=\"small\">" + esc(ratio_basis(rr, lang)) + "</span>") + "</td><td class=\"nowrap\">" +
                  esc(level_short(level, lang)) + "</td><td class=\"num\">" + esc(rule_value_text(rr, rr.value)) +
-                 "</td><td class=\"num\">" + esc(rule_target_text(rr)) + "</td><td>" + badge(rr.pass) + "</td><td class=\"units\">" +
+                 "</td><td class=\"num\">" + esc(rule_target_text(rr)) + "</td><td class=\"num\">" +
+                 (rule.due ? t("", "due ") + std::to_string(*rule.due) + t(" 年", "") : std::string("—")) + "</td><td>" +
+                 (rr.not_yet_due ? std::string("<span class=\"badge na\">") + t("未到期", "not yet due") + "</span>" : badge(rr.pass)) +
+                 "</td><td class=\"units\">" +
                  failing_list(rr) + "</td></tr>\n";
         }
         o += "</table>\n</section>\n";
@@ -236,7 +252,7 @@ struct Page {
             if (auto n = std::get_if<long long>(&v)) return static_cast<double>(*n);
             return std::nullopt;
         };
-        o += std::string("<section id=\"units\">\n<h2>4 ") + t("分", "Headline indicators by ") + esc(level_label(level_name(level), lang)) +
+        o += std::string("<section id=\"units\">\n<h2>5 ") + t("分", "Headline indicators by ") + esc(level_label(level_name(level), lang)) +
              t("核心指标", "") + "</h2>\n";
         o += "<p class=\"small\">" + std::string(t("完整的逐项指标见 coverage.csv。计数类规则显示设施数量，比例类规则显示比例。",
                                                    "Every indicator is in coverage.csv. Count rules show the number of facilities, "
@@ -263,7 +279,7 @@ struct Page {
                 if (fp >= 0 && std::holds_alternative<bool>(row[fp])) pass = std::get<bool>(row[fp]);
                 // Count rules evaluated at this level (or the district above) hold
                 // facility counts per unit; everything else is a share or ratio.
-                bool count = !total && rr->rule->check == "min_count" &&
+                bool count = !total && (rr->rule->check == Check::MinCount || rr->rule->check == Check::MinTotal) &&
                              (!rr->per_unit[level].empty() || (rr->per_unit[kCommunity].empty() && !rr->per_unit[kDistrict].empty()));
                 std::string text = !v ? "—" : count ? fmt_thousands(*v) : rule_value_text(*rr, v);
                 std::string cls = !pass ? "num na" : *pass ? "num pass" : "num fail";
@@ -275,7 +291,7 @@ struct Page {
     }
 
     void gaps() {
-        o += std::string("<section id=\"gaps\">\n<h2>5 ") + t("小区缺口", "Compound gaps") + "</h2>\n";
+        o += std::string("<section id=\"gaps\">\n<h2>6 ") + t("小区缺口", "Compound gaps") + "</h2>\n";
         std::map<std::pair<std::string, std::string>, long> n;
         std::map<std::string, size_t> pos;
         for (size_t i = 0; i < a.rules.size(); ++i) pos[a.rules[i].rule->id] = i;
@@ -305,7 +321,7 @@ struct Page {
     }
 
     void inputs() {
-        o += std::string("<section id=\"inputs\">\n<h2>6 ") + t("输入数据与剔除记录", "Inputs and rejected records") + "</h2>\n";
+        o += std::string("<section id=\"inputs\">\n<h2>7 ") + t("输入数据与剔除记录", "Inputs and rejected records") + "</h2>\n";
         o += "<table>\n<tr><th>" + std::string(t("图层", "Layer")) + "</th><th class=\"num\">" + t("读取", "Read") + "</th><th class=\"num\">" +
              t("使用", "Used") + "</th><th class=\"num\">" + t("剔除", "Rejected") + "</th><th>" + t("说明", "Notes") + "</th></tr>\n";
         if (summary.contains("inputs") && summary["inputs"].is_object())
@@ -347,7 +363,7 @@ struct Page {
     }
 
     void method(const std::vector<std::string>& files) {
-        o += std::string("<section id=\"method\">\n<h2>7 ") + t("方法与输出文件", "Method and output files") + "</h2>\n<p>";
+        o += std::string("<section id=\"method\">\n<h2>8 ") + t("方法与输出文件", "Method and output files") + "</h2>\n<p>";
         if (r.mode == "network")
             o += t("可达按步行路网计算：设施与小区代表点就近接入可步行道路，沿路网最短步行距离不超过可达距离即视为可达。",
                    "Reach follows the walkable road network: facilities and compound points join the nearest walkable road, and a "
@@ -399,6 +415,7 @@ std::string report_html(const Project& p, const Inputs& in, const ReachResult& r
     pg.study_area();
     pg.maps(maps);
     pg.rules();
+    o += yilao_yixiao_html(in, r, a, lang);
     pg.by_unit();
     pg.gaps();
     pg.inputs();

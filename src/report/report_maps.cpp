@@ -1,4 +1,5 @@
 #include "report/report_maps.hpp"
+#include "common/chinacrs.hpp"
 
 #include "common/markup.hpp"
 #include "outputs/symbology.hpp"
@@ -16,23 +17,10 @@ namespace {
 
 constexpr double kPi = 3.14159265358979323846;
 
-bool is_share(const Rule& r) { return r.check != "ratio"; }
-bool area_count(const Rule& r) { return r.check == "min_count" && r.level == "area"; }
+bool is_share(const Rule& r) { return r.check != Check::Ratio && !(r.check == Check::MinTotal && r.level == "area"); }
+bool area_count(const Rule& r) { return r.check == Check::MinCount && r.level == "area"; }
 
 std::string level_name_of(int l) { return l < 0 ? "area" : level_name(l); }
-
-/// Most detailed level at which the rule has per-unit values, or -1.
-int detail_level(const Inputs& in, const RuleResult& rr) {
-    for (int l = kCommunity; l >= kDistrict; --l)
-        if (in.has_level[l] && !rr.per_unit[l].empty()) return l;
-    return -1;
-}
-
-int finest_level(const Inputs& in) {
-    for (int l = kCommunity; l >= kDistrict; --l)
-        if (in.has_level[l]) return l;
-    return -1;
-}
 
 /// A compound as the maps draw it: its shape, or a dot where the footprint would be
 /// smaller than a few pixels (or is a point).
@@ -179,9 +167,9 @@ struct MapBuilder {
         start(m);
 
         int lvl = detail_level(in, rr);
-        bool support = rule.check == "compound_support";
+        bool support = rule.check == Check::CompoundSupport;
         std::vector<ValueClass> classes;
-        if (rule.check == "min_count") classes = count_classes(rule.min, lang);
+        if (rule.check == Check::MinCount || (rule.check == Check::MinTotal && lvl >= 0)) classes = count_classes(rule.min, lang);
         else classes = target_classes(rr.target, is_share(rule), lang);
 
         int base = support || lvl < 0 ? finest_level(in) : lvl;
@@ -227,6 +215,8 @@ struct MapBuilder {
                 std::string s;
                 auto it = status.find(static_cast<int>(c));
                 if (it != status.end()) s = it->second;
+                else if (!rule.since_year && !rule.before_year)
+                    s = "compliant";  // a rule over every compound, whatever its year
                 else if (cp.year && (!rule.since_year || *cp.year >= *rule.since_year) && (!rule.before_year || *cp.year < *rule.before_year))
                     s = "compliant";
                 else s = "not_assessed";
@@ -256,6 +246,12 @@ struct MapBuilder {
         }
 
         borders(m, base < 0 ? kLevels : std::max(base, kStreet), true);
+        if (base == kDistrict && in.has_level[kStreet]) {
+            // District figures: the streets inside, thin, to read the map by.
+            m.begin_group("fill=\"none\" stroke=\"#ffffff\" stroke-opacity=\"0.8\" stroke-width=\"0.5\"");
+            for (size_t u = 0; u < in.units[kStreet].size(); ++u) m.path(unit_path(m, kStreet, u), "");
+            m.end_group();
+        }
 
         if (!support && lvl >= 0) {
             bool any_fail = false;
@@ -273,24 +269,34 @@ struct MapBuilder {
                           failing_outline_color().hex(), 2.4));
         }
 
-        if (rule.check == "reach_share") {
+        if (rule.check == Check::ReachShare) {
             // Near-black maroon with a white edge: it must stand out on every class colour,
             // the reddest included.
             const std::string fill = "#4a0010", edge = "#ffffff";
             const std::string attrs = compound_attrs(fill, edge);
             long k = 0;
-            for (auto& g : a.gaps)
-                if (g.rule_id == rule.id) {
-                    compound(m, static_cast<size_t>(g.compound), attrs);
-                    ++k;
-                }
+            for (const auto* gaps : {&a.gaps, &a.figure_gaps})  // a figure's unreached compounds are no gaps
+                for (auto& g : *gaps)
+                    if (g.rule_id == rule.id) {
+                        compound(m, static_cast<size_t>(g.compound), attrs);
+                        ++k;
+                    }
             if (k)
                 m.legend(svg::LegendItem::make(svg::LegendItem::Fill,
                                                tr(lang, "步行可达范围外的小区", "Compound outside walking reach") + std::string(" (") +
                                                    std::to_string(k) + ")",
                                                fill, edge, 0.6));
         }
-        if (rule.check == "min_count" || rule.check == "reach_share") facilities(m, rule);
+        if (rule.check == Check::MinCount || rule.check == Check::ReachShare || rule.check == Check::FacilityShare ||
+            rule.check == Check::MinTotal)
+            facilities(m, rule);
+        if (rule.check == Check::Ratio) {
+            // the facilities the numerator sums
+            Rule num;
+            num.types = rule.numerator.types;
+            num.where = rule.numerator.where;
+            facilities(m, num);
+        }
         labels(m);
 
         std::string sub = tr(lang, "现状 ", "Value ") + rule_value_text(rr, rr.value) + tr(lang, "，目标 ", ", target ") +
@@ -302,9 +308,82 @@ struct MapBuilder {
         out.svg = m.render(out.title, sub, note(), tr(lang, "图例", "Legend"), north);
         return out;
     }
+
+    /// The life-circle band map (SPEC 4): every compound coloured by its walk to the
+    /// nearest home-care facility, in the bands of access.bands.
+    IndicatorMap band_map() const {
+        IndicatorMap out;
+        out.rule_id = "life_circle_bands";
+        out.file = "life_circle_bands.svg";
+        out.title = tr(lang, "生活圈分级：到最近居家养老服务设施的步行时间", "Life-circle bands: walk to the nearest home-care facility");
+        svg::Map m("map-bands", extent);
+        start(m);
+        const int base = finest_level(in);
+        if (base >= 0) {
+            m.begin_group("fill=\"#ececea\" stroke=\"#fff\" stroke-width=\"0.6\" stroke-linejoin=\"round\"");
+            for (size_t u = 0; u < in.units[base].size(); ++u) m.path(unit_path(m, base, u), "");
+            m.end_group();
+        }
+        const size_t nb = a.bands.size();
+        // Greens for the bands (darker = nearer), orange beyond the last, dark red for none.
+        static const char* greens[] = {"#006d2c", "#31a354", "#74c476", "#a1d99b", "#c7e9c0"};
+        auto colour = [&](int b) -> std::string {
+            if (b < 0) return "#67000d";
+            if (b >= static_cast<int>(nb)) return "#fd8d3c";
+            return greens[std::min<size_t>(b + (nb < 3 ? 1 : 0), 4)];
+        };
+        auto minutes = [](double v) { return fmt_trim(v, 1); };
+        std::map<int, long> n;
+        for (int b = -1; b <= static_cast<int>(nb); ++b) {
+            const std::string attrs = compound_attrs(colour(b), "#444");
+            for (size_t c = 0; c < in.compounds.size(); ++c)
+                if (a.home_band[c] == b) {
+                    compound(m, c, attrs);
+                    n[b]++;
+                }
+        }
+        m.legend(svg::LegendItem::heading(tr(lang, "步行时间（分钟）", "Walk (minutes)")));
+        for (int b = 0; b <= static_cast<int>(nb); ++b) {
+            if (!n.count(b)) continue;
+            std::string label = b < static_cast<int>(nb) ? "≤ " + minutes(a.bands[b]) : "> " + minutes(a.bands[nb - 1]);
+            m.legend(svg::LegendItem::make(svg::LegendItem::Fill, label + tr(lang, " 分钟", " min") + " (" + std::to_string(n[b]) + ")",
+                                           colour(b), "#444", 0.6));
+        }
+        if (n.count(-1))
+            m.legend(svg::LegendItem::make(svg::LegendItem::Fill, tr(lang, "无法到达", "none reachable") + std::string(" (") + std::to_string(n[-1]) + ")",
+                                           colour(-1), "#444", 0.6));
+        borders(m, base < 0 ? kLevels : std::max(base, kStreet), true);
+        Rule home;
+        home.types = a.home_types;
+        facilities(m, home);
+        labels(m);
+        std::string sub = tr(lang, "老年人口在步行 ", "Elderly within ");
+        for (size_t b = 0; b < nb; ++b)
+            sub += (b ? " / " : "") + minutes(a.bands[b]);
+        sub += tr(lang, " 分钟内的比例：", " minutes: ");
+        for (size_t b = 0; b < nb; ++b) {
+            const auto& v = a.home_band_share[b];
+            sub += (b ? " / " : "") + (v ? fmt_percent(*v, 1) : std::string("—"));
+        }
+        sub += tr(lang, "（分级为参考，不是规划指标）", " (figures, not plan targets)");
+        out.svg = m.render(out.title, sub, note(), tr(lang, "图例", "Legend"), north);
+        return out;
+    }
 };
 
 }  // namespace
+
+int detail_level(const Inputs& in, const RuleResult& rr) {
+    for (int l = kCommunity; l >= kDistrict; --l)
+        if (in.has_level[l] && !rr.per_unit[l].empty()) return l;
+    return -1;
+}
+
+int finest_level(const Inputs& in) {
+    for (int l = kCommunity; l >= kDistrict; --l)
+        if (in.has_level[l]) return l;
+    return -1;
+}
 
 std::vector<const RuleResult*> headline_results(const Analysis& a) {
     std::vector<const RuleResult*> out;
@@ -314,7 +393,7 @@ std::vector<const RuleResult*> headline_results(const Analysis& a) {
     // A project that flags no headline rule still gets maps: its reach rules, else its
     // first rule with a value.
     for (auto& rr : a.rules)
-        if (rr.rule->check == "reach_share" && rr.value) out.push_back(&rr);
+        if (rr.rule->check == Check::ReachShare && rr.value) out.push_back(&rr);
     for (auto& rr : a.rules)
         if (out.empty() && rr.value) out.push_back(&rr);
     return out;
@@ -348,17 +427,20 @@ std::string rule_target_text(const RuleResult& rr) {
 }
 
 std::string unit_measure_label(const Rule& r, const std::string& lang) {
-    if (r.check == "min_count") {
+    if (r.check == Check::MinCount) {
         if (r.types.size() == 1) return type_label(r.types[0], lang) + tr(lang, "数量", " count");
         return tr(lang, "相关设施数量", "Facilities counted");
     }
-    if (r.check == "reach_share") {
+    if (r.check == Check::ReachShare) {
         if (r.weight == "elderly") return tr(lang, "步行可达的老年人口比例", "Share of elderly within walking reach");
         if (r.weight == "households") return tr(lang, "步行可达的户数比例", "Share of households within walking reach");
         if (r.weight == "population") return tr(lang, "步行可达的人口比例", "Share of residents within walking reach");
         return tr(lang, "步行可达的小区比例", "Share of compounds within walking reach");
     }
-    if (r.check == "compound_support") return tr(lang, "小区配建养老服务用房", "Supporting elderly-service space");
+    if (r.check == Check::CompoundSupport) return tr(lang, "小区配建养老服务用房", "Supporting elderly-service space");
+    if (r.check == Check::FacilityShare) return tr(lang, "符合条件的设施比例", "Share of facilities meeting the condition");
+    if (r.check == Check::UnitShare) return tr(lang, "是否达到（1 是，0 否）", "Meets the condition (1 yes, 0 no)");
+    if (r.check == Check::MinTotal) return r.total_attr.empty() ? tr(lang, "设施数量", "Facilities") : tr(lang, "合计", "Total");
     return tr(lang, "单元指标值", "Value per unit");
 }
 
@@ -376,13 +458,8 @@ svg::Envelope study_extent(const Inputs& in) {
 
 double true_north_deg(const Inputs& in, const svg::Envelope& e) {
     if (e.empty() || in.working_crs.empty()) return 0;
-    OGRSpatialReference work, wgs;
-    work.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    if (work.SetFromUserInput(in.working_crs.c_str()) != OGRERR_NONE || wgs.importFromEPSG(4326) != OGRERR_NONE) return 0;
-    if (work.IsGeographic()) return 0;
-    std::unique_ptr<OGRCoordinateTransformation> to_ll(OGRCreateCoordinateTransformation(&work, &wgs));
-    std::unique_ptr<OGRCoordinateTransformation> to_work(OGRCreateCoordinateTransformation(&wgs, &work));
+    auto to_ll = chinacrs::make_transform(in.working_crs, "EPSG:4326");
+    auto to_work = chinacrs::make_transform("EPSG:4326", in.working_crs);
     if (!to_ll || !to_work) return 0;
     double cx = (e.minx + e.maxx) / 2, cy = (e.miny + e.maxy) / 2;
     double x = cx, y = cy;
@@ -416,6 +493,15 @@ std::vector<IndicatorMap> indicator_maps(const Project& p, const Inputs& in, con
     MapBuilder b{p, in, a, lang, main_geos(), ext, true_north_deg(in, ext), paths};
     std::vector<IndicatorMap> out;
     for (const RuleResult* rr : headline_results(a)) out.push_back(b.build(*rr));
+    // The 15-minute reach of the elderly is in every report: a figure where no headline
+    // rule maps it. Then the band map.
+    bool elderly_reach = false;
+    for (const RuleResult* rr : headline_results(a))
+        elderly_reach |= rr->rule->check == Check::ReachShare && rr->rule->weight == "elderly";
+    if (!elderly_reach)
+        for (auto& f : a.figures)
+            if (f.value) out.push_back(b.build(f));
+    if (!a.home_types.empty() && !a.bands.empty()) out.push_back(b.band_map());
     return out;
 }
 

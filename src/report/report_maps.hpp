@@ -24,6 +24,11 @@ struct IndicatorMap {
 /// the reach rules, else the first rule with a value).
 std::vector<const RuleResult*> headline_results(const Analysis& a);
 
+/// Most detailed level at which a rule has values per unit, or -1 (maps and print layouts).
+int detail_level(const Inputs& in, const RuleResult& rr);
+/// Most detailed unit level the inputs have, or -1.
+int finest_level(const Inputs& in);
+
 /// SVG path data of the units and compounds of `in` as every indicator map draws them
 /// (one frame for all maps of a run). A batch makes them once for the inputs its
 /// scenarios share; a path counts only for the geometry it was made from.

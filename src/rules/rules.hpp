@@ -6,6 +6,7 @@
 
 #include <array>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -26,6 +27,13 @@ struct UnitStats {
     std::vector<long> n_type;                             ///< facilities per analysis type
     /// [type][weight] reached share; null when the unit has no compound with a known weight.
     std::vector<std::array<std::optional<double>, kWeights>> reach_share;
+    /// [type][band] share of the unit's elderly within the band's walk (access.bands) of
+    /// the nearest facility of the type; null when no compound's elderly is known.
+    std::vector<std::vector<std::optional<double>>> band_share;
+    /// "一小": Σ places (托位) of the unit's childcare centres and of the inclusive (普惠)
+    /// ones; null when no centre's places are known. Centres without places are counted.
+    std::optional<double> childcare_places, childcare_inclusive_places;
+    long childcare_centres = 0, childcare_places_unknown = 0;
 };
 
 struct UnitRuleValue {
@@ -43,6 +51,7 @@ struct RuleResult {
     std::vector<std::string> units_failing;
     std::array<std::vector<UnitRuleValue>, kLevels> per_unit;  ///< empty where not evaluated
     json details = json::object();
+    bool not_yet_due = false;                             ///< --as-of before the rule's `due`: not evaluated
 };
 
 struct Gap {
@@ -57,6 +66,18 @@ struct Analysis {
     UnitStats area;
     std::vector<RuleResult> rules;
     std::vector<Gap> gaps;
+    std::vector<double> bands;                            ///< minutes of the life-circle bands
+    /// The band map and table: the home-care types present (profiles.md HOME), each
+    /// compound's band of its nearest one (bands.size(): beyond every band, -1: none
+    /// reachable), and the area's elderly share within each band.
+    std::vector<std::string> home_types;
+    std::vector<int> home_band;
+    std::vector<std::optional<double>> home_band_share;
+    /// Figures that are no plan target but every report shows (the 15-minute reach of
+    /// the elderly by home-care facilities): results of rules the Analysis owns.
+    std::vector<std::unique_ptr<Rule>> figure_rules;
+    std::vector<RuleResult> figures;
+    std::vector<Gap> figure_gaps;                         ///< compounds the figures find unreached (not in gaps.geojson)
 };
 
 /// Does a facility satisfy a `where` filter? Missing attributes never match.

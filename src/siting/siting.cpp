@@ -13,9 +13,6 @@
 #include <boost/geometry.hpp>
 #include <boost/geometry/index/rtree.hpp>
 
-#include <gdal_priv.h>
-#include <ogr_spatialref.h>
-#include <ogrsf_frmts.h>
 
 #include <algorithm>
 #include <chrono>
@@ -365,148 +362,29 @@ std::vector<Candidate> default_candidates(const Project& p, const Inputs& in, co
     return out;
 }
 
-namespace {
-
-bool china_crs(const std::string& c, bool& bd09) {
-    std::string u;
-    for (char ch : c)
-        if (ch != '-' && ch != '_') u += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-    if (u == "GCJ02") {
-        bd09 = false;
-        return true;
-    }
-    if (u == "BD09" || u == "BD09LL") {
-        bd09 = true;
-        return true;
-    }
-    return false;
-}
-
-OGRSpatialReference srs(const std::string& def) {
-    OGRSpatialReference s;
-    s.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    if (s.SetFromUserInput(def.c_str()) != OGRERR_NONE) throw ConfigError("cannot understand the CRS \"" + def + "\"");
-    return s;
-}
-
-/// GCJ-02/BD-09 are offsets of lon/lat: every vertex is shifted to WGS 84 first.
-class ChinaShift : public OGRCoordinateTransformation {
-public:
-    explicit ChinaShift(bool bd09) : bd09_(bd09) {
-        wgs_.importFromEPSG(4326);
-        wgs_.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    }
-    OGRSpatialReference* GetSourceCS() override { return &wgs_; }
-    OGRSpatialReference* GetTargetCS() override { return &wgs_; }
-    int Transform(int n, double* x, double* y, double*, double*, int* ok) override {
-        for (int i = 0; i < n; ++i) {
-            chinacrs::LonLat q{x[i], y[i]};
-            q = bd09_ ? chinacrs::bd09_to_wgs84(q) : chinacrs::gcj02_to_wgs84(q);
-            x[i] = q.lon;
-            y[i] = q.lat;
-            if (ok) ok[i] = TRUE;
-        }
-        return TRUE;
-    }
-    OGRCoordinateTransformation* Clone() const override { return new ChinaShift(bd09_); }
-    OGRCoordinateTransformation* GetInverse() const override { return nullptr; }
-
-private:
-    bool bd09_;
-    OGRSpatialReference wgs_;
-};
-
-using CT = std::unique_ptr<OGRCoordinateTransformation, void (*)(OGRCoordinateTransformation*)>;
-CT make_ct(const OGRSpatialReference& a, const OGRSpatialReference& b) {
-    return CT(OGRCreateCoordinateTransformation(&a, &b), [](OGRCoordinateTransformation* c) { OGRCoordinateTransformation::DestroyCT(c); });
-}
-
-}  // namespace
-
 std::vector<Candidate> read_candidates(const CandidateLayer& spec, const Inputs& in, std::vector<std::string>& skipped) {
-    GDALAllRegister();
-    const std::string label = spec.path.u8string() + (spec.layer.empty() ? "" : " (layer " + spec.layer + ")");
-    if (spec.path.u8string().rfind("/vsi", 0) != 0 && !std::filesystem::exists(spec.path))
-        throw InputError(label + ": --candidates: file not found");
-    GDALDatasetUniquePtr ds(GDALDataset::Open(spec.path.u8string().c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
-    if (!ds) throw InputError(label + ": --candidates: cannot be read as a vector data set (" + CPLGetLastErrorMsg() + ")");
-    OGRLayer* layer = spec.layer.empty() ? (ds->GetLayerCount() > 0 ? ds->GetLayer(0) : nullptr) : ds->GetLayerByName(spec.layer.c_str());
-    if (!layer) throw InputError(label + ": --candidates: " + (spec.layer.empty() ? "holds no vector layer" : "no such layer"));
-    OGRFeatureDefn* defn = layer->GetLayerDefn();
-    auto field = [&](const std::string& want, std::initializer_list<const char*> guesses, const char* what) {
-        if (!want.empty()) {
-            int i = defn->GetFieldIndex(want.c_str());
-            if (i < 0) {
-                std::string avail;
-                for (int k = 0; k < defn->GetFieldCount(); ++k) avail += (k ? ", " : "") + std::string(defn->GetFieldDefn(k)->GetNameRef());
-                throw InputError(label + ": --candidates: has no field \"" + want + "\" (for the " + what + "); its fields are: " + avail);
-            }
-            return i;
-        }
-        for (const char* g : guesses)
-            if (int i = defn->GetFieldIndex(g); i >= 0) return i;
-        return -1;
-    };
-    const int id_i = field(spec.id_field, {"id", "ID", "Id", "fid", "FID", "code", "编号", "名称", "name"}, "candidate id");
-    const int name_i = field(spec.name_field, {"name", "NAME", "名称", "地块名称", "建筑名称"}, "candidate name");
-
-    // Source CRS -> WGS 84 (through the Chinese datums if declared) -> working CRS.
-    OGRSpatialReference wgs = srs("EPSG:4326"), work = srs(in.working_crs);
-    bool china = false, bd09 = false;
-    OGRSpatialReference src = wgs;
-    if (!spec.crs.empty() && china_crs(spec.crs, bd09)) china = true;
-    else if (!spec.crs.empty()) src = srs(spec.crs);
-    else if (const OGRSpatialReference* ls = layer->GetSpatialRef()) {
-        src = *ls;
-        src.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    } else {
-        skipped.push_back(label + ": has no CRS; assumed EPSG:4326 (lon/lat) — pass --candidates-crs if that is wrong");
-    }
-    CT to_work = make_ct(src, work);
-    if (!to_work) throw ConfigError(label + ": --candidates: no transformation from its CRS to the working CRS (PROJ)");
-
-    ChinaShift shift(bd09);
-    GEOSContextHandle_t h = main_geos();
+    // Ingest's own reader: the same path checks, encodings and CRS handling (GCJ-02 and
+    // BD-09 included) as the project's layers.
+    LayerSpec s;
+    s.present = true;
+    s.key = "candidates";
+    s.path = spec.path;
+    s.layer = spec.layer;
+    s.crs = spec.crs;
+    if (!spec.id_field.empty()) s.fields["id"] = spec.id_field;
+    if (!spec.name_field.empty()) s.fields["name"] = spec.name_field;
+    auto records = read_point_records(s, "--candidates", {"id", "ID", "Id", "fid", "FID", "code", "编号", "名称", "name"},
+                                      {"name", "NAME", "名称", "地块名称", "建筑名称"}, in, skipped);
     std::vector<Candidate> out;
     std::set<std::string> seen;
-    long idx = 0;
-    layer->ResetReading();
-    OGRFeatureUniquePtr f;
-    for (; (f.reset(layer->GetNextFeature()), f); ++idx) {
-        std::string id = id_i >= 0 && f->IsFieldSetAndNotNull(id_i) ? f->GetFieldAsString(id_i) : "";
-        if (id.empty()) id = "#" + std::to_string(idx);
-        if (!seen.insert(id).second) id += "#" + std::to_string(idx);  // keep both: ids label rows, they do not join
-        std::string name = name_i >= 0 && f->IsFieldSetAndNotNull(name_i) ? f->GetFieldAsString(name_i) : "";
-        OGRGeometry* og = f->GetGeometryRef();
-        if (!og || og->IsEmpty()) {
-            skipped.push_back(id + ": empty or null geometry");
+    for (auto& r : records) {
+        std::string id = r.id.empty() ? "#" + std::to_string(r.index) : r.id;
+        if (!seen.insert(id).second) id += "#" + std::to_string(r.index);  // keep both: ids label rows, they do not join
+        if (!r.pt) {
+            skipped.push_back(id + ": " + r.problem);
             continue;
         }
-        std::unique_ptr<OGRGeometry> g(og->clone());
-        g->flattenTo2D();
-        if (china && g->transform(&shift) != OGRERR_NONE) {
-            skipped.push_back(id + ": coordinates cannot be converted from " + spec.crs);
-            continue;
-        }
-        if (g->transform(to_work.get()) != OGRERR_NONE) {
-            skipped.push_back(id + ": geometry cannot be transformed to the working CRS");
-            continue;
-        }
-        std::vector<unsigned char> wkb(g->WkbSize());
-        g->exportToWkb(wkbNDR, wkb.data(), wkbVariantIso);
-        GeomPtr gg = from_wkb(h, wkb.data(), wkb.size());
-        if (!gg) {
-            skipped.push_back(id + ": geometry cannot be read");
-            continue;
-        }
-        XY pt;
-        GeomPtr pos = GEOSGeomTypeId_r(h, gg.get()) == GEOS_POINT ? std::move(gg) : own(h, GEOSPointOnSurface_r(h, gg.get()));
-        if (!pos || GEOSisEmpty_r(h, pos.get()) || GEOSGeomGetX_r(h, pos.get(), &pt.x) != 1 || GEOSGeomGetY_r(h, pos.get(), &pt.y) != 1 ||
-            !std::isfinite(pt.x) || !std::isfinite(pt.y)) {
-            skipped.push_back(id + ": no usable point");
-            continue;
-        }
-        out.push_back(Candidate{id, "layer", name, pt});
+        out.push_back(Candidate{id, "layer", r.name, *r.pt});
     }
     return out;
 }
@@ -693,7 +571,7 @@ json siting_patch(const Project& p, const Inputs& in, const std::vector<Candidat
             if (f.type == s.type && !f.added && !f.type_raw.empty()) seen[f.type_raw]++;
         int best = 0;
         for (auto& [raw, n] : seen)
-            if (n > best && canonical_type(fl, raw) == s.type) {
+            if (n > best && canonical_type(fl, raw, &p.custom_types) == s.type) {
                 best = n;
                 label = raw;
             }
@@ -705,14 +583,14 @@ json siting_patch(const Project& p, const Inputs& in, const std::vector<Candidat
                 }
     }
 
-    OGRSpatialReference wgs = srs("EPSG:4326"), work = srs(in.working_crs);
-    CT to_wgs = make_ct(work, wgs);
-    bool china = false, bd09 = false;
-    CT to_layer(nullptr, [](OGRCoordinateTransformation*) {});
-    if (!fl.crs.empty() && china_crs(fl.crs, bd09)) china = true;
-    else if (!fl.crs.empty()) {
-        OGRSpatialReference ls = srs(fl.crs);
-        if (!ls.IsSame(&wgs)) to_layer = make_ct(wgs, ls);
+    // Working CRS -> WGS 84 -> the layer's CRS (through the web datum offset if declared).
+    auto to_wgs = chinacrs::make_transform(in.working_crs, "EPSG:4326");
+    chinacrs::WebDatum datum = fl.crs.empty() ? chinacrs::WebDatum::None : chinacrs::web_datum(fl.crs);
+    auto shift = chinacrs::web_datum_shift(datum, false);
+    chinacrs::TransformPtr to_layer(nullptr, [](OGRCoordinateTransformation*) {});
+    if (!fl.crs.empty() && datum == chinacrs::WebDatum::None) {
+        OGRSpatialReference wgs = chinacrs::wgs84(), ls = chinacrs::make_srs(fl.crs, "/layers/facilities/crs");
+        if (!ls.IsSame(&wgs)) to_layer = chinacrs::make_transform(wgs, ls);
     }
 
     json features = json::array();
@@ -720,10 +598,8 @@ json siting_patch(const Project& p, const Inputs& in, const std::vector<Candidat
         const Candidate& c = cands[ps.candidate];
         double x = c.pt.x, y = c.pt.y;
         if (!to_wgs || !to_wgs->Transform(1, &x, &y)) throw OutputError("cannot transform site " + ps.site_id + " to EPSG:4326");
-        if (china) {
-            chinacrs::LonLat q = bd09 ? chinacrs::wgs84_to_bd09({x, y}) : chinacrs::wgs84_to_gcj02({x, y});
-            x = q.lon;
-            y = q.lat;
+        if (shift) {
+            shift->Transform(1, &x, &y);
         } else if (to_layer && !to_layer->Transform(1, &x, &y)) {
             throw OutputError("cannot transform site " + ps.site_id + " to " + fl.crs);
         }

@@ -1,4 +1,5 @@
 #include "units/units.hpp"
+#include "common/chinacrs.hpp"
 
 #include <boost/geometry.hpp>
 #include <boost/geometry/index/rtree.hpp>
@@ -77,13 +78,8 @@ namespace {
 class SwapCheck {
 public:
     explicit SwapCheck(const std::string& working_crs) {
-        OGRSpatialReference wgs, work;
-        wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-        work.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-        wgs.importFromEPSG(4326);
-        if (work.SetFromUserInput(working_crs.c_str()) != OGRERR_NONE) return;
-        to_wgs_.reset(OGRCreateCoordinateTransformation(&work, &wgs));
-        to_work_.reset(OGRCreateCoordinateTransformation(&wgs, &work));
+        to_wgs_.reset(chinacrs::make_transform(working_crs, "EPSG:4326").release());
+        to_work_.reset(chinacrs::make_transform("EPSG:4326", working_crs).release());
     }
     /// The point with its lon/lat swapped, in the working CRS, if that is a valid lon/lat.
     std::optional<XY> swapped(const XY& p) const {

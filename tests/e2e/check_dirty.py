@@ -14,6 +14,7 @@ shutil.rmtree(work, ignore_errors=True)
 data = os.path.join(work, "data")
 subprocess.run([sys.executable, make_city, data, "--scale", "tiny", "--fields", "zh", "--dirty"], check=True, capture_output=True)
 proj = json.load(open(template, encoding="utf-8"))
+proj.pop("census", None)  # the generated city has no census tables
 for layer in proj["layers"].values():
     layer["path"] = os.path.join(data, os.path.basename(layer["path"]))
 pfile = os.path.join(work, "project.json")

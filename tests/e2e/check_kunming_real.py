@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Real Kunming data end to end: listing-site compounds (BD-09, text numbers, records
-without coordinates) in the real district boundaries (GCJ-02).
+without coordinates) in the real district boundaries (GCJ-02), with the city's published
+7th-census totals as an area census table (60+ residents 1,218,187 = 14.40% of 8,460,088).
 
     check_kunming_real.py LIFECIRCLE FIXTURE_DIR
 
@@ -80,5 +81,28 @@ for name, year_field, hh_field in [("fccs", "小区年代", "小区户数"), ("l
     check(f"{name}: compounds land in the district their address names", named > 50 and share >= 0.88, f"{share:.3f}")
     summ = json.load(open(os.path.join(out, "summary.json")))
     check(f"{name}: summary counts rejections", summ["rejected"]["total"] == len(json.load(open(os.path.join(out, "rejected.geojson")))["features"]))
+    # census: the area's figures are the bulletin's; the beds ratio divides by them
+    area = summ["census"]["area"]
+    check(f"{name}: census area elderly 1,218,187 of 8,460,088 residents",
+          area["elderly"] == 1218187 and area["population"] == 8460088 and area["elderly_from"] == "row", area)
+    beds = next(r for r in summ["rules"] if r["id"] == "beds_per_1000_elderly")
+    check(f"{name}: beds per 1000 elderly is a figure, not null (no facility: 0 of 31)",
+          beds["value"] == 0 and beds["pass"] is False and beds["details"]["denominator"] == 1218187
+          and beds["details"]["denominator_basis"] == "census", beds)
+    # compound estimates: households x 2.41 persons (the project's figure), x 14.40% elderly
+    rate = 1218187 / 8460088
+    bad = []
+    for c in comps.values():
+        p = c["properties"]
+        if p["households"] is None:
+            if p["population"] is not None or p["elderly"] is not None:
+                bad.append(("no households, yet", p["compound_id"], p["population"]))
+            continue
+        if abs(p["population"] - p["households"] * 2.41) > 1e-3 or p["population_source"] != "estimated":
+            bad.append((p["compound_id"], p["households"], p["population"]))
+        if abs(p["elderly"] - p["households"] * 2.41 * rate) > 1e-3 or p["elderly_source"] != "estimated":
+            bad.append((p["compound_id"], p["households"], p["elderly"]))
+    if hh_field:
+        check(f"{name}: compound population and elderly estimated from the census rate, never given figures changed", not bad, bad[:5])
 
 finish()

@@ -138,12 +138,27 @@ def check_project(out, reference_counts, png, label):
     rule, summary = headline_reach_rule(out)
     check(f"{label}: project CRS is the working CRS {summary['working_crs']}",
           prj.crs().isValid() and prj.crs().authid() == summary["working_crs"], prj.crs().authid())
-    layers = list(prj.mapLayers().values())
+    # The print layouts' own styled copies (unticked, in their own group) are checked by
+    # check_layouts.py; here the output layers as the canvas shows them.
+    layers = [l for l in prj.mapLayers().values() if not l.id().startswith("lifecircle_print_")]
     check(f"{label}: every output layer is in the project", {table_of(l) for l in layers} >= set(RENDERERS),
           sorted(set(RENDERERS) - {table_of(l) for l in layers}))
     sums = {}
     for lyr in layers:
         t = table_of(lyr)
+        if lyr.id().startswith("lifecircle_childcare_"):
+            # the "一小" group: subsets and second views of output tables, counted apart
+            check(f"{label}: childcare layer {lyr.name()} is valid", lyr.isValid(), lyr.source())
+            if t == "facilities":
+                whole = QgsVectorLayer(lyr.source().split("|subset=")[0], "all", "ogr")
+                n = sum(1 for f in whole.getFeatures() if f["type"] in ("childcare", "childcare_guidance"))
+                check(f"{label}: childcare layer shows the {n} childcare and guidance centres", lyr.featureCount() == n, lyr.featureCount())
+            else:
+                r = lyr.renderer()
+                check(f"{label}: childcare units coloured by places per 1000",
+                      r is not None and r.type() == "graduatedSymbol" and "childcare_places_per_1000" in r.classAttribute(),
+                      r and r.type())
+            continue
         check(f"{label}: layer {lyr.name()} ({t}) is valid", lyr.isValid(), lyr.source())
         sums[t] = sums.get(t, 0) + lyr.featureCount()
         expected = RENDERERS.get(t)

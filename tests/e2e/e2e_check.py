@@ -6,9 +6,12 @@ PASSED, FAILED = [], []
 
 
 def check(name, ok, detail=""):
+    """Records a named check; returns whether it passed (to skip what depends on it)."""
+    ok = bool(ok)
     (PASSED if ok else FAILED).append(name)
     if not ok:
         print(f"FAIL {name}: {detail}")
+    return ok
 
 
 def finish():

@@ -1,6 +1,7 @@
 // libFuzzer target, differential: a batch scenario against a plain run of the same
 // scenario (SPEC 7: a batch's scenario folder is what `run --scenario` writes). The
-// bytes build a small world (fuzz_world.hpp) and analyse it as a batch's base, whose
+// bytes build a small world (fuzz_world.hpp, settings made plausible) and analyse it as
+// a batch's base, whose
 // results fill a ScenarioCache; then a scenario patch: facilities removed and added
 // (new ids sorting before and after the base's, some at a base facility's very place,
 // a removed id added back elsewhere), access settings changed (walking speed, minutes
@@ -10,6 +11,7 @@
 // and a comparison-only analysis through the cache must give the same rule figures.
 #include "batch/scenario_cache.hpp"
 #include "common/errors.hpp"
+#include "common/gdal_setup.hpp"
 #include "fuzz_world.hpp"
 #include "pipeline/pipeline.hpp"
 #include "project/scenario.hpp"
@@ -87,13 +89,17 @@ lc::json scenario_patch(Bytes& b, const lc::Inputs& base) {
     static const double buffers[] = {50, 10, 200};
     static const double access[] = {500, 0, 100};
     if (b.flag()) patch["access"]["walk_kmh"] = b.of(walk);
-    if (b.flag()) patch["access"]["minutes_by_type"] = {{b.of(fuzz_world::kTypes), b.of(minutes)}};
+    static const char* types[] = {"day_care", "canteen", "street_center", "nursing_home", "supporting"};
+    if (b.flag()) patch["access"]["minutes_by_type"] = {{b.of(types), b.of(minutes)}};
     if (b.flag()) patch["access"]["service_area_buffer_m"] = b.of(buffers);
     if (b.flag()) patch["access"]["max_access_m"] = b.of(access);
     if (b.flag()) patch["access"]["decay"] = b.flag() ? "gaussian" : "none";
     if (b.flag()) {
         patch["rules"] = lc::json::array();
         for (int i = 0, n = 1 + static_cast<int>(b.pick(3)); i < n; ++i) patch["rules"].push_back(fuzz_world::make_rule(b, 10 + i));
+        lc::json d = {{"access", lc::json::object()}, {"rules", patch["rules"]}};
+        fuzz_world::make_plausible(d);
+        patch["rules"] = d["rules"];
     }
     return patch;
 }
@@ -114,6 +120,7 @@ lc::Inputs scenario_inputs(const lc::Inputs& raw, const lc::Project& ps, const l
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
+    lc::init_gdal();
     setenv("LIFECIRCLE_THREADS", "1", 1);
     CPLSetErrorHandler(CPLQuietErrorHandler);  // a point past the projection's edge is a repair, not noise
     return 0;
@@ -122,6 +129,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     Bytes b{data, size};
     lc::json doc = fuzz_world::project_doc(b);
+    fuzz_world::make_plausible(doc);
     bool nonneg = true;
     lc::Project p;
     try {
@@ -150,8 +158,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     } catch (const lc::Error&) {
         return 0;  // a patch the batch refuses as run --scenario does
     }
-    lc::Analysed xs = lc::analyse(ps, batch_in, {}, cache.stages(true));
-    xs.texts = cache.texts(ps, batch_in, xs);
+    lc::GeometryTexts texts = cache.input_texts(batch_in);
+    lc::Analysed xs = lc::analyse(ps, batch_in, {}, cache.stages(true, &texts));
+    xs.texts = std::move(texts);
     xs.map_paths = cache.map_paths();
     lc::Analysed xp = lc::analyse(ps, plain_in, {});
     lc::Analysed xc = lc::analyse(ps, cmp_in, {}, cache.stages(false));

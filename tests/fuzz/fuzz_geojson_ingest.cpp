@@ -3,6 +3,7 @@
 // first byte picks which layer it replaces and how (CRS, format, mode); the others are
 // small valid fixtures. Only lc::Error may come out (exit 2 or 3), no figure may be NaN.
 #include "common/errors.hpp"
+#include "common/gdal_setup.hpp"
 #include "ingest/ingest.hpp"
 #include "project/project.hpp"
 #include "reach/reach.hpp"
@@ -86,6 +87,7 @@ void no_nan(const std::optional<double>& v) {
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
+    lc::init_gdal();
     setenv("LIFECIRCLE_THREADS", "1", 1);  // the cores are shared; one input at a time
     CPLSetErrorHandler(CPLQuietErrorHandler);
     put("/vsimem/fz/districts.geojson", kDistricts, strlen(kDistricts));

@@ -6,6 +6,7 @@
 // when every weight is non-negative, and a null distance exactly when nothing is reached.
 #include "common/errors.hpp"
 #include "fuzz_world.hpp"
+#include "common/gdal_setup.hpp"
 #include "ingest/ingest.hpp"
 #include "outputs/outputs.hpp"
 #include "project/project.hpp"
@@ -32,6 +33,7 @@ void check_value(const lc::Value& v) {
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
+    lc::init_gdal();
     setenv("LIFECIRCLE_THREADS", "1", 1);
     return 0;
 }
@@ -45,6 +47,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     } catch (const lc::Error&) {
         return 0;
     }
+    if (b.flag()) p.as_of = 2020 + static_cast<int>(b.pick(8));
 
     bool nonneg = true;
     lc::Inputs in = fuzz_world::inputs(b, nonneg);
@@ -64,9 +67,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (auto& s : a.area.reach_share)
         for (auto& v : s) share_ok(v);
     for (auto& lvl : a.units)
-        for (auto& u : lvl)
+        for (auto& u : lvl) {
             for (auto& s : u.reach_share)
                 for (auto& v : s) share_ok(v);
+            for (auto& s : u.band_share)
+                for (auto& v : s) share_ok(v);
+        }
+    for (auto& rr : a.rules)
+        if (rr.rule->check == lc::Check::FacilityShare || rr.rule->check == lc::Check::UnitShare) {
+            if (rr.value && (*rr.value < 0 || *rr.value > 1)) __builtin_trap();
+        } else if (rr.value && std::isnan(*rr.value)) {
+            __builtin_trap();
+        }
     std::vector<lc::GeomPtr> areas = lc::service_areas(p, in, r);
     auto unc = lc::uncovered_areas(p, in, r, areas);
     auto tables = lc::build_layers(p, in, r, a, areas, unc);

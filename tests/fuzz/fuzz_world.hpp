@@ -1,8 +1,9 @@
 #pragma once
 // A random small world for the fuzz targets that analyse one (fuzz_rules,
 // fuzz_batch_diff): the project document (access settings and a few rules a user could
-// write) and the inputs (units, compounds as points or footprints with or without year
-// and weights, facilities, roads on a lattice, gates), all read off the fuzzer's bytes.
+// write) and the inputs (units with census figures, compounds as points or footprints
+// with or without year and weights, facilities, roads on a lattice, gates), all read off
+// the fuzzer's bytes.
 #include "common/errors.hpp"
 #include "ingest/ingest.hpp"
 #include "project/project.hpp"
@@ -41,7 +42,8 @@ inline lc::GeomPtr rect(double x, double y, double w, double h) {
 }
 
 inline lc::json make_rule(Bytes& b, int i) {
-    static const char* checks[] = {"min_count", "reach_share", "ratio", "compound_support", "min_access"};
+    static const char* checks[] = {"min_count", "reach_share", "ratio", "compound_support", "min_access",
+                                   "facility_share", "unit_share", "min_total"};
     static const char* levels[] = {"area", "district", "street", "community"};
     static const char* weights[] = {"compounds", "households", "population", "elderly"};
     static const char* kinds[] = {"street", "township", "community", "village", "district"};
@@ -62,8 +64,16 @@ inline lc::json make_rule(Bytes& b, int i) {
     }
     static const char* fattrs[] = {"beds", "nursing_beds", "floor_area", "operator", "unmapped"};
     r["numerator"] = {{"attr", b.of(fattrs)}, {"types", types}};
-    if (b.flag()) r["denominator"] = {{"of", "compounds"}, {"attr", b.of(weights)}};
-    else r["denominator"] = {{"of", "facilities"}, {"attr", b.of(fattrs)}};
+    static const char* figures[] = {"population", "elderly", "infants", "households"};
+    switch (b.pick(3)) {
+        case 0: r["denominator"] = {{"of", "compounds"}, {"attr", b.of(weights)}}; break;
+        case 1: r["denominator"] = {{"unit", b.of(figures)}}; break;  // census denominators
+        default: r["denominator"] = {{"of", "facilities"}, {"attr", b.of(fattrs)}}; break;
+    }
+    if (r["check"] == "unit_share") r["attribute"] = {{"elderly_friendly", b.flag()}};
+    if (r["check"] == "min_total" && b.flag()) r["attribute"] = b.of(fattrs);
+    if (r["check"] == "facility_share" && !r.contains("where")) r["where"] = {{"safety_net", true}};
+    if (b.flag()) r["due"] = 2020 + static_cast<int>(b.pick(8));
     r["per"] = b.flag() ? 1000 : 1;
     if (b.flag()) r["since_year"] = 2000 + static_cast<int>(b.pick(30));
     if (b.flag() || !r.contains("since_year")) r["before_year"] = 2000 + static_cast<int>(b.pick(30));
@@ -84,12 +94,43 @@ inline lc::json project_doc(Bytes& b) {
          {{"compounds", {{"path", "c.geojson"}, {"id", "id"}, {"year", "y"}, {"households", "hh"}, {"population", "pop"}, {"elderly", "old"}}},
           {"facilities", {{"path", "f.geojson"}, {"id", "fid"}, {"type", "type"}, {"beds", "beds"}, {"nursing_beds", "nb"},
                           {"floor_area", "area"}, {"attributes", {{"operator", "op"}, {"safety_net", "sn"}}}}},
-          {"roads", {{"path", "r.geojson"}, {"class", "highway"}}}}},
+          {"roads", {{"path", "r.geojson"}, {"class", "highway"}}},
+          {"community", {{"path", "u.geojson"}, {"id", "id"}, {"attributes", {{"elderly_friendly", "ef"}}}}}}},
         {"access", {{"mode", b.of(modes)}, {"walk_kmh", b.of(walk)}, {"minutes", b.of(minutes)}, {"max_access_m", b.flag() ? 500 : 0}}},
         {"rules", lc::json::array()}};
     if (b.flag()) doc["access"]["minutes_by_type"] = {{b.of(kTypes), b.of(minutes)}};
     for (int i = 0, n = 1 + static_cast<int>(b.pick(4)); i < n; ++i) doc["rules"].push_back(make_rule(b, i));
     return doc;
+}
+
+/// Moves settings the project checks refuse as implausible (a walk of 1e6 km/h, a
+/// negative distance, a share of 2) into range, for targets that need a world to run
+/// rather than its refusal (fuzz_rules holds the refusals).
+inline void make_plausible(lc::json& doc) {
+    auto clamp = [](lc::json& v, double lo, double hi, double instead) {
+        if (v.is_number() && !(v.get<double>() >= lo && v.get<double>() <= hi)) v = instead;
+    };
+    lc::json& a = doc["access"];
+    clamp(a["walk_kmh"], 0.5, 20, 4.0);
+    clamp(a["minutes"], 0.5, 120, 15);
+    if (a.contains("minutes_by_type")) {
+        a["minutes_by_type"].erase("barber");
+        for (auto& [t, m] : a["minutes_by_type"].items()) clamp(m, 0.5, 120, 15);
+    }
+    for (auto& r : doc["rules"]) {
+        clamp(r["within_m"], 0, 10000, 0);
+        clamp(r["min"], 0, 1e9, 1);
+        if (r.contains("target_share")) clamp(r["target_share"], 0, 1, 1);
+        if (r.contains("min_area_per_100_households")) clamp(r["min_area_per_100_households"], 0, 10000, 20);
+        if (r.contains("min_single_area")) clamp(r["min_single_area"], 0, 1e7, 300);
+        if (r["check"] == "unit_share" && r["level"] == "area") r["level"] = "street";
+        for (auto& t : r["types"])
+            if (t == "barber") t = "day_care";  // not a facility type a project may name
+        for (auto& t : r["numerator"]["types"])
+            if (t == "barber") t = "day_care";
+        if (r["denominator"].value("of", "") == "compounds" && r["denominator"].value("attr", "") == "compounds")
+            r["denominator"]["attr"] = "households";
+    }
 }
 
 /// The inputs, in EPSG:32648; `nonneg` is cleared when some weight is negative.
@@ -111,6 +152,10 @@ inline lc::Inputs inputs(Bytes& b, bool& nonneg) {
             lc::GeomPtr pt = lc::own(lc::main_geos(), GEOSPointOnSurface_r(lc::main_geos(), u.geom.get()));
             GEOSGeomGetX_r(lc::main_geos(), pt.get(), &u.rep.x);
             GEOSGeomGetY_r(lc::main_geos(), pt.get(), &u.rep.y);
+            // census figures (0 and negative ones too) and the attribute unit_share tests
+            for (int f = 0; f < lc::kFigures; ++f)
+                if (b.flag()) u.census.value[f] = b.of(kWeights);
+            if (b.flag()) u.attrs["elderly_friendly"].boolean = b.flag();
             in.units[l].push_back(std::move(u));
         }
     }
@@ -164,6 +209,8 @@ inline lc::Inputs inputs(Bytes& b, bool& nonneg) {
     for (unsigned i = 0, n = in.compounds.empty() ? 0 : b.pick(3); i < n; ++i)
         in.gates.emplace_back(in.compounds[b.pick(in.compounds.size())].id, lc::XY{b.coord(), b.coord()});
 
+    for (int f = 0; f < lc::kFigures; ++f)
+        if (b.flag()) in.area_census.value[f] = b.of(kWeights);
     return in;
 }
 

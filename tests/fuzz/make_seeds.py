@@ -54,7 +54,8 @@ def project():
     errdir = os.path.join(ROOT, "tests/fixtures/errors")
     if os.path.isdir(errdir):
         for n in sorted(os.listdir(errdir)):
-            if n.endswith(".json"):
+            # deep.json (200 KB) is a regression input; seeds stay small for the fuzzer
+            if n.endswith(".json") and os.path.getsize(os.path.join(errdir, n)) < 20000:
                 write("fuzz_project", "errors-" + n, open(os.path.join(errdir, n), "rb").read())
     lay = lambda **kw: kw
     full = {
@@ -92,6 +93,25 @@ def project():
               "facilities": {"path": "f", "id": "i", "type": "t"}}, "profile": prof, "rules": None})
     write("fuzz_project", "bom.json", b"\xef\xbb\xbf" + json.dumps(full, ensure_ascii=False).encode())
     write("fuzz_project", "minimal.json", {"layers": {"compounds": {"path": "c", "id": "i"}, "facilities": {"path": "f", "id": "i", "type": "t"}}})
+    # Input robustness (issue 13): nesting at and past the depth limit, numbers no double
+    # holds, typos that validate.cpp names, a custom type, a network path.
+    minimal = '{"layers": {"compounds": {"path": "c", "id": "i"}, "facilities": {"path": "f", "id": "i", "type": "t"}}, '
+    write("fuzz_project", "deep-63.json", minimal + '"name": ' + "[" * 63 + "]" * 63 + "}")
+    write("fuzz_project", "deep-65.json", minimal + '"rules": ' + "[" * 65 + "]" * 65 + "}")
+    write("fuzz_project", "number-overflow.json", minimal + '"access": {"minutes": 1e999999999999, "walk_kmh": -1e-999}}')
+    write("fuzz_project", "integer-400-digits.json", minimal + '"rules": [{"id": "a", "check": "min_count", "min": ' + "9" * 400 + "}]}")
+    write("fuzz_project", "ranges.json", {"layers": {"compounds": {"path": "c", "id": "i"}, "facilities": {"path": "f", "id": "i", "type": "t"}},
+          "access": {"walk_kmh": 400, "minutes": 0, "service_area_buffer_m": 1e6, "max_access_m": -1, "point_support_m": 1e9,
+                     "minutes_by_type": {"day_care": 1e5}},
+          "rules": [{"id": "a", "check": "min_count", "types": ["canteen"], "target_share": 1.5, "min": -1}]})
+    write("fuzz_project", "typos.json", {"custom_types": ["barber", "Barber Shop", "day_care"],
+          "layers": {"compounds": {"path": "https://x.org/c.geojson", "id": "i"},
+                     "facilities": {"path": "/vsicurl/http://x/f", "id": "i", "type": "t", "type_map": {"托老所": "daycare", "理发": "barber"},
+                                    "attributes": {"operator": "op"}}},
+          "access": {"minutes_by_type": {"daycare": 10, "barber": 5}},
+          "rules": [{"id": "a", "check": "min_count", "types": ["nursing_hom"], "where": {"operater": "public", "beds": {"=>": 1}}},
+                    {"id": "a", "check": "reach_share", "types": "barber", "where": {"type": {"in": ["barbr"]}}}]})
+    write("fuzz_project", "utf16.json", b"\xff\xfe" + json.dumps({"name": "x"}).encode("utf-16-le"))
     write("fuzz_project", "title-types.json", {"layers": {"compounds": {"path": "c", "id": "i"}, "facilities": {"path": "f", "id": "i", "type": "t"}},
           "rules": [{"id": "a", "check": "min_count", "types": ["x"], "title": {"zh": 1, "en": None}, "since_year": 1e300}]})
 

@@ -1,4 +1,5 @@
 #include "common/chinacrs.hpp"
+#include "common/errors.hpp"
 
 #include <doctest/doctest.h>
 
@@ -132,4 +133,33 @@ TEST_CASE("chinacrs: NaN input terminates and stays NaN") {
     const double nan = std::numeric_limits<double>::quiet_NaN();
     CHECK(std::isnan(bd09_to_wgs84({nan, 30}).lon));
     CHECK(std::isnan(bd09_to_gcj02({100, nan}).lat));
+}
+
+TEST_CASE("chinacrs: datum names, CRS definitions and the OGR datum shift") {
+    using lc::chinacrs::WebDatum;
+    CHECK(lc::chinacrs::web_datum("GCJ-02") == WebDatum::GCJ02);
+    CHECK(lc::chinacrs::web_datum("gcj_02") == WebDatum::GCJ02);
+    CHECK(lc::chinacrs::web_datum("bd09ll") == WebDatum::BD09);
+    CHECK(lc::chinacrs::web_datum("EPSG:4326") == WebDatum::None);
+    CHECK_THROWS_AS(lc::chinacrs::make_srs("not a CRS", "/working_crs"), lc::ConfigError);
+    CHECK_FALSE(lc::chinacrs::make_transform("nonsense", "EPSG:4326"));
+    // Kunming, WGS 84 -> UTM 48N (gdaltransform: 267923.76, 2770241.11) ...
+    auto ct = lc::chinacrs::make_transform("EPSG:4326", "EPSG:32648");
+    REQUIRE(ct);
+    double x = 102.7, y = 25.03;
+    REQUIRE(ct->Transform(1, &x, &y));
+    CHECK(std::abs(x - 267923.76) < 0.01);
+    CHECK(std::abs(y - 2770241.11) < 0.01);
+    // ... and the OGR datum shift agrees with the functions, both ways.
+    auto to_wgs = lc::chinacrs::web_datum_shift(WebDatum::BD09, true);
+    auto to_bd = lc::chinacrs::web_datum_shift(WebDatum::BD09, false);
+    double lon = 102.712, lat = 25.041;
+    to_bd->Transform(1, &lon, &lat, nullptr, nullptr, nullptr);
+    LonLat expect = wgs84_to_bd09({102.712, 25.041});
+    CHECK(lon == expect.lon);
+    CHECK(lat == expect.lat);
+    to_wgs->Transform(1, &lon, &lat, nullptr, nullptr, nullptr);
+    CHECK(std::abs(lon - 102.712) < 1e-8);
+    CHECK(std::abs(lat - 25.041) < 1e-8);
+    CHECK(lc::chinacrs::web_datum_shift(WebDatum::None, true) == nullptr);
 }

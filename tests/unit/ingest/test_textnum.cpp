@@ -47,12 +47,36 @@ TEST_CASE("textnum: parse_number") {
     CHECK(parse_number("B-3栋") == 3.0);  // an inner dash is not a sign
     CHECK(parse_number("2016-05") == 2016.0);
     CHECK(parse_number("2016.5") == 2016.5);
-    CHECK(parse_number("1,2") == 1.0);  // not a thousands group
+    CHECK_FALSE(parse_number("1,2").has_value());  // not a thousands group: a decimal comma, or two numbers?
     CHECK(parse_number("3.") == 3.0);
     CHECK_FALSE(parse_number("很多").has_value());
     CHECK_FALSE(parse_number("万").has_value());
     CHECK_FALSE(parse_number("三千").has_value());
     CHECK_FALSE(parse_number("1" + std::string(400, '0')).has_value());  // overflow
+}
+
+TEST_CASE("textnum: text that reads more than one way is unknown, not a guess") {
+    // Each of these was read too generously: the first digits, or the first element.
+    CHECK_FALSE(parse_number("0x10").has_value());      // hexadecimal 16, not 0
+    CHECK_FALSE(parse_number("0X1F").has_value());
+    CHECK_FALSE(parse_number("2,5").has_value());       // a decimal comma (2.5), or two numbers; not 2
+    CHECK_FALSE(parse_number("12,3456").has_value());   // four digits after the comma: no thousands group
+    CHECK_FALSE(parse_number("120,80户").has_value());
+    CHECK_FALSE(parse_number("[120, 80]").has_value()); // a JSON list in a text column
+    CHECK_FALSE(parse_number("{\"n\": 3}").has_value());
+    CHECK_FALSE(parse_year("-2016").has_value());       // a signed number is no year
+    CHECK_FALSE(parse_year("－2016").has_value());      // full-width minus
+    // ... while the planner's readings stay
+    CHECK(parse_number("3,785户") == 3785.0);           // thousands separator
+    CHECK(parse_number("1,234,567") == 1234567.0);
+    CHECK(parse_number("约3000户") == 3000.0);
+    CHECK(parse_number("80万㎡") == 800000.0);
+    CHECK(parse_number("0") == 0.0);
+    CHECK(parse_number("0.5") == 0.5);
+    CHECK(parse_number("0栋") == 0.0);
+    CHECK(parse_year("2016年") == 2016);
+    CHECK(parse_year("2010-2012") == 2010);
+    CHECK(trim("\xE3\x80\x80社区日间照料中心 ") == "社区日间照料中心");  // U+3000 around a label
 }
 
 TEST_CASE("textnum: parse_year") {

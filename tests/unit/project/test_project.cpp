@@ -27,7 +27,7 @@ TEST_CASE("project: defaults, paths and reach") {
     Project p = parse_project(base(), "/data/x/p.json");
     CHECK(p.layer("compounds")->path == "/data/x/c.geojson");
     CHECK(p.access.reach_m("day_care") == 1000.0);  // 15 × 4 × 1000 / 60
-    CHECK(p.rules.size() == 12);
+    CHECK(p.rules.size() == 31);  // kunming-2025 is an alias of kunming
     CHECK(p.layer("roads") == nullptr);
 }
 
@@ -45,7 +45,7 @@ TEST_CASE("project: rules override profile rules by id, field by field") {
                                  {"id": "dementia_care", "enabled": false},
                                  {"id": "my_rule", "check": "min_count", "level": "street", "types": ["canteen"], "min": 3}])");
     Project p = parse_project(d, "/p.json");
-    CHECK(p.rules.size() == 12);
+    CHECK(p.rules.size() == 31);
     bool found = false;
     for (auto& r : p.rules) {
         if (r.id == "new_compound_support") {
@@ -59,13 +59,15 @@ TEST_CASE("project: rules override profile rules by id, field by field") {
     CHECK(p.rules.back().id == "my_rule");
 }
 
-TEST_CASE("project: jinning profile extends kunming") {
+TEST_CASE("project: jinning profile includes kunming and jn23") {
     json d = base();
     d["profile"] = "jinning-2023";
     Project p = parse_project(d, "/p.json");
+    CHECK(p.rules.size() == 34);
     for (auto& r : p.rules) {
-        if (r.id == "new_compound_support") CHECK(*r.since_year == 2018);
-        if (r.id == "street_center") CHECK(r.kinds.empty());
+        if (r.id == "new_compound_support") CHECK(*r.since_year == 2014);
+        if (r.id == "compound_cleanup_2018") CHECK(*r.since_year == 2018);
+        if (r.id == "street_center") CHECK(r.kinds == std::vector<std::string>{"street"});
         CHECK_FALSE(r.source.empty());
     }
 }

@@ -1,0 +1,106 @@
+#include "ingest/census.hpp"
+
+#include "common/errors.hpp"
+#include "common/file_kind.hpp"
+#include "common/gdal_setup.hpp"
+#include "ingest/records.hpp"
+#include "ingest/textnum.hpp"
+#include "ingest/values.hpp"
+
+#include <algorithm>
+
+namespace lc {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+/// The open options that make each kind of table read as written: every CSV cell as
+/// text (codes keep their leading zeros, "约3000" is read by us, no coordinate columns
+/// are looked for), spreadsheet headers from the first row even when all of it is text.
+std::vector<std::string> open_options(const fs::path& path) {
+    std::string ext = path.extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (ext == ".csv" || ext == ".txt") return {"AUTODETECT_TYPE=NO"};
+    if (ext == ".xlsx" || ext == ".ods" || ext == ".xls") return {"HEADERS=FORCE"};
+    return {};
+}
+
+}  // namespace
+
+CensusTable read_census_table(const Project& p, const CensusSpec& spec, Inputs& in) {
+    if (!gdal_ready()) throw std::logic_error("lc::init_gdal() must run before any input is read");
+    ingest::Source src;
+    src.label = spec.path.u8string() + (spec.layer.empty() ? "" : " (layer " + spec.layer + ")");
+    src.encoding = spec.encoding;
+    src.warnings_out = &in.warnings;
+    const std::string path = spec.path.u8string();
+    std::error_code ec;
+    if (path.rfind("/vsi", 0) != 0) {
+        if (!fs::exists(spec.path, ec))
+            throw InputError(src.label + ": file not found (census table " + spec.pointer + " in " + p.file.u8string() +
+                             "; paths are relative to the project file)");
+        std::string why = special_file_problem(spec.path, false);
+        if (!why.empty()) throw InputError(src.label + ": " + why + " (census table " + spec.pointer + ")");
+    }
+    std::vector<std::string> opts = open_options(spec.path);
+    std::vector<const char*> copts;
+    for (auto& o : opts) copts.push_back(o.c_str());
+    copts.push_back(nullptr);
+    ingest::GdalErrors errs;
+    src.ds.reset(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, copts.data(), nullptr));
+    if (!src.ds)
+        throw InputError(src.label + ": cannot be read as a table" + (errs.last().empty() ? "" : " (" + errs.last() + ")") +
+                         "; a census table is a CSV, a spreadsheet (.xlsx, .ods) or any OGR table");
+    src.layer = spec.layer.empty() ? (src.ds->GetLayerCount() > 0 ? src.ds->GetLayer(0) : nullptr)
+                                   : src.ds->GetLayerByName(spec.layer.c_str());
+    if (!src.layer) {
+        std::string names;
+        for (auto* l : src.ds->GetLayers()) names += (names.empty() ? "" : ", ") + std::string(l->GetName());
+        throw InputError(src.label + ": has no " + (spec.layer.empty() ? std::string("table") : "layer \"" + spec.layer + "\"") +
+                         (names.empty() ? "" : " (layers: " + names + ")"));
+    }
+    src.utf8_declared = spec.encoding == "UTF-8" || spec.encoding == "utf-8" || spec.encoding == "UTF8";
+    if (!spec.where.empty()) {
+        src.filtered = true;
+        if (src.layer->SetAttributeFilter(spec.where.c_str()) != OGRERR_NONE)
+            throw ConfigError(p.file.u8string() + ": " + spec.pointer + "/where: OGR SQL filter \"" + spec.where + "\" is not valid for " +
+                              src.label);
+    }
+    // Every mapped column must be there: a census table is read for them alone.
+    OGRFeatureDefn* defn = src.layer->GetLayerDefn();
+    auto column = [&](const std::string& name, const std::string& mapped_as) {
+        int idx = ingest::lookup_field(src, name);
+        if (idx >= 0) return idx;
+        std::string avail;
+        for (int i = 0; i < defn->GetFieldCount(); ++i) avail += (i ? ", " : "") + ingest::to_utf8(defn->GetFieldDefn(i)->GetNameRef(), src);
+        throw InputError(src.label + ": has no column \"" + name + "\" (mapped as " + mapped_as + " in " + spec.pointer +
+                         "); its columns are: " + avail);
+    };
+    if (spec.level >= 0) src.field_index["id"] = column(spec.fields.at("id"), "id");
+    for (int f = 0; f < kFigures; ++f)
+        if (auto it = spec.fields.find(figure_name(f)); it != spec.fields.end()) src.field_index[figure_name(f)] = column(it->second, figure_name(f));
+    for (auto& [attr, col] : spec.attributes) src.field_index["attr:" + attr] = column(col, "attribute " + attr);
+
+    CensusTable t;
+    t.label = src.label;
+    ingest::Ctx c{p, in, OGRSpatialReference(), OGRSpatialReference()};
+    ingest::for_each_feature(src, [&](OGRFeature* f, long idx) {
+        CensusRow row;
+        row.feature_index = idx;
+        if (spec.level >= 0) row.code = text::trim(ingest::field_text(f, src, "id").value_or(""));
+        const std::string id = row.code.empty() ? "row " + std::to_string(idx + 1) : row.code;
+        for (int k = 0; k < kFigures; ++k)
+            if (src.field_index.count(figure_name(k))) row.value[k] = ingest::read_number(c, f, src, "census", figure_name(k), id);
+        for (auto& [attr, col] : spec.attributes)
+            if (auto v = ingest::field_text(f, src, "attr:" + attr)) row.attrs[attr] = attr_from_text(*v);
+        t.rows.push_back(std::move(row));
+    });
+    ingest::flush_impossible(c);
+    if (spec.level < 0 && t.rows.size() != 1)
+        throw InputError(t.label + ": a census table of level \"area\" holds one row, the whole study area's figures; this one has " +
+                         std::to_string(t.rows.size()) + " (pick the row with \"where\" in " + spec.pointer + ")");
+    return t;
+}
+
+}  // namespace lc

@@ -1,0 +1,34 @@
+#pragma once
+// Census tables (SPEC 3 `census`): any OGR table (CSV, spreadsheet, GeoPackage ...) with
+// a unit code and figures under Chinese headers, read as plain rows. Joining them to
+// the units is units/demographics.hpp's job.
+#include "ingest/ingest.hpp"
+
+#include <array>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lc {
+
+struct CensusRow {
+    std::string code;     ///< trimmed; "" when the cell is empty
+    long feature_index = -1;
+    std::array<std::optional<double>, kFigures> value;  ///< population, households, elderly, infants
+    std::map<std::string, AttrValue> attrs;
+};
+
+struct CensusTable {
+    std::string label;    ///< "file (layer)" for messages
+    std::vector<CensusRow> rows;
+};
+
+/// Reads one census table. Numbers are read as every layer's are (text numbers noted in
+/// `in.repairs` under layer "census", unreadable ones counted in `in.unreadable`,
+/// warnings in `in.warnings`). Throws InputError (exit 3) when it cannot be read, lacks
+/// a mapped column, or (level "area") does not hold exactly one row; ConfigError (exit
+/// 2) for a bad `where`.
+CensusTable read_census_table(const Project& p, const CensusSpec& spec, Inputs& in);
+
+}  // namespace lc

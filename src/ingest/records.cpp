@@ -1,0 +1,184 @@
+#include "ingest/records.hpp"
+
+#include "ingest/textnum.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+namespace lc::ingest {
+
+void reject(Ctx& c, const std::string& layer, const std::string& id, long idx, const std::string& reason,
+            std::vector<unsigned char> wkb) {
+    c.in.rejected.push_back(Rejection{layer, id, reason, idx, std::move(wkb)});
+    c.in.counts[layer].rejected++;
+}
+
+std::optional<std::string> record_id(Ctx& c, Source& src, const LayerSpec& s, const std::string& layer, OGRFeature* f,
+                                     long idx, std::unordered_map<std::string, long>& seen) {
+    c.in.counts[layer].read++;
+    std::string id = id_text(f, src, idx);
+    OGRGeometry* og = f->GetGeometryRef();
+    if (id.empty()) {
+        reject(c, layer, "", idx, "missing id (field \"" + s.field("id") + "\" is empty)", wgs_wkb(og, src));
+        return std::nullopt;
+    }
+    auto [it, fresh] = seen.emplace(id, idx);
+    if (!fresh) {
+        reject(c, layer, id, idx,
+               it->second < 0 ? "duplicate id (already used by a facility of the base project)"
+                              : "duplicate id (first used by feature " + std::to_string(it->second) + ")",
+               wgs_wkb(og, src));
+        return std::nullopt;
+    }
+    return id;
+}
+
+GeomPtr record_geometry(Ctx& c, Source& src, const std::string& layer, const std::string& id, OGRFeature* f, long idx,
+                        const char* empty_reason) {
+    OGRGeometry* og = f->GetGeometryRef();
+    if (!og || og->IsEmpty()) {
+        reject(c, layer, id, idx, empty_reason);
+        return own(main_geos(), nullptr);
+    }
+    GeomPtr g = to_working(og, src);
+    if (!g) reject(c, layer, id, idx, transform_failure(og, src), wgs_wkb(og, src));
+    return g;
+}
+
+namespace {
+
+/// Keeps only the polygonal part of a geometry (make-valid may return a collection).
+GeomPtr polygonal_part(GEOSContextHandle_t h, GeomPtr g) {
+    int t = GEOSGeomTypeId_r(h, g.get());
+    if (t == GEOS_POLYGON || t == GEOS_MULTIPOLYGON) return g;
+    std::vector<GeomPtr> parts;
+    int n = GEOSGetNumGeometries_r(h, g.get());
+    for (int i = 0; i < n; ++i) {
+        const GEOSGeometry* p = GEOSGetGeometryN_r(h, g.get(), i);
+        int pt = GEOSGeomTypeId_r(h, p);
+        if (pt == GEOS_POLYGON) parts.push_back(clone(h, p));
+        else if (pt == GEOS_MULTIPOLYGON)
+            for (int k = 0; k < GEOSGetNumGeometries_r(h, p); ++k) parts.push_back(clone(h, GEOSGetGeometryN_r(h, p, k)));
+    }
+    if (parts.empty()) return own(h, nullptr);
+    if (parts.size() == 1) return std::move(parts[0]);
+    return make_collection(h, GEOS_MULTIPOLYGON, parts);
+}
+
+}  // namespace
+
+GeomPtr clean_polygon(Ctx& c, const std::string& layer, const std::string& id, long idx, GeomPtr g, OGRGeometry* og, Source& src) {
+    GEOSContextHandle_t h = main_geos();
+    int t = GEOSGeomTypeId_r(h, g.get());
+    if (t != GEOS_POLYGON && t != GEOS_MULTIPOLYGON) {
+        reject(c, layer, id, idx, "not a polygon (" + geom_type_name(h, g.get()) + ")", wgs_wkb(og, src));
+        return own(h, nullptr);
+    }
+    if (GEOSisValid_r(h, g.get()) != 1) {
+        char* why = GEOSisValidReason_r(h, g.get());
+        std::string reason = why ? why : "invalid";
+        if (why) GEOSFree_r(h, why);
+        GeomPtr fixed = own(h, GEOSMakeValid_r(h, g.get()));
+        if (fixed) fixed = polygonal_part(h, std::move(fixed));
+        if (!fixed || GEOSisEmpty_r(h, fixed.get())) {
+            reject(c, layer, id, idx, "invalid polygon that cannot be repaired (" + reason + ")", wgs_wkb(og, src));
+            return own(h, nullptr);
+        }
+        c.in.repairs.push_back(Repair{layer, id, "invalid polygon repaired with make-valid (" + reason + ")"});
+        return fixed;
+    }
+    return g;
+}
+
+XY point_on_surface(const GEOSGeometry* g) {
+    GEOSContextHandle_t h = main_geos();
+    GeomPtr p = own(h, GEOSPointOnSurface_r(h, g));
+    XY r;
+    if (p && !GEOSisEmpty_r(h, p.get())) {
+        GEOSGeomGetX_r(h, p.get(), &r.x);
+        GEOSGeomGetY_r(h, p.get(), &r.y);
+    }
+    return r;
+}
+
+std::string format_number(double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.15g", v);
+    return buf;
+}
+
+void impossible_figure(Ctx& c, const std::string& layer, const std::string& id, const std::string& canon, double value,
+                       const std::string& why) {
+    c.in.repairs.push_back(Repair{layer, id, canon + ": " + format_number(value) + " " + why + "; treated as unknown (null)"});
+    c.in.unreadable[layer + "." + canon]++;
+    auto& n = c.impossible[layer + "." + canon];
+    if (n.first++ == 0) n.second = format_number(value) + " " + why;
+}
+
+void flush_impossible(Ctx& c) {
+    for (auto& [key, n] : c.impossible)
+        c.in.warnings.push_back(key + ": " + std::to_string(n.first) + " impossible figure(s) read as unknown (null), e.g. " +
+                                n.second + "; each is listed in repairs.csv");
+    c.impossible.clear();
+}
+
+std::optional<double> read_number(Ctx& c, OGRFeature* f, Source& src, const std::string& layer, const std::string& canon,
+                                  const std::string& id) {
+    auto it = src.field_index.find(canon);
+    if (it == src.field_index.end() || !f->IsFieldSetAndNotNull(it->second)) {
+        // Compound weights decide shares, so a null one is worth a line; a canteen
+        // without beds is normal and would only bury the real problems.
+        if (it != src.field_index.end() && layer == "compounds") c.in.repairs.push_back(Repair{layer, id, canon + ": null (unknown)"});
+        return std::nullopt;
+    }
+    std::optional<double> v;
+    std::string s;
+    OGRFieldType ft = f->GetFieldDefnRef(it->second)->GetType();
+    if (is_list_field(f, it->second)) {
+        // A JSON array ([120, 80]) is not one figure. GDAL makes the whole column a list
+        // when one record holds an array, so a list of one is that record's number.
+        std::string text = to_utf8(f->GetFieldAsString(it->second), src);  // "(2:120,80)"
+        auto colon = text.find(':');
+        if (text.rfind("(1:", 0) == 0 && colon != std::string::npos && text.size() > colon + 1 && text.back() == ')') {
+            char* end = nullptr;
+            std::string one = text.substr(colon + 1, text.size() - colon - 2);
+            double d = std::strtod(one.c_str(), &end);
+            if (end && *end == '\0' && !one.empty() && std::isfinite(d)) v = d;
+        }
+        if (!v) {
+            c.in.unreadable[layer + "." + canon]++;
+            c.in.repairs.push_back(Repair{layer, id, canon + ": a list " + text + ", not one number; treated as unknown (null)"});
+            return std::nullopt;
+        }
+    } else if (ft == OFTInteger || ft == OFTInteger64 || ft == OFTReal) {
+        double d = f->GetFieldAsDouble(it->second);
+        if (!std::isfinite(d)) return std::nullopt;
+        v = d;
+    } else {
+        s = to_utf8(f->GetFieldAsString(it->second), src);
+        v = text::parse_number(s);
+        if (!v) {
+            if (text::is_unknown_marker(s)) {
+                c.in.repairs.push_back(Repair{layer, id, canon + ": \"" + s + "\" read as unknown (null)"});
+            } else {
+                c.in.unreadable[layer + "." + canon]++;
+                c.in.repairs.push_back(Repair{layer, id, canon + ": \"" + s + "\" cannot be read as a number; treated as unknown (null)"});
+            }
+            return std::nullopt;
+        }
+    }
+    // Counts and areas cannot be negative: "-9999" and the like mark unknown figures.
+    if (*v < 0) {
+        impossible_figure(c, layer, id, canon, *v, "is impossible (a negative count or area, perhaps an \"unknown\" code)");
+        return std::nullopt;
+    }
+    if (!s.empty()) {
+        char* end = nullptr;
+        std::strtod(s.c_str(), &end);
+        if (!end || *end != '\0') c.in.repairs.push_back(Repair{layer, id, canon + ": \"" + s + "\" read as " + format_number(*v)});
+    }
+    return v;
+}
+
+}  // namespace lc::ingest

@@ -1,0 +1,483 @@
+#include "ingest/source.hpp"
+
+#include "common/errors.hpp"
+#include "common/file_kind.hpp"
+#include "common/gdal_setup.hpp"
+#include "ingest/ingest.hpp"
+#include "ingest/textnum.hpp"
+#include "project/validate.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace lc::ingest {
+
+namespace fs = std::filesystem;
+
+void CPL_STDCALL GdalErrors::handler(CPLErr cls, CPLErrorNum, const char* msg) {
+    auto* self = static_cast<GdalErrors*>(CPLGetErrorHandlerUserData());
+    if (self && cls >= CE_Warning) self->msgs.push_back(msg ? msg : "");
+    if (self && cls >= CE_Failure) self->failures.push_back(msg ? msg : "");
+}
+GdalErrors::GdalErrors() { CPLPushErrorHandlerEx(handler, this); }
+GdalErrors::~GdalErrors() { CPLPopErrorHandler(); }
+
+namespace {
+
+bool valid_utf8(const std::string& s) {
+    const unsigned char* p = reinterpret_cast<const unsigned char*>(s.data());
+    size_t n = s.size();
+    for (size_t i = 0; i < n;) {
+        unsigned char c = p[i];
+        int len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+        if (!len || i + len > n) return false;
+        for (int k = 1; k < len; ++k)
+            if ((p[i + k] & 0xC0) != 0x80) return false;
+        i += len;
+    }
+    return true;
+}
+
+/// Text that claims to be UTF-8 but is not: a character cut at the end (a shapefile
+/// field name cut at 10 bytes, a value cut at its field width) is dropped; any other
+/// bad byte becomes U+FFFD.
+std::string repair_utf8(const std::string& s) {
+    const unsigned char* p = reinterpret_cast<const unsigned char*>(s.data());
+    size_t n = s.size();
+    std::string out;
+    for (size_t i = 0; i < n;) {
+        unsigned char c = p[i];
+        int len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+        bool ok = len > 0 && i + len <= n;
+        for (int k = 1; ok && k < len; ++k) ok = (p[i + k] & 0xC0) == 0x80;
+        if (ok) {
+            out.append(s, i, static_cast<size_t>(len));
+            i += static_cast<size_t>(len);
+            continue;
+        }
+        bool cut_at_end = len > 0 && i + len > n;
+        for (size_t k = i + 1; cut_at_end && k < n; ++k) cut_at_end = (p[k] & 0xC0) == 0x80;
+        if (cut_at_end) break;
+        out += "\xEF\xBF\xBD";
+        ++i;
+    }
+    return out;
+}
+
+bool is_utf8_name(const std::string& enc) {
+    std::string u;
+    for (char c : enc)
+        if (c != '-' && c != '_') u += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return u == "UTF8" || u == "65001";
+}
+
+/// A field name as QGIS shows it: decoded as the source declares, damage dropped,
+/// without marking the source as recoded (names are not data).
+std::string field_name(OGRFeatureDefn* defn, int i, const Source& src) {
+    std::string raw = defn->GetFieldDefn(i)->GetNameRef();
+    if (valid_utf8(raw)) return raw;
+    if (src.utf8_declared) return repair_utf8(raw);
+    bool was = src.recoded;
+    std::string r = to_utf8(raw, src);
+    src.recoded = was;
+    return r;
+}
+
+/// Bytes of a UTF-8 name in the source's encoding (what a DBF header holds).
+size_t encoded_size(const std::string& name, const Source& src) {
+    if (src.utf8_declared || src.encoding.empty()) return name.size();
+    char* r = CPLRecode(name.c_str(), CPL_ENC_UTF8, src.encoding.c_str());
+    size_t n = r ? std::strlen(r) : name.size();
+    CPLFree(r);
+    return n;
+}
+
+/// The index of field `want`: exact, else the one decoded name equal to it, else (DBF
+/// only) the one name that is `want` cut by the format's 10-byte limit (`how` then
+/// says so). -1 if none.
+int find_field(OGRFeatureDefn* defn, const std::string& want, const Source& src, bool dbf, std::string& how) {
+    int idx = defn->GetFieldIndex(want.c_str());
+    if (idx >= 0) return idx;
+    for (int i = 0; i < defn->GetFieldCount(); ++i)
+        if (field_name(defn, i, src) == want) return i;
+    if (!dbf || encoded_size(want, src) <= 10) return -1;
+    int found = -1;
+    for (int i = 0; i < defn->GetFieldCount(); ++i) {
+        std::string n = field_name(defn, i, src);
+        size_t bytes = encoded_size(n, src);
+        // a DBF name holds 10 bytes; a character cut in two loses up to 3 more
+        if (n.empty() || n.size() >= want.size() || want.compare(0, n.size(), n) != 0 || bytes < 7 || bytes > 10) continue;
+        if (found >= 0) return -1;  // ambiguous: say the field is missing, with the list
+        found = i;
+    }
+    if (found >= 0)
+        how = "field \"" + want + "\" is read from \"" + field_name(defn, found, src) +
+              "\", its name as the shapefile format cut it (10 bytes); rename it in the file or map the short name";
+    return found;
+}
+
+/// The first of the comma-separated candidate names that appears exactly once in the
+/// CSV's header (case-insensitive, quotes and a BOM removed); empty if none does.
+std::string pick_csv_column(const fs::path& file, const std::string& candidates) {
+    std::ifstream in(file, std::ios::binary);
+    std::string header;
+    if (!in || !std::getline(in, header)) return {};
+    if (header.rfind("\xEF\xBB\xBF", 0) == 0) header.erase(0, 3);
+    auto lower = [](std::string x) {
+        for (auto& ch : x) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        return x;
+    };
+    std::vector<std::string> cols;
+    std::string cur;
+    bool quoted = false;
+    for (char ch : header) {
+        if (ch == '"') quoted = !quoted;
+        else if (ch == ',' && !quoted) { cols.push_back(lower(text::trim(cur))); cur.clear(); }
+        else if (ch != '\r') cur += ch;
+    }
+    cols.push_back(lower(text::trim(cur)));
+    std::stringstream cs(candidates);
+    std::string c;
+    while (std::getline(cs, c, ',')) {
+        if (c.empty()) continue;
+        if (std::count(cols.begin(), cols.end(), lower(c)) == 1) return c;
+    }
+    return {};
+}
+
+/// Every file GDAL may open for `path` must be a regular file: the path itself, a
+/// shapefile's sidecars, the files of a folder data set. A FIFO would block forever.
+void check_file_kinds(const fs::path& path, const std::string& label) {
+    auto check = [&](const fs::path& f, bool allow_folder) {
+        if (std::string why = special_file_problem(f, allow_folder); !why.empty())
+            throw InputError(label + ": " + (f == path ? std::string() : f.u8string() + " ") + why +
+                             "; name the data file itself");
+    };
+    check(path, true);
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) {
+        for (auto it = fs::directory_iterator(path, ec); !ec && it != fs::directory_iterator(); it.increment(ec))
+            check(it->path(), true);
+        return;
+    }
+    for (const char* ext : {".shp", ".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".SHP", ".SHX", ".DBF", ".PRJ", ".CPG"}) {
+        fs::path side = path;
+        side.replace_extension(ext);
+        if (side != path) check(side, false);
+    }
+}
+
+}  // namespace
+
+std::string file_label(const LayerSpec& s) {
+    std::string l = s.path.u8string();
+    if (!s.layer.empty()) l += " (layer " + s.layer + ")";
+    return l;
+}
+
+/// Text that is not UTF-8 (a GBK file without .cpg or "encoding") is read as GB18030,
+/// the superset of GBK, which is what such files are in practice; anything still
+/// undecodable keeps its valid part. A source that declares UTF-8 is repaired instead.
+std::string to_utf8(const std::string& s, const Source& src) {
+    if (valid_utf8(s)) return s;
+    src.recoded = true;
+    if (src.utf8_declared) return repair_utf8(s);
+    const char* from = src.encoding.empty() ? "GB18030" : src.encoding.c_str();
+    char* r = CPLRecode(s.c_str(), from, CPL_ENC_UTF8);
+    std::string out = r ? r : "";
+    CPLFree(r);
+    if (!valid_utf8(out)) {
+        char* l = CPLRecode(s.c_str(), CPL_ENC_ISO8859_1, CPL_ENC_UTF8);
+        out = l ? l : "";
+        CPLFree(l);
+    }
+    return out;
+}
+
+Source open_source(const std::string& origin, const LayerSpec& s, std::vector<std::string>& warnings) {
+    if (!gdal_ready()) throw std::logic_error("lc::init_gdal() must run before any input is read");
+    Source src;
+    src.warnings_out = &warnings;
+    src.label = file_label(s);
+    src.index_ids = s.field("id") == "@index";
+    src.encoding = s.encoding;
+    std::string path = s.path.u8string();
+    std::error_code exists_ec;
+    if (path.rfind("/vsi", 0) != 0 && network_path_kind(path).empty()) {
+        if (!fs::exists(s.path, exists_ec) && origin.rfind("--", 0) == 0)  // a command-line option
+            throw InputError(src.label + ": " + origin + ": file not found");
+        if (!fs::exists(s.path, exists_ec))
+            throw InputError(src.label + ": file not found (layer \"" + s.key + "\" in " + origin +
+                             "; paths are relative to the project file)");
+        check_file_kinds(s.path, src.label + " (layer \"" + s.key + "\")");
+    }
+    std::vector<std::string> opts;
+    std::string ext = s.path.extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
+    if (ext == ".csv") {
+        // Name exactly one coordinate column each: GDAL 3.6's CSV driver misreads a
+        // file in which several of the possible names (lon and lng) or a repeated name
+        // match (found by fuzzing).
+        std::string lon = pick_csv_column(s.path, s.field("lon").empty() ? "lon,longitude,lng,x,经度" : s.field("lon"));
+        std::string lat = pick_csv_column(s.path, s.field("lat").empty() ? "lat,latitude,y,纬度" : s.field("lat"));
+        if (lon.empty() || lat.empty())
+            warnings.push_back(src.label + ": no single longitude/latitude column found (set \"lon\" and \"lat\" on the layer)");
+        else {
+            opts.push_back("X_POSSIBLE_NAMES=" + lon);
+            opts.push_back("Y_POSSIBLE_NAMES=" + lat);
+        }
+        opts.push_back("AUTODETECT_TYPE=NO");
+    }
+    if (!s.encoding.empty() && (ext == ".shp" || ext == ".dbf")) opts.push_back("ENCODING=" + s.encoding);
+    std::vector<const char*> copts;
+    for (auto& o : opts) copts.push_back(o.c_str());
+    copts.push_back(nullptr);
+    GdalErrors errs;
+    src.ds.reset(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, copts.data(), nullptr));
+    if (!src.ds) {
+        std::string why = errs.last();
+        throw InputError(src.label + ": cannot be read as a vector data set" + (why.empty() ? "" : " (" + why + ")") +
+                         "; check that it is a complete GeoJSON, Shapefile, GeoPackage, CSV or other OGR format");
+    }
+    if (!s.layer.empty()) {
+        src.layer = src.ds->GetLayerByName(s.layer.c_str());
+        if (!src.layer) {
+            std::string names;
+            for (auto* l : src.ds->GetLayers()) names += (names.empty() ? "" : ", ") + std::string(l->GetName());
+            throw InputError(src.label + ": has no layer \"" + s.layer + "\" (layers: " + names + ")");
+        }
+    } else {
+        if (src.ds->GetLayerCount() < 1) throw InputError(src.label + ": holds no vector layer");
+        src.layer = src.ds->GetLayer(0);
+        if (src.ds->GetLayerCount() > 1)
+            warnings.push_back(src.label + ": holds " + std::to_string(src.ds->GetLayerCount()) + " layers; reading the first, \"" +
+                               src.layer->GetName() + "\" (set \"layer\" to choose)");
+    }
+    // A shapefile's .cpg: GDAL recodes GBK and the like itself; UTF-8 it passes through,
+    // so bytes that are not UTF-8 there are damage (a name cut mid-character), not GBK.
+    const bool dbf = std::string(src.ds->GetDriver()->GetDescription()) == "ESRI Shapefile";
+    if (src.encoding.empty() && dbf)
+        if (const char* e = src.layer->GetMetadataItem("SOURCE_ENCODING", "SHAPEFILE"); e && *e) src.encoding = e;
+    src.utf8_declared = is_utf8_name(src.encoding);
+    if (!s.where.empty()) {
+        src.filtered = true;
+        if (src.layer->SetAttributeFilter(s.where.c_str()) != OGRERR_NONE)
+            throw ConfigError(origin + ": /layers/" + s.key + "/where: OGR SQL filter \"" + s.where + "\" is not valid for " +
+                              src.label + (errs.last().empty() ? "" : " (" + errs.last() + ")"));
+    }
+    OGRFeatureDefn* defn = src.layer->GetLayerDefn();
+    if (src.layer->GetFeatureCount(TRUE) == 0) warnings.push_back(src.label + ": the layer is empty");
+    auto fields_list = [&] {
+        std::string avail;
+        for (int i = 0; i < defn->GetFieldCount(); ++i) avail += (i ? ", " : "") + field_name(defn, i, src);
+        return avail;
+    };
+    for (auto& [canon, fname] : s.fields) {
+        if (canon == "lon" || canon == "lat") continue;
+        if (canon == "id" && fname == "@index") continue;
+        std::string how;
+        int idx = find_field(defn, fname, src, dbf, how);
+        if (!how.empty()) warnings.push_back(src.label + ": " + how);
+        if (idx < 0) {
+            bool required = canon == "id" || (s.key == "facilities" && canon == "type") || (s.key == "roads" && canon == "class") ||
+                            (s.key == "gates" && canon == "compound_id");
+            std::string msg = src.label + ": has no field \"" + fname + "\" (mapped as " + canon + " in /layers/" + s.key +
+                              "); its fields are: " + fields_list();
+            // An empty layer (no features, hence no fields) is valid data: nothing to read.
+            if (required && src.layer->GetFeatureCount(TRUE) != 0) throw InputError(msg);
+            if (required) continue;
+            warnings.push_back(msg + " — " + canon + " is treated as unknown (null)");
+            continue;
+        }
+        src.field_index[canon] = idx;
+    }
+    for (auto& [attr, fname] : s.attributes) {
+        std::string how;
+        int idx = find_field(defn, fname, src, dbf, how);
+        if (!how.empty()) warnings.push_back(src.label + ": " + how);
+        if (idx < 0) {
+            warnings.push_back(src.label + ": has no field \"" + fname + "\" (mapped as attribute " + attr +
+                               "); treated as unknown; its fields are: " + fields_list());
+            continue;
+        }
+        src.field_index["attr:" + attr] = idx;
+    }
+    return src;
+}
+
+int lookup_field(const Source& src, const std::string& name) {
+    OGRFeatureDefn* defn = src.layer->GetLayerDefn();
+    std::string how;
+    return find_field(defn, name, src, false, how);
+}
+
+namespace {
+
+/// Which axis of the data (0 = x, 1 = y) holds the latitude in a geographic CRS, as
+/// read through its data-axis-to-CRS-axis mapping (OAMS_TRADITIONAL_GIS_ORDER makes it
+/// y, lon/lat, for every datum); -1 for a CRS that is not geographic or has no
+/// north/south axis.
+int latitude_data_axis(const OGRSpatialReference& srs) {
+    if (!srs.IsGeographic()) return -1;
+    const std::vector<int>& map = srs.GetDataAxisToSRSAxisMapping();
+    for (int data_axis = 0; data_axis < 2 && data_axis < static_cast<int>(map.size()); ++data_axis) {
+        OGRAxisOrientation o = OAO_Other;
+        int crs_axis = std::abs(map[data_axis]) - 1;
+        if (crs_axis < 0 || !srs.GetAxis(nullptr, crs_axis, &o)) continue;
+        if (o == OAO_North || o == OAO_South) return data_axis;
+    }
+    return 1;  // no orientation given: lon/lat, as OAMS_TRADITIONAL_GIS_ORDER reads it
+}
+
+}  // namespace
+
+void setup_transforms(const LayerSpec& s, Source& src, const OGRSpatialReference& wgs, const OGRSpatialReference* work,
+                      std::vector<std::string>& warnings) {
+    OGRSpatialReference srcsrs;
+    srcsrs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    chinacrs::WebDatum datum = s.crs.empty() ? chinacrs::WebDatum::None : chinacrs::web_datum(s.crs);
+    if (datum != chinacrs::WebDatum::None) {
+        src.china = chinacrs::web_datum_shift(datum, true);
+        srcsrs = wgs;
+    } else if (!s.crs.empty()) {
+        srcsrs = chinacrs::make_srs(s.crs, file_label(s) + " /layers/" + s.key + "/crs");
+    } else if (const OGRSpatialReference* ls = src.layer->GetSpatialRef()) {
+        srcsrs = *ls;
+        srcsrs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    } else {
+        warnings.push_back(src.label + ": has no CRS; assuming EPSG:4326 (lon/lat). Set \"crs\" on the layer if that is wrong.");
+        srcsrs = wgs;
+    }
+    src.src_is_wgs = srcsrs.IsSame(&wgs);
+    src.lat_axis = latitude_data_axis(srcsrs);
+    if (!src.src_is_wgs) {
+        src.to_wgs = chinacrs::make_transform(srcsrs, wgs);
+        if (!src.to_wgs) throw ConfigError(src.label + ": no transformation from its CRS to EPSG:4326 (PROJ)");
+    }
+    if (work) {
+        src.to_work = chinacrs::make_transform(src.china ? wgs : srcsrs, *work);
+        if (!src.to_work) throw ConfigError(src.label + ": no transformation from its CRS to the working CRS (PROJ)");
+    }
+}
+
+std::optional<std::string> field_text(OGRFeature* f, const Source& src, const std::string& canon) {
+    auto it = src.field_index.find(canon);
+    if (it == src.field_index.end()) return std::nullopt;
+    if (!f->IsFieldSetAndNotNull(it->second)) return std::nullopt;
+    return to_utf8(std::string(f->GetFieldAsString(it->second)), src);
+}
+
+bool is_list_field(OGRFeature* f, int index) {
+    switch (f->GetFieldDefnRef(index)->GetType()) {
+        case OFTIntegerList: case OFTInteger64List: case OFTRealList: case OFTStringList: return true;
+        default: return false;
+    }
+}
+
+/// `"id": "@index"`: sources without an id field (scraped listings) use the feature's
+/// 0-based position, which rejected.csv and repairs.csv report as well.
+std::string id_text(OGRFeature* f, const Source& src, long idx) {
+    if (src.index_ids) return std::to_string(idx);
+    auto t = field_text(f, src, "id");
+    // trimmed: ids typed with stray spaces should still match parent codes
+    return t ? text::trim(*t) : std::string();
+}
+
+std::vector<unsigned char> wgs_wkb(const OGRGeometry* g, Source& src) {
+    if (!g || g->IsEmpty()) return {};
+    std::unique_ptr<OGRGeometry> c(g->clone());
+    if (src.china) c->transform(src.china.get());
+    else if (src.to_wgs) c->transform(src.to_wgs.get());
+    // rejected.geojson must stay valid RFC 7946: impossible coordinates go without geometry
+    OGREnvelope e;
+    c->getEnvelope(&e);
+    if (!(e.MinX >= -180 && e.MaxX <= 180 && e.MinY >= -90 && e.MaxY <= 90)) return {};
+    std::vector<unsigned char> buf(c->WkbSize());
+    c->exportToWkb(wkbNDR, buf.data(), wkbVariantIso);
+    return buf;
+}
+
+GeomPtr to_working(const OGRGeometry* g, Source& src) {
+    GEOSContextHandle_t h = main_geos();
+    std::unique_ptr<OGRGeometry> c(g->clone());
+    c->flattenTo2D();
+    if (src.china && c->transform(src.china.get()) != OGRERR_NONE) return own(h, nullptr);
+    if (src.to_work && c->transform(src.to_work.get()) != OGRERR_NONE) return own(h, nullptr);
+    std::vector<unsigned char> buf(c->WkbSize());
+    c->exportToWkb(wkbNDR, buf.data(), wkbVariantIso);
+    return from_wkb(h, buf.data(), buf.size());
+}
+
+bool wgs_point(const OGRGeometry* g, Source& src, double& lon, double& lat) {
+    if (!g || g->IsEmpty()) return false;
+    OGREnvelope e;
+    g->getEnvelope(&e);
+    double x = (e.MinX + e.MaxX) / 2, y = (e.MinY + e.MaxY) / 2;
+    if (src.china) src.china->Transform(1, &x, &y, nullptr, nullptr, nullptr);
+    else if (src.to_wgs && !src.to_wgs->Transform(1, &x, &y, nullptr, nullptr, nullptr)) return false;
+    if (!(std::abs(x) <= 180 && std::abs(y) <= 90)) return false;
+    lon = x;
+    lat = y;
+    return true;
+}
+
+std::string geom_type_name(GEOSContextHandle_t h, const GEOSGeometry* g) {
+    char* t = GEOSGeomType_r(h, g);  // GEOS allocates it, we free it
+    std::string r = t ? t : "?";
+    if (t) GEOSFree_r(h, t);
+    return r;
+}
+
+std::string transform_failure(const OGRGeometry* g, const Source& src) {
+    OGREnvelope e;
+    g->getEnvelope(&e);
+    // GCJ-02/BD-09 are lon/lat by definition (the source SRS is then WGS 84 itself).
+    int lat_axis = src.china ? 1 : src.lat_axis;
+    if (lat_axis < 0) return "geometry cannot be transformed to the working CRS";
+    double lat_min = lat_axis == 1 ? e.MinY : e.MinX, lat_max = lat_axis == 1 ? e.MaxY : e.MaxX;
+    double lon_min = lat_axis == 1 ? e.MinX : e.MinY, lon_max = lat_axis == 1 ? e.MaxX : e.MaxY;
+    bool lat_bad = lat_max > 90 || lat_min < -90;
+    if (lat_bad && lon_max <= 90 && lon_min >= -90)
+        return "latitude and longitude look swapped (a latitude of " + std::to_string(lat_max > 90 ? lat_max : lat_min) +
+               " is impossible; give coordinates as " + (lat_axis == 1 ? "lon, lat)" : "lat, lon as the CRS's axis order says)");
+    if (lat_bad || lon_max > 180 || lon_min < -180)
+        return "coordinates out of range for longitude/latitude";
+    return "geometry cannot be transformed to the working CRS";
+}
+
+void for_each_feature(Source& src, const std::function<void(OGRFeature*, long)>& fn) {
+    src.layer->ResetReading();
+    long idx = 0;
+    OGRFeatureUniquePtr f;
+    GdalErrors errs;
+    while ((f.reset(src.layer->GetNextFeature()), f)) fn(f.get(), idx++);
+    // A file cut short mid-record reads as fewer features plus a GDAL error: that is an
+    // unreadable input, not a smaller one.
+    // Per-record complaints ("Invalid coordinate") leave that record unusable, and it
+    // is rejected; only read errors stop the run.
+    auto is_read_error = [](const std::string& m) {
+        for (const char* k : {"fread", "Corrupt", "corrupt", "truncat", "offset", "Unable to read", "I/O", "short read"})
+            if (m.find(k) != std::string::npos) return true;
+        return false;
+    };
+    // A shapefile whose .dbf is cut short announces more records than it yields.
+    GIntBig announced = src.filtered ? -1 : src.layer->GetFeatureCount(FALSE);
+    if (announced > idx)
+        throw InputError(src.label + ": announces " + std::to_string(announced) + " features but only " + std::to_string(idx) +
+                         " could be read; the file may be truncated or damaged");
+    if (std::any_of(errs.failures.begin(), errs.failures.end(), is_read_error))
+        throw InputError(src.label + ": cannot be read to the end after " + std::to_string(idx) + " feature(s) (" +
+                         errs.failures.back() + "); the file may be truncated or damaged");
+    if (src.recoded && src.utf8_declared)
+        src.warnings_out->push_back(src.label + ": some text is not valid UTF-8 although the file declares UTF-8; "
+                                    "characters cut at a field's width were dropped and other bad bytes shown as U+FFFD");
+    else if (src.recoded)
+        src.warnings_out->push_back(src.label + ": text is not UTF-8; read as " +
+                                    (src.encoding.empty() ? std::string("GB18030 (GBK)") : src.encoding) +
+                                    " (set \"encoding\" on the layer to be explicit)");
+}
+
+}  // namespace lc::ingest

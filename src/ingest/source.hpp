@@ -1,0 +1,94 @@
+#pragma once
+// Internal to ingest (and to readers built on it): one opened input layer through
+// GDAL/OGR with its field lookup, text decoding and the transformations that bring its
+// geometries into the working CRS.
+#include "common/chinacrs.hpp"
+#include "common/geos.hpp"
+#include "project/project.hpp"
+
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lc::ingest {
+
+/// GDAL's messages go to a list we can quote in our own errors, not to stderr.
+struct GdalErrors {
+    std::vector<std::string> msgs, failures;
+    static void CPL_STDCALL handler(CPLErr cls, CPLErrorNum, const char* msg);
+    GdalErrors();
+    ~GdalErrors();
+    GdalErrors(const GdalErrors&) = delete;
+    GdalErrors& operator=(const GdalErrors&) = delete;
+    std::string last() const { return msgs.empty() ? std::string() : msgs.back(); }
+};
+
+/// An opened input layer with the transformations it needs.
+struct Source {
+    GDALDatasetUniquePtr ds;
+    OGRLayer* layer = nullptr;
+    std::string label;   ///< "file (layer)" for messages
+    std::unique_ptr<OGRCoordinateTransformation> china;  ///< GCJ/BD -> WGS84, else null
+    chinacrs::TransformPtr to_wgs{nullptr, [](OGRCoordinateTransformation*) {}};
+    chinacrs::TransformPtr to_work{nullptr, [](OGRCoordinateTransformation*) {}};
+    bool src_is_wgs = false;
+    /// The source CRS is geographic (any datum: WGS 84, CGCS2000, GCJ-02/BD-09, ...):
+    /// its coordinates are angles, and `lat_axis` says which one of the data's x (0)
+    /// or y (1) is the latitude under the layer's axis mapping; -1 if not geographic.
+    int lat_axis = -1;
+    std::map<std::string, int> field_index;  ///< canonical name -> OGR field index
+    bool index_ids = false;                  ///< ids are feature positions ("@index")
+    std::string encoding;                    ///< the layer's "encoding", else the one a .cpg declares
+    bool utf8_declared = false;              ///< `encoding` is UTF-8: invalid bytes are damage, not GBK
+    mutable bool recoded = false;            ///< some text was not UTF-8 and was decoded
+    std::vector<std::string>* warnings_out = nullptr;
+    bool filtered = false;                   ///< a `where` filter is set
+};
+
+/// "file (layer NAME)" for messages.
+std::string file_label(const LayerSpec& s);
+
+/// Opens the layer `s` given in `origin` (the project file, or a command-line option),
+/// checks what its path is, and finds its mapped fields (InputError when a required one
+/// is missing, with the fields it has).
+Source open_source(const std::string& origin, const LayerSpec& s, std::vector<std::string>& warnings);
+
+/// The index of a field by name (exact, or as decoded); -1 if the layer has none.
+int lookup_field(const Source& src, const std::string& name);
+
+/// Source CRS (declared, from the file, or WGS 84 with a warning) -> WGS 84 and, with
+/// `work`, -> the working CRS.
+void setup_transforms(const LayerSpec& s, Source& src, const OGRSpatialReference& wgs, const OGRSpatialReference* work,
+                      std::vector<std::string>& warnings);
+
+/// Text as UTF-8 (see Source::encoding).
+std::string to_utf8(const std::string& s, const Source& src);
+/// A mapped field's text, trimmed of nothing; nullopt when unset or null.
+std::optional<std::string> field_text(OGRFeature* f, const Source& src, const std::string& canon);
+/// The field's OGR type is a list (a JSON array in GeoJSON): not one value.
+bool is_list_field(OGRFeature* f, int index);
+/// The record's id, trimmed (`@index`: its position).
+std::string id_text(OGRFeature* f, const Source& src, long idx);
+
+/// Geometry to WGS 84 WKB, for rejected.geojson (empty when impossible).
+std::vector<unsigned char> wgs_wkb(const OGRGeometry* g, Source& src);
+/// Geometry in the working CRS as GEOS; null if it cannot be transformed.
+GeomPtr to_working(const OGRGeometry* g, Source& src);
+/// A point of the geometry in WGS 84 lon/lat (its envelope centre); false if impossible.
+bool wgs_point(const OGRGeometry* g, Source& src, double& lon, double& lat);
+/// GEOS's name of a geometry type ("LineString").
+std::string geom_type_name(GEOSContextHandle_t h, const GEOSGeometry* g);
+/// Why a geometry could not be brought into the working CRS; spots (lat, lon) order.
+std::string transform_failure(const OGRGeometry* g, const Source& src);
+
+/// Calls fn(feature, index) for every feature; InputError when the file turns out
+/// truncated or damaged; warns once if text had to be decoded.
+void for_each_feature(Source& src, const std::function<void(OGRFeature*, long)>& fn);
+
+}  // namespace lc::ingest

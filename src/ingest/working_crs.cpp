@@ -1,0 +1,157 @@
+#include "ingest/working_crs.hpp"
+
+#include "common/chinacrs.hpp"
+#include "common/errors.hpp"
+#include "ingest/source.hpp"
+#include "ingest/textnum.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace lc::ingest {
+
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+constexpr double kMaxScaleError = 0.01;  // 1%: 1000 m measured as 990 to 1010 m
+
+double median(std::vector<double> v) {
+    std::nth_element(v.begin(), v.begin() + static_cast<long>(v.size() / 2), v.end());
+    return v[v.size() / 2];
+}
+
+std::string fmt(const char* f, double a, double b = 0) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, f, a, b);
+    return buf;
+}
+
+std::string lonlat_text(LonLat c) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "%.3f°%c %.3f°%c", std::abs(c.lon), c.lon >= 0 ? 'E' : 'W', std::abs(c.lat), c.lat >= 0 ? 'N' : 'S');
+    return buf;
+}
+
+std::string crs_name(const OGRSpatialReference& s, const std::string& def) {
+    const char* n = s.GetName();
+    return "\"" + def + "\"" + (n && *n ? " (" + std::string(n) + ")" : "");
+}
+
+/// Median lon/lat of the usable records of one layer; false if it has none.
+bool layer_centre(const Project& p, const LayerSpec& s, std::vector<std::string>& warnings, LonLat& out, OpenedLayer& opened) {
+    std::vector<std::string> open_warnings, ignored;
+    Source src = open_source(p.file.u8string(), s, open_warnings);
+    setup_transforms(s, src, chinacrs::wgs84(), nullptr, ignored);
+    std::vector<double> lons, lats;
+    for_each_feature(src, [&](OGRFeature* f, long idx) {
+        if (id_text(f, src, idx).empty()) return;  // would be rejected
+        double lon, lat;
+        if (wgs_point(f->GetGeometryRef(), src, lon, lat)) {
+            lons.push_back(lon);
+            lats.push_back(lat);
+        }
+    });
+    (void)warnings;  // the real read reports this layer's problems once
+    if (lons.empty()) return false;
+    out = {median(lons), median(lats)};
+    opened.key = s.key;
+    opened.open_warnings = std::move(open_warnings);
+    opened.src.emplace(std::move(src));
+    return true;
+}
+
+}  // namespace
+
+std::string utm_zone_of(LonLat p) {
+    int zone = std::clamp(static_cast<int>(std::floor((p.lon + 180.0) / 6.0)) + 1, 1, 60);
+    return "EPSG:" + std::to_string((p.lat >= 0 ? 32600 : 32700) + zone) + " (WGS 84 / UTM zone " + std::to_string(zone) +
+           (p.lat >= 0 ? "N" : "S") + ")";
+}
+
+std::string auto_working_crs(const Project& p, std::vector<std::string>& warnings, OpenedLayer& opened) {
+    LonLat c;
+    bool found = false;
+    for (const char* key : {"compounds", "community", "street", "district"})
+        if (const LayerSpec* s = p.layer(key); s && !found) found = layer_centre(p, *s, warnings, c, opened);
+    if (!found)
+        throw InputError(p.file.u8string() + ": no compound or unit has usable coordinates to locate the study area (check the "
+                                             "files, or set working_crs to an EPSG code)");
+    std::string z = utm_zone_of(c);
+    return z.substr(0, z.find(' '));
+}
+
+void check_crs_kind(const OGRSpatialReference& work, const std::string& def, const std::string& project_file) {
+    if (!work.IsProjected())
+        throw ConfigError(project_file + ": /working_crs: " + crs_name(work, def) +
+                          " is not a projected CRS in metres; use \"auto\" or a projected EPSG code");
+    const char* unit = nullptr;
+    double m = work.GetLinearUnits(&unit);
+    if (std::abs(m - 1.0) > 1e-9)
+        throw ConfigError(project_file + ": /working_crs: " + crs_name(work, def) + " measures in " + (unit ? unit : "?") + " (" +
+                          fmt("%.7g", m) + " m); distances are in metres here: use \"auto\" or a projected CRS in metres");
+}
+
+void check_crs_at(const OGRSpatialReference& work, const std::string& def, LonLat c, const std::string& project_file) {
+    const std::string advice = "use \"auto\" or " + utm_zone_of(c);
+    double w = 0, s = 0, e = 0, n = 0;
+    const char* area = nullptr;
+    if (work.GetAreaOfUse(&w, &s, &e, &n, &area) && w > -1000) {
+        bool lon_in = w <= e ? (c.lon >= w && c.lon <= e) : (c.lon >= w || c.lon <= e);  // e < w: across 180°
+        if (!lon_in || c.lat < s || c.lat > n)
+            throw ConfigError(project_file + ": /working_crs: " + crs_name(work, def) + " is made for " + lonlat_text({w, s}) +
+                              " to " + lonlat_text({e, n}) + ", but the data's centre is " + lonlat_text(c) + "; " + advice);
+    }
+    // The scale at the centre: a 100 m step east and north against its length on the
+    // WGS 84 ellipsoid.
+    auto to_work = chinacrs::make_transform(chinacrs::wgs84(), work);
+    if (!to_work) return;
+    const double a = 6378137.0, e2 = 0.00669437999014;
+    const double phi = c.lat * kPi / 180, sp = std::sin(phi);
+    const double N = a / std::sqrt(1 - e2 * sp * sp), M = a * (1 - e2) / std::pow(1 - e2 * sp * sp, 1.5);
+    const double dlon = 100 / (N * std::cos(phi)) * 180 / kPi, dlat = 100 / M * 180 / kPi;
+    double x[3] = {c.lon, c.lon + dlon, c.lon}, y[3] = {c.lat, c.lat, c.lat + dlat};
+    if (!to_work->Transform(3, x, y) || !std::isfinite(x[1] + y[1] + x[2] + y[2])) return;
+    double k_east = std::hypot(x[1] - x[0], y[1] - y[0]) / 100, k_north = std::hypot(x[2] - x[0], y[2] - y[0]) / 100;
+    double k = std::abs(k_east - 1) > std::abs(k_north - 1) ? k_east : k_north;
+    if (std::abs(k - 1) > kMaxScaleError)
+        throw ConfigError(project_file + ": /working_crs: " + crs_name(work, def) + " " + (k > 1 ? "stretches" : "shrinks") +
+                          " distances by " + fmt("%.1f", std::abs(k - 1) * 100) + "% at the data's centre (" + lonlat_text(c) +
+                          "), so a 1000 m walk would measure " + fmt("%.0f", 1000 * k) + " m; " + advice);
+}
+
+void locate_study_area(const Project& p, const OGRSpatialReference& work, bool check, Inputs& in) {
+    std::vector<std::pair<std::string, XY>> pts;  // "layer id", point
+    for (auto& c : in.compounds) pts.emplace_back("compound " + c.id, c.rep);
+    size_t n_compounds = pts.size();
+    for (int l = 0; l < kLevels; ++l)
+        for (auto& u : in.units[l]) pts.emplace_back(std::string(level_name(l)) + " " + u.id, u.rep);
+    for (auto& f : in.facilities) pts.emplace_back("facility " + f.id, f.pt);
+    size_t basis = n_compounds > 0 ? n_compounds : pts.size() - in.facilities.size();
+    if (basis == 0) return;
+    std::vector<double> xs, ys;
+    for (size_t i = 0; i < basis; ++i) {
+        xs.push_back(pts[i].second.x);
+        ys.push_back(pts[i].second.y);
+    }
+    XY centre{median(xs), median(ys)};
+    auto to_wgs = chinacrs::make_transform(work, chinacrs::wgs84());
+    LonLat ll{centre.x, centre.y};
+    if (!to_wgs || !to_wgs->Transform(1, &ll.lon, &ll.lat)) return;
+    if (check) check_crs_at(work, p.working_crs, ll, p.file.u8string());
+    std::vector<std::string> far;
+    for (auto& [what, pt] : pts) {
+        double d = std::hypot(pt.x - centre.x, pt.y - centre.y) / 1000;
+        if (d > kFarKm) far.push_back(what + " (" + fmt("%.0f", d) + " km)");
+    }
+    if (far.empty()) return;
+    std::string list;
+    for (size_t i = 0; i < far.size() && i < 5; ++i) list += (i ? ", " : "") + far[i];
+    if (far.size() > 5) list += " and " + std::to_string(far.size() - 5) + " more";
+    in.warnings.push_back(std::to_string(far.size()) + " record(s) lie more than " + fmt("%.0f", kFarKm) +
+                          " km from the centre of the " + (n_compounds ? "compounds" : "units") + " (" + lonlat_text(ll) +
+                          "): " + list + "; check their coordinates (the working CRS " + in.working_crs +
+                          " is chosen where the compounds are)");
+}
+
+}  // namespace lc::ingest

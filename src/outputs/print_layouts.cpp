@@ -1,0 +1,498 @@
+#include "outputs/print_layouts.hpp"
+
+#include "common/markup.hpp"
+#include "outputs/symbology.hpp"
+#include "report/report_maps.hpp"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cmath>
+#include <ctime>
+#include <map>
+#include <set>
+
+namespace lc {
+
+namespace {
+
+using qgis::Box;
+using qgis::TextBox;
+
+// A3 landscape, millimetres. The map fills the left, the right column holds the legend,
+// the table of failing units and the note on data and method.
+constexpr double kPageW = 420, kPageH = 297, kMargin = 10;
+const Box kTitle{kMargin, 7, kPageW - 2 * kMargin, 11};
+const Box kSubtitle{kMargin, 19, kPageW - 2 * kMargin, 10};
+const Box kMap{kMargin, 31, 292, kPageH - 31 - kMargin};
+constexpr double kColumnX = kMargin + 292 + 6, kColumnW = kPageW - kMargin - kColumnX;
+constexpr double kNoteH = 36;
+// Row heights of the legend and the table at the fonts qgis_layouts.cpp sets (8-9 pt).
+constexpr double kLegendLine = 5.6, kTableRow = 5.6, kTableHeader = 6.5;
+
+std::string L(const StyleContext& c, const char* zh, const char* en) { return tr(c.lang, zh, en); }
+
+bool fails(const RuleResult& rr) { return rr.pass && !*rr.pass; }
+
+long failing_units(const RuleResult& rr, int level) {
+    long n = 0;
+    for (auto& v : rr.per_unit[level]) n += v.pass && !*v.pass;
+    return n;
+}
+
+/// The values of a rule drawn as percentages (shares), else as numbers.
+bool percent(const Rule& r) { return r.check != Check::Ratio && r.check != Check::MinCount && r.check != Check::MinTotal; }
+
+std::string sql_text(const std::string& s) {
+    std::string q = "'";
+    for (char ch : s) q += ch == '\'' ? std::string("''") : std::string(1, ch);
+    return q + "'";
+}
+
+/// The latest modification date of the input files: the date of the data as far as the
+/// project knows it.
+std::string data_date(const Project& p) {
+    time_t latest = 0;
+    for (auto& [key, spec] : p.layers) {
+        struct stat st {};
+        if (::stat(spec.path.c_str(), &st) == 0) latest = std::max(latest, st.st_mtime);
+    }
+    if (!latest) return "—";
+    std::tm tm{};
+    gmtime_r(&latest, &tm);
+    char b[16];
+    std::strftime(b, sizeof b, "%Y-%m-%d", &tm);
+    return b;
+}
+
+/// "15 分钟 × 4 km/h = 1000 m" for the types of a rule (types with their own minutes named).
+std::string reach_text(const Project& p, const std::vector<std::string>& types, const StyleContext& c) {
+    std::map<double, std::vector<std::string>> by_minutes;
+    for (auto& t : types) {
+        auto it = p.access.minutes_by_type.find(t);
+        by_minutes[it == p.access.minutes_by_type.end() ? p.access.minutes : it->second].push_back(t);
+    }
+    if (by_minutes.empty()) by_minutes[p.access.minutes] = {};
+    std::string s;
+    for (auto& [m, ts] : by_minutes) {
+        if (!s.empty()) s += L(c, "；", "; ");
+        if (by_minutes.size() > 1)
+            for (size_t i = 0; i < ts.size(); ++i) s += (i ? "、" : "") + type_label(ts[i], c.lang) + (i + 1 == ts.size() ? " " : "");
+        s += fmt_trim(m, 1) + L(c, " 分钟 × ", " min × ") + fmt_trim(p.access.walk_kmh, 2) + " km/h = " +
+             fmt_trim(m * p.access.walk_kmh * 1000 / 60, 0) + " m";
+    }
+    return s;
+}
+
+/// The extent of `e` (plus a margin) widened to the aspect ratio of the map frame.
+qgis::Extent frame_extent(const svg::Envelope& e, const Box& frame) {
+    double w = e.maxx - e.minx, h = e.maxy - e.miny, cx = (e.minx + e.maxx) / 2, cy = (e.miny + e.maxy) / 2;
+    w = std::max(w, 1.0) * 1.04;
+    h = std::max(h, 1.0) * 1.04;
+    double aspect = frame.w / frame.h;
+    if (w / h > aspect) h = w / aspect;
+    else w = h * aspect;
+    return {cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2};
+}
+
+/// Height of text set in the CJK font at `size_pt` in a box `width_mm` wide, lines wrapped
+/// (a CJK character is one em wide, other characters about half).
+double text_height(const std::string& text, double width_mm, double size_pt) {
+    const double em = size_pt * 0.3528, line = em * 1.5;
+    double lines = 0, w = 0;
+    for (size_t i = 0; i <= text.size(); ++i) {
+        if (i == text.size() || text[i] == '\n') {
+            lines += std::max(1.0, std::ceil(w / width_mm));
+            w = 0;
+            continue;
+        }
+        unsigned char ch = static_cast<unsigned char>(text[i]);
+        if (ch < 0x80) w += em * 0.55;
+        else if (ch >= 0xC0) w += em;  // the lead byte of a multi-byte character
+    }
+    return lines * line;
+}
+
+/// Legend lines a layer takes: its name, then one per class.
+size_t legend_lines(const qgis::ProjectLayer& l) {
+    const auto& r = l.style.renderer;
+    if (r.type == "RuleRenderer") return 1 + r.by_geometry.size();
+    if (r.type == "singleSymbol") return 1;
+    size_t n = 1;
+    for (auto& k : r.classes) n += k.render;
+    return n;
+}
+
+struct Planner {
+    const PrintContext& x;
+    const std::vector<MainLayer>& main;
+    PrintPlan plan;
+    std::set<std::string> made;
+
+    const StyleContext& c() const { return x.c; }
+
+    const MainLayer* find(const std::string& table, const std::string& geometry = "") const {
+        for (auto& m : main)
+            if (m.table->name == table && (geometry.empty() || m.geometry == geometry)) return &m;
+        return nullptr;
+    }
+    std::vector<const MainLayer*> parts(const std::string& table) const {
+        std::vector<const MainLayer*> out;
+        for (auto& m : main)
+            if (m.table->name == table && !m.geometry.empty()) out.push_back(&m);
+        return out;
+    }
+
+    /// A page's own copy of an output layer (added once, however many pages show it).
+    std::string add(const MainLayer& from, const std::string& id, const std::string& name, const qgis::LayerStyle& style,
+                    const std::string& subset = "") {
+        if (made.insert(id).second) {
+            qgis::ProjectLayer l = from.layer;
+            l.id = id;
+            l.name = name;
+            l.style = style;
+            l.visible = false;
+            l.expanded = false;
+            if (!subset.empty()) l.source += "|subset=" + subset;
+            plan.layers.push_back(std::move(l));
+        }
+        return id;
+    }
+
+    const qgis::ProjectLayer* layer(const std::string& id) const {
+        for (auto& l : plan.layers)
+            if (l.id == id) return &l;
+        for (auto& m : main)
+            if (m.layer.id == id) return &m.layer;
+        return nullptr;
+    }
+
+    /// Facilities of some types, their legend limited to those types.
+    std::string facilities(const std::vector<std::string>& types, const std::string& key) {
+        const MainLayer* f = find("facilities", "Point");
+        if (!f || types.empty()) return "";
+        qgis::LayerStyle s = f->layer.style;
+        std::vector<qgis::Class> kept;
+        std::string in;
+        for (auto& k : s.renderer.classes)
+            if (std::find(types.begin(), types.end(), k.value) != types.end()) kept.push_back(k);
+        for (auto& t : types) in += (in.empty() ? "" : ",") + sql_text(t);
+        s.renderer.classes = kept;
+        return add(*f, "lifecircle_print_facilities_" + key, L(c(), "设施", "Facilities"), s, quoted(c().field("type")) + " IN (" + in + ")");
+    }
+
+    /// Gap compounds of one rule, every geometry kind.
+    std::vector<std::string> gaps(const Rule& rule) {
+        std::vector<std::string> ids;
+        for (const MainLayer* g : parts("gaps")) {
+            qgis::LayerStyle s = g->layer.style;
+            std::vector<qgis::Class> kept;
+            std::set<std::string> reasons;
+            for (auto& gap : x.a.gaps)
+                if (gap.rule_id == rule.id) reasons.insert(gap.reason);
+            for (auto& k : s.renderer.classes)
+                if (reasons.count(k.value)) kept.push_back(k);
+            if (!kept.empty()) s.renderer.classes = kept;
+            std::string id = "lifecircle_print_gaps_" + rule.id + (g->layer.id == "lifecircle_gaps" ? "" : "_" + g->geometry);
+            ids.push_back(add(*g, id, L(c(), "未达标小区", "Compounds failing the rule"), s,
+                              quoted(c().field("rule_id")) + " = " + sql_text(rule.id)));
+        }
+        return ids;
+    }
+
+    /// Plain units of a level (grey fill or outline only), labelled with their names.
+    std::string plain_units(int level, bool filled) {
+        const MainLayer* u = find(std::string("units_") + level_name(level), "Polygon");
+        if (!u) return "";
+        qgis::LayerStyle s;
+        s.geometry = "Polygon";
+        s.renderer.symbol = filled ? qgis::fill_symbol({236, 236, 234, 255}, {190, 190, 190, 255}, 0.2)
+                                   : qgis::outline_symbol({80, 80, 80, 255}, level == kStreet ? 0.45 : 0.25);
+        if (level == kStreet) {
+            s.labels.enabled = true;
+            s.labels.text = c().field("name");
+            s.labels.size_pt = 8;
+            s.labels.priority = 8;
+        }
+        return add(*u, std::string("lifecircle_print_units_") + level_name(level) + (filled ? "_plain" : "_outline"),
+                   level_label(level_name(level), c().lang) + (filled ? "" : L(c(), "界", " boundaries")), s);
+    }
+
+    std::string district_outline() {
+        const MainLayer* d = find("units_district", "Polygon");
+        return d ? d->layer.id : "";
+    }
+
+    /// The borders drawn over a map whose units are at `level`.
+    std::vector<std::string> borders(int level) {
+        std::vector<std::string> ids;
+        // Street borders over communities, and over districts for orientation.
+        if ((level == kCommunity || level == kDistrict) && x.in.has_level[kStreet]) ids.push_back(plain_units(kStreet, false));
+        if (level != kDistrict) ids.push_back(district_outline());
+        return ids;
+    }
+
+    TextBox note(const std::vector<std::string>& types, const std::string& source) const {
+        const Project& p = x.p;
+        std::string mode = p.access.mode == "network" ? L(c(), "沿路网步行", "walking along the road network")
+                                                      : L(c(), "直线距离（半径）", "straight-line radius");
+        std::string s = L(c(), "数据与方法\n", "Data and method\n");
+        s += L(c(), "规则集：", "Profile: ") + (p.profile.empty() ? std::string("—") : p.profile) + "\n";
+        if (!source.empty()) s += L(c(), "依据：", "Source: ") + source + "\n";
+        s += L(c(), "可达模式：", "Access: ") + mode + "\n";
+        s += L(c(), "可达距离：", "Reach: ") + reach_text(p, types, c()) + "\n";
+        s += L(c(), "数据日期：", "Data date: ") + data_date(p) + L(c(), "（输入文件）", " (input files)") + "\n";
+        s += L(c(), "坐标系：", "CRS: ") + x.crs_text + "\n";
+        s += std::string(L(c(), "制图：lifecircle ", "Made with lifecircle ")) + LIFECIRCLE_VERSION;
+        TextBox t{"note", {kColumnX, kPageH - kMargin - kNoteH, kColumnW, kNoteH}, s, 7, false, {50, 50, 50, 255}, true};
+        return t;
+    }
+
+    /// A page: title, subtitle, the map of `layers` (top first), legend, scale bar, north
+    /// arrow, note; returns it for the caller to add a table.
+    qgis::PrintLayout page(const std::string& name, const std::string& title, const std::string& subtitle,
+                           const std::vector<std::string>& layers, TextBox note_box) {
+        qgis::PrintLayout pl;
+        pl.name = name;
+        pl.width_mm = kPageW;
+        pl.height_mm = kPageH;
+        pl.map_box = kMap;
+        pl.extent = frame_extent(x.extent, kMap);
+        for (auto& id : layers)
+            if (!id.empty() && layer(id)) {
+                pl.map_layers.push_back(id);
+                pl.legend_layers.push_back(id);
+            }
+        pl.legend_title = L(c(), "图例", "Legend");
+        double legend_h = 12;
+        for (auto& id : pl.legend_layers) legend_h += kLegendLine * legend_lines(*layer(id));
+        pl.legend_box = {kColumnX, kMap.y, kColumnW, legend_h};
+        pl.scale_bar_box = {kMap.x + 5, kMap.y + kMap.h - 15, 85, 11};
+        pl.north_arrow_box = {kMap.x + kMap.w - 19, kMap.y + 5, 13, 20};
+        pl.texts.push_back({"title", kTitle, title, 20, true, {20, 20, 20, 255}, false});
+        pl.texts.push_back({"subtitle", kSubtitle, subtitle, 11, false, {60, 60, 60, 255}, false});
+        pl.texts.push_back(std::move(note_box));
+        return pl;
+    }
+
+    /// The room between the legend (and any text under it) and the note.
+    Box free_column(const qgis::PrintLayout& pl) const {
+        double top = pl.legend_box.y + pl.legend_box.h + 6;
+        for (auto& t : pl.texts)
+            if (t.box.x >= kColumnX && t.id != "note") top = std::max(top, t.box.y + t.box.h + 4);
+        double bottom = kPageH - kMargin - kNoteH - 4;
+        return {kColumnX, top, kColumnW, std::max(0.0, bottom - top)};
+    }
+
+    /// The table of failing units under the legend, as many rows as fit (worst first);
+    /// a line says how many more there are. Nothing when not even a few rows fit.
+    void failing_table(qgis::PrintLayout& pl, const std::string& layer_id, const std::string& heading, long failing,
+                       const std::string& filter, const std::string& sort, std::vector<qgis::TableColumn> cols) {
+        Box room = free_column(pl);
+        const double caption = 6;
+        int fit = static_cast<int>((room.h - caption - kTableHeader - 6) / kTableRow);
+        if (failing <= 0 || fit < 3) return;
+        int rows = static_cast<int>(std::min<long>(failing, fit));
+        pl.texts.push_back({"table_caption", {room.x, room.y, room.w, caption}, heading, 9, true, {20, 20, 20, 255}, false});
+        qgis::AttributeTable t;
+        t.layer_id = layer_id;
+        t.box = {room.x, room.y + caption, room.w, kTableHeader + rows * kTableRow + 1};
+        t.filter = filter;
+        t.sort = sort;
+        t.max_rows = rows;
+        t.columns = std::move(cols);
+        pl.tables.push_back(std::move(t));
+        if (failing > rows) {
+            std::string more = L(c(), "另有 ", "") + std::to_string(failing - rows) +
+                               L(c(), " 个未达标单元未列出（全部见 coverage.csv）", " more failing units not listed (all in coverage.csv)");
+            pl.texts.push_back({"table_more", {room.x, t.box.y + t.box.h + 1, room.w, 5}, more, 7, false, {90, 90, 90, 255}, false});
+        }
+    }
+
+    void rule_page(const RuleResult& rr, size_t number) {
+        const Rule& rule = *rr.rule;
+        const int lvl = detail_level(x.in, rr);
+        const bool support = rule.check == Check::CompoundSupport;
+        std::vector<std::string> layers;
+        if (rule.check == Check::ReachShare || support)
+            for (auto& id : gaps(rule)) layers.push_back(id);
+        if (support) {
+            if (const MainLayer* cp = find("compounds", "Polygon") ? find("compounds", "Polygon") : find("compounds", "Point")) {
+                qgis::LayerStyle s;
+                s.geometry = cp->geometry;
+                s.renderer.symbol = cp->geometry == "Point" ? qgis::marker_symbol("circle", {190, 190, 190, 255}, {150, 150, 150, 255}, 1.4, 0.1)
+                                                            : qgis::fill_symbol({205, 205, 205, 255}, {160, 160, 160, 255}, 0.1);
+                layers.push_back(add(*cp, "lifecircle_print_compounds", L(c(), "住宅小区", "Residential compounds"), s));
+            }
+        }
+        if (rule.check == Check::ReachShare || rule.check == Check::MinCount) layers.push_back(facilities(rule.types, rule.id));
+        const std::string units_table = lvl >= 0 ? std::string("units_") + level_name(lvl) : "";
+        std::string choropleth;
+        if (!support && lvl >= 0) {
+            if (const MainLayer* u = find(units_table, "Polygon")) {
+                auto classes = rule.check == Check::MinCount ? count_classes(rule.min, c().lang) : target_classes(rr.target, percent(rule), c().lang);
+                double top = percent(rule) ? std::max(1.0, rr.target) : 1e12;
+                std::optional<double> share;
+                if (percent(rule)) share = rr.target;
+                auto s = choropleth_style("rule_" + rule.id + "_value", "rule_" + rule.id + "_pass", classes, top, share, lvl <= kStreet, c());
+                s.labels.min_scale = lvl == kCommunity ? c().detail_label_scale : 0;
+                choropleth = add(*u, "lifecircle_print_" + rule.id, level_label(level_name(lvl), c().lang) + L(c(), "：", ": ") +
+                                                                         unit_measure_label(rule, c().lang), s);
+            }
+        }
+        int base = support || lvl < 0 ? finest_level(x.in) : lvl;
+        for (auto& id : borders(base)) layers.push_back(id);
+        if (!choropleth.empty()) layers.push_back(choropleth);
+        else if (base >= 0) layers.push_back(plain_units(base, true));
+
+        std::string status = rr.pass ? (*rr.pass ? L(c(), "达标", "met") : L(c(), "未达标", "not met")) : L(c(), "无法判定", "undetermined");
+        std::string sub = unit_measure_label(rule, c().lang) + L(c(), "　现状 ", " — value ") + rule_value_text(rr, rr.value) +
+                          L(c(), "，目标 ", ", target ") + rule_target_text(rr) + L(c(), "：", ": ") + status;
+        if (!rr.units_failing.empty())
+            sub += L(c(), "（", " (") + std::to_string(rr.units_failing.size()) + L(c(), " 个", " ") +
+                   level_label(rr.report_level < 0 ? "area" : level_name(rr.report_level), c().lang, rr.units_failing.size() != 1) +
+                   L(c(), "未达标）", " failing)");
+        std::string title = rule_title(rule, c().lang) + L(c(), "（目标 ", " (target ") + rule_target_text(rr) + L(c(), "）", ")");
+        char num[8];
+        std::snprintf(num, sizeof num, "%02zu ", number);
+        auto pl = page(num + rule_title(rule, c().lang), title, sub, layers, note(rule.types, rule.source));
+        // The table reads the units of the rule's level (the page's choropleth, or the
+        // output layer when the page shows compounds).
+        const MainLayer* table_units = lvl >= 0 ? find(units_table, "Polygon") : nullptr;
+        const std::string table_layer = !choropleth.empty() ? choropleth : table_units ? table_units->layer.id : "";
+        if (!table_layer.empty()) {
+            std::optional<double> share;
+            if (percent(rule)) share = rr.target;
+            failing_table(pl, table_layer, L(c(), "未达标单元", "Failing units"), failing_units(rr, lvl),
+                          is_false(c().field("rule_" + rule.id + "_pass")), quoted(c().field("rule_" + rule.id + "_value")),
+                          {{L(c(), "编码", "Code"), quoted(c().field("unit_id")), 22},
+                           {L(c(), "名称", "Name"), quoted(c().field("name")), 50},
+                           {L(c(), "现状", "Value"), figure_expression("rule_" + rule.id + "_value", share, c()), 0}});
+        }
+        plan.layouts.push_back(std::move(pl));
+    }
+
+    void family_page(Check kind, const std::vector<const RuleResult*>& failing, size_t number) {
+        const std::string check = check_name(kind);
+        // The level holding most of the family's failing rules (the finer one on a tie).
+        int lvl = -1;
+        size_t best = 0;
+        for (int l = kDistrict; l < kLevels; ++l) {
+            if (!x.in.has_level[l]) continue;
+            size_t n = std::count_if(failing.begin(), failing.end(), [&](const RuleResult* r) { return !r->per_unit[l].empty(); });
+            if (n && n >= best) best = n, lvl = l;
+        }
+        std::vector<const RuleResult*> mapped, area;
+        for (auto* r : failing) (lvl >= 0 && !r->per_unit[lvl].empty() ? mapped : area).push_back(r);
+        std::string count, titles;
+        for (auto* r : mapped) {
+            std::string p = c().field("rule_" + r->rule->id + "_pass");
+            count += (count.empty() ? "" : " + ") + std::string("if(") + is_false(p) + ", 1, 0)";
+            titles += (titles.empty() ? "" : ", ") + std::string("if(") + is_false(p) + ", " + sql_text(rule_title(*r->rule, c().lang) + "；") + ", '')";
+        }
+        std::vector<std::string> types;
+        for (auto* r : failing)
+            for (auto& t : r->rule->types)
+                if (std::find(types.begin(), types.end(), t) == types.end()) types.push_back(t);
+        std::vector<std::string> layers;
+        if (kind == Check::MinCount || kind == Check::ReachShare) layers.push_back(facilities(types, "family_" + check));
+        std::string units;
+        if (!mapped.empty()) {
+            if (const MainLayer* u = find(std::string("units_") + level_name(lvl), "Polygon")) {
+                auto palette = target_classes(1, true, c().lang);
+                qgis::LayerStyle s;
+                s.geometry = "Polygon";
+                s.renderer.type = "graduatedSymbol";
+                s.renderer.attr = count;
+                const Rgba white{255, 255, 255, 255};
+                auto cls = [&](double lo, double hi, const Rgba& col, const std::string& label) {
+                    qgis::Class k;
+                    k.lower = lo;
+                    k.upper = hi;
+                    k.label = label;
+                    k.symbol = qgis::fill_symbol(col, white, lvl <= kStreet ? 0.3 : 0.15);
+                    s.renderer.classes.push_back(k);
+                };
+                cls(0, 0.5, palette.back().color, L(c(), "全部达标", "all met"));
+                cls(0.5, 1.5, palette[2].color, L(c(), "1 项未达标", "1 not met"));
+                if (mapped.size() >= 2) cls(1.5, 2.5, palette[1].color, L(c(), "2 项未达标", "2 not met"));
+                if (mapped.size() >= 3) cls(2.5, 1e9, palette[0].color, L(c(), "3 项及以上未达标", "3 or more not met"));
+                s.labels.enabled = true;
+                s.labels.text = c().field("name");
+                s.labels.size_pt = lvl <= kStreet ? 9 : 7.5;
+                s.labels.min_scale = lvl == kCommunity ? c().detail_label_scale : 0;
+                units = add(*u, "lifecircle_print_family_" + check, level_label(level_name(lvl), c().lang) + L(c(), "：未达标项数", ": rules not met"), s);
+            }
+        }
+        int base = units.empty() ? finest_level(x.in) : lvl;
+        for (auto& id : borders(base)) layers.push_back(id);
+        layers.push_back(units.empty() && base >= 0 ? plain_units(base, true) : units);
+
+        std::string names;
+        for (auto* r : failing) names += (names.empty() ? "" : L(c(), "；", "; ")) + rule_title(*r->rule, c().lang);
+        std::string title = family_title(kind) + L(c(), "：", ": ") + std::to_string(failing.size()) + L(c(), " 项未达标", " rules not met");
+        char num[8];
+        std::snprintf(num, sizeof num, "%02zu ", number);
+        auto pl = page(num + family_title(kind), title, names, layers, note(types, ""));
+        if (!area.empty()) {
+            std::string s = L(c(), "全域指标未达标：", "Study-area figures not met:");
+            for (auto* r : area)
+                s += "\n• " + rule_title(*r->rule, c().lang) + L(c(), "：", ": ") + rule_value_text(*r, r->value) + L(c(), "（目标 ", " (target ") +
+                     rule_target_text(*r) + L(c(), "）", ")");
+            double y = pl.legend_box.y + pl.legend_box.h + 4, h = 4 + text_height(s, kColumnW - 4, 8);
+            pl.texts.push_back({"area_rules", {kColumnX, y, kColumnW, h}, s, 8, false, {120, 20, 20, 255}, true});
+        }
+        if (!units.empty()) {
+            long n = 0;
+            for (size_t u = 0; u < x.in.units[lvl].size(); ++u)
+                n += std::any_of(mapped.begin(), mapped.end(), [&](const RuleResult* r) {
+                    auto& v = r->per_unit[lvl][u];
+                    return v.pass && !*v.pass;
+                });
+            failing_table(pl, units, L(c(), "未达标单元", "Failing units"), n, "(" + count + ") > 0", "-(" + count + ")",
+                          {{L(c(), "名称", "Name"), quoted(c().field("name")), 28},
+                           {L(c(), "项数", "Rules"), count, 11},
+                           {L(c(), "未达标指标", "Not met"), "regexp_replace(concat(" + titles + "), '；$', '')", 0}});
+        }
+        plan.layouts.push_back(std::move(pl));
+    }
+
+    std::string family_title(Check kind) const {
+        switch (kind) {
+            case Check::MinCount: return L(c(), "设施配置类指标", "Facility provision");
+            case Check::ReachShare: return L(c(), "步行可达类指标", "Walking reach");
+            case Check::Ratio: return L(c(), "配置比例类指标", "Ratios");
+            case Check::CompoundSupport: return L(c(), "小区配建类指标", "Supporting space in compounds");
+            case Check::FacilityShare: return L(c(), "设施达标比例类指标", "Facility shares");
+            case Check::UnitShare: return L(c(), "单元比例类指标", "Unit shares");
+            case Check::MinTotal: return L(c(), "总量类指标", "Totals");
+            case Check::MinAccess: break;
+        }
+        return check_name(kind);
+    }
+};
+
+}  // namespace
+
+PrintPlan plan_print_layouts(const PrintContext& x, const std::vector<MainLayer>& main) {
+    Planner pl{x, main, {}, {}};
+    if (x.extent.empty()) return {};
+    size_t n = 0;
+    for (const RuleResult* rr : headline_results(x.a)) pl.rule_page(*rr, ++n);
+    // Families in a fixed order, each with its failing rules in rule order.
+    for (Check check : {Check::ReachShare, Check::MinCount, Check::Ratio, Check::CompoundSupport, Check::FacilityShare,
+                        Check::UnitShare, Check::MinTotal}) {
+        std::vector<const RuleResult*> failing;
+        for (auto& rr : x.a.rules)
+            if (rr.rule->check == check && fails(rr)) failing.push_back(&rr);
+        // A family whose failing rules all have their own page would only repeat them.
+        bool covered = std::all_of(failing.begin(), failing.end(), [&](const RuleResult* r) {
+            auto h = headline_results(x.a);
+            return std::find(h.begin(), h.end(), r) != h.end();
+        });
+        if (!failing.empty() && !covered) pl.family_page(check, failing, ++n);
+    }
+    return std::move(pl.plan);
+}
+
+}  // namespace lc

@@ -1,0 +1,62 @@
+#pragma once
+// QGIS print layouts as XML (the <Layouts> element of a .qgs): a page, a map frame
+// showing a fixed set of layers, text labels, a legend listing those layers, a scale
+// bar, a north arrow and an attribute table. What goes on each page is decided in
+// print_layouts.cpp; this file only knows how QGIS 3.22 reads it back.
+#include "outputs/qgis.hpp"
+
+#include <string>
+#include <vector>
+
+namespace lc::qgis {
+
+/// A rectangle on the page, millimetres from the top-left corner.
+struct Box {
+    double x = 0, y = 0, w = 0, h = 0;
+};
+
+struct TextBox {
+    std::string id;                    ///< item id (QgsLayoutItem::id), e.g. "title"
+    Box box;
+    std::string text;                  ///< plain text; "\n" breaks lines
+    double size_pt = 10;
+    bool bold = false;
+    Rgba color{30, 30, 30, 255};
+    bool frame = false;                ///< a thin frame and white background
+};
+
+struct TableColumn {
+    std::string heading;
+    std::string expression;            ///< a field name (quoted) or any QGIS expression
+    double width_mm = 0;               ///< 0: as wide as the content
+};
+
+struct AttributeTable {
+    std::string layer_id;
+    Box box;
+    std::string filter;                ///< QGIS expression: the rows shown
+    std::string sort;                  ///< QGIS expression the rows are sorted by (ascending)
+    int max_rows = 0;
+    std::vector<TableColumn> columns;
+};
+
+struct PrintLayout {
+    std::string name;
+    double width_mm = 420, height_mm = 297;  ///< A3 landscape
+    int dpi = 300;
+    Box map_box;
+    Extent extent;                     ///< in the project CRS
+    std::vector<std::string> map_layers;     ///< layer ids, top first
+    Box legend_box;                    ///< width and height are a guide: the legend fits its content
+    std::string legend_title;
+    std::vector<std::string> legend_layers;  ///< layer ids, top first (a subset of map_layers)
+    Box scale_bar_box;
+    Box north_arrow_box;
+    std::vector<TextBox> texts;
+    std::vector<AttributeTable> tables;
+};
+
+/// The <Layouts> element (indented by `indent`), for a project whose layers are `layers`.
+std::string layouts_xml(const std::vector<PrintLayout>& layouts, const std::vector<const ProjectLayer*>& layers, int indent);
+
+}  // namespace lc::qgis

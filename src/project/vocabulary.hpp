@@ -1,0 +1,40 @@
+#pragma once
+// The one list of canonical facility types (profiles.md "Vocabulary") and the Chinese
+// source labels recognised without a type_map. Everything that needs the set of types
+// (type_map checks, reach order, map styles, --type) reads it from here: add a type
+// here and it is known everywhere.
+#include <map>
+#include <string>
+#include <vector>
+
+namespace lc {
+
+struct FacilityTypeName {
+    std::string id;   ///< canonical: day_care, canteen, ...
+    std::string zh;   ///< the label profiles.md gives
+    std::string en;
+};
+
+/// Canonical types in their display order (elderly care first, then the rest).
+const std::vector<FacilityTypeName>& facility_types();
+/// The canonical type ids, in the order of facility_types().
+const std::vector<std::string>& canonical_type_ids();
+bool is_canonical_type(const std::string& t);
+
+/// The type sets of profiles.md: INST 养老机构 (nursing_home, regional_center,
+/// dementia_care) and HOME 居家养老服务圈 (the home-care types the 15-minute figure and
+/// the band map use).
+const std::vector<std::string>& institution_types();
+const std::vector<std::string>& home_care_types();
+
+/// Source labels that map to a canonical type without a type_map entry.
+const std::map<std::string, std::string>& builtin_type_labels();
+
+/// Attributes a facility `where` can name besides the mapped `attributes`: the number
+/// fields of the facilities layer (when mapped) and the canonical type.
+const std::vector<std::string>& facility_number_fields();
+
+/// Comparison operators a `where` condition object accepts.
+const std::vector<std::string>& where_operators();
+
+}  // namespace lc

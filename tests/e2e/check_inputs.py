@@ -1,0 +1,260 @@
+#!/usr/bin/env python3
+"""Input robustness (issue 13): nothing lost, nothing silently wrong, no warning unseen.
+
+    check_inputs.py LIFECIRCLE FIXTURES WORKDIR [CASE ...]      (default: every case)
+
+FIXTURES is tests/fixtures (inputs/ holds this script's data, written by
+inputs/make_fixtures.py, whose docstrings work out the expected figures; errors/ and
+hand/ are shared). Each case works in WORKDIR/<case> and prints one line per check; the
+exit status is 1 when any check failed. The one-message error cases are error_test()s
+in tests/CMakeLists.txt.
+"""
+import csv, io, json, os, shutil, stat, subprocess, sys
+
+exe, fixtures, work = (os.path.abspath(a) for a in sys.argv[1:4])
+wanted = sys.argv[4:]
+INPUTS = os.path.join(fixtures, "inputs")
+HAND = os.path.join(fixtures, "hand")
+FAILED = []
+
+
+def check(name, ok, detail=""):
+    print(("ok   " if ok else "FAIL ") + name + ("" if ok else f": {detail}"))
+    if not ok:
+        FAILED.append(name)
+    return ok
+
+
+def fresh(case):
+    d = os.path.join(work, case)
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    return d
+
+
+def lc(*args, timeout=120):
+    return subprocess.run([exe, *args], capture_output=True, text=True, errors="replace", timeout=timeout)
+
+
+def warnings_of(stderr):
+    return [l[len("lifecircle: warning: "):] for l in stderr.splitlines() if l.startswith("lifecircle: warning: ")]
+
+
+def summary(out):
+    return json.load(open(os.path.join(out, "summary.json"), encoding="utf-8"))
+
+
+def rule(s, rid):
+    return next(r for r in s["rules"] if r["id"] == rid)
+
+
+def hand_project(d, **changes):
+    p = json.load(open(os.path.join(HAND, "project.json"), encoding="utf-8"))
+    for layer in p["layers"].values():
+        layer["path"] = os.path.join(HAND, layer["path"])
+    p.update(changes)
+    return p
+
+
+def save(path, obj):
+    json.dump(obj, open(path, "w", encoding="utf-8"), ensure_ascii=False, indent=1)
+    return path
+
+
+def case_deep_batch():
+    """A batch whose base (or the batch file itself) is 200 KB of nested arrays: exit 2
+    naming the pointer, and nothing left beside --out (no staging folder)."""
+    d = fresh("deep_batch")
+    deep = os.path.join(fixtures, "errors", "deep.json")
+    base_batch = save(os.path.join(d, "batch.json"), {"base": deep, "scenarios": [{"id": "a", "patch": {}}]})
+    shutil.copy(deep, os.path.join(d, "deep_batch_file.json"))
+    for label, f in [("base project", base_batch), ("batch file", os.path.join(d, "deep_batch_file.json"))]:
+        out = os.path.join(d, "out")
+        r = lc("batch", f, "--out", out, "--quiet")
+        check(f"deep_batch: {label}: exit 2 naming the depth", r.returncode == 2 and "nested deeper than 64" in r.stderr, r.stderr[:300])
+        left = sorted(n for n in os.listdir(d) if n not in ("batch.json", "deep_batch_file.json"))
+        check(f"deep_batch: {label}: no output or staging folder left", left == [], left)
+
+
+def case_fifo():
+    """A FIFO where a layer, a shapefile's .dbf or the project file should be: refused by
+    name at once (exit 3 for data, 2 for the project file), never a blocked process."""
+    d = fresh("fifo")
+    os.mkfifo(os.path.join(d, "pipe.geojson"))
+    p = hand_project(d)
+    p["layers"]["compounds"]["path"] = os.path.join(d, "pipe.geojson")
+    try:
+        r = lc("validate", save(os.path.join(d, "p.json"), p), timeout=30)
+        check("fifo: layer: exit 3 naming the FIFO", r.returncode == 3 and "pipe.geojson" in r.stderr and "FIFO" in r.stderr, r.stderr)
+    except subprocess.TimeoutExpired:
+        check("fifo: layer: exit 3 naming the FIFO", False, "blocked (timeout)")
+    for ext in ("shp", "shx", "prj", "cpg"):
+        shutil.copy(os.path.join(INPUTS, "u8names", "compounds." + ext), os.path.join(d, "k." + ext))
+    os.mkfifo(os.path.join(d, "k.dbf"))
+    p["layers"]["compounds"] = {"path": os.path.join(d, "k.shp"), "id": "编号"}
+    try:
+        r = lc("validate", save(os.path.join(d, "p2.json"), p), timeout=30)
+        check("fifo: shapefile .dbf: exit 3 naming it", r.returncode == 3 and "k.dbf" in r.stderr and "FIFO" in r.stderr, r.stderr)
+    except subprocess.TimeoutExpired:
+        check("fifo: shapefile .dbf: exit 3 naming it", False, "blocked (timeout)")
+    try:
+        r = lc("validate", os.path.join(d, "pipe.geojson"), timeout=30)
+        check("fifo: project file: exit 2 naming it", r.returncode == 2 and "FIFO" in r.stderr, r.stderr)
+    except subprocess.TimeoutExpired:
+        check("fifo: project file: exit 2 naming it", False, "blocked (timeout)")
+
+
+def case_negative():
+    """-9999 sentinels, elderly > population, nursing_beds > beds, a JSON list, a signed
+    year, a label padded with U+3000 (figures worked out in make_fixtures.py negative())."""
+    d = fresh("negative")
+    out = os.path.join(d, "out")
+    r = lc("run", os.path.join(INPUTS, "negative", "project.json"), "--out", out, "--quiet")
+    if not check("negative: run exits 0", r.returncode == 0, r.stderr):
+        return
+    s = summary(out)
+    reach = rule(s, "r_reach_hh")
+    check("negative: households share 10496 / 19999, not 1.0496", abs(reach["value"] - 10496 / 19999) < 1e-6, reach)
+    check("negative: the -9999 compound is counted as unknown", reach["details"].get("households_unknown") == 1, reach["details"])
+    nursing = rule(s, "r_nursing")
+    check("negative: nursing ratio 70 / 200 with one numerator unknown", abs(nursing["value"] - 0.35) < 1e-9 and
+          nursing["details"]["numerator_unknown"] == 1, nursing)
+    for rr in s["rules"]:
+        if rr["check"] in ("reach_share", "min_count", "compound_support") and rr["value"] is not None:
+            check(f"negative: {rr['id']} share in [0, 1]", 0 <= rr["value"] <= 1, rr["value"])
+    rep = list(csv.DictReader(io.open(os.path.join(out, "repairs.csv"), encoding="utf-8-sig")))
+    said = {(x["source_id"], x["what"].split(":")[0]): x["what"] for x in rep}
+    check("negative: repairs.csv: K4 households -9999 impossible", "-9999 is impossible" in said.get(("K4", "households"), ""), rep)
+    check("negative: repairs.csv: K2 elderly exceeds population", "exceeds the population" in said.get(("K2", "elderly"), ""), rep)
+    check("negative: repairs.csv: F5 nursing_beds exceed beds", "exceeds the beds" in said.get(("F5", "nursing_beds"), ""), rep)
+    check("negative: repairs.csv: K1 population is a list", "a list" in said.get(("K1", "population"), ""), rep)
+    check("negative: repairs.csv: K3 year -2016 unreadable", "cannot be read" in said.get(("K3", "year"), ""), rep)
+    w = warnings_of(r.stderr)
+    check("negative: stderr warns about compounds.households", any(x.startswith("compounds.households: 1 impossible") for x in w), w)
+    check("negative: stderr warns about facilities.nursing_beds", any(x.startswith("facilities.nursing_beds: 1") for x in w), w)
+    rej = list(csv.DictReader(io.open(os.path.join(out, "rejected.csv"), encoding="utf-8-sig")))
+    check("negative: the U+3000-padded label is a day-care centre (nothing rejected)", rej == [], rej)
+    fac = json.load(open(os.path.join(out, "facilities.geojson"), encoding="utf-8"))
+    f7 = [f["properties"] for f in fac["features"] if f["properties"]["facility_id"] == "F7"]
+    check("negative: F7 typed day_care", f7 and f7[0]["type"] == "day_care", f7)
+
+
+def case_stray():
+    """working_crs auto with a stray district near (0.5, 0.5): the zone is the compounds'
+    (EPSG:32648, as the hand fixture), the stray is warned about by id, and the compound
+    figures equal the hand fixture's."""
+    d = fresh("stray")
+    out, hand_out = os.path.join(d, "out"), os.path.join(d, "hand")
+    r = lc("run", os.path.join(INPUTS, "stray", "project.json"), "--out", out, "--quiet")
+    h = lc("run", os.path.join(HAND, "project.json"), "--out", hand_out, "--quiet")
+    if not check("stray: both runs exit 0", r.returncode == 0 and h.returncode == 0, r.stderr + h.stderr):
+        return
+    s, sh = summary(out), summary(hand_out)
+    check("stray: working CRS EPSG:32648", s["working_crs"] == "EPSG:32648", s["working_crs"])
+    w = warnings_of(r.stderr)
+    check("stray: the stray district is named on stderr", any("district D9" in x and "300 km" in x for x in w), w)
+    for rid in ("r_reach", "r_support", "r_count", "r_kind"):
+        check(f"stray: {rid} as in the hand fixture", rule(s, rid)["value"] == rule(sh, rid)["value"],
+              (rule(s, rid)["value"], rule(sh, rid)["value"]))
+
+
+def case_u8names():
+    """A shapefile with a UTF-8 .cpg and Chinese field names cut at 10 bytes."""
+    d = fresh("u8names")
+    r = lc("validate", os.path.join(INPUTS, "u8names", "project.json"))
+    check("u8names: validate exits 0", r.returncode == 0, r.stdout + r.stderr)
+    check("u8names: 建成年份 matched to its cut name, and said so", 'field "建成年份" is read from "建成年"' in r.stdout, r.stdout)
+    check("u8names: 老年人口数 matched to its cut name", 'field "老年人口数" is read from "老年人"' in r.stdout, r.stdout)
+    check("u8names: no GBK decoding warning", "not UTF-8" not in r.stdout, r.stdout)
+    out = os.path.join(d, "out")
+    r = lc("run", os.path.join(INPUTS, "u8names", "project.json"), "--out", out, "--quiet")
+    comp = json.load(open(os.path.join(out, "compounds.geojson"), encoding="utf-8"))
+    years = {f["properties"]["compound_id"]: f["properties"]["build_year"] for f in comp["features"]}
+    check("u8names: years read through the cut field name", years == {"K1": 2016, "K2": 2019}, years)
+    r = lc("validate", os.path.join(INPUTS, "u8names", "project_missing_id.json"))
+    check("u8names: a missing id field: exit 3 listing the names as QGIS shows them",
+          r.returncode == 3 and "名称, 建成年, 户数, 老年人, 编号" in r.stderr, r.stderr)
+
+
+def case_additions_rejected():
+    """A scenario whose added facilities are all rejected: run exits 4 saying so; in a
+    batch the scenario's status is additions_rejected and the batch exits 4."""
+    d = fresh("additions_rejected")
+    r = lc("run", os.path.join(HAND, "project.json"), "--scenario", os.path.join(INPUTS, "scenarios", "add_rejected.json"),
+           "--out", os.path.join(d, "run"), "--quiet")
+    w = warnings_of(r.stderr)
+    check("additions_rejected: run exits 4", r.returncode == 4, r.stderr)
+    check("additions_rejected: run: the first warning says so", w and "every facility of add_facilities was rejected" in w[0], w)
+    out = os.path.join(d, "batch")
+    r = lc("batch", os.path.join(INPUTS, "scenarios", "batch.json"), "--out", out, "--quiet")
+    check("additions_rejected: batch exits 4", r.returncode == 4, r.stderr)
+    rows = list(csv.DictReader(io.open(os.path.join(out, "comparison.csv"), encoding="utf-8-sig")))
+    status = {x["scenario"]: x["status"] for x in rows}
+    check("additions_rejected: comparison.csv flags the scenario", status.get("add-nothing") == "additions_rejected" and
+          status.get("close-f2") == "ok", status)
+    cmp = json.load(open(os.path.join(out, "comparison.json"), encoding="utf-8"))
+    sc = {x["id"]: x for x in cmp["scenarios"]}
+    check("additions_rejected: comparison.json status and reason", sc["add-nothing"]["status"] == "additions_rejected" and
+          "rejected" in sc["add-nothing"].get("error", ""), sc["add-nothing"].get("status"))
+    check("additions_rejected: batch names the scenario on stderr", "scenario add-nothing" in r.stderr, r.stderr)
+
+
+def case_loud_warnings():
+    """run shows its warnings on stderr: a layer with every record rejected first; ten
+    warnings and a count of the rest; a rule without a value."""
+    d = fresh("loud_warnings")
+    r = lc("run", os.path.join(INPUTS, "scenarios", "all_rejected.json"), "--out", os.path.join(d, "a"), "--quiet")
+    w = warnings_of(r.stderr)
+    check("loud_warnings: all facilities rejected: exit 0", r.returncode == 0, r.stderr)
+    check("loud_warnings: ... and that is the first warning", w and w[0].startswith("every record of the facilities layer was rejected"), w)
+    r = lc("run", os.path.join(INPUTS, "scenarios", "many_warnings.json"), "--out", os.path.join(d, "b"), "--quiet")
+    w = warnings_of(r.stderr)
+    total = len(summary(os.path.join(d, "b"))["warnings"])
+    check("loud_warnings: ten shown", len(w) == 10, w)
+    check("loud_warnings: the rest counted", f"... and {total - 10} more warning(s)" in r.stderr, (total, r.stderr[-300:]))
+    p = hand_project(d)
+    p["rules"].append({"id": "r_null", "check": "reach_share", "types": ["day_care"], "weight": "population", "level": "street",
+                       "source": "test"})
+    p["layers"]["compounds"].pop("population")
+    r = lc("run", save(os.path.join(d, "null.json"), p), "--out", os.path.join(d, "c"), "--quiet")
+    check("loud_warnings: a rule that can only be null is warned about",
+          any(x.startswith("rule r_null has no value") for x in warnings_of(r.stderr)), r.stderr)
+
+
+def case_custom_type():
+    """A type of one's own, declared in custom_types, is accepted and used."""
+    d = fresh("custom_type")
+    r = lc("validate", os.path.join(INPUTS, "scenarios", "custom_type.json"))
+    check("custom_type: validate exits 0, the barber shop used", r.returncode == 0 and "facilities: 7 read, 7 used" in r.stdout,
+          r.stdout + r.stderr)
+    out = os.path.join(d, "out")
+    r = lc("run", os.path.join(INPUTS, "scenarios", "custom_type.json"), "--out", out, "--quiet")
+    fac = json.load(open(os.path.join(out, "facilities.geojson"), encoding="utf-8"))
+    check("custom_type: F9 has the type barber", any(f["properties"]["facility_id"] == "F9" and f["properties"]["type"] == "barber"
+                                                    for f in fac["features"]), r.stderr)
+
+
+def case_network_allowed():
+    """--allow-network-paths lets a /vsicurl/ path through to GDAL (here a refused
+    connection: exit 3 reading it, not exit 2 refusing it)."""
+    fresh("network_allowed")
+    r = lc("validate", os.path.join(fixtures, "errors", "network_path.json"), "--allow-network-paths", timeout=60)
+    check("network_allowed: read and failed as input (exit 3)", r.returncode == 3, r.stderr)
+
+
+def case_site_label():
+    """site --type takes a label the type map knows."""
+    d = fresh("site_label")
+    out = os.path.join(d, "out")
+    r = lc("site", os.path.join(HAND, "project.json"), "--type", "社区日间照料中心", "--count", "1", "--out", out, "--quiet")
+    ok = r.returncode == 0
+    check("site_label: exit 0", ok, r.stderr)
+    if ok:
+        s = json.load(open(os.path.join(out, "site_summary.json"), encoding="utf-8"))
+        check("site_label: sited as day_care", s["type"] == "day_care", s["type"])
+
+
+CASES = {n[len("case_"):]: f for n, f in list(globals().items()) if n.startswith("case_")}
+for name in wanted or CASES:
+    CASES[name]()
+sys.exit(1 if FAILED else 0)

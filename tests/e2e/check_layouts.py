@@ -1,0 +1,236 @@
+#!/usr/bin/python3
+"""The print layouts of lifecircle.qgs in real QGIS (headless), and the labels of its map.
+
+    check_layouts.py --lifecircle BIN --project PROJECT.json --work DIR [--png-dir DIR] [-- run arguments]
+
+Runs `lifecircle run` and opens lifecircle.qgs with PyQGIS. Every print layout: an A3
+landscape page at 300 dpi; a map frame whose layers are valid and whose extent holds the
+study area; a legend listing layers; a scale bar and a north arrow tied to the map; a
+title and a note on data and method (profile, mode, reach, data date, CRS); its tables
+read valid layers with valid filters and show rows. Each is exported to PDF and PNG and
+the PNG's map is checked not blank. There is a layout for every headline map of the
+report (maps/*.svg).
+
+Labels of the project's map: at the study area's full extent no gap compound, compound or
+facility is labelled and no two labels overlap; unit labels have a halo; zoomed in to
+1:5,000 on a gap compound its name appears.
+
+Skipped (exit 77) when PyQGIS is not installed.
+"""
+import argparse
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import qgis_env  # noqa: E402
+from e2e_check import check, finish  # noqa: E402
+
+qgis_env.need_pyqgis()
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if "XDG_RUNTIME_DIR" not in os.environ:
+    import tempfile
+
+    os.environ["XDG_RUNTIME_DIR"] = tempfile.mkdtemp(prefix="lc-qgis-runtime-")
+
+from qgis.core import (  # noqa: E402
+    QgsApplication,
+    QgsCoordinateTransform,
+    QgsExpression,
+    QgsLayoutExporter,
+    QgsLayoutItemLabel,
+    QgsLayoutItemLegend,
+    QgsLayoutItemMap,
+    QgsLayoutItemPicture,
+    QgsLayoutItemScaleBar,
+    QgsLayoutItemAttributeTable,
+    QgsMapRendererSequentialJob,
+    QgsMapSettings,
+    QgsProject,
+    QgsRectangle,
+    QgsUnitTypes,
+)
+from qgis.PyQt.QtCore import QSize  # noqa: E402
+
+try:  # the exporter's attempt to georeference a PNG through GDAL fails noisily, harmlessly
+    from osgeo import gdal
+
+    gdal.PushErrorHandler("CPLQuietErrorHandler")
+except ImportError:
+    pass
+from qgis.PyQt.QtGui import QColor, QImage  # noqa: E402
+
+
+
+def not_blank(png, rect, label):
+    """At least 20 colours and 15% non-white pixels inside `rect` (pixels) of the PNG."""
+    img = QImage(png)
+    if not check(f"{label}: PNG readable", not img.isNull(), png):
+        return
+    x0, y0, x1, y1 = (int(v) for v in rect)
+    colours, painted, total = set(), 0, 0
+    for y in range(max(0, y0), min(img.height(), y1), 5):
+        for x in range(max(0, x0), min(img.width(), x1), 5):
+            c = img.pixel(x, y) & 0xFFFFFF
+            colours.add(c)
+            painted += c != 0xFFFFFF
+            total += 1
+    check(f"{label}: the map is not blank ({len(colours)} colours, {100 * painted // max(total, 1)}% painted)",
+          len(colours) >= 20 and painted > 0.15 * total, f"{len(colours)} colours, {painted}/{total}")
+
+
+def study_extent(prj):
+    """The district (else street) units' extent in the project CRS."""
+    for lid in ("lifecircle_units_district", "lifecircle_units_street", "lifecircle_units_community"):
+        lyr = prj.mapLayer(lid)
+        if lyr is not None and lyr.isValid():
+            ct = QgsCoordinateTransform(lyr.crs(), prj.crs(), prj)
+            return ct.transformBoundingBox(lyr.extent())
+    return None
+
+
+def check_layout(layout, prj, extent, work, png_dir):
+    name = layout.name()
+    label = f"layout {name}"
+    page = layout.pageCollection().page(0).pageSize()
+    check(f"{label}: A3 landscape", abs(page.width() - 420) < 0.5 and abs(page.height() - 297) < 0.5 and
+          page.units() == QgsUnitTypes.LayoutMillimeters, (page.width(), page.height()))
+    check(f"{label}: 300 dpi", layout.renderContext().dpi() == 300, layout.renderContext().dpi())
+    items = [i for i in layout.items() if hasattr(i, "uuid")]
+    maps = [i for i in items if isinstance(i, QgsLayoutItemMap)]
+    legends = [i for i in items if isinstance(i, QgsLayoutItemLegend)]
+    bars = [i for i in items if isinstance(i, QgsLayoutItemScaleBar)]
+    arrows = [i for i in items if isinstance(i, QgsLayoutItemPicture)]
+    labels = {i.id(): i.text() for i in items if isinstance(i, QgsLayoutItemLabel)}
+    if not check(f"{label}: has a map", len(maps) == 1, len(maps)):
+        return
+    m = maps[0]
+    check(f"{label}: the map's layers are valid", m.layers() and all(l.isValid() for l in m.layers()),
+          [(l.name(), l.isValid()) for l in m.layers()])
+    check(f"{label}: the map frames the study area", extent is not None and m.extent().contains(extent),
+          (m.extent().toString(), extent and extent.toString()))
+    check(f"{label}: has a legend listing layers", len(legends) == 1 and legends[0].model().rootGroup().findLayers(),
+          len(legends))
+    check(f"{label}: has a scale bar tied to the map", len(bars) == 1 and bars[0].linkedMap() is m, len(bars))
+    check(f"{label}: has a north arrow tied to the map", len(arrows) == 1 and arrows[0].linkedMap() is m and
+          "north" in arrows[0].picturePath(), [a.picturePath() for a in arrows])
+    check(f"{label}: has a title", labels.get("title"), labels)
+    note = labels.get("note", "")
+    for zh, en in (("规则集", "Profile"), ("可达模式", "Access"), ("可达距离", "Reach"), ("数据日期", "Data date"), ("坐标系", "CRS")):
+        check(f"{label}: the note gives {zh} / {en}", zh in note or en in note, note)
+    for mf in layout.multiFrames():
+        if isinstance(mf, QgsLayoutItemAttributeTable):
+            lyr = mf.vectorLayer()
+            check(f"{label}: its table reads a valid layer", lyr is not None and lyr.isValid())
+            expr = QgsExpression(mf.featureFilter())
+            check(f"{label}: its table filter is valid", not expr.hasParserError(), expr.parserErrorString())
+            mf.refreshAttributes()
+            rows = mf.contents()
+            check(f"{label}: its table shows failing units", len(rows) > 0, len(rows))
+            check(f"{label}: its table's cells are filled", rows and all(str(c) not in ("", "NULL") for c in rows[0]),
+                  rows[:1])
+    exporter = QgsLayoutExporter(layout)
+    safe = "".join(ch if ch.isalnum() else "_" for ch in name)
+    pdf = os.path.join(work, safe + ".pdf")
+    r = exporter.exportToPdf(pdf, QgsLayoutExporter.PdfExportSettings())
+    check(f"{label}: exported to PDF", r == QgsLayoutExporter.Success and os.path.getsize(pdf) > 20000 and
+          open(pdf, "rb").read(5) == b"%PDF-", r)
+    png = os.path.join(png_dir, safe + ".png")
+    settings = QgsLayoutExporter.ImageExportSettings()
+    settings.dpi = 100  # the check looks at pixels, not print quality (the layout asks 300)
+    settings.generateWorldFile = False
+    settings.exportMetadata = False
+    r = exporter.exportToImage(png, settings)
+    if check(f"{label}: exported to PNG", r == QgsLayoutExporter.Success, r):
+        px = 100 / 25.4
+        box = m.sceneBoundingRect()
+        not_blank(png, (box.left() * px, box.top() * px, box.right() * px, box.bottom() * px), label)
+
+
+def render_labels(prj, layers, extent, size):
+    ms = QgsMapSettings()
+    ms.setLayers(layers)
+    ms.setDestinationCrs(prj.crs())
+    ms.setBackgroundColor(QColor(255, 255, 255))
+    ms.setOutputSize(size)
+    ms.setExtent(extent)
+    job = QgsMapRendererSequentialJob(ms)
+    job.start()
+    job.waitForFinished()
+    return ms, job.takeLabelingResults()
+
+
+def check_labels(prj):
+    visible = [l for l in prj.layerTreeRoot().checkedLayers() if l.isSpatial()]
+    extent = QgsRectangle(prj.viewSettings().defaultViewExtent())
+    ms, results = render_labels(prj, visible, extent, QSize(1600, 1000))
+    labels = results.allLabels() if results else []
+    by_layer = {}
+    for lab in labels:
+        by_layer.setdefault(lab.layerID, []).append(lab)
+    check(f"labels at full extent (1:{ms.scale():,.0f}): streets and districts are named",
+          by_layer.get("lifecircle_units_street") and by_layer.get("lifecircle_units_district"), sorted(by_layer))
+    busy = [lid for lid in ("lifecircle_gaps", "lifecircle_compounds", "lifecircle_facilities") if by_layer.get(lid)]
+    check("labels at full extent: no gap compound, compound or facility labelled", not busy,
+          {k: len(by_layer[k]) for k in busy})
+    rects = [l.labelRect for l in labels]
+    overlaps = sum(1 for i in range(len(rects)) for j in range(i + 1, len(rects)) if rects[i].intersects(rects[j]))
+    check(f"labels at full extent: none of {len(rects)} overlaps another", overlaps == 0, overlaps)
+    for lid in ("lifecircle_units_street", "lifecircle_units_district", "lifecircle_units_community"):
+        lyr = prj.mapLayer(lid)
+        if lyr is not None and lyr.labelsEnabled():
+            fmt = lyr.labeling().settings().format()
+            check(f"labels of {lyr.name()} have a halo", fmt.buffer().enabled() and fmt.buffer().size() > 0)
+    gaps = prj.mapLayer("lifecircle_gaps")
+    if gaps is not None and gaps.featureCount():
+        settings = gaps.labeling().settings()
+        check("gap labels are scale-dependent", settings.scaleVisibility and settings.minimumScale > 0,
+              (settings.scaleVisibility, settings.minimumScale))
+        f = next(gaps.getFeatures())
+        ct = QgsCoordinateTransform(gaps.crs(), prj.crs(), prj)
+        c = ct.transform(f.geometry().centroid().asPoint())
+        size = QSize(800, 600)
+        half_w = 5000 * size.width() * 0.0254 / 96 / 2  # 1:5,000 at 96 dpi
+        half_h = half_w * size.height() / size.width()
+        ms, results = render_labels(prj, [gaps], QgsRectangle(c.x() - half_w, c.y() - half_h, c.x() + half_w, c.y() + half_h), size)
+        names = [l.labelText for l in (results.allLabels() if results else []) if l.layerID == "lifecircle_gaps"]
+        check(f"zoomed in (1:{ms.scale():,.0f}): the gap compound is labelled", f["name"] in names, names[:5])
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--lifecircle", required=True)
+    ap.add_argument("--project", required=True)
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--png-dir")
+    ap.add_argument("extra", nargs="*")
+    a = ap.parse_args()
+    os.makedirs(a.work, exist_ok=True)
+    png_dir = a.png_dir or a.work
+    os.makedirs(png_dir, exist_ok=True)
+    out = os.path.join(a.work, "out")
+    r = subprocess.run([a.lifecircle, "run", a.project, "--out", out, "--quiet"] + a.extra, capture_output=True, text=True)
+    if not check(f"lifecircle run {' '.join(a.extra)} exits 0", r.returncode == 0, r.stderr):
+        return 1
+    app = QgsApplication([], False)
+    app.initQgis()
+    try:
+        prj = QgsProject.instance()
+        if not check("lifecircle.qgs loads", prj.read(os.path.join(out, "lifecircle.qgs")), prj.error()):
+            return 1
+        layouts = prj.layoutManager().printLayouts()
+        svgs = [f for f in os.listdir(os.path.join(out, "maps")) if f.endswith(".svg")]
+        check(f"a layout for each of the {len(svgs)} headline maps (and the failing rule families): {len(layouts)}",
+              len(layouts) >= len(svgs) and len({l.name() for l in layouts}) == len(layouts), [l.name() for l in layouts])
+        extent = study_extent(prj)
+        for layout in layouts:
+            check_layout(layout, prj, extent, a.work, png_dir)
+        check_labels(prj)
+    finally:
+        QgsProject.instance().clear()
+        app.exitQgis()
+    finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,279 @@
+#!/usr/bin/env python3
+"""The QGIS plugin headless, through qgis_process, on the demo:
+
+    check_qgis_plugin.py --lifecircle BIN --root REPO --work DIR
+
+Builds the plugin zip (scripts/build-plugin.sh), installs it into a private plugin folder
+(QGIS_PLUGINPATH) and profile, enables it with `qgis_process plugins enable lifecircle`,
+then runs lifecircle:run with the demo's project file and with its layers and fields
+picked one by one, and checks both equal a plain `lifecircle run` (every GeoJSON layer,
+and summary.json without its timings and the echo of the project file); that the project
+file written beside the output repeats the run from a terminal; lifecircle:validate,
+lifecircle:site and lifecircle:batch; Shapefile output in CGCS2000; lifecircle's error text
+reaching the user; a missing program reported with what to do.
+
+Skipped (exit 77) when qgis_process is not installed.
+"""
+import argparse
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import qgis_env  # noqa: E402
+from e2e_check import check, finish  # noqa: E402
+
+
+
+def geojson_layers(out):
+    return {f: json.load(open(os.path.join(out, f), encoding="utf-8")) for f in sorted(os.listdir(out)) if f.endswith(".geojson")}
+
+
+def figures(out):
+    s = json.load(open(os.path.join(out, "summary.json"), encoding="utf-8"))
+    s.pop("seconds", None)  # timings
+    s.pop("config", None)   # the project file as read: absolute paths, key order
+    return s
+
+
+def same_output(label, ref, out):
+    a, b = geojson_layers(ref), geojson_layers(out)
+    check(f"{label}: the same GeoJSON layers", sorted(a) == sorted(b), (sorted(a), sorted(b)))
+    for name in sorted(set(a) & set(b)):
+        check(f"{label}: {name} equals the plain run's", a[name] == b[name], "features differ")
+    fa, fb = figures(ref), figures(out)
+    diff = sorted(k for k in set(fa) | set(fb) if fa.get(k) != fb.get(k))
+    check(f"{label}: summary.json figures equal the plain run's", not diff, diff)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--lifecircle", required=True)
+    ap.add_argument("--root", required=True)
+    ap.add_argument("--work", required=True)
+    a = ap.parse_args()
+    qp = qgis_env.qgis_process()
+    work = os.path.abspath(a.work)
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    binary = os.path.abspath(a.lifecircle)
+    demo_dir = os.path.join(a.root, "data", "demo")
+    demo = os.path.join(demo_dir, "project.json")
+
+    # The zip as a user installs it.
+    r = subprocess.run([os.path.join(a.root, "scripts", "build-plugin.sh"), os.path.join(work, "zip")], capture_output=True, text=True)
+    if not check("build-plugin.sh builds the zip", r.returncode == 0, r.stderr):
+        return 1
+    plugins = os.path.join(work, "plugins")
+    with zipfile.ZipFile(r.stdout.strip()) as z:
+        check("the zip holds lifecircle/metadata.txt and the provider", {"lifecircle/metadata.txt", "lifecircle/provider.py"} <= set(z.namelist()),
+              z.namelist())
+        z.extractall(plugins)
+    env = qgis_env.environment(work, plugins, os.path.dirname(binary) + os.pathsep + os.environ.get("PATH", ""))
+
+    def qgis(*args, environment=None):
+        return subprocess.run([qp, *args], capture_output=True, text=True, env=environment or env, timeout=600)
+
+    def alg(name, as_text=False, **params):
+        """Runs lifecircle:NAME; the results from qgis_process's JSON, or from its text
+        (which also shows the progress the algorithm reported)."""
+        r = qgis(*([] if as_text else ["--json"]), "run", f"lifecircle:{name}", "--", *[f"{k}={v}" for k, v in params.items()])
+        if as_text:
+            tail = r.stdout.split("Results", 1)[-1]
+            return r, dict(line.split(":\t", 1) for line in tail.splitlines() if ":\t" in line)
+        try:
+            results = json.loads(r.stdout[r.stdout.index("{"):]).get("results", {})
+        except ValueError:
+            results = {}
+        return r, results
+
+    r = qgis("plugins", "enable", "lifecircle")
+    check("qgis_process plugins enable lifecircle", r.returncode == 0, r.stdout + r.stderr)
+    r = qgis("list")
+    algs = {"lifecircle:run", "lifecircle:validate", "lifecircle:batch", "lifecircle:site"}
+    check("qgis_process lists the four lifecircle algorithms", all(x in r.stdout for x in algs), r.stdout[-2000:])
+
+    ref = os.path.join(work, "plain")
+    r = subprocess.run([binary, "run", demo, "--out", ref, "--quiet"], capture_output=True, text=True)
+    check("plain lifecircle run exits 0", r.returncode == 0, r.stderr)
+
+    # 1. Project-file mode.
+    out = os.path.join(work, "project_mode")
+    r, res = alg("run", as_text=True, PROJECT=demo, OUTPUT=out)
+    if check("lifecircle:run with the project file exits 0", r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]):
+        same_output("project-file mode", ref, out)
+        check("the project file used is written beside the output", res.get("PROJECT_FILE") == out + ".project.json" and
+              os.path.isfile(out + ".project.json"), res)
+        check("progress reached the Processing feedback (stages, then 100%)", "reach" in r.stdout and "100" in r.stdout, r.stdout[-1500:])
+
+    # 2. Layers and fields picked one by one, as in the dialog (the demo's own mapping).
+    out2 = os.path.join(work, "layer_mode")
+    p = json.load(open(demo, encoding="utf-8"))
+    L = p["layers"]
+    params = dict(
+        NAME=p["name"], PROFILE=p["profile"], MODE=1, MINUTES=p["access"]["minutes"], SPEED=p["access"]["walk_kmh"], OUTPUT=out2,
+        DISTRICT=os.path.join(demo_dir, L["district"]["path"]), DISTRICT_ID=L["district"]["id"], DISTRICT_NAME=L["district"]["name"],
+        STREET=os.path.join(demo_dir, L["street"]["path"]), STREET_ID=L["street"]["id"], STREET_NAME=L["street"]["name"],
+        STREET_PARENT=L["street"]["parent"], STREET_KIND=L["street"]["kind"],
+        COMMUNITY=os.path.join(demo_dir, L["community"]["path"]), COMMUNITY_ID=L["community"]["id"],
+        COMMUNITY_NAME=L["community"]["name"], COMMUNITY_PARENT=L["community"]["parent"], COMMUNITY_KIND=L["community"]["kind"],
+        COMPOUNDS=os.path.join(demo_dir, L["compounds"]["path"]), COMPOUND_ID=L["compounds"]["id"], COMPOUND_NAME=L["compounds"]["name"],
+        COMPOUND_YEAR=L["compounds"]["year"], COMPOUND_HOUSEHOLDS=L["compounds"]["households"],
+        COMPOUND_POPULATION=L["compounds"]["population"], COMPOUND_ELDERLY=L["compounds"]["elderly"],
+        FACILITIES=os.path.join(demo_dir, L["facilities"]["path"]), FACILITY_ID=L["facilities"]["id"],
+        FACILITY_NAME=L["facilities"]["name"], FACILITY_TYPE=L["facilities"]["type"], FACILITY_BEDS=L["facilities"]["beds"],
+        FACILITY_NURSING_BEDS=L["facilities"]["nursing_beds"], FACILITY_FLOOR_AREA=L["facilities"]["floor_area"],
+        FACILITY_ATTRIBUTES="; ".join(f"{k}={v}" for k, v in L["facilities"]["attributes"].items()),
+        ROADS=os.path.join(demo_dir, L["roads"]["path"]), ROAD_CLASS=L["roads"]["class"])
+    r, res = alg("run", **params)
+    # The dialog picks layers and fields; the demo's census tables and land-area field are
+    # no dialog parameters: the reference is the demo run without them.
+    picked = dict(p, layers={k: dict(v, path=os.path.join(demo_dir, v["path"])) for k, v in L.items()})
+    picked.pop("census", None)
+    picked["layers"]["facilities"].pop("land_area", None)
+    picked_file = os.path.join(work, "picked.json")
+    json.dump(picked, open(picked_file, "w", encoding="utf-8"), ensure_ascii=False)
+    ref_picked = os.path.join(work, "plain-picked")
+    r2 = subprocess.run([binary, "run", picked_file, "--out", ref_picked, "--quiet"], capture_output=True, text=True)
+    check("plain run of what the dialog can pick exits 0", r2.returncode == 0, r2.stderr)
+    if check("lifecircle:run with picked layers exits 0", r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]):
+        same_output("layer-picking mode", ref_picked, out2)
+        written = json.load(open(out2 + ".project.json", encoding="utf-8"))
+        check("the written project maps the picked fields", written["layers"]["compounds"]["households"] == L["compounds"]["households"]
+              and written["layers"]["facilities"]["attributes"] == L["facilities"]["attributes"], written["layers"])
+        # 3. The run repeated from a terminal with the project file written beside it.
+        again = os.path.join(work, "repeated")
+        r = subprocess.run([binary, "run", out2 + ".project.json", "--out", again, "--quiet"], capture_output=True, text=True)
+        if check("the written project file runs from a terminal", r.returncode == 0, r.stderr):
+            same_output("repeated from the terminal", ref_picked, again)
+
+    # 4. Validate.
+    r, res = alg("validate", PROJECT=demo, PROJECT_OUT=os.path.join(work, "validated.json"))
+    check("lifecircle:validate reports the inputs", r.returncode == 0 and "working CRS" in res.get("REPORT", ""), r.stdout[-2000:])
+
+    # 5. Shapefiles in a CGCS2000 Gauss-Kruger zone through the dialog's options.
+    out_shp = os.path.join(work, "shp")
+    r, res = alg("run", PROJECT=demo, FORMAT=2, OUTPUT_CRS="EPSG:4543", OUTPUT=out_shp)
+    if check("lifecircle:run --format shp --output-crs EPSG:4543 exits 0", r.returncode == 0, r.stdout[-2000:]):
+        prj = open(os.path.join(out_shp, "units_street.prj"), encoding="utf-8").read()
+        check("the Shapefiles are in CGCS2000 3-degree Gauss-Kruger CM 102E", "CGCS2000" in prj and "102" in prj, prj[:200])
+        check("the QGIS project opens the Shapefiles", "./units_street.shp" in open(os.path.join(out_shp, "lifecircle.qgs"), encoding="utf-8").read())
+
+    # 6. Propose sites.
+    out_site = os.path.join(work, "site")
+    r, res = alg("site", PROJECT=demo, TYPE="day_care", COUNT=3, OUTPUT=out_site)
+    if check("lifecircle:site exits 0", r.returncode == 0, r.stdout[-2000:]):
+        sites = json.load(open(os.path.join(out_site, "proposed_sites.geojson"), encoding="utf-8"))["features"]
+        check("three sites proposed", len(sites) == 3, len(sites))
+
+    # 7. A batch of one scenario given as a patch file.
+    patch = os.path.join(work, "slow walk.json")
+    json.dump({"access": {"walk_kmh": 3.0}}, open(patch, "w"))
+    out_batch = os.path.join(work, "batch")
+    r, res = alg("batch", PROJECT=demo, SCENARIOS=patch, JOBS=2, OUTPUT=out_batch)
+    if check("lifecircle:batch exits 0", r.returncode == 0, r.stdout[-2000:]):
+        rows = list(csv.DictReader(open(os.path.join(out_batch, "comparison.csv"), encoding="utf-8-sig")))
+        check("comparison.csv holds the scenario (its id folder-safe)", any("slow-walk" in " ".join(row.values()) for row in rows),
+              rows[:2])
+        check("the batch file used is written beside the output", os.path.isfile(out_batch + ".batch.json"))
+
+    # 8. An error of lifecircle reaches the user with the file and what to do.
+    bad = os.path.join(a.root, "tests", "fixtures", "errors", "missing_id_field.json")
+    r, _ = alg("run", PROJECT=bad, OUTPUT=os.path.join(work, "bad"))
+    text = r.stdout + r.stderr
+    check("a failing run fails the algorithm", r.returncode != 0, r.returncode)
+    check("the error text is lifecircle's, naming the file and field", 'has no field "compound_code"' in text and "compounds.geojson" in text,
+          text[-2000:])
+    check("the error text gives the project file and the command to repeat", "Project file:" in text and "To repeat in a terminal" in text,
+          text[-2000:])
+
+    # 9. No program on PATH and none configured.
+    no_bin = qgis_env.environment(work, plugins, "/usr/bin:/bin")
+    if shutil.which("lifecircle", path="/usr/bin:/bin") is None:
+        r = qgis("run", "lifecircle:run", "--", f"PROJECT={demo}", f"OUTPUT={os.path.join(work, 'none')}", environment=no_bin)
+        check("a missing program fails with what to do", r.returncode != 0 and "lifecircle program was not found" in r.stdout + r.stderr,
+              (r.stdout + r.stderr)[-1500:])
+
+    # 10. In a QGIS session (as from the toolbox): the results loaded into the project.
+    check_loading(plugins, demo, binary, work)
+
+    finish()
+
+
+def check_loading(plugins, demo, binary, work):
+    """processing.run in PyQGIS, as the toolbox runs it: the output's layers land in the
+    current project under one group, styled, and its print layouts come along, their maps,
+    legends and tables pointing at the loaded layers."""
+    try:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        if "XDG_RUNTIME_DIR" not in os.environ:
+            os.environ["XDG_RUNTIME_DIR"] = qgis_env.environment(work)["XDG_RUNTIME_DIR"]
+        from qgis.core import QgsApplication, QgsProject
+    except ImportError:
+        print("SKIP loading into a project: PyQGIS (python3-qgis) is not importable by " + sys.executable)
+        return
+    os.environ["PATH"] = os.path.dirname(binary) + os.pathsep + os.environ.get("PATH", "")
+    app = QgsApplication([], False)
+    app.initQgis()
+    try:
+        sys.path[:0] = [os.path.join(QgsApplication.pkgDataPath(), "python", "plugins"), plugins]
+        from processing.core.Processing import Processing
+        import processing
+        from lifecircle.provider import LifecircleProvider
+
+        Processing.initialize()
+        provider = LifecircleProvider()
+        QgsApplication.processingRegistry().addProvider(provider)
+        out = os.path.join(work, "loaded")
+        processing.run("lifecircle:run", {"PROJECT": demo, "OUTPUT": out})
+        prj = QgsProject.instance()
+        top = prj.layerTreeRoot().children()
+        check("the run's results sit in one group named after the study area", len(top) == 1 and "示范区" in top[0].name(),
+              [c.name() for c in top])
+        groups = [c.name() for c in top[0].children()] if top else []
+        check("the output's own groups come along", "结果：缺口与设施" in groups and len(groups) >= 4, groups)
+        layers = list(prj.mapLayers().values())
+        check("every loaded layer is valid", layers and all(l.isValid() for l in layers), [l.name() for l in layers if not l.isValid()])
+        streets = [l for l in layers if l.name().startswith("街道（乡镇）：")]
+        check("the loaded layers keep their styles", streets and streets[0].renderer().type() == "graduatedSymbol",
+              streets and streets[0].renderer().type())
+        layouts = prj.layoutManager().printLayouts()
+        check("the print layouts come along", len(layouts) >= 4, len(layouts))
+        for lay in layouts:
+            m, legend = lay.itemById("map"), lay.itemById("legend")
+            ok = m is not None and m.layers() and all(prj.mapLayer(l.id()) is l for l in m.layers())
+            check(f"{lay.name()}: its map shows the loaded layers", ok, m and [l.name() for l in m.layers()])
+            check(f"{lay.name()}: its legend lists them", legend is not None and legend.model().rootGroup().findLayers())
+            for mf in lay.multiFrames():
+                check(f"{lay.name()}: its table reads a loaded layer, columns kept",
+                      mf.vectorLayer() is not None and prj.mapLayer(mf.vectorLayer().id()) is not None and len(mf.columns()) == 3)
+        # A picked layer that is no file lifecircle can read (here a memory layer) is
+        # copied to a GeoPackage beside the project file.
+        from qgis.core import QgsFeatureRequest, QgsVectorLayer
+
+        with open(demo, encoding="utf-8") as f:
+            L = json.load(f)["layers"]
+        files = QgsVectorLayer(os.path.join(os.path.dirname(demo), L["facilities"]["path"]), "facilities", "ogr")
+        memory = files.materialize(QgsFeatureRequest())
+        project_out = os.path.join(work, "memory", "project.json")
+        res = processing.run("lifecircle:validate", {
+            "COMPOUNDS": os.path.join(os.path.dirname(demo), L["compounds"]["path"]), "COMPOUND_ID": L["compounds"]["id"],
+            "FACILITIES": memory, "FACILITY_ID": L["facilities"]["id"], "FACILITY_TYPE": L["facilities"]["type"],
+            "DISTRICT": os.path.join(os.path.dirname(demo), L["district"]["path"]), "DISTRICT_ID": L["district"]["id"],
+            "PROJECT_OUT": project_out})
+        copy = os.path.join(work, "memory", "project.inputs", "facilities.gpkg")
+        check("a memory layer is copied to a GeoPackage for lifecircle", os.path.isfile(copy), os.listdir(os.path.dirname(project_out)))
+        n = len(json.load(open(os.path.join(os.path.dirname(demo), L["facilities"]["path"]), encoding="utf-8"))["features"])
+        check("lifecircle reads every facility of the copy", f"facilities: {n} read, {n} used" in res.get("REPORT", ""), res.get("REPORT"))
+        del memory, files  # layers must go before QGIS does
+    finally:
+        QgsProject.instance().clear()
+        app.exitQgis()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

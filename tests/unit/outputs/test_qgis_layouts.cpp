@@ -1,0 +1,70 @@
+// Print layouts as QGIS reads them: what QGIS needs to tie the items together (the map's
+// uuid in the legend, scale bar and north arrow; the table's frame and multiframe), text
+// that keeps its line breaks, and the same XML for the same layout.
+#include "outputs/qgis_layouts.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace lc;
+using namespace lc::qgis;
+
+namespace {
+bool has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+std::string attribute(const std::string& xml, const std::string& element_start, const std::string& name) {
+    size_t at = xml.find(element_start);
+    if (at == std::string::npos) return "";
+    size_t a = xml.find(" " + name + "=\"", at);
+    if (a == std::string::npos) return "";
+    a += name.size() + 3;
+    return xml.substr(a, xml.find('"', a) - a);
+}
+}  // namespace
+
+TEST_CASE("print layouts: items tied to their map, text with line breaks, deterministic") {
+    ProjectLayer units;
+    units.id = "lifecircle_units_street";
+    units.name = "街道 & 乡镇";
+    units.source = "./units_street.geojson";
+    PrintLayout L;
+    L.name = "01 一刻钟";
+    L.map_box = {10, 31, 292, 256};
+    L.extent = {0, 0, 1000, 800};
+    L.map_layers = {"lifecircle_units_street", "not_in_the_project"};
+    L.legend_layers = {"lifecircle_units_street"};
+    L.texts.push_back({"note", {308, 250, 102, 36}, "规则集：kunming\n坐标系：EPSG:4543 & more", 7, false, {50, 50, 50, 255}, true});
+    AttributeTable t;
+    t.layer_id = "lifecircle_units_street";
+    t.box = {308, 120, 102, 60};
+    t.filter = "NOT \"rule_x_pass\"";
+    t.sort = "\"rule_x_value\"";
+    t.max_rows = 9;
+    t.columns = {{"名称", "\"name\"", 40}};
+    L.tables.push_back(t);
+
+    std::vector<const ProjectLayer*> layers = {&units};
+    std::string x = layouts_xml({L}, layers, 2);
+    CHECK(x == layouts_xml({L}, layers, 2));
+    CHECK(has(x, "<Layouts>"));
+    CHECK(has(x, "name=\"01 一刻钟\""));
+    CHECK(has(x, "printResolution=\"300\""));
+    // A line break survives XML attribute normalisation only as a character reference.
+    CHECK(has(x, "labelText=\"规则集：kunming&#10;坐标系：EPSG:4543 &amp; more\""));
+    // The map shows the layers the project has, by id, and keeps them.
+    CHECK(has(x, ">lifecircle_units_street</Layer>"));
+    CHECK(!has(x, "not_in_the_project"));
+    CHECK(has(x, "keepLayerSet=\"true\""));
+    std::string map_uuid = attribute(x, "type=\"65639\"", "uuid");
+    REQUIRE(!map_uuid.empty());
+    CHECK(attribute(x, "type=\"65642\"", "map_uuid") == map_uuid);  // legend
+    CHECK(attribute(x, "type=\"65646\"", "mapUuid") == map_uuid);   // scale bar
+    CHECK(attribute(x, "type=\"65640\"", "mapUuid") == map_uuid);   // north arrow
+    CHECK(attribute(x, "type=\"65640\"", "northMode") == "1");      // true north
+    // The table: its frame names the multiframe, the multiframe its frame.
+    std::string mf = attribute(x, "<LayoutMultiFrame", "uuid");
+    CHECK(attribute(x, "type=\"65647\"", "multiFrame") == mf);
+    CHECK(has(x, "<childFrame uuid=\"" + attribute(x, "type=\"65647\"", "uuid") + "\""));
+    CHECK(attribute(x, "<LayoutMultiFrame", "featureFilter") == "NOT &quot;rule_x_pass&quot;");
+    CHECK(attribute(x, "<LayoutMultiFrame", "maxFeatures") == "9");
+    CHECK(layouts_xml({}, layers, 2).empty());
+}
