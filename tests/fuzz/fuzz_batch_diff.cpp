@@ -1,11 +1,10 @@
 // libFuzzer target, differential: a batch scenario against a plain run of the same
 // scenario (SPEC 7: a batch's scenario folder is what `run --scenario` writes). The
 // bytes build a small world (fuzz_world.hpp, settings made plausible) and analyse it as
-// a batch's base, whose
-// results fill a ScenarioCache; then a scenario patch: facilities removed and added
-// (new ids sorting before and after the base's, some at a base facility's very place,
-// a removed id added back elsewhere), access settings changed (walking speed, minutes
-// per type, buffer, access distance, decay) and rules replaced. The scenario is analysed
+// a batch's base, whose results fill a ScenarioCache; then a scenario patch: facilities
+// removed and added (new ids sorting before and after the base's, some at a base
+// facility's very place, a removed id added back elsewhere), access settings changed
+// (walking speed, minutes per type, buffer, access distance, decay) and rules replaced. The scenario is analysed
 // and written once through the cache, as a batch does, and once plainly; the two
 // output folders must be equal byte for byte (summary.json apart from its seconds),
 // and a comparison-only analysis through the cache must give the same rule figures.
