@@ -4,10 +4,11 @@
 // a batch's base, whose results fill a ScenarioCache; then a scenario patch: facilities
 // removed and added (new ids sorting before and after the base's, some at a base
 // facility's very place, a removed id added back elsewhere), access settings changed
-// (walking speed, minutes per type, buffer, access distance, decay) and rules replaced. The scenario is analysed
-// and written once through the cache, as a batch does, and once plainly; the two
-// output folders must be equal byte for byte (summary.json apart from its seconds),
-// and a comparison-only analysis through the cache must give the same rule figures.
+// (walking speed, minutes per type, buffer, access distance, decay) and rules replaced.
+// The scenario is analysed and written once through the cache, as a batch does, and
+// once plainly; the two output folders must be equal byte for byte (summary.json apart
+// from its seconds), and a comparison-only analysis through the cache must give the
+// same rule figures.
 #include "batch/scenario_cache.hpp"
 #include "common/errors.hpp"
 #include "common/gdal_setup.hpp"
