@@ -171,14 +171,17 @@ BatchOutcome run_batch(const fs::path& batch_file_in, const BatchOptions& opt) {
         Analysed xb = analyse(pb, ib, {}, plain);
         // GeoJSON layers are written whatever the format (gpkg/shp come beside them).
         const ScenarioCache cache(pb, ib, xb, ScenarioCache::Formatted{full, full});
-        if (full) {
+        const RunFigures base_figures = run_figures(ib, xb, nullptr);
+        auto write_base = [&] {
             xb.texts = cache.base_texts(pb, ib, xb);
             xb.map_paths = cache.map_paths();
             fs::create_directory(staging / "base");
             write_output_folder(staging / "base", pb, ib, xb, ropt);
-        }
-        const RunFigures base_figures = run_figures(ib, xb, nullptr);
-        xb = Analysed{};  // nothing of it is needed any more
+        };
+        // The base's folder is written by the jobs beside the first scenarios, unless
+        // scenario files are to be linked to it (then it must be complete first).
+        const bool base_job = full && !opt.link_unchanged;
+        if (full && !base_job) write_base();
 
         std::vector<ScenarioComparison> rows(mine.size());
         std::atomic<size_t> next{0}, done{0};
@@ -221,10 +224,14 @@ BatchOutcome run_batch(const fs::path& batch_file_in, const BatchOptions& opt) {
             std::lock_guard<std::mutex> lock(say_mutex);
             say("scenario " + e.id, static_cast<double>(++done) / mine.size());
         };
+        const size_t tasks = mine.size() + (base_job ? 1 : 0);
         auto run_all = [&] {
-            for (size_t j; (j = next.fetch_add(1)) < mine.size();) run_one(j);
+            for (size_t k; (k = next.fetch_add(1)) < tasks;) {
+                if (base_job && k == 0) write_base();
+                else run_one(k - (base_job ? 1 : 0));
+            }
         };
-        int jobs = std::max(1, std::min<int>(opt.jobs, static_cast<int>(mine.size())));
+        int jobs = std::max(1, std::min<int>(opt.jobs, static_cast<int>(tasks)));
         if (jobs == 1) {
             run_all();
         } else {

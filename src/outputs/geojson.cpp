@@ -212,35 +212,52 @@ void append_real(std::string& out, double v) {
 
 }  // namespace
 
-std::string json_string(const std::string& s) {
-    std::string out = "\"";
+void append_json_string(std::string& out, const std::string& s) {
+    out += '"';
     const unsigned char* p = reinterpret_cast<const unsigned char*>(s.data());
-    size_t n = s.size();
+    const size_t n = s.size();
+    size_t run = 0;  // start of the bytes copied as they are, appended in one go
+    auto flush = [&](size_t i) {
+        if (i > run) out.append(reinterpret_cast<const char*>(p + run), i - run);
+    };
     for (size_t i = 0; i < n;) {
-        unsigned char c = p[i];
-        if (c == '"') { out += "\\\""; ++i; }
-        else if (c == '\\') { out += "\\\\"; ++i; }
-        else if (c < 0x20) {
-            char b[8];
-            std::snprintf(b, sizeof b, "\\u%04x", c);
-            out += b;
+        const unsigned char c = p[i];
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
             ++i;
-        } else if (c < 0x80) { out += static_cast<char>(c); ++i; }
-        else {
-            // copy a well-formed UTF-8 sequence, replace anything else
+            continue;
+        }
+        if (c >= 0x80) {
+            // a well-formed UTF-8 sequence stays in the run; anything else is replaced
             int len = (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
             bool ok = len > 0 && i + len <= n;
             for (int k = 1; ok && k < len; ++k) ok = (p[i + k] & 0xC0) == 0x80;
             if (ok) {
-                out.append(reinterpret_cast<const char*>(p + i), len);
-                i += len;
-            } else {
-                out += "\xEF\xBF\xBD";
-                ++i;
+                i += static_cast<size_t>(len);
+                continue;
+            }
+            flush(i);
+            out += "\xEF\xBF\xBD";
+        } else {
+            flush(i);
+            if (c == '"') out += "\\\"";
+            else if (c == '\\') out += "\\\\";
+            else {
+                char b[8];
+                std::snprintf(b, sizeof b, "\\u%04x", c);
+                out += b;
             }
         }
+        run = ++i;
     }
-    return out + "\"";
+    flush(n);
+    out += '"';
+}
+
+std::string json_string(const std::string& s) {
+    std::string out;
+    out.reserve(s.size() + 2);
+    append_json_string(out, s);
+    return out;
 }
 
 GeometryText geometry_text(GEOSContextHandle_t h, const GEOSGeometry* g, OGRCoordinateTransformation* ct) {
@@ -336,7 +353,7 @@ std::vector<Repair> write_geojson(const fs::path& file, const Table& t, const st
             out += keys[k];
             const Value& v = row[k];
             if (std::holds_alternative<std::monostate>(v)) out += "null";
-            else if (auto s = std::get_if<std::string>(&v)) out += json_string(*s);
+            else if (auto s = std::get_if<std::string>(&v)) append_json_string(out, *s);
             else if (auto d = std::get_if<double>(&v)) append_real(out, *d);
             else if (auto n = std::get_if<long long>(&v)) out += std::to_string(*n);
             else if (auto b = std::get_if<bool>(&v)) out += *b ? "true" : "false";
@@ -365,10 +382,11 @@ std::vector<Repair> write_geojson(const fs::path& file, const Table& t, const st
     // Features are formatted by all workers in small chunks, a window at a time: one
     // large layer keeps every core busy, and memory stays bounded by one window.
     constexpr size_t kChunk = 64, kWindow = 32 * kChunk;
-    std::vector<std::string> chunks;
+    std::vector<std::string> chunks;  // kept from window to window: their memory is reused
     for (size_t a = 0; a < n; a += kWindow) {
         const size_t b = std::min(n, a + kWindow);
-        chunks.assign((b - a + kChunk - 1) / kChunk, std::string());
+        chunks.resize((b - a + kChunk - 1) / kChunk);
+        for (auto& c : chunks) c.clear();
         parallel_for(chunks.size(), [&](size_t c, int w) {
             const size_t lo = a + c * kChunk, hi = std::min(b, lo + kChunk);
             for (size_t i = lo; i < hi; ++i) feature(chunks[c], i, worker_geos(w), w);

@@ -40,5 +40,7 @@ std::vector<Repair> write_geojson(const std::filesystem::path& file, const Table
 
 /// JSON string literal of UTF-8 text (invalid bytes replaced by U+FFFD).
 std::string json_string(const std::string& s);
+/// The same, appended to `out`.
+void append_json_string(std::string& out, const std::string& s);
 
 }  // namespace lc

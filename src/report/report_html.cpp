@@ -182,9 +182,11 @@ struct Page {
         int i = 0;
         for (auto& m : ms) {
             ++i;
-            o += "<figure id=\"fig-" + esc(m.rule_id) + "\">\n<div class=\"map\">\n" + m.svg + "</div>\n<figcaption>" +
-                 t("图 ", "Figure ") + std::to_string(i) + t("　", ". ") + esc(m.title) + t("（矢量图：", " (vector file: ") +
-                 "<a href=\"maps/" + esc(m.file) + "\">maps/" + esc(m.file) + "</a>" + t("）", ")") + "</figcaption>\n</figure>\n";
+            o += "<figure id=\"fig-" + esc(m.rule_id) + "\">\n<div class=\"map\">\n";
+            o += m.svg;  // appended where it goes: maps are the bulk of the page
+            o += "</div>\n<figcaption>" + std::string(t("图 ", "Figure ")) + std::to_string(i) + t("　", ". ") + esc(m.title) +
+                 t("（矢量图：", " (vector file: ") + "<a href=\"maps/" + esc(m.file) + "\">maps/" + esc(m.file) + "</a>" +
+                 t("）", ")") + "</figcaption>\n</figure>\n";
         }
         o += "</section>\n";
     }

@@ -42,3 +42,12 @@ TEST_CASE("geojson: a multipolygon part or a hole that collapses to a sliver is 
     CHECK(geometry_json(ctx, holed.get(), nullptr) ==
           R"({"type":"Polygon","coordinates":[[[102.1,25.1],[102.2,25.1],[102.2,25.2],[102.1,25.2],[102.1,25.1]]]})");
 }
+
+TEST_CASE("geojson: strings are escaped, valid UTF-8 kept and invalid bytes replaced") {
+    CHECK(json_string("plain 中文") == "\"plain 中文\"");
+    CHECK(json_string("q\"b\\n\n\t") == "\"q\\\"b\\\\n\\u000a\\u0009\"");
+    CHECK(json_string(std::string("a\xff" "b\xe4\xb8", 5)) == "\"a\xEF\xBF\xBD" "b\xEF\xBF\xBD\xEF\xBF\xBD\"");  // lone and truncated bytes
+    std::string out = "x:";
+    append_json_string(out, "尾\"");
+    CHECK(out == "x:\"尾\\\"\"");
+}
