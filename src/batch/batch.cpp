@@ -256,10 +256,7 @@ BatchOutcome run_batch(const fs::path& batch_file_in, const BatchOptions& opt) {
 
         for (auto& row : rows) record_status(outcome, row);
         Comparison cmp{batch.base.u8string(), base_figures.rules, std::move(rows)};
-        ComparisonFiles files = comparison_files(cmp);
-        write_text(staging / "comparison.json", files.json);
-        write_text(staging / "comparison.csv", files.csv);
-        write_text(staging / "comparison_streets.csv", files.streets_csv);
+        write_comparison(staging, cmp);
         if (sharded) {
             // What merge needs to rebuild the whole batch's tables: the exact figures,
             // and where this shard's scenarios stand in the batch.

@@ -2,6 +2,7 @@
 
 #include "common/csv.hpp"
 #include "common/errors.hpp"
+#include "outputs/outputs.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -175,6 +176,13 @@ ComparisonFiles comparison_files(const Comparison& c) {
     cmp["scenarios"] = js;
     f.json = cmp.dump(1) + "\n";
     return f;
+}
+
+void write_comparison(const std::filesystem::path& dir, const Comparison& c) {
+    ComparisonFiles files = comparison_files(c);
+    write_text(dir / "comparison.json", files.json);
+    write_text(dir / "comparison.csv", files.csv);
+    write_text(dir / "comparison_streets.csv", files.streets_csv);
 }
 
 namespace {

@@ -7,6 +7,7 @@
 #include "ingest/ingest.hpp"
 #include "pipeline/pipeline.hpp"
 
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
@@ -79,6 +80,8 @@ struct ComparisonFiles {
     std::string json, csv, streets_csv;
 };
 ComparisonFiles comparison_files(const Comparison& c);
+/// Writes them into `dir`.
+void write_comparison(const std::filesystem::path& dir, const Comparison& c);
 
 /// The comparison with its figures exact (a shard's record, for merge).
 json comparison_record(const Comparison& c);

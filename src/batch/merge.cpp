@@ -115,10 +115,7 @@ BatchOutcome merge_shards(const std::vector<fs::path>& dirs, const fs::path& out
         std::error_code ec;
         if (full || (!sc.ok && fs::exists(src, ec))) copy_tree(src, staging / sc.id);
     }
-    ComparisonFiles files = comparison_files(cmp);
-    write_text(staging / "comparison.json", files.json);
-    write_text(staging / "comparison.csv", files.csv);
-    write_text(staging / "comparison_streets.csv", files.streets_csv);
+    write_comparison(staging, cmp);
     folder.commit();
     return outcome;
 }

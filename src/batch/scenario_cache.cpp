@@ -57,13 +57,21 @@ std::vector<XY> changed_sites(const std::vector<ReachSite>& a, const std::vector
     return out;
 }
 
-/// A reach result of one type, with what service areas and uncovered parts read of it.
-ReachResult one_type(const ReachResult& r, size_t t) {
+/// What service areas and uncovered parts read of a reach result (not its distances).
+ReachResult reach_settings(const ReachResult& r) {
     ReachResult o;
     o.mode = r.mode;
+    o.types = r.types;
+    o.reach_m = r.reach_m;
+    o.graph = r.graph;
+    return o;
+}
+
+/// The same for one type.
+ReachResult one_type(const ReachResult& r, size_t t) {
+    ReachResult o = reach_settings(r);
     o.types = {r.types[t]};
     o.reach_m = {r.reach_m[t]};
-    o.graph = r.graph;
     o.facility_snaps = r.facility_snaps;
     return o;
 }
@@ -235,11 +243,7 @@ std::vector<GeomPtr> ScenarioCache::areas(const Project& p, const Inputs& in, co
     // The facilities without a service area in the cache are the stage's plain input:
     // one service area per facility, from its place, reach and (network) entry point.
     Inputs missing;
-    ReachResult rm;
-    rm.mode = r.mode;
-    rm.types = r.types;
-    rm.reach_m = r.reach_m;
-    rm.graph = r.graph;
+    ReachResult rm = reach_settings(r);
     std::vector<size_t> which;
     for (size_t i = 0; i < nf; ++i) {
         auto it = areas_.find(area_key(p, in.facilities[i]));

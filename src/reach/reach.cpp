@@ -310,6 +310,16 @@ std::vector<GeomPtr> service_areas(const Project& p, const Inputs& in, const Rea
     return out;
 }
 
+/// A geometry's envelope as a box.
+static BBox envelope(GEOSContextHandle_t h, const GEOSGeometry* g) {
+    double x0, y0, x1, y1;
+    GEOSGeom_getXMin_r(h, g, &x0);
+    GEOSGeom_getYMin_r(h, g, &y0);
+    GEOSGeom_getXMax_r(h, g, &x1);
+    GEOSGeom_getYMax_r(h, g, &y1);
+    return BBox(BPoint(x0, y0), BPoint(x1, y1));
+}
+
 static int uncovered_level(const Inputs& in) {
     return in.has_level[kStreet] ? kStreet : in.has_level[kDistrict] ? kDistrict : kCommunity;
 }
@@ -331,12 +341,7 @@ static std::vector<Uncovered> uncovered_of(const Project& p, const Inputs& in, c
         std::vector<std::pair<BBox, int>> boxes;
         for (size_t i = 0; i < in.facilities.size(); ++i) {
             if (in.facilities[i].type != r.types[t] || !areas[i] || GEOSisEmpty_r(h0, areas[i].get())) continue;
-            double x0, y0, x1, y1;
-            GEOSGeom_getXMin_r(h0, areas[i].get(), &x0);
-            GEOSGeom_getYMin_r(h0, areas[i].get(), &y0);
-            GEOSGeom_getXMax_r(h0, areas[i].get(), &x1);
-            GEOSGeom_getYMax_r(h0, areas[i].get(), &y1);
-            boxes.emplace_back(BBox(BPoint(x0, y0), BPoint(x1, y1)), static_cast<int>(i));
+            boxes.emplace_back(envelope(h0, areas[i].get()), static_cast<int>(i));
         }
         trees[t] = Tree(boxes.begin(), boxes.end());
     }
@@ -368,11 +373,9 @@ static std::vector<Uncovered> uncovered_of(const Project& p, const Inputs& in, c
         res.level = level;
         res.type = r.types[t];
         if (only && !(*only)[u]) return;
-        double x0, y0, x1, y1;
-        GEOSGeom_getXMin_r(h, unit.geom.get(), &x0);
-        GEOSGeom_getYMin_r(h, unit.geom.get(), &y0);
-        GEOSGeom_getXMax_r(h, unit.geom.get(), &x1);
-        GEOSGeom_getYMax_r(h, unit.geom.get(), &y1);
+        const BBox ub = envelope(h, unit.geom.get());
+        const double x0 = ub.min_corner().get<0>(), y0 = ub.min_corner().get<1>();
+        const double x1 = ub.max_corner().get<0>(), y1 = ub.max_corner().get<1>();
         std::vector<int> near;
         if (r.graph) {
             // every facility that can walk to within the buffer of this unit
@@ -491,13 +494,12 @@ std::vector<Uncovered> update_uncovered_areas(const Project& p, const Inputs& in
     GEOSContextHandle_t h = main_geos();
     std::vector<char> again(units.size(), 0);
     for (size_t u = 0; u < units.size(); ++u) {
-        double x0, y0, x1, y1;
-        GEOSGeom_getXMin_r(h, units[u].geom.get(), &x0);
-        GEOSGeom_getYMin_r(h, units[u].geom.get(), &y0);
-        GEOSGeom_getXMax_r(h, units[u].geom.get(), &x1);
-        GEOSGeom_getYMax_r(h, units[u].geom.get(), &y1);
+        const BBox box = envelope(h, units[u].geom.get());
+        const BPoint& lo = box.min_corner();
+        const BPoint& hi = box.max_corner();
         for (const XY& q : changed)
-            if (q.x >= x0 - margin && q.x <= x1 + margin && q.y >= y0 - margin && q.y <= y1 + margin) {
+            if (q.x >= lo.get<0>() - margin && q.x <= hi.get<0>() + margin && q.y >= lo.get<1>() - margin &&
+                q.y <= hi.get<1>() + margin) {
                 again[u] = 1;
                 break;
             }
