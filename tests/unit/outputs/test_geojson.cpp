@@ -4,6 +4,11 @@
 
 #include <doctest/doctest.h>
 
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <string>
+
 using namespace lc;
 
 namespace {
@@ -17,6 +22,33 @@ TEST_CASE("geojson: coordinates are rounded to 7 decimals, exterior rings counte
     GeomPtr g = make_polygon(ctx, {{102.1, 25.1}, {102.1, 25.2}, {102.2, 25.2}, {102.2, 25.100000004}, {102.1, 25.1}});
     CHECK(geometry_json(ctx, g.get(), nullptr) ==
           R"({"type":"Polygon","coordinates":[[[102.1,25.1],[102.2,25.1],[102.2,25.2],[102.1,25.2],[102.1,25.1]]]})");
+}
+
+TEST_CASE("geojson: a coordinate is written as its value rounded to 7 decimals, trailing zeros dropped") {
+    // Worked by hand: 102.5 -> "102.5", 25 -> "25.0", -0.00000004 rounds to 0 -> "0.0",
+    // -0.00000005 rounds away from zero -> "-0.0000001", 179.99999995 -> "180.0".
+    auto point = [](double x, double y) { return geometry_json(ctx, make_point(ctx, x, y).get(), nullptr); };
+    CHECK(point(102.5, 25) == R"({"type":"Point","coordinates":[102.5,25.0]})");
+    CHECK(point(-0.00000004, -0.00000005) == R"({"type":"Point","coordinates":[0.0,-0.0000001]})");
+    CHECK(point(179.99999995, -89.12345678) == R"({"type":"Point","coordinates":[180.0,-89.1234568]})");
+    CHECK(point(0.000001, -12.3000000) == R"({"type":"Point","coordinates":[0.000001,-12.3]})");
+    // Any value: the same digits as printing the rounded double to 7 decimals.
+    auto reference = [](double v) {
+        double r = std::round(v * 1e7) / 1e7;
+        if (r == 0) r = 0;
+        char b[40];
+        char* e = std::to_chars(b, b + sizeof b, r, std::chars_format::fixed, 7).ptr;
+        while (e[-1] == '0') --e;
+        if (e[-1] == '.') ++e;
+        return std::string(b, e);
+    };
+    uint64_t s = 12345;
+    for (int i = 0; i < 20000; ++i) {
+        s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+        const double x = (static_cast<double>(s >> 11) / 9007199254740992.0 - 0.5) * 360;
+        const double y = (static_cast<double>((s >> 7) & 0xFFFFF) - 524288) / 1e7;  // near 0
+        CHECK(point(x, y) == R"({"type":"Point","coordinates":[)" + reference(x) + "," + reference(y) + "]}");
+    }
 }
 
 TEST_CASE("geojson: points merged by the rounding are written once") {
