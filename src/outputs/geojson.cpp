@@ -13,6 +13,7 @@
 #include <cstring>
 #include <functional>
 #include <memory>
+#include <unordered_map>
 
 namespace lc {
 
@@ -65,7 +66,53 @@ struct BadCoordinate {
     double x, y;
 };
 
-Ring read_seq(GEOSContextHandle_t h, const GEOSCoordSequence* s, OGRCoordinateTransformation* ct) {
+/// Small rings already transformed by one worker's transformation: the cores of blocks
+/// come back as holes of many service areas and of every type's uncovered parts, and
+/// the same coordinates always give the same lon/lat. Lives while one layer is written.
+class RingMemo {
+public:
+    static constexpr unsigned kMaxPoints = 32;  // cores are a handful of points
+    const Ring* find(const Ring& in) const {
+        auto [a, b] = map_.equal_range(hash(in));
+        for (auto it = a; it != b; ++it)
+            if (same(it->second.first.x, in.x) && same(it->second.first.y, in.y)) return &it->second.second;
+        return nullptr;
+    }
+    void add(const Ring& in, const Ring& out) {
+        if (map_.size() < kMaxEntries) map_.emplace(hash(in), std::make_pair(in, out));
+    }
+
+private:
+    static constexpr size_t kMaxEntries = 1u << 16;  // bounds the memory (a few tens of MB)
+    static bool same(const std::vector<double>& a, const std::vector<double>& b) {  // bit for bit
+        return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
+    }
+    static uint64_t hash(const Ring& r) {
+        uint64_t h = 1469598103934665603ULL;
+        auto mix = [&](double v) {
+            uint64_t b;
+            std::memcpy(&b, &v, sizeof b);
+            h = (h ^ b) * 1099511628211ULL;
+            h ^= h >> 29;
+        };
+        for (size_t i = 0; i < r.x.size(); ++i) {
+            mix(r.x[i]);
+            mix(r.y[i]);
+        }
+        return h;
+    }
+    std::unordered_multimap<uint64_t, std::pair<Ring, Ring>> map_;
+};
+
+/// Working CRS -> EPSG:4326 (none: the coordinates are lon/lat already), with the
+/// worker's memo of small rings, if any.
+struct ToLonLat {
+    OGRCoordinateTransformation* ct = nullptr;
+    RingMemo* memo = nullptr;
+};
+
+Ring read_seq(GEOSContextHandle_t h, const GEOSCoordSequence* s, const ToLonLat& to) {
+    OGRCoordinateTransformation* ct = to.ct;
     Ring r;
     unsigned n = 0;
     GEOSCoordSeq_getSize_r(h, s, &n);
@@ -73,6 +120,9 @@ Ring read_seq(GEOSContextHandle_t h, const GEOSCoordSequence* s, OGRCoordinateTr
     r.y.resize(n);
     for (unsigned i = 0; i < n; ++i) GEOSCoordSeq_getXY_r(h, s, i, &r.x[i], &r.y[i]);
     if (n == 0) return r;
+    const bool memo = ct && to.memo && n <= RingMemo::kMaxPoints;
+    if (memo)
+        if (const Ring* done = to.memo->find(r)) return *done;
     std::vector<int> ok(ct ? n : 0, 1);
     std::vector<double> x0, y0;
     if (ct) {
@@ -86,6 +136,7 @@ Ring read_seq(GEOSContextHandle_t h, const GEOSCoordSequence* s, OGRCoordinateTr
     for (unsigned i = 0; i < n; ++i)
         if ((ct && !ok[i]) || !std::isfinite(r.x[i]) || !std::isfinite(r.y[i]) || std::abs(r.x[i]) > 180 + 1e-7 || std::abs(r.y[i]) > 90 + 1e-7)
             throw BadCoordinate{ct ? x0[i] : r.x[i], ct ? y0[i] : r.y[i]};
+    if (memo) to.memo->add(Ring{std::move(x0), std::move(y0)}, r);
     return r;
 }
 
@@ -126,7 +177,7 @@ bool round_ring(Ring& r) {
 }
 
 /// False (and nothing written) when the exterior ring collapses at the written precision.
-bool append_polygon(std::string& out, GEOSContextHandle_t h, const GEOSGeometry* g, OGRCoordinateTransformation* ct,
+bool append_polygon(std::string& out, GEOSContextHandle_t h, const GEOSGeometry* g, const ToLonLat& ct,
                     bool keep_collapsed = false) {
     int holes = GEOSGetNumInteriorRings_r(h, g);
     bool first = true;
@@ -151,7 +202,7 @@ bool append_polygon(std::string& out, GEOSContextHandle_t h, const GEOSGeometry*
     return true;
 }
 
-void append_geometry(std::string& out, GEOSContextHandle_t h, const GEOSGeometry* g, OGRCoordinateTransformation* ct) {
+void append_geometry(std::string& out, GEOSContextHandle_t h, const GEOSGeometry* g, const ToLonLat& ct) {
     int t = GEOSGeomTypeId_r(h, g);
     switch (t) {
         case GEOS_POINT: {
@@ -283,12 +334,15 @@ std::string json_string(const std::string& s) {
     return out;
 }
 
-GeometryText geometry_text(GEOSContextHandle_t h, const GEOSGeometry* g, OGRCoordinateTransformation* ct) {
+namespace {
+
+GeometryText text_of(GEOSContextHandle_t h, const GEOSGeometry* g, const ToLonLat& to) {
+    OGRCoordinateTransformation* ct = to.ct;
     GeometryText t;
     if (!g || GEOSisEmpty_r(h, g)) return t;
     std::string out;
     try {
-        append_geometry(out, h, g, ct);
+        append_geometry(out, h, g, to);
     } catch (const BadCoordinate& b) {
         char buf[160];
         std::snprintf(buf, sizeof buf, "the point (%.3f, %.3f) has no %s position", b.x, b.y,
@@ -298,6 +352,12 @@ GeometryText geometry_text(GEOSContextHandle_t h, const GEOSGeometry* g, OGRCoor
     }
     t.json = std::move(out);
     return t;
+}
+
+}  // namespace
+
+GeometryText geometry_text(GEOSContextHandle_t h, const GEOSGeometry* g, OGRCoordinateTransformation* ct) {
+    return text_of(h, g, ToLonLat{ct, nullptr});
 }
 
 std::string geometry_json(GEOSContextHandle_t h, const GEOSGeometry* g, OGRCoordinateTransformation* ct) {
@@ -320,14 +380,16 @@ std::vector<GeometryText> texts_of(size_t n, const std::string& working_crs,
     int workers = worker_count();
     if (worker_limit() > 0) workers = std::min(workers, worker_limit());
     std::vector<std::unique_ptr<OGRCoordinateTransformation>> cts(static_cast<size_t>(std::max(1, workers)));
+    std::vector<RingMemo> memos(cts.size());
     constexpr size_t kChunk = 64;
     parallel_for((n + kChunk - 1) / kChunk, [&](size_t c, int w) {
-        auto& ct = cts[static_cast<size_t>(w) % cts.size()];  // one per worker: not thread-safe
+        const size_t k = static_cast<size_t>(w) % cts.size();
+        auto& ct = cts[k];  // one per worker: not thread-safe
         if (!ct) ct = to_wgs84(working_crs, "geometry text");
         GEOSContextHandle_t h = worker_geos(w);
         for (size_t i = c * kChunk; i < std::min(n, (c + 1) * kChunk); ++i) {
             GeomPtr hold(nullptr, GeomDeleter{h});
-            out[i] = geometry_text(h, at(i, h, hold), ct.get());
+            out[i] = text_of(h, at(i, h, hold), ToLonLat{ct.get(), &memos[k]});
         }
     }, workers);
     return out;
@@ -359,10 +421,12 @@ std::vector<Repair> write_geojson(const fs::path& file, const Table& t, const st
     int workers = worker_count();
     if (worker_limit() > 0) workers = std::min(workers, worker_limit());
     std::vector<std::unique_ptr<OGRCoordinateTransformation>> cts(static_cast<size_t>(std::max(1, workers)));
+    std::vector<RingMemo> memos(cts.size());
     auto ct_of = [&](int w) {
-        auto& ct = cts[static_cast<size_t>(w) % cts.size()];
+        const size_t k = static_cast<size_t>(w) % cts.size();
+        auto& ct = cts[k];
         if (!ct) ct = to_wgs84(working_crs, file.u8string());
-        return ct.get();
+        return ToLonLat{ct.get(), &memos[k]};
     };
     std::vector<std::string> keys(t.fields.size());
     for (size_t k = 0; k < t.fields.size(); ++k) keys[k] = json_string(t.fields[k].name) + ":";
@@ -386,10 +450,10 @@ std::vector<Repair> write_geojson(const fs::path& file, const Table& t, const st
         GeometryText made;
         if (!given) {
             if (i < t.geoms.size() && t.geoms[i]) {
-                made = geometry_text(hw, t.geoms[i], ct_of(w));
+                made = text_of(hw, t.geoms[i], ct_of(w));
             } else if (t.source) {
                 GeomPtr g = t.source->geometry(i, hw);
-                if (g) made = geometry_text(hw, g.get(), ct_of(w));
+                if (g) made = text_of(hw, g.get(), ct_of(w));
             }
             if (made.json == "null" && made.problem.empty() && i < t.wkb_wgs84.size() && !t.wkb_wgs84[i].empty())
                 made = wkb_geometry_text(hw, t.wkb_wgs84[i]);
