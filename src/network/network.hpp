@@ -166,4 +166,10 @@ private:
 GeomPtr service_area(GEOSContextHandle_t h, const std::vector<std::vector<XY>>& lines, double buffer_m,
                      int quadsegs = kServiceAreaQuadSegs);
 
+/// The part of `unit` (a polygon or multipolygon) outside every one of `covers`
+/// (polygonal; null or empty ones ignored), in one exact pass of Clipper on the 0.1 mm
+/// grid with no union of the covers first; rings narrower than 1 cm are cleaned, as in
+/// service_area. The unit itself (a copy) when there is nothing to cut.
+GeomPtr polygon_minus(GEOSContextHandle_t h, const GEOSGeometry* unit, const std::vector<const GEOSGeometry*>& covers);
+
 }  // namespace lc::net

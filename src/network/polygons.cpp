@@ -421,4 +421,38 @@ GeomPtr service_area(GEOSContextHandle_t h, const std::vector<std::vector<XY>>& 
     return covered_polygon(h, {}, lines, {}, buffer_m, quadsegs);
 }
 
+GeomPtr polygon_minus(GEOSContextHandle_t h, const GEOSGeometry* unit, const std::vector<const GEOSGeometry*>& covers) {
+    Extent e;
+    for (const GEOSGeometry* g : covers) {
+        double x0, y0, x1, y1;
+        if (!g || GEOSisEmpty_r(h, g) == 1) continue;
+        if (!GEOSGeom_getXMin_r(h, g, &x0) || !GEOSGeom_getYMin_r(h, g, &y0) || !GEOSGeom_getXMax_r(h, g, &x1) ||
+            !GEOSGeom_getYMax_r(h, g, &y1))
+            return clone(h, unit);
+        e.add(XY{x0, y0});
+        e.add(XY{x1, y1});
+    }
+    double x0, y0, x1, y1;
+    if (e.empty() || !GEOSGeom_getXMin_r(h, unit, &x0) || !GEOSGeom_getYMin_r(h, unit, &y0) ||
+        !GEOSGeom_getXMax_r(h, unit, &x1) || !GEOSGeom_getYMax_r(h, unit, &y1))
+        return clone(h, unit);
+    e.add(XY{x0, y0});
+    e.add(XY{x1, y1});
+    const Grid g = grid_around(e, 0);
+    CL::Paths subject, clip;
+    add_polygonal(h, g, unit, subject);
+    for (const GEOSGeometry* c : covers)
+        if (c) add_polygonal(h, g, c, clip);
+    // The covers need no union first: the non-zero rule takes a point covered by any.
+    CL::Clipper c;
+    c.StrictlySimple(true);
+    c.AddPaths(subject, CL::ptSubject, true);
+    c.AddPaths(clip, CL::ptClip, true);
+    CL::PolyTree tree;
+    c.Execute(CL::ctDifference, tree, CL::pftNonZero, CL::pftNonZero);
+    std::vector<GEOSGeometry*> polys;
+    to_geos(h, g, tree, {}, 0.01, polys);
+    return collect(h, polys);
+}
+
 }  // namespace lc::net

@@ -426,21 +426,12 @@ static std::vector<Uncovered> uncovered_of(const Project& p, const Inputs& in, c
             if (packed) packed->set(k, h, std::move(res.geom));
             return;
         }
-        std::vector<GeomPtr> parts;
-        // Only the part of a service area over this unit's envelope matters; clipping
-        // first keeps the union small where network service areas are large.
-        for (int f : near) {
-            GeomPtr c = own(h, GEOSClipByRect_r(h, areas[f].get(), x0 - 1, y0 - 1, x1 + 1, y1 + 1));
-            if (c && !GEOSisEmpty_r(h, c.get())) parts.push_back(std::move(c));
-        }
-        if (parts.empty()) {
-            res.geom = clone(h, unit.geom.get());
-        } else {
-            GeomPtr coll = make_collection(h, GEOS_GEOMETRYCOLLECTION, parts);
-            GeomPtr uni = own(h, GEOSUnaryUnion_r(h, coll.get()));
-            res.geom = uni ? own(h, GEOSDifference_r(h, unit.geom.get(), uni.get())) : clone(h, unit.geom.get());
-            if (!res.geom) res.geom = own(h, GEOSGeom_createEmptyPolygon_r(h));
-        }
+        // Radius discs: the unit minus every disc near it, in one exact pass of Clipper
+        // (no union of the discs first, which cost GEOS more than the difference).
+        std::vector<const GEOSGeometry*> covers;
+        for (int f : near) covers.push_back(areas[f].get());
+        res.geom = covers.empty() ? clone(h, unit.geom.get()) : net::polygon_minus(h, unit.geom.get(), covers);
+        if (!res.geom) res.geom = own(h, GEOSGeom_createEmptyPolygon_r(h));
         GEOSArea_r(h, res.geom.get(), &res.area_m2);
         res.share = unit.area_m2 > 0 ? res.area_m2 / unit.area_m2 : 0;
         if (packed) packed->set(k, h, std::move(res.geom));

@@ -127,6 +127,36 @@ TEST_CASE("polygons: a ring road keeps its block's core as a hole") {
     CHECK(area(h, g.uncovered_part(h, big.get(), all, {}, {}, r)) == doctest::Approx(128400).epsilon(kEps));
 }
 
+TEST_CASE("polygons: a unit minus overlapping covers, without a union first") {
+    // Unit [0,100]²; covers [-10,50]² and [40,60]² overlap on [40,50]² (100 m²) and
+    // reach 2500 + 400 - 100 = 2800 m² of the unit: 7200 m² are left, one polygon
+    // (an L shape reaching round the small square) without holes.
+    lc::GeosContext h;
+    auto unit = square(h, 0, 0, 100, 100);
+    auto a = square(h, -10, -10, 50, 50), b = square(h, 40, 40, 60, 60);
+    auto left = lc::net::polygon_minus(h, unit.get(), {a.get(), b.get()});
+    CHECK(area(h, left) == doctest::Approx(7200).epsilon(kEps));
+    CHECK(holes(h, left) == 0);
+    // A cover inside the unit is a hole: 10000 - 20 · 20.
+    auto inner = square(h, 70, 70, 90, 90);
+    auto holed = lc::net::polygon_minus(h, unit.get(), {inner.get(), nullptr});
+    CHECK(area(h, holed) == doctest::Approx(9600).epsilon(kEps));
+    CHECK(holes(h, holed) == 1);
+    // A cover with a hole [40,60]² over the whole unit leaves only the hole: 400 m².
+    auto donut = lc::make_polygon(h, {{-1, -1}, {101, -1}, {101, 101}, {-1, 101}, {-1, -1}});
+    {
+        GEOSGeometry* shell = GEOSGeom_clone_r(h, GEOSGetExteriorRing_r(h, donut.get()));
+        auto hole_poly = square(h, 40, 40, 60, 60);
+        GEOSGeometry* hole = GEOSGeom_clone_r(h, GEOSGetExteriorRing_r(h, hole_poly.get()));
+        donut = lc::own(h, GEOSGeom_createPolygon_r(h, shell, &hole, 1));
+    }
+    CHECK(area(h, lc::net::polygon_minus(h, unit.get(), {donut.get()})) == doctest::Approx(400).epsilon(kEps));
+    // Covered whole: empty; nothing to cut: the unit.
+    auto all = square(h, -5, -5, 105, 105);
+    CHECK(GEOSisEmpty_r(h, lc::net::polygon_minus(h, unit.get(), {all.get()}).get()) == 1);
+    CHECK(area(h, lc::net::polygon_minus(h, unit.get(), {})) == doctest::Approx(10000).epsilon(kEps));
+}
+
 TEST_CASE("orient2d: exact where doubles round") {
     // p = (0.5 + d, 0.5), q = (12, 12), r = (24, 24): (q - p) x (r - p) = -12 d, so the
     // turn is clockwise for every d > 0 however small, counter-clockwise for d < 0 and
