@@ -20,6 +20,7 @@
 #include <numeric>
 #include <set>
 #include <stdexcept>
+#include <thread>
 
 namespace lc {
 
@@ -438,14 +439,42 @@ static std::vector<Uncovered> uncovered_of(const Project& p, const Inputs& in, c
     };
     if (r.graph) {
         const std::vector<net::Snap>& fsnap = r.facility_snaps;
-        for (size_t t = 0; t < nt; ++t) {
+        auto type_net = [&](size_t t) {
             TypeNet tn;
             tn.fac = facilities_of(in, r.types[t]);
             for (int f : tn.fac) tn.snaps.push_back(fsnap[f]);
             tn.pieces = r.graph->reachable_pieces_multi(tn.snaps, r.reach_m[t]);
+            return tn;
+        };
+        // The next type's search (one thread) runs beside this type's units rather than
+        // alone between them; two types' pieces are held at most. Joined before leaving.
+        int workers = worker_count();
+        if (worker_limit() > 0) workers = std::min(workers, worker_limit());
+        TypeNet tn = nt > 0 ? type_net(0) : TypeNet{};
+        for (size_t t = 0; t < nt; ++t) {
+            TypeNet next;
+            std::exception_ptr failed;
+            std::thread ahead;
+            struct Join {
+                std::thread& th;
+                ~Join() {
+                    if (th.joinable()) th.join();
+                }
+            } join{ahead};
+            if (t + 1 < nt && workers > 1)
+                ahead = std::thread([&, t] {
+                    try {
+                        next = type_net(t + 1);
+                    } catch (...) {
+                        failed = std::current_exception();
+                    }
+                });
             cur = &tn;
             parallel_for(units.size(), [&](size_t u, int w) { one(u * nt + t, w); });
             cur = nullptr;
+            if (ahead.joinable()) ahead.join();
+            if (failed) std::rethrow_exception(failed);
+            tn = t + 1 < nt ? (workers > 1 ? std::move(next) : type_net(t + 1)) : TypeNet{};
         }
     } else {
         parallel_for(out.size(), one);
