@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cmath>
 #include <functional>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -51,7 +52,58 @@ Inputs read_inputs(const Project& p, const Progress& progress) {
     Ctx c{p, in, chinacrs::wgs84(), OGRSpatialReference()};
     const bool chosen = !(p.working_crs == "auto" || p.working_crs.empty());
     OpenedLayer opened;  // with `auto`, the compounds stay open for their read below
-    in.working_crs = chosen ? p.working_crs : auto_working_crs(p, in.warnings, opened);
+    // With `auto`, the compounds are scanned for the CRS before anything is read; the
+    // second thread meanwhile opens (parses) the other layers, which needs no CRS, one
+    // after another until the scan ends. Each task takes its layer from here if opened.
+    struct Early {
+        const LayerSpec* spec;
+        std::optional<Source> src;
+        std::vector<std::string> warnings;
+        std::exception_ptr err;
+    };
+    std::vector<Early> early;
+    if (!chosen && worker_count() > 1 && (worker_limit() <= 0 || worker_limit() > 1)) {
+        for (const char* key : {"roads", "district", "street", "community", "facilities", "gates"})
+            if (const LayerSpec* s = p.layer(key); s && (std::string(key) != "roads" || p.access.mode == "network"))
+                early.push_back(Early{s, std::nullopt, {}, nullptr});
+        std::atomic<bool> stop{false};
+        std::thread opener([&, slot = job_slot()] {
+            set_job_slot(slot);
+            for (Early& e : early) {
+                if (stop) break;
+                try {
+                    e.src.emplace(open_source(p.file.u8string(), *e.spec, e.warnings));
+                } catch (...) {
+                    e.err = std::current_exception();
+                }
+            }
+        });
+        try {
+            in.working_crs = auto_working_crs(p, in.warnings, opened);
+        } catch (...) {
+            stop = true;
+            opener.join();
+            throw;
+        }
+        stop = true;
+        opener.join();
+    } else {
+        in.working_crs = chosen ? p.working_crs : auto_working_crs(p, in.warnings, opened);
+    }
+    // The source of a layer: opened above, or now; its opening warnings in the task's part
+    // either way, so that they read as if opened in the task.
+    auto source_of = [&](const LayerSpec& s, std::vector<std::string>& warnings) {
+        for (Early& e : early) {
+            if (e.spec != &s || (!e.src && !e.err)) continue;
+            warnings.insert(warnings.end(), e.warnings.begin(), e.warnings.end());
+            if (e.err) std::rethrow_exception(e.err);
+            Source o = std::move(*e.src);
+            e.src.reset();
+            o.warnings_out = &warnings;
+            return o;
+        }
+        return open_source(p.file.u8string(), s, warnings);
+    };
     c.work = chinacrs::make_srs(in.working_crs, p.file.u8string() + ": /working_crs");
     check_crs_kind(c.work, in.working_crs, p.file.u8string());
     char* wkt = nullptr;
@@ -89,7 +141,7 @@ Inputs read_inputs(const Project& p, const Progress& progress) {
     tasks.push_back({"units", [&](Ctx& tc) {
                          for (auto [key, level] : unit_layers)
                              if (const LayerSpec* s = p.layer(key)) {
-                                 Source src = open_source(p.file.u8string(), *s, tc.in.warnings);
+                                 Source src = source_of(*s, tc.in.warnings);
                                  setup_transforms(*s, src, tc.wgs, &tc.work, tc.in.warnings);
                                  read_units(tc, *s, level, src);
                              }
@@ -108,19 +160,19 @@ Inputs read_inputs(const Project& p, const Progress& progress) {
                      }, {}, nullptr});
     tasks.push_back({"facilities", [&](Ctx& tc) {
                          const LayerSpec& s = *p.layer("facilities");
-                         Source src = open_source(p.file.u8string(), s, tc.in.warnings);
+                         Source src = source_of(s, tc.in.warnings);
                          setup_transforms(s, src, tc.wgs, &tc.work, tc.in.warnings);
                          read_facilities(tc, s, src, false);
                      }, {}, nullptr});
     if (const LayerSpec* s = p.layer("roads"); s && p.access.mode == "network")
-        tasks.push_back({"roads", [&p, s](Ctx& tc) {
-                             Source src = open_source(p.file.u8string(), *s, tc.in.warnings);
+        tasks.push_back({"roads", [&source_of, s](Ctx& tc) {
+                             Source src = source_of(*s, tc.in.warnings);
                              setup_transforms(*s, src, tc.wgs, &tc.work, tc.in.warnings);
                              read_roads(tc, *s, src);
                          }, {}, nullptr});
     if (const LayerSpec* s = p.layer("gates"))
-        tasks.push_back({"gates", [&p, s](Ctx& tc) {
-                             Source src = open_source(p.file.u8string(), *s, tc.in.warnings);
+        tasks.push_back({"gates", [&source_of, s](Ctx& tc) {
+                             Source src = source_of(*s, tc.in.warnings);
                              setup_transforms(*s, src, tc.wgs, &tc.work, tc.in.warnings);
                              read_gates(tc, src);
                          }, {}, nullptr});
