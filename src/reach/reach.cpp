@@ -429,8 +429,16 @@ static std::vector<Uncovered> uncovered_of(const Project& p, const Inputs& in, c
         }
         // Radius discs: the unit minus every disc near it, in one exact pass of Clipper
         // (no union of the discs first, which cost GEOS more than the difference).
+        // Only the part of a disc over the unit's envelope matters: clipped first, the
+        // exact pass has fewer edges to sweep.
+        std::vector<GeomPtr> parts;
         std::vector<const GEOSGeometry*> covers;
-        for (int f : near) covers.push_back(areas[f].get());
+        for (int f : near) {
+            GeomPtr c = own(h, GEOSClipByRect_r(h, areas[f].get(), x0 - 1, y0 - 1, x1 + 1, y1 + 1));
+            if (!c || GEOSisEmpty_r(h, c.get())) continue;
+            covers.push_back(c.get());
+            parts.push_back(std::move(c));
+        }
         res.geom = covers.empty() ? clone(h, unit.geom.get()) : net::polygon_minus(h, unit.geom.get(), covers);
         if (!res.geom) res.geom = own(h, GEOSGeom_createEmptyPolygon_r(h));
         GEOSArea_r(h, res.geom.get(), &res.area_m2);
