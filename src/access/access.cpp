@@ -52,8 +52,9 @@ const AccessLayer* AccessResult::find(const std::vector<std::string>& types) con
     return nullptr;
 }
 
-static AccessLayer access_layer(const Engine& engine, const Project& p, const Inputs& in, const ReachResult& r, std::unique_ptr<CatchmentIndex>& index,
-                                const std::vector<std::string>& types, const AccessOptions& opt) {
+static AccessLayer access_layer(const Engine& engine, const Project& p, const Inputs& in, const ReachResult& r,
+                                std::unique_ptr<CatchmentIndex>& index, const std::vector<std::string>& types,
+                                const AccessOptions& opt) {
     AccessLayer L;
     L.types = types;
     const size_t nc = in.compounds.size();
@@ -153,8 +154,8 @@ AccessResult compute_access_pools(const Engine& engine, const Project& p, const 
     return res;
 }
 
-AccessResult compute_access(const Engine& engine, const Project& p, const Inputs& in, const ReachResult& r, const std::vector<std::string>& types,
-                            const AccessOptions& opt) {
+AccessResult compute_access(const Engine& engine, const Project& p, const Inputs& in, const ReachResult& r,
+                            const std::vector<std::string>& types, const AccessOptions& opt) {
     std::vector<std::vector<std::string>> pools;
     for (auto& t : types) pools.push_back({t});
     return compute_access_pools(engine, p, in, r, pools, opt);

@@ -75,8 +75,8 @@ struct AccessResult {
 };
 
 /// One layer per type (`access_<type>` fields and unit means).
-AccessResult compute_access(const Engine& engine, const Project& p, const Inputs& in, const ReachResult& r, const std::vector<std::string>& types,
-                            const AccessOptions& opt);
+AccessResult compute_access(const Engine& engine, const Project& p, const Inputs& in, const ReachResult& r,
+                            const std::vector<std::string>& types, const AccessOptions& opt);
 
 /// One layer per pool of types (e.g. {{"day_care"}, {"day_care", "street_center"}}).
 /// In network mode `r` must come from compute_reach in network mode (its graph is used).

@@ -109,8 +109,8 @@ private:
     AccessResult access(Engine& engine, const Project& p, const Inputs& in, const ReachResult& r) const;
     std::vector<GeomPtr> areas(Engine& engine, const Project& p, const Inputs& in, const ReachResult& r, PackedPolygons* packed,
                                GeometryTexts* texts) const;
-    std::vector<Uncovered> uncovered(Engine& engine, const Project& p, const Inputs& in, const ReachResult& r, const std::vector<GeomPtr>& areas,
-                                     PackedPolygons* packed, GeometryTexts* texts) const;
+    std::vector<Uncovered> uncovered(Engine& engine, const Project& p, const Inputs& in, const ReachResult& r,
+                                     const std::vector<GeomPtr>& areas, PackedPolygons* packed, GeometryTexts* texts) const;
 
     struct Distances {
         std::vector<ReachSite> sites;

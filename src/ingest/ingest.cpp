@@ -212,9 +212,9 @@ void read_extra_facilities(Engine& engine, const Project& p, const std::string& 
 }
 
 
-std::vector<PointRecord> read_point_records(Engine& engine, const LayerSpec& s_in, const std::string& origin, const std::vector<std::string>& id_guesses,
-                                            const std::vector<std::string>& name_guesses, const Inputs& in,
-                                            std::vector<std::string>& warnings) {
+std::vector<PointRecord> read_point_records(Engine& engine, const LayerSpec& s_in, const std::string& origin,
+                                            const std::vector<std::string>& id_guesses, const std::vector<std::string>& name_guesses,
+                                            const Inputs& in, std::vector<std::string>& warnings) {
     LayerSpec s = s_in;
     Source src = open_source(origin, s, warnings);
     for (auto [canon, guesses] : {std::pair<const char*, const std::vector<std::string>*>{"id", &id_guesses}, {"name", &name_guesses}}) {

@@ -88,8 +88,8 @@ struct PointRecord {
 /// they are, other geometries by their point on surface. The id and name fields are
 /// s.fields "id"/"name" when given (InputError if missing), else the first of the
 /// guesses the layer has. `origin` names where the layer was given, for messages.
-std::vector<PointRecord> read_point_records(Engine& engine, const LayerSpec& s, const std::string& origin, const std::vector<std::string>& id_guesses,
-                                            const std::vector<std::string>& name_guesses, const Inputs& in,
-                                            std::vector<std::string>& warnings);
+std::vector<PointRecord> read_point_records(Engine& engine, const LayerSpec& s, const std::string& origin,
+                                            const std::vector<std::string>& id_guesses, const std::vector<std::string>& name_guesses,
+                                            const Inputs& in, std::vector<std::string>& warnings);
 
 }  // namespace lc

@@ -233,8 +233,8 @@ void childcare_group(qgis::Project& q, const std::vector<StyledLayer>& styled, c
     q.groups.push_back(std::move(g));
 }
 
-std::string project_xml(GEOSContextHandle_t h, const Project& p, const Inputs& in, const Analysis& a, const std::vector<StyledLayer>& styled,
-                        const StyleContext& c, const DeliverableOptions& opt) {
+std::string project_xml(GEOSContextHandle_t h, const Project& p, const Inputs& in, const Analysis& a,
+                        const std::vector<StyledLayer>& styled, const StyleContext& c, const DeliverableOptions& opt) {
     const std::string& format = opt.format;
     qgis::Project q;
     q.title = p.name.empty() ? std::string("lifecircle") : p.name;

@@ -355,7 +355,8 @@ FieldNames write_gis_layers(Engine& engine, const fs::path& dir, const std::vect
 
     if (opt.format == "gpkg") {
         FieldNames same;
-        Writer w{engine.main(), same, &out, from_work.get(), same_as_wgs84 ? nullptr : from_wgs84.get(), false, nullptr, opt.repairs, opt.output_crs};
+        Writer w{engine.main(), same, &out, from_work.get(), same_as_wgs84 ? nullptr : from_wgs84.get(),
+                 false, nullptr, opt.repairs, opt.output_crs};
         fs::path file = dir / "lifecircle.gpkg";
         GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GPKG");
         GDALDatasetUniquePtr ds(drv->Create(file.u8string().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
@@ -378,7 +379,8 @@ FieldNames write_gis_layers(Engine& engine, const fs::path& dir, const std::vect
     fields.has_geometry = false;
     for (auto n : {"layer", "field", "shp_field", "type"}) fields.add_field(n, FieldType::String);
 
-    Writer w{engine.main(), names, &out, from_work.get(), same_as_wgs84 ? nullptr : from_wgs84.get(), true, &long_text, opt.repairs, opt.output_crs};
+    Writer w{engine.main(), names, &out, from_work.get(), same_as_wgs84 ? nullptr : from_wgs84.get(),
+             true, &long_text, opt.repairs, opt.output_crs};
     GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("ESRI Shapefile");
     for (auto* t : tables)
         for (auto& tg : shapefile_targets(engine.main(), *t)) {

@@ -50,7 +50,7 @@ struct GisOptions {
 /// `fields.csv` lists every field's short name, and text longer than a dBASE field holds
 /// (254 bytes) is cut at a character boundary and kept whole in `long_text.csv`.
 /// Returns the field names used.
-FieldNames write_gis_layers(Engine& engine, const std::filesystem::path& dir, const std::vector<const Table*>& tables, const std::string& working_crs,
-                            const GisOptions& opt);
+FieldNames write_gis_layers(Engine& engine, const std::filesystem::path& dir, const std::vector<const Table*>& tables,
+                            const std::string& working_crs, const GisOptions& opt);
 
 }  // namespace lc

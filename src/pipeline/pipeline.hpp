@@ -41,7 +41,7 @@ struct RunOutcome {
     json summary;
 };
 
-/// `engine` must outlive nothing made here (it is the caller's; see common/engine.hpp).
+/// Every stage runs on `engine` (the caller's: common/engine.hpp).
 RunOutcome run_project(Engine& engine, const std::filesystem::path& project_file, const RunOptions& opt);
 
 struct ValidateOutcome {

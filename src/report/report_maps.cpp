@@ -485,8 +485,8 @@ MapPaths map_paths(GEOSContextHandle_t h, const Inputs& in) {
     return out;
 }
 
-std::vector<IndicatorMap> indicator_maps(GEOSContextHandle_t h, const Project& p, const Inputs& in, const Analysis& a, const std::string& lang,
-                                         const MapPaths* paths) {
+std::vector<IndicatorMap> indicator_maps(GEOSContextHandle_t h, const Project& p, const Inputs& in, const Analysis& a,
+                                         const std::string& lang, const MapPaths* paths) {
     svg::Envelope ext = study_extent(h, in);
     MapBuilder b{p, in, a, lang, h, ext, true_north_deg(in, ext), paths};
     std::vector<IndicatorMap> out;

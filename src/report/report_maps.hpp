@@ -43,8 +43,8 @@ MapPaths map_paths(GEOSContextHandle_t h, const Inputs& in);
 
 /// One SVG map per headline rule, in `lang` ("zh" | "en"); `paths`: path data made
 /// beforehand (map_paths), used where it is for the same geometry and frame.
-std::vector<IndicatorMap> indicator_maps(GEOSContextHandle_t h, const Project& p, const Inputs& in, const Analysis& a, const std::string& lang,
-                                         const MapPaths* paths = nullptr);
+std::vector<IndicatorMap> indicator_maps(GEOSContextHandle_t h, const Project& p, const Inputs& in, const Analysis& a,
+                                         const std::string& lang, const MapPaths* paths = nullptr);
 
 /// A rule's figure as a planner reads it: shares as percentages, ratios as numbers. A
 /// failing share is never rounded up to its target ("99.96%" shows as 99.9%, not 100%).
