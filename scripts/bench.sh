@@ -6,20 +6,23 @@
 # back to back on metro, a run with census tables and life-circle bands against the run
 # without them (radius), a 50-scenario batch with full outputs and a 500-scenario
 # --outputs comparison sweep.
-#   scripts/bench.sh [radius|network|all] [--baseline BIN] [--no-10x] [--no-batch]
+#   scripts/bench.sh [radius|network|all] [--baseline BIN] [--repeat N] [--no-10x] [--no-batch]
+# --repeat N: every single run is made N times and its median wall and CPU time (and the
+# highest peak memory) are reported (the baseline's N runs, then the new build's N).
 # --baseline (or LIFECIRCLE_BASELINE=BIN): the binary to compare with, e.g. a build of
 # main from before a change. Figures vary with machine load: compare ratios within one
 # run of this script, and CPU time rather than wall time on a busy machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-modes=all baseline=${LIFECIRCLE_BASELINE:-} tenx=1 batch=1
+modes=all baseline=${LIFECIRCLE_BASELINE:-} tenx=1 batch=1 repeat=1
 while [ $# -gt 0 ]; do
   case $1 in
     radius|network|all|batch-radius|batch-network) modes=$1 ;;
     --baseline) baseline=$2; shift ;;
+    --repeat) repeat=$2; shift ;;
     --no-10x) tenx=0 ;;
     --no-batch) batch=0 ;;
-    *) echo "usage: $0 [radius|network|all] [--baseline BIN] [--no-10x] [--no-batch]" >&2; exit 2 ;;
+    *) echo "usage: $0 [radius|network|all] [--baseline BIN] [--repeat N] [--no-10x] [--no-batch]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -47,24 +50,29 @@ if [ "$tenx" = 1 ]; then
   scales="city metro metro10"
 fi
 
-run() {  # label binary scale mode [project suffix]: prints two lines, leaves $GEN/res-LABEL-SCALE-MODE.json
-  local label=$1 bin=$2 scale=$3 mode=$4 out="$GEN/out-$1-$3-$4"
-  /usr/bin/time -f "%e %U %S %M" -o "$GEN/time.txt" "$bin" run "$GEN/$scale/project-$mode${5:-}.json" --out "$out" --quiet
-  python3 - "$out/summary.json" "$GEN/time.txt" "$label" "$scale" "$mode" "$GEN/res-$label-$scale-$mode.json" <<'PY'
-import json, sys
-sfile, tfile, label, scale, mode, res = sys.argv[1:]
+run() {  # label binary scale mode [project suffix] [repetitions]: prints two lines, leaves $GEN/res-LABEL-SCALE-MODE.json
+  local label=$1 bin=$2 scale=$3 mode=$4 out="$GEN/out-$1-$3-$4" reps=${6:-1} i
+  for ((i = 1; i <= reps; i++)); do
+    /usr/bin/time -f "%e %U %S %M" -o "$GEN/time-$i.txt" "$bin" run "$GEN/$scale/project-$mode${5:-}.json" --out "$out" --quiet
+  done
+  python3 - "$out/summary.json" "$GEN" "$reps" "$label" "$scale" "$mode" "$GEN/res-$label-$scale-$mode.json" <<'PY'
+import json, statistics, sys
+sfile, g, reps, label, scale, mode, res = sys.argv[1:]
 s = json.load(open(sfile))
-wall, user, sys_, kb = open(tfile).read().split()
-cpu = float(user) + float(sys_)
+rows = [open(f"{g}/time-{i}.txt").read().split() for i in range(1, int(reps) + 1)]
+wall = statistics.median(float(r[0]) for r in rows)
+cpu = statistics.median(float(r[1]) + float(r[2]) for r in rows)
+kb = max(int(r[3]) for r in rows)
 stages = "  ".join(f"{k} {v:.2f}" for k, v in s["seconds"].items() if k != "total")
 n = s["inputs"]["compounds"]["used"] + s["inputs"]["facilities"]["used"]
 extra = ""
 if "network" in s:
     extra = f", graph {s['network']['nodes']} nodes {s['network']['edges']} edges"
-print(f"{label:8s} {scale:7s} {mode:7s} wall {float(wall):6.2f} s  cpu {cpu:6.2f} s  peak {int(kb) / 1024:5.0f} MiB  "
+of = f" (median of {reps})" if int(reps) > 1 else ""
+print(f"{label:8s} {scale:7s} {mode:7s} wall {wall:6.2f} s  cpu {cpu:6.2f} s{of}  peak {kb / 1024:5.0f} MiB  "
       f"({s['inputs']['compounds']['used']} compounds, {s['inputs']['facilities']['used']} facilities{extra})")
-print(f"{'':8s} stages (s): {stages}")
-json.dump({"wall": float(wall), "cpu": cpu, "n": n, "kb": int(kb)}, open(res, "w"))
+print(f"{'':8s} stages (s, last run): {stages}")
+json.dump({"wall": wall, "cpu": cpu, "n": n, "kb": kb}, open(res, "w"))
 PY
 }
 
@@ -85,8 +93,8 @@ PY
 }
 
 against_baseline() {  # mode: new and baseline back to back on metro, on the project both read
-  run base "$baseline" metro "$1" -legacy
-  run newl "$BIN" metro "$1" -legacy
+  run base "$baseline" metro "$1" -legacy "$repeat"
+  run newl "$BIN" metro "$1" -legacy "$repeat"
   python3 - "$GEN" "$1" <<'PY'
 import json, sys
 g, mode = sys.argv[1:]
@@ -95,6 +103,19 @@ b = json.load(open(f"{g}/res-base-metro-{mode}.json"))
 print(f"metro {mode} against the baseline: wall {n['wall']:.2f} / {b['wall']:.2f} s = {n['wall'] / b['wall']:.2f}, "
       f"cpu {n['cpu']:.2f} / {b['cpu']:.2f} s = {n['cpu'] / b['cpu']:.2f}, peak {n['kb'] / 1024:.0f} / {b['kb'] / 1024:.0f} MiB")
 PY
+  # the same polygons: every facility's service area and every unit's uncovered part
+  # within 0.1% in area of the baseline's, and valid (issue 16)
+  if /usr/bin/python3 -c "import osgeo" 2>/dev/null; then
+    if /usr/bin/python3 scripts/compare_polygons.py "$GEN/out-base-metro-$1" "$GEN/out-newl-metro-$1" --rel 0.001 \
+         > "$GEN/compare-$1.txt" 2>&1; then
+      echo "metro $1 polygons against the baseline: every area within 0.1%, all valid"
+      grep "features compared" "$GEN/compare-$1.txt" | sed 's/^/  /'
+    else
+      echo "metro $1 polygons against the baseline: DIFFER, see $GEN/compare-$1.txt"; tail -5 "$GEN/compare-$1.txt"
+    fi
+  else
+    echo "metro $1 polygons: not compared (python3-gdal missing)"
+  fi
 }
 
 make_batch() {  # mode: 50 add/remove-facility scenarios on metro
@@ -196,7 +217,7 @@ for mode in radius network; do
   [ "$modes" = all ] || [ "$modes" = "$mode" ] || [ "$modes" = "batch-$mode" ] || continue
   echo "== $mode mode"
   if [ "$modes" != "batch-$mode" ]; then
-    for scale in $scales; do run new "$BIN" "$scale" "$mode"; done
+    for scale in $scales; do run new "$BIN" "$scale" "$mode" "" "$repeat"; done
     growth "$mode"
     [ -z "$baseline" ] || against_baseline "$mode"
     [ "$mode" = radius ] && census_ratio

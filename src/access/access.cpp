@@ -52,8 +52,9 @@ const AccessLayer* AccessResult::find(const std::vector<std::string>& types) con
     return nullptr;
 }
 
-static AccessLayer access_layer(const Project& p, const Inputs& in, const ReachResult& r, std::unique_ptr<CatchmentIndex>& index,
-                                const std::vector<std::string>& types, const AccessOptions& opt) {
+static AccessLayer access_layer(const Engine& engine, const Project& p, const Inputs& in, const ReachResult& r,
+                                std::unique_ptr<CatchmentIndex>& index, const std::vector<std::string>& types,
+                                const AccessOptions& opt) {
     AccessLayer L;
     L.types = types;
     const size_t nc = in.compounds.size();
@@ -84,7 +85,7 @@ static AccessLayer access_layer(const Project& p, const Inputs& in, const ReachR
         pts[j] = in.facilities[fac[j]].pt;
         d0[j] = p.access.reach_m(in.facilities[fac[j]].type);
     }
-    if (!fac.empty() && !index) index = std::make_unique<CatchmentIndex>(p, in, r);  // made once per call, when needed
+    if (!fac.empty() && !index) index = std::make_unique<CatchmentIndex>(engine, p, in, r);  // made once per call, when needed
     Catchments cat = fac.empty() ? Catchments{} : index->compute(pts, d0);
 
     std::vector<double> A(nc, 0.0);
@@ -143,21 +144,21 @@ static AccessLayer access_layer(const Project& p, const Inputs& in, const ReachR
     return L;
 }
 
-AccessResult compute_access_pools(const Project& p, const Inputs& in, const ReachResult& r,
+AccessResult compute_access_pools(const Engine& engine, const Project& p, const Inputs& in, const ReachResult& r,
                                   const std::vector<std::vector<std::string>>& pools, const AccessOptions& opt) {
     if (opt.supply != "auto" && opt.supply != "beds" && opt.supply != "floor_area")
         throw ConfigError("access supply: expected auto, beds or floor_area, got \"" + opt.supply + "\"");
     AccessResult res;
     std::unique_ptr<CatchmentIndex> index;  // made only when a catchment is computed
-    for (auto& pool : pools) res.layers.push_back(access_layer(p, in, r, index, pool, opt));
+    for (auto& pool : pools) res.layers.push_back(access_layer(engine, p, in, r, index, pool, opt));
     return res;
 }
 
-AccessResult compute_access(const Project& p, const Inputs& in, const ReachResult& r, const std::vector<std::string>& types,
-                            const AccessOptions& opt) {
+AccessResult compute_access(const Engine& engine, const Project& p, const Inputs& in, const ReachResult& r,
+                            const std::vector<std::string>& types, const AccessOptions& opt) {
     std::vector<std::vector<std::string>> pools;
     for (auto& t : types) pools.push_back({t});
-    return compute_access_pools(p, in, r, pools, opt);
+    return compute_access_pools(engine, p, in, r, pools, opt);
 }
 
 std::vector<std::optional<bool>> access_pass(const AccessLayer& a, double min, double per) {

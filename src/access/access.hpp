@@ -75,12 +75,12 @@ struct AccessResult {
 };
 
 /// One layer per type (`access_<type>` fields and unit means).
-AccessResult compute_access(const Project& p, const Inputs& in, const ReachResult& r, const std::vector<std::string>& types,
-                            const AccessOptions& opt);
+AccessResult compute_access(const Engine& engine, const Project& p, const Inputs& in, const ReachResult& r,
+                            const std::vector<std::string>& types, const AccessOptions& opt);
 
 /// One layer per pool of types (e.g. {{"day_care"}, {"day_care", "street_center"}}).
 /// In network mode `r` must come from compute_reach in network mode (its graph is used).
-AccessResult compute_access_pools(const Project& p, const Inputs& in, const ReachResult& r,
+AccessResult compute_access_pools(const Engine& engine, const Project& p, const Inputs& in, const ReachResult& r,
                                   const std::vector<std::vector<std::string>>& pools, const AccessOptions& opt);
 
 /// min_access per compound: A_i·per ≥ min, null where A_i is null.

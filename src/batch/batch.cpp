@@ -3,7 +3,7 @@
 #include "batch/comparison.hpp"
 #include "batch/scenario_cache.hpp"
 #include "common/errors.hpp"
-#include "common/parallel.hpp"
+#include "common/engine.hpp"
 #include "outputs/outputs.hpp"
 #include "pipeline/pipeline.hpp"
 #include "units/units.hpp"
@@ -133,7 +133,7 @@ void write_error(const fs::path& dir, const std::string& error) {
 
 }  // namespace
 
-BatchOutcome run_batch(const fs::path& batch_file_in, const BatchOptions& opt) {
+BatchOutcome run_batch(Engine& engine, const fs::path& batch_file_in, const BatchOptions& opt) {
     const BatchFile batch = read_batch_file(batch_file_in);
     const std::string bf = batch.file.u8string();
     if (opt.format != "geojson" && opt.format != "gpkg") throw ConfigError("--format: expected geojson or gpkg");
@@ -155,8 +155,8 @@ BatchOutcome run_batch(const fs::path& batch_file_in, const BatchOptions& opt) {
         if (e.patch.is_string()) inputs.push_back(batch.file.parent_path() / fs::u8path(e.patch.get<std::string>()));
     OutputFolder folder(opt.out, "batch", inputs, opt.notice);
     say("read inputs", 0);
-    Inputs raw = read_inputs(pb);
-    place_units_and_compounds(raw);  // once for every scenario that keeps these inputs
+    Inputs raw = read_inputs(engine, pb);
+    place_units_and_compounds(engine, raw);  // once for every scenario that keeps these inputs
     fs::path staging = folder.staging();
     BatchOutcome outcome;
     try {
@@ -167,26 +167,28 @@ BatchOutcome run_batch(const fs::path& batch_file_in, const BatchOptions& opt) {
         // the cache and its output is written from them.
         StageFunctions plain = plain_stages();
         plain.layers = full;
-        Inputs ib = clone_inputs(raw, true);
-        Analysed xb = analyse(pb, ib, {}, plain);
+        Inputs ib = clone_inputs(engine, raw, true);
+        Analysed xb = analyse(engine, pb, ib, {}, plain);
         // GeoJSON layers are written whatever the format (gpkg/shp come beside them).
-        const ScenarioCache cache(pb, ib, xb, ScenarioCache::Formatted{full, full});
+        const ScenarioCache cache(engine, pb, ib, xb, ScenarioCache::Formatted{full, full});
         const RunFigures base_figures = run_figures(ib, xb, nullptr);
-        auto write_base = [&] {
+        // A job writes and computes on its own engine `je`; what it makes is gone when
+        // the job's task ends, before its engine.
+        auto write_base = [&](Engine& je) {
             xb.texts = cache.base_texts(pb, ib, xb);
             xb.map_paths = cache.map_paths();
             fs::create_directory(staging / "base");
-            write_output_folder(staging / "base", pb, ib, xb, ropt);
+            write_output_folder(je, staging / "base", pb, ib, xb, ropt);
         };
         // The base's folder is written by the jobs beside the first scenarios, unless
         // scenario files are to be linked to it (then it must be complete first).
         const bool base_job = full && !opt.link_unchanged;
-        if (full && !base_job) write_base();
+        if (full && !base_job) write_base(engine);
 
         std::vector<ScenarioComparison> rows(mine.size());
         std::atomic<size_t> next{0}, done{0};
         std::mutex say_mutex;
-        auto run_one = [&](size_t j) {
+        auto run_one = [&](Engine& je, size_t j) {
             const Entry& e = batch.entries[mine[j]];
             fs::path dir = staging / e.id;
             try {
@@ -200,18 +202,18 @@ BatchOutcome run_batch(const fs::path& batch_file_in, const BatchOptions& opt) {
                 s.id = e.id;
                 Project ps = load_with_scenarios(batch.base, {s});
                 const bool reuse = same_inputs(pb, ps);
-                Inputs in = reuse ? clone_inputs(raw, true) : read_inputs(ps);
-                place_units_and_compounds(in);
-                auto additions_rejected = apply_facility_changes(ps, {s}, in);
+                Inputs in = reuse ? clone_inputs(je, raw, true) : read_inputs(je, ps);
+                place_units_and_compounds(je, in);
+                auto additions_rejected = apply_facility_changes(je, ps, {s}, in);
                 GeometryTexts texts = reuse ? cache.input_texts(in) : GeometryTexts{};
-                Analysed x = analyse(ps, in, {}, reuse ? cache.stages(full, &texts) : plain);
+                Analysed x = analyse(je, ps, in, {}, reuse ? cache.stages(full, &texts) : plain);
                 if (full) {
                     if (reuse) {
                         x.texts = std::move(texts);
                         x.map_paths = cache.map_paths();
                     }
                     fs::create_directory(dir);
-                    write_output_folder(dir, ps, in, x, ropt);
+                    write_output_folder(je, dir, ps, in, x, ropt);
                     if (opt.link_unchanged) link_unchanged(dir, staging / "base");
                 }
                 rows[j] = compare_runs(e.id, run_figures(in, x, base_figures.compounds), base_figures);
@@ -225,26 +227,26 @@ BatchOutcome run_batch(const fs::path& batch_file_in, const BatchOptions& opt) {
             say("scenario " + e.id, static_cast<double>(++done) / mine.size());
         };
         const size_t tasks = mine.size() + (base_job ? 1 : 0);
-        auto run_all = [&] {
+        auto run_all = [&](Engine& je) {
             for (size_t k; (k = next.fetch_add(1)) < tasks;) {
-                if (base_job && k == 0) write_base();
-                else run_one(k - (base_job ? 1 : 0));
+                if (base_job && k == 0) write_base(je);
+                else run_one(je, k - (base_job ? 1 : 0));
             }
         };
         int jobs = std::max(1, std::min<int>(opt.jobs, static_cast<int>(tasks)));
         if (jobs == 1) {
-            run_all();
+            run_all(engine);
         } else {
+            // Each job its own engine (GEOS contexts), with its share of the threads.
+            const int share = std::max(1, engine.threads() / jobs);
             std::vector<std::thread> ts;
             std::exception_ptr fatal;
             std::mutex fm;
             for (int j = 0; j < jobs; ++j)
-                ts.emplace_back([&, j] {
-                    // Each job its own GEOS contexts; the cores go to the jobs, not inside them.
-                    set_job_slot(j + 1);
-                    set_worker_limit(1);
+                ts.emplace_back([&] {
                     try {
-                        run_all();
+                        Engine je(share);
+                        run_all(je);
                     } catch (...) {
                         std::lock_guard<std::mutex> lock(fm);
                         if (!fatal) fatal = std::current_exception();

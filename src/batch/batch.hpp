@@ -2,6 +2,7 @@
 // Scenario batches (SPEC 7): every scenario's output (or only the comparison tables),
 // with inputs read, indexed and the road graph built once; shards of one batch run
 // apart and joined by merge_shards.
+#include "common/engine.hpp"
 #include "ingest/ingest.hpp"
 #include "outputs/output_folder.hpp"
 
@@ -40,7 +41,10 @@ struct BatchOutcome {
     std::vector<ScenarioStatus> scenarios;
 };
 
-BatchOutcome run_batch(const std::filesystem::path& batch_file, const BatchOptions& opt);
+/// The base is read and analysed on `engine`. With opt.jobs > 1 each job thread makes
+/// its own Engine with its share of engine.threads() (at least 1), so that no two
+/// threads share a GEOS context; the outputs do not depend on jobs or threads.
+BatchOutcome run_batch(Engine& engine, const std::filesystem::path& batch_file, const BatchOptions& opt);
 
 /// `lifecircle merge`: joins the folders written by the shards of one batch into the
 /// output of the whole batch in `out` (comparison tables byte for byte those of the

@@ -1,6 +1,5 @@
 #include "batch/scenario_cache.hpp"
 
-#include "common/parallel.hpp"
 #include "outputs/geojson.hpp"
 
 #include <algorithm>
@@ -78,17 +77,17 @@ ReachResult one_type(const ReachResult& r, size_t t) {
 
 /// Scenarios read cached geometries from several threads at once: have GEOS compute
 /// what it computes on first use (envelopes) now, on this thread.
-void warm(const GEOSGeometry* g) {
+void warm(GEOSContextHandle_t h, const GEOSGeometry* g) {
     double v = 0;
-    if (g) GEOSGeom_getXMin_r(main_geos(), g, &v);
+    if (g) GEOSGeom_getXMin_r(h, g, &v);
 }
 
 }  // namespace
 
-ScenarioCache::ScenarioCache(const Project& p, const Inputs& in, const Analysed& x, Formatted what)
+ScenarioCache::ScenarioCache(Engine& engine, const Project& p, const Inputs& in, const Analysed& x, Formatted what)
     : graph_(x.r.graph), texts_(what.geojson) {
     const ReachResult& r = x.r;
-    GEOSContextHandle_t h = main_geos();
+    GEOSContextHandle_t h = engine.main();
     for (size_t t = 0; t < r.types.size(); ++t) {
         std::vector<int> fac = facilities_of(in, r.types[t]);
         std::vector<int> pos(in.facilities.size(), -1);
@@ -129,11 +128,11 @@ ScenarioCache::ScenarioCache(const Project& p, const Inputs& in, const Analysed&
             else P.packed.copy(u, x.packed_unc, k, h);
         }
     }
-    for (auto& [k, a] : areas_) warm(a.geom.get());
+    for (auto& [k, a] : areas_) warm(h, a.geom.get());
     for (auto& level : in.units)
-        for (auto& u : level) warm(u.geom.get());
-    for (auto& c : in.compounds) warm(c.geom.get());
-    if (what.map_paths) paths_ = lc::map_paths(in);
+        for (auto& u : level) warm(h, u.geom.get());
+    for (auto& c : in.compounds) warm(h, c.geom.get());
+    if (what.map_paths) paths_ = lc::map_paths(h, in);
     if (!texts_) return;
 
     // The GeoJSON text of what every scenario writes again: units, compounds, and the
@@ -141,34 +140,36 @@ ScenarioCache::ScenarioCache(const Project& p, const Inputs& in, const Analysed&
     for (int l = 0; l < kLevels; ++l) {
         std::vector<const GEOSGeometry*> g;
         for (auto& u : in.units[l]) g.push_back(u.geom.get());
-        unit_text_[l] = geometry_texts(g, in.working_crs);
+        unit_text_[l] = geometry_texts(engine, g, in.working_crs);
         unit_geom_[l] = std::move(g);
     }
     for (auto& c : in.compounds) compound_geom_.push_back(c.geom.get());
-    compound_text_ = geometry_texts(compound_geom_, in.working_crs);
+    compound_text_ = geometry_texts(engine, compound_geom_, in.working_crs);
     std::vector<const GEOSGeometry*> discs;
     for (auto& [k, a] : areas_)
         if (a.geom) discs.push_back(a.geom.get());
-    std::vector<GeometryText> disc_text = geometry_texts(discs, in.working_crs);  // in the map's order, unchanged since
-    std::vector<GeometryText> store_text = geometry_texts(area_store_, area_store_.size(), in.working_crs);
+    std::vector<GeometryText> disc_text = geometry_texts(engine, discs, in.working_crs);  // in the map's order, unchanged since
+    std::vector<GeometryText> store_text = geometry_texts(engine, area_store_, area_store_.size(), in.working_crs);
     size_t d = 0;
     for (auto& [k, a] : areas_) a.text = a.geom ? std::move(disc_text[d++]) : store_text[a.packed];
-    for (auto& [k, P] : uncovered_) P.text = geometry_texts(P.packed, P.parts.size(), in.working_crs);
+    for (auto& [k, P] : uncovered_) P.text = geometry_texts(engine, P.packed, P.parts.size(), in.working_crs);
 }
 
 StageFunctions ScenarioCache::stages(bool layers, GeometryTexts* texts) const {
     StageFunctions f;
     f.layers = layers;
-    f.reach = [this](const Project& p, const Inputs& in, const std::vector<std::string>& types) { return reach(p, in, types); };
-    f.access = [this](const Project& p, const Inputs& in, const ReachResult& r) { return access(p, in, r); };
-    f.service_areas = [this, texts](const Project& p, const Inputs& in, const ReachResult& r, PackedPolygons* packed) {
-        return areas(p, in, r, packed, texts);
+    f.reach = [this](Engine& e, const Project& p, const Inputs& in, const std::vector<std::string>& types) {
+        return reach(e, p, in, types);
     };
-    f.uncovered = [this, texts](const Project& p, const Inputs& in, const ReachResult& r, const std::vector<GeomPtr>& a,
-                                PackedPolygons* packed) { return uncovered(p, in, r, a, packed, texts); };
+    f.access = [this](Engine& e, const Project& p, const Inputs& in, const ReachResult& r) { return access(e, p, in, r); };
+    f.service_areas = [this, texts](Engine& e, const Project& p, const Inputs& in, const ReachResult& r, PackedPolygons* packed) {
+        return areas(e, p, in, r, packed, texts);
+    };
+    f.uncovered = [this, texts](Engine& e, const Project& p, const Inputs& in, const ReachResult& r, const std::vector<GeomPtr>& a,
+                                PackedPolygons* packed) { return uncovered(e, p, in, r, a, packed, texts); };
     return f;
 }
-ReachResult ScenarioCache::reach(const Project& p, const Inputs& in, const std::vector<std::string>& types) const {
+ReachResult ScenarioCache::reach(Engine& engine, const Project& p, const Inputs& in, const std::vector<std::string>& types) const {
     const bool network = p.access.mode == "network";
     std::vector<std::vector<int>> fac(types.size());
     std::vector<std::optional<TypeReach>> got(types.size());
@@ -185,7 +186,7 @@ ReachResult ScenarioCache::reach(const Project& p, const Inputs& in, const std::
     }
     // The stage computes the other types (and, by network, where every point enters the
     // roads); the types taken from the cache are put in their places.
-    ReachResult r = compute_reach(p, in, missing, graph_);
+    ReachResult r = compute_reach(engine, p, in, missing, graph_);
     std::vector<std::vector<double>> dist(types.size());
     std::vector<std::vector<int>> nearest(types.size());
     size_t m = 0;
@@ -216,7 +217,7 @@ ReachResult ScenarioCache::reach(const Project& p, const Inputs& in, const std::
     return r;
 }
 
-AccessResult ScenarioCache::access(const Project& p, const Inputs& in, const ReachResult& r) const {
+AccessResult ScenarioCache::access(Engine& engine, const Project& p, const Inputs& in, const ReachResult& r) const {
     const AccessOptions opt = access_options(p);
     std::vector<const AccessLayer*> got(r.types.size(), nullptr);
     std::vector<std::vector<std::string>> missing;
@@ -225,16 +226,16 @@ AccessResult ScenarioCache::access(const Project& p, const Inputs& in, const Rea
         if (it != access_.end() && it->second.compound.size() == in.compounds.size()) got[t] = &it->second;
         else missing.push_back({r.types[t]});
     }
-    AccessResult made = compute_access_pools(p, in, r, missing, opt);
+    AccessResult made = compute_access_pools(engine, p, in, r, missing, opt);
     AccessResult out;
     size_t m = 0;
     for (size_t t = 0; t < r.types.size(); ++t) out.layers.push_back(got[t] ? *got[t] : std::move(made.layers[m++]));
     return out;
 }
 
-std::vector<GeomPtr> ScenarioCache::areas(const Project& p, const Inputs& in, const ReachResult& r, PackedPolygons* packed,
-                                          GeometryTexts* texts) const {
-    GEOSContextHandle_t h = main_geos();
+std::vector<GeomPtr> ScenarioCache::areas(Engine& engine, const Project& p, const Inputs& in, const ReachResult& r,
+                                          PackedPolygons* packed, GeometryTexts* texts) const {
+    GEOSContextHandle_t h = engine.main();
     const size_t nf = in.facilities.size();
     std::vector<GeomPtr> out(nf);
     if (!r.graph) packed = nullptr;  // as service_areas: radius discs stay geometries
@@ -261,7 +262,7 @@ std::vector<GeomPtr> ScenarioCache::areas(const Project& p, const Inputs& in, co
     }
     if (which.empty()) return out;
     PackedPolygons made_packed;
-    std::vector<GeomPtr> made = service_areas(p, missing, rm, packed ? &made_packed : nullptr);
+    std::vector<GeomPtr> made = service_areas(engine, p, missing, rm, packed ? &made_packed : nullptr);
     for (size_t k = 0; k < which.size(); ++k) {
         out[which[k]] = std::move(made[k]);
         if (packed) packed->copy(which[k], made_packed, k, h);
@@ -269,10 +270,10 @@ std::vector<GeomPtr> ScenarioCache::areas(const Project& p, const Inputs& in, co
     return out;
 }
 
-std::vector<Uncovered> ScenarioCache::uncovered(const Project& p, const Inputs& in, const ReachResult& r,
+std::vector<Uncovered> ScenarioCache::uncovered(Engine& engine, const Project& p, const Inputs& in, const ReachResult& r,
                                                 const std::vector<GeomPtr>& areas, PackedPolygons* packed,
                                                 GeometryTexts* texts) const {
-    GEOSContextHandle_t h = main_geos();
+    GEOSContextHandle_t h = engine.main();
     const size_t nt = r.types.size();
     std::vector<std::vector<Uncovered>> per(nt);
     std::vector<PackedPolygons> per_packed(nt);
@@ -282,13 +283,13 @@ std::vector<Uncovered> ScenarioCache::uncovered(const Project& p, const Inputs& 
         ReachResult rt = one_type(r, t);
         auto it = uncovered_.find(uncovered_key(p, r.types[t]));
         if (it == uncovered_.end()) {
-            per[t] = uncovered_areas(p, in, rt, areas, &per_packed[t]);
+            per[t] = uncovered_areas(engine, p, in, rt, areas, &per_packed[t]);
             again[t].assign(per[t].size(), 1);
             continue;
         }
         base[t] = &it->second;
         std::vector<XY> changed = changed_sites(base[t]->sites, sites_at(in, facilities_of(in, r.types[t])));
-        per[t] = update_uncovered_areas(p, in, rt, areas, base[t]->parts, &base[t]->packed, changed, &per_packed[t], &again[t]);
+        per[t] = update_uncovered_areas(engine, p, in, rt, areas, base[t]->parts, &base[t]->packed, changed, &per_packed[t], &again[t]);
     }
     const size_t nu = nt ? per[0].size() : 0;
     std::vector<Uncovered> out;

@@ -81,8 +81,10 @@ public:
         bool geojson = false, map_paths = false;
     };
     /// Keeps what the base computed (`x` from analyse on `in`, the inputs the scenarios
-    /// share, geometries borrowed from the batch's inputs) and formats `what`.
-    ScenarioCache(const Project& p, const Inputs& in, const Analysed& x, Formatted what);
+    /// share, geometries borrowed from the batch's inputs) and formats `what`. The
+    /// cache's own geometries belong to engine.main() (the base's engine), which must
+    /// outlive it; scenarios on other engines only read them.
+    ScenarioCache(Engine& engine, const Project& p, const Inputs& in, const Analysed& x, Formatted what);
     ScenarioCache(const ScenarioCache&) = delete;
     ScenarioCache& operator=(const ScenarioCache&) = delete;
 
@@ -90,7 +92,8 @@ public:
     /// the base where their key is equal or updated from it, computed otherwise.
     /// `layers` false: reach and rules only (a comparison sweep needs no more). With
     /// `texts`, each service area and uncovered part taken from the base gets its
-    /// GeoJSON text there (for the writer; the vectors are sized by the stages).
+    /// GeoJSON text there (for the writer; the vectors are sized by the stages). The
+    /// stages run on the engine analyse gives them (a batch job's own).
     StageFunctions stages(bool layers, GeometryTexts* texts = nullptr) const;
 
     /// The GeoJSON text of the units and compounds of `in` (those that are the base's).
@@ -102,12 +105,12 @@ public:
     const MapPaths* map_paths() const { return paths_ ? &*paths_ : nullptr; }
 
 private:
-    ReachResult reach(const Project& p, const Inputs& in, const std::vector<std::string>& types) const;
-    AccessResult access(const Project& p, const Inputs& in, const ReachResult& r) const;
-    std::vector<GeomPtr> areas(const Project& p, const Inputs& in, const ReachResult& r, PackedPolygons* packed,
+    ReachResult reach(Engine& engine, const Project& p, const Inputs& in, const std::vector<std::string>& types) const;
+    AccessResult access(Engine& engine, const Project& p, const Inputs& in, const ReachResult& r) const;
+    std::vector<GeomPtr> areas(Engine& engine, const Project& p, const Inputs& in, const ReachResult& r, PackedPolygons* packed,
                                GeometryTexts* texts) const;
-    std::vector<Uncovered> uncovered(const Project& p, const Inputs& in, const ReachResult& r, const std::vector<GeomPtr>& areas,
-                                     PackedPolygons* packed, GeometryTexts* texts) const;
+    std::vector<Uncovered> uncovered(Engine& engine, const Project& p, const Inputs& in, const ReachResult& r,
+                                     const std::vector<GeomPtr>& areas, PackedPolygons* packed, GeometryTexts* texts) const;
 
     struct Distances {
         std::vector<ReachSite> sites;

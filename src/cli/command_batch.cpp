@@ -68,7 +68,8 @@ void register_batch(CLI::App& app, Action& action) {
             if (!o->shard.empty()) std::sscanf(o->shard.c_str(), "%d/%d", &opt.shard, &opt.shards);
             opt.progress = terminal_progress(o->quiet);
             opt.notice = terminal_notice();
-            return report(run_batch(o->batch, opt), o->out, o->quiet, "batch");
+            Engine engine(thread_count());
+            return report(run_batch(engine, o->batch, opt), o->out, o->quiet, "batch");
         };
     });
 }

@@ -50,7 +50,8 @@ void register_run(CLI::App& app, Action& action) {
             for (auto& s : o->scenarios) opt.scenario_files.emplace_back(s);
             opt.progress = terminal_progress(o->quiet);
             opt.notice = terminal_notice();
-            auto res = run_project(o->project, opt);
+            Engine engine(thread_count());
+            auto res = run_project(engine, o->project, opt);
             print_warnings(res.warnings, "summary.json in " + o->out);
             for (auto& m : res.strict_messages) std::cerr << "lifecircle: rejected: " << m << "\n";
             if (res.exit_code == kExitStrict && o->strict)
@@ -76,7 +77,8 @@ void register_validate(CLI::App& app, Action& action) {
     v->add_flag("--strict", o->strict, "Exit with status 4 when any record would be rejected");
     v->callback([o, &action] {
         action = [o] {
-            auto res = validate_project(o->project, o->strict);
+            Engine engine(thread_count());
+            auto res = validate_project(engine, o->project, o->strict);
             std::cout << res.report;
             if (res.exit_code == kExitStrict) std::cerr << "lifecircle: --strict: some records would be rejected (listed above)\n";
             return res.exit_code;

@@ -23,7 +23,8 @@ int run_site(SiteOpts& o) {
     if (!o.cand_path.empty()) j.candidates.path = std::filesystem::u8path(o.cand_path);
     j.progress = terminal_progress(o.quiet);
     j.notice = terminal_notice();
-    SiteJobResult res = run_site_job(j);
+    Engine engine(thread_count());
+    SiteJobResult res = run_site_job(engine, j);
     const SitingResult& s = res.sites;
     const auto& cands = res.candidates;
     const std::string& type = res.type;

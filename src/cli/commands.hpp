@@ -17,6 +17,10 @@ void register_batch(CLI::App& app, Action& action);
 void register_merge(CLI::App& app, Action& action);
 void register_site(CLI::App& app, Action& action);
 
+/// Threads for the command's Engine: LIFECIRCLE_THREADS when a positive count, else
+/// the hardware threads (at least 1). Only the program reads the environment.
+int thread_count();
+
 /// Warnings on stderr: the first ten, then how many more and where they all are.
 void print_warnings(const std::vector<std::string>& warnings, const std::string& where_all);
 

@@ -13,8 +13,18 @@
 #include <string>
 #include <cstdio>
 #include <iostream>
+#include <thread>
 
 namespace lc::cli {
+
+int thread_count() {
+    if (const char* e = std::getenv("LIFECIRCLE_THREADS")) {
+        int n = std::atoi(e);
+        if (n > 0) return n;
+    }
+    unsigned n = std::thread::hardware_concurrency();
+    return n == 0 ? 1 : static_cast<int>(n);
+}
 
 std::function<void(const std::string&, double)> terminal_progress(bool quiet) {
     // LIFECIRCLE_PROGRESS=lines: one "progress PERCENT STAGE" line per change on stderr,

@@ -84,7 +84,7 @@ CensusTable read_census_table(const Project& p, const CensusSpec& spec, Inputs& 
 
     CensusTable t;
     t.label = src.label;
-    ingest::Ctx c{p, in, OGRSpatialReference(), OGRSpatialReference()};
+    ingest::Ctx c{p, in, nullptr, OGRSpatialReference(), OGRSpatialReference()};  // no geometries read
     ingest::for_each_feature(src, [&](OGRFeature* f, long idx) {
         CensusRow row;
         row.feature_index = idx;

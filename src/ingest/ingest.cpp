@@ -2,7 +2,6 @@
 
 #include "common/chinacrs.hpp"
 #include "common/errors.hpp"
-#include "common/parallel.hpp"
 #include "ingest/readers.hpp"
 #include "ingest/textnum.hpp"
 #include "ingest/working_crs.hpp"
@@ -15,13 +14,6 @@
 #include <thread>
 
 namespace lc {
-
-namespace {
-// The road network is read on a second thread beside the other layers; it uses the
-// GEOS context of worker 1 of its job slot (no parallel section runs while reading).
-thread_local int tl_read_worker = 0;
-}  // namespace
-GeosContext& main_geos() { return worker_geos(tl_read_worker); }
 
 using namespace ingest;
 
@@ -46,10 +38,10 @@ void warn_unused_layers(Inputs& in) {
 
 }  // namespace
 
-Inputs read_inputs(const Project& p, const Progress& progress) {
+Inputs read_inputs(Engine& engine, const Project& p, const Progress& progress) {
     Inputs in;
     in.warnings = p.warnings;
-    Ctx c{p, in, chinacrs::wgs84(), OGRSpatialReference()};
+    Ctx c{p, in, engine.main(), chinacrs::wgs84(), OGRSpatialReference()};
     const bool chosen = !(p.working_crs == "auto" || p.working_crs.empty());
     OpenedLayer opened;  // with `auto`, the compounds stay open for their read below
     // With `auto`, the compounds are scanned for the CRS before anything is read; the
@@ -62,13 +54,12 @@ Inputs read_inputs(const Project& p, const Progress& progress) {
         std::exception_ptr err;
     };
     std::vector<Early> early;
-    if (!chosen && worker_count() > 1 && (worker_limit() <= 0 || worker_limit() > 1)) {
+    if (!chosen && engine.threads() > 1) {
         for (const char* key : {"roads", "district", "street", "community", "facilities", "gates"})
             if (const LayerSpec* s = p.layer(key); s && (std::string(key) != "roads" || p.access.mode == "network"))
                 early.push_back(Early{s, std::nullopt, {}, nullptr});
         std::atomic<bool> stop{false};
-        std::thread opener([&, slot = job_slot()] {
-            set_job_slot(slot);
+        std::thread opener([&] {
             for (Early& e : early) {
                 if (stop) break;
                 try {
@@ -183,23 +174,20 @@ Inputs read_inputs(const Project& p, const Progress& progress) {
             if (tasks[i].what == w) order.push_back(i);
     std::atomic<size_t> next{0};
     auto work = [&](int worker, const OGRSpatialReference& wgs, const OGRSpatialReference& wk) {
-        tl_read_worker = worker;
         for (size_t k; (k = next.fetch_add(1)) < order.size();) {
             Task& t = tasks[order[k]];
-            Ctx tc{p, t.part, wgs, wk};
+            Ctx tc{p, t.part, engine.geos(worker), wgs, wk};
             try {
                 t.read(tc);
             } catch (...) {
                 t.err = std::current_exception();
             }
         }
-        tl_read_worker = 0;
     };
-    if (worker_count() > 1) {
-        std::thread beside([&, slot = job_slot(), wgs = c.wgs, wk = c.work]() {
-            set_job_slot(slot);
-            work(1, wgs, wk);
-        });
+    // The second thread reads with the GEOS context of worker 1 (no parallel section
+    // runs meanwhile); what it read passes to worker 0's below.
+    if (engine.threads() > 1) {
+        std::thread beside([&, wgs = c.wgs, wk = c.work]() { work(1, wgs, wk); });
         work(0, c.wgs, c.work);
         beside.join();
     } else {
@@ -208,7 +196,7 @@ Inputs read_inputs(const Project& p, const Progress& progress) {
     // The first failure in the serial order is the one reported.
     for (Task& t : tasks)
         if (t.err) std::rethrow_exception(t.err);
-    GEOSContextHandle_t h0 = main_geos();
+    GEOSContextHandle_t h0 = engine.main();
     for (Task& t : tasks) {
         Inputs& x = t.part;
         for (int l = 0; l < kLevels; ++l) {
@@ -243,7 +231,7 @@ Inputs read_inputs(const Project& p, const Progress& progress) {
     return in;
 }
 
-void read_extra_facilities(const Project& p, const std::string& what, bool is_text, Inputs& in) {
+void read_extra_facilities(Engine& engine, const Project& p, const std::string& what, bool is_text, Inputs& in) {
     LayerSpec s = *p.layer("facilities");
     std::string vsi;
     if (is_text) {
@@ -256,7 +244,7 @@ void read_extra_facilities(const Project& p, const std::string& what, bool is_te
     }
     s.layer.clear();
     s.where.clear();
-    Ctx c{p, in, chinacrs::wgs84(), chinacrs::make_srs(in.working_crs, "working CRS")};
+    Ctx c{p, in, engine.main(), chinacrs::wgs84(), chinacrs::make_srs(in.working_crs, "working CRS")};
     const size_t warned = in.warnings.size();
     {
         Source src = open_source(p.file.u8string(), s, in.warnings);
@@ -275,9 +263,9 @@ void read_extra_facilities(const Project& p, const std::string& what, bool is_te
 }
 
 
-std::vector<PointRecord> read_point_records(const LayerSpec& s_in, const std::string& origin, const std::vector<std::string>& id_guesses,
-                                            const std::vector<std::string>& name_guesses, const Inputs& in,
-                                            std::vector<std::string>& warnings) {
+std::vector<PointRecord> read_point_records(Engine& engine, const LayerSpec& s_in, const std::string& origin,
+                                            const std::vector<std::string>& id_guesses, const std::vector<std::string>& name_guesses,
+                                            const Inputs& in, std::vector<std::string>& warnings) {
     LayerSpec s = s_in;
     Source src = open_source(origin, s, warnings);
     for (auto [canon, guesses] : {std::pair<const char*, const std::vector<std::string>*>{"id", &id_guesses}, {"name", &name_guesses}}) {
@@ -290,7 +278,7 @@ std::vector<PointRecord> read_point_records(const LayerSpec& s_in, const std::st
     }
     OGRSpatialReference work = chinacrs::make_srs(in.working_crs, "working CRS");
     setup_transforms(s, src, chinacrs::wgs84(), &work, warnings);
-    GEOSContextHandle_t h = main_geos();
+    GEOSContextHandle_t h = engine.main();
     std::vector<PointRecord> out;
     for_each_feature(src, [&](OGRFeature* f, long idx) {
         PointRecord r;
@@ -298,7 +286,7 @@ std::vector<PointRecord> read_point_records(const LayerSpec& s_in, const std::st
         r.id = text_or_empty(field_text(f, src, "id"));
         r.name = text_or_empty(field_text(f, src, "name"));
         OGRGeometry* og = f->GetGeometryRef();
-        GeomPtr g = og && !og->IsEmpty() ? to_working(og, src) : own(h, nullptr);
+        GeomPtr g = og && !og->IsEmpty() ? to_working(h, og, src) : own(h, nullptr);
         if (!og || og->IsEmpty()) r.problem = "empty or null geometry";
         else if (!g) r.problem = transform_failure(og, src);
         else {
@@ -319,8 +307,8 @@ std::vector<PointRecord> read_point_records(const LayerSpec& s_in, const std::st
 
 namespace lc {
 
-Inputs clone_inputs(const Inputs& in, bool share_geometries) {
-    GEOSContextHandle_t h = main_geos();
+Inputs clone_inputs(Engine& engine, const Inputs& in, bool share_geometries) {
+    GEOSContextHandle_t h = engine.main();
     Inputs out;
     out.working_crs = in.working_crs;
     out.working_crs_wkt = in.working_crs_wkt;

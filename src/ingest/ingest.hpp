@@ -1,5 +1,6 @@
 #pragma once
 // Reading the project's layers through GDAL/OGR into plain structs in the working CRS.
+#include "common/engine.hpp"
 #include "common/model.hpp"
 #include "project/project.hpp"
 
@@ -23,7 +24,8 @@ struct LayerCounts {
 
 struct CensusTable;  ///< ingest/census.hpp
 
-/// Everything read from the inputs. Geometries belong to `main_geos()`.
+/// Everything read from the inputs. Geometries belong to the main GEOS context of the
+/// Engine that read them (common/engine.hpp), which must outlive them.
 struct Inputs {
     std::string working_crs;   ///< e.g. "EPSG:32648"
     std::string working_crs_wkt;
@@ -51,24 +53,23 @@ struct Inputs {
     std::shared_ptr<const std::unordered_map<std::string, std::array<int, kLevels>>> facility_units;
 };
 
-/// The GEOS context of the calling thread's job slot (see parallel.hpp).
-GeosContext& main_geos();
-
 /// A deep copy (geometries cloned), so that scenarios can change facilities and unit
 /// assignments without reading the inputs again.
 /// With `share_geometries` the copy borrows the geometries of `in` (see borrow in
 /// geos.hpp): `in` must outlive it.
-Inputs clone_inputs(const Inputs& in, bool share_geometries = false);
+Inputs clone_inputs(Engine& engine, const Inputs& in, bool share_geometries = false);
 
 using Progress = std::function<void(const std::string& stage, double fraction)>;
 
 /// Reads every layer of the project. Throws InputError (exit 3) when a file cannot be
 /// read or lacks a required field, ConfigError (exit 2) for a bad `where` or CRS.
-Inputs read_inputs(const Project& p, const Progress& progress = {});
+/// The layers are read by up to two of the engine's threads; the geometries end up
+/// owned by engine.main().
+Inputs read_inputs(Engine& engine, const Project& p, const Progress& progress = {});
 
 /// Reads an extra facilities FeatureCollection (a scenario's add_facilities) with the
 /// facilities layer's field mapping, transformed into the working CRS of `in`.
-void read_extra_facilities(const Project& p, const std::string& path_or_json_text, bool is_text, Inputs& in);
+void read_extra_facilities(Engine& engine, const Project& p, const std::string& path_or_json_text, bool is_text, Inputs& in);
 
 /// Canonical facility type for a source label, using type_map, the canonical and the
 /// project's custom types, and the built-in Chinese labels; empty when unknown.
@@ -87,8 +88,8 @@ struct PointRecord {
 /// they are, other geometries by their point on surface. The id and name fields are
 /// s.fields "id"/"name" when given (InputError if missing), else the first of the
 /// guesses the layer has. `origin` names where the layer was given, for messages.
-std::vector<PointRecord> read_point_records(const LayerSpec& s, const std::string& origin, const std::vector<std::string>& id_guesses,
-                                            const std::vector<std::string>& name_guesses, const Inputs& in,
-                                            std::vector<std::string>& warnings);
+std::vector<PointRecord> read_point_records(Engine& engine, const LayerSpec& s, const std::string& origin,
+                                            const std::vector<std::string>& id_guesses, const std::vector<std::string>& name_guesses,
+                                            const Inputs& in, std::vector<std::string>& warnings);
 
 }  // namespace lc

@@ -73,8 +73,8 @@ void read_units(Ctx& c, const LayerSpec& s, int level, Source& src) {
         for (auto& [attr, fname] : s.attributes)
             if (auto v = field_text(f, src, "attr:" + attr)) u.attrs[attr] = attr_from_text(*v);
         u.level = level;
-        u.rep = point_on_surface(g.get());
-        GEOSArea_r(main_geos(), g.get(), &u.area_m2);
+        u.rep = point_on_surface(c.h, g.get());
+        GEOSArea_r(c.h, g.get(), &u.area_m2);
         u.geom = std::move(g);
         units.push_back(std::move(u));
         c.in.counts[layer].used++;
@@ -85,7 +85,7 @@ void read_units(Ctx& c, const LayerSpec& s, int level, Source& src) {
 void read_compounds(Ctx& c, const LayerSpec& s, Source& src) {
     std::unordered_map<std::string, long> seen;
     const std::string layer = "compounds";
-    GEOSContextHandle_t h = main_geos();
+    GEOSContextHandle_t h = c.h;
     for_each_feature(src, [&](OGRFeature* f, long idx) {
         auto idp = record_id(c, src, s, layer, f, idx, seen);
         if (!idp) return;
@@ -105,7 +105,7 @@ void read_compounds(Ctx& c, const LayerSpec& s, Source& src) {
         } else {
             g = clean_polygon(c, layer, id, idx, std::move(g), f->GetGeometryRef(), src);
             if (!g) return;
-            cp.rep = point_on_surface(g.get());
+            cp.rep = point_on_surface(c.h, g.get());
         }
         cp.id = id;
         cp.feature_index = idx;
@@ -149,7 +149,7 @@ void read_facilities(Ctx& c, const LayerSpec& s, Source& src, bool added) {
     std::unordered_map<std::string, long> seen;
     for (auto& f : c.in.facilities) seen.emplace(f.id, -1);
     const std::string layer = "facilities";
-    GEOSContextHandle_t h = main_geos();
+    GEOSContextHandle_t h = c.h;
     for_each_feature(src, [&](OGRFeature* f, long idx) {
         auto idp = record_id(c, src, s, layer, f, idx, seen);
         if (!idp) return;
@@ -168,7 +168,7 @@ void read_facilities(Ctx& c, const LayerSpec& s, Source& src, bool added) {
             GEOSGeomGetX_r(h, g.get(), &fa.pt.x);
             GEOSGeomGetY_r(h, g.get(), &fa.pt.y);
         } else {
-            fa.pt = point_on_surface(g.get());
+            fa.pt = point_on_surface(c.h, g.get());
             c.in.repairs.push_back(Repair{layer, id, "facility given as " + geom_type_name(h, g.get()) +
                                                          "; its point on surface is used"});
         }
@@ -220,7 +220,7 @@ void read_facilities(Ctx& c, const LayerSpec& s, Source& src, bool added) {
 void read_roads(Ctx& c, const LayerSpec& s, Source& src) {
     std::set<std::string> excl(s.exclude.begin(), s.exclude.end());
     const std::string layer = "roads";
-    GEOSContextHandle_t h = main_geos();
+    GEOSContextHandle_t h = c.h;
     auto add_line = [&](const GEOSGeometry* ln) {
         const GEOSCoordSequence* seq = GEOSGeom_getCoordSeq_r(h, ln);
         unsigned n = 0;
@@ -249,7 +249,7 @@ void read_roads(Ctx& c, const LayerSpec& s, Source& src) {
 }
 
 void read_gates(Ctx& c, Source& src) {
-    GEOSContextHandle_t h = main_geos();
+    GEOSContextHandle_t h = c.h;
     const std::string layer = "gates";
     for_each_feature(src, [&](OGRFeature* f, long idx) {
         c.in.counts[layer].read++;

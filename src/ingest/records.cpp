@@ -39,9 +39,9 @@ GeomPtr record_geometry(Ctx& c, Source& src, const std::string& layer, const std
     OGRGeometry* og = f->GetGeometryRef();
     if (!og || og->IsEmpty()) {
         reject(c, layer, id, idx, empty_reason);
-        return own(main_geos(), nullptr);
+        return own(c.h, nullptr);
     }
-    GeomPtr g = to_working(og, src);
+    GeomPtr g = to_working(c.h, og, src);
     if (!g) reject(c, layer, id, idx, transform_failure(og, src), wgs_wkb(og, src));
     return g;
 }
@@ -69,7 +69,7 @@ GeomPtr polygonal_part(GEOSContextHandle_t h, GeomPtr g) {
 }  // namespace
 
 GeomPtr clean_polygon(Ctx& c, const std::string& layer, const std::string& id, long idx, GeomPtr g, OGRGeometry* og, Source& src) {
-    GEOSContextHandle_t h = main_geos();
+    GEOSContextHandle_t h = c.h;
     int t = GEOSGeomTypeId_r(h, g.get());
     if (t != GEOS_POLYGON && t != GEOS_MULTIPOLYGON) {
         reject(c, layer, id, idx, "not a polygon (" + geom_type_name(h, g.get()) + ")", wgs_wkb(og, src));
@@ -91,8 +91,7 @@ GeomPtr clean_polygon(Ctx& c, const std::string& layer, const std::string& id, l
     return g;
 }
 
-XY point_on_surface(const GEOSGeometry* g) {
-    GEOSContextHandle_t h = main_geos();
+XY point_on_surface(GEOSContextHandle_t h, const GEOSGeometry* g) {
     GeomPtr p = own(h, GEOSPointOnSurface_r(h, g));
     XY r;
     if (p && !GEOSisEmpty_r(h, p.get())) {

@@ -16,6 +16,8 @@ namespace lc::ingest {
 struct Ctx {
     const Project& p;
     Inputs& in;
+    /// The GEOS context of the reading thread; the geometries read belong to it.
+    GEOSContextHandle_t h;
     OGRSpatialReference wgs, work;
     /// "layer.field" -> impossible figures read as unknown (count, first value), for
     /// one warning per field (flush_impossible).
@@ -41,7 +43,7 @@ GeomPtr record_geometry(Ctx& c, Source& src, const std::string& layer, const std
 GeomPtr clean_polygon(Ctx& c, const std::string& layer, const std::string& id, long idx, GeomPtr g, OGRGeometry* og, Source& src);
 
 /// GEOS point-on-surface.
-XY point_on_surface(const GEOSGeometry* g);
+XY point_on_surface(GEOSContextHandle_t h, const GEOSGeometry* g);
 
 /// Reads an optional count or area (households, beds, floor_area...): text read as a
 /// planner would (textnum.hpp), noting what was reinterpreted; unreadable text, a list,

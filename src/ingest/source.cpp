@@ -400,8 +400,7 @@ std::vector<unsigned char> wgs_wkb(const OGRGeometry* g, Source& src) {
     return buf;
 }
 
-GeomPtr to_working(const OGRGeometry* g, Source& src) {
-    GEOSContextHandle_t h = main_geos();
+GeomPtr to_working(GEOSContextHandle_t h, const OGRGeometry* g, Source& src) {
     std::unique_ptr<OGRGeometry> c(g->clone());
     c->flattenTo2D();
     if (src.china && c->transform(src.china.get()) != OGRERR_NONE) return own(h, nullptr);

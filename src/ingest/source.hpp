@@ -79,7 +79,7 @@ std::string id_text(OGRFeature* f, const Source& src, long idx);
 /// Geometry to WGS 84 WKB, for rejected.geojson (empty when impossible).
 std::vector<unsigned char> wgs_wkb(const OGRGeometry* g, Source& src);
 /// Geometry in the working CRS as GEOS; null if it cannot be transformed.
-GeomPtr to_working(const OGRGeometry* g, Source& src);
+GeomPtr to_working(GEOSContextHandle_t h, const OGRGeometry* g, Source& src);
 /// A point of the geometry in WGS 84 lon/lat (its envelope centre); false if impossible.
 bool wgs_point(const OGRGeometry* g, Source& src, double& lon, double& lat);
 /// GEOS's name of a geometry type ("LineString").

@@ -117,11 +117,11 @@ struct StyledLayer {
     qgis::LayerStyle style;
 };
 
-std::vector<StyledLayer> styled_layers(const std::vector<Table>& layers, const StyleContext& c) {
+std::vector<StyledLayer> styled_layers(GEOSContextHandle_t h, const std::vector<Table>& layers, const StyleContext& c) {
     std::vector<StyledLayer> out;
     for (auto& t : layers) {
         if (!t.has_geometry) continue;
-        auto kinds = geometry_kinds(t);
+        auto kinds = geometry_kinds(h, t);
         for (auto& k : kinds) {
             out.push_back({&t, k, kind_layer_id(t.name, k, kinds.size()), layer_style(t, k, c)});
         }
@@ -233,8 +233,8 @@ void childcare_group(qgis::Project& q, const std::vector<StyledLayer>& styled, c
     q.groups.push_back(std::move(g));
 }
 
-std::string project_xml(const Project& p, const Inputs& in, const Analysis& a, const std::vector<StyledLayer>& styled,
-                        const StyleContext& c, const DeliverableOptions& opt) {
+std::string project_xml(GEOSContextHandle_t h, const Project& p, const Inputs& in, const Analysis& a,
+                        const std::vector<StyledLayer>& styled, const StyleContext& c, const DeliverableOptions& opt) {
     const std::string& format = opt.format;
     qgis::Project q;
     q.title = p.name.empty() ? std::string("lifecircle") : p.name;
@@ -244,7 +244,7 @@ std::string project_xml(const Project& p, const Inputs& in, const Analysis& a, c
     // zone), else in the working CRS: metres for the scale bar either way.
     const std::string map_crs = gis && !q.layer_crs.geographic ? opt.output_crs : in.working_crs;
     q.crs = describe_crs(map_crs);
-    svg::Envelope e = reproject(study_extent(in), in.working_crs, map_crs);
+    svg::Envelope e = reproject(study_extent(h, in), in.working_crs, map_crs);
     if (!e.empty()) {
         double mx = (e.maxx - e.minx) * 0.03, my = (e.maxy - e.miny) * 0.03;
         q.view = {e.minx - mx, e.miny - my, e.maxx + mx, e.maxy + my};
@@ -360,20 +360,21 @@ void write_gpkg_styles(const fs::path& gpkg, const std::vector<StyledLayer>& sty
 
 }  // namespace
 
-void write_deliverables(const fs::path& dir, const Project& p, const Inputs& in, const ReachResult& r, const Analysis& a,
+void write_deliverables(Engine& engine, const fs::path& dir, const Project& p, const Inputs& in, const ReachResult& r, const Analysis& a,
                         const std::vector<Table>& layers, const json& summary, const DeliverableOptions& opt) {
     const std::string lang = opt.lang == "en" ? "en" : "zh";
     StyleContext c = style_context(a, r, lang, opt.format == "shp" ? opt.names : nullptr);
-    auto styled = styled_layers(layers, c);
+    GEOSContextHandle_t h = engine.main();
+    auto styled = styled_layers(h, layers, c);
 
     std::error_code ec;
     fs::create_directories(dir / "styles", ec);
     if (ec) throw OutputError((dir / "styles").u8string() + ": cannot create (" + ec.message() + ")");
     for (auto& sl : styled) write_text(dir / "styles" / fs::u8path(sl.id + ".qml"), qgis::qml_document(sl.style));
-    write_text(dir / "lifecircle.qgs", project_xml(p, in, a, styled, c, opt));
+    write_text(dir / "lifecircle.qgs", project_xml(h, p, in, a, styled, c, opt));
     if (opt.format == "gpkg") write_gpkg_styles(dir / "lifecircle.gpkg", styled);
 
-    auto maps = indicator_maps(p, in, a, lang, opt.map_paths);
+    auto maps = indicator_maps(h, p, in, a, lang, opt.map_paths);
     fs::create_directories(dir / "maps", ec);
     if (ec) throw OutputError((dir / "maps").u8string() + ": cannot create (" + ec.message() + ")");
     for (auto& m : maps) write_text(dir / "maps" / fs::u8path(m.file), "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + m.svg);

@@ -23,7 +23,7 @@ struct DeliverableOptions {
 
 /// Writes the QGIS project, styles, report and maps into `dir`, which already holds the
 /// vector layers written from `layers` (same names) and summary.json content `summary`.
-void write_deliverables(const std::filesystem::path& dir, const Project& p, const Inputs& in, const ReachResult& r,
+void write_deliverables(Engine& engine, const std::filesystem::path& dir, const Project& p, const Inputs& in, const ReachResult& r,
                         const Analysis& a, const std::vector<Table>& layers, const json& summary,
                         const DeliverableOptions& opt);
 

@@ -2,7 +2,6 @@
 #include "common/chinacrs.hpp"
 
 #include "common/errors.hpp"
-#include "common/parallel.hpp"
 #include "common/text_file.hpp"
 
 #include <ogr_spatialref.h>
@@ -374,35 +373,33 @@ namespace {
 
 /// geometry_text of n geometries, `at(i, h, hold)` giving the i-th (made into `hold`
 /// when it is made on the fly), formatted by all workers.
-std::vector<GeometryText> texts_of(size_t n, const std::string& working_crs,
+std::vector<GeometryText> texts_of(Engine& engine, size_t n, const std::string& working_crs,
                                    const std::function<const GEOSGeometry*(size_t, GEOSContextHandle_t, GeomPtr&)>& at) {
     std::vector<GeometryText> out(n);
-    int workers = worker_count();
-    if (worker_limit() > 0) workers = std::min(workers, worker_limit());
-    std::vector<std::unique_ptr<OGRCoordinateTransformation>> cts(static_cast<size_t>(std::max(1, workers)));
+    std::vector<std::unique_ptr<OGRCoordinateTransformation>> cts(static_cast<size_t>(engine.threads()));
     std::vector<RingMemo> memos(cts.size());
     constexpr size_t kChunk = 64;
-    parallel_for((n + kChunk - 1) / kChunk, [&](size_t c, int w) {
+    engine.parallel_for((n + kChunk - 1) / kChunk, [&](size_t c, int w) {
         const size_t k = static_cast<size_t>(w) % cts.size();
         auto& ct = cts[k];  // one per worker: not thread-safe
         if (!ct) ct = to_wgs84(working_crs, "geometry text");
-        GEOSContextHandle_t h = worker_geos(w);
+        GEOSContextHandle_t h = engine.geos(w);
         for (size_t i = c * kChunk; i < std::min(n, (c + 1) * kChunk); ++i) {
             GeomPtr hold(nullptr, GeomDeleter{h});
             out[i] = text_of(h, at(i, h, hold), ToLonLat{ct.get(), &memos[k]});
         }
-    }, workers);
+    });
     return out;
 }
 
 }  // namespace
 
-std::vector<GeometryText> geometry_texts(const std::vector<const GEOSGeometry*>& geoms, const std::string& working_crs) {
-    return texts_of(geoms.size(), working_crs, [&](size_t i, GEOSContextHandle_t, GeomPtr&) { return geoms[i]; });
+std::vector<GeometryText> geometry_texts(Engine& engine, const std::vector<const GEOSGeometry*>& geoms, const std::string& working_crs) {
+    return texts_of(engine, geoms.size(), working_crs, [&](size_t i, GEOSContextHandle_t, GeomPtr&) { return geoms[i]; });
 }
 
-std::vector<GeometryText> geometry_texts(const GeometrySource& source, size_t n, const std::string& working_crs) {
-    return texts_of(n, working_crs, [&](size_t i, GEOSContextHandle_t h, GeomPtr& hold) {
+std::vector<GeometryText> geometry_texts(Engine& engine, const GeometrySource& source, size_t n, const std::string& working_crs) {
+    return texts_of(engine, n, working_crs, [&](size_t i, GEOSContextHandle_t h, GeomPtr& hold) {
         hold = source.geometry(i, h);
         return static_cast<const GEOSGeometry*>(hold.get());
     });
@@ -414,13 +411,11 @@ GeometryText wkb_geometry_text(GEOSContextHandle_t h, const std::vector<unsigned
     return geometry_text(h, g.get(), nullptr);
 }
 
-std::vector<Repair> write_geojson(const fs::path& file, const Table& t, const std::string& working_crs) {
+std::vector<Repair> write_geojson(Engine& engine, const fs::path& file, const Table& t, const std::string& working_crs) {
     const size_t n = t.rows.size();
     // A transformation is not safe to share between threads: one per worker, made when
     // the worker first formats a geometry.
-    int workers = worker_count();
-    if (worker_limit() > 0) workers = std::min(workers, worker_limit());
-    std::vector<std::unique_ptr<OGRCoordinateTransformation>> cts(static_cast<size_t>(std::max(1, workers)));
+    std::vector<std::unique_ptr<OGRCoordinateTransformation>> cts(static_cast<size_t>(engine.threads()));
     std::vector<RingMemo> memos(cts.size());
     auto ct_of = [&](int w) {
         const size_t k = static_cast<size_t>(w) % cts.size();
@@ -474,10 +469,10 @@ std::vector<Repair> write_geojson(const fs::path& file, const Table& t, const st
         const size_t b = std::min(n, a + kWindow);
         chunks.resize((b - a + kChunk - 1) / kChunk);
         for (auto& c : chunks) c.clear();
-        parallel_for(chunks.size(), [&](size_t c, int w) {
+        engine.parallel_for(chunks.size(), [&](size_t c, int w) {
             const size_t lo = a + c * kChunk, hi = std::min(b, lo + kChunk);
-            for (size_t i = lo; i < hi; ++i) feature(chunks[c], i, worker_geos(w), w);
-        }, workers);
+            for (size_t i = lo; i < hi; ++i) feature(chunks[c], i, engine.geos(w), w);
+        });
         for (auto& c : chunks) f.write(c);
     }
     f.write("\n]}\n");

@@ -5,6 +5,7 @@
 // OGR, oriented, rounded to 7 decimals) is several times faster, and all workers format
 // one large layer together. GDAL still reads every input, writes GeoPackages and reads
 // these files back in the tests.
+#include "common/engine.hpp"
 #include "common/model.hpp"
 #include "common/table.hpp"
 
@@ -28,15 +29,15 @@ std::string geometry_json(GEOSContextHandle_t h, const GEOSGeometry* g, OGRCoord
 GeometryText wkb_geometry_text(GEOSContextHandle_t h, const std::vector<unsigned char>& wkb);
 /// Working CRS -> EPSG:4326 in lon/lat order; OutputError naming `what` if there is none.
 std::unique_ptr<OGRCoordinateTransformation> to_wgs84(const std::string& working_crs, const std::string& what);
-/// geometry_text of many geometries (working CRS), formatted by all workers.
-std::vector<GeometryText> geometry_texts(const std::vector<const GEOSGeometry*>& geoms, const std::string& working_crs);
+/// geometry_text of many geometries (working CRS), formatted by all the engine's workers.
+std::vector<GeometryText> geometry_texts(Engine& engine, const std::vector<const GEOSGeometry*>& geoms, const std::string& working_crs);
 /// The same for rows 0..n-1 of a geometry source (packed polygons).
-std::vector<GeometryText> geometry_texts(const GeometrySource& source, size_t n, const std::string& working_crs);
+std::vector<GeometryText> geometry_texts(Engine& engine, const GeometrySource& source, size_t n, const std::string& working_crs);
 
 /// Writes a table as a GeoJSON FeatureCollection (a row's Table::geometry_text, where
 /// given, is written as its geometry). Returns the features written without geometry
 /// because their coordinates have no lon/lat, each with the reason (for repairs.csv).
-std::vector<Repair> write_geojson(const std::filesystem::path& file, const Table& t, const std::string& working_crs);
+std::vector<Repair> write_geojson(Engine& engine, const std::filesystem::path& file, const Table& t, const std::string& working_crs);
 
 /// JSON string literal of UTF-8 text (invalid bytes replaced by U+FFFD).
 std::string json_string(const std::string& s);

@@ -149,6 +149,7 @@ struct Target {
 };
 
 struct Writer {
+    GEOSContextHandle_t h;
     const FieldNames& names;
     OGRSpatialReference* srs;
     OGRCoordinateTransformation* from_work;   ///< working CRS -> output CRS
@@ -162,11 +163,11 @@ struct Writer {
         OGRGeometry* g = nullptr;
         OGRCoordinateTransformation* ct = nullptr;
         if (i < t.geoms.size() && t.geoms[i]) {
-            auto wkb = to_wkb(main_geos(), t.geoms[i]);
+            auto wkb = to_wkb(h, t.geoms[i]);
             OGRGeometryFactory::createFromWkb(wkb.data(), nullptr, &g, wkb.size());
             ct = from_work;
-        } else if (GeomPtr made = t.source ? t.source->geometry(i, main_geos()) : GeomPtr(nullptr, GeomDeleter{})) {
-            auto wkb = to_wkb(main_geos(), made.get());
+        } else if (GeomPtr made = t.source ? t.source->geometry(i, h) : GeomPtr(nullptr, GeomDeleter{})) {
+            auto wkb = to_wkb(h, made.get());
             OGRGeometryFactory::createFromWkb(wkb.data(), nullptr, &g, wkb.size());
             ct = from_work;
         } else if (i < t.wkb_wgs84.size() && !t.wkb_wgs84[i].empty()) {
@@ -251,21 +252,21 @@ struct Writer {
 };
 
 /// Shapefiles hold one geometry kind each: the table's parts, named as the QGIS styles are.
-std::vector<Target> shapefile_targets(const Table& t) {
-    auto kinds = geometry_kinds(t);
+std::vector<Target> shapefile_targets(GEOSContextHandle_t h, const Table& t) {
+    auto kinds = geometry_kinds(h, t);
     std::vector<Target> out;
     for (auto& k : kinds) {
         OGRwkbGeometryType type = k == "Point" ? wkbPoint : k == "Line" ? wkbMultiLineString : k == "Polygon" ? wkbMultiPolygon : wkbNone;
         out.push_back({&t, kind_layer_id(t.name, k, kinds.size()), type, {}});
     }
     for (size_t i = 0; i < t.rows.size(); ++i) {
-        std::string k = row_kind(t, i);
+        std::string k = row_kind(h, t, i);
         size_t at = 0;  // rows without geometry go with the first part
         for (size_t j = 0; j < kinds.size(); ++j)
             if (kinds[j] == k) at = j;
         out[at].rows.push_back(i);
         // A multi-point among points: the whole part becomes multi-points.
-        if (k == "Point" && i < t.geoms.size() && t.geoms[i] && GEOSGeomTypeId_r(main_geos(), t.geoms[i]) == GEOS_MULTIPOINT)
+        if (k == "Point" && i < t.geoms.size() && t.geoms[i] && GEOSGeomTypeId_r(h, t.geoms[i]) == GEOS_MULTIPOINT)
             out[at].type = wkbMultiPoint;
     }
     return out;
@@ -336,7 +337,7 @@ std::string shp_field_name(const std::string& name) {
     return fit(w);
 }
 
-FieldNames write_gis_layers(const fs::path& dir, const std::vector<const Table*>& tables, const std::string& working_crs,
+FieldNames write_gis_layers(Engine& engine, const fs::path& dir, const std::vector<const Table*>& tables, const std::string& working_crs,
                             const GisOptions& opt) {
     GDALAllRegister();
     OGRSpatialReference out = chinacrs::make_srs(opt.output_crs, "--output-crs"), wgs = chinacrs::wgs84();
@@ -354,7 +355,8 @@ FieldNames write_gis_layers(const fs::path& dir, const std::vector<const Table*>
 
     if (opt.format == "gpkg") {
         FieldNames same;
-        Writer w{same, &out, from_work.get(), same_as_wgs84 ? nullptr : from_wgs84.get(), false, nullptr, opt.repairs, opt.output_crs};
+        Writer w{engine.main(), same, &out, from_work.get(), same_as_wgs84 ? nullptr : from_wgs84.get(),
+                 false, nullptr, opt.repairs, opt.output_crs};
         fs::path file = dir / "lifecircle.gpkg";
         GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GPKG");
         GDALDatasetUniquePtr ds(drv->Create(file.u8string().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
@@ -377,10 +379,11 @@ FieldNames write_gis_layers(const fs::path& dir, const std::vector<const Table*>
     fields.has_geometry = false;
     for (auto n : {"layer", "field", "shp_field", "type"}) fields.add_field(n, FieldType::String);
 
-    Writer w{names, &out, from_work.get(), same_as_wgs84 ? nullptr : from_wgs84.get(), true, &long_text, opt.repairs, opt.output_crs};
+    Writer w{engine.main(), names, &out, from_work.get(), same_as_wgs84 ? nullptr : from_wgs84.get(),
+             true, &long_text, opt.repairs, opt.output_crs};
     GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("ESRI Shapefile");
     for (auto* t : tables)
-        for (auto& tg : shapefile_targets(*t)) {
+        for (auto& tg : shapefile_targets(engine.main(), *t)) {
             fs::path file = dir / (tg.name + (tg.type == wkbNone ? ".dbf" : ".shp"));
             GDALDatasetUniquePtr ds(drv->Create(file.u8string().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
             if (!ds) throw OutputError(file.u8string() + ": cannot create (" + CPLGetLastErrorMsg() + ")");

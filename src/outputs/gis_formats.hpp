@@ -4,6 +4,7 @@
 // asks for (CGCS2000 EPSG:4490, a CGCS2000 Gauss–Krüger zone such as EPSG:4544 ...).
 // The GeoJSON layers of SPEC 6 are written beside them whatever the format: they are
 // the contract scripts read, and they stay RFC 7946 (EPSG:4326).
+#include "common/engine.hpp"
 #include "common/model.hpp"
 #include "common/table.hpp"
 
@@ -49,7 +50,7 @@ struct GisOptions {
 /// `fields.csv` lists every field's short name, and text longer than a dBASE field holds
 /// (254 bytes) is cut at a character boundary and kept whole in `long_text.csv`.
 /// Returns the field names used.
-FieldNames write_gis_layers(const std::filesystem::path& dir, const std::vector<const Table*>& tables, const std::string& working_crs,
-                            const GisOptions& opt);
+FieldNames write_gis_layers(Engine& engine, const std::filesystem::path& dir, const std::vector<const Table*>& tables,
+                            const std::string& working_crs, const GisOptions& opt);
 
 }  // namespace lc

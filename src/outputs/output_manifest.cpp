@@ -1,7 +1,7 @@
 #include "outputs/output_manifest.hpp"
 
 #include "common/errors.hpp"
-#include "common/parallel.hpp"
+#include "common/engine.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -214,7 +214,7 @@ bool remove_output(const fs::path& dir, const OutputManifest& m) {
         else all = false;
     }
     // Unlinking waits on the file system, not on the CPU: several at a time.
-    parallel_for(files.size(), [&](size_t i, int) { ::unlink(files[i].c_str()); }, files.size() >= 256 ? 8 : 1);
+    parallel_for(files.size(), files.size() >= 256 ? 8 : 1, [&](size_t i, int) { ::unlink(files[i].c_str()); });
     // Deepest first: a folder's entries sort after it.
     for (auto it = now.folders.rbegin(); it != now.folders.rend(); ++it)
         if (!m.folders.count(*it) || ::rmdir((dir / fs::u8path(*it)).c_str()) != 0) all = false;

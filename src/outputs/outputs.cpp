@@ -5,7 +5,6 @@
 #include "common/errors.hpp"
 #include "common/text_file.hpp"
 #include "outputs/geojson.hpp"
-#include "common/parallel.hpp"
 
 #include <gdal_priv.h>
 #include <ogr_spatialref.h>
@@ -94,7 +93,7 @@ void add_row(Table& t, Emit&& emit) {
 
 }  // namespace
 
-std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachResult& r, const Analysis& a,
+std::vector<Table> build_layers(Engine& engine, const Project& p, const Inputs& in, const ReachResult& r, const Analysis& a,
                                 const std::vector<GeomPtr>& areas, const std::vector<Uncovered>& unc,
                                 const AccessResult* access, const PackedPolygons* packed_areas,
                                 const PackedPolygons* packed_unc, const GeometryTexts* texts) {
@@ -291,7 +290,7 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
                 row.str(r.mode);
                 row.value(round_to(p.access.reach_m(f.type), 1000));
                 double area = 0;
-                if (areas[i]) GEOSArea_r(main_geos(), areas[i].get(), &area);
+                if (areas[i]) GEOSArea_r(engine.main(), areas[i].get(), &area);
                 else if (packed_areas && i < packed_areas->size()) area = packed_areas->area(i);
                 row.value(round_to(area, 10));
             });
@@ -360,7 +359,7 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
                     row.str_or_null(it != f.attrs.end() && it->second.text ? &*it->second.text : nullptr);
                 }
             });
-            GeomPtr pt = make_point(main_geos(), f.pt.x, f.pt.y);
+            GeomPtr pt = make_point(engine.main(), f.pt.x, f.pt.y);
             t.geoms.push_back(pt.get());
             t.owned.push_back(std::move(pt));
         }
@@ -377,7 +376,7 @@ std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachR
             t.rows.push_back({rj.layer, rj.source_id, rj.feature_index < 0 ? Value() : Value(static_cast<long long>(rj.feature_index)),
                               rj.reason});
             if (rj.wkb_working_crs && !rj.wkb.empty()) {
-                t.owned.push_back(from_wkb(main_geos(), rj.wkb.data(), rj.wkb.size()));
+                t.owned.push_back(from_wkb(engine.main(), rj.wkb.data(), rj.wkb.size()));
                 t.geoms.push_back(t.owned.back().get());
                 t.wkb_wgs84.emplace_back();
             } else {
@@ -471,12 +470,12 @@ Table repairs_table(const Inputs& in, const std::vector<Repair>& output) {
     return t;
 }
 
-std::vector<Repair> write_vector_layers(const fs::path& dir, const std::vector<const Table*>& tables,
+std::vector<Repair> write_vector_layers(Engine& engine, const fs::path& dir, const std::vector<const Table*>& tables,
                                         const std::string& working_crs) {
     // One GeoJSON file per table; each file is formatted by all workers (geojson.cpp).
     std::vector<Repair> repairs;
     for (const Table* t : tables)
-        for (auto& r : write_geojson(dir / (t->name + ".geojson"), *t, working_crs)) repairs.push_back(std::move(r));
+        for (auto& r : write_geojson(engine, dir / (t->name + ".geojson"), *t, working_crs)) repairs.push_back(std::move(r));
     return repairs;
 }
 

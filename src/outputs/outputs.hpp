@@ -23,7 +23,8 @@ struct GeometryTexts {
 };
 
 /// Every vector layer of SPEC 6 as plain tables (geometries borrowed from the inputs).
-std::vector<Table> build_layers(const Project& p, const Inputs& in, const ReachResult& r, const Analysis& a,
+/// Geometries the tables own (points, rejected records) belong to engine.main().
+std::vector<Table> build_layers(Engine& engine, const Project& p, const Inputs& in, const ReachResult& r, const Analysis& a,
                                 const std::vector<GeomPtr>& areas, const std::vector<Uncovered>& unc,
                                 const AccessResult* access = nullptr, const PackedPolygons* packed_areas = nullptr,
                                 const PackedPolygons* packed_unc = nullptr, const GeometryTexts* texts = nullptr);
@@ -34,7 +35,7 @@ Table repairs_table(const Inputs& in, const std::vector<Repair>& output = {});
 /// Writes tables as RFC 7946 GeoJSON files, transforming from the working CRS (GeoPackage
 /// and Shapefile layers: gis_formats.hpp). Returns the features written without geometry
 /// (no lon/lat for some point), with why.
-std::vector<Repair> write_vector_layers(const std::filesystem::path& dir, const std::vector<const Table*>& tables,
+std::vector<Repair> write_vector_layers(Engine& engine, const std::filesystem::path& dir, const std::vector<const Table*>& tables,
                                         const std::string& working_crs);
 /// CSV, UTF-8 with BOM (spreadsheets read Chinese names correctly), CRLF-free, RFC 4180 quoting.
 void write_csv(const std::filesystem::path& file, const Table& t);

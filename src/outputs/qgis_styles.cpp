@@ -236,19 +236,19 @@ LayerStyle rejected_style(const std::string& geometry) {
 
 }  // namespace
 
-std::string row_kind(const Table& t, size_t i) {
+std::string row_kind(GEOSContextHandle_t h, const Table& t, size_t i) {
     if (!t.has_geometry) return "";
     int k = -1;
-    if (i < t.geoms.size() && t.geoms[i]) k = kind_of_geos(GEOSGeomTypeId_r(main_geos(), t.geoms[i]));
+    if (i < t.geoms.size() && t.geoms[i]) k = kind_of_geos(GEOSGeomTypeId_r(h, t.geoms[i]));
     else if (t.source && t.source->type_id(i) >= 0) k = kind_of_geos(t.source->type_id(i));
     else if (i < t.wkb_wgs84.size()) k = kind_of_wkb(t.wkb_wgs84[i]);
     return k < 0 ? std::string() : std::string(kind_name(k));
 }
 
-std::vector<std::string> geometry_kinds(const Table& t) {
+std::vector<std::string> geometry_kinds(GEOSContextHandle_t h, const Table& t) {
     std::set<std::string> kinds;
     for (size_t i = 0; i < t.rows.size(); ++i) {
-        std::string k = row_kind(t, i);
+        std::string k = row_kind(h, t, i);
         if (!k.empty()) kinds.insert(k);
     }
     std::vector<std::string> out;

@@ -31,9 +31,9 @@ struct StyleContext {
 
 /// "Point", "Line", "Polygon" or "" for each geometry kind present in a table, in that
 /// order (several when a layer mixes kinds, e.g. rejected records).
-std::vector<std::string> geometry_kinds(const Table& t);
+std::vector<std::string> geometry_kinds(GEOSContextHandle_t h, const Table& t);
 /// "Point", "Line", "Polygon" or "" (none) for row `i` of a table.
-std::string row_kind(const Table& t, size_t i);
+std::string row_kind(GEOSContextHandle_t h, const Table& t, size_t i);
 /// Name of the part of a table holding one geometry kind: the table's own name when it
 /// has one kind, else NAME_point, NAME_line, NAME_polygon (style files, Shapefiles).
 std::string kind_layer_id(const std::string& table, const std::string& kind, size_t kinds);

@@ -35,7 +35,7 @@ Project load_with_scenarios(const fs::path& project_file, const std::vector<Scen
     }
 }
 
-std::vector<std::string> apply_facility_changes(const Project& p, const std::vector<Scenario>& scenarios, Inputs& in) {
+std::vector<std::string> apply_facility_changes(Engine& engine, const Project& p, const std::vector<Scenario>& scenarios, Inputs& in) {
     std::vector<std::string> all_rejected;
     for (auto& s : scenarios) {
         size_t added = 0, offered = 0;
@@ -48,7 +48,7 @@ std::vector<std::string> apply_facility_changes(const Project& p, const std::vec
         }
         for (auto& a : s.add) {
             size_t before = in.rejected.size(), had = in.facilities.size();
-            read_extra_facilities(p, a.text_or_path, a.is_text, in);
+            read_extra_facilities(engine, p, a.text_or_path, a.is_text, in);
             for (size_t i = before; i < in.rejected.size(); ++i) in.rejected[i].layer = "facilities (added)";
             added += in.facilities.size() - had;
             offered += in.facilities.size() - had + in.rejected.size() - before;
@@ -98,58 +98,58 @@ struct Clock {
 
 StageFunctions plain_stages(std::shared_ptr<net::Graph> graph) {
     StageFunctions f;
-    f.reach = [graph](const Project& p, const Inputs& in, const std::vector<std::string>& types) {
-        return compute_reach(p, in, types, graph);
+    f.reach = [graph](Engine& e, const Project& p, const Inputs& in, const std::vector<std::string>& types) {
+        return compute_reach(e, p, in, types, graph);
     };
-    f.access = [](const Project& p, const Inputs& in, const ReachResult& r) {
-        return compute_access(p, in, r, r.types, access_options(p));
+    f.access = [](Engine& e, const Project& p, const Inputs& in, const ReachResult& r) {
+        return compute_access(e, p, in, r, r.types, access_options(p));
     };
-    f.service_areas = [](const Project& p, const Inputs& in, const ReachResult& r, PackedPolygons* packed) {
-        return service_areas(p, in, r, packed);
+    f.service_areas = [](Engine& e, const Project& p, const Inputs& in, const ReachResult& r, PackedPolygons* packed) {
+        return service_areas(e, p, in, r, packed);
     };
-    f.uncovered = [](const Project& p, const Inputs& in, const ReachResult& r, const std::vector<GeomPtr>& areas,
-                     PackedPolygons* packed) { return uncovered_areas(p, in, r, areas, packed); };
+    f.uncovered = [](Engine& e, const Project& p, const Inputs& in, const ReachResult& r, const std::vector<GeomPtr>& areas,
+                     PackedPolygons* packed) { return uncovered_areas(e, p, in, r, areas, packed); };
     return f;
 }
 
-Analysed analyse(const Project& p, Inputs& in, const Progress& progress, const StageFunctions& stages) {
+Analysed analyse(Engine& engine, const Project& p, Inputs& in, const Progress& progress, const StageFunctions& stages) {
     Clock clock;
     // Overall fractions at the start of each stage, from typical metro timings.
     auto tick = [&](const std::string& s, double f) { if (progress) progress(s, f); };
     Analysed x;
     tick("units", 0.30);
-    assign_units(in, largest_reach_m(p, in));
+    assign_units(engine, in, largest_reach_m(p, in));
     apply_demographics(p, in);
     clock.lap("units");
     tick("reach", 0.32);
     auto types = analysis_types(in, p);
-    x.r = stages.reach(p, in, types);
+    x.r = stages.reach(engine, p, in, types);
     if (x.r.mode == "network") {
         clock.times.seconds.emplace_back("network_graph", x.r.seconds_graph);
         clock.times.seconds.emplace_back("network_paths", x.r.seconds_paths);
     }
     clock.lap("reach");
-    x.a = evaluate(p, in, x.r);
+    x.a = evaluate(engine, p, in, x.r);
     warn_null_rules(x.a, in);
     clock.lap("rules");
     if (stages.layers) {
-        x.access = stages.access(p, in, x.r);
+        x.access = stages.access(engine, p, in, x.r);
         clock.lap("access");
         tick("service areas", 0.40);
         // The polygons stay packed until they are written (common/packed.hpp).
-        x.areas = stages.service_areas(p, in, x.r, &x.packed_areas);
+        x.areas = stages.service_areas(engine, p, in, x.r, &x.packed_areas);
         clock.lap("service_areas");
         tick("uncovered areas", 0.50);
-        x.unc = stages.uncovered(p, in, x.r, x.areas, &x.packed_unc);
+        x.unc = stages.uncovered(engine, p, in, x.r, x.areas, &x.packed_unc);
         clock.lap("uncovered");
     }
     x.times = clock.times;
     return x;
 }
 
-json write_output_folder(const fs::path& dir, const Project& p, const Inputs& in, Analysed& x, const RunOptions& opt) {
+json write_output_folder(Engine& engine, const fs::path& dir, const Project& p, const Inputs& in, Analysed& x, const RunOptions& opt) {
     Clock clock;
-    auto layers = build_layers(p, in, x.r, x.a, x.areas, x.unc, &x.access, &x.packed_areas, &x.packed_unc, &x.texts);
+    auto layers = build_layers(engine, p, in, x.r, x.a, x.areas, x.unc, &x.access, &x.packed_areas, &x.packed_unc, &x.texts);
     std::vector<const Table*> all;
     const Table* rej = nullptr;
     for (auto& t : layers) {
@@ -158,10 +158,10 @@ json write_output_folder(const fs::path& dir, const Project& p, const Inputs& in
     }
     // The GeoJSON layers are the contract (SPEC 6) whatever the format; GeoPackage or
     // Shapefiles for desktop GIS come beside them, in the CRS asked for.
-    std::vector<Repair> output_repairs = write_vector_layers(dir, all, in.working_crs);
+    std::vector<Repair> output_repairs = write_vector_layers(engine, dir, all, in.working_crs);
     FieldNames names;
     if (opt.format != "geojson")
-        names = write_gis_layers(dir, all, in.working_crs,
+        names = write_gis_layers(engine, dir, all, in.working_crs,
                                  GisOptions{opt.format, check_gis_output(opt.format, opt.output_crs), &output_repairs});
     Table rejected;
     rejected.name = rej->name;
@@ -192,7 +192,7 @@ json write_output_folder(const fs::path& dir, const Project& p, const Inputs& in
     };
     json summary = with_access(build_summary(p, in, x.r, x.a, times, output_repairs));
     DeliverableOptions deliver{opt.format, opt.lang, check_gis_output(opt.format, opt.output_crs), &names, x.map_paths};
-    write_deliverables(dir, p, in, x.r, x.a, layers, summary, deliver);
+    write_deliverables(engine, dir, p, in, x.r, x.a, layers, summary, deliver);
     clock.lap("report");
     times.seconds.push_back(clock.times.seconds.back());
     summary = with_access(build_summary(p, in, x.r, x.a, times, output_repairs));
@@ -200,7 +200,7 @@ json write_output_folder(const fs::path& dir, const Project& p, const Inputs& in
     return summary;
 }
 
-RunOutcome run_project(const fs::path& project_file, const RunOptions& opt) {
+RunOutcome run_project(Engine& engine, const fs::path& project_file, const RunOptions& opt) {
     Clock clock;
     std::vector<Scenario> scenarios = opt.scenarios;
     for (auto& f : opt.scenario_files) scenarios.push_back(load_scenario(f));
@@ -213,18 +213,18 @@ RunOutcome run_project(const fs::path& project_file, const RunOptions& opt) {
 
     Progress reading;
     if (opt.progress) reading = [&](const std::string& s, double f) { opt.progress(s, 0.30 * f); };
-    Inputs in = read_inputs(p, reading);
+    Inputs in = read_inputs(engine, p, reading);
     // As in a batch: compounds placed before a scenario's facility changes, so that a
     // scenario run alone and in a batch list rejections in the same order.
-    place_units_and_compounds(in);
-    std::vector<std::string> additions_rejected = apply_facility_changes(p, scenarios, in);
+    place_units_and_compounds(engine, in);
+    std::vector<std::string> additions_rejected = apply_facility_changes(engine, p, scenarios, in);
     clock.lap("read");
-    Analysed x = analyse(p, in, opt.progress);
+    Analysed x = analyse(engine, p, in, opt.progress);
     x.times.seconds.insert(x.times.seconds.begin(), clock.times.seconds.begin(), clock.times.seconds.end());
 
     if (opt.progress) opt.progress("write", 0.80);
     RunOutcome outcome;
-    outcome.summary = write_output_folder(folder.staging(), p, in, x, opt);
+    outcome.summary = write_output_folder(engine, folder.staging(), p, in, x, opt);
     folder.commit();
     outcome.rejected = static_cast<long>(in.rejected.size());
     outcome.warnings = in.warnings;
@@ -239,11 +239,11 @@ RunOutcome run_project(const fs::path& project_file, const RunOptions& opt) {
     return outcome;
 }
 
-ValidateOutcome validate_project(const fs::path& project_file, bool strict) {
+ValidateOutcome validate_project(Engine& engine, const fs::path& project_file, bool strict) {
     if (project_file.empty()) throw ConfigError("the project file path is empty");
     Project p = load_project(project_file);
-    Inputs in = read_inputs(p);
-    assign_units(in, largest_reach_m(p, in));
+    Inputs in = read_inputs(engine, p);
+    assign_units(engine, in, largest_reach_m(p, in));
     apply_demographics(p, in);
     std::ostringstream os;
     os << "project: " << p.file.u8string() << "\n";

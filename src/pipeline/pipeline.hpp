@@ -41,13 +41,14 @@ struct RunOutcome {
     json summary;
 };
 
-RunOutcome run_project(const std::filesystem::path& project_file, const RunOptions& opt);
+/// Every stage runs on `engine` (the caller's: common/engine.hpp).
+RunOutcome run_project(Engine& engine, const std::filesystem::path& project_file, const RunOptions& opt);
 
 struct ValidateOutcome {
     int exit_code = 0;
     std::string report;   ///< human-readable, for stdout
 };
-ValidateOutcome validate_project(const std::filesystem::path& project_file, bool strict);
+ValidateOutcome validate_project(Engine& engine, const std::filesystem::path& project_file, bool strict);
 
 /// Loads a project with scenario patches applied; facilities to add/remove are
 /// returned in `scenarios` for the caller to apply after reading.
@@ -57,7 +58,7 @@ Project load_with_scenarios(const std::filesystem::path& project_file, const std
 std::vector<std::filesystem::path> input_paths(const Project& p, const std::vector<Scenario>& scenarios = {});
 /// Applies add/remove of the scenarios to inputs already read. Returns one message per
 /// scenario whose add_facilities were all rejected (also the first warning of `in`).
-std::vector<std::string> apply_facility_changes(const Project& p, const std::vector<Scenario>& scenarios, Inputs& in);
+std::vector<std::string> apply_facility_changes(Engine& engine, const Project& p, const std::vector<Scenario>& scenarios, Inputs& in);
 
 /// Everything computed from the inputs of one run.
 struct Analysed {
@@ -74,11 +75,12 @@ struct Analysed {
 
 /// How analyse computes reach, access, service areas and uncovered parts.
 struct StageFunctions {
-    std::function<ReachResult(const Project&, const Inputs&, const std::vector<std::string>& types)> reach;
-    std::function<AccessResult(const Project&, const Inputs&, const ReachResult&)> access;
+    /// Each gets the engine analyse was given.
+    std::function<ReachResult(Engine&, const Project&, const Inputs&, const std::vector<std::string>& types)> reach;
+    std::function<AccessResult(Engine&, const Project&, const Inputs&, const ReachResult&)> access;
     /// The polygons may go to the packed store instead (common/packed.hpp, as service_areas).
-    std::function<std::vector<GeomPtr>(const Project&, const Inputs&, const ReachResult&, PackedPolygons*)> service_areas;
-    std::function<std::vector<Uncovered>(const Project&, const Inputs&, const ReachResult&, const std::vector<GeomPtr>&,
+    std::function<std::vector<GeomPtr>(Engine&, const Project&, const Inputs&, const ReachResult&, PackedPolygons*)> service_areas;
+    std::function<std::vector<Uncovered>(Engine&, const Project&, const Inputs&, const ReachResult&, const std::vector<GeomPtr>&,
                                          PackedPolygons*)>
         uncovered;
     bool layers = true;  ///< false: reach and rules only (what comparison tables need)
@@ -89,9 +91,9 @@ StageFunctions plain_stages(std::shared_ptr<net::Graph> graph = nullptr);
 
 /// Units, reach, rules, access, service areas and uncovered parts (inputs read, scenario
 /// applied), each stage by `stages`.
-Analysed analyse(const Project& p, Inputs& in, const Progress& progress, const StageFunctions& stages = plain_stages());
+Analysed analyse(Engine& engine, const Project& p, Inputs& in, const Progress& progress, const StageFunctions& stages = plain_stages());
 /// Writes every output file into `dir` (no atomic rename); returns summary.json.
-json write_output_folder(const std::filesystem::path& dir, const Project& p, const Inputs& in, Analysed& x,
+json write_output_folder(Engine& engine, const std::filesystem::path& dir, const Project& p, const Inputs& in, Analysed& x,
                          const RunOptions& opt);
 
 }  // namespace lc

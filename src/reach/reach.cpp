@@ -4,7 +4,6 @@
 
 #include "network/network.hpp"
 #include "common/packed.hpp"
-#include "common/parallel.hpp"
 
 #include <boost/geometry.hpp>
 #include <boost/geometry/index/rtree.hpp>
@@ -100,13 +99,13 @@ std::vector<ReachSite> reach_sites(const Inputs& in, const std::string& type) {
     return out;
 }
 
-TypeReach radius_type_reach(const std::vector<Compound>& compounds, const std::vector<ReachSite>& sites) {
+TypeReach radius_type_reach(const Engine& engine, const std::vector<Compound>& compounds, const std::vector<ReachSite>& sites) {
     TypeReach r;
     r.dist.assign(compounds.size(), kInf);
     r.nearest.assign(compounds.size(), -1);
     if (sites.empty()) return r;
     FacilityTree tree = site_tree(sites);
-    parallel_for(compounds.size(), [&](size_t c, int) { r.nearest[c] = nearest_in(tree, compounds[c].rep, r.dist[c]); });
+    engine.parallel_for(compounds.size(), [&](size_t c, int) { r.nearest[c] = nearest_in(tree, compounds[c].rep, r.dist[c]); });
     return r;
 }
 
@@ -154,12 +153,12 @@ TypeReach update_radius_reach(const std::vector<Compound>& compounds, const std:
     return r;
 }
 
-static void radius_reach(const Inputs& in, ReachResult& r) {
+static void radius_reach(const Engine& engine, const Inputs& in, ReachResult& r) {
     for (size_t t = 0; t < r.types.size(); ++t) {
         std::vector<int> fac = facilities_of(in, r.types[t]);
         std::vector<ReachSite> sites;
         for (int f : fac) sites.push_back(ReachSite{in.facilities[f].id, in.facilities[f].pt});
-        TypeReach tr = radius_type_reach(in.compounds, sites);
+        TypeReach tr = radius_type_reach(engine, in.compounds, sites);
         r.dist[t] = std::move(tr.dist);
         for (size_t c = 0; c < tr.nearest.size(); ++c) r.nearest[t][c] = tr.nearest[c] < 0 ? -1 : fac[static_cast<size_t>(tr.nearest[c])];
     }
@@ -172,7 +171,7 @@ std::shared_ptr<net::Graph> build_road_graph(const Inputs& in) {
     return std::make_shared<net::Graph>(net::Graph::build(lines));
 }
 
-static void network_reach(const Project& p, const Inputs& in, ReachResult& r, std::shared_ptr<net::Graph> graph) {
+static void network_reach(const Engine& engine, const Project& p, const Inputs& in, ReachResult& r, std::shared_ptr<net::Graph> graph) {
     auto t0 = std::chrono::steady_clock::now();
     r.graph = graph ? std::move(graph) : build_road_graph(in);
     auto st = r.graph->stats();
@@ -238,7 +237,7 @@ static void network_reach(const Project& p, const Inputs& in, ReachResult& r, st
         }
     std::vector<std::vector<int>> per_type(r.types.size());
     for (size_t t = 0; t < r.types.size(); ++t) per_type[t] = facilities_of(in, r.types[t]);
-    parallel_for(r.types.size(), [&](size_t t, int) {
+    engine.parallel_for(r.types.size(), [&](size_t t, int) {
         const auto& fac = per_type[t];
         if (fac.empty()) return;
         std::vector<net::Snap> src;
@@ -262,7 +261,7 @@ static void network_reach(const Project& p, const Inputs& in, ReachResult& r, st
     r.seconds_paths = secs_since(t0);
 }
 
-ReachResult compute_reach(const Project& p, const Inputs& in, const std::vector<std::string>& types,
+ReachResult compute_reach(Engine& engine, const Project& p, const Inputs& in, const std::vector<std::string>& types,
                           std::shared_ptr<net::Graph> graph) {
     ReachResult r;
     r.mode = p.access.mode;
@@ -274,14 +273,14 @@ ReachResult compute_reach(const Project& p, const Inputs& in, const std::vector<
     r.reached.assign(types.size(), std::vector<char>(nc, 0));
     r.unreachable.assign(nc, 0);
     r.facility_unreachable.assign(in.facilities.size(), 0);
-    if (p.access.mode == "network") network_reach(p, in, r, std::move(graph));
-    else radius_reach(in, r);
+    if (p.access.mode == "network") network_reach(engine, p, in, r, std::move(graph));
+    else radius_reach(engine, in, r);
     for (size_t t = 0; t < types.size(); ++t)
         for (size_t c = 0; c < nc; ++c) r.reached[t][c] = r.dist[t][c] <= r.reach_m[t];
     return r;
 }
 
-std::vector<GeomPtr> service_areas(const Project& p, const Inputs& in, const ReachResult& r, PackedPolygons* packed) {
+std::vector<GeomPtr> service_areas(Engine& engine, const Project& p, const Inputs& in, const ReachResult& r, PackedPolygons* packed) {
     std::vector<GeomPtr> out(in.facilities.size());
     std::map<std::string, double> reach;
     for (size_t t = 0; t < r.types.size(); ++t) reach[r.types[t]] = r.reach_m[t];
@@ -292,8 +291,8 @@ std::vector<GeomPtr> service_areas(const Project& p, const Inputs& in, const Rea
         r.graph->prepare_faces();
         r.graph->prepare_cores(p.access.service_area_buffer_m);
     }
-    parallel_for(in.facilities.size(), [&](size_t i, int w) {
-        GEOSContextHandle_t h = worker_geos(w);
+    engine.parallel_for(in.facilities.size(), [&](size_t i, int w) {
+        GEOSContextHandle_t h = engine.geos(w);
         const Facility& f = in.facilities[i];
         auto it = reach.find(f.type);
         double rm = it == reach.end() ? p.access.reach_m(f.type) : it->second;
@@ -327,14 +326,14 @@ static int uncovered_level(const Inputs& in) {
 
 /// The parts of every unit, or (`only`) of the units marked there; the others are left
 /// without geometry.
-static std::vector<Uncovered> uncovered_of(const Project& p, const Inputs& in, const ReachResult& r,
+static std::vector<Uncovered> uncovered_of(Engine& engine, const Project& p, const Inputs& in, const ReachResult& r,
                                            const std::vector<GeomPtr>& areas, PackedPolygons* packed,
                                            const std::vector<char>* only) {
     int level = uncovered_level(in);
     std::vector<Uncovered> out;
     if (!in.has_level[level]) return out;
     const auto& units = in.units[level];
-    GEOSContextHandle_t h0 = main_geos();
+    GEOSContextHandle_t h0 = engine.main();
     // Service areas by type, indexed by their envelopes.
     using Tree = bgi::rtree<std::pair<BBox, int>, bgi::rstar<16>>;
     std::vector<Tree> trees(r.types.size());
@@ -366,7 +365,7 @@ static std::vector<Uncovered> uncovered_of(const Project& p, const Inputs& in, c
         r.graph->prepare_cores(p.access.service_area_buffer_m);
     }
     auto one = [&](size_t k, int w) {
-        GEOSContextHandle_t h = worker_geos(w);
+        GEOSContextHandle_t h = engine.geos(w);
         size_t u = k / nt, t = k % nt;
         const Unit& unit = units[u];
         Uncovered& res = out[k];
@@ -456,8 +455,7 @@ static std::vector<Uncovered> uncovered_of(const Project& p, const Inputs& in, c
         };
         // The next type's search (one thread) runs beside this type's units rather than
         // alone between them; two types' pieces are held at most. Joined before leaving.
-        int workers = worker_count();
-        if (worker_limit() > 0) workers = std::min(workers, worker_limit());
+        const int workers = engine.threads();
         TypeNet tn = nt > 0 ? type_net(0) : TypeNet{};
         for (size_t t = 0; t < nt; ++t) {
             TypeNet next;
@@ -478,24 +476,24 @@ static std::vector<Uncovered> uncovered_of(const Project& p, const Inputs& in, c
                     }
                 });
             cur = &tn;
-            parallel_for(units.size(), [&](size_t u, int w) { one(u * nt + t, w); });
+            engine.parallel_for(units.size(), [&](size_t u, int w) { one(u * nt + t, w); });
             cur = nullptr;
             if (ahead.joinable()) ahead.join();
             if (failed) std::rethrow_exception(failed);
             tn = t + 1 < nt ? (workers > 1 ? std::move(next) : type_net(t + 1)) : TypeNet{};
         }
     } else {
-        parallel_for(out.size(), one);
+        engine.parallel_for(out.size(), one);
     }
     return out;
 }
 
-std::vector<Uncovered> uncovered_areas(const Project& p, const Inputs& in, const ReachResult& r,
+std::vector<Uncovered> uncovered_areas(Engine& engine, const Project& p, const Inputs& in, const ReachResult& r,
                                       const std::vector<GeomPtr>& areas, PackedPolygons* packed) {
-    return uncovered_of(p, in, r, areas, packed, nullptr);
+    return uncovered_of(engine, p, in, r, areas, packed, nullptr);
 }
 
-std::vector<Uncovered> update_uncovered_areas(const Project& p, const Inputs& in, const ReachResult& r,
+std::vector<Uncovered> update_uncovered_areas(Engine& engine, const Project& p, const Inputs& in, const ReachResult& r,
                                               const std::vector<GeomPtr>& areas, const std::vector<Uncovered>& base,
                                               const PackedPolygons* base_packed, const std::vector<XY>& changed,
                                               PackedPolygons* packed, std::vector<char>* again_out) {
@@ -519,7 +517,7 @@ std::vector<Uncovered> update_uncovered_areas(const Project& p, const Inputs& in
         for (uint32_t e = 0; e < r.graph->edge_count(); ++e) longest = std::max(longest, r.graph->edge(e).len);
         margin += longest;
     }
-    GEOSContextHandle_t h = main_geos();
+    GEOSContextHandle_t h = engine.main();
     std::vector<char> again(units.size(), 0);
     for (size_t u = 0; u < units.size(); ++u) {
         const BBox box = envelope(h, units[u].geom.get());
@@ -535,7 +533,7 @@ std::vector<Uncovered> update_uncovered_areas(const Project& p, const Inputs& in
     bool any = std::find(again.begin(), again.end(), 1) != again.end();
     std::vector<Uncovered> out;
     if (any) {
-        out = uncovered_of(p, in, r, areas, packed, &again);
+        out = uncovered_of(engine, p, in, r, areas, packed, &again);
     } else {
         out.resize(base.size());
         if (packed) packed->resize(base.size());

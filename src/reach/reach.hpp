@@ -59,7 +59,7 @@ struct TypeReach {
     std::vector<double> dist;
     std::vector<int> nearest;
 };
-TypeReach radius_type_reach(const std::vector<Compound>& compounds, const std::vector<ReachSite>& sites);
+TypeReach radius_type_reach(const Engine& engine, const std::vector<Compound>& compounds, const std::vector<ReachSite>& sites);
 /// The same result from `base`, the reach of `base_sites`, when a few sites were added
 /// or removed (a site that moved is one of each): a compound keeps its nearest site
 /// unless an added one is nearer (ties to the smaller id), and only compounds whose
@@ -72,13 +72,13 @@ std::shared_ptr<net::Graph> build_road_graph(const Inputs& in);
 
 /// Distances from every compound to the nearest facility of each type. Network mode
 /// walks `graph` (built from the roads when null: a batch builds it once).
-ReachResult compute_reach(const Project& p, const Inputs& in, const std::vector<std::string>& types,
+ReachResult compute_reach(Engine& engine, const Project& p, const Inputs& in, const std::vector<std::string>& types,
                           std::shared_ptr<net::Graph> graph = nullptr);
 
 /// One service area per facility (radius disc or network service area), working CRS.
-/// Geometries may belong to worker GEOS contexts (see parallel.hpp). With `packed`, the
+/// Geometries may belong to any of the engine's GEOS contexts. With `packed`, the
 /// network service areas go there instead (the returned geometries are null).
-std::vector<GeomPtr> service_areas(const Project& p, const Inputs& in, const ReachResult& r,
+std::vector<GeomPtr> service_areas(Engine& engine, const Project& p, const Inputs& in, const ReachResult& r,
                                    PackedPolygons* packed = nullptr);
 
 struct Uncovered {
@@ -92,7 +92,7 @@ struct Uncovered {
 /// union of the service areas of that type, in unit order, then type order. A unit's
 /// part depends only on the unit and the service areas near it.
 /// With `packed`, the geometries go there instead (Uncovered::geom stays null).
-std::vector<Uncovered> uncovered_areas(const Project& p, const Inputs& in, const ReachResult& r,
+std::vector<Uncovered> uncovered_areas(Engine& engine, const Project& p, const Inputs& in, const ReachResult& r,
                                       const std::vector<GeomPtr>& areas, PackedPolygons* packed = nullptr);
 /// The same result from `base`, the parts of the same units and types (same reach and
 /// buffer) for facilities that differ only by those added or removed at `changed`:
@@ -100,7 +100,7 @@ std::vector<Uncovered> uncovered_areas(const Project& p, const Inputs& in, const
 /// computed again (marked 1 per unit in `again`, when given). Base's geometries are in
 /// `base_packed` when given (copied into `packed`), else in `base` (borrowed: `base` must
 /// outlive the result).
-std::vector<Uncovered> update_uncovered_areas(const Project& p, const Inputs& in, const ReachResult& r,
+std::vector<Uncovered> update_uncovered_areas(Engine& engine, const Project& p, const Inputs& in, const ReachResult& r,
                                               const std::vector<GeomPtr>& areas, const std::vector<Uncovered>& base,
                                               const PackedPolygons* base_packed, const std::vector<XY>& changed,
                                               PackedPolygons* packed = nullptr, std::vector<char>* again = nullptr);

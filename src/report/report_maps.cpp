@@ -444,8 +444,7 @@ std::string unit_measure_label(const Rule& r, const std::string& lang) {
     return tr(lang, "单元指标值", "Value per unit");
 }
 
-svg::Envelope study_extent(const Inputs& in) {
-    GEOSContextHandle_t h = main_geos();
+svg::Envelope study_extent(GEOSContextHandle_t h, const Inputs& in) {
     svg::Envelope e;
     for (int l = kDistrict; l < kLevels && e.empty(); ++l)
         for (auto& u : in.units[l]) e.add(svg::envelope_of(h, u.geom.get()));
@@ -470,10 +469,9 @@ double true_north_deg(const Inputs& in, const svg::Envelope& e) {
     return std::isfinite(deg) ? std::round(deg * 100) / 100 : 0;
 }
 
-MapPaths map_paths(const Inputs& in) {
+MapPaths map_paths(GEOSContextHandle_t h, const Inputs& in) {
     MapPaths out;
-    GEOSContextHandle_t h = main_geos();
-    svg::Map m("paths", study_extent(in));
+    svg::Map m("paths", study_extent(h, in));
     out.frame = m.frame();
     for (int l = 0; l < kLevels; ++l)
         for (auto& u : in.units[l]) {
@@ -487,10 +485,10 @@ MapPaths map_paths(const Inputs& in) {
     return out;
 }
 
-std::vector<IndicatorMap> indicator_maps(const Project& p, const Inputs& in, const Analysis& a, const std::string& lang,
-                                         const MapPaths* paths) {
-    svg::Envelope ext = study_extent(in);
-    MapBuilder b{p, in, a, lang, main_geos(), ext, true_north_deg(in, ext), paths};
+std::vector<IndicatorMap> indicator_maps(GEOSContextHandle_t h, const Project& p, const Inputs& in, const Analysis& a,
+                                         const std::string& lang, const MapPaths* paths) {
+    svg::Envelope ext = study_extent(h, in);
+    MapBuilder b{p, in, a, lang, h, ext, true_north_deg(in, ext), paths};
     std::vector<IndicatorMap> out;
     for (const RuleResult* rr : headline_results(a)) out.push_back(b.build(*rr));
     // The 15-minute reach of the elderly is in every report: a figure where no headline

@@ -39,12 +39,12 @@ struct MapPaths {
     std::vector<const GEOSGeometry*> compound_geom;
     std::vector<std::string> compounds;
 };
-MapPaths map_paths(const Inputs& in);
+MapPaths map_paths(GEOSContextHandle_t h, const Inputs& in);
 
 /// One SVG map per headline rule, in `lang` ("zh" | "en"); `paths`: path data made
 /// beforehand (map_paths), used where it is for the same geometry and frame.
-std::vector<IndicatorMap> indicator_maps(const Project& p, const Inputs& in, const Analysis& a, const std::string& lang,
-                                         const MapPaths* paths = nullptr);
+std::vector<IndicatorMap> indicator_maps(GEOSContextHandle_t h, const Project& p, const Inputs& in, const Analysis& a,
+                                         const std::string& lang, const MapPaths* paths = nullptr);
 
 /// A rule's figure as a planner reads it: shares as percentages, ratios as numbers. A
 /// failing share is never rounded up to its target ("99.96%" shows as 99.9%, not 100%).
@@ -58,7 +58,7 @@ std::string unit_measure_label(const Rule& r, const std::string& lang);
 
 /// The study area's extent in the working CRS: the units of the coarsest level, else
 /// everything the project read.
-svg::Envelope study_extent(const Inputs& in);
+svg::Envelope study_extent(GEOSContextHandle_t h, const Inputs& in);
 /// Direction of true north at the centre of `e`, in degrees clockwise from grid north
 /// (the working CRS's grid convergence; 0 if it cannot be computed).
 double true_north_deg(const Inputs& in, const svg::Envelope& e);

@@ -248,7 +248,7 @@ void Evaluator::elderly_reach_figure() {
 /// Capacity-aware access (2SFCA, see access.hpp): the weighted share of compounds
 /// whose access A·per reaches `min`, per unit and overall, against target_share.
 void Evaluator::min_access(const Rule& rule, RuleResult& res) {
-    AccessResult acc = compute_access_pools(p, in, r, {rule.types}, access_options(p, &rule));
+    AccessResult acc = compute_access_pools(engine, p, in, r, {rule.types}, access_options(p, &rule));
     const AccessLayer& L = acc.layers.at(0);
     auto ok = access_pass(L, rule.min, rule.per);
     if (L.supply.empty()) {

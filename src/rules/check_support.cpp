@@ -105,7 +105,7 @@ std::pair<int, double> Evaluator::nearest_support(const FacTree& tree, const XY&
 /// range takes every compound, whatever its year (yx19 compound_support_all).
 void Evaluator::support_outcomes(const Rule& rule, const FacTree& tree, std::vector<SupportOutcome>& out,
                                  std::vector<std::pair<int, double>>& near) {
-    GEOSContextHandle_t h = main_geos();
+    GEOSContextHandle_t h = engine.main();
     const size_t nc = in.compounds.size();
     out.assign(nc, SupportOutcome{});
     near.assign(nc, {-1, kInf});

@@ -48,6 +48,7 @@ void set_pass(RuleResult& res, double target);
 void not_evaluated(RuleResult& res, double target, const std::string& why);
 
 struct Evaluator {
+    Engine& engine;
     const Project& p;
     const Inputs& in;
     const ReachResult& r;

@@ -90,6 +90,6 @@ struct SupportOutcome {
     std::string reason, detail;
 };
 
-Analysis evaluate(const Project& p, const Inputs& in, const ReachResult& r);
+Analysis evaluate(Engine& engine, const Project& p, const Inputs& in, const ReachResult& r);
 
 }  // namespace lc

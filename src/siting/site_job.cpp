@@ -39,7 +39,7 @@ std::string resolve_type(const Project& p, const std::string& type) {
 
 }  // namespace
 
-SiteJobResult run_site_job(const SiteJobOptions& o) {
+SiteJobResult run_site_job(Engine& engine, const SiteJobOptions& o) {
     auto t_start = std::chrono::steady_clock::now();
     const auto& progress = o.progress;
     Project p = load_project(o.project);
@@ -67,33 +67,33 @@ SiteJobResult run_site_job(const SiteJobOptions& o) {
     if (!o.candidates.path.empty()) inputs.push_back(o.candidates.path);
     OutputFolder folder(o.out, "site", inputs, o.notice);
 
-    Inputs in = read_inputs(p, progress);
+    Inputs in = read_inputs(engine, p, progress);
     double max_reach = std::max(p.access.reach_m(""), p.access.reach_m(type));
     for (auto& f : in.facilities) max_reach = std::max(max_reach, p.access.reach_m(f.type));
-    assign_units(in, max_reach);
+    assign_units(engine, in, max_reach);
     apply_demographics(p, in);  // the elderly weights `run` uses, estimates included
     if (progress) progress("reach", 0);
     std::vector<std::string> types = analysis_types(in, p);
     for (auto& t : so.covered_by.empty() ? std::vector<std::string>{type} : so.covered_by)
         if (std::find(types.begin(), types.end(), t) == types.end()) types.push_back(t);
-    ReachResult r = compute_reach(p, in, types);
+    ReachResult r = compute_reach(engine, p, in, types);
 
     std::vector<Candidate> cands;
     std::vector<std::string> skipped;
     if (!o.candidates.path.empty()) {
-        cands = read_candidates(o.candidates, in, skipped);
+        cands = read_candidates(engine, o.candidates, in, skipped);
         if (cands.empty()) throw InputError(o.candidates.path.u8string() + ": --candidates: no usable candidate (every record lacks a geometry)");
     } else {
-        cands = default_candidates(p, in, type);
+        cands = default_candidates(engine, p, in, type);
     }
     if (progress) progress("siting", 0.5);
-    SitingResult s = plan_sites(p, in, r, cands, so);
+    SitingResult s = plan_sites(engine, p, in, r, cands, so);
     if (progress) progress("siting", 1);
 
     {
         const fs::path& staging = folder.staging();
-        Table t = proposed_sites_table(in, cands, s);
-        write_vector_layers(staging, {&t}, in.working_crs);
+        Table t = proposed_sites_table(engine, in, cands, s);
+        write_vector_layers(engine, staging, {&t}, in.working_crs);
         json patch = siting_patch(p, in, cands, s);
         write_text(staging / "scenario.json", patch.dump(1) + "\n");
         json batch = {{"base", p.file.u8string()},

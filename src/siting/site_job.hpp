@@ -36,6 +36,6 @@ struct SiteJobResult {
 
 /// Runs the siting job and writes its output folder (replaced as run's is). Throws
 /// ConfigError / InputError / OutputError with the exit status of SPEC section 2.
-SiteJobResult run_site_job(const SiteJobOptions& o);
+SiteJobResult run_site_job(Engine& engine, const SiteJobOptions& o);
 
 }  // namespace lc

@@ -3,7 +3,6 @@
 #include "common/chinacrs.hpp"
 #include "common/errors.hpp"
 #include "network/network.hpp"
-#include "common/parallel.hpp"
 #include "units/units.hpp"
 
 // Boost 1.74's geometry pulls in a header that Boost itself marks deprecated.
@@ -46,6 +45,7 @@ double secs_since(std::chrono::steady_clock::time_point t0) {
 // Catchments
 
 struct CatchmentIndex::Impl {
+    const Engine* engine = nullptr;
     const Inputs* in = nullptr;
     bool network = false;
     // radius mode
@@ -77,8 +77,10 @@ struct CatchmentIndex::Impl {
     void network_row(const net::Snap& s, double budget, Scratch& sc, std::vector<std::pair<uint32_t, double>>& row) const;
 };
 
-CatchmentIndex::CatchmentIndex(const Project& p, const Inputs& in, const ReachResult& r) : impl_(std::make_unique<Impl>()) {
+CatchmentIndex::CatchmentIndex(const Engine& engine, const Project& p, const Inputs& in, const ReachResult& r)
+    : impl_(std::make_unique<Impl>()) {
     Impl& m = *impl_;
+    m.engine = &engine;
     m.in = &in;
     m.network = p.access.mode == "network";
     if (!m.network) {
@@ -225,9 +227,9 @@ Catchments CatchmentIndex::compute(const std::vector<XY>& sources, const std::ve
     if (m.network) {
         snaps = m.graph->snap(sources, m.max_access_m);
         for (size_t i = 0; i < snaps.size(); ++i) out.unsnapped[i] = !snaps[i].ok;
-        m.scratch.resize(std::max<size_t>(m.scratch.size(), static_cast<size_t>(worker_count())));
+        m.scratch.resize(std::max<size_t>(m.scratch.size(), static_cast<size_t>(m.engine->threads())));
     }
-    parallel_for(sources.size(), [&](size_t i, int w) {
+    m.engine->parallel_for(sources.size(), [&](size_t i, int w) {
         auto& row = rows[i];
         if (!m.network) {
             m.radius_row(sources[i], budget_of(i), row);
@@ -271,12 +273,12 @@ double row_gain(const CoverProblem& pb, size_t j, const std::vector<char>& cover
 
 }  // namespace
 
-GreedyResult greedy_max_cover(const CoverProblem& pb, size_t max_k, double stop_at) {
+GreedyResult greedy_max_cover(const Engine& engine, const CoverProblem& pb, size_t max_k, double stop_at) {
     GreedyResult res;
     const size_t n = pb.candidates();
     std::vector<char> covered(pb.weight.size(), 0);
     std::vector<double> first(n);
-    parallel_for(n, [&](size_t j, int) { first[j] = row_gain(pb, j, covered); });
+    engine.parallel_for(n, [&](size_t j, int) { first[j] = row_gain(pb, j, covered); });
     res.evaluations = n;
 
     // Heap entries: (gain bound, candidate, round it was computed in). Higher gain
@@ -325,7 +327,7 @@ double cover_weight(const CoverProblem& pb, const std::vector<size_t>& picks) {
 // ---------------------------------------------------------------------------------
 // Candidates
 
-std::vector<Candidate> default_candidates(const Project& p, const Inputs& in, const std::string& type) {
+std::vector<Candidate> default_candidates(Engine& engine, const Project& p, const Inputs& in, const std::string& type) {
     std::vector<Candidate> out;
     for (auto& u : in.units[kCommunity]) out.push_back(Candidate{"community:" + u.id, "community", u.name, u.rep});
 
@@ -334,7 +336,7 @@ std::vector<Candidate> default_candidates(const Project& p, const Inputs& in, co
         if (in.facilities[i].type == type)
             fpts.emplace_back(BPoint(in.facilities[i].pt.x, in.facilities[i].pt.y), static_cast<uint32_t>(i));
     PointTree tree(fpts.begin(), fpts.end());
-    GEOSContextHandle_t h = main_geos();
+    GEOSContextHandle_t h = engine.main();
     const double ps = p.access.point_support_m;
     for (auto& c : in.compounds) {
         bool has = false;
@@ -362,7 +364,7 @@ std::vector<Candidate> default_candidates(const Project& p, const Inputs& in, co
     return out;
 }
 
-std::vector<Candidate> read_candidates(const CandidateLayer& spec, const Inputs& in, std::vector<std::string>& skipped) {
+std::vector<Candidate> read_candidates(Engine& engine, const CandidateLayer& spec, const Inputs& in, std::vector<std::string>& skipped) {
     // Ingest's own reader: the same path checks, encodings and CRS handling (GCJ-02 and
     // BD-09 included) as the project's layers.
     LayerSpec s;
@@ -373,7 +375,7 @@ std::vector<Candidate> read_candidates(const CandidateLayer& spec, const Inputs&
     s.crs = spec.crs;
     if (!spec.id_field.empty()) s.fields["id"] = spec.id_field;
     if (!spec.name_field.empty()) s.fields["name"] = spec.name_field;
-    auto records = read_point_records(s, "--candidates", {"id", "ID", "Id", "fid", "FID", "code", "编号", "名称", "name"},
+    auto records = read_point_records(engine, s, "--candidates", {"id", "ID", "Id", "fid", "FID", "code", "编号", "名称", "name"},
                                       {"name", "NAME", "名称", "地块名称", "建筑名称"}, in, skipped);
     std::vector<Candidate> out;
     std::set<std::string> seen;
@@ -400,7 +402,7 @@ std::optional<double> compound_weight(const Compound& c, const std::string& weig
     throw ConfigError("--weight: expected compounds, households, population or elderly, got \"" + weight + "\"");
 }
 
-SitingResult plan_sites(const Project& p, const Inputs& in, const ReachResult& r, const std::vector<Candidate>& cands,
+SitingResult plan_sites(Engine& engine, const Project& p, const Inputs& in, const ReachResult& r, const std::vector<Candidate>& cands,
                         const SitingOptions& opt) {
     SitingResult s;
     s.type = opt.type;
@@ -446,7 +448,7 @@ SitingResult plan_sites(const Project& p, const Inputs& in, const ReachResult& r
     s.base_share = s.base_weight / s.total_weight;
 
     auto t0 = std::chrono::steady_clock::now();
-    CatchmentIndex index(p, in, r);
+    CatchmentIndex index(engine, p, in, r);
     std::vector<XY> pts(cands.size());
     for (size_t j = 0; j < cands.size(); ++j) pts[j] = cands[j].pt;
     Catchments cat = index.compute(pts, {s.reach_m});
@@ -473,13 +475,13 @@ SitingResult plan_sites(const Project& p, const Inputs& in, const ReachResult& r
         stop_at = *opt.target_share * s.total_weight - s.base_weight - 1e-9 * s.total_weight;
     }
     GreedyResult g;
-    if (stop_at > 0) g = greedy_max_cover(pb, max_k, stop_at);
+    if (stop_at > 0) g = greedy_max_cover(engine, pb, max_k, stop_at);
     s.seconds_greedy = secs_since(t0);
     s.evaluations = g.evaluations;
 
     std::array<std::unique_ptr<UnitLocator>, kLevels> loc;
     for (int l = 0; l < kLevels; ++l)
-        if (in.has_level[l]) loc[l] = std::make_unique<UnitLocator>(in.units[l]);
+        if (in.has_level[l]) loc[l] = std::make_unique<UnitLocator>(engine.main(), in.units[l]);
     std::set<std::string> ids;
     for (auto& f : in.facilities) ids.insert(f.id);
     const size_t width = std::max<size_t>(2, std::to_string(g.steps.size()).size());
@@ -534,7 +536,7 @@ SitingResult plan_sites(const Project& p, const Inputs& in, const ReachResult& r
     return s;
 }
 
-Table proposed_sites_table(const Inputs& in, const std::vector<Candidate>& cands, const SitingResult& s) {
+Table proposed_sites_table(Engine& engine, const Inputs& in, const std::vector<Candidate>& cands, const SitingResult& s) {
     Table t;
     t.name = "proposed_sites";
     for (auto& [n, ty] : std::vector<std::pair<const char*, FieldType>>{
@@ -544,7 +546,7 @@ Table proposed_sites_table(const Inputs& in, const std::vector<Candidate>& cands
              {"cumulative_share", FieldType::Real}, {"new_compounds", FieldType::Integer}, {"new_compound_ids", FieldType::String},
              {"district_id", FieldType::String}, {"street_id", FieldType::String}, {"community_id", FieldType::String}})
         t.add_field(n, ty);
-    GEOSContextHandle_t h = main_geos();
+    GEOSContextHandle_t h = engine.main();
     for (auto& ps : s.sites) {
         const Candidate& c = cands[ps.candidate];
         std::string ids;

@@ -39,7 +39,8 @@ struct Catchments {
 /// and each source gets a Dijkstra bounded by its budget.
 class CatchmentIndex {
 public:
-    CatchmentIndex(const Project& p, const Inputs& in, const ReachResult& r);
+    /// compute() runs on the threads of `engine`, which must outlive the index.
+    CatchmentIndex(const Engine& engine, const Project& p, const Inputs& in, const ReachResult& r);
     ~CatchmentIndex();
     CatchmentIndex(const CatchmentIndex&) = delete;
     CatchmentIndex& operator=(const CatchmentIndex&) = delete;
@@ -83,7 +84,7 @@ struct GreedyResult {
 /// Gains are re-evaluated lazily (CELF): coverage is submodular, so a gain computed in
 /// an earlier round is an upper bound and the heap top, once fresh, is the true best.
 /// The choice equals the plain greedy's, ties going to the lowest candidate index.
-GreedyResult greedy_max_cover(const CoverProblem& pb, size_t max_k,
+GreedyResult greedy_max_cover(const Engine& engine, const CoverProblem& pb, size_t max_k,
                               double stop_at = std::numeric_limits<double>::infinity());
 
 /// Weight covered by a set of candidates (each element once).
@@ -102,7 +103,7 @@ struct Candidate {
 /// Community representative points (point-on-surface), then the representative points
 /// of compounds that hold no facility of `type` (inside the footprint; for point
 /// compounds within access.point_support_m).
-std::vector<Candidate> default_candidates(const Project& p, const Inputs& in, const std::string& type);
+std::vector<Candidate> default_candidates(Engine& engine, const Project& p, const Inputs& in, const std::string& type);
 
 struct CandidateLayer {
     std::filesystem::path path;
@@ -116,7 +117,7 @@ struct CandidateLayer {
 /// are, other geometries by their point on surface, in the working CRS of `in`.
 /// Throws InputError when the file cannot be read; records without usable geometry
 /// are skipped and listed in `skipped` ("id: reason").
-std::vector<Candidate> read_candidates(const CandidateLayer& spec, const Inputs& in, std::vector<std::string>& skipped);
+std::vector<Candidate> read_candidates(Engine& engine, const CandidateLayer& spec, const Inputs& in, std::vector<std::string>& skipped);
 
 // ---------------------------------------------------------------------------------
 // Siting
@@ -160,12 +161,12 @@ struct SitingResult {
 
 /// Chooses the sites. `r` must hold the reach of the types in opt.covered_by (or
 /// opt.type); in network mode, its graph. Throws ConfigError for an impossible request.
-SitingResult plan_sites(const Project& p, const Inputs& in, const ReachResult& r, const std::vector<Candidate>& cands,
+SitingResult plan_sites(Engine& engine, const Project& p, const Inputs& in, const ReachResult& r, const std::vector<Candidate>& cands,
                         const SitingOptions& opt);
 
 /// The proposed_sites layer: one point per site with rank, marginal gain, cumulative
 /// share, the compounds it newly reaches and its unit ids (geometries owned by the table).
-Table proposed_sites_table(const Inputs& in, const std::vector<Candidate>& cands, const SitingResult& s);
+Table proposed_sites_table(Engine& engine, const Inputs& in, const std::vector<Candidate>& cands, const SitingResult& s);
 
 /// A scenario patch (SPEC 7) adding the sites as facilities of the type:
 /// {"add_facilities": FeatureCollection} in the facilities layer's field names, type

@@ -21,13 +21,14 @@ using BPoint = bg::model::point<double, 2, bg::cs::cartesian>;
 using BBox = bg::model::box<BPoint>;
 
 struct UnitLocator::Impl {
+    GEOSContextHandle_t h;
     const std::vector<Unit>* units;
     std::vector<PreparedPtr> prepared;
     bgi::rtree<std::pair<BBox, int>, bgi::quadratic<16>> tree;
 };
 
-UnitLocator::UnitLocator(const std::vector<Unit>& units) : impl_(std::make_unique<Impl>()) {
-    GEOSContextHandle_t h = main_geos();
+UnitLocator::UnitLocator(GEOSContextHandle_t h, const std::vector<Unit>& units) : impl_(std::make_unique<Impl>()) {
+    impl_->h = h;
     impl_->units = &units;
     std::vector<std::pair<BBox, int>> boxes;
     for (size_t i = 0; i < units.size(); ++i) {
@@ -45,7 +46,7 @@ UnitLocator::~UnitLocator() = default;
 UnitLocator::UnitLocator(UnitLocator&&) noexcept = default;
 
 int UnitLocator::locate(const XY& p) const {
-    GEOSContextHandle_t h = main_geos();
+    GEOSContextHandle_t h = impl_->h;
     int best = kNone;
     GeomPtr pt;
     for (auto it = impl_->tree.qbegin(bgi::intersects(BPoint(p.x, p.y))); it != impl_->tree.qend(); ++it) {
@@ -60,7 +61,7 @@ int UnitLocator::locate(const XY& p) const {
 }
 
 double UnitLocator::distance(const XY& p, double search_m) const {
-    GEOSContextHandle_t h = main_geos();
+    GEOSContextHandle_t h = impl_->h;
     double best = std::numeric_limits<double>::infinity();
     BBox q(BPoint(p.x - search_m, p.y - search_m), BPoint(p.x + search_m, p.y + search_m));
     GeomPtr pt = make_point(h, p.x, p.y);
@@ -102,10 +103,10 @@ namespace {
 
 using Locators = std::vector<std::unique_ptr<UnitLocator>>;
 
-Locators make_locators(const Inputs& in) {
+Locators make_locators(GEOSContextHandle_t h, const Inputs& in) {
     Locators loc(kLevels);
     for (int l = 0; l < kLevels; ++l)
-        if (in.has_level[l]) loc[l] = std::make_unique<UnitLocator>(in.units[l]);
+        if (in.has_level[l]) loc[l] = std::make_unique<UnitLocator>(h, in.units[l]);
     return loc;
 }
 
@@ -157,7 +158,7 @@ std::string facility_key(const Facility& f) {
 
 /// Parents of units, compounds and gates: everything that does not depend on the
 /// facilities or on the reach.
-void place_fixed(Inputs& in, const Locators& loc) {
+void place_fixed(GEOSContextHandle_t h, Inputs& in, const Locators& loc) {
     // Parents: by the `parent` field where given, else by containment one level up.
     for (int l = 1; l < kLevels; ++l) {
         int up = l - 1;
@@ -194,7 +195,6 @@ void place_fixed(Inputs& in, const Locators& loc) {
             swapped_compounds += !hint.empty();
             Rejection r{"compounds", c.id, "outside every unit (its representative point lies in no district, street or community)" + hint,
                         c.feature_index, {}};
-            GEOSContextHandle_t h = main_geos();
             r.wkb = to_wkb(h, c.geom.get());
             r.wkb_working_crs = true;
             in.rejected.push_back(std::move(r));
@@ -217,7 +217,6 @@ void place_fixed(Inputs& in, const Locators& loc) {
                 continue;
             }
             Rejection r{"gates", g.first, "the gate names no compound in use (compound id \"" + g.first + "\")", -1, {}};
-            GEOSContextHandle_t h = main_geos();
             GeomPtr pt = make_point(h, g.second.x, g.second.y);
             r.wkb = to_wkb(h, pt.get());
             r.wkb_working_crs = true;
@@ -246,18 +245,19 @@ void place_fixed(Inputs& in, const Locators& loc) {
 
 }  // namespace
 
-void place_units_and_compounds(Inputs& in) {
+void place_units_and_compounds(Engine& engine, Inputs& in) {
     if (in.units_placed) return;
-    place_fixed(in, make_locators(in));
+    place_fixed(engine.main(), in, make_locators(engine.main(), in));
 }
 
-void assign_units(Inputs& in, double max_reach_m) {
+void assign_units(Engine& engine, Inputs& in, double max_reach_m) {
+    GEOSContextHandle_t h = engine.main();
     Locators loc;
     auto locators = [&]() -> const Locators& {
-        if (loc.empty()) loc = make_locators(in);
+        if (loc.empty()) loc = make_locators(h, in);
         return loc;
     };
-    if (!in.units_placed) place_fixed(in, locators());
+    if (!in.units_placed) place_fixed(h, in, locators());
 
     std::unique_ptr<SwapCheck> swap;
     long swapped_facilities = 0;
@@ -281,7 +281,6 @@ void assign_units(Inputs& in, double max_reach_m) {
             Rejection r{"facilities", f.id,
                         "farther than the largest reach (" + std::to_string(static_cast<long>(max_reach_m)) + " m) from every unit" + hint,
                         f.feature_index, {}};
-            GEOSContextHandle_t h = main_geos();
             GeomPtr pt = make_point(h, f.pt.x, f.pt.y);
             r.wkb = to_wkb(h, pt.get());
             r.wkb_working_crs = true;

@@ -9,19 +9,20 @@ namespace lc {
 /// facilities to units, and rejects compounds outside every unit and facilities
 /// farther than `max_reach_m` from every unit. Ties on shared borders go to the
 /// unit with the smallest id (SPEC 4).
-void assign_units(Inputs& in, double max_reach_m);
+void assign_units(Engine& engine, Inputs& in, double max_reach_m);
 
 /// The part of assign_units that depends neither on the facilities nor on the reach
 /// (unit parents, compounds, gates), done once for inputs that several scenarios
 /// share; it also notes where the facilities read with them lie. assign_units then
 /// places only facilities it has not seen. Rejections and warnings of this part come
 /// before those of facilities a scenario adds.
-void place_units_and_compounds(Inputs& in);
+void place_units_and_compounds(Engine& engine, Inputs& in);
 
 /// Units of a level containing a point; the smallest id on a shared border, or kNone.
+/// Uses the GEOS context `h` throughout (one thread at a time).
 class UnitLocator {
 public:
-    UnitLocator(const std::vector<Unit>& units);
+    UnitLocator(GEOSContextHandle_t h, const std::vector<Unit>& units);
     ~UnitLocator();
     UnitLocator(UnitLocator&&) noexcept;
     int locate(const XY& p) const;

@@ -6,7 +6,8 @@
 - a broken scenario fails with its error and does not stop the others; exit status non-zero
 - each good scenario's folder is byte-identical to `run --scenario` of the same patch
   (summary.json: equal once its `seconds` are dropped — stage timings differ run to run)
-- the same batch twice, and with --jobs 2, gives identical outputs
+- the same batch twice, with --jobs 2, and with LIFECIRCLE_THREADS 1 or 4 (4: two jobs of
+  two threads each) gives identical outputs
 - comparison.csv/json carry each rule's change against the base and the compounds that
   become reached, by street (hand-worked: adding F7 next to K4 reaches K4 in S2)
 - scenario folders are independent copies: no file of a run or a batch is a hard link
@@ -48,8 +49,11 @@ def same_folder(a, b):
     return diffs
 
 
-def run_batch(out, *extra):
-    return subprocess.run([exe, "batch", batch, "--out", out, "--quiet", *extra], capture_output=True, text=True)
+def run_batch(out, *extra, threads=None):
+    env = dict(os.environ)
+    if threads:
+        env["LIFECIRCLE_THREADS"] = threads
+    return subprocess.run([exe, "batch", batch, "--out", out, "--quiet", *extra], capture_output=True, text=True, env=env)
 
 
 out1 = os.path.join(work, "b1")
@@ -86,6 +90,14 @@ d = same_folder(out1, out2)
 check("the same batch twice gives identical outputs", not d, d)
 d = same_folder(out1, out3)
 check("--jobs 2 gives identical outputs", not d, d)
+# whatever the threads: one, or four shared by two jobs (each job its own engine of two)
+out4, out5 = os.path.join(work, "b4"), os.path.join(work, "b5")
+run_batch(out4, threads="1")
+run_batch(out5, "--jobs", "2", threads="4")
+d = same_folder(out1, out4)
+check("LIFECIRCLE_THREADS=1 gives identical outputs", not d, d)
+d = same_folder(out1, out5)
+check("LIFECIRCLE_THREADS=4 with --jobs 2 gives identical outputs", not d, d)
 
 # comparison
 raw = open(os.path.join(out1, "comparison.csv"), "rb").read()

@@ -11,6 +11,10 @@ line per check; the exit status is 1 when any check failed.
 """
 import hashlib, json, os, resource, shutil, signal, subprocess, sys, tempfile, time
 
+from e2e_check import check, echo_passes, run_cases  # noqa: E402
+
+echo_passes()
+
 args = sys.argv[1:]
 make_city = None
 if "--make-city" in args:
@@ -19,14 +23,6 @@ if "--make-city" in args:
     del args[i:i + 2]
 exe, fixtures, work = (os.path.abspath(a) for a in args[:3])
 wanted = args[3:]
-FAILED = []
-
-
-def check(name, ok, detail=""):
-    print(("ok   " if ok else "FAIL ") + name + ("" if ok else f": {detail}"))
-    if not ok:
-        FAILED.append(name)
-    return ok
 
 
 def skip(name, why):
@@ -496,11 +492,4 @@ CASES = {"unwritable": case_unwritable, "disk_full": case_disk_full, "killed": c
          "odd_paths": case_odd_paths}
 
 if __name__ == "__main__":
-    os.makedirs(work, exist_ok=True)
-    os.chmod(work, 0o755)
-    for name in wanted or CASES:
-        if name not in CASES:
-            sys.exit(f"unknown case {name!r} (cases: {', '.join(CASES)})")
-        CASES[name]()
-    print(f"{len(FAILED)} check(s) failed" if FAILED else "all checks passed")
-    sys.exit(1 if FAILED else 0)
+    run_cases(CASES, wanted, work)

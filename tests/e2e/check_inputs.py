@@ -11,18 +11,14 @@ in tests/CMakeLists.txt.
 """
 import csv, io, json, os, shutil, stat, subprocess, sys
 
+from e2e_check import FAILED, check, echo_passes  # noqa: E402
+
+echo_passes()
+
 exe, fixtures, work = (os.path.abspath(a) for a in sys.argv[1:4])
 wanted = sys.argv[4:]
 INPUTS = os.path.join(fixtures, "inputs")
 HAND = os.path.join(fixtures, "hand")
-FAILED = []
-
-
-def check(name, ok, detail=""):
-    print(("ok   " if ok else "FAIL ") + name + ("" if ok else f": {detail}"))
-    if not ok:
-        FAILED.append(name)
-    return ok
 
 
 def fresh(case):

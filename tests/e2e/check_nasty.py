@@ -10,16 +10,12 @@ checks that every output file is valid UTF-8 and that no figure is NaN or infini
 """
 import csv, io, json, math, os, shutil, subprocess, sys, time
 
+from e2e_check import FAILED, check, echo_passes  # noqa: E402
+
+echo_passes()
+
 exe, fixtures, work = (os.path.abspath(a) for a in sys.argv[1:4])
 wanted = sys.argv[4:]
-FAILED = []
-
-
-def check(name, ok, detail=""):
-    print(("ok   " if ok else "FAIL ") + name + ("" if ok else f": {detail}"))
-    if not ok:
-        FAILED.append(name)
-    return ok
 
 
 def fresh(case):

@@ -11,7 +11,7 @@ line for each check that fails; exit status 1 when any did.
 """
 import fcntl, hashlib, json, os, shutil, subprocess, sys, tempfile, threading, time
 
-from e2e_check import check, finish
+from e2e_check import check, run_cases
 
 exe, fixtures, work = (os.path.abspath(a) for a in sys.argv[1:4])
 wanted = sys.argv[4:]
@@ -481,10 +481,4 @@ CASES = {"user_files": case_user_files, "defaults": case_defaults, "inputs": cas
          "exchange": case_exchange, "stale": case_stale}
 
 if __name__ == "__main__":
-    os.makedirs(work, exist_ok=True)
-    os.chmod(work, 0o755)
-    for name in wanted or CASES:
-        if name not in CASES:
-            sys.exit(f"unknown case {name!r} (cases: {', '.join(CASES)})")
-        CASES[name]()
-    finish()
+    run_cases(CASES, wanted, work)

@@ -20,6 +20,10 @@ import os
 import subprocess
 import sys
 
+from e2e_check import FAILED, check, echo_passes  # noqa: E402
+
+echo_passes()
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 if "XDG_RUNTIME_DIR" not in os.environ:  # Qt wants a private (0700) runtime folder
     import tempfile
@@ -36,7 +40,6 @@ from qgis.core import (  # noqa: E402
 from qgis.PyQt.QtCore import QSize  # noqa: E402
 from qgis.PyQt.QtGui import QColor  # noqa: E402
 
-FAILED = []
 
 # What each output layer should be drawn with (SPEC 6 and issue 5).
 RENDERERS = {
@@ -51,13 +54,6 @@ RENDERERS = {
     "rejected": "singleSymbol",
 }
 CJK_FONT = "Noto Sans CJK SC"
-
-
-def check(name, ok, detail=""):
-    print(("ok   " if ok else "FAIL ") + name + ("" if ok else f": {detail}"))
-    if not ok:
-        FAILED.append(name)
-    return ok
 
 
 def run(binary, project, out, extra):

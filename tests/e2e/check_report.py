@@ -22,15 +22,11 @@ import tempfile
 import xml.etree.ElementTree as ET
 import zlib
 
-FAILED = []
+from e2e_check import FAILED, check, echo_passes  # noqa: E402
+
+echo_passes()
+
 SVG_NS = "{http://www.w3.org/2000/svg}"
-
-
-def check(name, ok, detail=""):
-    print(("ok   " if ok else "FAIL ") + name + ("" if ok else f": {detail}"))
-    if not ok:
-        FAILED.append(name)
-    return ok
 
 
 def chromium_binary():

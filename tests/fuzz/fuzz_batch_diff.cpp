@@ -9,6 +9,7 @@
 // once plainly; the two output folders must be equal byte for byte (summary.json apart
 // from its seconds), and a comparison-only analysis through the cache must give the
 // same rule figures.
+#include "common/engine.hpp"
 #include "batch/scenario_cache.hpp"
 #include "common/errors.hpp"
 #include "common/gdal_setup.hpp"
@@ -28,6 +29,11 @@
 #include <map>
 #include <set>
 #include <string>
+
+namespace {
+// One thread: the cores are shared, and the inputs are run one at a time.
+lc::Engine engine(1);
+}  // namespace
 
 namespace fs = std::filesystem;
 
@@ -106,9 +112,9 @@ lc::json scenario_patch(Bytes& b, const lc::Inputs& base) {
 
 /// The scenario's inputs as a batch makes them: the base's, with its facility changes.
 lc::Inputs scenario_inputs(const lc::Inputs& raw, const lc::Project& ps, const lc::Scenario& s) {
-    lc::Inputs in = lc::clone_inputs(raw, true);
-    lc::place_units_and_compounds(in);
-    lc::apply_facility_changes(ps, {s}, in);
+    lc::Inputs in = lc::clone_inputs(engine, raw, true);
+    lc::place_units_and_compounds(engine, in);
+    lc::apply_facility_changes(engine, ps, {s}, in);
     return in;
 }
 
@@ -121,7 +127,6 @@ lc::Inputs scenario_inputs(const lc::Inputs& raw, const lc::Project& ps, const l
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
     lc::init_gdal();
-    setenv("LIFECIRCLE_THREADS", "1", 1);
     CPLSetErrorHandler(CPLQuietErrorHandler);  // a point past the projection's edge is a repair, not noise
     return 0;
 }
@@ -137,13 +142,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     } catch (const lc::Error&) {
         return 0;
     }
-    lc::Inputs raw = fuzz_world::inputs(b, nonneg);
-    lc::place_units_and_compounds(raw);
+    lc::Inputs raw = fuzz_world::inputs(engine.main(), b, nonneg);
+    lc::place_units_and_compounds(engine, raw);
 
     // The base, as a batch runs it.
-    lc::Inputs base = lc::clone_inputs(raw, true);
-    lc::Analysed xb = lc::analyse(p, base, {});
-    lc::ScenarioCache cache(p, base, xb, lc::ScenarioCache::Formatted{true, true});
+    lc::Inputs base = lc::clone_inputs(engine, raw, true);
+    lc::Analysed xb = lc::analyse(engine, p, base, {});
+    lc::ScenarioCache cache(engine, p, base, xb, lc::ScenarioCache::Formatted{true, true});
 
     lc::json patch = scenario_patch(b, base);
     lc::Project ps;
@@ -159,11 +164,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         return 0;  // a patch the batch refuses as run --scenario does
     }
     lc::GeometryTexts texts = cache.input_texts(batch_in);
-    lc::Analysed xs = lc::analyse(ps, batch_in, {}, cache.stages(true, &texts));
+    lc::Analysed xs = lc::analyse(engine, ps, batch_in, {}, cache.stages(true, &texts));
     xs.texts = std::move(texts);
     xs.map_paths = cache.map_paths();
-    lc::Analysed xp = lc::analyse(ps, plain_in, {});
-    lc::Analysed xc = lc::analyse(ps, cmp_in, {}, cache.stages(false));
+    lc::Analysed xp = lc::analyse(engine, ps, plain_in, {});
+    lc::Analysed xc = lc::analyse(engine, ps, cmp_in, {}, cache.stages(false));
 
     if (xc.a.rules.size() != xp.a.rules.size()) differ("comparison-only rules");
     for (size_t k = 0; k < xp.a.rules.size(); ++k) {
@@ -177,8 +182,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     fs::create_directories(tmp / "batch");
     fs::create_directories(tmp / "plain");
     lc::RunOptions ropt;
-    lc::write_output_folder(tmp / "batch", ps, batch_in, xs, ropt);
-    lc::write_output_folder(tmp / "plain", ps, plain_in, xp, ropt);
+    lc::write_output_folder(engine, tmp / "batch", ps, batch_in, xs, ropt);
+    lc::write_output_folder(engine, tmp / "plain", ps, plain_in, xp, ropt);
     auto got = folder(tmp / "batch"), want = folder(tmp / "plain");
     fs::remove_all(tmp);
     for (auto& [rel, bytes] : want) {

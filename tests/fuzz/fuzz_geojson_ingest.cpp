@@ -2,6 +2,7 @@
 // from /vsimem/ by lc::read_inputs, then carried through units, reach and rules. The
 // first byte picks which layer it replaces and how (CRS, format, mode); the others are
 // small valid fixtures. Only lc::Error may come out (exit 2 or 3), no figure may be NaN.
+#include "common/engine.hpp"
 #include "common/errors.hpp"
 #include "common/gdal_setup.hpp"
 #include "ingest/ingest.hpp"
@@ -19,6 +20,11 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+
+namespace {
+// One thread: the cores are shared, and the inputs are run one at a time.
+lc::Engine engine(1);
+}  // namespace
 
 namespace {
 
@@ -88,7 +94,6 @@ void no_nan(const std::optional<double>& v) {
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
     lc::init_gdal();
-    setenv("LIFECIRCLE_THREADS", "1", 1);  // the cores are shared; one input at a time
     CPLSetErrorHandler(CPLQuietErrorHandler);
     put("/vsimem/fz/districts.geojson", kDistricts, strlen(kDistricts));
     put("/vsimem/fz/streets.geojson", kStreets, strlen(kStreets));
@@ -106,11 +111,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     put(path, data + 1, size - 1);
     try {
         lc::Project p = lc::parse_project(lc::json::parse(project_json(sel, path)), "/vsimem/fz/project.json");
-        lc::Inputs in = lc::read_inputs(p);
-        lc::assign_units(in, p.access.reach_m(""));
+        lc::Inputs in = lc::read_inputs(engine, p);
+        lc::assign_units(engine, in, p.access.reach_m(""));
         auto types = lc::analysis_types(in, p);
-        lc::ReachResult r = lc::compute_reach(p, in, types);
-        lc::Analysis a = lc::evaluate(p, in, r);
+        lc::ReachResult r = lc::compute_reach(engine, p, in, types);
+        lc::Analysis a = lc::evaluate(engine, p, in, r);
         for (auto& rr : a.rules) no_nan(rr.value);
         for (auto& t : r.dist)
             for (double d : t)

@@ -4,6 +4,7 @@
 // write), then run units -> reach -> rules -> service areas -> output tables. Holds
 // the contract of SPEC 4-6: no crash, no NaN anywhere in a table, shares within [0, 1]
 // when every weight is non-negative, and a null distance exactly when nothing is reached.
+#include "common/engine.hpp"
 #include "common/errors.hpp"
 #include "fuzz_world.hpp"
 #include "common/gdal_setup.hpp"
@@ -23,6 +24,11 @@
 #include <vector>
 
 namespace {
+// One thread: the cores are shared, and the inputs are run one at a time.
+lc::Engine engine(1);
+}  // namespace
+
+namespace {
 
 using fuzz_world::Bytes;
 
@@ -34,7 +40,6 @@ void check_value(const lc::Value& v) {
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
     lc::init_gdal();
-    setenv("LIFECIRCLE_THREADS", "1", 1);
     return 0;
 }
 
@@ -50,17 +55,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (b.flag()) p.as_of = 2020 + static_cast<int>(b.pick(8));
 
     bool nonneg = true;
-    lc::Inputs in = fuzz_world::inputs(b, nonneg);
+    lc::Inputs in = fuzz_world::inputs(engine.main(), b, nonneg);
 
-    lc::assign_units(in, p.access.reach_m(""));
+    lc::assign_units(engine, in, p.access.reach_m(""));
     auto types = lc::analysis_types(in, p);
-    lc::ReachResult r = lc::compute_reach(p, in, types);
+    lc::ReachResult r = lc::compute_reach(engine, p, in, types);
     for (size_t t = 0; t < types.size(); ++t)
         for (size_t c = 0; c < in.compounds.size(); ++c) {
             if (std::isnan(r.dist[t][c])) __builtin_trap();
             if ((r.nearest[t][c] < 0) != std::isinf(r.dist[t][c])) __builtin_trap();
         }
-    lc::Analysis a = lc::evaluate(p, in, r);
+    lc::Analysis a = lc::evaluate(engine, p, in, r);
     auto share_ok = [&](const std::optional<double>& v) {
         if (v && (std::isnan(*v) || (nonneg && (*v < 0 || *v > 1 + 1e-12)))) __builtin_trap();
     };
@@ -79,9 +84,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         } else if (rr.value && std::isnan(*rr.value)) {
             __builtin_trap();
         }
-    std::vector<lc::GeomPtr> areas = lc::service_areas(p, in, r);
-    auto unc = lc::uncovered_areas(p, in, r, areas);
-    auto tables = lc::build_layers(p, in, r, a, areas, unc);
+    std::vector<lc::GeomPtr> areas = lc::service_areas(engine, p, in, r);
+    auto unc = lc::uncovered_areas(engine, p, in, r, areas);
+    auto tables = lc::build_layers(engine, p, in, r, a, areas, unc);
     tables.push_back(lc::coverage_table(p, in, a));
     for (auto& t : tables)
         for (auto& row : t.rows) {

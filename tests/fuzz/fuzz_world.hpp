@@ -37,8 +37,8 @@ const double kMins[] = {0, 1, 2, 31, 0.5, -1, 1e9};
 const double kShares[] = {1, 0.9, 0.65, 0, 2};
 const double kDists[] = {0, 50, 500, -10, 1e6};
 
-inline lc::GeomPtr rect(double x, double y, double w, double h) {
-    return lc::make_polygon(lc::main_geos(), {{x, y}, {x + w, y}, {x + w, y + h}, {x, y + h}});
+inline lc::GeomPtr rect(GEOSContextHandle_t gh, double x, double y, double w, double h) {
+    return lc::make_polygon(gh, {{x, y}, {x + w, y}, {x + w, y + h}, {x, y + h}});
 }
 
 inline lc::json make_rule(Bytes& b, int i) {
@@ -134,7 +134,8 @@ inline void make_plausible(lc::json& doc) {
 }
 
 /// The inputs, in EPSG:32648; `nonneg` is cleared when some weight is negative.
-inline lc::Inputs inputs(Bytes& b, bool& nonneg) {
+/// The geometries belong to `gh`.
+inline lc::Inputs inputs(GEOSContextHandle_t gh, Bytes& b, bool& nonneg) {
     lc::Inputs in;
     in.working_crs = "EPSG:32648";
     static const char* kinds[][2] = {{"district", "district"}, {"street", "township"}, {"community", "village"}};
@@ -147,11 +148,11 @@ inline lc::Inputs inputs(Bytes& b, bool& nonneg) {
             u.level = l;
             u.kind = kinds[l][b.pick(2)];
             if (b.flag() && l > 0 && !in.units[l - 1].empty()) u.parent_id = in.units[l - 1][b.pick(in.units[l - 1].size())].id;
-            u.geom = rect(b.coord(), b.coord(), 16 + b.coord(), 16 + b.coord());
-            GEOSArea_r(lc::main_geos(), u.geom.get(), &u.area_m2);
-            lc::GeomPtr pt = lc::own(lc::main_geos(), GEOSPointOnSurface_r(lc::main_geos(), u.geom.get()));
-            GEOSGeomGetX_r(lc::main_geos(), pt.get(), &u.rep.x);
-            GEOSGeomGetY_r(lc::main_geos(), pt.get(), &u.rep.y);
+            u.geom = rect(gh, b.coord(), b.coord(), 16 + b.coord(), 16 + b.coord());
+            GEOSArea_r(gh, u.geom.get(), &u.area_m2);
+            lc::GeomPtr pt = lc::own(gh, GEOSPointOnSurface_r(gh, u.geom.get()));
+            GEOSGeomGetX_r(gh, pt.get(), &u.rep.x);
+            GEOSGeomGetY_r(gh, pt.get(), &u.rep.y);
             // census figures (0 and negative ones too) and the attribute unit_share tests
             for (int f = 0; f < lc::kFigures; ++f)
                 if (b.flag()) u.census.value[f] = b.of(kWeights);
@@ -174,10 +175,10 @@ inline lc::Inputs inputs(Bytes& b, bool& nonneg) {
         double x = b.coord(), y = b.coord();
         if (b.flag()) {
             c.is_point = true;
-            c.geom = lc::make_point(lc::main_geos(), x, y);
+            c.geom = lc::make_point(gh, x, y);
             c.rep = {x, y};
         } else {
-            c.geom = rect(x, y, 1 + b.pick(200), 1 + b.pick(200));
+            c.geom = rect(gh, x, y, 1 + b.pick(200), 1 + b.pick(200));
             c.rep = {x + 0.5, y + 0.5};
         }
         in.compounds.push_back(std::move(c));

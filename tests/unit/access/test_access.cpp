@@ -5,6 +5,7 @@
 //
 // Reach 1000 m (15 min at 4 km/h). A's catchment: c1 300 m, c2 800 m, c5 900 m;
 // B's: c2 700 m, c5 600 m, c3 400 m (c1 is 1200 m away). c5's elderly are unknown.
+#include "common/engine.hpp"
 #include "access/access.hpp"
 #include "common/errors.hpp"
 #include "reach/reach.hpp"
@@ -16,6 +17,9 @@
 using namespace lc;
 
 namespace {
+// The engine these tests run on (two threads, so that the parallel paths are taken).
+Engine engine(2);
+
 
 struct Street {
     Project p;
@@ -54,7 +58,7 @@ struct Street {
         in.units[kCommunity][0].id = "U1";
         in.units[kCommunity][1].id = "U2";
         in.has_level[kCommunity] = true;
-        r = compute_reach(p, in, {"day_care", "canteen"});
+        r = compute_reach(engine, p, in, {"day_care", "canteen"});
     }
 };
 
@@ -77,7 +81,7 @@ TEST_CASE("access: the Gaussian weight is 1 at the facility, 0 at the reach, smo
 
 TEST_CASE("access: 2SFCA without decay, by hand") {
     Street s;
-    AccessResult res = compute_access(s.p, s.in, s.r, {"day_care"}, AccessOptions{});
+    AccessResult res = compute_access(engine, s.p, s.in, s.r, {"day_care"}, AccessOptions{});
     const AccessLayer* a = res.find("day_care");
     REQUIRE(a);
     CHECK(a->supply == "beds");
@@ -109,7 +113,7 @@ TEST_CASE("access: 2SFCA with Gaussian decay, by hand") {
     Street s;
     AccessOptions o;
     o.decay = Decay::Gaussian;
-    AccessResult res = compute_access(s.p, s.in, s.r, {"day_care"}, o);
+    AccessResult res = compute_access(engine, s.p, s.in, s.r, {"day_care"}, o);
     const AccessLayer& a = res.layers.at(0);
     // R_A = 10 / (100·w(300) + 200·w(800)) = 10 / 149.6205 = 0.0668365805
     // R_B = 30 / (200·w(700) + 100·w(400)) = 30 / 170.0090 = 0.1764612058
@@ -128,22 +132,22 @@ TEST_CASE("access: the supply measure, unknown supply and an empty catchment") {
     // floor area forced: B has none and is left out; A alone: R_A = 200 / 300
     AccessOptions o;
     o.supply = "floor_area";
-    const AccessLayer fa = compute_access(s.p, s.in, s.r, {"day_care"}, o).layers.at(0);
+    const AccessLayer fa = compute_access(engine, s.p, s.in, s.r, {"day_care"}, o).layers.at(0);
     CHECK(fa.supply == "floor_area");
     CHECK(fa.facilities_unknown_supply == 1);
     CHECK(*fa.compound[0] == doctest::Approx(200.0 / 300));
     CHECK(*fa.compound[2] == 0.0);
 
     // The canteen K has no supply figure at all: access is unknown, never 0.
-    const AccessLayer k = compute_access(s.p, s.in, s.r, {"canteen"}, AccessOptions{}).layers.at(0);
+    const AccessLayer k = compute_access(engine, s.p, s.in, s.r, {"canteen"}, AccessOptions{}).layers.at(0);
     CHECK(k.supply.empty());
     CHECK_FALSE(k.compound[0]);
     CHECK_FALSE(k.area_mean);
     CHECK_FALSE(k.unit_mean[kCommunity][0]);
 
     // A type without facilities: no supply anywhere, a true 0.
-    ReachResult r = compute_reach(s.p, s.in, {"nursing_home"});
-    const AccessLayer n = compute_access(s.p, s.in, r, {"nursing_home"}, AccessOptions{}).layers.at(0);
+    ReachResult r = compute_reach(engine, s.p, s.in, {"nursing_home"});
+    const AccessLayer n = compute_access(engine, s.p, s.in, r, {"nursing_home"}, AccessOptions{}).layers.at(0);
     CHECK(*n.compound[0] == 0.0);
     CHECK(*n.area_mean == 0.0);
 
@@ -151,7 +155,7 @@ TEST_CASE("access: the supply measure, unknown supply and an empty catchment") {
     s.in.facilities.push_back(s.in.facilities[0]);
     s.in.facilities.back().id = "D";
     s.in.facilities.back().pt = XY{9000, 0};
-    const AccessLayer d = compute_access(s.p, s.in, s.r, {"day_care"}, AccessOptions{}).layers.at(0);
+    const AccessLayer d = compute_access(engine, s.p, s.in, s.r, {"day_care"}, AccessOptions{}).layers.at(0);
     CHECK(d.facilities_no_demand == 1);
     CHECK(*d.compound[1] == doctest::Approx(1.0 / 30 + 0.1));
 }
@@ -159,7 +163,7 @@ TEST_CASE("access: the supply measure, unknown supply and an empty catchment") {
 TEST_CASE("access: a pool of types is one supply (min_access over several types)") {
     Street s;
     s.in.facilities[2].beds = 20;  // the canteen at x=100 now counts 20 "beds"
-    AccessResult res = compute_access_pools(s.p, s.in, s.r, {{"day_care", "canteen"}}, AccessOptions{});
+    AccessResult res = compute_access_pools(engine, s.p, s.in, s.r, {{"day_care", "canteen"}}, AccessOptions{});
     const AccessLayer* a = res.find(std::vector<std::string>{"canteen", "day_care"});
     REQUIRE(a);
     // A: 10/300; K (x=100): c1 200 m, c2 700 m, c5 800 m -> 20/300; B: 30/300

@@ -1,4 +1,5 @@
 // Deliverables: text escaping and formatting, SVG map arithmetic, QGIS style XML.
+#include "common/engine.hpp"
 #include "ingest/ingest.hpp"
 #include "common/markup.hpp"
 #include "outputs/qgis.hpp"
@@ -14,6 +15,9 @@
 using namespace lc;
 
 namespace {
+// The engine these tests run on (two threads, so that the parallel paths are taken).
+Engine engine(2);
+
 bool has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 }  // namespace
 
@@ -105,7 +109,7 @@ TEST_CASE("deliverables: map frame keeps the aspect ratio and centres the extent
 }
 
 TEST_CASE("deliverables: SVG paths in tenths of a pixel, relative, closed") {
-    GEOSContextHandle_t h = main_geos();
+    GEOSContextHandle_t h = engine.main();
     svg::Frame f;
     f.w = f.h = 100;
     f.oy = 100;

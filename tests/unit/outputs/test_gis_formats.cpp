@@ -1,5 +1,6 @@
 // Layers for desktop GIS: Shapefile field names, the split by geometry kind, UTF-8 text
 // cut at a character boundary and kept whole in long_text.csv, the output CRS.
+#include "common/engine.hpp"
 #include "outputs/gis_formats.hpp"
 #include "common/errors.hpp"
 #include "common/geos.hpp"
@@ -15,6 +16,11 @@
 #include <sstream>
 
 using namespace lc;
+
+namespace {
+// The engine these tests run on (two threads, so that the parallel paths are taken).
+Engine engine(2);
+}  // namespace
 namespace fs = std::filesystem;
 
 namespace {
@@ -73,7 +79,7 @@ TEST_CASE("gis formats: --format and --output-crs are checked together") {
 }
 
 TEST_CASE("gis formats: Shapefiles in CGCS2000, split by geometry kind, long text kept whole") {
-    GEOSContextHandle_t h = main_geos();
+    GEOSContextHandle_t h = engine.main();
     // Working CRS UTM 48N; a point near Kunming (102.7E, 25.04N) and a 100 m square.
     const double x = 267943, y = 2771349;
     Table t;
@@ -90,7 +96,7 @@ TEST_CASE("gis formats: Shapefiles in CGCS2000, split by geometry kind, long tex
     t.geoms = {t.owned[0].get(), t.owned[1].get()};
 
     TempDir d;
-    FieldNames names = write_gis_layers(d.path, {&t}, "EPSG:32648", GisOptions{"shp", "EPSG:4490"});
+    FieldNames names = write_gis_layers(engine, d.path, {&t}, "EPSG:32648", GisOptions{"shp", "EPSG:4490"});
     CHECK(names("reach_day_care_elderly_share") == "r_dc_eld");
     REQUIRE(fs::exists(d.path / "mixed_point.shp"));
     REQUIRE(fs::exists(d.path / "mixed_polygon.shp"));
@@ -126,7 +132,7 @@ TEST_CASE("gis formats: Shapefiles in CGCS2000, split by geometry kind, long tex
 }
 
 TEST_CASE("gis formats: one GeoPackage keeps the field names and mixed geometry kinds in one layer") {
-    GEOSContextHandle_t h = main_geos();
+    GEOSContextHandle_t h = engine.main();
     Table t;
     t.name = "units_street";
     t.add_field("reach_day_care_elderly_share", FieldType::Real);
@@ -134,7 +140,7 @@ TEST_CASE("gis formats: one GeoPackage keeps the field names and mixed geometry 
     t.owned.push_back(make_point(h, 267943, 2771349));
     t.geoms = {t.owned[0].get()};
     TempDir d;
-    FieldNames names = write_gis_layers(d.path, {&t}, "EPSG:32648", GisOptions{"gpkg", "EPSG:4543"});
+    FieldNames names = write_gis_layers(engine, d.path, {&t}, "EPSG:32648", GisOptions{"gpkg", "EPSG:4543"});
     CHECK(names.short_name.empty());
     GDALAllRegister();
     GDALDatasetUniquePtr ds(GDALDataset::Open((d.path / "lifecircle.gpkg").c_str(), GDAL_OF_VECTOR));

@@ -1,6 +1,7 @@
 // Radius reach updated from a base's distances after sites were added or removed
 // (update_radius_reach, what a batch scenario uses) must equal the full computation:
 // same distances, same nearest site, ties to the smaller id.
+#include "common/engine.hpp"
 #include "reach/reach.hpp"
 
 #include <doctest/doctest.h>
@@ -11,6 +12,9 @@
 using namespace lc;
 
 namespace {
+// The engine these tests run on (two threads, so that the parallel paths are taken).
+Engine engine(2);
+
 
 Facility facility(const std::string& id, double x, double y) {
     Facility f;
@@ -46,7 +50,7 @@ TEST_CASE("radius reach updated from the base's equals the full computation afte
         for (int k = 0; k < 40; ++k)
             base.facilities.push_back(facility("F" + std::to_string(1000 + k), at(rng) * 100.0 + 50, at(rng) * 100.0 + 50));
         sc.facilities = base.facilities;
-        TypeReach b = radius_type_reach(base.compounds, sites_of(base));
+        TypeReach b = radius_type_reach(engine, base.compounds, sites_of(base));
         std::uniform_int_distribution<int> pick(0, static_cast<int>(sc.facilities.size()) - 1);
         int removes = round % 4, adds = round % 5;
         for (int k = 0; k < removes; ++k) sc.facilities.erase(sc.facilities.begin() + pick(rng) % sc.facilities.size());
@@ -56,7 +60,7 @@ TEST_CASE("radius reach updated from the base's equals the full computation afte
                                              cell(rng) * 100.0 + 50));
         if (round == 19) sc.facilities.push_back(facility("F1000", 1550, 1550));  // a base id at a new place
         TypeReach inc = update_radius_reach(sc.compounds, sites_of(base), b, sites_of(sc));
-        TypeReach full = radius_type_reach(sc.compounds, sites_of(sc));
+        TypeReach full = radius_type_reach(engine, sc.compounds, sites_of(sc));
         CAPTURE(round);
         REQUIRE(inc.dist.size() == full.dist.size());
         long differ = 0;
@@ -73,7 +77,7 @@ TEST_CASE("radius reach updated from the base's: removing every site leaves no n
     c.is_point = true;
     base.compounds.push_back(std::move(c));
     base.facilities.push_back(facility("F1", 300, 400));
-    TypeReach b = radius_type_reach(base.compounds, sites_of(base));
+    TypeReach b = radius_type_reach(engine, base.compounds, sites_of(base));
     CHECK(b.dist[0] == doctest::Approx(500));
     CHECK(b.nearest[0] == 0);
     TypeReach r = update_radius_reach(base.compounds, sites_of(base), b, {});
@@ -94,7 +98,7 @@ TEST_CASE("compute_reach in radius mode names the nearest facility by its index,
     in.facilities.push_back(facility("Z1", 300, 400));
     in.facilities.push_back(facility("B1", 0, 600));
     in.facilities.push_back(facility("A1", -400, -300));
-    ReachResult r = compute_reach(p, in, {"day_care"});
+    ReachResult r = compute_reach(engine, p, in, {"day_care"});
     CHECK(r.dist[0][0] == 500);
     CHECK(r.nearest[0][0] == 2);  // A1, the smaller id of the two at 500 m
     CHECK(r.reached[0][0] == 1);  // 500 m <= 1000 m

@@ -7,6 +7,7 @@
 //   F4 托育机构 (childcare)         C1/S1  托位 60     普惠 是
 //   F5 托儿所 (childcare)           C2/S1  托位 "40个" 普惠 否
 //   F6 社区日间照料中心 (day_care)   C2/S1  family beds 30
+#include "common/engine.hpp"
 #include "ingest/ingest.hpp"
 #include "project/project.hpp"
 #include "reach/reach.hpp"
@@ -19,6 +20,9 @@
 using namespace lc;
 
 namespace {
+// The engine these tests run on (two threads, so that the parallel paths are taken).
+Engine engine(2);
+
 
 const std::string kDir = std::string(LIFECIRCLE_TEST_DATA) + "/fixtures/census/";
 
@@ -32,11 +36,11 @@ struct Run {
         doc["rules"] = rules;
         if (!extra_census.is_null()) doc["census"].push_back(extra_census);
         p = parse_project(doc, kDir + "project.json");
-        in = read_inputs(p);
-        assign_units(in, 1000);
+        in = read_inputs(engine, p);
+        assign_units(engine, in, 1000);
         apply_demographics(p, in);
-        r = compute_reach(p, in, analysis_types(in, p));
-        a = evaluate(p, in, r);
+        r = compute_reach(engine, p, in, analysis_types(in, p));
+        a = evaluate(engine, p, in, r);
     }
     const RuleResult& rule(const std::string& id) const {
         for (auto& rr : a.rules)
@@ -81,10 +85,10 @@ TEST_CASE("facility_share: an attribute nobody maps is not evaluated, never 0") 
     Project p = parse_project(doc, kDir + "project.json");
     p.rules.push_back(parse_rule(json::parse(R"({"id": "demo", "check": "facility_share", "types": ["nursing_home"],
         "where": {"demonstration": true}})"), "profile", "/rules/0"));
-    Inputs in = read_inputs(p);
-    assign_units(in, 1000);
-    ReachResult r = compute_reach(p, in, analysis_types(in, p));
-    Analysis a = evaluate(p, in, r);
+    Inputs in = read_inputs(engine, p);
+    assign_units(engine, in, 1000);
+    ReachResult r = compute_reach(engine, p, in, analysis_types(in, p));
+    Analysis a = evaluate(engine, p, in, r);
     const RuleResult& rr = a.rules.at(0);
     CHECK_FALSE(rr.value);
     CHECK_FALSE(rr.pass);
@@ -176,10 +180,10 @@ TEST_CASE("due and --as-of: a rule due later is listed, not judged") {
     doc["rules"] = rules;
     Project p = parse_project(doc, kDir + "project.json");
     p.as_of = 2025;
-    Inputs in = read_inputs(p);
-    assign_units(in, 1000);
-    ReachResult r = compute_reach(p, in, analysis_types(in, p));
-    Analysis a = evaluate(p, in, r);
+    Inputs in = read_inputs(engine, p);
+    assign_units(engine, in, 1000);
+    ReachResult r = compute_reach(engine, p, in, analysis_types(in, p));
+    Analysis a = evaluate(engine, p, in, r);
     CHECK(*a.rules[0].pass);
     CHECK(a.rules[0].rule->due == 2024);
     CHECK(a.rules[1].not_yet_due);

@@ -28,6 +28,7 @@
 //       (400,600) in S1; SPp supporting 100 m² at K1; CCp childcare (1500,600) in T1:
 //       30 places, not inclusive, no demonstration.
 // The table below gives each rule's value in each world; the comments work it out.
+#include "common/engine.hpp"
 #include "project/project.hpp"
 #include "reach/reach.hpp"
 #include "rules/rules.hpp"
@@ -42,6 +43,9 @@
 using namespace lc;
 
 namespace {
+// The engine these tests run on (two threads, so that the parallel paths are taken).
+Engine engine(2);
+
 
 struct Fac {
     const char* id;
@@ -62,7 +66,7 @@ std::array<int, kLevels> unit_of(double x) {
 }
 
 Inputs world(bool good) {
-    GEOSContextHandle_t h = main_geos();
+    GEOSContextHandle_t h = engine.main();
     Inputs in;
     in.working_crs = "EPSG:32648";
     in.has_level = {true, true, true};
@@ -259,8 +263,8 @@ std::map<std::string, const RuleResult*> evaluate_profile(const std::string& pro
     static std::map<bool, Inputs> worlds;
     if (!worlds.count(good)) worlds.emplace(good, world(good));
     const Inputs& in = worlds.at(good);
-    ReachResult r = compute_reach(p, in, analysis_types(in, p));
-    keep = evaluate(p, in, r);
+    ReachResult r = compute_reach(engine, p, in, analysis_types(in, p));
+    keep = evaluate(engine, p, in, r);
     std::map<std::string, const RuleResult*> out;
     for (auto& rr : keep.rules) out[rr.rule->id] = &rr;
     return out;

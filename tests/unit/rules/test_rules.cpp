@@ -1,6 +1,7 @@
 // The hand-worked fixture (tests/fixtures/hand): 1 district, 2 streets, 3 communities,
 // 4 compounds, 6 facilities in EPSG:32648 metres, offsets (270000, 2770000). Every
 // figure below was computed by hand from the coordinates in the fixture files.
+#include "common/engine.hpp"
 #include "ingest/ingest.hpp"
 #include "reach/reach.hpp"
 #include "rules/rules.hpp"
@@ -17,15 +18,18 @@
 using namespace lc;
 
 namespace {
+// The engine these tests run on (two threads, so that the parallel paths are taken).
+Engine engine(2);
+
 struct Hand {
     Project p;
     Inputs in;
     ReachResult r;
     Analysis a;
-    Hand() : p(load_project(std::string(LIFECIRCLE_TEST_DATA) + "/fixtures/hand/project.json")), in(read_inputs(p)) {
-        assign_units(in, 1000);
-        r = compute_reach(p, in, analysis_types(in, p));
-        a = evaluate(p, in, r);
+    Hand() : p(load_project(std::string(LIFECIRCLE_TEST_DATA) + "/fixtures/hand/project.json")), in(read_inputs(engine, p)) {
+        assign_units(engine, in, 1000);
+        r = compute_reach(engine, p, in, analysis_types(in, p));
+        a = evaluate(engine, p, in, r);
     }
     int type(const std::string& t) const {
         for (size_t i = 0; i < r.types.size(); ++i)
@@ -167,10 +171,10 @@ TEST_CASE("hand fixture: min_access (2SFCA) share of elderly with enough day-car
     doc["rules"] = json::parse(R"([{"id": "acc", "check": "min_access", "types": ["day_care"], "min": 1.0,
                                    "weight": "elderly", "level": "street", "target_share": 0.5, "source": "test"}])");
     Project p = parse_project(doc, file);
-    Inputs in = read_inputs(p);
-    assign_units(in, 1000);
-    ReachResult r = compute_reach(p, in, analysis_types(in, p));
-    Analysis a = evaluate(p, in, r);
+    Inputs in = read_inputs(engine, p);
+    assign_units(engine, in, 1000);
+    ReachResult r = compute_reach(engine, p, in, analysis_types(in, p));
+    Analysis a = evaluate(engine, p, in, r);
     const RuleResult& rr = a.rules.at(0);
     REQUIRE(rr.value);
     CHECK(*rr.value == doctest::Approx(50.0 / 310.0));

@@ -14,6 +14,7 @@
 // K's own point is nearest the south road (150 m, against 250 m north): 10 + 150 = 160 m
 // from F. Through the north gate only: 10 + 1500 east + 400 north + 1500 west + 140 =
 // 3550 m. Through the south gate: 10 + 50 along the road + 40 = 100 m.
+#include "common/engine.hpp"
 #include "access/access.hpp"
 #include "reach/reach.hpp"
 #include "siting/siting.hpp"
@@ -27,6 +28,9 @@
 using namespace lc;
 
 namespace {
+// The engine these tests run on (two threads, so that the parallel paths are taken).
+Engine engine(2);
+
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
@@ -54,7 +58,7 @@ struct Walled {
         f.beds = 10;
         in.facilities.push_back(f);
     }
-    ReachResult reach() const { return compute_reach(p, in, {"day_care"}); }
+    ReachResult reach() const { return compute_reach(engine, p, in, {"day_care"}); }
 };
 
 bool listed_unsnapped(const ReachResult& r, const std::string& id) {
@@ -133,7 +137,7 @@ TEST_CASE("gates: catchments of new sites and access use the gates too") {
     Walled w;
     w.in.gates = {{"K", XY{500, 260}}};
     ReachResult r = w.reach();
-    CatchmentIndex index(w.p, w.in, r);
+    CatchmentIndex index(engine, w.p, w.in, r);
     // A site on the north road, 10 m off it, opposite the gate: 10 + 140 = 150 m
     Catchments c = index.compute({XY{500, 410}, XY{500, -10}}, {1000});
     REQUIRE(c.off[1] - c.off[0] == 1);
@@ -142,13 +146,13 @@ TEST_CASE("gates: catchments of new sites and access use the gates too") {
     CHECK(c.off[2] == c.off[1]);  // from F's spot: 3550 m, beyond the budget
 
     // Access: F's 10 beds reach nobody through the far gate ...
-    AccessResult a = compute_access(w.p, w.in, r, {"day_care"}, AccessOptions{});
+    AccessResult a = compute_access(engine, w.p, w.in, r, {"day_care"}, AccessOptions{});
     CHECK(*a.layers[0].compound[0] == 0.0);
     CHECK(a.layers[0].facilities_no_demand == 1);
     // ... and all of K's 100 elderly through a near one.
     w.in.gates.push_back({"K", XY{450, 40}});
     r = w.reach();
-    a = compute_access(w.p, w.in, r, {"day_care"}, AccessOptions{});
+    a = compute_access(engine, w.p, w.in, r, {"day_care"}, AccessOptions{});
     CHECK(*a.layers[0].compound[0] == doctest::Approx(0.1));
 
     // Siting: with the far gate only, the best of the two spots is the north one.
@@ -158,7 +162,7 @@ TEST_CASE("gates: catchments of new sites and access use the gates too") {
     SitingOptions o;
     o.type = "day_care";
     o.count = 1;
-    SitingResult s = plan_sites(w.p, w.in, r, cands, o);
+    SitingResult s = plan_sites(engine, w.p, w.in, r, cands, o);
     REQUIRE(s.sites.size() == 1);
     CHECK(cands[s.sites[0].candidate].id == "north");
 }

@@ -2,6 +2,7 @@
 // optimum found by exhaustive search on small random instances; catchments against
 // compute_reach on the demo city (radius and network); the whole proposal on the
 // hand-worked fixture, down to the scenario patch read back as facilities.
+#include "common/engine.hpp"
 #include "common/errors.hpp"
 #include "ingest/ingest.hpp"
 #include "reach/reach.hpp"
@@ -19,6 +20,9 @@
 using namespace lc;
 
 namespace {
+// The engine these tests run on (two threads, so that the parallel paths are taken).
+Engine engine(2);
+
 
 CoverProblem random_problem(std::mt19937& rng, size_t n_elems, size_t n_cands, double density, bool integer_weights) {
     CoverProblem pb;
@@ -88,7 +92,7 @@ TEST_CASE("siting: lazy greedy (CELF) makes exactly the plain greedy's choices, 
         // integer weights and dense rows make many equal gains: the tie rule is exercised
         CoverProblem pb = random_problem(rng, 25, 15, it % 2 ? 0.2 : 0.45, it % 3 == 0);
         size_t k = 1 + static_cast<size_t>(it % 6);
-        GreedyResult g = greedy_max_cover(pb, k);
+        GreedyResult g = greedy_max_cover(engine, pb, k);
         CHECK(picks_of(g) == plain_greedy(pb, k));
         CHECK(g.covered == doctest::Approx(cover_weight(pb, picks_of(g))));
         CHECK(g.evaluations >= pb.candidates());
@@ -127,7 +131,7 @@ TEST_CASE("siting: greedy against the exhaustive optimum on small random instanc
             size_t k = 2 + static_cast<size_t>(it % 4);
             double opt = optimum(pb, k);
             if (opt <= 0) continue;
-            double got = greedy_max_cover(pb, k).covered;
+            double got = greedy_max_cover(engine, pb, k).covered;
             CHECK(got <= opt + 1e-9);
             double ratio = got / opt;
             worst = std::min(worst, ratio);
@@ -156,7 +160,7 @@ TEST_CASE("siting: greedy on the classic bad case stays above 1-1/e") {
     row({0, 1, 2, 3});
     row({4, 5, 6, 7});
     row({0, 1, 4, 5, 8});
-    GreedyResult g = greedy_max_cover(pb, 2);
+    GreedyResult g = greedy_max_cover(engine, pb, 2);
     CHECK(picks_of(g) == std::vector<size_t>{2, 0});
     CHECK(g.covered == 6.5);
     CHECK(optimum(pb, 2) == 8.0);
@@ -174,13 +178,13 @@ TEST_CASE("siting: greedy stops at the target, and when nothing adds weight") {
     row({1});
     row({2});
     row({0, 1});
-    CHECK(picks_of(greedy_max_cover(pb, 10, 8)) == std::vector<size_t>{3});
-    CHECK(picks_of(greedy_max_cover(pb, 10, 8.5)) == std::vector<size_t>{3, 2});
+    CHECK(picks_of(greedy_max_cover(engine, pb, 10, 8)) == std::vector<size_t>{3});
+    CHECK(picks_of(greedy_max_cover(engine, pb, 10, 8.5)) == std::vector<size_t>{3, 2});
     // k = 10 but only two picks add anything
-    GreedyResult all = greedy_max_cover(pb, 10);
+    GreedyResult all = greedy_max_cover(engine, pb, 10);
     CHECK(all.steps.size() == 2);
     CHECK(all.covered == 10);
-    CHECK(greedy_max_cover(pb, 0).steps.empty());
+    CHECK(greedy_max_cover(engine, pb, 0).steps.empty());
 }
 
 namespace {
@@ -193,14 +197,14 @@ struct Demo {
         json doc = read_json_file(std::string(LIFECIRCLE_TEST_DATA) + "/../data/demo/project.json");
         doc["access"]["mode"] = mode;
         p = parse_project(doc, std::string(LIFECIRCLE_TEST_DATA) + "/../data/demo/project.json");
-        in = read_inputs(p);
-        assign_units(in, 1000);
-        r = compute_reach(p, in, analysis_types(in, p));
+        in = read_inputs(engine, p);
+        assign_units(engine, in, 1000);
+        r = compute_reach(engine, p, in, analysis_types(in, p));
     }
 };
 
 void catchments_match_reach(const Demo& d) {
-    CatchmentIndex index(d.p, d.in, d.r);
+    CatchmentIndex index(engine, d.p, d.in, d.r);
     for (size_t t = 0; t < d.r.types.size(); ++t) {
         std::vector<XY> pts;
         for (auto& f : d.in.facilities)
@@ -237,9 +241,9 @@ struct Hand {
     Project p;
     Inputs in;
     ReachResult r;
-    Hand() : p(load_project(std::string(LIFECIRCLE_TEST_DATA) + "/fixtures/hand/project.json")), in(read_inputs(p)) {
-        assign_units(in, 1000);
-        r = compute_reach(p, in, analysis_types(in, p));
+    Hand() : p(load_project(std::string(LIFECIRCLE_TEST_DATA) + "/fixtures/hand/project.json")), in(read_inputs(engine, p)) {
+        assign_units(engine, in, 1000);
+        r = compute_reach(engine, p, in, analysis_types(in, p));
     }
 };
 
@@ -249,7 +253,7 @@ TEST_CASE("siting: hand fixture — one day-care centre closes the gap at K4") {
     Hand h;
     // Candidates: the three community points, then compounds without a day-care
     // centre: K1 holds F1, so K2, K3 (F2 is 350 m away, beyond point_support_m) and K4.
-    auto cands = default_candidates(h.p, h.in, "day_care");
+    auto cands = default_candidates(engine, h.p, h.in, "day_care");
     std::vector<std::string> ids;
     for (auto& c : cands) ids.push_back(c.id);
     CHECK(ids == std::vector<std::string>{"community:C11", "community:C12", "community:C21", "compound:K2", "compound:K3", "compound:K4"});
@@ -259,7 +263,7 @@ TEST_CASE("siting: hand fixture — one day-care centre closes the gap at K4") {
     o.type = "day_care";
     o.count = 3;
     o.weight = "elderly";
-    SitingResult s = plan_sites(h.p, h.in, h.r, cands, o);
+    SitingResult s = plan_sites(engine, h.p, h.in, h.r, cands, o);
     // elderly known: K1 200, K3 50, K4 60 (K2 unknown: out of the share)
     CHECK(s.total_weight == 310);
     CHECK(s.unknown_weight == 1);
@@ -278,7 +282,7 @@ TEST_CASE("siting: hand fixture — one day-care centre closes the gap at K4") {
     CHECK(s.max_share == 1.0);
     CHECK_FALSE(s.note.empty());  // asked for 3, one suffices
 
-    Table t = proposed_sites_table(h.in, cands, s);
+    Table t = proposed_sites_table(engine, h.in, cands, s);
     REQUIRE(t.rows.size() == 1);
     CHECK(std::get<std::string>(t.rows[0][1]) == "SITE-01");
     CHECK(std::get<std::string>(t.rows[0][11]) == "K4");
@@ -290,16 +294,16 @@ TEST_CASE("siting: hand fixture — one day-care centre closes the gap at K4") {
     const json& f0 = patch["add_facilities"]["features"][0];
     CHECK(f0["properties"]["fid"] == "SITE-01");
     CHECK(f0["properties"]["type"] == "day_care");  // F1 says 社区日间照料中心, F2 day_care: a tie, map order
-    Inputs in2 = read_inputs(h.p);
-    read_extra_facilities(h.p, patch["add_facilities"].dump(), true, in2);
+    Inputs in2 = read_inputs(engine, h.p);
+    read_extra_facilities(engine, h.p, patch["add_facilities"].dump(), true, in2);
     REQUIRE(in2.facilities.size() == h.in.facilities.size() + 1);
     const Facility& added = in2.facilities.back();
     CHECK(added.id == "SITE-01");
     CHECK(added.type == "day_care");
     CHECK(std::abs(added.pt.x - 272000.0) < 1e-6);
     CHECK(std::abs(added.pt.y - 2770500.0) < 1e-6);
-    assign_units(in2, 1000);
-    ReachResult r2 = compute_reach(h.p, in2, analysis_types(in2, h.p));
+    assign_units(engine, in2, 1000);
+    ReachResult r2 = compute_reach(engine, h.p, in2, analysis_types(in2, h.p));
     for (size_t t2 = 0; t2 < r2.types.size(); ++t2)
         if (r2.types[t2] == "day_care")
             for (size_t c = 0; c < in2.compounds.size(); ++c) CHECK(r2.reached[t2][c]);
@@ -307,23 +311,23 @@ TEST_CASE("siting: hand fixture — one day-care centre closes the gap at K4") {
 
 TEST_CASE("siting: target share — the fewest sites, or the statement that the candidates cannot") {
     Hand h;
-    auto cands = default_candidates(h.p, h.in, "day_care");
+    auto cands = default_candidates(engine, h.p, h.in, "day_care");
     SitingOptions o;
     o.type = "day_care";
     o.weight = "elderly";
     o.target_share = 0.8;  // already 250/310 = 0.806
-    SitingResult s = plan_sites(h.p, h.in, h.r, cands, o);
+    SitingResult s = plan_sites(engine, h.p, h.in, h.r, cands, o);
     CHECK(s.sites.empty());
     CHECK(s.target_met);
 
     o.target_share = 1.0;
-    s = plan_sites(h.p, h.in, h.r, cands, o);
+    s = plan_sites(engine, h.p, h.in, h.r, cands, o);
     CHECK(s.sites.size() == 1);
     CHECK(s.target_met);
 
     // Only the C11 point: it reaches nothing new, K4 stays out of reach.
     std::vector<Candidate> one{cands[0]};
-    s = plan_sites(h.p, h.in, h.r, one, o);
+    s = plan_sites(engine, h.p, h.in, h.r, one, o);
     CHECK(s.sites.empty());
     CHECK_FALSE(s.target_met);
     CHECK(s.max_share == doctest::Approx(250.0 / 310));
@@ -335,13 +339,13 @@ TEST_CASE("siting: target share — the fewest sites, or the statement that the 
     o.covered_by = {"day_care", "canteen"};
     o.target_share = std::nullopt;
     o.count = 1;
-    s = plan_sites(h.p, h.in, h.r, cands, o);
+    s = plan_sites(engine, h.p, h.in, h.r, cands, o);
     CHECK(s.base_share == 0.75);
     CHECK(s.sites.size() == 1);
     CHECK(s.sites[0].cumulative_share == 1.0);
 
     o.weight = "nonsense";
-    CHECK_THROWS_AS(plan_sites(h.p, h.in, h.r, cands, o), ConfigError);
+    CHECK_THROWS_AS(plan_sites(engine, h.p, h.in, h.r, cands, o), ConfigError);
 }
 
 TEST_CASE("siting: a user candidate layer — a point, a parcel polygon, a null geometry; GCJ-02 declared") {
@@ -352,7 +356,7 @@ TEST_CASE("siting: a user candidate layer — a point, a parcel polygon, a null 
     CandidateLayer cl;
     cl.path = file;
     std::vector<std::string> skipped;
-    auto cands = read_candidates(cl, h.in, skipped);
+    auto cands = read_candidates(engine, cl, h.in, skipped);
     REQUIRE(cands.size() == 2);
     CHECK(cands[0].id == "P1");
     CHECK(cands[0].name == "空置校舍");
@@ -367,21 +371,21 @@ TEST_CASE("siting: a user candidate layer — a point, a parcel polygon, a null 
     SitingOptions o;
     o.type = "day_care";
     o.count = 2;
-    SitingResult s = plan_sites(h.p, h.in, h.r, cands, o);
+    SitingResult s = plan_sites(engine, h.p, h.in, h.r, cands, o);
     REQUIRE(s.sites.size() == 1);
     CHECK(cands[s.sites[0].candidate].id == "P1");
 
     cl.crs = "GCJ-02";  // the same numbers read as GCJ-02 move ~500 m: still within reach of K4
     skipped.clear();
-    auto shifted = read_candidates(cl, h.in, skipped);
+    auto shifted = read_candidates(engine, cl, h.in, skipped);
     REQUIRE(shifted.size() == 2);
     double moved = std::hypot(shifted[0].pt.x - cands[0].pt.x, shifted[0].pt.y - cands[0].pt.y);
     CHECK(moved > 100);
     CHECK(moved < 1000);
 
     cl.path = std::string(LIFECIRCLE_TEST_DATA) + "/fixtures/siting/does_not_exist.geojson";
-    CHECK_THROWS_AS(read_candidates(cl, h.in, skipped), InputError);
+    CHECK_THROWS_AS(read_candidates(engine, cl, h.in, skipped), InputError);
     cl.path = file;
     cl.id_field = "nope";
-    CHECK_THROWS_AS(read_candidates(cl, h.in, skipped), InputError);
+    CHECK_THROWS_AS(read_candidates(engine, cl, h.in, skipped), InputError);
 }

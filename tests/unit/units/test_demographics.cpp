@@ -30,6 +30,7 @@
 //           project's persons_per_household 3.2 gives population 320; no elderly rate:
 //           elderly stays unknown
 // Never a unit's total: K2 does not get C1's 600 elderly.
+#include "common/engine.hpp"
 #include "common/errors.hpp"
 #include "ingest/ingest.hpp"
 #include "project/project.hpp"
@@ -43,13 +44,16 @@
 using namespace lc;
 
 namespace {
+// The engine these tests run on (two threads, so that the parallel paths are taken).
+Engine engine(2);
+
 
 const std::string kDir = std::string(LIFECIRCLE_TEST_DATA) + "/fixtures/census/";
 
 Inputs census_inputs(const json& doc) {
     Project p = parse_project(doc, kDir + "project.json");
-    Inputs in = read_inputs(p);
-    assign_units(in, 1000);
+    Inputs in = read_inputs(engine, p);
+    assign_units(engine, in, 1000);
     apply_demographics(p, in);
     return in;
 }
@@ -154,8 +158,8 @@ TEST_CASE("compound estimates use the unit's rates, never its totals, and never 
 TEST_CASE("compound estimates: applying twice gives the same; estimate_compounds false keeps the data as given") {
     json doc = read_json_file(kDir + "project.json");
     Project p = parse_project(doc, kDir + "project.json");
-    Inputs in = read_inputs(p);
-    assign_units(in, 1000);
+    Inputs in = read_inputs(engine, p);
+    assign_units(engine, in, 1000);
     apply_demographics(p, in);
     size_t warnings = in.warnings.size();
     apply_demographics(p, in);

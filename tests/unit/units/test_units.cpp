@@ -1,3 +1,4 @@
+#include "common/engine.hpp"
 #include "ingest/ingest.hpp"
 #include "units/units.hpp"
 
@@ -6,6 +7,9 @@
 using namespace lc;
 
 namespace {
+// The engine these tests run on (two threads, so that the parallel paths are taken).
+Engine engine(2);
+
 Inputs hand_inputs(bool with_parent_fields) {
     std::string file = std::string(LIFECIRCLE_TEST_DATA) + "/fixtures/hand/project.json";
     json doc = read_json_file(file);
@@ -14,8 +18,8 @@ Inputs hand_inputs(bool with_parent_fields) {
         doc["layers"]["community"].erase("parent");
     }
     Project p = parse_project(doc, file);
-    Inputs in = read_inputs(p);
-    assign_units(in, 1000);
+    Inputs in = read_inputs(engine, p);
+    assign_units(engine, in, 1000);
     return in;
 }
 }  // namespace
@@ -34,7 +38,7 @@ TEST_CASE("units: parents by containment equal parents by code") {
 
 TEST_CASE("units: a point on a shared border goes to the unit with the smallest id") {
     Inputs in = hand_inputs(true);
-    UnitLocator loc(in.units[kCommunity]);
+    UnitLocator loc(engine.main(), in.units[kCommunity]);
     // x = 500 m is the border of C11 and C12; x = 1000 m of C12 and C21
     CHECK(in.units[kCommunity][loc.locate(XY{270500, 2770300})].id == "C11");
     CHECK(in.units[kCommunity][loc.locate(XY{271000, 2770300})].id == "C12");
