@@ -192,6 +192,17 @@ Extent extent_of(const std::vector<std::vector<XY>>& rings, const std::vector<st
     return e;
 }
 
+/// Adds a geometry's envelope to `e`; false when it has none (empty or failing).
+bool add_envelope(GEOSContextHandle_t h, const GEOSGeometry* g, Extent& e) {
+    double x0, y0, x1, y1;
+    if (!GEOSGeom_getXMin_r(h, g, &x0) || !GEOSGeom_getYMin_r(h, g, &y0) || !GEOSGeom_getXMax_r(h, g, &x1) ||
+        !GEOSGeom_getYMax_r(h, g, &y1))
+        return false;
+    e.add(XY{x0, y0});
+    e.add(XY{x1, y1});
+    return true;
+}
+
 /// The covered region: rings and lines buffered, cores cut out.
 GeomPtr covered_polygon(GEOSContextHandle_t h, const std::vector<std::vector<XY>>& rings,
                         const std::vector<std::vector<XY>>& lines, const std::vector<std::vector<XY>>& cores,
@@ -215,13 +226,7 @@ GeomPtr uncovered_polygon(GEOSContextHandle_t h, const GEOSGeometry* unit, const
                           const std::vector<std::vector<XY>>& lines, const std::vector<std::vector<XY>>& cores,
                           double buffer_m, int quadsegs) {
     Extent e = extent_of(rings, lines);
-    double x0, y0, x1, y1;
-    if (!GEOSGeom_getXMin_r(h, unit, &x0) || !GEOSGeom_getYMin_r(h, unit, &y0) || !GEOSGeom_getXMax_r(h, unit, &x1) ||
-        !GEOSGeom_getYMax_r(h, unit, &y1))
-        return clone(h, unit);
-    if (e.empty() || !(buffer_m > 0)) return clone(h, unit);
-    e.add(XY{x0, y0});
-    e.add(XY{x1, y1});
+    if (e.empty() || !(buffer_m > 0) || !add_envelope(h, unit, e)) return clone(h, unit);
     const Grid g = grid_around(e, buffer_m);
     CL::ClipperOffset co;
     load_offset(co, g, rings, lines, buffer_m, quadsegs);
@@ -423,21 +428,9 @@ GeomPtr service_area(GEOSContextHandle_t h, const std::vector<std::vector<XY>>& 
 
 GeomPtr polygon_minus(GEOSContextHandle_t h, const GEOSGeometry* unit, const std::vector<const GEOSGeometry*>& covers) {
     Extent e;
-    for (const GEOSGeometry* g : covers) {
-        double x0, y0, x1, y1;
-        if (!g || GEOSisEmpty_r(h, g) == 1) continue;
-        if (!GEOSGeom_getXMin_r(h, g, &x0) || !GEOSGeom_getYMin_r(h, g, &y0) || !GEOSGeom_getXMax_r(h, g, &x1) ||
-            !GEOSGeom_getYMax_r(h, g, &y1))
-            return clone(h, unit);
-        e.add(XY{x0, y0});
-        e.add(XY{x1, y1});
-    }
-    double x0, y0, x1, y1;
-    if (e.empty() || !GEOSGeom_getXMin_r(h, unit, &x0) || !GEOSGeom_getYMin_r(h, unit, &y0) ||
-        !GEOSGeom_getXMax_r(h, unit, &x1) || !GEOSGeom_getYMax_r(h, unit, &y1))
-        return clone(h, unit);
-    e.add(XY{x0, y0});
-    e.add(XY{x1, y1});
+    for (const GEOSGeometry* g : covers)
+        if (g && GEOSisEmpty_r(h, g) != 1 && !add_envelope(h, g, e)) return clone(h, unit);
+    if (e.empty() || !add_envelope(h, unit, e)) return clone(h, unit);
     const Grid g = grid_around(e, 0);
     CL::Paths subject, clip;
     add_polygonal(h, g, unit, subject);
