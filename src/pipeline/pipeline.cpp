@@ -15,6 +15,7 @@
 #include <cmath>
 #include <set>
 #include <sstream>
+#include <thread>
 
 namespace lc {
 
@@ -129,6 +130,25 @@ Analysed analyse(Engine& engine, const Project& p, Inputs& in, const Progress& p
         clock.times.seconds.emplace_back("network_paths", x.r.seconds_paths);
     }
     clock.lap("reach");
+    // Network mode: the faces of the roads and their cores, which the service areas and
+    // uncovered parts start with (built once, alone), are built on a thread of their own
+    // while the rules and the access figures are computed; joined before the service
+    // areas. A failure there is met again, and reported, by the service areas.
+    std::thread faces;
+    struct Join {
+        std::thread& th;
+        ~Join() {
+            if (th.joinable()) th.join();
+        }
+    } join{faces};
+    if (stages.layers && x.r.graph && engine.threads() > 1)
+        faces = std::thread([g = x.r.graph, b = p.access.service_area_buffer_m] {
+            try {
+                g->prepare_faces();
+                g->prepare_cores(b);
+            } catch (...) {
+            }
+        });
     x.a = evaluate(engine, p, in, x.r);
     warn_null_rules(x.a, in);
     clock.lap("rules");
@@ -136,6 +156,7 @@ Analysed analyse(Engine& engine, const Project& p, Inputs& in, const Progress& p
         x.access = stages.access(engine, p, in, x.r);
         clock.lap("access");
         tick("service areas", 0.40);
+        if (faces.joinable()) faces.join();
         // The polygons stay packed until they are written (common/packed.hpp).
         x.areas = stages.service_areas(engine, p, in, x.r, &x.packed_areas);
         clock.lap("service_areas");
