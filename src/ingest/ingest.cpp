@@ -187,9 +187,23 @@ Inputs read_inputs(Engine& engine, const Project& p, const Progress& progress) {
     // The second thread reads with the GEOS context of worker 1 (no parallel section
     // runs meanwhile); what it read passes to worker 0's below.
     if (engine.threads() > 1) {
-        std::thread beside([&, wgs = c.wgs, wk = c.work]() { work(1, wgs, wk); });
+        // The second thread makes its own CRS objects from their definitions: a copied
+        // OGRSpatialReference shares PROJ's object, and the caches PROJ fills in it, with
+        // the original, and a PROJ object may not be used by two threads at once
+        // (ThreadSanitizer saw the race in the transforms' setup).
+        std::exception_ptr beside_err;
+        std::thread beside([&]() {
+            try {
+                const OGRSpatialReference wgs = chinacrs::wgs84();
+                const OGRSpatialReference wk = chinacrs::make_srs(in.working_crs, p.file.u8string() + ": /working_crs");
+                work(1, wgs, wk);
+            } catch (...) {
+                beside_err = std::current_exception();
+            }
+        });
         work(0, c.wgs, c.work);
         beside.join();
+        if (beside_err) std::rethrow_exception(beside_err);
     } else {
         work(0, c.wgs, c.work);
     }
