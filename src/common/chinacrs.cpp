@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <mutex>
 
 namespace lc::chinacrs {
 namespace {
@@ -116,9 +117,24 @@ OGRSpatialReference wgs84() {
     return s;
 }
 
+// Transforms are made and destroyed one at a time in the whole program. GDAL 3.6 keeps a
+// process-wide cache of transformations (a destroyed one goes back into it, a new one
+// may come from it) whose PROJ objects are shared between the copies it hands out, and
+// ThreadSanitizer saw two reading threads race inside PROJ while setting up their
+// transforms (GDAL fixed the shared state later, OSGeo/gdal#11846). Making a transform
+// is rare (a few per layer and per writer), so the lock costs nothing measurable; using
+// one transform object stays confined to its thread.
+static std::mutex& transform_lifecycle() {
+    static std::mutex m;
+    return m;
+}
+
 TransformPtr make_transform(const OGRSpatialReference& from, const OGRSpatialReference& to) {
-    return TransformPtr(OGRCreateCoordinateTransformation(&from, &to),
-                        [](OGRCoordinateTransformation* c) { OGRCoordinateTransformation::DestroyCT(c); });
+    std::lock_guard<std::mutex> lock(transform_lifecycle());
+    return TransformPtr(OGRCreateCoordinateTransformation(&from, &to), [](OGRCoordinateTransformation* c) {
+        std::lock_guard<std::mutex> l(transform_lifecycle());
+        OGRCoordinateTransformation::DestroyCT(c);
+    });
 }
 
 TransformPtr make_transform(const std::string& from_def, const std::string& to_def) {
