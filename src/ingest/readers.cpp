@@ -2,6 +2,8 @@
 // its features that starts with the shared record prologue (records.hpp).
 #include "ingest/readers.hpp"
 
+#include "common/suggest.hpp"
+
 #include "ingest/textnum.hpp"
 #include "ingest/values.hpp"
 #include "project/vocabulary.hpp"
@@ -145,7 +147,21 @@ void read_compounds(Ctx& c, const LayerSpec& s, Source& src) {
     flush_impossible(c);
 }
 
+/// Every type label the facilities layer accepts: its type_map, the canonical ids, the
+/// declared custom types and the built-in Chinese labels (the choices for "did you mean").
+static std::vector<std::string> known_type_labels(const LayerSpec& s, const std::vector<std::string>& custom) {
+    std::vector<std::string> out;
+    for (auto& [label, type] : s.type_map) out.push_back(label);
+    for (auto& t : canonical_type_ids()) out.push_back(t);
+    out.insert(out.end(), custom.begin(), custom.end());
+    for (auto& [label, type] : builtin_type_labels()) out.push_back(label);
+    return out;
+}
+
 void read_facilities(Ctx& c, const LayerSpec& s, Source& src, bool added) {
+    // A type label nobody knows is most often a typo: each one is rejected record by
+    // record (rejected.csv) and also warned once on stderr, with the nearest known label.
+    std::map<std::string, long> unknown_types;
     std::unordered_map<std::string, long> seen;
     for (auto& f : c.in.facilities) seen.emplace(f.id, -1);
     const std::string layer = "facilities";
@@ -156,6 +172,7 @@ void read_facilities(Ctx& c, const LayerSpec& s, Source& src, bool added) {
         const std::string& id = *idp;
         std::string raw = text::trim(field_text(f, src, "type").value_or(""));
         std::string type = canonical_type(s, raw, &c.p.custom_types);
+        if (type.empty() && !raw.empty()) unknown_types[raw]++;
         if (type.empty())
             return reject(c, layer, id, idx,
                           raw.empty() ? "missing facility type" : "unknown facility type \"" + raw + "\" (map it in type_map)",
@@ -215,6 +232,13 @@ void read_facilities(Ctx& c, const LayerSpec& s, Source& src, bool added) {
         c.in.counts[layer].used++;
     });
     flush_impossible(c);
+    if (!unknown_types.empty()) {
+        const std::vector<std::string> known = known_type_labels(s, c.p.custom_types);
+        for (auto& [raw, n] : unknown_types)
+            c.in.warnings.push_back(src.label + ": " + std::to_string(n) + " facilit" + (n == 1 ? "y" : "ies") +
+                                    " of unknown type \"" + raw + "\" rejected" + did_you_mean(raw, known) +
+                                    "; correct the data or map the label in /layers/facilities/type_map (listed in rejected.csv)");
+    }
 }
 
 void read_roads(Ctx& c, const LayerSpec& s, Source& src) {

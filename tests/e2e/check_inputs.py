@@ -230,6 +230,29 @@ def case_custom_type():
                                                     for f in fac["features"]), r.stderr)
 
 
+def case_type_typo():
+    """A facility whose type label is one character off a known one (社区日间照料中心 ->
+    社区日间照料中x) is rejected with its reason and warned on stderr once, with the
+    known label it was probably meant to be; it is not counted as a day-care centre."""
+    d = fresh("type_typo")
+    fac = json.load(open(os.path.join(HAND, "facilities.geojson"), encoding="utf-8"))
+    fac["features"][0]["properties"]["type"] = "社区日间照料中x"
+    save(os.path.join(d, "facilities.geojson"), fac)
+    p = hand_project(d)
+    p["layers"]["facilities"]["path"] = os.path.join(d, "facilities.geojson")
+    out = os.path.join(d, "out")
+    r = lc("run", save(os.path.join(d, "project.json"), p), "--out", out, "--quiet")
+    check("type_typo: run exits 0", r.returncode == 0, r.stderr)
+    w = [x for x in warnings_of(r.stderr) if "unknown type" in x]
+    check("type_typo: one warning names the label and the likely one",
+          len(w) == 1 and '1 facility of unknown type "社区日间照料中x" rejected (did you mean "社区日间照料中心"?)' in w[0], r.stderr)
+    rej = list(csv.DictReader(io.open(os.path.join(out, "rejected.csv"), encoding="utf-8-sig")))
+    check("type_typo: F1 is in rejected.csv with its reason",
+          any(x["source_id"] == "F1" and "unknown facility type" in x["reason"] for x in rej), rej)
+    used = json.load(open(os.path.join(out, "facilities.geojson"), encoding="utf-8"))["features"]
+    check("type_typo: F1 is not among the facilities used", all(f["properties"]["facility_id"] != "F1" for f in used))
+
+
 def case_network_allowed():
     """--allow-network-paths lets a /vsicurl/ path through to GDAL (here a refused
     connection: exit 3 reading it, not exit 2 refusing it)."""
