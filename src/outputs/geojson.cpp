@@ -363,20 +363,28 @@ std::string geometry_json(GEOSContextHandle_t h, const GEOSGeometry* g, OGRCoord
     return geometry_text(h, g, ct).json;
 }
 
-std::unique_ptr<OGRCoordinateTransformation> to_wgs84(const std::string& working_crs, const std::string& what) {
-    std::unique_ptr<OGRCoordinateTransformation> ct(chinacrs::make_transform(working_crs, "EPSG:4326").release());
+chinacrs::TransformPtr to_wgs84(const std::string& working_crs, const std::string& what) {
+    chinacrs::TransformPtr ct = chinacrs::make_transform(working_crs, "EPSG:4326");
     if (!ct) throw OutputError(what + ": no transformation from " + working_crs + " to EPSG:4326");
     return ct;
 }
 
 namespace {
 
+/// One empty slot per worker, filled when the worker first needs a transformation (a
+/// transformation is not safe to share between threads).
+std::vector<chinacrs::TransformPtr> no_transforms(int workers) {
+    std::vector<chinacrs::TransformPtr> out;
+    for (int w = 0; w < workers; ++w) out.emplace_back(nullptr, [](OGRCoordinateTransformation*) {});
+    return out;
+}
+
 /// geometry_text of n geometries, `at(i, h, hold)` giving the i-th (made into `hold`
 /// when it is made on the fly), formatted by all workers.
 std::vector<GeometryText> texts_of(Engine& engine, size_t n, const std::string& working_crs,
                                    const std::function<const GEOSGeometry*(size_t, GEOSContextHandle_t, GeomPtr&)>& at) {
     std::vector<GeometryText> out(n);
-    std::vector<std::unique_ptr<OGRCoordinateTransformation>> cts(static_cast<size_t>(engine.threads()));
+    std::vector<chinacrs::TransformPtr> cts = no_transforms(engine.threads());
     std::vector<RingMemo> memos(cts.size());
     constexpr size_t kChunk = 64;
     engine.parallel_for((n + kChunk - 1) / kChunk, [&](size_t c, int w) {
@@ -415,7 +423,7 @@ std::vector<Repair> write_geojson(Engine& engine, const fs::path& file, const Ta
     const size_t n = t.rows.size();
     // A transformation is not safe to share between threads: one per worker, made when
     // the worker first formats a geometry.
-    std::vector<std::unique_ptr<OGRCoordinateTransformation>> cts(static_cast<size_t>(engine.threads()));
+    std::vector<chinacrs::TransformPtr> cts = no_transforms(engine.threads());
     std::vector<RingMemo> memos(cts.size());
     auto ct_of = [&](int w) {
         const size_t k = static_cast<size_t>(w) % cts.size();

@@ -5,6 +5,7 @@
 // OGR, oriented, rounded to 7 decimals) is several times faster, and all workers format
 // one large layer together. GDAL still reads every input, writes GeoPackages and reads
 // these files back in the tests.
+#include "common/chinacrs.hpp"
 #include "common/engine.hpp"
 #include "common/model.hpp"
 #include "common/table.hpp"
@@ -28,7 +29,7 @@ std::string geometry_json(GEOSContextHandle_t h, const GEOSGeometry* g, OGRCoord
 /// The same for WKB already in EPSG:4326 (its coordinates are checked too).
 GeometryText wkb_geometry_text(GEOSContextHandle_t h, const std::vector<unsigned char>& wkb);
 /// Working CRS -> EPSG:4326 in lon/lat order; OutputError naming `what` if there is none.
-std::unique_ptr<OGRCoordinateTransformation> to_wgs84(const std::string& working_crs, const std::string& what);
+chinacrs::TransformPtr to_wgs84(const std::string& working_crs, const std::string& what);
 /// geometry_text of many geometries (working CRS), formatted by all the engine's workers.
 std::vector<GeometryText> geometry_texts(Engine& engine, const std::vector<const GEOSGeometry*>& geoms, const std::string& working_crs);
 /// The same for rows 0..n-1 of a geometry source (packed polygons).

@@ -78,10 +78,9 @@ namespace {
 /// latitude and longitude were given the wrong way round (a classic of spreadsheets).
 class SwapCheck {
 public:
-    explicit SwapCheck(const std::string& working_crs) {
-        to_wgs_.reset(chinacrs::make_transform(working_crs, "EPSG:4326").release());
-        to_work_.reset(chinacrs::make_transform("EPSG:4326", working_crs).release());
-    }
+    explicit SwapCheck(const std::string& working_crs)
+        : to_wgs_(chinacrs::make_transform(working_crs, "EPSG:4326")),
+          to_work_(chinacrs::make_transform("EPSG:4326", working_crs)) {}
     /// The point with its lon/lat swapped, in the working CRS, if that is a valid lon/lat.
     std::optional<XY> swapped(const XY& p) const {
         if (!to_wgs_ || !to_work_) return std::nullopt;
@@ -94,7 +93,7 @@ public:
     }
 
 private:
-    std::unique_ptr<OGRCoordinateTransformation> to_wgs_, to_work_;
+    chinacrs::TransformPtr to_wgs_, to_work_;
 };
 
 }  // namespace
