@@ -142,19 +142,23 @@ json.dump({"base": f"project-{mode}.json", "scenarios": sc}, open(f"{d}/batch-{m
 PY
 }
 
-run_batch() {  # mode factor
-  local mode=$1 out="$GEN/out-batch-$1"
-  make_batch "$mode"
-  /usr/bin/time -f "%e %M" -o "$GEN/time.txt" "$BIN" batch "$GEN/metro/batch-$mode.json" --out "$out" --jobs "$(nproc)" --quiet
+time_batch() {  # mode factor label file [batch options...]: one timed batch against one full run
+  local mode=$1 goal=$2 label=$3 file=$4 out="$GEN/out-${4%.json}"
+  shift 4
+  /usr/bin/time -f "%e %M" -o "$GEN/time.txt" "$BIN" batch "$GEN/metro/$file" --out "$out" --jobs "$(nproc)" "$@" --quiet
   read -r wall kb < "$GEN/time.txt"
-  python3 - "$wall" "$kb" "$GEN/res-new-metro-$mode.json" "$mode" "$2" <<'PY'
+  python3 - "$wall" "$kb" "$GEN/res-new-metro-$mode.json" "$mode" "$goal" "$label" <<'PY'
 import json, sys
-wall, kb, res, mode, goal = sys.argv[1:]
-one = json.load(open(res))["wall"]
-r = float(wall) / one
-print(f"batch of 50 add/remove scenarios (metro, {mode}): {float(wall):.2f} s, peak {int(kb) / 1024:.0f} MiB = "
+wall, kb, res, mode, goal, label = sys.argv[1:]
+r = float(wall) / json.load(open(res))["wall"]
+print(f"{label} (metro, {mode}): {float(wall):.2f} s, peak {int(kb) / 1024:.0f} MiB = "
       f"{r:.2f} x one full run (target <= {goal} x): {'met' if r <= float(goal) else 'MISSED'}")
 PY
+}
+
+run_batch() {  # mode factor
+  make_batch "$1"
+  time_batch "$1" "$2" "batch of 50 add/remove scenarios" "batch-$1.json"
 }
 
 make_sweep() {  # mode: 500 scenarios as a planner sweeps them: candidate sites, closures, speeds, rule years
@@ -186,18 +190,8 @@ PY
 }
 
 run_sweep() {  # mode factor: 500 scenarios, comparison tables only
-  local mode=$1 out="$GEN/out-sweep-$1"
-  make_sweep "$mode"
-  /usr/bin/time -f "%e %M" -o "$GEN/time.txt" "$BIN" batch "$GEN/metro/sweep-$mode.json" --out "$out" --jobs "$(nproc)" \
-    --outputs comparison --quiet
-  read -r wall kb < "$GEN/time.txt"
-  python3 - "$wall" "$kb" "$GEN/res-new-metro-$mode.json" "$mode" "$2" <<'PY'
-import json, sys
-wall, kb, res, mode, goal = sys.argv[1:]
-r = float(wall) / json.load(open(res))["wall"]
-print(f"sweep of 500 scenarios, --outputs comparison (metro, {mode}): {float(wall):.2f} s, peak {int(kb) / 1024:.0f} MiB = "
-      f"{r:.2f} x one full run (target <= {goal} x): {'met' if r <= float(goal) else 'MISSED'}")
-PY
+  make_sweep "$1"
+  time_batch "$1" "$2" "sweep of 500 scenarios, --outputs comparison" "sweep-$1.json" --outputs comparison
 }
 
 census_ratio() {  # metro radius with census tables and bands against the run without them
