@@ -53,6 +53,7 @@ struct Evaluator {
     const Inputs& in;
     const ReachResult& r;
     Analysis& a;
+    const SupportFunction& support;  ///< compound_support's decisions (empty: support_outcomes)
 
     // check_reach.cpp
     std::vector<char> reached_by(const std::vector<std::string>& types) const;
@@ -85,13 +86,8 @@ struct Evaluator {
     // check_ratio.cpp
     void ratio(const Rule& rule, RuleResult& res);
 
-    // check_support.cpp
+    // check_support.cpp (the decisions per compound: support_check.hpp)
     void compound_support(const Rule& rule, RuleResult& res);
-    BBox support_box(const Rule& rule, const Compound& cp, GEOSContextHandle_t h) const;
-    SupportOutcome support_of(const Rule& rule, const Compound& cp, const FacTree& tree, GEOSContextHandle_t h) const;
-    std::pair<int, double> nearest_support(const FacTree& tree, const XY& q) const;
-    void support_outcomes(const Rule& rule, const FacTree& tree, std::vector<SupportOutcome>& out,
-                          std::vector<std::pair<int, double>>& near);
 };
 
 }  // namespace lc::eval
