@@ -47,6 +47,25 @@ void set_pass(RuleResult& res, double target);
 /// The rule is skipped with this note (why it has no value).
 void not_evaluated(RuleResult& res, double target, const std::string& why);
 
+/// A weighted share of flagged compounds: per unit of every level (null where the unit
+/// has no compound of known weight) and over the area.
+struct Share {
+    std::array<std::vector<std::optional<double>>, kLevels> per_unit;
+    std::optional<double> overall;
+    long unknown = 0;  ///< compounds whose weight is unknown
+};
+
+/// Each compound's weights and their sums per unit and over the area: what every share
+/// divides by, whatever is flagged.
+struct WeightSums {
+    std::vector<std::array<double, kWeights>> of;  ///< per compound (0 where unknown)
+    std::vector<unsigned char> known;              ///< per compound: bit w set where weight w is known
+    std::array<std::array<std::vector<double>, kLevels>, kWeights> den;
+    std::array<double, kWeights> total{};
+    std::array<long, kWeights> unknown{};
+};
+WeightSums weigh(const Inputs& in);
+
 struct Evaluator {
     Engine& engine;
     const Project& p;
@@ -54,12 +73,14 @@ struct Evaluator {
     const ReachResult& r;
     Analysis& a;
     const SupportFunction& support;  ///< compound_support's decisions (empty: support_outcomes)
+    const WeightSums& sums;
 
     // check_reach.cpp
     std::vector<char> reached_by(const std::vector<std::string>& types) const;
     std::pair<int, double> nearest_of(const std::vector<std::string>& types, size_t c) const;
-    void shares(const std::vector<char>& flag, int w, std::array<std::vector<std::optional<double>>, kLevels>& per_unit,
-                std::optional<double>& overall, long& unknown) const;
+    /// The shares of `flag` for each weight whose bit is set in `weights`, in one pass.
+    void shares(const std::vector<char>& flag, unsigned weights, std::array<Share, kWeights>& out) const;
+    Share share(const std::vector<char>& flag, int w) const;
     void unit_stats();
     void bands();
     long share_rule(const Rule& rule, const std::vector<char>& flag, int w, RuleResult& res);

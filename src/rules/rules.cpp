@@ -181,7 +181,8 @@ void order_gaps(const Project& p, const Inputs& in, Analysis& a, const std::vect
 
 Analysis evaluate(Engine& engine, const Project& p, const Inputs& in, const ReachResult& r, const SupportFunction& support) {
     Analysis a;
-    eval::Evaluator ev{engine, p, in, r, a, support};
+    const eval::WeightSums sums = eval::weigh(in);
+    eval::Evaluator ev{engine, p, in, r, a, support, sums};
     ev.unit_stats();
     ev.bands();
     ev.childcare();
