@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <map>
 
 namespace lc {
@@ -116,18 +117,23 @@ SupportOutcome SupportCheck::decide(const Compound& cp) const {
 }
 
 /// The nearest of the rule's facilities, ties to the smallest id; -1 when there are none.
-/// The R-tree gives the facilities nearest first; every one at the least distance is
-/// looked at (the margin covers the tree's own rounding of distances), so the answer is
-/// the facility least by (distance, id), whatever the tree's order among equals.
+/// The R-tree's nearest gives the least distance; every facility within it (the margin
+/// covers the tree's own rounding of distances) is looked at, so the answer is the
+/// facility least by (distance, id), whatever the tree's order among equals.
 std::pair<int, double> SupportCheck::nearest(const XY& q) const {
+    std::vector<std::pair<BPoint, int>> hits;
+    tree.query(bgi::nearest(BPoint(q.x, q.y), 1), std::back_inserter(hits));
+    if (hits.empty()) return {-1, kInf};
+    const double r = straight(in.facilities[hits[0].second].pt, q) * (1 + 1e-9) + 1e-9;
+    hits.clear();
+    tree.query(bgi::intersects(BBox(BPoint(q.x - r, q.y - r), BPoint(q.x + r, q.y + r))), std::back_inserter(hits));
     int bf = -1;
     double best = kInf;
-    for (auto it = tree.qbegin(bgi::nearest(BPoint(q.x, q.y), static_cast<unsigned>(tree.size()))); it != tree.qend(); ++it) {
-        const double d = straight(in.facilities[it->second].pt, q);
-        if (d > best * (1 + 1e-9)) break;
-        if (closer(d, in.facilities[it->second].id, bf, best)) {
+    for (auto& [pt, f] : hits) {
+        const double d = straight(in.facilities[f].pt, q);
+        if (closer(d, in.facilities[f].id, bf, best)) {
             best = d;
-            bf = it->second;
+            bf = f;
         }
     }
     return {bf, best};
