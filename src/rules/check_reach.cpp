@@ -129,14 +129,15 @@ void Evaluator::unit_stats() {
         for (auto& s : a.units[l])
             for (int w = 1; w < kWeights; ++w)
                 if (!s.total[w] && s.compounds == 0) s.total[w] = 0.0;
-    std::vector<size_t> type_of(in.facilities.size(), nt);  // index in r.types, nt: none
-    for (size_t t = 0; t < nt; ++t)
-        for (size_t f = 0; f < in.facilities.size(); ++f)
-            if (in.facilities[f].type == r.types[t]) type_of[f] = t;
+    std::vector<size_t> analysed(table.types.size(), nt);  // per type of the table: its index in r.types, nt: none
+    for (size_t t = 0; t < nt; ++t) {
+        auto it = std::lower_bound(table.types.begin(), table.types.end(), r.types[t]);
+        if (it != table.types.end() && *it == r.types[t]) analysed[static_cast<size_t>(it - table.types.begin())] = t;
+    }
     for (size_t f = 0; f < in.facilities.size(); ++f) {
         const Facility& fa = in.facilities[f];
-        const size_t t = type_of[f];
-        if (t == nt || !facility_in_area(in, fa)) continue;
+        const size_t t = analysed[static_cast<size_t>(table.type[f])];
+        if (t == nt || !table.in_area[f]) continue;
         a.area.n_type[t]++;
         for (int l = 0; l < kLevels; ++l)
             if (fa.unit[l] != kNone) a.units[l][fa.unit[l]].n_type[t]++;

@@ -13,6 +13,7 @@
 
 #include <array>
 #include <limits>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -66,6 +67,20 @@ struct WeightSums {
 };
 WeightSums weigh(const Inputs& in);
 
+/// The facilities as the checks read them, looked up once per evaluation: each one's
+/// type as a number, whether it lies in the study area, and the number attributes the
+/// rules sum, so that the checks compare no type names and search no facility's
+/// attributes rule after rule.
+struct FacilityTable {
+    std::vector<std::string> types;  ///< the facilities' types, sorted, each once
+    std::vector<int> type;           ///< per facility: its place in `types`
+    std::vector<char> in_area;       ///< per facility: facility_in_area
+    /// attribute -> attr_number of every facility, for each attribute that a ratio term
+    /// or a min_total of the project sums
+    std::map<std::string, std::vector<std::optional<double>>> numbers;
+};
+FacilityTable facility_table(const Project& p, const Inputs& in);
+
 struct Evaluator {
     Engine& engine;
     const Project& p;
@@ -74,6 +89,7 @@ struct Evaluator {
     Analysis& a;
     const SupportFunction& support;  ///< compound_support's decisions (empty: support_outcomes)
     const WeightSums& sums;
+    const FacilityTable& table;
 
     // check_reach.cpp
     std::vector<char> reached_by(const std::vector<std::string>& types) const;
@@ -97,8 +113,10 @@ struct Evaluator {
     void unit_share(const Rule& rule, RuleResult& res);
     /// The childcare figures of every unit and the area (UnitStats::childcare_*).
     void childcare();
+    /// The facilities of `types` (all when empty) that lie in the study area, in input order.
+    std::vector<int> of_types(const std::vector<std::string>& types) const;
     /// Facilities of a rule's types that match its `where` and lie in the study area.
-    std::vector<const Facility*> rule_facilities(const Rule& rule) const;
+    std::vector<int> rule_facilities(const Rule& rule) const;
     /// Per unit of `level`, the share of applicable units that pass, held against the
     /// rule's target_share; `value` gives each unit's figure and pass (nullopt: not applicable).
     template <class PerUnit>

@@ -182,7 +182,8 @@ void order_gaps(const Project& p, const Inputs& in, Analysis& a, const std::vect
 Analysis evaluate(Engine& engine, const Project& p, const Inputs& in, const ReachResult& r, const SupportFunction& support) {
     Analysis a;
     const eval::WeightSums sums = eval::weigh(in);
-    eval::Evaluator ev{engine, p, in, r, a, support, sums};
+    const eval::FacilityTable table = eval::facility_table(p, in);
+    eval::Evaluator ev{engine, p, in, r, a, support, sums, table};
     ev.unit_stats();
     ev.bands();
     ev.childcare();
