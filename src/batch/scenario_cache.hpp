@@ -33,7 +33,6 @@ namespace lc {
 
 inline auto fields(const XY& p) { return std::tie(p.x, p.y); }
 inline auto fields(const ReachSite& s) { return std::tie(s.id, s.pt); }
-inline auto fields(const SupportSite& s) { return std::tie(s.id, s.pt, s.floor_area); }
 
 /// What the distances to one facility type read besides compounds and roads.
 struct DistanceKey {
