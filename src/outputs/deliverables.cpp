@@ -287,11 +287,7 @@ std::string project_xml(GEOSContextHandle_t h, const Project& p, const Inputs& i
 /// dragged from the file into QGIS opens styled.
 void write_gpkg_styles(const fs::path& gpkg, const std::vector<StyledLayer>& styled) {
     GDALAllRegister();
-    // No timestamps: identical runs must give identical files.
-    CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z");
-    struct Reset {
-        ~Reset() { CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", nullptr); }
-    } reset;
+    FixedDate date;
     GDALDatasetUniquePtr ds(GDALDataset::Open(gpkg.u8string().c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE));
     if (!ds) throw OutputError(gpkg.u8string() + ": cannot open to add the QGIS layer styles (" + CPLGetLastErrorMsg() + ")");
     OGRLayer* ls = ds->GetLayerByName("layer_styles");

@@ -292,16 +292,10 @@ FieldNames shapefile_names(const std::vector<TableHead>& heads) {
     return n;
 }
 
-/// Fixed dates in gpkg_contents and the dBASE header while GDAL writes: identical runs
-/// give identical files.
-struct FixedDate {
-    FixedDate() { CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z"); }
-    ~FixedDate() { CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", nullptr); }
-    FixedDate(const FixedDate&) = delete;
-    FixedDate& operator=(const FixedDate&) = delete;
-};
-
 }  // namespace
+
+FixedDate::FixedDate() { CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z"); }
+FixedDate::~FixedDate() { CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", nullptr); }
 
 std::string check_gis_output(const std::string& format, const std::string& output_crs) {
     if (format != "geojson" && format != "gpkg" && format != "shp")

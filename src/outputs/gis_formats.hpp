@@ -37,6 +37,15 @@ struct FieldNames {
     }
 };
 
+/// While one lives, GDAL on this thread writes a fixed date (gpkg_contents, the dBASE
+/// header, layer_styles) instead of today's: identical runs give identical files.
+struct FixedDate {
+    FixedDate();
+    ~FixedDate();
+    FixedDate(const FixedDate&) = delete;
+    FixedDate& operator=(const FixedDate&) = delete;
+};
+
 struct GisOptions {
     std::string format;       ///< gpkg | shp
     std::string output_crs;   ///< as returned by check_gis_output
