@@ -11,7 +11,6 @@
   and run by the real program, give the census figures of the CSV to the units.
 Exit status 1 when any check fails.
 """
-import csv
 import json
 import os
 import shutil
@@ -19,9 +18,9 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e_check import check, finish  # noqa: E402
+from e2e_check import check, check_census_figures, finish  # noqa: E402
 
-FIGURES = {"population": "常住人口", "households": "户数", "elderly": "60岁及以上人口", "infants": "0-3岁人口"}
+FIGURES = {"population": "常住人口", "households": "户数", "elderly": "60岁及以上人口", "infants": "0-3岁人口"}  # the demo's columns
 
 
 def refused(pf, args, *needles):
@@ -87,16 +86,7 @@ def main():
     r = subprocess.run([lifecircle, "run", project, "--out", out, "--quiet"], capture_output=True, text=True)
     if not check("the written project runs", r.returncode == 0, r.stderr[-2000:]):
         finish()
-    with open(os.path.join(demo_dir, demo["census"][0]["path"]), encoding="utf-8-sig") as f:
-        row = next(csv.DictReader(f))
-    feats = json.load(open(os.path.join(out, "units_community.geojson"), encoding="utf-8"))["features"]
-    unit = next((u["properties"] for u in feats if u["properties"]["unit_id"] == row["社区代码"]), {})
-    check(f"community {row['社区代码']} carries the CSV's figures",
-          all(unit.get("census_" + k) == float(row[col]) for k, col in FIGURES.items()),
-          (row, {k: v for k, v in unit.items() if k.startswith("census_")}))
-    summary = json.load(open(os.path.join(out, "summary.json"), encoding="utf-8"))["census"]
-    check("summary.json lists both tables, joined",
-          [(t["level"], t["joined"] > 0) for t in summary["tables"]] == [("community", True), ("district", True)], summary["tables"])
+    check_census_figures(out, os.path.join(demo_dir, demo["census"][0]["path"]), demo["census"][0], ["community", "district"])
     finish()
 
 

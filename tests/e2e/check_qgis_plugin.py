@@ -28,7 +28,7 @@ import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import qgis_env  # noqa: E402
-from e2e_check import check, finish  # noqa: E402
+from e2e_check import check, check_census_figures, finish  # noqa: E402
 
 
 
@@ -51,20 +51,6 @@ def same_output(label, ref, out):
     fa, fb = figures(ref), figures(out)
     diff = sorted(k for k in set(fa) | set(fb) if fa.get(k) != fb.get(k))
     check(f"{label}: summary.json figures equal the plain run's", not diff, diff)
-
-
-def census_figures(out, csv_path, spec):
-    """The run's units carry the census CSV's figures, and summary.json reports the join."""
-    with open(csv_path, encoding="utf-8-sig") as f:
-        row = next(csv.DictReader(f))
-    feats = json.load(open(os.path.join(out, "units_community.geojson"), encoding="utf-8"))["features"]
-    unit = next((u["properties"] for u in feats if u["properties"]["unit_id"] == row[spec["id"]]), {})
-    check(f"community {row[spec['id']]}'s census_population is the CSV's {row[spec['population']]}",
-          unit.get("census_population") == float(row[spec["population"]]) and
-          unit.get("census_elderly") == float(row[spec["elderly"]]), {k: v for k, v in unit.items() if k.startswith("census_")})
-    tables = json.load(open(os.path.join(out, "summary.json"), encoding="utf-8"))["census"]["tables"]
-    check("summary.json: both census tables joined", [(t["level"], t["joined"] > 0) for t in tables] ==
-          [("community", True), ("district", True)], tables)
 
 
 def main():
@@ -172,7 +158,7 @@ def main():
         check("the written project maps the picked fields", written["layers"]["compounds"]["households"] == L["compounds"]["households"]
               and written["layers"]["facilities"]["attributes"] == L["facilities"]["attributes"], written["layers"])
         check("the written project holds the picked census tables", written.get("census") == picked["census"], written.get("census"))
-        census_figures(out2, os.path.join(demo_dir, C["community"]["path"]), C["community"])
+        check_census_figures(out2, os.path.join(demo_dir, C["community"]["path"]), C["community"], ["community", "district"])
         # 3. The run repeated from a terminal with the project file written beside it.
         again = os.path.join(work, "repeated")
         r = subprocess.run([binary, "run", out2 + ".project.json", "--out", again, "--quiet"], capture_output=True, text=True)
