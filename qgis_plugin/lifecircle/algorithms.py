@@ -67,8 +67,7 @@ CENSUS = [  # parameter, name, label, default level (index into pf.CENSUS_LEVELS
     ("CENSUS2", "Census table 2", "(e.g. the streets' or districts' figures)", 1, True),
 ]
 CENSUS_LEVEL_LABELS = [  # in the order of pf.CENSUS_LEVELS
-    "communities/villages 社区/村", "streets/townships 街道/乡镇", "districts 区县",
-                       "whole study area (one row)"]
+    "communities/villages 社区/村", "streets/townships 街道/乡镇", "districts 区县", "whole study area (one row)"]
 CENSUS_FIELD_LABELS = {"id": ("code field (the units' ids, e.g. 社区代码)", False), "population": ("population 常住人口 field", False),
                        "households": ("households 户数 field", True), "elderly": ("elderly 60+ field", False),
                        "infants": ("infants 0-3 field", True)}
