@@ -91,6 +91,27 @@ def _setting(name):
         return ""
 
 
+def _plain_csv_table(layer):
+    """The file of a table QGIS reads as delimited text when lifecircle reads the same file
+    the same way (a local .csv without geometry, comma-separated, UTF-8 or no encoding
+    given, no filter), else None. lifecircle then reads it as written: a copy would carry
+    QGIS's guessed column types, and a code column of digits would lose leading zeros."""
+    if layer.providerType() != "delimitedtext" or layer.isSpatial() or layer.subsetString():
+        return None
+    from qgis.PyQt.QtCore import QUrl, QUrlQuery
+
+    url = QUrl(layer.source())
+    query = QUrlQuery(url)
+    path = url.toLocalFile()
+    if not path.lower().endswith(".csv") or not os.path.isfile(path):
+        return None
+    if (query.queryItemValue("type") or "csv") != "csv" or (query.queryItemValue("delimiter") or ",") != ",":
+        return None
+    if (query.queryItemValue("encoding") or "UTF-8").upper().replace("-", "") != "UTF8":
+        return None
+    return os.path.abspath(path)
+
+
 def _source_of(layer, export_dir, key, feedback):
     """Where lifecircle reads a picked layer: its own file when it has one (with its layer
     name and filter), else a GeoPackage copy written beside the output."""
@@ -109,6 +130,9 @@ def _source_of(layer, export_dir, key, feedback):
                 if encoding and encoding.lower() != "system":
                     src["encoding"] = encoding
             return src
+    csv_path = _plain_csv_table(layer)
+    if csv_path:
+        return {"path": csv_path}
     os.makedirs(export_dir, exist_ok=True)
     target = os.path.join(export_dir, key + ".gpkg")
     options = QgsVectorFileWriter.SaveVectorOptions()

@@ -286,8 +286,9 @@ def check_loading(plugins, demo, binary, work):
                 check(f"{lay.name()}: its table reads a loaded layer, columns kept",
                       mf.vectorLayer() is not None and prj.mapLayer(mf.vectorLayer().id()) is not None and len(mf.columns()) == 3)
         # A picked layer that is no file lifecircle can read (here a memory layer, and a
-        # census CSV loaded as QGIS loads it, a delimited-text layer) is copied to a
-        # GeoPackage beside the project file.
+        # census CSV loaded as delimited text with a semicolon as its declared delimiter)
+        # is copied to a GeoPackage beside the project file; the census CSV loaded as QGIS
+        # loads it by default (comma, UTF-8) is read where it is, as written.
         from qgis.core import QgsFeatureRequest, QgsVectorLayer
 
         with open(demo, encoding="utf-8") as f:
@@ -296,9 +297,19 @@ def check_loading(plugins, demo, binary, work):
         demo_dir = os.path.dirname(demo)
         files = QgsVectorLayer(os.path.join(demo_dir, L["facilities"]["path"]), "facilities", "ogr")
         memory = files.materialize(QgsFeatureRequest())
-        census_csv = QgsVectorLayer(f"file://{os.path.join(demo_dir, C['path'])}?type=csv&delimiter=,&geomType=none&encoding=UTF-8",
+        census_file = os.path.join(demo_dir, C["path"])
+        census_csv = QgsVectorLayer(f"file://{census_file}?type=csv&delimiter=,&geomType=none&encoding=UTF-8",
                                     "census", "delimitedtext")
         check("the census CSV loads as a delimited-text table", census_csv.isValid() and census_csv.featureCount() > 0)
+        # The same file declared semicolon-separated: QGIS splits it otherwise than
+        # lifecircle would, so it is copied (a table of one column; not run here).
+        from lifecircle import algorithms as plugin_algorithms
+
+        odd = QgsVectorLayer(f"file://{census_file}?type=csv&delimiter=;&geomType=none&encoding=UTF-8", "odd", "delimitedtext")
+        check("a CSV declared with another delimiter is not read in place", odd.isValid() and
+              plugin_algorithms._plain_csv_table(odd) is None)
+        check("a comma CSV loaded as delimited text is read in place",
+              plugin_algorithms._plain_csv_table(census_csv) == os.path.abspath(census_file))
         project_out = os.path.join(work, "memory", "project.json")
         res = processing.run("lifecircle:validate", {
             "COMPOUNDS": os.path.join(demo_dir, L["compounds"]["path"]), "COMPOUND_ID": L["compounds"]["id"],
@@ -312,14 +323,18 @@ def check_loading(plugins, demo, binary, work):
               os.listdir(os.path.dirname(project_out)))
         n = len(json.load(open(os.path.join(demo_dir, L["facilities"]["path"]), encoding="utf-8"))["features"])
         check("lifecircle reads every facility of the copy", f"facilities: {n} read, {n} used" in res.get("REPORT", ""), res.get("REPORT"))
-        check("a delimited-text census table is copied to a GeoPackage", os.path.isfile(os.path.join(copies, "census.gpkg")),
+        check("a comma CSV census table is not copied", not os.path.exists(os.path.join(copies, "census.gpkg")),
               os.listdir(copies) if os.path.isdir(copies) else copies)
+        with open(project_out, encoding="utf-8") as f:
+            written = json.load(f)
+        check("the project file reads the census CSV where it is",
+              [t.get("path") for t in written.get("census", [])] == [os.path.abspath(census_file)], written.get("census"))
         with open(os.path.join(demo_dir, C["path"]), encoding="utf-8-sig") as f:
             rows = sum(1 for _ in csv.DictReader(f))
         # The demo's census lists one code that names no community (530199099099).
-        check("lifecircle joins the copied census rows to the communities", f"census community: {rows} rows, {rows - 1} joined"
+        check("lifecircle joins the census rows to the communities", f"census community: {rows} rows, {rows - 1} joined"
               in res.get("REPORT", ""), res.get("REPORT"))
-        del memory, files, census_csv  # layers must go before QGIS does
+        del memory, files, census_csv, odd  # layers must go before QGIS does
     finally:
         QgsProject.instance().clear()
         app.exitQgis()
