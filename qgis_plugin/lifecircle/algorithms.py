@@ -59,10 +59,27 @@ LAYERS = [  # parameter, label, geometry types, fields (parameter, label, advanc
      [("ROAD_CLASS", "Road class field", False)]),
 ]
 
+# Census tables (SPEC section 3, `census`): any table layer, a CSV loaded into QGIS most
+# often; each joined by code to the units of one level. Table 1 (communities by default)
+# shows its code, population and elderly fields; the rest, and table 2, are advanced.
+CENSUS = [  # parameter, name, label, default level (index into pf.CENSUS_LEVELS), advanced
+    ("CENSUS", "Census table 1", "人口统计表 (CSV, spreadsheet or any table; one row per unit)", 0, False),
+    ("CENSUS2", "Census table 2", "(e.g. the streets' or districts' figures)", 1, True),
+]
+CENSUS_LEVEL_LABELS = [  # in the order of pf.CENSUS_LEVELS
+    "communities/villages 社区/村", "streets/townships 街道/乡镇", "districts 区县", "whole study area (one row)"]
+CENSUS_FIELD_LABELS = {"id": ("code field (the units' ids, e.g. 社区代码)", False), "population": ("population 常住人口 field", False),
+                       "households": ("households 户数 field", True), "elderly": ("elderly 60+ field", False),
+                       "infants": ("infants 0-3 field", True)}
+
 
 def _advanced(param):
     param.setFlags(param.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
     return param
+
+
+def _flagged(param, advanced):
+    return _advanced(param) if advanced else param
 
 
 def _setting(name):
@@ -72,6 +89,27 @@ def _setting(name):
         return ProcessingConfig.getSetting(name) or ""
     except ImportError:  # pragma: no cover
         return ""
+
+
+def _plain_csv_table(layer):
+    """The file of a table QGIS reads as delimited text when lifecircle reads the same file
+    the same way (a local .csv without geometry, comma-separated, UTF-8 or no encoding
+    given, no filter), else None. lifecircle then reads it as written: a copy would carry
+    QGIS's guessed column types, and a code column of digits would lose leading zeros."""
+    if layer.providerType() != "delimitedtext" or layer.isSpatial() or layer.subsetString():
+        return None
+    from qgis.PyQt.QtCore import QUrl, QUrlQuery
+
+    url = QUrl(layer.source())
+    query = QUrlQuery(url)
+    path = url.toLocalFile()
+    if not path.lower().endswith(".csv") or not os.path.isfile(path):
+        return None
+    if (query.queryItemValue("type") or "csv") != "csv" or (query.queryItemValue("delimiter") or ",") != ",":
+        return None
+    if (query.queryItemValue("encoding") or "UTF-8").upper().replace("-", "") != "UTF8":
+        return None
+    return os.path.abspath(path)
 
 
 def _source_of(layer, export_dir, key, feedback):
@@ -92,6 +130,9 @@ def _source_of(layer, export_dir, key, feedback):
                 if encoding and encoding.lower() != "system":
                     src["encoding"] = encoding
             return src
+    csv_path = _plain_csv_table(layer)
+    if csv_path:
+        return {"path": csv_path}
     os.makedirs(export_dir, exist_ok=True)
     target = os.path.join(export_dir, key + ".gpkg")
     options = QgsVectorFileWriter.SaveVectorOptions()
@@ -125,9 +166,17 @@ class LifecircleAlgorithm(QgsProcessingAlgorithm):
             optional=True))
         for name, label, types, fields in LAYERS:
             self.addParameter(QgsProcessingParameterVectorLayer(name, label, types, optional=True))
-            for fname, flabel, advanced in fields:
-                p = QgsProcessingParameterField(fname, flabel, parentLayerParameterName=name, optional=True)
-                self.addParameter(_advanced(p) if advanced else p)
+            self.add_field_parameters(name, fields)
+        for name, short, label, level, advanced in CENSUS:
+            self.addParameter(_flagged(QgsProcessingParameterVectorLayer(name, f"{short} {label}", [QgsProcessing.TypeVector],
+                                                                         optional=True), advanced))
+            self.addParameter(_flagged(QgsProcessingParameterEnum(
+                f"{name}_LEVEL", f"{short}: level (the units its rows are)", CENSUS_LEVEL_LABELS, defaultValue=level), advanced))
+            self.add_field_parameters(name, [(param, f"{short}: {CENSUS_FIELD_LABELS[key][0]}", advanced or CENSUS_FIELD_LABELS[key][1])
+                                             for key, param in pf.census_params(name).items()])
+            self.addParameter(_advanced(QgsProcessingParameterString(
+                f"{name}_ATTRIBUTES", f"{short}: unit attributes (name=column; …), e.g. elderly_friendly=老年友好社区",
+                optional=True)))
         self.addParameter(_advanced(QgsProcessingParameterString(
             "FACILITY_ATTRIBUTES", "Facility attributes (name=field; …), e.g. safety_net=兜底保障; operator=运营主体",
             optional=True)))
@@ -147,6 +196,12 @@ class LifecircleAlgorithm(QgsProcessingAlgorithm):
             "SPEED", "Walking speed km/h (empty: the project's, 4.0)", QgsProcessingParameterNumber.Double, optional=True,
             minValue=0.1))
 
+    def add_field_parameters(self, layer, fields):
+        """The field pickers of a layer parameter: (parameter, label, advanced)."""
+        for name, label, advanced in fields:
+            self.addParameter(_flagged(QgsProcessingParameterField(name, label, parentLayerParameterName=layer, optional=True),
+                                       advanced))
+
     @staticmethod
     def _given(parameters, name):
         v = parameters.get(name)
@@ -158,6 +213,10 @@ class LifecircleAlgorithm(QgsProcessingAlgorithm):
             path = self.parameterAsFile(parameters, "PROJECT", context)
             if path:
                 doc = pf.from_file(path)
+                picked = [name for name, *_ in CENSUS if self.parameterAsVectorLayer(parameters, name, context) is not None]
+                if picked:  # like the picked layers, they stand in for a project file, not beside one
+                    feedback.pushWarning(f"{', '.join(picked)}: census tables picked in the dialog are not used with a project "
+                                         "file; its own census section is (SPEC section 3)")
             else:
                 sources, fields = {}, {}
                 for name, _label, _types, field_params in LAYERS:
@@ -171,8 +230,9 @@ class LifecircleAlgorithm(QgsProcessingAlgorithm):
                 attributes = pf.parse_pairs(self.parameterAsString(parameters, "FACILITY_ATTRIBUTES", context),
                                             "Facility attributes")
                 type_map = pf.parse_pairs(self.parameterAsString(parameters, "TYPE_MAP", context), "Facility type map")
+                census = self.census_tables(parameters, context, feedback, export_dir, sources)
                 doc = pf.from_layers(self.parameterAsString(parameters, "NAME", context), sources, fields, attributes,
-                                     type_map)
+                                     type_map, census)
         except pf.ProjectFileError as e:
             raise QgsProcessingException(str(e)) from e
         minutes = self._given(parameters, "MINUTES")
@@ -181,6 +241,21 @@ class LifecircleAlgorithm(QgsProcessingAlgorithm):
                                  pf.MODES[self.parameterAsEnum(parameters, "MODE", context)],
                                  None if minutes is None else self.parameterAsDouble(parameters, "MINUTES", context),
                                  None if speed is None else self.parameterAsDouble(parameters, "SPEED", context))
+
+    def census_tables(self, parameters, context, feedback, export_dir, sources):
+        """The census tables picked, checked (pf.census_table) before a copy is written."""
+        tables = []
+        for name, *_ in CENSUS:
+            layer = self.parameterAsVectorLayer(parameters, name, context)
+            if layer is None:
+                continue
+            entry = pf.census_table(
+                name, pf.CENSUS_LEVELS[self.parameterAsEnum(parameters, name + "_LEVEL", context)],
+                {k: self.parameterAsString(parameters, v, context) for k, v in pf.census_params(name).items()},
+                pf.parse_pairs(self.parameterAsString(parameters, name + "_ATTRIBUTES", context), name + "_ATTRIBUTES"),
+                sources)
+            tables.append(pf.layer_spec(_source_of(layer, export_dir, name.lower(), feedback), entry))
+        return tables
 
     # --- running ----------------------------------------------------------------------
     def call(self, args, project_path, feedback):

@@ -20,6 +20,13 @@ LAYER_PARAMS = {"district": "DISTRICT", "street": "STREET", "community": "COMMUN
                 "facilities": "FACILITIES", "roads": "ROADS"}
 MODES = ["", "radius", "network"]  # "" keeps the project file's mode (radius for picked layers)
 
+# Census tables picked in the dialog (SPEC section 3, `census`): two slots, each a table,
+# the unit level its codes name and its columns; parameters CENSUS_ID, CENSUS2_ELDERLY, ….
+CENSUS_TABLES = ["CENSUS", "CENSUS2"]
+CENSUS_LEVELS = ["community", "street", "district", "area"]  # the dialog's order: the common cases first
+CENSUS_FIELDS = {"id": "ID", "population": "POPULATION", "households": "HOUSEHOLDS", "elderly": "ELDERLY", "infants": "INFANTS"}
+UNIT_LAYER_NAMES = {"district": "districts 区县", "street": "streets/townships 街道/乡镇", "community": "communities/villages 社区/村"}
+
 
 class ProjectFileError(Exception):
     pass
@@ -87,9 +94,48 @@ def layer_spec(source, fields, extra=None):
     return spec
 
 
-def from_layers(name, sources, fields, attributes, type_map):
+def census_params(table):
+    """Project field -> dialog parameter of one census slot: {"id": "CENSUS2_ID", …}."""
+    return {k: f"{table}_{v}" for k, v in CENSUS_FIELDS.items()}
+
+
+def census_table(table, level, fields, attributes, unit_layers):
+    """One census table picked in the dialog, checked: its level, fields and attributes
+    for the project's `census` list (the caller adds where the table is read). `fields`:
+    project field -> column (empty when not picked); `unit_layers`: the layer keys picked.
+    The messages name the dialog's parameters: the user fixes the dialog, not JSON."""
+    what = f"Census table {CENSUS_TABLES.index(table) + 1} ({table})"
+    p = census_params(table)
+    if level not in CENSUS_LEVELS:
+        raise ProjectFileError(f"{what}: level \"{level}\" is not one of {', '.join(CENSUS_LEVELS)}")
+    entry = {"level": level}
+    if level != "area":  # a table of the whole area is one row, joined to nothing
+        if level not in unit_layers:
+            raise ProjectFileError(
+                f"{what} is joined to the {level} level (\"level\", {table}_LEVEL), but no {UNIT_LAYER_NAMES[level]} layer "
+                f"({LAYER_PARAMS[level]}) is picked: pick that layer and its id field, or set the table's level to the "
+                "units its codes name")
+        if not fields.get("id"):
+            raise ProjectFileError(
+                f"{what} needs its \"code field\" ({p['id']}): pick the column that holds each {level}'s code, the same "
+                f"codes as the id field of the {UNIT_LAYER_NAMES[level]} layer (e.g. 社区代码); or, for one row with the "
+                f"whole study area's figures, set its \"level\" ({table}_LEVEL) to the whole study area")
+        entry["id"] = fields["id"]
+    figures = {k: fields[k] for k in CENSUS_FIELDS if k != "id" and fields.get(k)}
+    if not figures and not attributes:
+        raise ProjectFileError(
+            f"{what} maps no figure: pick at least one of its population, households, elderly 60+ or infants 0-3 fields "
+            f"({', '.join(p[k] for k in CENSUS_FIELDS if k != 'id')}), or \"unit attributes\" ({table}_ATTRIBUTES)")
+    entry.update(figures)
+    if attributes:
+        entry["attributes"] = attributes
+    return entry
+
+
+def from_layers(name, sources, fields, attributes, type_map, census=None):
     """A project from picked layers. `sources`: layer key -> {"path", optional "layer",
-    "where", "encoding"}; `fields`: layer key -> {project field: source field}."""
+    "where", "encoding"}; `fields`: layer key -> {project field: source field}; `census`:
+    the census tables (census_table() with their sources), if any."""
     missing = [k for k in ("compounds", "facilities") if k not in sources]
     if missing:
         raise ProjectFileError("pick a project file, or at least the compounds and facilities layers (missing: "
@@ -108,8 +154,12 @@ def from_layers(name, sources, fields, attributes, type_map):
             if type_map:
                 extra["type_map"] = type_map
         layers[key] = layer_spec(src, fields.get(key, {}), extra)
-    return {"name": name or "lifecircle", "working_crs": "auto", "layers": layers,
-            "access": {"mode": "radius", "walk_kmh": 4.0, "minutes": 15}, "profile": "kunming-2025", "rules": []}
+    doc = {"name": name or "lifecircle", "working_crs": "auto", "layers": layers,
+           "access": {"mode": "radius", "walk_kmh": 4.0, "minutes": 15}}
+    if census:
+        doc["census"] = list(census)
+    doc.update({"profile": "kunming-2025", "rules": []})
+    return doc
 
 
 def write(doc, path):

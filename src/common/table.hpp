@@ -35,9 +35,20 @@ struct GeometrySource {
     virtual int type_id(size_t row) const = 0;
 };
 
-struct Table {
+/// What a table is without its rows: enough for the QGIS styles, the project and the
+/// report, which are written after each layer's rows are gone (outputs/outputs.hpp).
+struct TableHead {
     std::string name;                       ///< layer name (file name without extension)
     std::vector<Field> fields;
+    bool has_geometry = true;
+
+    int add_field(const std::string& n, FieldType t) {
+        fields.push_back({n, t});
+        return static_cast<int>(fields.size()) - 1;
+    }
+};
+
+struct Table : TableHead {
     std::vector<std::vector<Value>> rows;
     /// Per row: geometry in the working CRS (not owned), or WKB already in EPSG:4326.
     std::vector<const GEOSGeometry*> geoms;
@@ -48,12 +59,6 @@ struct Table {
     /// Per row (optional, GeoJSON only): the geometry's text formatted beforehand (not
     /// owned; null: formatted from `geoms` or `source` while writing).
     std::vector<const GeometryText*> geometry_text;
-    bool has_geometry = true;
-
-    int add_field(const std::string& n, FieldType t) {
-        fields.push_back({n, t});
-        return static_cast<int>(fields.size()) - 1;
-    }
 };
 
 inline Value opt(const std::optional<double>& v) { return v ? Value(*v) : Value(); }

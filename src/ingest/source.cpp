@@ -447,12 +447,10 @@ std::string transform_failure(const OGRGeometry* g, const Source& src) {
     return "geometry cannot be transformed to the working CRS";
 }
 
-void for_each_feature(Source& src, const std::function<void(OGRFeature*, long)>& fn) {
-    src.layer->ResetReading();
-    long idx = 0;
-    OGRFeatureUniquePtr f;
-    GdalErrors errs;
-    while ((f.reset(src.layer->GetNextFeature()), f)) fn(f.get(), idx++);
+namespace {
+
+/// Throws when the pass over `src` that read `idx` features stopped short of the end.
+void check_read_to_end(const Source& src, long idx, const GdalErrors& errs) {
     // A file cut short mid-record reads as fewer features plus a GDAL error: that is an
     // unreadable input, not a smaller one.
     // Per-record complaints ("Invalid coordinate") leave that record unusable, and it
@@ -470,6 +468,10 @@ void for_each_feature(Source& src, const std::function<void(OGRFeature*, long)>&
     if (std::any_of(errs.failures.begin(), errs.failures.end(), is_read_error))
         throw InputError(src.label + ": cannot be read to the end after " + std::to_string(idx) + " feature(s) (" +
                          errs.failures.back() + "); the file may be truncated or damaged");
+}
+
+/// Says once per pass that text was decoded.
+void warn_recoded(const Source& src) {
     if (src.recoded && src.utf8_declared)
         src.warnings_out->push_back(src.label + ": some text is not valid UTF-8 although the file declares UTF-8; "
                                     "characters cut at a field's width were dropped and other bad bytes shown as U+FFFD");
@@ -477,6 +479,32 @@ void for_each_feature(Source& src, const std::function<void(OGRFeature*, long)>&
         src.warnings_out->push_back(src.label + ": text is not UTF-8; read as " +
                                     (src.encoding.empty() ? std::string("GB18030 (GBK)") : src.encoding) +
                                     " (set \"encoding\" on the layer to be explicit)");
+}
+
+}  // namespace
+
+void for_each_feature(Source& src, const std::function<void(OGRFeature*, long)>& fn) {
+    long idx = 0;
+    GdalErrors errs;  // GDAL's complaints while a record is handled are ours to word
+    if (!src.kept.empty() && !src.keep_features) {
+        // The features of the first pass, read (and checked to the end) already; each
+        // is freed once handled.
+        for (auto& f : src.kept) {
+            fn(f.get(), idx++);
+            f.reset();
+        }
+        std::vector<OGRFeatureUniquePtr>().swap(src.kept);
+    } else {
+        src.layer->ResetReading();
+        OGRFeatureUniquePtr f;
+        while ((f.reset(src.layer->GetNextFeature()), f)) {
+            fn(f.get(), idx++);
+            if (src.keep_features) src.kept.push_back(std::move(f));
+        }
+        src.keep_features = false;
+        check_read_to_end(src, idx, errs);
+    }
+    warn_recoded(src);
 }
 
 }  // namespace lc::ingest

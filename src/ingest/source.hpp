@@ -49,6 +49,11 @@ struct Source {
     mutable bool recoded = false;            ///< some text was not UTF-8 and was decoded
     std::vector<std::string>* warnings_out = nullptr;
     bool filtered = false;                   ///< a `where` filter is set
+    /// Set before a first pass over the layer (the CRS scan of the compounds): every
+    /// feature read is kept in `kept`, and the next pass reads them from there instead
+    /// of parsing the file again (a GeoJSON layer is parsed anew on every pass).
+    bool keep_features = false;
+    std::vector<OGRFeatureUniquePtr> kept;
 };
 
 /// "file (layer NAME)" for messages.

@@ -43,6 +43,9 @@ bool layer_centre(const Project& p, const LayerSpec& s, std::vector<std::string>
     std::vector<std::string> open_warnings, ignored;
     Source src = open_source(p.file.u8string(), s, open_warnings);
     setup_transforms(s, src, chinacrs::wgs84(), nullptr, ignored);
+    // The compounds' read takes the features of this pass rather than parse the file
+    // again (the layer is handed on in `opened`).
+    src.keep_features = s.key == "compounds";
     std::vector<double> lons, lats;
     for_each_feature(src, [&](OGRFeature* f, long idx) {
         if (id_text(f, src, idx).empty()) return;  // would be rejected

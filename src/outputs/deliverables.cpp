@@ -111,20 +111,17 @@ int rank_of(const std::string& name) {
 }
 
 struct StyledLayer {
-    const Table* table;
+    const TableHead* table;
     std::string geometry;  ///< Point | Line | Polygon | ""
     std::string id;        ///< also the .qml file name
     qgis::LayerStyle style;
 };
 
-std::vector<StyledLayer> styled_layers(GEOSContextHandle_t h, const std::vector<Table>& layers, const StyleContext& c) {
+std::vector<StyledLayer> styled_layers(const std::vector<WrittenLayer>& layers, const StyleContext& c) {
     std::vector<StyledLayer> out;
-    for (auto& t : layers) {
-        if (!t.has_geometry) continue;
-        auto kinds = geometry_kinds(h, t);
-        for (auto& k : kinds) {
-            out.push_back({&t, k, kind_layer_id(t.name, k, kinds.size()), layer_style(t, k, c)});
-        }
+    for (auto& L : layers) {
+        if (!L.head.has_geometry) continue;
+        for (auto& k : L.kinds) out.push_back({&L.head, k, kind_layer_id(L.head.name, k, L.kinds.size()), layer_style(L.head, k, c)});
     }
     std::stable_sort(out.begin(), out.end(), [](const StyledLayer& a, const StyledLayer& b) {
         return rank_of(a.table->name) < rank_of(b.table->name);
@@ -151,7 +148,7 @@ std::string layer_source(const StyledLayer& sl, const std::string& format) {
 /// Field aliases and a layer abstract that say what each figure rests on (SPEC 6): the
 /// denominator of every ratio (census or compounds, estimated or given), the census
 /// join and the compound estimates.
-void describe_basis(qgis::ProjectLayer& l, const Table& t, const Inputs& in, const Analysis& a, const StyleContext& c) {
+void describe_basis(qgis::ProjectLayer& l, const TableHead& t, const Inputs& in, const Analysis& a, const StyleContext& c) {
     const std::string& lang = c.lang;
     auto index = [&](const std::string& f) {
         for (size_t k = 0; k < t.fields.size(); ++k)
@@ -290,11 +287,7 @@ std::string project_xml(GEOSContextHandle_t h, const Project& p, const Inputs& i
 /// dragged from the file into QGIS opens styled.
 void write_gpkg_styles(const fs::path& gpkg, const std::vector<StyledLayer>& styled) {
     GDALAllRegister();
-    // No timestamps: identical runs must give identical files.
-    CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z");
-    struct Reset {
-        ~Reset() { CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", nullptr); }
-    } reset;
+    FixedDate date;
     GDALDatasetUniquePtr ds(GDALDataset::Open(gpkg.u8string().c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE));
     if (!ds) throw OutputError(gpkg.u8string() + ": cannot open to add the QGIS layer styles (" + CPLGetLastErrorMsg() + ")");
     OGRLayer* ls = ds->GetLayerByName("layer_styles");
@@ -360,12 +353,14 @@ void write_gpkg_styles(const fs::path& gpkg, const std::vector<StyledLayer>& sty
 
 }  // namespace
 
+WrittenLayer written_layer(GEOSContextHandle_t h, const Table& t) { return {t, geometry_kinds(h, t)}; }
+
 void write_deliverables(Engine& engine, const fs::path& dir, const Project& p, const Inputs& in, const ReachResult& r, const Analysis& a,
-                        const std::vector<Table>& layers, const json& summary, const DeliverableOptions& opt) {
+                        const std::vector<WrittenLayer>& layers, const json& summary, const DeliverableOptions& opt) {
     const std::string lang = opt.lang == "en" ? "en" : "zh";
     StyleContext c = style_context(a, r, lang, opt.format == "shp" ? opt.names : nullptr);
     GEOSContextHandle_t h = engine.main();
-    auto styled = styled_layers(h, layers, c);
+    auto styled = styled_layers(layers, c);
 
     std::error_code ec;
     fs::create_directories(dir / "styles", ec);
@@ -380,8 +375,8 @@ void write_deliverables(Engine& engine, const fs::path& dir, const Project& p, c
     for (auto& m : maps) write_text(dir / "maps" / fs::u8path(m.file), "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + m.svg);
 
     std::vector<std::string> files;
-    for (auto& t : layers)
-        if (t.has_geometry) files.push_back(t.name + ".geojson");
+    for (auto& L : layers)
+        if (L.head.has_geometry) files.push_back(L.head.name + ".geojson");
     if (opt.format == "gpkg") files.push_back("lifecircle.gpkg");
     if (opt.format == "shp")
         for (auto& sl : styled) files.push_back(sl.id + (sl.geometry.empty() ? ".dbf" : ".shp"));

@@ -13,6 +13,14 @@ namespace lc {
 
 struct MapPaths;
 
+/// An output layer once written, all the QGIS project, styles and report need of it:
+/// its name and fields, and the geometry kinds its rows held (qgis_styles.hpp geometry_kinds).
+struct WrittenLayer {
+    TableHead head;
+    std::vector<std::string> kinds;
+};
+WrittenLayer written_layer(GEOSContextHandle_t h, const Table& t);
+
 struct DeliverableOptions {
     std::string format = "geojson";        ///< the layers lifecircle.qgs opens: geojson | gpkg (lifecircle.gpkg) | shp
     std::string lang = "zh";               ///< zh | en
@@ -24,7 +32,7 @@ struct DeliverableOptions {
 /// Writes the QGIS project, styles, report and maps into `dir`, which already holds the
 /// vector layers written from `layers` (same names) and summary.json content `summary`.
 void write_deliverables(Engine& engine, const std::filesystem::path& dir, const Project& p, const Inputs& in, const ReachResult& r,
-                        const Analysis& a, const std::vector<Table>& layers, const json& summary,
+                        const Analysis& a, const std::vector<WrittenLayer>& layers, const json& summary,
                         const DeliverableOptions& opt);
 
 }  // namespace lc

@@ -272,10 +272,10 @@ std::vector<Target> shapefile_targets(GEOSContextHandle_t h, const Table& t) {
     return out;
 }
 
-FieldNames shapefile_names(const std::vector<const Table*>& tables) {
+FieldNames shapefile_names(const std::vector<TableHead>& heads) {
     std::vector<std::string> all;
-    for (auto* t : tables)
-        for (auto& f : t->fields) all.push_back(f.name);
+    for (auto& t : heads)
+        for (auto& f : t.fields) all.push_back(f.name);
     std::sort(all.begin(), all.end());
     all.erase(std::unique(all.begin(), all.end()), all.end());
     FieldNames n;
@@ -293,6 +293,9 @@ FieldNames shapefile_names(const std::vector<const Table*>& tables) {
 }
 
 }  // namespace
+
+FixedDate::FixedDate() { CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z"); }
+FixedDate::~FixedDate() { CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", nullptr); }
 
 std::string check_gis_output(const std::string& format, const std::string& output_crs) {
     if (format != "geojson" && format != "gpkg" && format != "shp")
@@ -337,62 +340,101 @@ std::string shp_field_name(const std::string& name) {
     return fit(w);
 }
 
-FieldNames write_gis_layers(Engine& engine, const fs::path& dir, const std::vector<const Table*>& tables, const std::string& working_crs,
-                            const GisOptions& opt) {
+struct GisWriter::State {
+    State(Engine& e, const fs::path& d, const GisOptions& o) : engine(e), dir(d), opt(o), shp(o.format != "gpkg") {}
+    Engine& engine;
+    fs::path dir;
+    GisOptions opt;
+    bool shp;
+    OGRSpatialReference out;
+    chinacrs::TransformPtr from_work{nullptr, nullptr}, from_wgs84{nullptr, nullptr};
+    bool same_as_wgs84 = false;
+    FieldNames names;        ///< empty for a GeoPackage: names kept
+    GDALDatasetUniquePtr gpkg;
+    Table long_text, fields;  ///< Shapefiles: long_text.csv, fields.csv
+
+    Writer writer() {
+        return Writer{engine.main(), names, &out, from_work.get(), same_as_wgs84 ? nullptr : from_wgs84.get(),
+                      shp, shp ? &long_text : nullptr, opt.repairs, opt.output_crs};
+    }
+};
+
+GisWriter::GisWriter(Engine& engine, const fs::path& dir, const std::vector<TableHead>& heads, const std::string& working_crs,
+                     const GisOptions& opt)
+    : s_(std::make_unique<State>(engine, dir, opt)) {
     GDALAllRegister();
-    OGRSpatialReference out = chinacrs::make_srs(opt.output_crs, "--output-crs"), wgs = chinacrs::wgs84();
-    auto from_work = chinacrs::make_transform(chinacrs::make_srs(working_crs, "working CRS"), out);
-    auto from_wgs84 = chinacrs::make_transform(wgs, out);
-    if (!from_work || !from_wgs84)
+    State& s = *s_;
+    OGRSpatialReference wgs = chinacrs::wgs84();
+    s.out = chinacrs::make_srs(opt.output_crs, "--output-crs");
+    s.from_work = chinacrs::make_transform(chinacrs::make_srs(working_crs, "working CRS"), s.out);
+    s.from_wgs84 = chinacrs::make_transform(wgs, s.out);
+    if (!s.from_work || !s.from_wgs84)
         throw ConfigError("--output-crs " + opt.output_crs + ": PROJ has no transformation to it from the working CRS " + working_crs +
                           " or from EPSG:4326");
-    const bool same_as_wgs84 = out.IsSame(&wgs);
-    // Fixed dates in gpkg_contents and the dBASE header: identical runs give identical files.
-    CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z");
-    struct Reset {
-        ~Reset() { CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", nullptr); }
-    } reset;
-
-    if (opt.format == "gpkg") {
-        FieldNames same;
-        Writer w{engine.main(), same, &out, from_work.get(), same_as_wgs84 ? nullptr : from_wgs84.get(),
-                 false, nullptr, opt.repairs, opt.output_crs};
+    s.same_as_wgs84 = s.out.IsSame(&wgs);
+    if (!s.shp) {
+        FixedDate date;
         fs::path file = dir / "lifecircle.gpkg";
         GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GPKG");
+        s.gpkg.reset(drv->Create(file.u8string().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+        if (!s.gpkg) throw OutputError(file.u8string() + ": cannot create (" + CPLGetLastErrorMsg() + ")");
+        return;
+    }
+    s.names = shapefile_names(heads);
+    s.long_text.name = "long_text";
+    s.long_text.has_geometry = false;
+    for (auto n : {"layer", "fid", "field", "shp_field", "text"})
+        s.long_text.add_field(n, n == std::string("fid") ? FieldType::Integer : FieldType::String);
+    s.fields.name = "fields";
+    s.fields.has_geometry = false;
+    for (auto n : {"layer", "field", "shp_field", "type"}) s.fields.add_field(n, FieldType::String);
+}
+
+GisWriter::~GisWriter() {
+    FixedDate date;  // a GeoPackage left by an error is closed as it would have been
+    s_.reset();
+}
+
+void GisWriter::write(const Table& t) {
+    State& s = *s_;
+    FixedDate date;
+    Writer w = s.writer();
+    if (!s.shp) {
+        if (!s.gpkg) throw std::logic_error("GisWriter::write after finish");
+        Target tg{&t, t.name, t.has_geometry ? wkbUnknown : wkbNone, {}};
+        for (size_t i = 0; i < t.rows.size(); ++i) tg.rows.push_back(i);
+        w.write(s.gpkg.get(), tg, {"SPATIAL_INDEX=YES"});
+        return;
+    }
+    GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("ESRI Shapefile");
+    for (auto& tg : shapefile_targets(s.engine.main(), t)) {
+        fs::path file = s.dir / (tg.name + (tg.type == wkbNone ? ".dbf" : ".shp"));
         GDALDatasetUniquePtr ds(drv->Create(file.u8string().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
         if (!ds) throw OutputError(file.u8string() + ": cannot create (" + CPLGetLastErrorMsg() + ")");
-        for (auto* t : tables) {
-            Target tg{t, t->name, t->has_geometry ? wkbUnknown : wkbNone, {}};
-            for (size_t i = 0; i < t->rows.size(); ++i) tg.rows.push_back(i);
-            w.write(ds.get(), tg, {"SPATIAL_INDEX=YES"});
-        }
-        return same;
+        w.write(ds.get(), tg, {"ENCODING=UTF-8", "DBF_DATE_LAST_UPDATE=2000-01-01", "SPATIAL_INDEX=NO"});
+        for (auto& f : t.fields) s.fields.rows.push_back({tg.name, f.name, s.names(f.name), std::string(type_name(f.type))});
     }
+}
 
-    FieldNames names = shapefile_names(tables);
-    Table long_text;
-    long_text.name = "long_text";
-    long_text.has_geometry = false;
-    for (auto n : {"layer", "fid", "field", "shp_field", "text"}) long_text.add_field(n, n == std::string("fid") ? FieldType::Integer : FieldType::String);
-    Table fields;
-    fields.name = "fields";
-    fields.has_geometry = false;
-    for (auto n : {"layer", "field", "shp_field", "type"}) fields.add_field(n, FieldType::String);
+FieldNames GisWriter::finish() {
+    State& s = *s_;
+    FixedDate date;
+    if (!s.shp) {
+        s.gpkg.reset();
+        return s.names;
+    }
+    write_text(s.dir / "fields.csv", csv_text(s.fields));
+    write_text(s.dir / "long_text.csv", csv_text(s.long_text));
+    return s.names;
+}
 
-    Writer w{engine.main(), names, &out, from_work.get(), same_as_wgs84 ? nullptr : from_wgs84.get(),
-             true, &long_text, opt.repairs, opt.output_crs};
-    GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("ESRI Shapefile");
-    for (auto* t : tables)
-        for (auto& tg : shapefile_targets(engine.main(), *t)) {
-            fs::path file = dir / (tg.name + (tg.type == wkbNone ? ".dbf" : ".shp"));
-            GDALDatasetUniquePtr ds(drv->Create(file.u8string().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
-            if (!ds) throw OutputError(file.u8string() + ": cannot create (" + CPLGetLastErrorMsg() + ")");
-            w.write(ds.get(), tg, {"ENCODING=UTF-8", "DBF_DATE_LAST_UPDATE=2000-01-01", "SPATIAL_INDEX=NO"});
-            for (auto& f : t->fields) fields.rows.push_back({tg.name, f.name, names(f.name), std::string(type_name(f.type))});
-        }
-    write_text(dir / "fields.csv", csv_text(fields));
-    write_text(dir / "long_text.csv", csv_text(long_text));
-    return names;
+FieldNames write_gis_layers(Engine& engine, const fs::path& dir, const std::vector<const Table*>& tables, const std::string& working_crs,
+                            const GisOptions& opt) {
+    std::vector<TableHead> heads;
+    for (auto* t : tables) heads.push_back(*t);
+    GisWriter w(engine, dir, heads, working_crs, opt);
+    for (auto* t : tables) w.write(*t);
+    return w.finish();
 }
 
 }  // namespace lc

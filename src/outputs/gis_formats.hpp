@@ -10,6 +10,7 @@
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,15 @@ struct FieldNames {
     }
 };
 
+/// While one lives, GDAL on this thread writes a fixed date (gpkg_contents, the dBASE
+/// header, layer_styles) instead of today's: identical runs give identical files.
+struct FixedDate {
+    FixedDate();
+    ~FixedDate();
+    FixedDate(const FixedDate&) = delete;
+    FixedDate& operator=(const FixedDate&) = delete;
+};
+
 struct GisOptions {
     std::string format;       ///< gpkg | shp
     std::string output_crs;   ///< as returned by check_gis_output
@@ -44,12 +54,33 @@ struct GisOptions {
     std::vector<Repair>* repairs = nullptr;
 };
 
-/// Writes `tables` (geometries in `working_crs`) as `opt.format` into `dir`, transformed
-/// to `opt.output_crs`. Shapefiles: UTF-8 with .cpg; a table mixing geometry kinds is
-/// split into NAME_point/_line/_polygon.shp (rows without geometry go with the first);
-/// `fields.csv` lists every field's short name, and text longer than a dBASE field holds
-/// (254 bytes) is cut at a character boundary and kept whole in `long_text.csv`.
-/// Returns the field names used.
+/// Writes output layers, one table at a time, as `opt.format` into `dir`, transformed from
+/// `working_crs` to `opt.output_crs`: every layer into one GeoPackage `lifecircle.gpkg`
+/// (kept open from the first layer to finish()), or Shapefiles, UTF-8 with .cpg; a table
+/// mixing geometry kinds is split into NAME_point/_line/_polygon.shp (rows without
+/// geometry go with the first); `fields.csv` lists every field's short name, and text
+/// longer than a dBASE field holds (254 bytes) is cut at a character boundary and kept
+/// whole in `long_text.csv`.
+class GisWriter {
+public:
+    /// `heads`: every table that will be written (Shapefile names are chosen for all
+    /// their fields at once, so that a field has one short name in every layer).
+    GisWriter(Engine& engine, const std::filesystem::path& dir, const std::vector<TableHead>& heads, const std::string& working_crs,
+              const GisOptions& opt);
+    ~GisWriter();
+    GisWriter(const GisWriter&) = delete;
+    GisWriter& operator=(const GisWriter&) = delete;
+
+    void write(const Table& t);
+    /// Closes the GeoPackage, or writes fields.csv and long_text.csv; returns the field names used.
+    FieldNames finish();
+
+private:
+    struct State;
+    std::unique_ptr<State> s_;
+};
+
+/// All `tables` at once through a GisWriter.
 FieldNames write_gis_layers(Engine& engine, const std::filesystem::path& dir, const std::vector<const Table*>& tables,
                             const std::string& working_crs, const GisOptions& opt);
 

@@ -93,15 +93,25 @@ void add_row(Table& t, Emit&& emit) {
 
 }  // namespace
 
-std::vector<Table> build_layers(Engine& engine, const Project& p, const Inputs& in, const ReachResult& r, const Analysis& a,
-                                const std::vector<GeomPtr>& areas, const std::vector<Uncovered>& unc,
-                                const AccessResult* access, const PackedPolygons* packed_areas,
-                                const PackedPolygons* packed_unc, const GeometryTexts* texts) {
+namespace {
+
+/// build_layers, or with `rows` false only the layers' heads.
+void make_layers(Engine& engine, const LayerSources& s, const std::function<void(Table&)>& each, bool rows) {
+    const Project& p = s.p;
+    const Inputs& in = s.in;
+    const ReachResult& r = s.r;
+    const Analysis& a = s.a;
+    const std::vector<GeomPtr>& areas = s.areas;
+    const std::vector<Uncovered>& unc = s.unc;
+    const PackedPolygons* packed_areas = s.packed_areas;
+    const PackedPolygons* packed_unc = s.packed_unc;
+    const GeometryTexts* texts = s.texts;
+    const AccessResult* access = s.access;
     auto text_of = [](const std::vector<const GeometryText*>* v, size_t i) -> const GeometryText* {
         return v && i < v->size() ? (*v)[i] : nullptr;
     };
     auto access_of = [&](const std::string& type) -> const AccessLayer* { return access ? access->find(type) : nullptr; };
-    std::vector<Table> out;
+    auto count = [rows](size_t n) { return rows ? n : 0; };  // the rows to make: none for the heads
     const auto& types = r.types;
     // Looked up once: AccessResult::find sorts and compares type lists.
     std::vector<const AccessLayer*> acc(types.size());
@@ -138,7 +148,7 @@ std::vector<Table> build_layers(Engine& engine, const Project& p, const Inputs& 
                 t.add_field("rule_" + a.rules[k].rule->id + "_pass", FieldType::Bool);
             }
         const std::string level = level_name(l);
-        for (size_t u = 0; u < in.units[l].size(); ++u) {
+        for (size_t u = 0; u < count(in.units[l].size()); ++u) {
             const Unit& un = in.units[l][u];
             const UnitStats& s = a.units[l][u];
             add_row(t, [&](auto& row) {
@@ -177,7 +187,7 @@ std::vector<Table> build_layers(Engine& engine, const Project& p, const Inputs& 
             t.geoms.push_back(un.geom.get());
             t.geometry_text.push_back(text_of(texts ? &texts->units[l] : nullptr, u));
         }
-        out.push_back(std::move(t));
+        each(t);
     }
     // --- compounds
     {
@@ -204,7 +214,7 @@ std::vector<Table> build_layers(Engine& engine, const Project& p, const Inputs& 
         for (size_t k = 0; k < types.size(); ++k)
             if (acc[k]) t.add_field("access_" + types[k], FieldType::Real);
         const bool network = r.mode == "network";
-        const size_t nc = in.compounds.size();
+        const size_t nc = count(in.compounds.size());
         for (size_t c = 0; c < nc; ++c) {
             const Compound& cp = in.compounds[c];
             add_row(t, [&](auto& row) {
@@ -238,7 +248,7 @@ std::vector<Table> build_layers(Engine& engine, const Project& p, const Inputs& 
             t.geoms.push_back(cp.geom.get());
             t.geometry_text.push_back(text_of(texts ? &texts->compounds : nullptr, c));
         }
-        out.push_back(std::move(t));
+        each(t);
     }
     // --- gaps
     {
@@ -251,7 +261,8 @@ std::vector<Table> build_layers(Engine& engine, const Project& p, const Inputs& 
         for (auto n : {"community_id", "street_id", "district_id", "nearest_facility_id", "nearest_facility_type"})
             t.add_field(n, FieldType::String);
         t.add_field("nearest_facility_dist_m", FieldType::Real);
-        for (auto& g : a.gaps) {
+        for (size_t k = 0; k < count(a.gaps.size()); ++k) {
+            const Gap& g = a.gaps[k];
             const Compound& cp = in.compounds[g.compound];
             add_row(t, [&](auto& row) {
                 row.str(cp.id);
@@ -272,7 +283,7 @@ std::vector<Table> build_layers(Engine& engine, const Project& p, const Inputs& 
             t.geoms.push_back(cp.geom.get());
             t.geometry_text.push_back(text_of(texts ? &texts->compounds : nullptr, static_cast<size_t>(g.compound)));
         }
-        out.push_back(std::move(t));
+        each(t);
     }
     // --- service areas
     {
@@ -281,7 +292,7 @@ std::vector<Table> build_layers(Engine& engine, const Project& p, const Inputs& 
         for (auto n : {"facility_id", "name", "type", "mode"}) t.add_field(n, FieldType::String);
         t.add_field("reach_m", FieldType::Real);
         t.add_field("area_m2", FieldType::Real);
-        for (size_t i = 0; i < in.facilities.size(); ++i) {
+        for (size_t i = 0; i < count(in.facilities.size()); ++i) {
             const Facility& f = in.facilities[i];
             add_row(t, [&](auto& row) {
                 row.str(f.id);
@@ -298,7 +309,7 @@ std::vector<Table> build_layers(Engine& engine, const Project& p, const Inputs& 
             t.geometry_text.push_back(text_of(texts ? &texts->service_areas : nullptr, i));
         }
         t.source = packed_areas;
-        out.push_back(std::move(t));
+        each(t);
     }
     // --- uncovered
     {
@@ -307,7 +318,7 @@ std::vector<Table> build_layers(Engine& engine, const Project& p, const Inputs& 
         for (auto n : {"unit_id", "name", "level", "kind", "type"}) t.add_field(n, FieldType::String);
         t.add_field("uncovered_m2", FieldType::Real);
         t.add_field("uncovered_share", FieldType::Real);
-        for (size_t k = 0; k < unc.size(); ++k) {
+        for (size_t k = 0; k < count(unc.size()); ++k) {
             const Uncovered& u = unc[k];
             const Unit& un = in.units[u.level][u.unit];
             const std::string level = level_name(u.level);
@@ -324,7 +335,7 @@ std::vector<Table> build_layers(Engine& engine, const Project& p, const Inputs& 
             t.geometry_text.push_back(text_of(texts ? &texts->uncovered : nullptr, k));
         }
         t.source = packed_unc;
-        out.push_back(std::move(t));
+        each(t);
     }
     // --- facilities
     {
@@ -339,7 +350,7 @@ std::vector<Table> build_layers(Engine& engine, const Project& p, const Inputs& 
         if (const LayerSpec* s = p.layer("facilities"))
             for (auto& [k, _] : s->attributes) attr_names.insert(k);
         for (auto& n : attr_names) t.add_field(n, FieldType::String);
-        for (size_t i = 0; i < in.facilities.size(); ++i) {
+        for (size_t i = 0; i < count(in.facilities.size()); ++i) {
             const Facility& f = in.facilities[i];
             add_row(t, [&](auto& row) {
                 row.str(f.id);
@@ -363,7 +374,7 @@ std::vector<Table> build_layers(Engine& engine, const Project& p, const Inputs& 
             t.geoms.push_back(pt.get());
             t.owned.push_back(std::move(pt));
         }
-        out.push_back(std::move(t));
+        each(t);
     }
     // --- rejected
     {
@@ -372,7 +383,8 @@ std::vector<Table> build_layers(Engine& engine, const Project& p, const Inputs& 
         for (auto n : {"layer", "source_id"}) t.add_field(n, FieldType::String);
         t.add_field("feature_index", FieldType::Integer);
         t.add_field("reason", FieldType::String);
-        for (auto& rj : in.rejected) {
+        for (size_t k = 0; k < count(in.rejected.size()); ++k) {
+            const Rejection& rj = in.rejected[k];
             t.rows.push_back({rj.layer, rj.source_id, rj.feature_index < 0 ? Value() : Value(static_cast<long long>(rj.feature_index)),
                               rj.reason});
             if (rj.wkb_working_crs && !rj.wkb.empty()) {
@@ -384,10 +396,19 @@ std::vector<Table> build_layers(Engine& engine, const Project& p, const Inputs& 
                 t.geoms.push_back(nullptr);
             }
         }
-        out.push_back(std::move(t));
+        each(t);
     }
     (void)rule_level_name;
-    return out;
+}
+
+}  // namespace
+
+void build_layers(Engine& engine, const LayerSources& s, const std::function<void(Table&)>& each) { make_layers(engine, s, each, true); }
+
+std::vector<TableHead> layer_heads(Engine& engine, const LayerSources& s) {
+    std::vector<TableHead> heads;
+    make_layers(engine, s, [&](Table& t) { heads.push_back(t); }, false);
+    return heads;
 }
 
 Table coverage_table(const Project& p, const Inputs& in, const Analysis& a) {

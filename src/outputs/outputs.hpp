@@ -9,6 +9,7 @@
 #include "common/table.hpp"
 
 #include <filesystem>
+#include <functional>
 
 namespace lc {
 
@@ -22,12 +23,29 @@ struct GeometryTexts {
     std::vector<const GeometryText*> uncovered;      ///< per part
 };
 
-/// Every vector layer of SPEC 6 as plain tables (geometries borrowed from the inputs).
-/// Geometries the tables own (points, rejected records) belong to engine.main().
-std::vector<Table> build_layers(Engine& engine, const Project& p, const Inputs& in, const ReachResult& r, const Analysis& a,
-                                const std::vector<GeomPtr>& areas, const std::vector<Uncovered>& unc,
-                                const AccessResult* access = nullptr, const PackedPolygons* packed_areas = nullptr,
-                                const PackedPolygons* packed_unc = nullptr, const GeometryTexts* texts = nullptr);
+/// What the vector layers of SPEC 6 are made from (their geometries are borrowed from these).
+struct LayerSources {
+    const Project& p;
+    const Inputs& in;
+    const ReachResult& r;
+    const Analysis& a;
+    const std::vector<GeomPtr>& areas;
+    const std::vector<Uncovered>& unc;
+    const AccessResult* access = nullptr;
+    const PackedPolygons* packed_areas = nullptr;
+    const PackedPolygons* packed_unc = nullptr;
+    const GeometryTexts* texts = nullptr;
+};
+
+/// Every vector layer of SPEC 6 as a plain table, made one at a time and handed to `each`;
+/// a layer's rows are dropped when `each` returns, before the next layer is made, so that
+/// only one layer's rows are held at once (a large city's compounds layer alone is
+/// hundreds of MB). Geometries the tables own (points, rejected records) belong to
+/// engine.main().
+void build_layers(Engine& engine, const LayerSources& s, const std::function<void(Table&)>& each);
+/// The same layers' names and fields, without rows (Shapefile field names are chosen for
+/// every field of every layer before the first layer is written).
+std::vector<TableHead> layer_heads(Engine& engine, const LayerSources& s);
 Table coverage_table(const Project& p, const Inputs& in, const Analysis& a);
 /// repairs.csv: the inputs' repairs, then `output` (geometries that could not be written).
 Table repairs_table(const Inputs& in, const std::vector<Repair>& output = {});

@@ -23,7 +23,7 @@ namespace lc {
 
 /// An output layer as lifecircle.qgs opens it: one geometry kind of one table.
 struct MainLayer {
-    const Table* table = nullptr;
+    const TableHead* table = nullptr;
     std::string geometry;              ///< Point | Line | Polygon | ""
     qgis::ProjectLayer layer;
 };

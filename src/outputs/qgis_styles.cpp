@@ -18,7 +18,7 @@ using qgis::Class;
 using qgis::LayerStyle;
 using qgis::Symbol;
 
-bool has_field(const Table& t, const std::string& n) {
+bool has_field(const TableHead& t, const std::string& n) {
     return std::any_of(t.fields.begin(), t.fields.end(), [&](const Field& f) { return f.name == n; });
 }
 
@@ -82,7 +82,7 @@ qgis::Labels name_labels(const std::string& field, double size, double min_scale
     return l;
 }
 
-LayerStyle units_style(const Table& t, const std::string& geometry, const StyleContext& c) {
+LayerStyle units_style(const TableHead& t, const std::string& geometry, const StyleContext& c) {
     LayerStyle s;
     s.geometry = geometry;
     bool district = t.name == "units_district";
@@ -115,7 +115,7 @@ LayerStyle units_style(const Table& t, const std::string& geometry, const StyleC
     return s;
 }
 
-LayerStyle facilities_style(const Table& t, const std::string& geometry, const StyleContext& c) {
+LayerStyle facilities_style(const TableHead& t, const std::string& geometry, const StyleContext& c) {
     LayerStyle s;
     s.geometry = geometry;
     if (geometry != "Point") {
@@ -310,7 +310,7 @@ std::string quoted(const std::string& field) { return quote_field(field); }
 
 std::string is_false(const std::string& field) { return "NOT " + quote_field(field); }
 
-LayerStyle layer_style(const Table& t, const std::string& geometry, const StyleContext& c) {
+LayerStyle layer_style(const TableHead& t, const std::string& geometry, const StyleContext& c) {
     if (t.name.rfind("units_", 0) == 0) return units_style(t, geometry, c);
     if (t.name == "facilities") return facilities_style(t, geometry, c);
     if (t.name == "gaps") return gaps_style(geometry, c);
@@ -324,7 +324,7 @@ LayerStyle layer_style(const Table& t, const std::string& geometry, const StyleC
     return s;
 }
 
-std::string layer_title(const Table& t, const StyleContext& c) {
+std::string layer_title(const TableHead& t, const StyleContext& c) {
     const std::string& L = c.lang;
     auto units = [&](const char* level) {
         std::string s = level_label(level, L, true);
@@ -345,6 +345,6 @@ std::string layer_title(const Table& t, const StyleContext& c) {
     return t.name;
 }
 
-bool layer_visible(const Table& t) { return t.name != "units_community" && t.name != "service_areas"; }
+bool layer_visible(const TableHead& t) { return t.name != "units_community" && t.name != "service_areas"; }
 
 }  // namespace lc

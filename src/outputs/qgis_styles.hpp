@@ -39,7 +39,7 @@ std::string row_kind(GEOSContextHandle_t h, const Table& t, size_t i);
 std::string kind_layer_id(const std::string& table, const std::string& kind, size_t kinds);
 
 /// Style of one output layer drawn with `geometry` ("Point" | "Line" | "Polygon" | "").
-qgis::LayerStyle layer_style(const Table& t, const std::string& geometry, const StyleContext& c);
+qgis::LayerStyle layer_style(const TableHead& t, const std::string& geometry, const StyleContext& c);
 /// Units coloured by `value` in `classes` (the last one open up to `top`), NULL in its own
 /// "no data" class, failing units (`pass` false) outlined in red, labelled with name and
 /// figure (a percentage when `share_target` is given: a failing share never reads as its
@@ -55,8 +55,8 @@ std::string quoted(const std::string& field);
 /// 1/0, and QGIS holds 0 = false to be false, so the test is by truth value.
 std::string is_false(const std::string& field);
 /// Name of the layer in the QGIS layer tree.
-std::string layer_title(const Table& t, const StyleContext& c);
+std::string layer_title(const TableHead& t, const StyleContext& c);
 /// Whether the layer is ticked when the project opens.
-bool layer_visible(const Table& t);
+bool layer_visible(const TableHead& t);
 
 }  // namespace lc

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -171,26 +172,29 @@ Analysed analyse(Engine& engine, const Project& p, Inputs& in, const Progress& p
 
 json write_output_folder(Engine& engine, const fs::path& dir, const Project& p, const Inputs& in, Analysed& x, const RunOptions& opt) {
     Clock clock;
-    auto layers = build_layers(engine, p, in, x.r, x.a, x.areas, x.unc, &x.access, &x.packed_areas, &x.packed_unc, &x.texts);
-    std::vector<const Table*> all;
-    const Table* rej = nullptr;
-    for (auto& t : layers) {
-        all.push_back(&t);
-        if (t.name == "rejected") rej = &t;
-    }
+    // One layer at a time: each is built, written (GeoJSON, and the GeoPackage or
+    // Shapefiles beside it) and dropped before the next, keeping only what the
+    // deliverables read of it; a large city's layers all held at once were the run's
+    // peak memory.
+    const LayerSources sources{p, in, x.r, x.a, x.areas, x.unc, &x.access, &x.packed_areas, &x.packed_unc, &x.texts};
     // The GeoJSON layers are the contract (SPEC 6) whatever the format; GeoPackage or
     // Shapefiles for desktop GIS come beside them, in the CRS asked for.
-    std::vector<Repair> output_repairs = write_vector_layers(engine, dir, all, in.working_crs);
-    FieldNames names;
+    std::vector<Repair> output_repairs, gis_repairs;
+    std::optional<GisWriter> gis;
     if (opt.format != "geojson")
-        names = write_gis_layers(engine, dir, all, in.working_crs,
-                                 GisOptions{opt.format, check_gis_output(opt.format, opt.output_crs), &output_repairs});
-    Table rejected;
-    rejected.name = rej->name;
-    rejected.fields = rej->fields;
-    rejected.rows = rej->rows;
-    rejected.has_geometry = false;
-    write_text(dir / "rejected.csv", csv_text(rejected));
+        gis.emplace(engine, dir, layer_heads(engine, sources), in.working_crs,
+                    GisOptions{opt.format, check_gis_output(opt.format, opt.output_crs), &gis_repairs});
+    std::vector<WrittenLayer> layers;
+    build_layers(engine, sources, [&](Table& t) {
+        for (auto& r : write_vector_layers(engine, dir, {&t}, in.working_crs)) output_repairs.push_back(std::move(r));
+        if (gis) gis->write(t);
+        if (t.name == "rejected") write_text(dir / "rejected.csv", csv_text(t));
+        layers.push_back(written_layer(engine.main(), t));
+    });
+    FieldNames names;
+    if (gis) names = gis->finish();
+    // repairs.csv lists the GeoJSON layers' repairs first, then the GIS layers'.
+    for (auto& r : gis_repairs) output_repairs.push_back(std::move(r));
     write_text(dir / "coverage.csv", csv_text(coverage_table(p, in, x.a)));
     write_text(dir / "repairs.csv", csv_text(repairs_table(in, output_repairs)));
     clock.lap("write");

@@ -16,6 +16,11 @@ set(QGISW ${CMAKE_CURRENT_BINARY_DIR}/qgis)
 add_test(NAME qgis_plugin_runner
          COMMAND ${Python3_EXECUTABLE} ${E2E}/check_plugin_runner.py ${CMAKE_SOURCE_DIR}/qgis_plugin/lifecircle
                  $<TARGET_FILE:lifecircle> ${QGISW}/runner)
+# The plugin's project file without QGIS: census tables picked in the dialog become the
+# census section (or are refused naming the parameter); the demo so written runs.
+add_test(NAME qgis_plugin_project_file
+         COMMAND ${Python3_EXECUTABLE} ${E2E}/check_plugin_project_file.py ${CMAKE_SOURCE_DIR}/qgis_plugin/lifecircle
+                 $<TARGET_FILE:lifecircle> ${CMAKE_SOURCE_DIR}/data/demo ${QGISW}/project_file)
 # The plugin zip installed and run headless through qgis_process: project-file and
 # layer-picking modes equal a plain `lifecircle run`; validate, site, batch, shp; errors.
 add_test(NAME qgis_plugin_headless
@@ -39,6 +44,6 @@ add_test(NAME gis_formats_mixed_geometries
          COMMAND ${QGIS_PY} ${E2E}/check_gis_formats.py --lifecircle $<TARGET_FILE:lifecircle>
                  --project ${FIX}/nasty/project.json
                  --checker ${CMAKE_SOURCE_DIR}/../shared/checks/check_outputs.py --work ${QGISW}/formats_nasty)
-set_tests_properties(qgis_plugin_runner qgis_plugin_headless qgis_print_layouts qgis_print_layouts_shp_network_en
+set_tests_properties(qgis_plugin_runner qgis_plugin_project_file qgis_plugin_headless qgis_print_layouts qgis_print_layouts_shp_network_en
                      gis_formats_shp_gpkg gis_formats_mixed_geometries
                      PROPERTIES LABELS qgis TIMEOUT 600 SKIP_RETURN_CODE 77)

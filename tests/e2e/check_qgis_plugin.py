@@ -5,10 +5,13 @@
 
 Builds the plugin zip (scripts/build-plugin.sh), installs it into a private plugin folder
 (QGIS_PLUGINPATH) and profile, enables it with `qgis_process plugins enable lifecircle`,
-then runs lifecircle:run with the demo's project file and with its layers and fields
-picked one by one, and checks both equal a plain `lifecircle run` (every GeoJSON layer,
-and summary.json without its timings and the echo of the project file); that the project
-file written beside the output repeats the run from a terminal; lifecircle:validate,
+then runs lifecircle:run with the demo's project file and with its layers, fields and
+census tables (two CSV files) picked one by one, and checks both equal a plain
+`lifecircle run` (every GeoJSON layer, and summary.json without its timings and the echo
+of the project file) and that the units carry the CSV's census figures; that a census
+table without its code field, or at a level with no unit layer, is refused naming the
+parameter; that the project file written beside the output repeats the run from a
+terminal; lifecircle:validate,
 lifecircle:site and lifecircle:batch; Shapefile output in CGCS2000; lifecircle's error text
 reaching the user; a missing program reported with what to do.
 
@@ -25,7 +28,7 @@ import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import qgis_env  # noqa: E402
-from e2e_check import check, finish  # noqa: E402
+from e2e_check import check, check_census_figures, finish  # noqa: E402
 
 
 
@@ -61,7 +64,7 @@ def main():
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     binary = os.path.abspath(a.lifecircle)
-    demo_dir = os.path.join(a.root, "data", "demo")
+    demo_dir = os.path.join(os.path.abspath(a.root), "data", "demo")
     demo = os.path.join(demo_dir, "project.json")
 
     # The zip as a user installs it.
@@ -129,11 +132,20 @@ def main():
         FACILITY_NURSING_BEDS=L["facilities"]["nursing_beds"], FACILITY_FLOOR_AREA=L["facilities"]["floor_area"],
         FACILITY_ATTRIBUTES="; ".join(f"{k}={v}" for k, v in L["facilities"]["attributes"].items()),
         ROADS=os.path.join(demo_dir, L["roads"]["path"]), ROAD_CLASS=L["roads"]["class"])
+    # The demo's two census tables, CSV files: communities in table 1, districts in table 2.
+    C = {c["level"]: c for c in p["census"]}
+    for table, level in (("CENSUS", "community"), ("CENSUS2", "district")):
+        c = C[level]
+        params.update({table: os.path.join(demo_dir, c["path"]), f"{table}_LEVEL": ["community", "street", "district"].index(level),
+                       f"{table}_ID": c["id"], f"{table}_POPULATION": c["population"], f"{table}_HOUSEHOLDS": c["households"],
+                       f"{table}_ELDERLY": c["elderly"], f"{table}_INFANTS": c["infants"]})
+        if c.get("attributes"):
+            params[f"{table}_ATTRIBUTES"] = "; ".join(f"{k}={v}" for k, v in c["attributes"].items())
     r, res = alg("run", **params)
-    # The dialog picks layers and fields; the demo's census tables and land-area field are
-    # no dialog parameters: the reference is the demo run without them.
-    picked = dict(p, layers={k: dict(v, path=os.path.join(demo_dir, v["path"])) for k, v in L.items()})
-    picked.pop("census", None)
+    # The dialog picks layers, fields and census tables; the demo's land-area field is no
+    # dialog parameter: the reference is the demo run without it.
+    picked = dict(p, layers={k: dict(v, path=os.path.join(demo_dir, v["path"])) for k, v in L.items()},
+                  census=[dict(c, path=os.path.join(demo_dir, c["path"])) for c in p["census"]])
     picked["layers"]["facilities"].pop("land_area", None)
     picked_file = os.path.join(work, "picked.json")
     json.dump(picked, open(picked_file, "w", encoding="utf-8"), ensure_ascii=False)
@@ -145,15 +157,37 @@ def main():
         written = json.load(open(out2 + ".project.json", encoding="utf-8"))
         check("the written project maps the picked fields", written["layers"]["compounds"]["households"] == L["compounds"]["households"]
               and written["layers"]["facilities"]["attributes"] == L["facilities"]["attributes"], written["layers"])
+        check("the written project holds the picked census tables", written.get("census") == picked["census"], written.get("census"))
+        check_census_figures(out2, os.path.join(demo_dir, C["community"]["path"]), C["community"], ["community", "district"])
         # 3. The run repeated from a terminal with the project file written beside it.
         again = os.path.join(work, "repeated")
         r = subprocess.run([binary, "run", out2 + ".project.json", "--out", again, "--quiet"], capture_output=True, text=True)
         if check("the written project file runs from a terminal", r.returncode == 0, r.stderr):
             same_output("repeated from the terminal", ref_picked, again)
 
+    # 3b. A census table the dialog cannot join: refused before lifecircle runs, naming the
+    # parameter to fix.
+    for label, broken, needles in (
+            ("without its code field", {"CENSUS_ID": None}, ['Census table 1 (CENSUS) needs its "code field" (CENSUS_ID)']),
+            ("at a level with no unit layer", {"CENSUS_LEVEL": 1},
+             ["Census table 1 (CENSUS) is joined to the street level", "no streets/townships 街道/乡镇 layer (STREET) is picked"])):
+        out_bad = os.path.join(work, "census_bad")
+        bad_params = {k: v for k, v in dict(params, OUTPUT=out_bad, CENSUS2=None, STREET=None, **broken).items() if v is not None}
+        r, _ = alg("run", **bad_params)
+        text = r.stdout + r.stderr
+        check(f"a census table {label} fails the algorithm with what to do", r.returncode != 0 and all(n in text for n in needles),
+              text[-1500:])
+        check(f"a census table {label}: nothing is written", not os.path.exists(out_bad) and not os.path.exists(out_bad + ".project.json"))
+
     # 4. Validate.
     r, res = alg("validate", PROJECT=demo, PROJECT_OUT=os.path.join(work, "validated.json"))
     check("lifecircle:validate reports the inputs", r.returncode == 0 and "working CRS" in res.get("REPORT", ""), r.stdout[-2000:])
+    # A census table picked beside a project file is not used, and the log says so.
+    r, res = alg("validate", as_text=True, PROJECT=demo, CENSUS=os.path.join(demo_dir, p["census"][0]["path"]),
+                 PROJECT_OUT=os.path.join(work, "validated2.json"))
+    check("a census table picked beside a project file is reported as not used",
+          r.returncode == 0 and "census tables picked in the dialog are not used with a project file" in r.stdout + r.stderr,
+          (r.stdout + r.stderr)[-1500:])
 
     # 5. Shapefiles in a CGCS2000 Gauss-Kruger zone through the dialog's options.
     out_shp = os.path.join(work, "shp")
@@ -251,25 +285,56 @@ def check_loading(plugins, demo, binary, work):
             for mf in lay.multiFrames():
                 check(f"{lay.name()}: its table reads a loaded layer, columns kept",
                       mf.vectorLayer() is not None and prj.mapLayer(mf.vectorLayer().id()) is not None and len(mf.columns()) == 3)
-        # A picked layer that is no file lifecircle can read (here a memory layer) is
-        # copied to a GeoPackage beside the project file.
+        # A picked layer that is no file lifecircle can read (here a memory layer, and a
+        # census CSV loaded as delimited text with a semicolon as its declared delimiter)
+        # is copied to a GeoPackage beside the project file; the census CSV loaded as QGIS
+        # loads it by default (comma, UTF-8) is read where it is, as written.
         from qgis.core import QgsFeatureRequest, QgsVectorLayer
 
         with open(demo, encoding="utf-8") as f:
-            L = json.load(f)["layers"]
-        files = QgsVectorLayer(os.path.join(os.path.dirname(demo), L["facilities"]["path"]), "facilities", "ogr")
+            D = json.load(f)
+        L, C = D["layers"], D["census"][0]
+        demo_dir = os.path.dirname(demo)
+        files = QgsVectorLayer(os.path.join(demo_dir, L["facilities"]["path"]), "facilities", "ogr")
         memory = files.materialize(QgsFeatureRequest())
+        census_file = os.path.join(demo_dir, C["path"])
+        census_csv = QgsVectorLayer(f"file://{census_file}?type=csv&delimiter=,&geomType=none&encoding=UTF-8",
+                                    "census", "delimitedtext")
+        check("the census CSV loads as a delimited-text table", census_csv.isValid() and census_csv.featureCount() > 0)
+        # The same file declared semicolon-separated: QGIS splits it otherwise than
+        # lifecircle would, so it is copied (a table of one column; not run here).
+        from lifecircle import algorithms as plugin_algorithms
+
+        odd = QgsVectorLayer(f"file://{census_file}?type=csv&delimiter=;&geomType=none&encoding=UTF-8", "odd", "delimitedtext")
+        check("a CSV declared with another delimiter is not read in place", odd.isValid() and
+              plugin_algorithms._plain_csv_table(odd) is None)
+        check("a comma CSV loaded as delimited text is read in place",
+              plugin_algorithms._plain_csv_table(census_csv) == os.path.abspath(census_file))
         project_out = os.path.join(work, "memory", "project.json")
         res = processing.run("lifecircle:validate", {
-            "COMPOUNDS": os.path.join(os.path.dirname(demo), L["compounds"]["path"]), "COMPOUND_ID": L["compounds"]["id"],
+            "COMPOUNDS": os.path.join(demo_dir, L["compounds"]["path"]), "COMPOUND_ID": L["compounds"]["id"],
             "FACILITIES": memory, "FACILITY_ID": L["facilities"]["id"], "FACILITY_TYPE": L["facilities"]["type"],
-            "DISTRICT": os.path.join(os.path.dirname(demo), L["district"]["path"]), "DISTRICT_ID": L["district"]["id"],
+            "DISTRICT": os.path.join(demo_dir, L["district"]["path"]), "DISTRICT_ID": L["district"]["id"],
+            "COMMUNITY": os.path.join(demo_dir, L["community"]["path"]), "COMMUNITY_ID": L["community"]["id"],
+            "CENSUS": census_csv, "CENSUS_LEVEL": 0, "CENSUS_ID": C["id"], "CENSUS_ELDERLY": C["elderly"],
             "PROJECT_OUT": project_out})
-        copy = os.path.join(work, "memory", "project.inputs", "facilities.gpkg")
-        check("a memory layer is copied to a GeoPackage for lifecircle", os.path.isfile(copy), os.listdir(os.path.dirname(project_out)))
-        n = len(json.load(open(os.path.join(os.path.dirname(demo), L["facilities"]["path"]), encoding="utf-8"))["features"])
+        copies = os.path.join(work, "memory", "project.inputs")
+        check("a memory layer is copied to a GeoPackage for lifecircle", os.path.isfile(os.path.join(copies, "facilities.gpkg")),
+              os.listdir(os.path.dirname(project_out)))
+        n = len(json.load(open(os.path.join(demo_dir, L["facilities"]["path"]), encoding="utf-8"))["features"])
         check("lifecircle reads every facility of the copy", f"facilities: {n} read, {n} used" in res.get("REPORT", ""), res.get("REPORT"))
-        del memory, files  # layers must go before QGIS does
+        check("a comma CSV census table is not copied", not os.path.exists(os.path.join(copies, "census.gpkg")),
+              os.listdir(copies) if os.path.isdir(copies) else copies)
+        with open(project_out, encoding="utf-8") as f:
+            written = json.load(f)
+        check("the project file reads the census CSV where it is",
+              [t.get("path") for t in written.get("census", [])] == [os.path.abspath(census_file)], written.get("census"))
+        with open(os.path.join(demo_dir, C["path"]), encoding="utf-8-sig") as f:
+            rows = sum(1 for _ in csv.DictReader(f))
+        # The demo's census lists one code that names no community (530199099099).
+        check("lifecircle joins the census rows to the communities", f"census community: {rows} rows, {rows - 1} joined"
+              in res.get("REPORT", ""), res.get("REPORT"))
+        del memory, files, census_csv, odd  # layers must go before QGIS does
     finally:
         QgsProject.instance().clear()
         app.exitQgis()

@@ -1,6 +1,8 @@
 """What the end-to-end check scripts share: named checks, a FAIL line for each that
 fails (and an ok line for each that passes, after echo_passes()), the per-case driver,
 and one summary line and exit status at the end."""
+import csv
+import json
 import os
 import sys
 
@@ -39,3 +41,22 @@ def run_cases(cases, wanted, work):
             sys.exit(f"unknown case {name!r} (cases: {', '.join(cases)})")
         cases[name]()
     finish()
+
+
+def check_census_figures(out, csv_path, spec, levels):
+    """The run in OUT gives the first community row of the census CSV (mapped by `spec`,
+    a project's census entry) to that community, every mapped figure, and summary.json
+    lists the tables of `levels`, each joined to some units."""
+    with open(csv_path, encoding="utf-8-sig") as f:
+        row = next(csv.DictReader(f))
+    with open(os.path.join(out, "units_community.geojson"), encoding="utf-8") as f:
+        feats = json.load(f)["features"]
+    unit = next((u["properties"] for u in feats if u["properties"]["unit_id"] == row[spec["id"]]), {})
+    mapped = [k for k in ("population", "households", "elderly", "infants") if spec.get(k)]
+    check(f"community {row[spec['id']]} carries the census CSV's figures ({', '.join(mapped)})",
+          mapped and all(unit.get("census_" + k) == float(row[spec[k]]) for k in mapped),
+          (row, {k: v for k, v in unit.items() if k.startswith("census_")}))
+    with open(os.path.join(out, "summary.json"), encoding="utf-8") as f:
+        tables = json.load(f)["census"]["tables"]
+    check("summary.json lists the census tables, each joined", [(t["level"], t["joined"] > 0) for t in tables] ==
+          [(level, True) for level in levels], tables)

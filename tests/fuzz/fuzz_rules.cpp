@@ -86,9 +86,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         }
     std::vector<lc::GeomPtr> areas = lc::service_areas(engine, p, in, r);
     auto unc = lc::uncovered_areas(engine, p, in, r, areas);
-    auto tables = lc::build_layers(engine, p, in, r, a, areas, unc);
-    tables.push_back(lc::coverage_table(p, in, a));
-    for (auto& t : tables)
+    auto check_table = [&](const lc::Table& t) {
         for (auto& row : t.rows) {
             if (row.size() != t.fields.size()) __builtin_trap();
             for (size_t k = 0; k < row.size(); ++k) {
@@ -97,5 +95,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                 check_value(row[k]);
             }
         }
+    };
+    lc::build_layers(engine, lc::LayerSources{p, in, r, a, areas, unc}, check_table);
+    check_table(lc::coverage_table(p, in, a));
     return 0;
 }
