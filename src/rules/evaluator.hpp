@@ -4,7 +4,8 @@
 //   check_counts.cpp   min_count, min_total, facility_share, unit_share
 //   check_reach.cpp    reach_share, min_access, the per-unit roll-up and the bands
 //   check_ratio.cpp    ratio
-//   check_support.cpp  compound_support
+//   check_support.cpp  compound_support (support_update.cpp: its decisions updated)
+//   facility_table.cpp the facilities as the checks read them
 #include "rules/rules.hpp"
 
 #include <boost/geometry/geometries/box.hpp>
