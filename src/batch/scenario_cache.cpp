@@ -35,6 +35,11 @@ AccessKey access_key(const Project& p, const Inputs& in, const std::string& type
     return k;
 }
 
+SupportKey support_key(const Project& p, const Rule& rule) {
+    return SupportKey{rule.types,      rule.where.dump(),         rule.within_m, p.access.point_support_m, rule.since_year,
+                      rule.before_year, rule.min_area_per_100_households, rule.min_single_area};
+}
+
 /// Places of the sites in one list and not in the other (both in id order).
 std::vector<XY> changed_sites(const std::vector<ReachSite>& a, const std::vector<ReachSite>& b) {
     std::vector<XY> out;
@@ -99,6 +104,19 @@ ScenarioCache::ScenarioCache(Engine& engine, const Project& p, const Inputs& in,
     }
     for (auto& L : x.access.layers)
         if (L.types.size() == 1) access_.emplace(access_key(p, in, L.types[0], access_options(p)), L);
+    // compound_support's decisions, their nearest facilities as places in the rule's sites.
+    for (auto& rule : p.rules) {
+        if (rule.check != Check::CompoundSupport) continue;
+        auto [it, added] = support_.try_emplace(support_key(p, rule));
+        if (!added) continue;
+        const std::vector<int> fac = support_facilities(in, rule);
+        std::vector<int> pos(in.facilities.size(), -1);
+        for (size_t k = 0; k < fac.size(); ++k) pos[static_cast<size_t>(fac[k])] = static_cast<int>(k);
+        it->second.sites = support_sites(in, fac);
+        it->second.result = support_outcomes(engine, p, in, rule);
+        for (auto& [f, d] : it->second.result.nearest)
+            if (f >= 0) f = pos[static_cast<size_t>(f)];
+    }
 
     // Service areas: radius discs as geometries, network ones packed (as analyse keeps them).
     std::vector<size_t> packed_from;  // per item of area_store_: the facility in x
@@ -161,6 +179,7 @@ StageFunctions ScenarioCache::stages(bool layers, GeometryTexts* texts) const {
     f.reach = [this](Engine& e, const Project& p, const Inputs& in, const std::vector<std::string>& types) {
         return reach(e, p, in, types);
     };
+    f.support = [this](Engine& e, const Project& p, const Inputs& in, const Rule& rule) { return support(e, p, in, rule); };
     f.access = [this](Engine& e, const Project& p, const Inputs& in, const ReachResult& r) { return access(e, p, in, r); };
     f.service_areas = [this, texts](Engine& e, const Project& p, const Inputs& in, const ReachResult& r, PackedPolygons* packed) {
         return areas(e, p, in, r, packed, texts);
@@ -215,6 +234,12 @@ ReachResult ScenarioCache::reach(Engine& engine, const Project& p, const Inputs&
     r.dist = std::move(dist);
     r.nearest = std::move(nearest);
     return r;
+}
+
+SupportResult ScenarioCache::support(Engine& engine, const Project& p, const Inputs& in, const Rule& rule) const {
+    auto it = support_.find(support_key(p, rule));
+    if (it == support_.end() || it->second.result.outcome.size() != in.compounds.size()) return support_outcomes(engine, p, in, rule);
+    return update_support_outcomes(engine, p, in, rule, it->second.sites, it->second.result);
 }
 
 AccessResult ScenarioCache::access(Engine& engine, const Project& p, const Inputs& in, const ReachResult& r) const {

@@ -4,12 +4,13 @@
 // may read it side by side, without locks).
 //
 // Each entry is keyed by the typed inputs the stage read for it (the sites of a facility
-// type with their ids and positions, reach, mode, buffer, supply figures...), compared
-// and hashed as values (value_key.hpp). A scenario takes an entry whose key is equal;
-// where only some facilities of a type differ it starts from the base's entry through
-// the stage's own pure update function (update_radius_reach, update_uncovered_areas),
-// which gives exactly what a full computation gives. The stages themselves know nothing
-// of this: the cache calls them on plain inputs.
+// type with their ids and positions, reach, mode, buffer, supply figures, a
+// compound_support rule's parameters and sites...), compared and hashed as values
+// (value_key.hpp). A scenario takes an entry whose key is equal; where only some
+// facilities differ it starts from the base's entry through the stage's own pure update
+// function (update_radius_reach, update_uncovered_areas, update_support_outcomes), which
+// gives exactly what a full computation gives. The stages themselves know nothing of
+// this: the cache calls them on plain inputs.
 //
 // The compounds, units, gates and roads are not part of the keys: the cache serves only
 // scenarios whose inputs are the base's (batch.cpp same_inputs), with the base's
@@ -20,6 +21,7 @@
 #include "pipeline/pipeline.hpp"
 #include "reach/reach.hpp"
 #include "report/report_maps.hpp"
+#include "rules/rules.hpp"
 
 #include <array>
 #include <memory>
@@ -53,6 +55,20 @@ struct UncoveredKey {
     double reach_m = 0, buffer_m = 0, max_access_m = 0;
 };
 inline auto fields(const UncoveredKey& k) { return std::tie(k.mode, k.type, k.reach_m, k.buffer_m, k.max_access_m); }
+
+/// What compound_support reads besides compounds and the rule's facilities (its sites):
+/// the rule's own parameters. The types and `where` choose the sites.
+struct SupportKey {
+    std::vector<std::string> types;
+    std::string where;  ///< as JSON text
+    double within_m = 0, point_support_m = 0;
+    std::optional<int> since_year, before_year;
+    std::optional<double> min_area_per_100_households, min_single_area;
+};
+inline auto fields(const SupportKey& k) {
+    return std::tie(k.types, k.where, k.within_m, k.point_support_m, k.since_year, k.before_year, k.min_area_per_100_households,
+                    k.min_single_area);
+}
 
 /// A facility as an access layer reads it (in input order: sums follow it).
 struct AccessSite {
@@ -89,7 +105,8 @@ public:
     ScenarioCache& operator=(const ScenarioCache&) = delete;
 
     /// The stages of analyse for a scenario over the base's inputs: results taken from
-    /// the base where their key is equal or updated from it, computed otherwise.
+    /// the base where their key is equal or updated from it, computed otherwise
+    /// (compound_support's decisions among them).
     /// `layers` false: reach and rules only (a comparison sweep needs no more). With
     /// `texts`, each service area and uncovered part taken from the base gets its
     /// GeoJSON text there (for the writer; the vectors are sized by the stages). The
@@ -106,6 +123,7 @@ public:
 
 private:
     ReachResult reach(Engine& engine, const Project& p, const Inputs& in, const std::vector<std::string>& types) const;
+    SupportResult support(Engine& engine, const Project& p, const Inputs& in, const Rule& rule) const;
     AccessResult access(Engine& engine, const Project& p, const Inputs& in, const ReachResult& r) const;
     std::vector<GeomPtr> areas(Engine& engine, const Project& p, const Inputs& in, const ReachResult& r, PackedPolygons* packed,
                                GeometryTexts* texts) const;
@@ -128,12 +146,18 @@ private:
         std::vector<GeometryText> text;   ///< per part
     };
 
+    struct Support {
+        std::vector<SupportSite> sites;
+        SupportResult result;  ///< nearest: indices into `sites`
+    };
+
     std::shared_ptr<net::Graph> graph_;  ///< network mode: the road graph, built once
     keys::Map<DistanceKey, Distances> distances_;
     keys::Map<AreaKey, Area> areas_;
     PackedPolygons area_store_;          ///< network service areas
     keys::Map<UncoveredKey, Parts> uncovered_;
     keys::Map<AccessKey, AccessLayer> access_;
+    keys::Map<SupportKey, Support> support_;
     bool texts_ = false;
     std::array<std::vector<const GEOSGeometry*>, kLevels> unit_geom_;  ///< what unit_text_ was made from
     std::array<std::vector<GeometryText>, kLevels> unit_text_;

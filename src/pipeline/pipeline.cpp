@@ -103,6 +103,7 @@ StageFunctions plain_stages(std::shared_ptr<net::Graph> graph) {
     f.reach = [graph](Engine& e, const Project& p, const Inputs& in, const std::vector<std::string>& types) {
         return compute_reach(e, p, in, types, graph);
     };
+    f.support = support_outcomes;
     f.access = [](Engine& e, const Project& p, const Inputs& in, const ReachResult& r) {
         return compute_access(e, p, in, r, r.types, access_options(p));
     };
@@ -150,7 +151,7 @@ Analysed analyse(Engine& engine, const Project& p, Inputs& in, const Progress& p
             } catch (...) {
             }
         });
-    x.a = evaluate(engine, p, in, x.r);
+    x.a = evaluate(engine, p, in, x.r, stages.support);
     warn_null_rules(x.a, in);
     clock.lap("rules");
     if (stages.layers) {

@@ -73,10 +73,12 @@ struct Analysed {
     const MapPaths* map_paths = nullptr;  ///< map path data made beforehand (a batch's), else null
 };
 
-/// How analyse computes reach, access, service areas and uncovered parts.
+/// How analyse computes reach, compound_support's decisions, access, service areas and
+/// uncovered parts.
 struct StageFunctions {
     /// Each gets the engine analyse was given.
     std::function<ReachResult(Engine&, const Project&, const Inputs&, const std::vector<std::string>& types)> reach;
+    SupportFunction support;  ///< read by the rules (evaluate); empty: support_outcomes
     std::function<AccessResult(Engine&, const Project&, const Inputs&, const ReachResult&)> access;
     /// The polygons may go to the packed store instead (common/packed.hpp, as service_areas).
     std::function<std::vector<GeomPtr>(Engine&, const Project&, const Inputs&, const ReachResult&, PackedPolygons*)> service_areas;
@@ -86,7 +88,7 @@ struct StageFunctions {
     bool layers = true;  ///< false: reach and rules only (what comparison tables need)
 };
 /// The stage functions themselves (compute_reach walking `graph`, built from the roads
-/// when null; compute_access; service_areas; uncovered_areas).
+/// when null; support_outcomes; compute_access; service_areas; uncovered_areas).
 StageFunctions plain_stages(std::shared_ptr<net::Graph> graph = nullptr);
 
 /// Units, reach, rules, access, service areas and uncovered parts (inputs read, scenario

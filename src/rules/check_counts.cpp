@@ -3,14 +3,16 @@
 // attribute meets a condition).
 #include "rules/evaluator.hpp"
 
+#include <algorithm>
 #include <set>
 
 namespace lc::eval {
 
-std::vector<const Facility*> Evaluator::rule_facilities(const Rule& rule) const {
-    std::vector<const Facility*> fac;
-    for (auto& f : in.facilities)
-        if (in_types(rule.types, f.type) && facility_matches(f, rule.where) && facility_in_area(in, f)) fac.push_back(&f);
+std::vector<int> Evaluator::rule_facilities(const Rule& rule) const {
+    std::vector<int> fac = of_types(rule.types);
+    if (!rule.where.is_null())
+        fac.erase(std::remove_if(fac.begin(), fac.end(), [&](int f) { return !facility_matches(in.facilities[f], rule.where); }),
+                  fac.end());
     return fac;
 }
 
@@ -48,7 +50,7 @@ void Evaluator::min_count(const Rule& rule, RuleResult& res) {
     res.report_level = level;
     if (auto miss = unmapped_attribute(in, p, rule.where); !miss.empty())
         return not_evaluated(res, rule.target_share, "facility attribute \"" + miss + "\" is not mapped in the facilities layer");
-    std::vector<const Facility*> fac = rule_facilities(rule);
+    std::vector<int> fac = rule_facilities(rule);
     res.details["facilities_counted"] = fac.size();
     if (level < 0) {
         res.value = fac.size() >= rule.min ? 1.0 : 0.0;
@@ -58,8 +60,8 @@ void Evaluator::min_count(const Rule& rule, RuleResult& res) {
     }
     if (!level_present(in, level, res, rule.target_share)) return;
     std::vector<long> count(in.units[level].size(), 0);
-    for (auto* f : fac)
-        if (f->unit[level] != kNone) count[f->unit[level]]++;
+    for (int f : fac)
+        if (in.facilities[f].unit[level] != kNone) count[in.facilities[f].unit[level]]++;
     units_passing(rule, level, res, [&](size_t u) {
         return UnitRuleValue{static_cast<double>(count[u]), count[u] >= rule.min};
     });
@@ -78,15 +80,17 @@ void Evaluator::min_total(const Rule& rule, RuleResult& res) {
     std::vector<double> sum(level < 0 ? 0 : in.units[level].size(), 0);
     double total = 0;
     long unknown = 0, counted = 0;
-    for (const Facility* f : rule_facilities(rule)) {
-        std::optional<double> v = rule.total_attr.empty() ? std::optional<double>(1.0) : attr_number(*f, rule.total_attr);
+    const std::vector<std::optional<double>>* column = rule.total_attr.empty() ? nullptr : &table.numbers.at(rule.total_attr);
+    for (int f : rule_facilities(rule)) {
+        std::optional<double> v = column ? (*column)[f] : std::optional<double>(1.0);
         if (!v) {
             ++unknown;  // left out of the sum, never read as 0
             continue;
         }
         ++counted;
         total += *v;
-        if (level >= 0 && f->unit[level] != kNone) sum[f->unit[level]] += *v;
+        const int u = level >= 0 ? in.facilities[f].unit[level] : kNone;
+        if (u != kNone) sum[u] += *v;
     }
     res.details["total"] = total;
     res.details["facilities_counted"] = counted;
@@ -112,8 +116,8 @@ void Evaluator::facility_share(const Rule& rule, RuleResult& res) {
     const size_t nu = level < 0 ? 0 : in.units[level].size();
     std::vector<long> all(nu, 0), meet(nu, 0);
     long n = 0, m = 0;
-    for (auto& f : in.facilities) {
-        if (!in_types(rule.types, f.type) || !facility_in_area(in, f)) continue;
+    for (int i : of_types(rule.types)) {
+        const Facility& f = in.facilities[i];
         bool ok = facility_matches(f, rule.where);
         ++n;
         m += ok;
@@ -186,8 +190,8 @@ void Evaluator::childcare() {
         s.childcare_places = s.childcare_places.value_or(0) + *places;
         s.childcare_inclusive_places = s.childcare_inclusive_places.value_or(0) + (inclusive ? *places : 0);
     };
-    for (auto& f : in.facilities) {
-        if (f.type != "childcare" || !facility_in_area(in, f)) continue;
+    for (int i : of_types({"childcare"})) {
+        const Facility& f = in.facilities[i];
         auto places = attr_number(f, "places");
         auto inc = f.attrs.find("inclusive");
         bool inclusive = inc != f.attrs.end() && inc->second.boolean.value_or(false);

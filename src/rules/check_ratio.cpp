@@ -52,9 +52,11 @@ void Evaluator::ratio(const Rule& rule, RuleResult& res) {
     auto sum_term = [&](const RatioTerm& t, std::vector<Sum>& per, Sum& all) {
         per.assign(nu, {});
         if (t.of == "facilities") {
-            for (auto& f : in.facilities) {
-                if (!in_types(t.types, f.type) || !facility_matches(f, t.where) || !facility_in_area(in, f)) continue;
-                auto v = attr_number(f, t.attr);
+            const std::vector<std::optional<double>>& column = table.numbers.at(t.attr);
+            for (int i : of_types(t.types)) {
+                const Facility& f = in.facilities[i];
+                if (!facility_matches(f, t.where)) continue;
+                const std::optional<double>& v = column[i];
                 int u = level >= 0 ? f.unit[level] : kNone;
                 if (!v) {
                     all.unknown++;

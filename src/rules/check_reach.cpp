@@ -34,38 +34,71 @@ std::pair<int, double> Evaluator::nearest_of(const std::vector<std::string>& typ
     return {best, bd};
 }
 
-/// Weighted share of a flag over the compounds of each unit of every level and the area.
-void Evaluator::shares(const std::vector<char>& flag, int w, std::array<std::vector<std::optional<double>>, kLevels>& per_unit,
-                       std::optional<double>& overall, long& unknown) const {
-    std::array<std::vector<double>, kLevels> num, den;
-    for (int l = 0; l < kLevels; ++l) {
-        num[l].assign(in.units[l].size(), 0);
-        den[l].assign(in.units[l].size(), 0);
+WeightSums weigh(const Inputs& in) {
+    WeightSums s;
+    const size_t nc = in.compounds.size();
+    s.of.resize(nc);
+    s.known.assign(nc, 0);
+    for (int w = 0; w < kWeights; ++w)
+        for (int l = 0; l < kLevels; ++l) s.den[w][l].assign(in.units[l].size(), 0);
+    for (size_t c = 0; c < nc; ++c) {
+        const Compound& cp = in.compounds[c];
+        for (int w = 0; w < kWeights; ++w) {
+            auto wt = weight_of(cp, w);
+            if (!wt) {
+                ++s.unknown[w];
+                continue;
+            }
+            s.of[c][w] = *wt;
+            s.known[c] |= static_cast<unsigned char>(1u << w);
+            s.total[w] += *wt;
+            for (int l = 0; l < kLevels; ++l)
+                if (cp.unit[l] != kNone) s.den[w][l][cp.unit[l]] += *wt;
+        }
     }
-    double N = 0, D = 0;
-    unknown = 0;
+    return s;
+}
+
+/// Weighted shares of a flag over the compounds of each unit of every level and the
+/// area. The sums divided by are the same for every flag (WeightSums); the flagged
+/// compounds are summed in compound order, as the sums (a compound not flagged adds
+/// nothing: +0 leaves a sum as it is).
+void Evaluator::shares(const std::vector<char>& flag, unsigned weights, std::array<Share, kWeights>& out) const {
+    std::array<std::array<std::vector<double>, kLevels>, kWeights> num;
+    std::array<double, kWeights> N{};
+    for (int w = 0; w < kWeights; ++w)
+        if (weights >> w & 1u)
+            for (int l = 0; l < kLevels; ++l) num[w][l].assign(in.units[l].size(), 0);
     for (size_t c = 0; c < in.compounds.size(); ++c) {
-        auto wt = weight_of(in.compounds[c], w);
-        if (!wt) {
-            ++unknown;
-            continue;
+        if (!flag[c]) continue;
+        const unsigned known = sums.known[c] & weights;
+        const Compound& cp = in.compounds[c];
+        for (int w = 0; w < kWeights; ++w) {
+            if (!(known >> w & 1u)) continue;
+            const double x = sums.of[c][w];
+            N[w] += x;
+            for (int l = 0; l < kLevels; ++l)
+                if (cp.unit[l] != kNone) num[w][l][cp.unit[l]] += x;
         }
-        double x = flag[c] ? *wt : 0;
-        N += x;
-        D += *wt;
+    }
+    for (int w = 0; w < kWeights; ++w) {
+        if (!(weights >> w & 1u)) continue;
+        Share& sh = out[w];
         for (int l = 0; l < kLevels; ++l) {
-            int u = in.compounds[c].unit[l];
-            if (u == kNone) continue;
-            num[l][u] += x;
-            den[l][u] += *wt;
+            const std::vector<double>& den = sums.den[w][l];
+            sh.per_unit[l].assign(den.size(), std::nullopt);
+            for (size_t u = 0; u < den.size(); ++u)
+                if (den[u] > 0) sh.per_unit[l][u] = num[w][l][u] / den[u];
         }
+        sh.overall = sums.total[w] > 0 ? std::optional<double>(N[w] / sums.total[w]) : std::nullopt;
+        sh.unknown = sums.unknown[w];
     }
-    for (int l = 0; l < kLevels; ++l) {
-        per_unit[l].assign(in.units[l].size(), std::nullopt);
-        for (size_t u = 0; u < in.units[l].size(); ++u)
-            if (den[l][u] > 0) per_unit[l][u] = num[l][u] / den[l][u];
-    }
-    overall = D > 0 ? std::optional<double>(N / D) : std::nullopt;
+}
+
+Share Evaluator::share(const std::vector<char>& flag, int w) const {
+    std::array<Share, kWeights> out;
+    shares(flag, 1u << w, out);
+    return std::move(out[w]);
 }
 
 void Evaluator::unit_stats() {
@@ -79,40 +112,44 @@ void Evaluator::unit_stats() {
         for (auto& s : a.units[l]) init(s);
     }
     init(a.area);
-    auto add = [&](UnitStats& s, const Compound& c) {
+    auto add = [&](UnitStats& s, size_t c) {
         s.compounds++;
         for (int w = 0; w < kWeights; ++w) {
-            auto v = weight_of(c, w);
-            if (v) s.total[w] = s.total[w].value_or(0) + *v;
+            if (sums.known[c] >> w & 1u) s.total[w] = s.total[w].value_or(0) + sums.of[c][w];
             else s.unknown[w]++;
         }
     };
-    for (auto& c : in.compounds) {
+    for (size_t c = 0; c < in.compounds.size(); ++c) {
         add(a.area, c);
         for (int l = 0; l < kLevels; ++l)
-            if (c.unit[l] != kNone) add(a.units[l][c.unit[l]], c);
+            if (in.compounds[c].unit[l] != kNone) add(a.units[l][in.compounds[c].unit[l]], c);
     }
     // A unit whose compounds all lack a weight has an unknown total, not 0.
     for (int l = 0; l < kLevels; ++l)
         for (auto& s : a.units[l])
             for (int w = 1; w < kWeights; ++w)
                 if (!s.total[w] && s.compounds == 0) s.total[w] = 0.0;
+    std::vector<size_t> analysed(table.types.size(), nt);  // per type of the table: its index in r.types, nt: none
     for (size_t t = 0; t < nt; ++t) {
-        for (auto& f : in.facilities) {
-            if (f.type != r.types[t] || !facility_in_area(in, f)) continue;
-            a.area.n_type[t]++;
-            for (int l = 0; l < kLevels; ++l)
-                if (f.unit[l] != kNone) a.units[l][f.unit[l]].n_type[t]++;
-        }
+        auto it = std::lower_bound(table.types.begin(), table.types.end(), r.types[t]);
+        if (it != table.types.end() && *it == r.types[t]) analysed[static_cast<size_t>(it - table.types.begin())] = t;
+    }
+    for (size_t f = 0; f < in.facilities.size(); ++f) {
+        const Facility& fa = in.facilities[f];
+        const size_t t = analysed[static_cast<size_t>(table.type[f])];
+        if (t == nt || !table.in_area[f]) continue;
+        a.area.n_type[t]++;
+        for (int l = 0; l < kLevels; ++l)
+            if (fa.unit[l] != kNone) a.units[l][fa.unit[l]].n_type[t]++;
+    }
+    std::array<Share, kWeights> sh;
+    for (size_t t = 0; t < nt; ++t) {
         std::vector<char> flag(r.reached[t].begin(), r.reached[t].end());
+        shares(flag, (1u << kWeights) - 1, sh);
         for (int w = 0; w < kWeights; ++w) {
-            std::array<std::vector<std::optional<double>>, kLevels> pu;
-            std::optional<double> overall;
-            long unknown = 0;
-            shares(flag, w, pu, overall, unknown);
-            a.area.reach_share[t][w] = overall;
+            a.area.reach_share[t][w] = sh[w].overall;
             for (int l = 0; l < kLevels; ++l)
-                for (size_t u = 0; u < pu[l].size(); ++u) a.units[l][u].reach_share[t][w] = pu[l][u];
+                for (size_t u = 0; u < sh[w].per_unit[l].size(); ++u) a.units[l][u].reach_share[t][w] = sh[w].per_unit[l][u];
         }
     }
 }
@@ -131,11 +168,10 @@ void Evaluator::bands() {
         for (size_t b = 0; b < nb; ++b) {
             const double reach = p.access.metres_of(a.bands[b]);
             for (size_t c = 0; c < flag.size(); ++c) flag[c] = r.dist[t][c] <= reach;
-            std::array<std::vector<std::optional<double>>, kLevels> pu;
-            long unknown = 0;
-            shares(flag, 3, pu, a.area.band_share[t][b], unknown);
+            Share sh = share(flag, 3);
+            a.area.band_share[t][b] = sh.overall;
             for (int l = 0; l < kLevels; ++l)
-                for (size_t u = 0; u < pu[l].size(); ++u) a.units[l][u].band_share[t][b] = pu[l][u];
+                for (size_t u = 0; u < sh.per_unit[l].size(); ++u) a.units[l][u].band_share[t][b] = sh.per_unit[l][u];
         }
     // The same for the nearest home-care facility of any type.
     std::vector<double> home(in.compounds.size(), kInf);
@@ -155,18 +191,16 @@ void Evaluator::bands() {
     a.home_band_share.resize(nb);
     for (size_t b = 0; b < nb; ++b) {
         for (size_t c = 0; c < flag.size(); ++c) flag[c] = a.home_band[c] >= 0 && a.home_band[c] <= static_cast<int>(b);
-        std::array<std::vector<std::optional<double>>, kLevels> pu;
-        long unknown = 0;
-        shares(flag, 3, pu, a.home_band_share[b], unknown);
+        a.home_band_share[b] = share(flag, 3).overall;
     }
 }
 
 /// The weighted share of flagged compounds over the area and per unit, each unit
 /// passing at the rule's target share; returns the compounds of unknown weight.
 long Evaluator::share_rule(const Rule& rule, const std::vector<char>& flag, int w, RuleResult& res) {
-    std::array<std::vector<std::optional<double>>, kLevels> pu;
-    long unknown = 0;
-    shares(flag, w, pu, res.value, unknown);
+    Share sh = share(flag, w);
+    const auto& pu = sh.per_unit;
+    res.value = sh.overall;
     int level = level_of(rule.level);
     if (level < 0 || !in.has_level[level]) level = in.has_level[kStreet] ? kStreet : -1;
     res.report_level = level;
@@ -178,7 +212,7 @@ long Evaluator::share_rule(const Rule& rule, const std::vector<char>& flag, int 
             if (pu[l][u]) res.per_unit[l][u].pass = *pu[l][u] >= rule.target_share - 1e-12;
         }
     }
-    return unknown;
+    return sh.unknown;
 }
 
 namespace {

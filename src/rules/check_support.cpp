@@ -1,23 +1,52 @@
 // compound_support (SPEC 5): each compound built in the rule's years has supporting
-// facilities inside (or within `within_m`) that meet the floor-area standards.
-#include "rules/evaluator.hpp"
+// facilities inside (or within `within_m`) that meet the floor-area standards. Deciding
+// the compounds (support_outcomes, or update_support_outcomes from an earlier result:
+// support_update.cpp) is apart from rolling the decisions up into the rule's figures.
+#include "rules/support_check.hpp"
 
 #include <boost/geometry.hpp>
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
+#include <iterator>
 #include <map>
-#include <memory>
 
-namespace lc::eval {
+namespace lc {
 
-namespace bg = boost::geometry;
 namespace bgi = boost::geometry::index;
 
-/// The query box of a compound for compound_support: its extent grown by the reach.
-BBox Evaluator::support_box(const Rule& rule, const Compound& cp, GEOSContextHandle_t h) const {
-    double reachm = rule.within_m > 0 ? rule.within_m : (cp.is_point ? p.access.point_support_m : 0);
+std::vector<int> support_facilities(const Inputs& in, const Rule& rule) {
+    std::vector<int> fac;
+    for (size_t i = 0; i < in.facilities.size(); ++i)
+        if (eval::in_types(rule.types, in.facilities[i].type) && facility_matches(in.facilities[i], rule.where))
+            fac.push_back(static_cast<int>(i));
+    return fac;
+}
+
+std::vector<SupportSite> support_sites(const Inputs& in, const std::vector<int>& fac) {
+    std::vector<SupportSite> out;
+    out.reserve(fac.size());
+    for (int f : fac) out.push_back(SupportSite{in.facilities[f].id, in.facilities[f].pt, in.facilities[f].floor_area});
+    return out;
+}
+
+namespace eval {
+
+SupportCheck::SupportCheck(GEOSContextHandle_t h, const Project& p, const Inputs& in, const Rule& rule, const std::vector<int>& fac)
+    : h(h), p(p), in(in), rule(rule) {
+    std::vector<std::pair<BPoint, int>> pts;
+    pts.reserve(fac.size());
+    for (int f : fac) pts.emplace_back(BPoint(in.facilities[f].pt.x, in.facilities[f].pt.y), f);
+    tree = FacTree(pts.begin(), pts.end());
+}
+
+double SupportCheck::reach_of(const Compound& cp) const {
+    return rule.within_m > 0 ? rule.within_m : (cp.is_point ? p.access.point_support_m : 0);
+}
+
+/// The query box of a compound: its extent grown by the reach.
+BBox SupportCheck::box(const Compound& cp) const {
+    const double reachm = reach_of(cp);
     double x0, y0, x1, y1;
     if (cp.is_point) {
         x0 = x1 = cp.rep.x;
@@ -31,22 +60,25 @@ BBox Evaluator::support_box(const Rule& rule, const Compound& cp, GEOSContextHan
     return BBox(BPoint(x0 - reachm, y0 - reachm), BPoint(x1 + reachm, y1 + reachm));
 }
 
-/// compound_support for one compound in the year range: reason "" when compliant.
-SupportOutcome Evaluator::support_of(const Rule& rule, const Compound& cp, const FacTree& tree, GEOSContextHandle_t h) const {
+bool SupportCheck::in_years(const Compound& cp) const {
+    return !(cp.year && ((rule.since_year && *cp.year < *rule.since_year) || (rule.before_year && *cp.year >= *rule.before_year)));
+}
+
+/// compound_support for one compound in the year range (its year known, or no range).
+SupportOutcome SupportCheck::decide(const Compound& cp) const {
     SupportOutcome o;
     o.state = SupportOutcome::Compliant;
-    double reachm = rule.within_m > 0 ? rule.within_m : (cp.is_point ? p.access.point_support_m : 0);
+    const double reachm = reach_of(cp);
     double total = 0, largest = 0;
     long n = 0, area_unknown = 0;
     std::vector<int> found;
-    for (auto it = tree.qbegin(bgi::intersects(support_box(rule, cp, h))); it != tree.qend(); ++it) found.push_back(it->second);
-    std::sort(found.begin(), found.end());
+    for (auto it = tree.qbegin(bgi::intersects(box(cp))); it != tree.qend(); ++it) found.push_back(it->second);
+    std::sort(found.begin(), found.end());  // sums in input order
     for (int f : found) {
         const Facility& fa = in.facilities[f];
         bool inside;
         if (cp.is_point) {
-            double dx = fa.pt.x - cp.rep.x, dy = fa.pt.y - cp.rep.y;
-            inside = std::sqrt(dx * dx + dy * dy) <= reachm;
+            inside = straight(fa.pt, cp.rep) <= reachm;
         } else {
             GeomPtr pt = make_point(h, fa.pt.x, fa.pt.y);
             if (reachm == 0) inside = GEOSCovers_r(h, cp.geom.get(), pt.get()) == 1;
@@ -84,59 +116,37 @@ SupportOutcome Evaluator::support_of(const Rule& rule, const Compound& cp, const
     return o;
 }
 
-/// The nearest of the rule's facilities (a few candidates, exact distances, ties to
-/// the smallest id); -1 when there are none.
-std::pair<int, double> Evaluator::nearest_support(const FacTree& tree, const XY& q) const {
+/// The nearest of the rule's facilities, ties to the smallest id; -1 when there are none.
+/// The R-tree's nearest gives the least distance; every facility within it (the margin
+/// covers the tree's own rounding of distances) is looked at, so the answer is the
+/// facility least by (distance, id), whatever the tree's order among equals.
+std::pair<int, double> SupportCheck::nearest(const XY& q) const {
+    std::vector<std::pair<BPoint, int>> hits;
+    tree.query(bgi::nearest(BPoint(q.x, q.y), 1), std::back_inserter(hits));
+    if (hits.empty()) return {-1, kInf};
+    const double r = straight(in.facilities[hits[0].second].pt, q) * (1 + 1e-9) + 1e-9;
+    hits.clear();
+    tree.query(bgi::intersects(BBox(BPoint(q.x - r, q.y - r), BPoint(q.x + r, q.y + r))), std::back_inserter(hits));
     int bf = -1;
     double best = kInf;
-    for (auto it = tree.qbegin(bgi::nearest(BPoint(q.x, q.y), 4)); it != tree.qend(); ++it) {
-        double dx = bg::get<0>(it->first) - q.x, dy = bg::get<1>(it->first) - q.y;
-        double d = std::sqrt(dx * dx + dy * dy);
-        if (d < best || (d == best && in.facilities[it->second].id < in.facilities[bf].id)) {
+    for (auto& [pt, f] : hits) {
+        const double d = straight(in.facilities[f].pt, q);
+        if (closer(d, in.facilities[f].id, bf, best)) {
             best = d;
-            bf = it->second;
+            bf = f;
         }
     }
     return {bf, best};
 }
 
-
-/// Per compound: its outcome and, for gaps, the nearest facility. A rule without a year
-/// range takes every compound, whatever its year (yx19 compound_support_all).
-void Evaluator::support_outcomes(const Rule& rule, const FacTree& tree, std::vector<SupportOutcome>& out,
-                                 std::vector<std::pair<int, double>>& near) {
-    GEOSContextHandle_t h = engine.main();
-    const size_t nc = in.compounds.size();
-    out.assign(nc, SupportOutcome{});
-    near.assign(nc, {-1, kInf});
-    const bool years = rule.since_year || rule.before_year;
-    for (size_t c = 0; c < nc; ++c) {
-        const Compound& cp = in.compounds[c];
-        if (cp.year && ((rule.since_year && *cp.year < *rule.since_year) || (rule.before_year && *cp.year >= *rule.before_year)))
-            continue;
-        SupportOutcome& o = out[c];
-        if (!cp.year && years) {
-            o.state = SupportOutcome::UnknownYear;
-            o.reason = "unknown_year";
-            o.detail = cp.year_raw.empty() ? "no year given" : "year \"" + cp.year_raw + "\" cannot be read";
-        } else {
-            o = support_of(rule, cp, tree, h);
-        }
-        if (o.state != SupportOutcome::Compliant) near[c] = nearest_support(tree, cp.rep);
-    }
+bool SupportCheck::closer(double d, const std::string& id, int bf, double best) const {
+    return d < best || (d == best && bf >= 0 && id < in.facilities[bf].id);
 }
 
+/// The roll-up of the decisions: the value, per-unit shares and one gap per compound
+/// not compliant.
 void Evaluator::compound_support(const Rule& rule, RuleResult& res) {
-    std::vector<int> fac;
-    for (size_t i = 0; i < in.facilities.size(); ++i)
-        if (in_types(rule.types, in.facilities[i].type) && facility_matches(in.facilities[i], rule.where)) fac.push_back(static_cast<int>(i));
-    std::vector<std::pair<BPoint, int>> pts;
-    for (int f : fac) pts.emplace_back(BPoint(in.facilities[f].pt.x, in.facilities[f].pt.y), f);
-    FacTree tree(pts.begin(), pts.end());
-    std::vector<SupportOutcome> out;
-    std::vector<std::pair<int, double>> near;
-    support_outcomes(rule, tree, out, near);
-
+    const SupportResult s = support ? support(engine, p, in, rule) : support_outcomes(engine, p, in, rule);
     std::array<std::vector<long>, kLevels> ev, ok;
     for (int l = 0; l < kLevels; ++l) {
         ev[l].assign(in.units[l].size(), 0);
@@ -146,7 +156,7 @@ void Evaluator::compound_support(const Rule& rule, RuleResult& res) {
     std::map<std::string, long> reasons;
     for (size_t c = 0; c < in.compounds.size(); ++c) {
         const Compound& cp = in.compounds[c];
-        const SupportOutcome& o = out[c];
+        const SupportOutcome& o = s.outcome[c];
         if (o.state == SupportOutcome::Outside) continue;
         if (o.state == SupportOutcome::UnknownYear) {
             ++unknown_year;
@@ -168,8 +178,8 @@ void Evaluator::compound_support(const Rule& rule, RuleResult& res) {
         g.rule_id = rule.id;
         g.reason = o.reason;
         g.detail = o.detail;
-        g.nearest = near[c].first;
-        if (g.nearest >= 0) g.nearest_dist = near[c].second;
+        g.nearest = s.nearest[c].first;
+        if (g.nearest >= 0) g.nearest_dist = s.nearest[c].second;
         a.gaps.push_back(std::move(g));
     }
     res.details["compounds_evaluated"] = evaluated;
@@ -193,4 +203,31 @@ void Evaluator::compound_support(const Rule& rule, RuleResult& res) {
     fail_units(res, in, level);
 }
 
-}  // namespace lc::eval
+}  // namespace eval
+
+/// Per compound: its outcome and, for those not compliant, the nearest facility. A rule
+/// without a year range takes every compound, whatever its year (yx19 compound_support_all).
+SupportResult support_outcomes(Engine& engine, const Project& p, const Inputs& in, const Rule& rule) {
+    const eval::SupportCheck check(engine.main(), p, in, rule, support_facilities(in, rule));
+    const size_t nc = in.compounds.size();
+    SupportResult out;
+    out.outcome.assign(nc, SupportOutcome{});
+    out.nearest.assign(nc, {-1, eval::kInf});
+    const bool years = rule.since_year || rule.before_year;
+    for (size_t c = 0; c < nc; ++c) {
+        const Compound& cp = in.compounds[c];
+        if (!check.in_years(cp)) continue;
+        SupportOutcome& o = out.outcome[c];
+        if (!cp.year && years) {
+            o.state = SupportOutcome::UnknownYear;
+            o.reason = "unknown_year";
+            o.detail = cp.year_raw.empty() ? "no year given" : "year \"" + cp.year_raw + "\" cannot be read";
+        } else {
+            o = check.decide(cp);
+        }
+        if (o.state != SupportOutcome::Compliant) out.nearest[c] = check.nearest(cp.rep);
+    }
+    return out;
+}
+
+}  // namespace lc

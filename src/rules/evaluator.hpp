@@ -4,7 +4,8 @@
 //   check_counts.cpp   min_count, min_total, facility_share, unit_share
 //   check_reach.cpp    reach_share, min_access, the per-unit roll-up and the bands
 //   check_ratio.cpp    ratio
-//   check_support.cpp  compound_support
+//   check_support.cpp  compound_support (support_update.cpp: its decisions updated)
+//   facility_table.cpp the facilities as the checks read them
 #include "rules/rules.hpp"
 
 #include <boost/geometry/geometries/box.hpp>
@@ -13,6 +14,7 @@
 
 #include <array>
 #include <limits>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -47,18 +49,55 @@ void set_pass(RuleResult& res, double target);
 /// The rule is skipped with this note (why it has no value).
 void not_evaluated(RuleResult& res, double target, const std::string& why);
 
+/// A weighted share of flagged compounds: per unit of every level (null where the unit
+/// has no compound of known weight) and over the area.
+struct Share {
+    std::array<std::vector<std::optional<double>>, kLevels> per_unit;
+    std::optional<double> overall;
+    long unknown = 0;  ///< compounds whose weight is unknown
+};
+
+/// Each compound's weights and their sums per unit and over the area: what every share
+/// divides by, whatever is flagged.
+struct WeightSums {
+    std::vector<std::array<double, kWeights>> of;  ///< per compound (0 where unknown)
+    std::vector<unsigned char> known;              ///< per compound: bit w set where weight w is known
+    std::array<std::array<std::vector<double>, kLevels>, kWeights> den;
+    std::array<double, kWeights> total{};
+    std::array<long, kWeights> unknown{};
+};
+WeightSums weigh(const Inputs& in);
+
+/// The facilities as the checks read them, looked up once per evaluation: each one's
+/// type as a number, whether it lies in the study area, and the number attributes the
+/// rules sum, so that the checks compare no type names and search no facility's
+/// attributes rule after rule.
+struct FacilityTable {
+    std::vector<std::string> types;  ///< the facilities' types, sorted, each once
+    std::vector<int> type;           ///< per facility: its place in `types`
+    std::vector<char> in_area;       ///< per facility: facility_in_area
+    /// attribute -> attr_number of every facility, for each attribute that a ratio term
+    /// or a min_total of the project sums
+    std::map<std::string, std::vector<std::optional<double>>> numbers;
+};
+FacilityTable facility_table(const Project& p, const Inputs& in);
+
 struct Evaluator {
     Engine& engine;
     const Project& p;
     const Inputs& in;
     const ReachResult& r;
     Analysis& a;
+    const SupportFunction& support;  ///< compound_support's decisions (empty: support_outcomes)
+    const WeightSums& sums;
+    const FacilityTable& table;
 
     // check_reach.cpp
     std::vector<char> reached_by(const std::vector<std::string>& types) const;
     std::pair<int, double> nearest_of(const std::vector<std::string>& types, size_t c) const;
-    void shares(const std::vector<char>& flag, int w, std::array<std::vector<std::optional<double>>, kLevels>& per_unit,
-                std::optional<double>& overall, long& unknown) const;
+    /// The shares of `flag` for each weight whose bit is set in `weights`, in one pass.
+    void shares(const std::vector<char>& flag, unsigned weights, std::array<Share, kWeights>& out) const;
+    Share share(const std::vector<char>& flag, int w) const;
     void unit_stats();
     void bands();
     long share_rule(const Rule& rule, const std::vector<char>& flag, int w, RuleResult& res);
@@ -75,8 +114,10 @@ struct Evaluator {
     void unit_share(const Rule& rule, RuleResult& res);
     /// The childcare figures of every unit and the area (UnitStats::childcare_*).
     void childcare();
+    /// The facilities of `types` (all when empty) that lie in the study area, in input order.
+    std::vector<int> of_types(const std::vector<std::string>& types) const;
     /// Facilities of a rule's types that match its `where` and lie in the study area.
-    std::vector<const Facility*> rule_facilities(const Rule& rule) const;
+    std::vector<int> rule_facilities(const Rule& rule) const;
     /// Per unit of `level`, the share of applicable units that pass, held against the
     /// rule's target_share; `value` gives each unit's figure and pass (nullopt: not applicable).
     template <class PerUnit>
@@ -85,13 +126,8 @@ struct Evaluator {
     // check_ratio.cpp
     void ratio(const Rule& rule, RuleResult& res);
 
-    // check_support.cpp
+    // check_support.cpp (the decisions per compound: support_check.hpp)
     void compound_support(const Rule& rule, RuleResult& res);
-    BBox support_box(const Rule& rule, const Compound& cp, GEOSContextHandle_t h) const;
-    SupportOutcome support_of(const Rule& rule, const Compound& cp, const FacTree& tree, GEOSContextHandle_t h) const;
-    std::pair<int, double> nearest_support(const FacTree& tree, const XY& q) const;
-    void support_outcomes(const Rule& rule, const FacTree& tree, std::vector<SupportOutcome>& out,
-                          std::vector<std::pair<int, double>>& near);
 };
 
 }  // namespace lc::eval

@@ -179,9 +179,11 @@ void order_gaps(const Project& p, const Inputs& in, Analysis& a, const std::vect
 
 }  // namespace
 
-Analysis evaluate(Engine& engine, const Project& p, const Inputs& in, const ReachResult& r) {
+Analysis evaluate(Engine& engine, const Project& p, const Inputs& in, const ReachResult& r, const SupportFunction& support) {
     Analysis a;
-    eval::Evaluator ev{engine, p, in, r, a};
+    const eval::WeightSums sums = eval::weigh(in);
+    const eval::FacilityTable table = eval::facility_table(p, in);
+    eval::Evaluator ev{engine, p, in, r, a, support, sums, table};
     ev.unit_stats();
     ev.bands();
     ev.childcare();

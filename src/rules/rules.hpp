@@ -5,6 +5,7 @@
 #include "reach/reach.hpp"
 
 #include <array>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -90,6 +91,43 @@ struct SupportOutcome {
     std::string reason, detail;
 };
 
-Analysis evaluate(Engine& engine, const Project& p, const Inputs& in, const ReachResult& r);
+/// What compound_support decided for every compound of a rule (in.compounds order), and
+/// for each compound not compliant the nearest of the rule's facilities: its index (-1:
+/// the rule has none) and distance.
+struct SupportResult {
+    std::vector<SupportOutcome> outcome;
+    std::vector<std::pair<int, double>> nearest;
+};
+
+/// A facility as compound_support reads it.
+struct SupportSite {
+    std::string id;
+    XY pt;
+    std::optional<double> floor_area;
+};
+
+/// The facilities compound_support reads for `rule` (its types and `where`): indices
+/// into in.facilities, in input order.
+std::vector<int> support_facilities(const Inputs& in, const Rule& rule);
+std::vector<SupportSite> support_sites(const Inputs& in, const std::vector<int>& fac);
+
+/// compound_support's decisions for `rule` over the compounds and facilities of `in`
+/// (the rule's parameters and access.point_support_m; compound units are not read).
+SupportResult support_outcomes(Engine& engine, const Project& p, const Inputs& in, const Rule& rule);
+
+/// The same from `base`: support_outcomes for `rule` over the same compounds and settings
+/// with the rule's facilities `before` (base.nearest indexing `before`). Only compounds
+/// near a facility added, removed, moved or changed are decided again, and the nearest
+/// facility looked up again only where it may have changed; the result is what
+/// support_outcomes gives (nearest indexing in.facilities).
+SupportResult update_support_outcomes(Engine& engine, const Project& p, const Inputs& in, const Rule& rule,
+                                      const std::vector<SupportSite>& before, const SupportResult& base);
+
+/// How evaluate gets compound_support's decisions: support_outcomes, unless the caller
+/// has them at hand (a batch's scenario cache).
+using SupportFunction = std::function<SupportResult(Engine&, const Project&, const Inputs&, const Rule&)>;
+
+/// Every rule of `p` and the per-unit figures. `support` empty: support_outcomes.
+Analysis evaluate(Engine& engine, const Project& p, const Inputs& in, const ReachResult& r, const SupportFunction& support = {});
 
 }  // namespace lc

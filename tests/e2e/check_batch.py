@@ -9,7 +9,8 @@
 - the same batch twice, with --jobs 2, and with LIFECIRCLE_THREADS 1 or 4 (4: two jobs of
   two threads each) gives identical outputs
 - comparison.csv/json carry each rule's change against the base and the compounds that
-  become reached, by street (hand-worked: adding F7 next to K4 reaches K4 in S2)
+  become reached, by street (hand-worked: adding F7 next to K4 reaches K4 in S2); a
+  day-care site added inside K1 makes it meet compound_support, a canteen there does not
 - scenario folders are independent copies: no file of a run or a batch is a hard link
   (st_nlink == 1) unless --link-unchanged, which links exactly the files equal to the
   base's; a batch replacing its previous output leaves the same bytes and the base
@@ -113,6 +114,14 @@ check("K4 becomes reached, in street S2", reach["streets"].get("S2", {}).get("ne
 slow = {r["id"]: r for r in sc["slow"]["rules"]}["r_reach"]
 # at 2 km/h the reach is 500 m: K1 (F1 at 0 m) stays reached, K3 (F2 at 350 m) stays; nothing else changes
 check("slow walking (500 m) keeps K1 and K3 reached", abs(slow["value"] - 250 / 310) < 1e-9, slow)
+# compound_support reads the day-care and supporting sites (r_support): F9 (400 m²) added
+# inside K1 makes K1 compliant (120 + 400 m² >= 100 m² for 500 households, largest site
+# 400 >= 300), so r_support goes from 1/2 (K1 fails, K3 complies) to 2/2 and passes. A
+# canteen added inside K1 is no site of the rule: r_support stays 1/2.
+sup = {r["id"]: r for r in sc["support-k1"]["rules"]}["r_support"]
+check("a day-care site inside K1 makes r_support 2/2 and pass", abs(sup["value"] - 1.0) < 1e-9 and sup["pass"] is True, sup)
+can = {r["id"]: r for r in sc["canteen-k1"]["rules"]}["r_support"]
+check("a canteen inside K1 leaves r_support at 1/2, failing", abs(can["value"] - 0.5) < 1e-9 and can["pass"] is False, can)
 # add-f7 is the batch's second inline collection but a single run's first: its warnings
 # must name it the same way in both (they once named a numbered memory file)
 warn = json.load(open(os.path.join(out1, "add-f7", "summary.json")))["warnings"]

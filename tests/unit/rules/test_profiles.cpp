@@ -157,7 +157,7 @@ Inputs world(bool good) {
         x.id = f.id;
         x.type = f.type;
         x.pt = XY{f.x, f.y};
-        x.attrs = f.attrs;
+        x.attrs.insert(f.attrs.begin(), f.attrs.end());
         if (f.attrs.count("beds")) x.beds = f.attrs.at("beds").number;
         if (f.attrs.count("nursing_beds")) x.nursing_beds = f.attrs.at("nursing_beds").number;
         if (f.attrs.count("floor_area")) x.floor_area = f.attrs.at("floor_area").number;
