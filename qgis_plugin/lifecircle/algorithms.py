@@ -54,7 +54,8 @@ LAYERS = [  # parameter, label, geometry types, fields (parameter, label, advanc
     ("FACILITIES", "Facilities 设施 (points)", [QgsProcessing.TypeVectorPoint],
      [("FACILITY_ID", "Facility id field", False), ("FACILITY_NAME", "Facility name field", False),
       ("FACILITY_TYPE", "Facility type field", False), ("FACILITY_BEDS", "Beds field", True),
-      ("FACILITY_NURSING_BEDS", "Nursing beds field", True), ("FACILITY_FLOOR_AREA", "Floor area (m²) field", True)]),
+      ("FACILITY_NURSING_BEDS", "Nursing beds field", True), ("FACILITY_FLOOR_AREA", "Floor area (m²) field", True),
+      ("FACILITY_LAND_AREA", "Land area (m²) field", True)]),
     ("ROADS", "Roads (lines; for network mode)", [QgsProcessing.TypeVectorLine],
      [("ROAD_CLASS", "Road class field", False)]),
 ]

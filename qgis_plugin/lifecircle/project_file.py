@@ -13,7 +13,8 @@ LAYER_FIELDS = {
     "compounds": {"id": "COMPOUND_ID", "name": "COMPOUND_NAME", "year": "COMPOUND_YEAR", "households": "COMPOUND_HOUSEHOLDS",
                   "population": "COMPOUND_POPULATION", "elderly": "COMPOUND_ELDERLY"},
     "facilities": {"id": "FACILITY_ID", "name": "FACILITY_NAME", "type": "FACILITY_TYPE", "beds": "FACILITY_BEDS",
-                   "nursing_beds": "FACILITY_NURSING_BEDS", "floor_area": "FACILITY_FLOOR_AREA"},
+                   "nursing_beds": "FACILITY_NURSING_BEDS", "floor_area": "FACILITY_FLOOR_AREA",
+                   "land_area": "FACILITY_LAND_AREA"},
     "roads": {"class": "ROAD_CLASS"},
 }
 LAYER_PARAMS = {"district": "DISTRICT", "street": "STREET", "community": "COMMUNITY", "compounds": "COMPOUNDS",

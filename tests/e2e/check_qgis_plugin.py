@@ -130,6 +130,7 @@ def main():
         FACILITIES=os.path.join(demo_dir, L["facilities"]["path"]), FACILITY_ID=L["facilities"]["id"],
         FACILITY_NAME=L["facilities"]["name"], FACILITY_TYPE=L["facilities"]["type"], FACILITY_BEDS=L["facilities"]["beds"],
         FACILITY_NURSING_BEDS=L["facilities"]["nursing_beds"], FACILITY_FLOOR_AREA=L["facilities"]["floor_area"],
+        FACILITY_LAND_AREA=L["facilities"]["land_area"],
         FACILITY_ATTRIBUTES="; ".join(f"{k}={v}" for k, v in L["facilities"]["attributes"].items()),
         ROADS=os.path.join(demo_dir, L["roads"]["path"]), ROAD_CLASS=L["roads"]["class"])
     # The demo's two census tables, CSV files: communities in table 1, districts in table 2.
@@ -142,11 +143,10 @@ def main():
         if c.get("attributes"):
             params[f"{table}_ATTRIBUTES"] = "; ".join(f"{k}={v}" for k, v in c["attributes"].items())
     r, res = alg("run", **params)
-    # The dialog picks layers, fields and census tables; the demo's land-area field is no
-    # dialog parameter: the reference is the demo run without it.
+    # The dialog picks layers, fields (the facilities' land area among them) and census
+    # tables: the reference is the demo's own project with absolute paths.
     picked = dict(p, layers={k: dict(v, path=os.path.join(demo_dir, v["path"])) for k, v in L.items()},
                   census=[dict(c, path=os.path.join(demo_dir, c["path"])) for c in p["census"]])
-    picked["layers"]["facilities"].pop("land_area", None)
     picked_file = os.path.join(work, "picked.json")
     json.dump(picked, open(picked_file, "w", encoding="utf-8"), ensure_ascii=False)
     ref_picked = os.path.join(work, "plain-picked")
