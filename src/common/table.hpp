@@ -3,6 +3,7 @@
 // writers (GeoJSON/GeoPackage through GDAL, CSV).
 #include "common/geos.hpp"
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <variant>
@@ -50,6 +51,21 @@ struct TableHead {
 
 struct Table : TableHead {
     std::vector<std::vector<Value>> rows;
+    /// Rows made when a writer needs them instead of held in `rows` (then empty): the
+    /// compounds layer, a city's largest, whose rows held at once were most of the cost
+    /// of writing it (a fresh allocation for every value of every row, in every run of
+    /// a batch). `make_row(i, row)` overwrites `row` with row i, reusing its memory; it
+    /// is called from several threads at once, each with its own `row`.
+    std::function<void(size_t, std::vector<Value>&)> make_row;
+    size_t made_rows = 0;  ///< the number of rows when `make_row` is set
+
+    size_t size() const { return make_row ? made_rows : rows.size(); }
+    /// Row i: the one held, or made into `buf`.
+    const std::vector<Value>& row(size_t i, std::vector<Value>& buf) const {
+        if (!make_row) return rows[i];
+        make_row(i, buf);
+        return buf;
+    }
     /// Per row: geometry in the working CRS (not owned), or WKB already in EPSG:4326.
     std::vector<const GEOSGeometry*> geoms;
     std::vector<std::vector<unsigned char>> wkb_wgs84;

@@ -420,7 +420,7 @@ GeometryText wkb_geometry_text(GEOSContextHandle_t h, const std::vector<unsigned
 }
 
 std::vector<Repair> write_geojson(Engine& engine, const fs::path& file, const Table& t, const std::string& working_crs) {
-    const size_t n = t.rows.size();
+    const size_t n = t.size();
     // A transformation is not safe to share between threads: one per worker, made when
     // the worker first formats a geometry.
     std::vector<chinacrs::TransformPtr> cts = no_transforms(engine.threads());
@@ -434,10 +434,11 @@ std::vector<Repair> write_geojson(Engine& engine, const fs::path& file, const Ta
     std::vector<std::string> keys(t.fields.size());
     for (size_t k = 0; k < t.fields.size(); ++k) keys[k] = json_string(t.fields[k].name) + ":";
     std::vector<std::string> problem(n);  // per feature: why its geometry is written as null
+    std::vector<std::vector<Value>> made_rows(cts.size());  // per worker, for tables that make their rows
     auto feature = [&](std::string& out, size_t i, GEOSContextHandle_t hw, int w) {
         if (i) out += ",\n";
         out += "{\"type\":\"Feature\",\"properties\":{";
-        const auto& row = t.rows[i];
+        const auto& row = t.row(i, made_rows[static_cast<size_t>(w) % made_rows.size()]);
         for (size_t k = 0; k < row.size(); ++k) {
             if (k) out += ',';
             out += keys[k];
@@ -488,7 +489,8 @@ std::vector<Repair> write_geojson(Engine& engine, const fs::path& file, const Ta
     std::vector<Repair> repairs;
     for (size_t i = 0; i < n; ++i) {
         if (problem[i].empty()) continue;
-        const std::string* id = t.rows[i].empty() ? nullptr : std::get_if<std::string>(&t.rows[i][0]);
+        const auto& row = t.row(i, made_rows[0]);
+        const std::string* id = row.empty() ? nullptr : std::get_if<std::string>(&row[0]);
         repairs.push_back(Repair{file.filename().u8string(), id ? *id : "#" + std::to_string(i),
                                  "geometry written as null: " + problem[i] + " (outside the domain of the working CRS " +
                                      working_crs + "; check the input coordinates or choose another working_crs)"});

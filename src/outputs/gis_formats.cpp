@@ -159,7 +159,8 @@ struct Writer {
     std::vector<Repair>* repairs;             ///< features written without geometry, or null
     std::string output_crs;
 
-    OGRGeometry* geometry(const Table& t, size_t i, OGRwkbGeometryType type, const std::string& file) const {
+    OGRGeometry* geometry(const Table& t, size_t i, const std::vector<Value>& row, OGRwkbGeometryType type,
+                          const std::string& file) const {
         OGRGeometry* g = nullptr;
         OGRCoordinateTransformation* ct = nullptr;
         if (i < t.geoms.size() && t.geoms[i]) {
@@ -178,7 +179,7 @@ struct Writer {
             delete g;
             // Outside the output CRS's domain: written without geometry, and said so.
             if (repairs) {
-                const std::string* id = t.rows[i].empty() ? nullptr : std::get_if<std::string>(&t.rows[i][0]);
+                const std::string* id = row.empty() ? nullptr : std::get_if<std::string>(&row[0]);
                 repairs->push_back(Repair{file, id ? *id : "#" + std::to_string(i),
                                           "geometry written as null: a point has no position in " + output_crs +
                                               " (outside the domain of the transformation; check the input coordinates, "
@@ -191,12 +192,18 @@ struct Writer {
         return g;
     }
 
-    /// dBASE text width: the longest value, within 1..254 bytes.
-    int text_width(const Target& tg, size_t k) const {
-        size_t w = 1;
-        for (size_t i : tg.rows)
-            if (auto s = std::get_if<std::string>(&tg.table->rows[i][k])) w = std::max(w, std::min(kDbfText, s->size()));
-        return static_cast<int>(w);
+    /// dBASE text widths, per field: the longest value, within 1..254 bytes (all fields
+    /// in one pass over the rows, which a table may make one at a time).
+    static std::vector<int> text_widths(const Target& tg) {
+        const Table& t = *tg.table;
+        std::vector<size_t> w(t.fields.size(), 1);
+        std::vector<Value> buf;
+        for (size_t i : tg.rows) {
+            const auto& row = t.row(i, buf);
+            for (size_t k = 0; k < row.size() && k < w.size(); ++k)
+                if (auto s = std::get_if<std::string>(&row[k])) w[k] = std::max(w[k], std::min(kDbfText, s->size()));
+        }
+        return std::vector<int>(w.begin(), w.end());
     }
 
     void write(GDALDataset* ds, const Target& tg, const std::vector<std::string>& lco) const {
@@ -206,22 +213,25 @@ struct Writer {
         opts.push_back(nullptr);
         OGRLayer* layer = ds->CreateLayer(tg.name.c_str(), tg.type == wkbNone ? nullptr : srs, tg.type, const_cast<char**>(opts.data()));
         if (!layer) throw OutputError("cannot create layer " + tg.name + ": " + CPLGetLastErrorMsg());
+        const std::vector<int> widths = shp ? text_widths(tg) : std::vector<int>();
         for (size_t k = 0; k < t.fields.size(); ++k) {
             const Field& f = t.fields[k];
             OGRFieldSubType sub;
             OGRFieldDefn d(names(f.name).c_str(), ogr_type(f.type, sub));
             d.SetSubType(sub);
-            if (shp && f.type == FieldType::String) d.SetWidth(text_width(tg, k));
+            if (shp && f.type == FieldType::String) d.SetWidth(widths[k]);
             if (layer->CreateField(&d) != OGRERR_NONE) throw OutputError("cannot create field " + f.name + " in " + tg.name);
         }
         if (!shp && layer->StartTransaction() != OGRERR_NONE) throw OutputError("cannot start a transaction on " + tg.name);
         OGRFeatureDefn* defn = layer->GetLayerDefn();
         long fid = 0;
+        std::vector<Value> buf;
         for (size_t i : tg.rows) {
             OGRFeature feat(defn);
-            const auto& row = t.rows[i];
+            const auto& row = t.row(i, buf);
             if (row.size() != t.fields.size())
-                throw std::logic_error(t.name + ": a row without values (a batch's base row) cannot be written as " + tg.name);
+                throw std::logic_error(t.name + ": row " + std::to_string(i) + " has " + std::to_string(row.size()) + " values for " +
+                                       std::to_string(t.fields.size()) + " fields");
             for (size_t k = 0; k < row.size(); ++k) {
                 const Value& v = row[k];
                 int fk = static_cast<int>(k);
@@ -241,7 +251,7 @@ struct Writer {
                 }
             }
             if (tg.type != wkbNone)
-                if (OGRGeometry* g = geometry(t, i, shp ? tg.type : wkbUnknown, shp ? tg.name + ".shp" : "lifecircle.gpkg " + tg.name))
+                if (OGRGeometry* g = geometry(t, i, row, shp ? tg.type : wkbUnknown, shp ? tg.name + ".shp" : "lifecircle.gpkg " + tg.name))
                     feat.SetGeometryDirectly(g);
             if (layer->CreateFeature(&feat) != OGRERR_NONE)
                 throw OutputError("cannot write a feature of " + tg.name + ": " + CPLGetLastErrorMsg());
@@ -259,7 +269,7 @@ std::vector<Target> shapefile_targets(GEOSContextHandle_t h, const Table& t) {
         OGRwkbGeometryType type = k == "Point" ? wkbPoint : k == "Line" ? wkbMultiLineString : k == "Polygon" ? wkbMultiPolygon : wkbNone;
         out.push_back({&t, kind_layer_id(t.name, k, kinds.size()), type, {}});
     }
-    for (size_t i = 0; i < t.rows.size(); ++i) {
+    for (size_t i = 0; i < t.size(); ++i) {
         std::string k = row_kind(h, t, i);
         size_t at = 0;  // rows without geometry go with the first part
         for (size_t j = 0; j < kinds.size(); ++j)
@@ -402,7 +412,7 @@ void GisWriter::write(const Table& t) {
     if (!s.shp) {
         if (!s.gpkg) throw std::logic_error("GisWriter::write after finish");
         Target tg{&t, t.name, t.has_geometry ? wkbUnknown : wkbNone, {}};
-        for (size_t i = 0; i < t.rows.size(); ++i) tg.rows.push_back(i);
+        for (size_t i = 0; i < t.size(); ++i) tg.rows.push_back(i);
         w.write(s.gpkg.get(), tg, {"SPATIAL_INDEX=YES"});
         return;
     }

@@ -72,11 +72,21 @@ const char* source_name(FigureSource s) {
 bool with_sources(const Project& p) { return !p.census.empty() || p.persons_per_household.has_value(); }
 
 // A row described as calls on a sink, so that nullable strings and values read alike.
+// It overwrites the row's values in place (a string into the string already there keeps
+// its memory): rows made on demand reuse one buffer (Table::make_row).
 struct Build {
     std::vector<Value>& row;
-    void str(const std::string& s) { row.emplace_back(s); }
-    void str_or_null(const std::string* s) { s ? row.emplace_back(*s) : row.emplace_back(); }
-    void value(Value v) { row.push_back(std::move(v)); }
+    size_t at = 0;
+    template <class V>
+    void put(V&& v) {
+        if (at < row.size()) row[at] = std::forward<V>(v);
+        else row.emplace_back(std::forward<V>(v));
+        ++at;
+    }
+    void str(const std::string& s) { put(s); }
+    void str_or_null(const std::string* s) { s ? put(*s) : put(Value()); }
+    void value(Value v) { put(std::move(v)); }
+    void finish() { row.resize(at); }
 };
 
 const std::string* id_of(const std::vector<Unit>& units, int i) { return i == kNone ? nullptr : &units[i].id; }
@@ -88,6 +98,7 @@ void add_row(Table& t, Emit&& emit) {
     row.reserve(t.fields.size());
     Build b{row};
     emit(b);
+    b.finish();
     t.rows.push_back(std::move(row));
 }
 
@@ -215,9 +226,12 @@ void make_layers(Engine& engine, const LayerSources& s, const std::function<void
             if (acc[k]) t.add_field("access_" + types[k], FieldType::Real);
         const bool network = r.mode == "network";
         const size_t nc = count(in.compounds.size());
-        for (size_t c = 0; c < nc; ++c) {
+        // Made a row at a time by the writers (Table::make_row); what it reads lives
+        // until each(t) returns.
+        t.make_row = [&, sources, network, per_minute](size_t c, std::vector<Value>& out) {
             const Compound& cp = in.compounds[c];
-            add_row(t, [&](auto& row) {
+            Build row{out};
+            {
                 row.str(cp.id);
                 row.str(cp.name);
                 row.value(cp.year ? Value(static_cast<long long>(*cp.year)) : Value());
@@ -244,8 +258,12 @@ void make_layers(Engine& engine, const LayerSources& s, const std::function<void
                 if (network) row.value(static_cast<bool>(r.unreachable[c]));
                 for (size_t k = 0; k < types.size(); ++k)
                     if (acc[k]) row.value(access_value(acc[k]->compound[c]));
-            });
-            t.geoms.push_back(cp.geom.get());
+            }
+            row.finish();
+        };
+        t.made_rows = nc;
+        for (size_t c = 0; c < nc; ++c) {
+            t.geoms.push_back(in.compounds[c].geom.get());
             t.geometry_text.push_back(text_of(texts ? &texts->compounds : nullptr, c));
         }
         each(t);
@@ -426,6 +444,13 @@ Table coverage_table(const Project& p, const Inputs& in, const Analysis& a) {
         t.add_field(rr.rule->id + "_pass", FieldType::Bool);
     }
     if (!in.has_level[level]) return t;
+    // Each street's communities, listed once rather than searched for every rule.
+    std::vector<std::vector<int>> communities(level == kStreet ? in.units[kStreet].size() : 0);
+    if (level == kStreet)
+        for (size_t c = 0; c < in.units[kCommunity].size(); ++c) {
+            const int parent = in.units[kCommunity][c].parent;
+            if (parent != kNone && static_cast<size_t>(parent) < communities.size()) communities[parent].push_back(static_cast<int>(c));
+        }
     auto row_for = [&](int u) {
         const Unit& un = in.units[level][u];
         const UnitStats& s = a.units[level][u];
@@ -445,8 +470,8 @@ Table coverage_table(const Project& p, const Inputs& in, const Analysis& a) {
             } else if (level == kStreet && !rr.per_unit[kCommunity].empty()) {
                 // community-level rule: share of this street's applicable communities that pass
                 long n = 0, ok = 0;
-                for (size_t c = 0; c < in.units[kCommunity].size(); ++c) {
-                    if (in.units[kCommunity][c].parent != u || !rr.per_unit[kCommunity][c].pass) continue;
+                for (int c : communities[u]) {
+                    if (!rr.per_unit[kCommunity][c].pass) continue;
                     ++n;
                     ok += *rr.per_unit[kCommunity][c].pass;
                 }
@@ -462,7 +487,8 @@ Table coverage_table(const Project& p, const Inputs& in, const Analysis& a) {
                 pass = rr.pass;
             }
             row.push_back(num_value(v));
-            row.push_back(pass ? Value(*pass) : Value());
+            if (pass) row.emplace_back(*pass);
+            else row.emplace_back();
         }
         return row;
     };
@@ -519,7 +545,9 @@ std::string csv_text(const Table& t) {
     std::vector<std::string> cells;
     for (auto& f : t.fields) cells.push_back(f.name);
     out += csv_row(cells);
-    for (auto& row : t.rows) {
+    std::vector<Value> buf;
+    for (size_t i = 0; i < t.size(); ++i) {
+        const auto& row = t.row(i, buf);
         cells.clear();
         for (auto& v : row) cells.push_back(csv_value(v));
         out += csv_row(cells);

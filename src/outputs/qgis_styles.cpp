@@ -247,7 +247,7 @@ std::string row_kind(GEOSContextHandle_t h, const Table& t, size_t i) {
 
 std::vector<std::string> geometry_kinds(GEOSContextHandle_t h, const Table& t) {
     std::set<std::string> kinds;
-    for (size_t i = 0; i < t.rows.size(); ++i) {
+    for (size_t i = 0; i < t.size(); ++i) {
         std::string k = row_kind(h, t, i);
         if (!k.empty()) kinds.insert(k);
     }

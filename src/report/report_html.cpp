@@ -10,6 +10,8 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <string_view>
+#include <unordered_map>
 
 namespace lc {
 
@@ -70,11 +72,20 @@ struct Page {
                      : std::string("<span class=\"badge fail\">") + t("未达标", "Not met") + "</span>";
     }
 
+    /// Per level, each unit by id (the first of a repeated id), made when first asked:
+    /// a rule failing in most of 2,000 communities would otherwise scan them all for each.
+    mutable std::vector<std::unordered_map<std::string_view, const Unit*>> by_id{};
+
     std::string unit_name(int level, const std::string& id) const {
         if (level < 0) return id;
-        for (auto& u : in.units[level])
-            if (u.id == id) return u.name.empty() ? id : u.name;
-        return id;
+        if (by_id.empty()) {
+            by_id.resize(kLevels);
+            for (int l = 0; l < kLevels; ++l)
+                for (const Unit& u : in.units[l]) by_id[l].emplace(u.id, &u);
+        }
+        auto it = by_id[level].find(id);
+        if (it == by_id[level].end()) return id;
+        return it->second->name.empty() ? id : it->second->name;
     }
 
     static std::string jnum(const json& j, const char* k) {
@@ -403,7 +414,7 @@ struct Page {
 std::string report_html(const Project& p, const Inputs& in, const ReachResult& r, const Analysis& a, const json& summary,
                         const std::vector<IndicatorMap>& maps, const std::vector<std::string>& vector_files,
                         const std::string& lang) {
-    Page pg{p, in, r, a, summary, lang, {}};
+    Page pg{p, in, r, a, summary, lang, {}, {}};
     std::string css = kCss;
     css.replace(css.find("FONTS"), 5, kCssFontStack);
     std::string title = (p.name.empty() ? std::string("lifecircle") : p.name) +

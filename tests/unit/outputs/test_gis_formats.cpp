@@ -1,6 +1,7 @@
 // Layers for desktop GIS: Shapefile field names, the split by geometry kind, UTF-8 text
 // cut at a character boundary and kept whole in long_text.csv, the output CRS.
 #include "common/engine.hpp"
+#include "outputs/geojson.hpp"
 #include "outputs/gis_formats.hpp"
 #include "common/errors.hpp"
 #include "common/geos.hpp"
@@ -150,4 +151,88 @@ TEST_CASE("gis formats: one GeoPackage keeps the field names and mixed geometry 
     CHECK(l->GetLayerDefn()->GetFieldIndex("reach_day_care_elderly_share") >= 0);
     CHECK(std::string(l->GetSpatialRef()->GetAuthorityCode(nullptr)) == "4543");
     CHECK(!fs::exists(d.path / "fields.csv"));
+}
+
+TEST_CASE("gis formats: a table that makes its rows when written gives the same files as one holding them") {
+    // The compounds layer makes its rows on demand (Table::make_row), into a buffer that
+    // still holds the previous row's values: text after null, null after text, a longer
+    // text after a shorter one. Every writer must see exactly the rows held ones give.
+    GEOSContextHandle_t h = engine.main();
+    const double x = 267943, y = 2771349;
+    std::vector<std::vector<Value>> rows;
+    std::string long_name;
+    for (int i = 0; i < 90; ++i) long_name += "长";  // 270 bytes: cut for dBASE, kept in long_text.csv
+    for (int i = 0; i < 300; ++i) {
+        std::vector<Value> r;
+        r.emplace_back("C" + std::to_string(i));
+        if (i % 3 == 0) r.emplace_back();
+        else if (i == 7) r.emplace_back(long_name);
+        else r.emplace_back(std::string(static_cast<size_t>(i % 11), 'x'));
+        if (i % 5 == 0) r.emplace_back();
+        else r.emplace_back(i * 0.125);
+        r.emplace_back(static_cast<long long>(i));
+        r.emplace_back(i % 2 == 0);
+        rows.push_back(std::move(r));
+    }
+    auto table = [&](bool made) {
+        Table t;
+        t.name = "compounds";
+        t.add_field("compound_id", FieldType::String);
+        t.add_field("nearest_day_care_id", FieldType::String);
+        t.add_field("dist_day_care_m", FieldType::Real);
+        t.add_field("build_year", FieldType::Integer);
+        t.add_field("reached_day_care", FieldType::Bool);
+        for (size_t i = 0; i < rows.size(); ++i)
+            t.owned.push_back(make_point(h, x + static_cast<double>(i), y + static_cast<double>(i % 7)));
+        for (auto& g : t.owned) t.geoms.push_back(g.get());
+        if (made) {
+            t.make_row = [&](size_t i, std::vector<Value>& out) {
+                out.resize(rows[i].size());
+                for (size_t k = 0; k < out.size(); ++k) out[k] = rows[i][k];
+            };
+            t.made_rows = rows.size();
+        } else {
+            t.rows = rows;
+        }
+        return t;
+    };
+    const Table held = table(false), made = table(true);
+    CHECK(made.rows.empty());
+    CHECK(made.size() == held.size());
+    TempDir d;
+    for (const char* kind : {"held", "made"}) {
+        const Table& t = std::string(kind) == "held" ? held : made;
+        fs::create_directories(d.path / kind / "shp");
+        fs::create_directories(d.path / kind / "gpkg");
+        write_geojson(engine, d.path / kind / "compounds.geojson", t, "EPSG:32648");
+        write_gis_layers(engine, d.path / kind / "shp", {&t}, "EPSG:32648", GisOptions{"shp", "EPSG:4490"});
+        write_gis_layers(engine, d.path / kind / "gpkg", {&t}, "EPSG:32648", GisOptions{"gpkg", "EPSG:4490"});
+    }
+    const std::string gj = slurp(d.path / "held" / "compounds.geojson");
+    CHECK(gj.find("\"nearest_day_care_id\":null") != std::string::npos);
+    CHECK(gj == slurp(d.path / "made" / "compounds.geojson"));
+    for (auto f : {"compounds.dbf", "compounds.shp", "fields.csv", "long_text.csv"})
+        CHECK_MESSAGE(slurp(d.path / "held" / "shp" / f) == slurp(d.path / "made" / "shp" / f), f);
+    CHECK(slurp(d.path / "held" / "shp" / "long_text.csv").find(long_name) != std::string::npos);
+    // The GeoPackage's features, field by field.
+    GDALAllRegister();
+    GDALDatasetUniquePtr a(GDALDataset::Open((d.path / "held" / "gpkg" / "lifecircle.gpkg").c_str(), GDAL_OF_VECTOR));
+    GDALDatasetUniquePtr b(GDALDataset::Open((d.path / "made" / "gpkg" / "lifecircle.gpkg").c_str(), GDAL_OF_VECTOR));
+    REQUIRE(a);
+    REQUIRE(b);
+    OGRLayer* la = a->GetLayerByName("compounds");
+    OGRLayer* lb = b->GetLayerByName("compounds");
+    REQUIRE(la);
+    REQUIRE(lb);
+    CHECK(la->GetFeatureCount() == 300);
+    CHECK(lb->GetFeatureCount() == 300);
+    for (;;) {
+        std::unique_ptr<OGRFeature> fa(la->GetNextFeature()), fb(lb->GetNextFeature());
+        REQUIRE(static_cast<bool>(fa) == static_cast<bool>(fb));
+        if (!fa) break;
+        for (int k = 0; k < fa->GetFieldCount(); ++k) {
+            CHECK(fa->IsFieldNull(k) == fb->IsFieldNull(k));
+            CHECK(std::string(fa->GetFieldAsString(k)) == fb->GetFieldAsString(k));
+        }
+    }
 }
