@@ -11,7 +11,9 @@
 # highest peak memory) are reported (the baseline's N runs, then the new build's N).
 # --baseline (or LIFECIRCLE_BASELINE=BIN): the binary to compare with, e.g. a build of
 # main from before a change. Figures vary with machine load: compare ratios within one
-# run of this script, and CPU time rather than wall time on a busy machine.
+# run of this script, and CPU time rather than wall time on a busy machine. Every timed
+# run starts after a `sync`: a batch writes gigabytes, and their flushing to disk would
+# otherwise fall into whichever run comes next.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 modes=all baseline=${LIFECIRCLE_BASELINE:-} tenx=1 batch=1 repeat=1
@@ -53,6 +55,7 @@ fi
 run() {  # label binary scale mode [project suffix] [repetitions]: prints two lines, leaves $GEN/res-LABEL-SCALE-MODE.json
   local label=$1 bin=$2 scale=$3 mode=$4 out="$GEN/out-$1-$3-$4" reps=${6:-1} i
   for ((i = 1; i <= reps; i++)); do
+    sync  # the previous run's files are flushed now, not during this run's timing
     /usr/bin/time -f "%e %U %S %M" -o "$GEN/time-$i.txt" "$bin" run "$GEN/$scale/project-$mode${5:-}.json" --out "$out" --quiet
   done
   python3 - "$out/summary.json" "$GEN" "$reps" "$label" "$scale" "$mode" "$GEN/res-$label-$scale-$mode.json" <<'PY'
@@ -145,6 +148,7 @@ PY
 time_batch() {  # mode factor label file [batch options...]: one timed batch against one full run
   local mode=$1 goal=$2 label=$3 file=$4 out="$GEN/out-${4%.json}"
   shift 4
+  sync
   /usr/bin/time -f "%e %M" -o "$GEN/time.txt" "$BIN" batch "$GEN/metro/$file" --out "$out" --jobs "$(nproc)" "$@" --quiet
   read -r wall kb < "$GEN/time.txt"
   python3 - "$wall" "$kb" "$GEN/res-new-metro-$mode.json" "$mode" "$goal" "$label" <<'PY'
@@ -196,6 +200,7 @@ run_sweep() {  # mode factor: 500 scenarios, comparison tables only
 
 census_ratio() {  # metro radius with census tables and bands against the run without them
   local out="$GEN/out-metro-census"
+  sync
   /usr/bin/time -f "%e %M" -o "$GEN/time.txt" "$BIN" run "$GEN/metro/project-census.json" --out "$out" --quiet
   read -r wall kb < "$GEN/time.txt"
   python3 - "$wall" "$kb" "$GEN/res-new-metro-radius.json" <<'PY'

@@ -56,6 +56,7 @@ done
 now() { date +%s.%N; }
 timed() {  # name command...: runs it, appends "name seconds" to $TMP/times
   local t0 t1
+  sync  # what earlier runs wrote is flushed now, not during this timing
   t0=$(now); "${@:2}"; t1=$(now)
   echo "$1 $(echo "$t1 - $t0" | bc -l)" >> "$TMP/times"
 }
