@@ -275,6 +275,9 @@ Source open_source(const std::string& origin, const LayerSpec& s, std::vector<st
         for (int i = 0; i < defn->GetFieldCount(); ++i) avail += (i ? ", " : "") + field_name(defn, i, src);
         return avail;
     };
+    // Optional fields the layer lacks: one warning for all of them (a layer exported
+    // without a plan's attributes would otherwise give a screenful, one per field).
+    std::vector<std::string> missing, missing_alone;
     for (auto& [canon, fname] : s.fields) {
         if (canon == "lon" || canon == "lat") continue;
         if (canon == "id" && fname == "@index") continue;
@@ -289,7 +292,8 @@ Source open_source(const std::string& origin, const LayerSpec& s, std::vector<st
             // An empty layer (no features, hence no fields) is valid data: nothing to read.
             if (required && src.layer->GetFeatureCount(TRUE) != 0) throw InputError(msg);
             if (required) continue;
-            warnings.push_back(msg + " — " + canon + " is treated as unknown (null)");
+            missing.push_back("\"" + fname + "\" (mapped as " + canon + " in /layers/" + s.key + ")");
+            missing_alone.push_back(msg + " — " + canon + " is treated as unknown (null)");
             continue;
         }
         src.field_index[canon] = idx;
@@ -299,11 +303,20 @@ Source open_source(const std::string& origin, const LayerSpec& s, std::vector<st
         int idx = find_field(defn, fname, src, dbf, how);
         if (!how.empty()) warnings.push_back(src.label + ": " + how);
         if (idx < 0) {
-            warnings.push_back(src.label + ": has no field \"" + fname + "\" (mapped as attribute " + attr +
-                               "); treated as unknown; its fields are: " + fields_list());
+            missing.push_back("\"" + fname + "\" (mapped as attribute " + attr + ")");
+            missing_alone.push_back(src.label + ": has no field \"" + fname + "\" (mapped as attribute " + attr +
+                                    "); treated as unknown; its fields are: " + fields_list());
             continue;
         }
         src.field_index["attr:" + attr] = idx;
+    }
+    if (missing.size() == 1) {
+        warnings.push_back(missing_alone.front());
+    } else if (!missing.empty()) {
+        std::string list;
+        for (size_t i = 0; i < missing.size(); ++i) list += (i ? ", " : "") + missing[i];
+        warnings.push_back(src.label + ": has no fields " + list + "; each is treated as unknown (null); its fields are: " +
+                           fields_list());
     }
     return src;
 }

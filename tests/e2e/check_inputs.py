@@ -208,6 +208,13 @@ def case_loud_warnings():
     total = len(summary(os.path.join(d, "b"))["warnings"])
     check("loud_warnings: ten shown", len(w) == 10, w)
     check("loud_warnings: the rest counted", f"... and {total - 10} more warning(s)" in r.stderr, (total, r.stderr[-300:]))
+    # The twelve fields the facilities layer lacks are one warning naming every one.
+    missing = [x for x in w if "has no field" in x]
+    check("loud_warnings: missing fields are one warning", len(missing) == 1, w)
+    check("loud_warnings: ... naming each field and what it was mapped as",
+          missing and all(f'"missing{i:02d}" (mapped as attribute attr{i:02d})' in missing[0] for i in range(12))
+          and missing[0].startswith(os.path.join(HAND, "facilities.geojson") + ": has no fields ")
+          and "each is treated as unknown (null); its fields are: " in missing[0], missing)
     p = hand_project(d)
     p["rules"].append({"id": "r_null", "check": "reach_share", "types": ["day_care"], "weight": "population", "level": "street",
                        "source": "test"})
