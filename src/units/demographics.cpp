@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <memory>
 #include <tuple>
@@ -73,7 +74,7 @@ void join(const CensusSpec& spec, const CensusTable& t, Inputs& in) {
     std::unordered_map<std::string, int> unit_of;
     for (size_t u = 0; u < in.units[L].size(); ++u) unit_of.emplace(in.units[L][u].id, static_cast<int>(u));
     std::unordered_map<std::string, long> seen;
-    std::vector<std::string> no_unit, duplicate, no_code;
+    std::vector<std::string> no_unit, duplicate, no_code, conflict;
     for (const CensusRow& row : t.rows) {
         if (row.code.empty()) {
             no_code.push_back("row " + std::to_string(row.feature_index + 2));  // the header is line 1
@@ -92,6 +93,17 @@ void join(const CensusSpec& spec, const CensusTable& t, Inputs& in) {
             continue;
         }
         Unit& u = in.units[L][it->second];
+        // An earlier table of this level gave this unit a different figure (one table
+        // split in two files that overlap, or two editions): said, never silently replaced.
+        for (int f = 0; f < kFigures; ++f) {
+            const auto& had = u.census.value[f];
+            if (spec.fields.count(figure_name(f)) && row.value[f] && u.census.origin[f] == Demographics::Row && had &&
+                *had != *row.value[f]) {
+                char b[96];
+                std::snprintf(b, sizeof b, " %s %.15g -> %.15g", figure_name(f), *had, *row.value[f]);
+                conflict.push_back(row.code + b);
+            }
+        }
         set_row(u.census, row, spec);
         for (auto& [k, v] : row.attrs) u.attrs[k] = v;
         ++info.matched;
@@ -106,6 +118,9 @@ void join(const CensusSpec& spec, const CensusTable& t, Inputs& in) {
                               id_list(duplicate));
     if (!no_code.empty())
         in.census.warnings.push_back(t.label + ": " + std::to_string(no_code.size()) + " row(s) without a code are not used: " + id_list(no_code));
+    if (!conflict.empty())
+        in.census.warnings.push_back(t.label + ": " + std::to_string(conflict.size()) + " figure(s) differ from those an earlier census table of level " +
+                                     lv + " gives; this table's, listed later in the project, are used: " + id_list(conflict));
 }
 
 /// The units one level finer than `level` (the next level present), by parent.

@@ -40,6 +40,9 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
 
 using namespace lc;
 
@@ -101,6 +104,32 @@ TEST_CASE("census join: every kind of mismatch is reported, none dropped silentl
     CHECK(has_warning(in, "no row in any census table: C3"));
     CHECK(has_warning(in, "appear twice; the first row is used: S1"));
     CHECK(has_warning(in, "without a code are not used: row 3"));
+}
+
+TEST_CASE("census join: a second table of the same level that gives a unit another figure is warned about") {
+    // A second community table (one table split in two files that overlap): C1's
+    // population 3100 against the first table's 3000, C2's 2000 the same in both. The
+    // later table's figure is used, as it always was, and the difference is said with
+    // both figures; an equal figure is no news.
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::temp_directory_path() / ("lc-census-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    {
+        std::ofstream f(dir / "b.csv");
+        f << "code,pop\nC1,3100\nC2,2000\n";
+    }
+    json doc = read_json_file(kDir + "project.json");
+    doc["census"].push_back({{"path", (dir / "b.csv").string()}, {"level", "community"}, {"id", "code"}, {"population", "pop"}});
+    Inputs in = census_inputs(doc);
+    fs::remove_all(dir);
+    CHECK(unit(in, kCommunity, "C1").census.value[0] == 3100.0);
+    CHECK(unit(in, kCommunity, "C1").census.value[1] == 1000.0);  // households only the first table gives: kept
+    CHECK(unit(in, kCommunity, "C2").census.value[0] == 2000.0);
+    CHECK(has_warning(in, "b.csv: 1 figure(s) differ from those an earlier census table of level community gives; this table's, "
+                          "listed later in the project, are used: C1 population 3000 -> 3100"));
+    CHECK_FALSE(has_warning(in, "C2 population"));
+    // The first table alone: no such warning.
+    CHECK_FALSE(has_warning(census_inputs(read_json_file(kDir + "project.json")), "differ from those an earlier census table"));
 }
 
 TEST_CASE("census join: text numbers, roll-up, own rows win, partial sums stay unknown") {
