@@ -20,10 +20,22 @@ std::string slurp(const fs::path& p) {
     return s.str();
 }
 
+// A folder of this process's own, removed when it exits: two test processes started in
+// one folder would otherwise write each other's files.
+const fs::path& scratch_dir() {
+    static const struct Dir {
+        fs::path path = fs::current_path() / ("text_file_scratch-" + std::to_string(::getpid()));
+        ~Dir() {
+            std::error_code ec;
+            fs::remove_all(path, ec);
+        }
+    } dir;
+    return dir.path;
+}
+
 fs::path scratch(const char* name) {
-    fs::path d = fs::current_path() / "text_file_scratch";
-    fs::create_directories(d);
-    return d / name;
+    fs::create_directories(scratch_dir());
+    return scratch_dir() / name;
 }
 }  // namespace
 
