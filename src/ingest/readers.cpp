@@ -224,6 +224,8 @@ void read_facilities(Ctx& c, const LayerSpec& s, Source& src, bool added) {
                 if (a.number && *a.number < 0 && is_count_attribute(attr)) {
                     impossible_figure(c, layer, id, attr, *a.number, "is impossible (a negative count or area)");
                     a.number.reset();
+                } else if (a.number && is_count_attribute(attr) && implausible_figure(c, layer, id, attr, *a.number)) {
+                    a.number.reset();
                 }
             }
             fa.attrs[attr] = a;

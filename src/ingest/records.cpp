@@ -107,6 +107,34 @@ std::string format_number(double v) {
     return buf;
 }
 
+// Beyond these a figure is a total typed into one record, a slipped decimal point or a
+// unit mix-up, and read as it is it would carry a whole rule: one nursing home of
+// 250,000 beds meets any beds-per-1000 target, one compound of 900 million households
+// decides every household share. Generous on purpose: the largest residential compounds
+// hold some tens of thousands of households, the largest elderly-care institutions a few
+// thousand beds, and a facility's floor or land area stays far below a square kilometre.
+// Census tables hold whole units' figures and are not bounded.
+std::optional<double> plausible_max(const std::string& layer, const std::string& canon) {
+    if (layer == "compounds") {
+        if (canon == "households") return 100000;
+        if (canon == "population" || canon == "elderly" || canon == "infants") return 300000;
+    } else if (layer == "facilities") {
+        if (canon == "beds" || canon == "nursing_beds" || canon == "family_beds" || canon == "places") return 10000;
+        if (canon == "floor_area" || canon == "land_area") return 1e6;
+    }
+    return std::nullopt;
+}
+
+bool implausible_figure(Ctx& c, const std::string& layer, const std::string& id, const std::string& canon, double v) {
+    const auto cap = plausible_max(layer, canon);
+    if (!cap || !(v > *cap)) return false;
+    const bool area = canon == "floor_area" || canon == "land_area";
+    impossible_figure(c, layer, id, canon, v,
+                      "is implausible for one " + std::string(layer == "compounds" ? "compound" : "facility") + " (more than " +
+                          format_number(*cap) + (area ? " m²" : "") + "; a total, a slipped decimal point or another unit?)");
+    return true;
+}
+
 void impossible_figure(Ctx& c, const std::string& layer, const std::string& id, const std::string& canon, double value,
                        const std::string& why) {
     c.in.repairs.push_back(Repair{layer, id, canon + ": " + format_number(value) + " " + why + "; treated as unknown (null)"});
@@ -117,7 +145,7 @@ void impossible_figure(Ctx& c, const std::string& layer, const std::string& id, 
 
 void flush_impossible(Ctx& c) {
     for (auto& [key, n] : c.impossible)
-        c.in.warnings.push_back(key + ": " + std::to_string(n.first) + " impossible figure(s) read as unknown (null), e.g. " +
+        c.in.warnings.push_back(key + ": " + std::to_string(n.first) + " impossible or implausible figure(s) read as unknown (null), e.g. " +
                                 n.second + "; each is listed in repairs.csv");
     c.impossible.clear();
 }
@@ -172,6 +200,7 @@ std::optional<double> read_number(Ctx& c, OGRFeature* f, Source& src, const std:
         impossible_figure(c, layer, id, canon, *v, "is impossible (a negative count or area, perhaps an \"unknown\" code)");
         return std::nullopt;
     }
+    if (implausible_figure(c, layer, id, canon, *v)) return std::nullopt;
     if (!s.empty()) {
         char* end = nullptr;
         std::strtod(s.c_str(), &end);

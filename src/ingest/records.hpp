@@ -48,16 +48,23 @@ XY point_on_surface(GEOSContextHandle_t h, const GEOSGeometry* g);
 /// Reads an optional count or area (households, beds, floor_area...): text read as a
 /// planner would (textnum.hpp), noting what was reinterpreted; unreadable text, a list,
 /// and an impossible figure (negative: a "-9999" sentinel) become unknown (null) with a
-/// line in repairs.csv.
+/// line in repairs.csv; so does an implausible one (plausible_max).
 std::optional<double> read_number(Ctx& c, OGRFeature* f, Source& src, const std::string& layer, const std::string& canon,
                                   const std::string& id);
+
+/// The largest figure one record of `layer` can plausibly hold for `canon` (none: no
+/// bound); see records.cpp for the bounds and why.
+std::optional<double> plausible_max(const std::string& layer, const std::string& canon);
+
+/// Marks `v` unknown (impossible_figure) when it exceeds plausible_max; true if it did.
+bool implausible_figure(Ctx& c, const std::string& layer, const std::string& id, const std::string& canon, double v);
 
 /// Marks an impossible figure as unknown: a repairs.csv line with its value and `why`,
 /// counted for the layer's warning.
 void impossible_figure(Ctx& c, const std::string& layer, const std::string& id, const std::string& canon, double value,
                        const std::string& why);
 
-/// One warning per field that held impossible figures (call after reading a layer).
+/// One warning per field that held impossible or implausible figures (call after reading a layer).
 void flush_impossible(Ctx& c);
 
 /// "%.15g" of a number, for messages.

@@ -135,6 +135,35 @@ def case_negative():
     check("negative: F7 typed day_care", f7 and f7[0]["type"] == "day_care", f7)
 
 
+def case_implausible():
+    """Figures too large for one record are read as unknown, each in repairs.csv and
+    warned per field; the rules they would have carried are worked in make_fixtures.py
+    implausible(): the households share 0.5 (not 0.0000056), the family beds 300 of 4000
+    (failing, not passing with 250300)."""
+    d = fresh("implausible")
+    out = os.path.join(d, "out")
+    r = lc("run", os.path.join(INPUTS, "implausible", "project.json"), "--out", out, "--quiet")
+    if not check("implausible: run exits 0", r.returncode == 0, r.stderr):
+        return
+    s = summary(out)
+    reach = rule(s, "r_reach_hh")
+    check("implausible: households share 5000 / 10000", abs(reach["value"] - 0.5) < 1e-9, reach)
+    check("implausible: K2 counted in households_unknown", reach["details"].get("households_unknown") == 1, reach["details"])
+    fam = rule(s, "r_family")
+    check("implausible: family beds 300, the target of 4000 not met", fam["value"] == 300 and fam["pass"] is False, fam)
+    rep = list(csv.DictReader(io.open(os.path.join(out, "repairs.csv"), encoding="utf-8-sig")))
+    said = {(x["source_id"], x["what"].split(":")[0]): x["what"] for x in rep}
+    check("implausible: repairs.csv: K2 households",
+          "900000000 is implausible for one compound (more than 100000" in said.get(("K2", "households"), ""), rep)
+    check("implausible: repairs.csv: F6 family_beds",
+          "250000 is implausible for one facility (more than 10000" in said.get(("F6", "family_beds"), ""), rep)
+    check("implausible: repairs.csv: F6 beds", "150000 is implausible" in said.get(("F6", "beds"), ""), rep)
+    w = warnings_of(r.stderr)
+    for field in ("compounds.households", "facilities.beds", "facilities.family_beds"):
+        check(f"implausible: stderr warns about {field}",
+              any(x.startswith(field + ": 1 impossible or implausible figure(s) read as unknown (null)") for x in w), w)
+
+
 def case_stray():
     """working_crs auto with a stray district near (0.5, 0.5): the zone is the compounds'
     (EPSG:32648, as the hand fixture), the stray is warned about by id, and the compound
