@@ -100,18 +100,29 @@ def case_fifo():
         check("fifo: project file: exit 2 naming it", False, "blocked (timeout)")
 
 
+def run_fixture(case):
+    """Runs tests/fixtures/inputs/CASE/project.json: (result, output folder, summary or None)."""
+    out = os.path.join(fresh(case), "out")
+    r = lc("run", os.path.join(INPUTS, case, "project.json"), "--out", out, "--quiet")
+    if not check(f"{case}: run exits 0", r.returncode == 0, r.stderr):
+        return r, out, None
+    return r, out, summary(out)
+
+
+def households_share(case, s, want, worked, unknown):
+    """r_reach_hh's value is `want` (`worked` says how) with one compound (`unknown`) of unknown households."""
+    reach = rule(s, "r_reach_hh")
+    check(f"{case}: households share {worked}", abs(reach["value"] - want) < 1e-6, reach)
+    check(f"{case}: {unknown} counted in households_unknown", reach["details"].get("households_unknown") == 1, reach["details"])
+
+
 def case_negative():
     """-9999 sentinels, elderly > population, nursing_beds > beds, a JSON list, a signed
     year, a label padded with U+3000 (figures worked out in make_fixtures.py negative())."""
-    d = fresh("negative")
-    out = os.path.join(d, "out")
-    r = lc("run", os.path.join(INPUTS, "negative", "project.json"), "--out", out, "--quiet")
-    if not check("negative: run exits 0", r.returncode == 0, r.stderr):
+    r, out, s = run_fixture("negative")
+    if s is None:
         return
-    s = summary(out)
-    reach = rule(s, "r_reach_hh")
-    check("negative: households share 10496 / 19999, not 1.0496", abs(reach["value"] - 10496 / 19999) < 1e-6, reach)
-    check("negative: the -9999 compound is counted as unknown", reach["details"].get("households_unknown") == 1, reach["details"])
+    households_share("negative", s, 10496 / 19999, "10496 / 19999, not 1.0496", "the -9999 compound")
     nursing = rule(s, "r_nursing")
     check("negative: nursing ratio 70 / 200 with one numerator unknown", abs(nursing["value"] - 0.35) < 1e-9 and
           nursing["details"]["numerator_unknown"] == 1, nursing)
@@ -140,15 +151,10 @@ def case_implausible():
     warned per field; the rules they would have carried are worked in make_fixtures.py
     implausible(): the households share 0.5 (not 0.0000056), the family beds 300 of 4000
     (failing, not passing with 250300)."""
-    d = fresh("implausible")
-    out = os.path.join(d, "out")
-    r = lc("run", os.path.join(INPUTS, "implausible", "project.json"), "--out", out, "--quiet")
-    if not check("implausible: run exits 0", r.returncode == 0, r.stderr):
+    r, out, s = run_fixture("implausible")
+    if s is None:
         return
-    s = summary(out)
-    reach = rule(s, "r_reach_hh")
-    check("implausible: households share 5000 / 10000", abs(reach["value"] - 0.5) < 1e-9, reach)
-    check("implausible: K2 counted in households_unknown", reach["details"].get("households_unknown") == 1, reach["details"])
+    households_share("implausible", s, 0.5, "5000 / 10000, not 0.0000056", "K2")
     fam = rule(s, "r_family")
     check("implausible: family beds 300, the target of 4000 not met", fam["value"] == 300 and fam["pass"] is False, fam)
     rep = list(csv.DictReader(io.open(os.path.join(out, "repairs.csv"), encoding="utf-8-sig")))
