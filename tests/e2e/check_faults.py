@@ -11,7 +11,7 @@ line per check; the exit status is 1 when any check failed.
 """
 import hashlib, json, os, resource, shutil, signal, subprocess, sys, tempfile, time
 
-from e2e_check import check, echo_passes, run_cases  # noqa: E402
+from e2e_check import check, echo_passes, run_cases, stage_for_nobody  # noqa: E402
 
 echo_passes()
 
@@ -75,15 +75,14 @@ def city(case, scale="city"):
 # ---------------------------------------------------------------------------------------
 def case_unwritable():
     d = fresh("unwritable")
-    program = exe
+    program, env = exe, None
     if os.geteuid() == 0:
         # The runs below drop to nobody, who must reach the program and the data: a
         # checkout may sit in a folder only root can enter (mktemp -d makes them 0700).
         staged = tempfile.mkdtemp(prefix="lc-unwritable-")
         os.chmod(staged, 0o755)
         shutil.copytree(os.path.join(d, "data"), os.path.join(staged, "data"))
-        program = os.path.join(staged, "lifecircle")
-        shutil.copy2(exe, program)
+        program, env = stage_for_nobody(staged, exe)
         d = staged
     proj = os.path.join(d, "data", "project.json")
     ro = os.path.join(d, "readonly")
@@ -103,7 +102,7 @@ def case_unwritable():
                 os.setuid(65534)
         for target, what in [(os.path.join(ro, "new"), "a new --out in a read-only folder"),
                              (prev, "replacing an output in a read-only folder")]:
-            r = lc("run", proj, "--out", target, "--quiet", preexec=drop, program=program)
+            r = lc("run", proj, "--out", target, "--quiet", preexec=drop, program=program, env=env)
             check(f"unwritable: {what}: exit 3", r.returncode == 3, f"exit {r.returncode}: {r.stderr}")
             check(f"unwritable: {what}: the message names the folder", ro in r.stderr, r.stderr)
             check(f"unwritable: {what}: the folder is unchanged", tree(ro) == before)

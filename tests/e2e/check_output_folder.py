@@ -11,7 +11,7 @@ line for each check that fails; exit status 1 when any did.
 """
 import fcntl, hashlib, json, os, shutil, subprocess, sys, tempfile, threading, time
 
-from e2e_check import check, run_cases
+from e2e_check import check, run_cases, stage_for_nobody
 
 exe, fixtures, work = (os.path.abspath(a) for a in sys.argv[1:4])
 wanted = sys.argv[4:]
@@ -28,8 +28,9 @@ def fresh(case):
     return d
 
 
-def lc(*a, cwd=None, preexec=None, program=None):
-    return subprocess.run([program or exe, *a], capture_output=True, text=True, errors="replace", cwd=cwd, preexec_fn=preexec)
+def lc(*a, cwd=None, preexec=None, program=None, env=None):
+    return subprocess.run([program or exe, *a], capture_output=True, text=True, errors="replace", cwd=cwd, preexec_fn=preexec,
+                          env=env)
 
 
 def tree(d):
@@ -286,7 +287,7 @@ def case_preflight():
     # an unwritable parent: as a user (root ignores permission bits)
     ro = os.path.join(d, "ro")
     os.mkdir(ro)
-    program, proj, drop = exe, GARBAGE, None
+    program, proj, drop, env = exe, GARBAGE, None, None
     staged = None
     if os.geteuid() == 0:
         staged = tempfile.mkdtemp(prefix="lc-preflight-")
@@ -295,8 +296,7 @@ def case_preflight():
         for f in ("garbage_input.json", "garbage.geojson"):
             shutil.copy(os.path.join(fixtures, "errors", f), os.path.join(staged, "errors", f))
         shutil.copytree(HAND, os.path.join(staged, "hand"))
-        program = os.path.join(staged, "lifecircle")
-        shutil.copy2(exe, program)
+        program, env = stage_for_nobody(staged, exe)
         proj = os.path.join(staged, "errors", "garbage_input.json")
         ro = os.path.join(staged, "ro")
         os.mkdir(ro)
@@ -307,7 +307,7 @@ def case_preflight():
             os.setuid(65534)
     os.chmod(ro, 0o555)
     try:
-        r = lc("run", proj, "--out", os.path.join(ro, "out"), "--quiet", preexec=drop, program=program, cwd="/")
+        r = lc("run", proj, "--out", os.path.join(ro, "out"), "--quiet", preexec=drop, program=program, cwd="/", env=env)
         refused("preflight: an unwritable parent folder", r, ro + ": not writable", "choose another --out")
         check("preflight: an unwritable parent folder: found before the inputs are read", "cannot be read" not in r.stderr, r.stderr)
         check("preflight: ... nothing created there", os.listdir(ro) == [])

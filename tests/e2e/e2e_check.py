@@ -4,6 +4,7 @@ and one summary line and exit status at the end."""
 import csv
 import json
 import os
+import shutil
 import sys
 
 PASSED, FAILED = [], []
@@ -14,6 +15,30 @@ def echo_passes(on=True):
     """Print an `ok` line for every passing check too (scripts whose log is read as a list)."""
     global _echo
     _echo = on
+
+
+def stage_for_nobody(staged, exe):
+    """Copies the program into `staged` (a folder every user can enter) and, when the suite
+    runs under a sanitizer, the suppression files its options name. Runs that drop to user
+    nobody must reach all of them, and a checkout may sit in a folder only root can enter
+    (mktemp -d makes them 0700, and so is /root). Returns (program, environment)."""
+    program = os.path.join(staged, os.path.basename(exe))
+    shutil.copy2(exe, program)
+    env = dict(os.environ)
+    for var in ("TSAN_OPTIONS", "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
+        if not env.get(var):
+            continue
+        parts = []
+        for part in env[var].split(":"):
+            key, _, value = part.partition("=")
+            if key == "suppressions" and os.path.isfile(value):
+                copy = os.path.join(staged, var.lower() + ".supp")
+                shutil.copy(value, copy)
+                os.chmod(copy, 0o644)
+                part = f"{key}={copy}"
+            parts.append(part)
+        env[var] = ":".join(parts)
+    return program, env
 
 
 def check(name, ok, detail=""):
