@@ -45,11 +45,9 @@ std::string map_operator(const LayerSpec& s, const std::string& raw) {
     return z == zh.end() ? v : z->second;
 }
 
-/// Facility attributes that count or measure something, so cannot be negative.
-bool is_count_attribute(const std::string& a) {
-    static const std::set<std::string> s = {"beds", "nursing_beds", "floor_area", "land_area", "places", "family_beds"};
-    return s.count(a) > 0;
-}
+/// Facility attributes that count or measure something: those a facility's figure is
+/// bounded for (records.cpp plausible_max), which cannot be negative either.
+bool is_count_attribute(const std::string& a) { return plausible_max("facilities", a).has_value(); }
 
 }  // namespace
 
@@ -221,12 +219,8 @@ void read_facilities(Ctx& c, const LayerSpec& s, Source& src, bool added) {
                 a.text = val;
                 a.number = text::parse_number(val);
                 a.boolean = text::parse_bool(val);
-                if (a.number && *a.number < 0 && is_count_attribute(attr)) {
-                    impossible_figure(c, layer, id, attr, *a.number, "is impossible (a negative count or area)");
-                    a.number.reset();
-                } else if (a.number && is_count_attribute(attr) && implausible_figure(c, layer, id, attr, *a.number)) {
-                    a.number.reset();
-                }
+                if (a.number && is_count_attribute(attr))
+                    a.number = checked_count(c, layer, id, attr, *a.number, "is impossible (a negative count or area)");
             }
             fa.attrs[attr] = a;
         }

@@ -125,14 +125,19 @@ std::optional<double> plausible_max(const std::string& layer, const std::string&
     return std::nullopt;
 }
 
-bool implausible_figure(Ctx& c, const std::string& layer, const std::string& id, const std::string& canon, double v) {
+std::optional<double> checked_count(Ctx& c, const std::string& layer, const std::string& id, const std::string& canon, double v,
+                                    const std::string& negative_why) {
+    if (v < 0) {
+        impossible_figure(c, layer, id, canon, v, negative_why);
+        return std::nullopt;
+    }
     const auto cap = plausible_max(layer, canon);
-    if (!cap || !(v > *cap)) return false;
+    if (!cap || !(v > *cap)) return v;
     const bool area = canon == "floor_area" || canon == "land_area";
     impossible_figure(c, layer, id, canon, v,
                       "is implausible for one " + std::string(layer == "compounds" ? "compound" : "facility") + " (more than " +
                           format_number(*cap) + (area ? " m²" : "") + "; a total, a slipped decimal point or another unit?)");
-    return true;
+    return std::nullopt;
 }
 
 void impossible_figure(Ctx& c, const std::string& layer, const std::string& id, const std::string& canon, double value,
@@ -196,11 +201,8 @@ std::optional<double> read_number(Ctx& c, OGRFeature* f, Source& src, const std:
         }
     }
     // Counts and areas cannot be negative: "-9999" and the like mark unknown figures.
-    if (*v < 0) {
-        impossible_figure(c, layer, id, canon, *v, "is impossible (a negative count or area, perhaps an \"unknown\" code)");
-        return std::nullopt;
-    }
-    if (implausible_figure(c, layer, id, canon, *v)) return std::nullopt;
+    v = checked_count(c, layer, id, canon, *v, "is impossible (a negative count or area, perhaps an \"unknown\" code)");
+    if (!v) return std::nullopt;
     if (!s.empty()) {
         char* end = nullptr;
         std::strtod(s.c_str(), &end);

@@ -56,8 +56,10 @@ std::optional<double> read_number(Ctx& c, OGRFeature* f, Source& src, const std:
 /// bound); see records.cpp for the bounds and why.
 std::optional<double> plausible_max(const std::string& layer, const std::string& canon);
 
-/// Marks `v` unknown (impossible_figure) when it exceeds plausible_max; true if it did.
-bool implausible_figure(Ctx& c, const std::string& layer, const std::string& id, const std::string& canon, double v);
+/// A count or area as read: `v`, or unknown (impossible_figure, saying `negative_why`) when
+/// it is negative, or when it exceeds plausible_max.
+std::optional<double> checked_count(Ctx& c, const std::string& layer, const std::string& id, const std::string& canon, double v,
+                                    const std::string& negative_why);
 
 /// Marks an impossible figure as unknown: a repairs.csv line with its value and `why`,
 /// counted for the layer's warning.
