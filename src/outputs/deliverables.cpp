@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
 
 namespace lc {
 
@@ -380,7 +381,9 @@ void write_deliverables(Engine& engine, const fs::path& dir, const Project& p, c
     if (opt.format == "gpkg") files.push_back("lifecircle.gpkg");
     if (opt.format == "shp")
         for (auto& sl : styled) files.push_back(sl.id + (sl.geometry.empty() ? ".dbf" : ".shp"));
-    write_text(dir / "report.html", report_html(p, in, r, a, summary, maps, files, lang));
+    std::optional<Table> made;
+    if (!opt.coverage) made = coverage_table(p, in, a);
+    write_text(dir / "report.html", report_html(p, in, r, a, summary, maps, files, opt.coverage ? *opt.coverage : *made, lang));
 }
 
 }  // namespace lc

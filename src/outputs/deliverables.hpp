@@ -27,6 +27,7 @@ struct DeliverableOptions {
     std::string output_crs = "EPSG:4326";  ///< CRS of the gpkg/shp layers (gis_formats.hpp)
     const FieldNames* names = nullptr;     ///< Shapefile field names (null: names as in the tables)
     const MapPaths* map_paths = nullptr;   ///< SVG path data made beforehand (report_maps.hpp), or null
+    const Table* coverage = nullptr;       ///< coverage.csv's table (outputs.hpp) made beforehand, or null
 };
 
 /// Writes the QGIS project, styles, report and maps into `dir`, which already holds the

@@ -180,10 +180,10 @@ json write_output_folder(Engine& engine, const fs::path& dir, const Project& p, 
     // The GeoJSON layers are the contract (SPEC 6) whatever the format; GeoPackage or
     // Shapefiles for desktop GIS come beside them, in the CRS asked for.
     std::vector<Repair> output_repairs, gis_repairs;
+    const std::string output_crs = check_gis_output(opt.format, opt.output_crs);
     std::optional<GisWriter> gis;
     if (opt.format != "geojson")
-        gis.emplace(engine, dir, layer_heads(engine, sources), in.working_crs,
-                    GisOptions{opt.format, check_gis_output(opt.format, opt.output_crs), &gis_repairs});
+        gis.emplace(engine, dir, layer_heads(engine, sources), in.working_crs, GisOptions{opt.format, output_crs, &gis_repairs});
     std::vector<WrittenLayer> layers;
     build_layers(engine, sources, [&](Table& t) {
         for (auto& r : write_vector_layers(engine, dir, {&t}, in.working_crs)) output_repairs.push_back(std::move(r));
@@ -195,7 +195,9 @@ json write_output_folder(Engine& engine, const fs::path& dir, const Project& p, 
     if (gis) names = gis->finish();
     // repairs.csv lists the GeoJSON layers' repairs first, then the GIS layers'.
     for (auto& r : gis_repairs) output_repairs.push_back(std::move(r));
-    write_text(dir / "coverage.csv", csv_text(coverage_table(p, in, x.a)));
+    // The report's per-street table is this table's headline columns.
+    const Table coverage = coverage_table(p, in, x.a);
+    write_text(dir / "coverage.csv", csv_text(coverage));
     write_text(dir / "repairs.csv", csv_text(repairs_table(in, output_repairs)));
     clock.lap("write");
     // The deliverables read summary.json's figures; their own time is measured and
@@ -217,7 +219,7 @@ json write_output_folder(Engine& engine, const fs::path& dir, const Project& p, 
         return s;
     };
     json summary = with_access(build_summary(p, in, x.r, x.a, times, output_repairs));
-    DeliverableOptions deliver{opt.format, opt.lang, check_gis_output(opt.format, opt.output_crs), &names, x.map_paths};
+    DeliverableOptions deliver{opt.format, opt.lang, output_crs, &names, x.map_paths, &coverage};
     write_deliverables(engine, dir, p, in, x.r, x.a, layers, summary, deliver);
     clock.lap("report");
     times.seconds.push_back(clock.times.seconds.back());

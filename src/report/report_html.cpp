@@ -245,8 +245,7 @@ struct Page {
     }
 
     /// The coverage.csv table cut down to the headline rules: the planner's per-street view.
-    void by_unit() {
-        Table cov = coverage_table(p, in, a);
+    void by_unit(const Table& cov) {
         int level = in.has_level[kStreet] ? kStreet : kDistrict;
         if (!in.has_level[level] || cov.rows.empty()) return;
         std::vector<const RuleResult*> cols;
@@ -413,7 +412,7 @@ struct Page {
 
 std::string report_html(const Project& p, const Inputs& in, const ReachResult& r, const Analysis& a, const json& summary,
                         const std::vector<IndicatorMap>& maps, const std::vector<std::string>& vector_files,
-                        const std::string& lang) {
+                        const Table& coverage, const std::string& lang) {
     Page pg{p, in, r, a, summary, lang, {}, {}};
     std::string css = kCss;
     css.replace(css.find("FONTS"), 5, kCssFontStack);
@@ -429,7 +428,7 @@ std::string report_html(const Project& p, const Inputs& in, const ReachResult& r
     pg.maps(maps);
     pg.rules();
     o += yilao_yixiao_html(in, r, a, lang);
-    pg.by_unit();
+    pg.by_unit(coverage);
     pg.gaps();
     pg.inputs();
     pg.method(vector_files);
