@@ -1,5 +1,6 @@
 """Figures of docs/ from real QGIS: one exported A3 print layout of the demo and the
-plugin's algorithm dialog beside the Processing toolbox. Run by make_qgis_figures.sh
+plugin's algorithm dialog beside the Processing toolbox, at the top of its parameters and
+scrolled to their end (profile, mode, census tables, land area). Run by make_qgis_figures.sh
 inside the QGIS desktop (`qgis --code`), under Xvfb; reads LC_DEMO (data/demo), LC_OUT
 (a `lifecircle run` of the demo) and LC_DOCS (where the PNGs go), then quits QGIS.
 """
@@ -8,7 +9,7 @@ import os
 import processing
 from qgis.core import QgsLayoutExporter, QgsProject, QgsVectorLayer
 from qgis.PyQt.QtCore import QTimer
-from qgis.PyQt.QtWidgets import QApplication, QDockWidget, QLineEdit
+from qgis.PyQt.QtWidgets import QApplication, QDockWidget, QLineEdit, QScrollArea
 from qgis.utils import iface
 
 DEMO, OUT, DOCS = os.environ["LC_DEMO"], os.environ["LC_OUT"], os.environ["LC_DOCS"]
@@ -66,8 +67,21 @@ def show_dialog(layers):
     return dlg
 
 
+def grab(name):
+    QApplication.primaryScreen().grabWindow(0).save(os.path.join(DOCS, name))
+
+
 def grab_and_quit(dlg):
-    QApplication.primaryScreen().grabWindow(0).save(os.path.join(DOCS, "qgis-plugin-dialog.png"))
+    grab("qgis-plugin-dialog.png")
+    # The dialog's parameters scroll: the second figure shows their end.
+    for area in dlg.findChildren(QScrollArea):
+        bar = area.verticalScrollBar()
+        bar.setValue(bar.maximum())
+    QTimer.singleShot(1000, lambda: grab_end_and_quit(dlg))
+
+
+def grab_end_and_quit(dlg):
+    grab("qgis-plugin-dialog-end.png")
     dlg.close()
     QgsProject.instance().setDirty(False)  # else QGIS asks whether to save, and waits
     QTimer.singleShot(300, iface.actionExit().trigger)
