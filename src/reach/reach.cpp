@@ -354,10 +354,14 @@ static std::vector<Uncovered> uncovered_of(Engine& engine, const Project& p, con
     // intricate polygons.
     // One type at a time: a type's pieces cover most of the network, and holding every
     // type's at once is what a big city runs out of memory on.
+    // A type's access legs (facility to network) are made once and indexed by their
+    // boxes: scanning every facility for every unit grew with units x facilities, which
+    // on a whole country's cities was the stage's largest cost.
     struct TypeNet {
         std::vector<net::Graph::Piece> pieces;  // in edge order
         std::vector<int> fac;  // facility indices, id order
-        std::vector<net::Snap> snaps;
+        std::vector<std::vector<XY>> legs;  // per entry of `fac` that walks (else empty)
+        Tree leg_boxes;  // (box of the leg, index into fac)
     };
     const TypeNet* cur = nullptr;
     if (r.graph) {
@@ -376,21 +380,6 @@ static std::vector<Uncovered> uncovered_of(Engine& engine, const Project& p, con
         const BBox ub = envelope(h, unit.geom.get());
         const double x0 = ub.min_corner().get<0>(), y0 = ub.min_corner().get<1>();
         const double x1 = ub.max_corner().get<0>(), y1 = ub.max_corner().get<1>();
-        std::vector<int> near;
-        if (r.graph) {
-            // every facility that can walk to within the buffer of this unit
-            const double m = r.reach_m[t] + p.access.service_area_buffer_m;
-            for (int f : cur->fac) {
-                const XY& q = in.facilities[f].pt;
-                if (q.x >= x0 - m && q.x <= x1 + m && q.y >= y0 - m && q.y <= y1 + m) near.push_back(f);
-            }
-        } else {
-            for (auto it = trees[t].qbegin(bgi::intersects(BBox(BPoint(x0, y0), BPoint(x1, y1)))); it != trees[t].qend(); ++it)
-                near.push_back(it->second);
-        }
-        // Union in id order: the result must not depend on the index's layout, so that a
-        // batch scenario and the same scenario run alone give the same geometry.
-        std::sort(near.begin(), near.end(), [&](int a, int b) { return in.facilities[a].id < in.facilities[b].id; });
         if (r.graph) {
             const TypeNet& tn = *cur;
             const double b = p.access.service_area_buffer_m;
@@ -403,17 +392,17 @@ static std::vector<Uncovered> uncovered_of(Engine& engine, const Project& p, con
                 at = std::lower_bound(at, tn.pieces.end(), e, [](const net::Graph::Piece& x, uint32_t v) { return x.edge < v; });
                 for (auto it = at; it != tn.pieces.end() && it->edge == e; ++it) pieces.push_back(*it);
             }
+            // the legs that come within the buffer of the unit's box, in id order
+            std::vector<int> hit;
+            const BBox around(BPoint(x0 - b, y0 - b), BPoint(x1 + b, y1 + b));
+            for (auto it = tn.leg_boxes.qbegin(bgi::intersects(around)); it != tn.leg_boxes.qend(); ++it)
+                hit.push_back(it->second);
+            std::sort(hit.begin(), hit.end());
             std::vector<std::vector<XY>> legs;
             std::vector<XY> pts;
-            for (size_t j = 0; j < tn.fac.size(); ++j) {
-                const net::Snap& sn = tn.snaps[j];
-                if (!sn.ok || sn.access > r.reach_m[t]) continue;
-                std::vector<XY> leg = r.graph->access_leg(in.facilities[tn.fac[j]].pt, sn, r.reach_m[t]);
-                if (std::max(leg[0].x, leg[1].x) < x0 - b || std::min(leg[0].x, leg[1].x) > x1 + b ||
-                    std::max(leg[0].y, leg[1].y) < y0 - b || std::min(leg[0].y, leg[1].y) > y1 + b)
-                    continue;
-                legs.push_back(std::move(leg));
-                pts.push_back(in.facilities[tn.fac[j]].pt);
+            for (int j : hit) {
+                legs.push_back(tn.legs[static_cast<size_t>(j)]);
+                pts.push_back(in.facilities[tn.fac[static_cast<size_t>(j)]].pt);
             }
             if (pieces.empty() && legs.empty()) {
                 res.geom = clone(h, unit.geom.get());
@@ -426,6 +415,12 @@ static std::vector<Uncovered> uncovered_of(Engine& engine, const Project& p, con
             if (packed) packed->set(k, h, std::move(res.geom));
             return;
         }
+        // Union in id order: the result must not depend on the index's layout, so that a
+        // batch scenario and the same scenario run alone give the same geometry.
+        std::vector<int> near;
+        for (auto it = trees[t].qbegin(bgi::intersects(BBox(BPoint(x0, y0), BPoint(x1, y1)))); it != trees[t].qend(); ++it)
+            near.push_back(it->second);
+        std::sort(near.begin(), near.end(), [&](int a, int b) { return in.facilities[a].id < in.facilities[b].id; });
         // Radius discs: the unit minus every disc near it, in one exact pass of Clipper
         // (no union of the discs first, which cost GEOS more than the difference).
         // Only the part of a disc over the unit's envelope matters: clipped first, the
@@ -449,14 +444,27 @@ static std::vector<Uncovered> uncovered_of(Engine& engine, const Project& p, con
         auto type_net = [&](size_t t) {
             TypeNet tn;
             tn.fac = facilities_of(in, r.types[t]);
-            for (int f : tn.fac) tn.snaps.push_back(fsnap[f]);
-            tn.pieces = r.graph->reachable_pieces_multi(tn.snaps, r.reach_m[t]);
+            std::vector<net::Snap> snaps;
+            for (int f : tn.fac) snaps.push_back(fsnap[f]);
+            tn.pieces = r.graph->reachable_pieces_multi(snaps, r.reach_m[t]);
+            tn.legs.resize(tn.fac.size());
+            std::vector<std::pair<BBox, int>> boxes;
+            for (size_t j = 0; j < tn.fac.size(); ++j) {
+                const net::Snap& sn = snaps[j];
+                if (!sn.ok || sn.access > r.reach_m[t]) continue;
+                tn.legs[j] = r.graph->access_leg(in.facilities[tn.fac[j]].pt, sn, r.reach_m[t]);
+                const XY& a = tn.legs[j][0];
+                const XY& c = tn.legs[j][1];
+                boxes.emplace_back(BBox(BPoint(std::min(a.x, c.x), std::min(a.y, c.y)), BPoint(std::max(a.x, c.x), std::max(a.y, c.y))),
+                                   static_cast<int>(j));
+            }
+            tn.leg_boxes = Tree(boxes.begin(), boxes.end());
             return tn;
         };
         // The next type's search (one thread) runs beside this type's units rather than
         // alone between them; two types' pieces are held at most. Joined before leaving.
         const int workers = engine.threads();
-        TypeNet tn = nt > 0 ? type_net(0) : TypeNet{};
+        TypeNet tn = nt > 0 ? type_net(0) : TypeNet();
         for (size_t t = 0; t < nt; ++t) {
             TypeNet next;
             std::exception_ptr failed;
@@ -480,7 +488,7 @@ static std::vector<Uncovered> uncovered_of(Engine& engine, const Project& p, con
             cur = nullptr;
             if (ahead.joinable()) ahead.join();
             if (failed) std::rethrow_exception(failed);
-            tn = t + 1 < nt ? (workers > 1 ? std::move(next) : type_net(t + 1)) : TypeNet{};
+            tn = t + 1 < nt ? (workers > 1 ? std::move(next) : type_net(t + 1)) : TypeNet();
         }
     } else {
         engine.parallel_for(out.size(), one);
