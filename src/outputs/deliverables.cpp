@@ -18,7 +18,6 @@
 
 #include <algorithm>
 #include <memory>
-#include <optional>
 
 namespace lc {
 
@@ -357,7 +356,8 @@ void write_gpkg_styles(const fs::path& gpkg, const std::vector<StyledLayer>& sty
 WrittenLayer written_layer(GEOSContextHandle_t h, const Table& t) { return {t, geometry_kinds(h, t)}; }
 
 void write_deliverables(Engine& engine, const fs::path& dir, const Project& p, const Inputs& in, const ReachResult& r, const Analysis& a,
-                        const std::vector<WrittenLayer>& layers, const json& summary, const DeliverableOptions& opt) {
+                        const std::vector<WrittenLayer>& layers, const Table& coverage, const json& summary,
+                        const DeliverableOptions& opt) {
     const std::string lang = opt.lang == "en" ? "en" : "zh";
     StyleContext c = style_context(a, r, lang, opt.format == "shp" ? opt.names : nullptr);
     GEOSContextHandle_t h = engine.main();
@@ -381,9 +381,7 @@ void write_deliverables(Engine& engine, const fs::path& dir, const Project& p, c
     if (opt.format == "gpkg") files.push_back("lifecircle.gpkg");
     if (opt.format == "shp")
         for (auto& sl : styled) files.push_back(sl.id + (sl.geometry.empty() ? ".dbf" : ".shp"));
-    std::optional<Table> made;
-    if (!opt.coverage) made = coverage_table(p, in, a);
-    write_text(dir / "report.html", report_html(p, in, r, a, summary, maps, files, opt.coverage ? *opt.coverage : *made, lang));
+    write_text(dir / "report.html", report_html(p, in, r, a, summary, maps, files, coverage, lang));
 }
 
 }  // namespace lc

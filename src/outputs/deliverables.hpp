@@ -27,13 +27,13 @@ struct DeliverableOptions {
     std::string output_crs = "EPSG:4326";  ///< CRS of the gpkg/shp layers (gis_formats.hpp)
     const FieldNames* names = nullptr;     ///< Shapefile field names (null: names as in the tables)
     const MapPaths* map_paths = nullptr;   ///< SVG path data made beforehand (report_maps.hpp), or null
-    const Table* coverage = nullptr;       ///< coverage.csv's table (outputs.hpp) made beforehand, or null
 };
 
 /// Writes the QGIS project, styles, report and maps into `dir`, which already holds the
-/// vector layers written from `layers` (same names) and summary.json content `summary`.
+/// vector layers written from `layers` (same names), coverage.csv written from `coverage`
+/// and summary.json content `summary`.
 void write_deliverables(Engine& engine, const std::filesystem::path& dir, const Project& p, const Inputs& in, const ReachResult& r,
-                        const Analysis& a, const std::vector<WrittenLayer>& layers, const json& summary,
+                        const Analysis& a, const std::vector<WrittenLayer>& layers, const Table& coverage, const json& summary,
                         const DeliverableOptions& opt);
 
 }  // namespace lc

@@ -219,8 +219,8 @@ json write_output_folder(Engine& engine, const fs::path& dir, const Project& p, 
         return s;
     };
     json summary = with_access(build_summary(p, in, x.r, x.a, times, output_repairs));
-    DeliverableOptions deliver{opt.format, opt.lang, output_crs, &names, x.map_paths, &coverage};
-    write_deliverables(engine, dir, p, in, x.r, x.a, layers, summary, deliver);
+    DeliverableOptions deliver{opt.format, opt.lang, output_crs, &names, x.map_paths};
+    write_deliverables(engine, dir, p, in, x.r, x.a, layers, coverage, summary, deliver);
     clock.lap("report");
     times.seconds.push_back(clock.times.seconds.back());
     summary = with_access(build_summary(p, in, x.r, x.a, times, output_repairs));

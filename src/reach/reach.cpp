@@ -334,10 +334,10 @@ static std::vector<Uncovered> uncovered_of(Engine& engine, const Project& p, con
     if (!in.has_level[level]) return out;
     const auto& units = in.units[level];
     GEOSContextHandle_t h0 = engine.main();
-    // Service areas by type, indexed by their envelopes.
+    // Radius mode: service areas by type, indexed by their envelopes.
     using Tree = bgi::rtree<std::pair<BBox, int>, bgi::rstar<16>>;
     std::vector<Tree> trees(r.types.size());
-    for (size_t t = 0; t < r.types.size(); ++t) {
+    for (size_t t = 0; t < r.types.size() && !r.graph; ++t) {
         std::vector<std::pair<BBox, int>> boxes;
         for (size_t i = 0; i < in.facilities.size(); ++i) {
             if (in.facilities[i].type != r.types[t] || !areas[i] || GEOSisEmpty_r(h0, areas[i].get())) continue;
