@@ -6,6 +6,7 @@
 #include "common/engine.hpp"
 #include "outputs/outputs.hpp"
 #include "pipeline/pipeline.hpp"
+#include "units/demographics.hpp"
 #include "units/units.hpp"
 
 #include <unistd.h>
@@ -157,6 +158,7 @@ BatchOutcome run_batch(Engine& engine, const fs::path& batch_file_in, const Batc
     say("read inputs", 0);
     Inputs raw = read_inputs(engine, pb);
     place_units_and_compounds(engine, raw);  // once for every scenario that keeps these inputs
+    read_census_tables(pb, raw);             // likewise
     fs::path staging = folder.staging();
     BatchOutcome outcome;
     try {

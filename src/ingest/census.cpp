@@ -28,8 +28,9 @@ std::vector<std::string> open_options(const fs::path& path) {
 
 }  // namespace
 
-CensusTable read_census_table(const Project& p, const CensusSpec& spec, Inputs& in) {
+CensusTable read_census_table(const Project& p, const CensusSpec& spec) {
     if (!gdal_ready()) throw std::logic_error("lc::init_gdal() must run before any input is read");
+    Inputs in;  // takes the notes of the reading, which the table keeps
     ingest::Source src;
     src.label = spec.path.u8string() + (spec.layer.empty() ? "" : " (layer " + spec.layer + ")");
     src.encoding = spec.encoding;
@@ -100,6 +101,9 @@ CensusTable read_census_table(const Project& p, const CensusSpec& spec, Inputs& 
     if (spec.level < 0 && t.rows.size() != 1)
         throw InputError(t.label + ": a census table of level \"area\" holds one row, the whole study area's figures; this one has " +
                          std::to_string(t.rows.size()) + " (pick the row with \"where\" in " + spec.pointer + ")");
+    t.repairs = std::move(in.repairs);
+    t.unreadable = std::move(in.unreadable);
+    t.warnings = std::move(in.warnings);
     return t;
 }
 

@@ -22,13 +22,18 @@ struct CensusRow {
 struct CensusTable {
     std::string label;    ///< "file (layer)" for messages
     std::vector<CensusRow> rows;
+    /// What reading noted, as every layer's reading notes it: text numbers reinterpreted
+    /// (repairs, layer "census"), numbers that could not be read ("layer.field" counts)
+    /// and warnings. Kept with the table, a value of its file alone, and given to the
+    /// inputs it is joined to (apply_demographics), where a run notes them.
+    std::vector<Repair> repairs;
+    std::map<std::string, long> unreadable;
+    std::vector<std::string> warnings;
 };
 
-/// Reads one census table. Numbers are read as every layer's are (text numbers noted in
-/// `in.repairs` under layer "census", unreadable ones counted in `in.unreadable`,
-/// warnings in `in.warnings`). Throws InputError (exit 3) when it cannot be read, lacks
-/// a mapped column, or (level "area") does not hold exactly one row; ConfigError (exit
-/// 2) for a bad `where`.
-CensusTable read_census_table(const Project& p, const CensusSpec& spec, Inputs& in);
+/// Reads one census table. Throws InputError (exit 3) when it cannot be read, lacks a
+/// mapped column, or (level "area") does not hold exactly one row; ConfigError (exit 2)
+/// for a bad `where`.
+CensusTable read_census_table(const Project& p, const CensusSpec& spec);
 
 }  // namespace lc

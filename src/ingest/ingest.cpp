@@ -377,6 +377,7 @@ Inputs clone_inputs(Engine& engine, const Inputs& in, bool share_geometries) {
     out.area_census = in.area_census;
     out.census = in.census;
     out.census_tables = in.census_tables;
+    out.census_notes_given = in.census_notes_given;
     out.units_placed = in.units_placed;
     out.facility_units = in.facility_units;
     return out;

@@ -45,8 +45,10 @@ struct Inputs {
     Demographics area_census;
     CensusReport census;
     /// The census tables as read, with the specs they were read from (read once per
-    /// inputs; a scenario with other census specs reads its own).
+    /// inputs, or once per batch for every scenario; a scenario with other census specs
+    /// reads its own), and whether what their reading noted is in these inputs yet.
     std::vector<std::pair<CensusSpec, std::shared_ptr<const CensusTable>>> census_tables;
+    bool census_notes_given = false;
     /// Set by place_units_and_compounds (units.hpp): unit parents, compounds and gates are
     /// placed, and `facility_units` says where the facilities read with them lie.
     bool units_placed = false;

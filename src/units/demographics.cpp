@@ -41,13 +41,16 @@ std::string id_list(const std::vector<std::string>& ids, size_t k = 10) {
     return s;
 }
 
-/// The tables of the project, read unless `in` already holds exactly these.
-void ensure_tables(const Project& p, Inputs& in) {
-    bool same = in.census_tables.size() == p.census.size();
-    for (size_t i = 0; same && i < p.census.size(); ++i) same = in.census_tables[i].first == p.census[i];
-    if (same) return;
-    in.census_tables.clear();
-    for (auto& spec : p.census) in.census_tables.emplace_back(spec, std::make_shared<CensusTable>(read_census_table(p, spec, in)));
+/// What reading the tables noted, given to `in` once, where a run reads them: after
+/// what the layers' reading and any scenario's changes noted.
+void give_notes(Inputs& in) {
+    if (in.census_notes_given) return;
+    in.census_notes_given = true;
+    for (auto& [spec, table] : in.census_tables) {
+        in.repairs.insert(in.repairs.end(), table->repairs.begin(), table->repairs.end());
+        for (auto& [key, n] : table->unreadable) in.unreadable[key] += n;
+        in.warnings.insert(in.warnings.end(), table->warnings.begin(), table->warnings.end());
+    }
 }
 
 void set_row(Demographics& d, const CensusRow& row, const CensusSpec& spec) {
@@ -243,8 +246,18 @@ void estimate(const Project& p, Inputs& in) {
 
 }  // namespace
 
+void read_census_tables(const Project& p, Inputs& in) {
+    bool same = in.census_tables.size() == p.census.size();
+    for (size_t i = 0; same && i < p.census.size(); ++i) same = in.census_tables[i].first == p.census[i];
+    if (same) return;
+    in.census_tables.clear();
+    in.census_notes_given = false;
+    for (auto& spec : p.census) in.census_tables.emplace_back(spec, std::make_shared<CensusTable>(read_census_table(p, spec)));
+}
+
 void apply_demographics(const Project& p, Inputs& in) {
-    ensure_tables(p, in);
+    read_census_tables(p, in);
+    give_notes(in);
     // A second call replaces the first one's warnings instead of repeating them.
     for (auto& w : in.census.warnings) {
         auto it = std::find(in.warnings.begin(), in.warnings.end(), w);

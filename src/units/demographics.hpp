@@ -16,4 +16,9 @@ namespace lc {
 /// Calling it again on the same inputs gives the same result.
 void apply_demographics(const Project& p, Inputs& in);
 
+/// Reads the project's census tables into `in` unless it holds exactly these already;
+/// what reading noted is given to `in` by apply_demographics. A batch reads them once
+/// into the inputs every scenario is copied from, not once per scenario.
+void read_census_tables(const Project& p, Inputs& in);
+
 }  // namespace lc

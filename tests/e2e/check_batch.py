@@ -19,6 +19,10 @@
   scenario), the same bytes as the full batch's
 - --shard K/N for K = 1..3, joined by `lifecircle merge` (shards in any order), gives the
   unsharded batch's folder: comparison tables byte for byte, scenario folders as above
+- a base with a census table whose reading notes a text number, an unreadable number and
+  a duplicate code (the batch reads the table once for every scenario): each scenario's
+  folder is still byte-identical to `run --scenario`, and every folder's repairs.csv and
+  summary.json carry each note exactly once
 """
 import filecmp, json, os, shutil, subprocess, sys
 
@@ -224,6 +228,45 @@ check("a batch replacing its previous output writes the same bytes", before == a
       sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))[:10])
 left = [n for n in os.listdir(work) if n.startswith(".b1.")]
 check("no staging or previous folder is left beside the output", not left, left)
+
+# census tables read once per batch: their reading's notes reach every scenario, once
+census_dir = os.path.join(work, "census")
+os.makedirs(census_dir)
+for f in os.listdir(bdir):
+    if f.endswith(".geojson"):
+        shutil.copy(os.path.join(bdir, f), census_dir)
+with open(os.path.join(census_dir, "census.csv"), "w", encoding="utf-8") as f:
+    # C11's elderly is a text number (read as 300, a repair), C12's cannot be read
+    # (unknown, a repair and an unreadable count), C21 comes twice (a warning).
+    f.write("社区代码,常住人口,60岁及以上人口\nC11,2000,约300\nC12,1500,不详x\nC21,900,200\nC21,900,210\n")
+proj = json.load(open(base))
+for layer in proj["layers"].values():
+    layer["path"] = os.path.basename(layer["path"])
+proj["census"] = [{"path": "census.csv", "level": "community", "id": "社区代码", "population": "常住人口", "elderly": "60岁及以上人口"}]
+json.dump(proj, open(os.path.join(census_dir, "project.json"), "w"), ensure_ascii=False)
+add_f8 = next(s["patch"] for s in good if s["id"] == "add-f8")
+json.dump({"base": "project.json", "scenarios": [{"id": "add-f8", "patch": add_f8}, {"id": "remove-f4", "patch": {"remove_facilities": ["F4"]}}]},
+          open(os.path.join(census_dir, "batch.json"), "w"), ensure_ascii=False)
+cb = os.path.join(work, "census-batch")
+r = subprocess.run([exe, "batch", os.path.join(census_dir, "batch.json"), "--out", cb, "--quiet", "--jobs", "2"], capture_output=True, text=True)
+check("census batch exits 0", r.returncode == 0, r.stderr)
+for sid, patch in (("add-f8", add_f8), ("remove-f4", {"remove_facilities": ["F4"]})):
+    pfile = os.path.join(census_dir, f"patch-{sid}.json")
+    json.dump(patch, open(pfile, "w"), ensure_ascii=False)
+    single = os.path.join(work, "census-single-" + sid)
+    rr = subprocess.run([exe, "run", os.path.join(census_dir, "project.json"), "--scenario", pfile, "--out", single, "--quiet"],
+                        capture_output=True, text=True)
+    check(f"census run --scenario {sid} exits 0", rr.returncode == 0, rr.stderr)
+    d = same_folder(os.path.join(cb, sid), single)
+    check(f"census batch output of {sid} is byte-identical to run --scenario", not d, d)
+for sid in ("base", "add-f8", "remove-f4"):
+    rep = open(os.path.join(cb, sid, "repairs.csv"), encoding="utf-8").read()
+    notes = ['census,C11,"elderly: ""约300"" read as 300"', 'census,C12,"elderly: ""不详x"" cannot be read as a number']
+    check(f"census: {sid}'s repairs.csv notes each reinterpreted census number once", [rep.count(n) for n in notes] == [1, 1], rep)
+    summ = json.load(open(os.path.join(cb, sid, "summary.json"), encoding="utf-8"))
+    dup = [w for w in summ["warnings"] if "appear twice" in w]
+    check(f"census: {sid}'s summary.json warns of the duplicate code once, and counts the unreadable number",
+          len(dup) == 1 and summ["unreadable_numbers"].get("census.elderly") == 1, (dup, summ["unreadable_numbers"]))
 
 # the shared format check on a scenario folder
 checker = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "checks", "check_outputs.py")
