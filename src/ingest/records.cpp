@@ -126,7 +126,7 @@ std::optional<double> plausible_max(const std::string& layer, const std::string&
 }
 
 std::optional<double> checked_count(Ctx& c, const std::string& layer, const std::string& id, const std::string& canon, double v,
-                                    const std::string& negative_why) {
+                                    const char* negative_why) {
     if (v < 0) {
         impossible_figure(c, layer, id, canon, v, negative_why);
         return std::nullopt;

@@ -57,9 +57,10 @@ std::optional<double> read_number(Ctx& c, OGRFeature* f, Source& src, const std:
 std::optional<double> plausible_max(const std::string& layer, const std::string& canon);
 
 /// A count or area as read: `v`, or unknown (impossible_figure, saying `negative_why`) when
-/// it is negative, or when it exceeds plausible_max.
+/// it is negative, or when it exceeds plausible_max. `negative_why` is a literal: every
+/// number read passes through here, and nothing is built for one that passes.
 std::optional<double> checked_count(Ctx& c, const std::string& layer, const std::string& id, const std::string& canon, double v,
-                                    const std::string& negative_why);
+                                    const char* negative_why);
 
 /// Marks an impossible figure as unknown: a repairs.csv line with its value and `why`,
 /// counted for the layer's warning.
