@@ -171,6 +171,12 @@ ScenarioCache::ScenarioCache(Engine& engine, const Project& p, const Inputs& in,
     size_t d = 0;
     for (auto& [k, a] : areas_) a.text = a.geom ? std::move(disc_text[d++]) : store_text[a.packed];
     for (auto& [k, P] : uncovered_) P.text = geometry_texts(engine, P.packed, P.parts.size(), in.working_crs);
+
+    // The properties of the base's features, for the scenarios to write again where
+    // theirs are the same: most compounds, units and facilities of a scenario that adds
+    // or removes a few facilities have the base's (Table::known).
+    const LayerSources sources{p, in, x.r, x.a, x.areas, x.unc, &x.access, &x.packed_areas, &x.packed_unc, nullptr};
+    build_layers(engine, sources, [&](Table& t) { features_.emplace(t.name, feature_texts(engine, t)); });
 }
 
 StageFunctions ScenarioCache::stages(bool layers, GeometryTexts* texts) const {
@@ -335,6 +341,7 @@ std::vector<Uncovered> ScenarioCache::uncovered(Engine& engine, const Project& p
 GeometryTexts ScenarioCache::input_texts(const Inputs& in) const {
     GeometryTexts out;
     if (!texts_) return out;
+    out.features = &features_;
     // A text counts only for the very geometry it was made from (the same object).
     for (int l = 0; l < kLevels; ++l) {
         if (in.units[l].size() != unit_geom_[l].size()) continue;

@@ -24,6 +24,7 @@
 #include "rules/rules.hpp"
 
 #include <array>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -164,6 +165,7 @@ private:
     std::vector<const GEOSGeometry*> compound_geom_;
     std::vector<GeometryText> compound_text_;
     std::optional<MapPaths> paths_;
+    std::map<std::string, FeatureTexts> features_;  ///< the base's GeoJSON features, by layer
 };
 
 }  // namespace lc

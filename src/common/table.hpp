@@ -26,6 +26,18 @@ struct GeometryText {
     std::string problem;  ///< empty: the geometry is written as it is
 };
 
+/// The properties of a layer's GeoJSON features as written once before (a batch's base,
+/// outputs/geojson.hpp feature_texts): a writer gives a feature these properties again
+/// when the feature at the same index has the same values, bit for bit (compared in
+/// `values`, a compact encoding of the row), and formats only its geometry, if that has
+/// no text already. The text is what the writer would make of those values, so the file
+/// is the same either way; only the formatting is saved.
+struct FeatureTexts {
+    std::vector<std::string> fields;      ///< the layer's field names, in order
+    std::vector<std::string> values;      ///< per row: its values encoded (geojson.cpp row_key)
+    std::vector<std::string> properties;  ///< per row: the text between "properties":{ and }
+};
+
 /// Geometries made when a writer needs them, a row at a time, instead of held as GEOS
 /// geometries for the whole run (the service areas and uncovered parts, packed.hpp).
 struct GeometrySource {
@@ -75,6 +87,9 @@ struct Table : TableHead {
     /// Per row (optional, GeoJSON only): the geometry's text formatted beforehand (not
     /// owned; null: formatted from `geoms` or `source` while writing).
     std::vector<const GeometryText*> geometry_text;
+    /// Optional (GeoJSON only): properties formatted before, given again to the rows that
+    /// have the same values (not owned).
+    const FeatureTexts* known = nullptr;
 };
 
 inline Value opt(const std::optional<double>& v) { return v ? Value(*v) : Value(); }

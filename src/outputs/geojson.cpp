@@ -419,6 +419,77 @@ GeometryText wkb_geometry_text(GEOSContextHandle_t h, const std::vector<unsigned
     return geometry_text(h, g.get(), nullptr);
 }
 
+namespace {
+
+/// `"name":` of each field, as a feature's properties begin them.
+std::vector<std::string> property_keys(const Table& t) {
+    std::vector<std::string> keys(t.fields.size());
+    for (size_t k = 0; k < t.fields.size(); ++k) keys[k] = json_string(t.fields[k].name) + ":";
+    return keys;
+}
+
+/// A feature's properties (`keys` and `row`, in field order), without the braces.
+void append_properties(std::string& out, const std::vector<std::string>& keys, const std::vector<Value>& row) {
+    for (size_t k = 0; k < row.size(); ++k) {
+        if (k) out += ',';
+        out += keys[k];
+        const Value& v = row[k];
+        if (std::holds_alternative<std::monostate>(v)) out += "null";
+        else if (auto s = std::get_if<std::string>(&v)) append_json_string(out, *s);
+        else if (auto d = std::get_if<double>(&v)) append_real(out, *d);
+        else if (auto n = std::get_if<long long>(&v)) out += std::to_string(*n);
+        else if (auto b = std::get_if<bool>(&v)) out += *b ? "true" : "false";
+    }
+}
+
+/// A row's values as bytes: equal bytes, equal values as written (doubles bit for bit,
+/// so -0 and 0 differ as their text does).
+void row_key(std::string& out, const std::vector<Value>& row) {
+    out.clear();
+    for (const Value& v : row) {
+        out += static_cast<char>(v.index());
+        if (auto s = std::get_if<std::string>(&v)) {
+            const uint32_t n = static_cast<uint32_t>(s->size());
+            out.append(reinterpret_cast<const char*>(&n), sizeof n);
+            out += *s;
+        } else if (auto d = std::get_if<double>(&v)) {
+            out.append(reinterpret_cast<const char*>(d), sizeof *d);
+        } else if (auto n = std::get_if<long long>(&v)) {
+            out.append(reinterpret_cast<const char*>(n), sizeof *n);
+        } else if (auto b = std::get_if<bool>(&v)) {
+            out += *b ? '1' : '0';
+        }
+    }
+}
+
+bool same_fields(const FeatureTexts& k, const Table& t) {
+    if (k.fields.size() != t.fields.size() || k.values.size() != k.properties.size()) return false;
+    for (size_t i = 0; i < k.fields.size(); ++i)
+        if (k.fields[i] != t.fields[i].name) return false;
+    return true;
+}
+
+}  // namespace
+
+FeatureTexts feature_texts(Engine& engine, const Table& t) {
+    FeatureTexts k;
+    for (const Field& f : t.fields) k.fields.push_back(f.name);
+    const std::vector<std::string> keys = property_keys(t);
+    const size_t n = t.size();
+    k.values.resize(n);
+    k.properties.resize(n);
+    constexpr size_t kChunk = 64;
+    engine.parallel_for((n + kChunk - 1) / kChunk, [&](size_t c, int) {
+        std::vector<Value> buf;
+        for (size_t i = c * kChunk; i < std::min(n, (c + 1) * kChunk); ++i) {
+            const std::vector<Value>& row = t.row(i, buf);
+            row_key(k.values[i], row);
+            append_properties(k.properties[i], keys, row);
+        }
+    });
+    return k;
+}
+
 std::vector<Repair> write_geojson(Engine& engine, const fs::path& file, const Table& t, const std::string& working_crs) {
     const size_t n = t.size();
     // A transformation is not safe to share between threads: one per worker, made when
@@ -431,24 +502,23 @@ std::vector<Repair> write_geojson(Engine& engine, const fs::path& file, const Ta
         if (!ct) ct = to_wgs84(working_crs, file.u8string());
         return ToLonLat{ct.get(), &memos[k]};
     };
-    std::vector<std::string> keys(t.fields.size());
-    for (size_t k = 0; k < t.fields.size(); ++k) keys[k] = json_string(t.fields[k].name) + ":";
+    const std::vector<std::string> keys = property_keys(t);
     std::vector<std::string> problem(n);  // per feature: why its geometry is written as null
     std::vector<std::vector<Value>> made_rows(cts.size());  // per worker, for tables that make their rows
+    const FeatureTexts* known = t.known && same_fields(*t.known, t) ? t.known : nullptr;
+    std::vector<std::string> row_keys(cts.size());  // per worker
     auto feature = [&](std::string& out, size_t i, GEOSContextHandle_t hw, int w) {
         if (i) out += ",\n";
         out += "{\"type\":\"Feature\",\"properties\":{";
-        const auto& row = t.row(i, made_rows[static_cast<size_t>(w) % made_rows.size()]);
-        for (size_t k = 0; k < row.size(); ++k) {
-            if (k) out += ',';
-            out += keys[k];
-            const Value& v = row[k];
-            if (std::holds_alternative<std::monostate>(v)) out += "null";
-            else if (auto s = std::get_if<std::string>(&v)) append_json_string(out, *s);
-            else if (auto d = std::get_if<double>(&v)) append_real(out, *d);
-            else if (auto n = std::get_if<long long>(&v)) out += std::to_string(*n);
-            else if (auto b = std::get_if<bool>(&v)) out += *b ? "true" : "false";
+        const size_t k = static_cast<size_t>(w) % made_rows.size();
+        const auto& row = t.row(i, made_rows[k]);
+        bool given_before = false;  // the same properties as a feature written before
+        if (known && i < known->values.size()) {
+            row_key(row_keys[k], row);
+            given_before = row_keys[k] == known->values[i];
         }
+        if (given_before) out += known->properties[i];
+        else append_properties(out, keys, row);
         out += "},\"geometry\":";
         const GeometryText* given = i < t.geometry_text.size() ? t.geometry_text[i] : nullptr;
         GeometryText made;

@@ -107,7 +107,13 @@ void add_row(Table& t, Emit&& emit) {
 namespace {
 
 /// build_layers, or with `rows` false only the layers' heads.
-void make_layers(Engine& engine, const LayerSources& s, const std::function<void(Table&)>& each, bool rows) {
+void make_layers(Engine& engine, const LayerSources& s, const std::function<void(Table&)>& give, bool rows) {
+    // Each layer goes with the features written before under its name, if any.
+    auto each = [&](Table& t) {
+        if (s.texts && s.texts->features)
+            if (auto it = s.texts->features->find(t.name); it != s.texts->features->end()) t.known = &it->second;
+        give(t);
+    };
     const Project& p = s.p;
     const Inputs& in = s.in;
     const ReachResult& r = s.r;

@@ -10,6 +10,8 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
+#include <string>
 
 namespace lc {
 
@@ -21,6 +23,8 @@ struct GeometryTexts {
     std::vector<const GeometryText*> compounds;      ///< also written for the compound's gaps
     std::vector<const GeometryText*> service_areas;  ///< per facility
     std::vector<const GeometryText*> uncovered;      ///< per part
+    /// Whole features written before, by layer name (Table::known), or null.
+    const std::map<std::string, FeatureTexts>* features = nullptr;
 };
 
 /// What the vector layers of SPEC 6 are made from (their geometries are borrowed from these).

@@ -1,5 +1,7 @@
-// GeoJSON geometry text: what the 7-decimal rounding does to tiny features.
+// GeoJSON geometry text: what the 7-decimal rounding does to tiny features; features
+// written before (a batch's base) given again only where they are the same.
 #include "outputs/geojson.hpp"
+#include "common/engine.hpp"
 #include "common/geos.hpp"
 
 #include <doctest/doctest.h>
@@ -7,7 +9,11 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
+#include <unistd.h>
 
 using namespace lc;
 
@@ -82,4 +88,56 @@ TEST_CASE("geojson: strings are escaped, valid UTF-8 kept and invalid bytes repl
     std::string out = "x:";
     append_json_string(out, "尾\"");
     CHECK(out == "x:\"尾\\\"\"");
+}
+
+namespace {
+std::string file_text(const std::filesystem::path& p) {
+    std::ifstream f(p, std::ios::binary);
+    std::stringstream s;
+    s << f.rdbuf();
+    return s.str();
+}
+}  // namespace
+
+TEST_CASE("geojson: features written before are given again only where every value is the same, bit for bit") {
+    Engine engine(2);
+    GEOSContextHandle_t h = engine.main();
+    std::vector<GeomPtr> pts;
+    for (int i = 0; i < 4; ++i) pts.push_back(make_point(h, 500000 + 10 * i, 2750000));
+    auto table = [&](std::vector<std::vector<Value>> rows, const char* second = "x") {
+        Table t;
+        t.name = "sites";
+        t.add_field("id", FieldType::String);
+        t.add_field(second, FieldType::Real);
+        t.rows = std::move(rows);
+        for (size_t i = 0; i < t.rows.size(); ++i) t.geoms.push_back(pts[i].get());
+        return t;
+    };
+    // The base: what a batch writes first.
+    const Table base = table({{std::string("a"), 1.5}, {std::string("b"), Value()}, {std::string("c"), -0.0}});
+    const FeatureTexts known = feature_texts(engine, base);
+    // A scenario: a the same; b given a value; c's -0 now 0 (written "0.0", not "-0.0");
+    // a fourth row the base has not.
+    Table s = table({{std::string("a"), 1.5}, {std::string("b"), 2.0}, {std::string("c"), 0.0}, {std::string("d"), 3.0}});
+    // The same rows under another field name: nothing of the base fits.
+    Table renamed = table({{std::string("a"), 1.5}, {std::string("b"), Value()}, {std::string("c"), -0.0}}, "y");
+    const auto dir = std::filesystem::temp_directory_path() / ("lc-known-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    for (Table* t : {&s, &renamed}) {
+        write_geojson(engine, dir / "plain.geojson", *t, "EPSG:32648");
+        t->known = &known;
+        write_geojson(engine, dir / "known.geojson", *t, "EPSG:32648");
+        CHECK(file_text(dir / "known.geojson") == file_text(dir / "plain.geojson"));
+    }
+    const std::string text = file_text(dir / "known.geojson");
+    CHECK(text.find("\"y\":-0.0") != std::string::npos);
+    write_geojson(engine, dir / "plain.geojson", s, "EPSG:32648");
+    CHECK(file_text(dir / "plain.geojson").find("\"x\":0.0}") != std::string::npos);
+    // And the base written with its own features: the same file as without.
+    Table again = table({{std::string("a"), 1.5}, {std::string("b"), Value()}, {std::string("c"), -0.0}});
+    write_geojson(engine, dir / "plain.geojson", again, "EPSG:32648");
+    again.known = &known;
+    write_geojson(engine, dir / "known.geojson", again, "EPSG:32648");
+    CHECK(file_text(dir / "known.geojson") == file_text(dir / "plain.geojson"));
+    std::filesystem::remove_all(dir);
 }
