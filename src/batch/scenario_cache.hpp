@@ -165,7 +165,7 @@ private:
     std::vector<const GEOSGeometry*> compound_geom_;
     std::vector<GeometryText> compound_text_;
     std::optional<MapPaths> paths_;
-    std::map<std::string, FeatureTexts> features_;  ///< the base's GeoJSON features, by layer
+    std::map<std::string, FeatureTexts> features_;  ///< the base's features' properties, by layer
 };
 
 }  // namespace lc

@@ -40,8 +40,8 @@ std::vector<GeometryText> geometry_texts(Engine& engine, const GeometrySource& s
 /// because their coordinates have no lon/lat, each with the reason (for repairs.csv).
 std::vector<Repair> write_geojson(Engine& engine, const std::filesystem::path& file, const Table& t, const std::string& working_crs);
 
-/// The text write_geojson gives each feature of `t` that has a given geometry text
-/// (Table::geometry_text), with its properties, for writing them again (Table::known).
+/// The properties write_geojson gives each row of `t`, with the row's values encoded,
+/// for writing them again to rows with the same values (Table::known).
 FeatureTexts feature_texts(Engine& engine, const Table& t);
 
 /// JSON string literal of UTF-8 text (invalid bytes replaced by U+FFFD).

@@ -23,7 +23,7 @@ struct GeometryTexts {
     std::vector<const GeometryText*> compounds;      ///< also written for the compound's gaps
     std::vector<const GeometryText*> service_areas;  ///< per facility
     std::vector<const GeometryText*> uncovered;      ///< per part
-    /// Whole features written before, by layer name (Table::known), or null.
+    /// Features' properties written before, by layer name (Table::known), or null.
     const std::map<std::string, FeatureTexts>* features = nullptr;
 };
 
