@@ -182,9 +182,9 @@ ScenarioCache::ScenarioCache(Engine& engine, const Project& p, const Inputs& in,
 StageFunctions ScenarioCache::stages(bool layers, GeometryTexts* texts) const {
     StageFunctions f;
     f.layers = layers;
-    f.reach = [this](Engine& e, const Project& p, const Inputs& in, const std::vector<std::string>& types) {
-        return reach(e, p, in, types);
-    };
+    f.graph = graph_;  // the base's: what reach walks
+    f.reach = [this](Engine& e, const Project& p, const Inputs& in, const std::vector<std::string>& types,
+                     std::shared_ptr<net::Graph>) { return reach(e, p, in, types); };
     f.support = [this](Engine& e, const Project& p, const Inputs& in, const Rule& rule) { return support(e, p, in, rule); };
     f.access = [this](Engine& e, const Project& p, const Inputs& in, const ReachResult& r) { return access(e, p, in, r); };
     f.service_areas = [this, texts](Engine& e, const Project& p, const Inputs& in, const ReachResult& r, PackedPolygons* packed) {

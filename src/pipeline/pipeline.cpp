@@ -100,9 +100,9 @@ struct Clock {
 
 StageFunctions plain_stages(std::shared_ptr<net::Graph> graph) {
     StageFunctions f;
-    f.reach = [graph](Engine& e, const Project& p, const Inputs& in, const std::vector<std::string>& types) {
-        return compute_reach(e, p, in, types, graph);
-    };
+    f.graph = std::move(graph);
+    f.reach = [](Engine& e, const Project& p, const Inputs& in, const std::vector<std::string>& types,
+                 std::shared_ptr<net::Graph> g) { return compute_reach(e, p, in, types, std::move(g)); };
     f.support = support_outcomes;
     f.access = [](Engine& e, const Project& p, const Inputs& in, const ReachResult& r) {
         return compute_access(e, p, in, r, r.types, access_options(p));
@@ -126,16 +126,18 @@ Analysed analyse(Engine& engine, const Project& p, Inputs& in, const Progress& p
     clock.lap("units");
     tick("reach", 0.32);
     auto types = analysis_types(in, p);
-    x.r = stages.reach(engine, p, in, types);
-    if (x.r.mode == "network") {
-        clock.times.seconds.emplace_back("network_graph", x.r.seconds_graph);
-        clock.times.seconds.emplace_back("network_paths", x.r.seconds_paths);
+    // Network mode: the road graph first, then the faces of the roads and their cores,
+    // which the service areas and uncovered parts start with (built once, alone), on a
+    // thread of their own while the shortest paths, the rules and the access figures
+    // are computed; joined before the service areas. A failure there is met again, and
+    // reported, by the service areas.
+    std::shared_ptr<net::Graph> graph = stages.graph;
+    double graph_seconds = 0;
+    if (p.access.mode == "network" && !graph) {
+        const auto t0 = std::chrono::steady_clock::now();
+        graph = build_road_graph(in);
+        graph_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     }
-    clock.lap("reach");
-    // Network mode: the faces of the roads and their cores, which the service areas and
-    // uncovered parts start with (built once, alone), are built on a thread of their own
-    // while the rules and the access figures are computed; joined before the service
-    // areas. A failure there is met again, and reported, by the service areas.
     std::thread faces;
     struct Join {
         std::thread& th;
@@ -143,14 +145,21 @@ Analysed analyse(Engine& engine, const Project& p, Inputs& in, const Progress& p
             if (th.joinable()) th.join();
         }
     } join{faces};
-    if (stages.layers && x.r.graph && engine.threads() > 1)
-        faces = std::thread([g = x.r.graph, b = p.access.service_area_buffer_m] {
+    if (stages.layers && graph && engine.threads() > 1)
+        faces = std::thread([g = graph, b = p.access.service_area_buffer_m] {
             try {
                 g->prepare_faces();
                 g->prepare_cores(b);
             } catch (...) {
             }
         });
+    x.r = stages.reach(engine, p, in, types, std::move(graph));
+    x.r.seconds_graph += graph_seconds;
+    if (x.r.mode == "network") {
+        clock.times.seconds.emplace_back("network_graph", x.r.seconds_graph);
+        clock.times.seconds.emplace_back("network_paths", x.r.seconds_paths);
+    }
+    clock.lap("reach");
     x.a = evaluate(engine, p, in, x.r, stages.support);
     warn_null_rules(x.a, in);
     clock.lap("rules");

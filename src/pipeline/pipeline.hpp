@@ -77,7 +77,13 @@ struct Analysed {
 /// uncovered parts.
 struct StageFunctions {
     /// Each gets the engine analyse was given.
-    std::function<ReachResult(Engine&, const Project&, const Inputs&, const std::vector<std::string>& types)> reach;
+    /// The reach walks `graph` in network mode (analyse's or the one below).
+    std::function<ReachResult(Engine&, const Project&, const Inputs&, const std::vector<std::string>& types,
+                              std::shared_ptr<net::Graph> graph)>
+        reach;
+    /// Network mode: the road graph to walk (a batch's, built once); null: analyse builds
+    /// it from the roads before the reach.
+    std::shared_ptr<net::Graph> graph;
     SupportFunction support;  ///< read by the rules (evaluate); empty: support_outcomes
     std::function<AccessResult(Engine&, const Project&, const Inputs&, const ReachResult&)> access;
     /// The polygons may go to the packed store instead (common/packed.hpp, as service_areas).
@@ -88,7 +94,8 @@ struct StageFunctions {
     bool layers = true;  ///< false: reach and rules only (what comparison tables need)
 };
 /// The stage functions themselves (compute_reach walking `graph`, built from the roads
-/// when null; support_outcomes; compute_access; service_areas; uncovered_areas).
+/// by analyse when null; support_outcomes; compute_access; service_areas;
+/// uncovered_areas).
 StageFunctions plain_stages(std::shared_ptr<net::Graph> graph = nullptr);
 
 /// Units, reach, rules, access, service areas and uncovered parts (inputs read, scenario
