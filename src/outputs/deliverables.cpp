@@ -370,7 +370,8 @@ void write_deliverables(Engine& engine, const fs::path& dir, const Project& p, c
     write_text(dir / "lifecircle.qgs", project_xml(h, p, in, a, styled, c, opt));
     if (opt.format == "gpkg") write_gpkg_styles(dir / "lifecircle.gpkg", styled);
 
-    auto maps = indicator_maps(h, p, in, a, lang, opt.map_paths);
+    const std::vector<IndicatorMap> drawn_now = opt.maps ? std::vector<IndicatorMap>{} : indicator_maps(h, p, in, a, lang, opt.map_paths);
+    const std::vector<IndicatorMap>& maps = opt.maps ? *opt.maps : drawn_now;
     fs::create_directories(dir / "maps", ec);
     if (ec) throw OutputError((dir / "maps").u8string() + ": cannot create (" + ec.message() + ")");
     for (auto& m : maps) write_text(dir / "maps" / fs::u8path(m.file), "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + m.svg);

@@ -12,6 +12,7 @@
 namespace lc {
 
 struct MapPaths;
+struct IndicatorMap;
 
 /// An output layer once written, all the QGIS project, styles and report need of it:
 /// its name and fields, and the geometry kinds its rows held (qgis_styles.hpp geometry_kinds).
@@ -27,6 +28,7 @@ struct DeliverableOptions {
     std::string output_crs = "EPSG:4326";  ///< CRS of the gpkg/shp layers (gis_formats.hpp)
     const FieldNames* names = nullptr;     ///< Shapefile field names (null: names as in the tables)
     const MapPaths* map_paths = nullptr;   ///< SVG path data made beforehand (report_maps.hpp), or null
+    const std::vector<IndicatorMap>* maps = nullptr;  ///< the report's maps drawn beforehand (indicator_maps), or null
 };
 
 /// Writes the QGIS project, styles, report and maps into `dir`, which already holds the

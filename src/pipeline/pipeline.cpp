@@ -6,6 +6,7 @@
 #include "outputs/outputs.hpp"
 #include "reach/reach.hpp"
 #include "report/report.hpp"
+#include "report/report_maps.hpp"
 #include "rules/rules.hpp"
 #include "units/demographics.hpp"
 #include "units/units.hpp"
@@ -186,6 +187,27 @@ json write_output_folder(Engine& engine, const fs::path& dir, const Project& p, 
     // deliverables read of it; a large city's layers all held at once were the run's
     // peak memory.
     const LayerSources sources{p, in, x.r, x.a, x.areas, x.unc, &x.access, &x.packed_areas, &x.packed_unc, &x.texts};
+    // The report's maps need only the analysis: drawn on a thread of their own (with its
+    // own GEOS context) while the layers are written, which leaves a core idle part of
+    // the time; joined before the deliverables. A failure there is met again, and
+    // reported, when the deliverables draw them.
+    std::optional<std::vector<IndicatorMap>> maps;
+    std::thread drawer;
+    struct Join {
+        std::thread& th;
+        ~Join() {
+            if (th.joinable()) th.join();
+        }
+    } join{drawer};
+    if (engine.threads() > 1)
+        drawer = std::thread([&maps, &p, &in, &x, lang = opt.lang == "en" ? "en" : "zh"] {
+            try {
+                GeosContext g;
+                maps = indicator_maps(g, p, in, x.a, lang, x.map_paths);
+            } catch (...) {
+                maps.reset();
+            }
+        });
     // The GeoJSON layers are the contract (SPEC 6) whatever the format; GeoPackage or
     // Shapefiles for desktop GIS come beside them, in the CRS asked for.
     std::vector<Repair> output_repairs, gis_repairs;
@@ -228,7 +250,8 @@ json write_output_folder(Engine& engine, const fs::path& dir, const Project& p, 
         return s;
     };
     json summary = with_access(build_summary(p, in, x.r, x.a, times, output_repairs));
-    DeliverableOptions deliver{opt.format, opt.lang, output_crs, &names, x.map_paths};
+    if (drawer.joinable()) drawer.join();
+    DeliverableOptions deliver{opt.format, opt.lang, output_crs, &names, x.map_paths, maps ? &*maps : nullptr};
     write_deliverables(engine, dir, p, in, x.r, x.a, layers, coverage, summary, deliver);
     clock.lap("report");
     times.seconds.push_back(clock.times.seconds.back());
