@@ -80,6 +80,14 @@ std::vector<fs::path> input_paths(const Project& p, const std::vector<Scenario>&
 
 namespace {
 
+/// Joins a side thread on every way out of the scope that started it.
+struct JoinOnExit {
+    std::thread& th;
+    ~JoinOnExit() {
+        if (th.joinable()) th.join();
+    }
+};
+
 /// A rule without a value is a result nobody should miss in a list of figures.
 void warn_null_rules(const Analysis& a, Inputs& in) {
     for (auto& r : a.rules)
@@ -140,12 +148,7 @@ Analysed analyse(Engine& engine, const Project& p, Inputs& in, const Progress& p
         graph_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     }
     std::thread faces;
-    struct Join {
-        std::thread& th;
-        ~Join() {
-            if (th.joinable()) th.join();
-        }
-    } join{faces};
+    JoinOnExit join{faces};
     if (stages.layers && graph && engine.threads() > 1)
         faces = std::thread([g = graph, b = p.access.service_area_buffer_m] {
             try {
@@ -193,12 +196,7 @@ json write_output_folder(Engine& engine, const fs::path& dir, const Project& p, 
     // reported, when the deliverables draw them.
     std::optional<std::vector<IndicatorMap>> maps;
     std::thread drawer;
-    struct Join {
-        std::thread& th;
-        ~Join() {
-            if (th.joinable()) th.join();
-        }
-    } join{drawer};
+    JoinOnExit join{drawer};
     if (engine.threads() > 1)
         drawer = std::thread([&maps, &p, &in, &x, lang = opt.lang == "en" ? "en" : "zh"] {
             try {
