@@ -28,6 +28,40 @@ std::vector<std::string> open_options(const fs::path& path) {
 
 }  // namespace
 
+namespace {
+
+/// A census row's figures against each other: every household has a resident, and the
+/// elderly and the infants are some of the residents. A figure that breaks this is read
+/// as unknown (repairs.csv, warned per figure), as a compound's would be; the row's other
+/// figures stand.
+void check_row(ingest::Ctx& c, const std::string& id, CensusRow& row) {
+    auto& pop = row.value[figure_index("population")];
+    auto& hh = row.value[figure_index("households")];
+    if (pop && *pop == 0) {
+        for (const char* n : {"households", "elderly", "infants"})
+            if (auto& v = row.value[figure_index(n)]; v && *v > 0) {
+                ingest::impossible_figure(c, "census", id, "population", 0,
+                                          std::string("is impossible beside ") + n + " " + ingest::format_number(*v) +
+                                              " (a missing figure written as 0?)");
+                pop.reset();
+                break;
+            }
+    }
+    if (!pop) return;
+    for (const char* n : {"elderly", "infants"})
+        if (auto& v = row.value[figure_index(n)]; v && *v > *pop) {
+            ingest::impossible_figure(c, "census", id, n, *v, "exceeds the population " + ingest::format_number(*pop));
+            v.reset();
+        }
+    if (hh && *hh > *pop) {
+        ingest::impossible_figure(c, "census", id, "households", *hh,
+                                  "exceed the population " + ingest::format_number(*pop) + " (every household has a resident)");
+        hh.reset();
+    }
+}
+
+}  // namespace
+
 CensusTable read_census_table(const Project& p, const CensusSpec& spec) {
     if (!gdal_ready()) throw std::logic_error("lc::init_gdal() must run before any input is read");
     Inputs in;  // takes the notes of the reading, which the table keeps
@@ -93,6 +127,7 @@ CensusTable read_census_table(const Project& p, const CensusSpec& spec) {
         const std::string id = row.code.empty() ? "row " + std::to_string(idx + 1) : row.code;
         for (int k = 0; k < kFigures; ++k)
             if (src.field_index.count(figure_name(k))) row.value[k] = ingest::read_number(c, f, src, "census", figure_name(k), id);
+        check_row(c, id, row);
         for (auto& [attr, col] : spec.attributes)
             if (auto v = ingest::field_text(f, src, "attr:" + attr)) row.attrs[attr] = attr_from_text(*v);
         t.rows.push_back(std::move(row));

@@ -55,6 +55,7 @@ void read_units(Ctx& c, const LayerSpec& s, int level, Source& src) {
     auto& units = c.in.units[level];
     std::unordered_map<std::string, long> seen;
     const std::string layer = s.key;
+    std::map<std::string, long> unknown_kinds;  // label: units, warned once each below
     for_each_feature(src, [&](OGRFeature* f, long idx) {
         auto id = record_id(c, src, s, layer, f, idx, seen);
         if (!id) return;
@@ -68,7 +69,10 @@ void read_units(Ctx& c, const LayerSpec& s, int level, Source& src) {
         bool unknown = false;
         auto kraw = field_text(f, src, "kind");
         u.kind = canonical_kind(s, level, kraw, unknown);
-        if (unknown) c.in.repairs.push_back(Repair{layer, *id, "kind \"" + *kraw + "\" not recognised (add it to kind_map); taken as " + u.kind});
+        if (unknown) {
+            c.in.repairs.push_back(Repair{layer, *id, "kind \"" + *kraw + "\" not recognised (add it to kind_map); taken as " + u.kind});
+            unknown_kinds[text::trim(*kraw)]++;
+        }
         u.parent_id = text::trim(field_text(f, src, "parent").value_or(""));
         for (auto& [attr, fname] : s.attributes)
             if (auto v = field_text(f, src, "attr:" + attr)) u.attrs[attr] = attr_from_text(*v);
@@ -80,6 +84,11 @@ void read_units(Ctx& c, const LayerSpec& s, int level, Source& src) {
         c.in.counts[layer].used++;
     });
     c.in.has_level[level] = true;
+    static const char* defaults[] = {"district", "street", "community"};
+    for (auto& [label, n] : unknown_kinds)
+        c.in.warnings.push_back(src.label + ": " + std::to_string(n) + " unit(s) of kind \"" + label + "\" not recognised, taken as " +
+                                defaults[level] + "; rules for other kinds leave them out: map the label in /layers/" + s.key +
+                                "/kind_map (listed in repairs.csv)");
 }
 
 void read_compounds(Ctx& c, const LayerSpec& s, Source& src) {
@@ -164,6 +173,15 @@ void read_facilities(Ctx& c, const LayerSpec& s, Source& src, bool added) {
     for (auto& f : c.in.facilities) seen.emplace(f.id, -1);
     const std::string layer = "facilities";
     GEOSContextHandle_t h = c.h;
+    // The attributes the rules test for yes or no: a value there that reads as neither
+    // ("已开展", a stray mark) meets no such test, which must not pass unseen.
+    std::set<std::string> yes_no;
+    for (const Rule& r : c.p.rules)
+        for (const json* w : {&r.where, &r.numerator.where, &r.denominator.where})
+            if (w->is_object())
+                for (auto it = w->begin(); it != w->end(); ++it)
+                    if (it.value().is_boolean()) yes_no.insert(it.key());
+    std::map<std::string, std::pair<long, std::string>> not_yes_no;  // attribute: count, first value
     for_each_feature(src, [&](OGRFeature* f, long idx) {
         auto idp = record_id(c, src, s, layer, f, idx, seen);
         if (!idp) return;
@@ -221,6 +239,13 @@ void read_facilities(Ctx& c, const LayerSpec& s, Source& src, bool added) {
                 a.boolean = text::parse_bool(val);
                 if (a.number && is_count_attribute(attr))
                     a.number = checked_count(c, layer, id, attr, *a.number, "is impossible (a negative count or area)");
+                if (!a.boolean && yes_no.count(attr) && !text::is_unknown_marker(val)) {
+                    c.in.repairs.push_back(Repair{layer, id, attr + ": \"" + val + "\" is not a yes or no (是/否, 有/无, √/×, 1/0); "
+                                                                "treated as unknown (null), meeting no rule that asks for yes or no"});
+                    c.in.unreadable[layer + "." + attr]++;
+                    auto& n = not_yes_no[attr];
+                    if (n.first++ == 0) n.second = val;
+                }
             }
             fa.attrs[attr] = a;
         }
@@ -228,6 +253,10 @@ void read_facilities(Ctx& c, const LayerSpec& s, Source& src, bool added) {
         c.in.counts[layer].used++;
     });
     flush_impossible(c);
+    for (auto& [attr, n] : not_yes_no)
+        c.in.warnings.push_back(src.label + ": " + std::to_string(n.first) + " value(s) of attribute \"" + attr + "\" read as neither yes nor no (e.g. \"" +
+                                n.second + "\"): unknown, so those facilities meet no rule that asks for " + attr +
+                                "; each is listed in repairs.csv");
     if (!unknown_types.empty()) {
         const std::vector<std::string> known = known_type_labels(s, c.p.custom_types);
         for (auto& [raw, n] : unknown_types)

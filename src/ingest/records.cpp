@@ -200,9 +200,23 @@ std::optional<double> read_number(Ctx& c, OGRFeature* f, Source& src, const std:
             return std::nullopt;
         }
     }
+    // Every figure read here is a count or an area: "15.3%" is a share of something,
+    // and read as 15.3 people it would carry a whole rule.
+    for (const char* sign : {"%", "\uff05", "\u2030"})
+        if (s.find(sign) != std::string::npos) {
+            impossible_figure(c, layer, id, canon, *v,
+                              "(written \"" + s + "\") is a percentage, not a count or an area");
+            return std::nullopt;
+        }
     // Counts and areas cannot be negative: "-9999" and the like mark unknown figures.
     v = checked_count(c, layer, id, canon, *v, "is impossible (a negative count or area, perhaps an \"unknown\" code)");
     if (!v) return std::nullopt;
+    // People and households come whole: a figure between 0 and 1 is a share (0.152 for
+    // 15.2% elderly), not a head count.
+    if ((canon == "households" || canon == "population" || canon == "elderly" || canon == "infants") && *v > 0 && *v < 1) {
+        impossible_figure(c, layer, id, canon, *v, "is a share, not a count of people or households");
+        return std::nullopt;
+    }
     if (!s.empty()) {
         char* end = nullptr;
         std::strtod(s.c_str(), &end);

@@ -220,7 +220,9 @@ std::optional<bool> parse_bool(std::string_view raw) {
     static constexpr std::pair<std::string_view, bool> kWords[] = {
         {"1", true},  {"0", false},  {"true", true}, {"false", false}, {"yes", true},
         {"no", false}, {"y", true},  {"n", false},   {"是", true},     {"否", false},
-        {"有", true}, {"无", false}};
+        {"有", true}, {"无", false},
+        // the tick and the cross of Chinese spreadsheets' yes/no columns
+        {"\u221a", true}, {"\u2713", true}, {"\u2714", true}, {"\u00d7", false}, {"\u2717", false}, {"\u2718", false}};
     const std::string s = normalize(raw);
     for (auto [w, v] : kWords)
         if (s == w) return v;

@@ -23,7 +23,8 @@ std::optional<double> parse_number(std::string_view s);
 /// ("-2016" is not a year); else nullopt.
 std::optional<int> parse_year(std::string_view s);
 
-/// 1/0, true/false, yes/no, y/n (any case), 是/否, 有/无; else nullopt.
+/// 1/0, true/false, yes/no, y/n (any case), 是/否, 有/无, ticks (√ ✓ ✔) and crosses
+/// (× ✗ ✘); else nullopt.
 std::optional<bool> parse_bool(std::string_view s);
 
 /// "不详", "暂无数据", "—", "N/A", "" and similar placeholders for a missing value.

@@ -166,7 +166,8 @@ void Evaluator::unit_share(const Rule& rule, RuleResult& res) {
         for (auto it = rule.unit_condition.begin(); it != rule.unit_condition.end(); ++it) {
             auto at = un.attrs.find(it.key());
             AttrValue v = at == un.attrs.end() ? AttrValue{} : at->second;
-            known &= v.text || v.number || v.boolean;
+            // A yes/no test needs a yes or a no: other text ("已创建") is not known either.
+            known &= it.value().is_boolean() ? v.boolean.has_value() : (v.text || v.number || v.boolean);
             ok &= condition_matches(v, it.value());
         }
         if (!known && !ok) {

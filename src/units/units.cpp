@@ -249,6 +249,30 @@ void place_units_and_compounds(Engine& engine, Inputs& in) {
     place_fixed(engine.main(), in, make_locators(engine.main(), in));
 }
 
+/// Every layer with some records rejected (when read, or here) says so on stderr, with
+/// one example: the reasons are in rejected.csv, and with --quiet nothing else said it.
+/// Once per layer, however often the units are assigned.
+static void warn_rejections(Inputs& in) {
+    for (auto& [k, c] : in.counts) {
+        if (c.rejected == 0 || c.used == 0) continue;  // none, or every one (warned when read)
+        const Rejection* first = nullptr;
+        for (auto& rj : in.rejected)
+            if (rj.layer == k) {
+                first = &rj;
+                break;
+            }
+        const std::string head = k + ": " + std::to_string(c.rejected) + " of " + std::to_string(c.read) + " record(s) rejected";
+        const std::string w =
+            head + (first ? ", e.g. " + (first->source_id.empty() ? "#" + std::to_string(first->feature_index + 1) : first->source_id) +
+                                ": " + first->reason
+                          : std::string()) +
+            "; each with its reason in rejected.csv";
+        auto same = [&](const std::string& x) { return x.rfind(k + ": ", 0) == 0 && x.find(" record(s) rejected") != std::string::npos; };
+        in.warnings.erase(std::remove_if(in.warnings.begin(), in.warnings.end(), same), in.warnings.end());
+        in.warnings.push_back(w);
+    }
+}
+
 void assign_units(Engine& engine, Inputs& in, double max_reach_m) {
     GEOSContextHandle_t h = engine.main();
     Locators loc;
@@ -291,6 +315,7 @@ void assign_units(Engine& engine, Inputs& in, double max_reach_m) {
         fk.push_back(std::move(f));
     }
     in.facilities = std::move(fk);
+    warn_rejections(in);
     if (swapped_facilities)
         in.warnings.push_back(std::to_string(swapped_facilities) +
                               " facilit(y/ies) lie outside the study area but would lie inside with latitude and longitude swapped; "

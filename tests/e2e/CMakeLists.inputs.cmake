@@ -5,7 +5,7 @@
 set(INPUTS_E2E ${CMAKE_CURRENT_LIST_DIR})
 set(INPUTS_FIX ${CMAKE_CURRENT_LIST_DIR}/../fixtures)
 set(INPUTS_WORK ${CMAKE_CURRENT_BINARY_DIR}/inputs)
-foreach(case deep_batch fifo negative implausible stray u8names additions_rejected loud_warnings custom_type type_typo network_allowed site_label)
+foreach(case deep_batch fifo negative implausible stray u8names additions_rejected loud_warnings custom_type type_typo network_allowed site_label nonsense_figures)
   add_test(NAME inputs_${case}
            COMMAND ${Python3_EXECUTABLE} ${INPUTS_E2E}/check_inputs.py $<TARGET_FILE:lifecircle> ${INPUTS_FIX} ${INPUTS_WORK} ${case})
   set_tests_properties(inputs_${case} PROPERTIES LABELS inputs TIMEOUT 300)
@@ -27,6 +27,7 @@ error_test(minutes_by_type_typo 2 "/access/minutes_by_type/daycare: \"daycare\" 
 error_test(rule_type_typo 2 "/rules/0/types/0: \"street_centre\" is not a facility type (did you mean \"street_center\"?)" validate ${E}/rule_type_typo.json)
 error_test(where_unmapped 2 "/rules/2/where/safety: the facilities layer maps no attribute \"safety\" (did you mean \"safety_net\"?)" validate ${E}/where_unmapped.json)
 error_test(where_operator 2 "/rules/2/where/beds/=>: unknown comparison \"=>\" (did you mean \">=\"?)" validate ${E}/where_operator.json)
+error_test(kind_map_kind 2 "/layers/street/kind_map/镇: \"town\" is not a kind of the street level (street or township) (did you mean \"township\"?)" validate ${E}/kind_map_kind.json)
 error_test(duplicate_rule_id 2 "/rules/6/id: \"r_count\" is also the id of /rules/0" validate ${E}/duplicate_rule_id.json)
 error_test(custom_type_bad 2 "/custom_types/0: \"Barber Shop\": a type name uses lower-case letters" validate ${E}/custom_type_bad.json)
 # Working CRS: projected, metres, made for the data, true to scale

@@ -293,6 +293,10 @@ def case_type_typo():
           any(x["source_id"] == "F1" and "unknown facility type" in x["reason"] for x in rej), rej)
     used = json.load(open(os.path.join(out, "facilities.geojson"), encoding="utf-8"))["features"]
     check("type_typo: F1 is not among the facilities used", all(f["properties"]["facility_id"] != "F1" for f in used))
+    n = len(fac["features"])
+    check("type_typo: the layer's rejections are warned, with an example, also with --quiet",
+          any(x.startswith(f"facilities: 1 of {n} record(s) rejected, e.g. F1: unknown facility type") and x.endswith("rejected.csv")
+              for x in warnings_of(r.stderr)), r.stderr)
 
 
 def case_network_allowed():
@@ -313,6 +317,86 @@ def case_site_label():
     if ok:
         s = json.load(open(os.path.join(out, "site_summary.json"), encoding="utf-8"))
         check("site_label: sited as day_care", s["type"] == "day_care", s["type"])
+
+
+def case_nonsense_figures():
+    """Figures that cannot be what their column says are unknown, noted and warned, never
+    used. On a copy of tests/fixtures/census (worked in tests/unit/units/test_demographics.cpp):
+    community census C1's elderly "20%" (a share), C2's 5000 households of 2000 residents,
+    a row for C3 with 0 residents beside 40 households; compound K1's elderly "16%" and
+    K4's 0.5 households; facility F2's medical_care "已开展" (neither yes nor no) and F3's
+    "√" (yes); C2's 老年友好社区 "已创建" (neither); street S2's kind "twonship".
+    r_friendly = communities elderly-friendly: C1 (是) of C1, C2 (unknown), C3 (否) = 1/3,
+    with C2 counted in units_unknown, not silently as a no.
+    r_med = beds of nursing homes and regional centres with medical care / all their beds:
+    F1 30 (是) + F3 20 (√) = 50 of F1 30 + F2 50 + F3 20 = 100 beds: 0.5. Were "√" not
+    read as yes, 0.3; F2's "已开展" counts as not meeting the test, and is said so."""
+    d = fresh("nonsense_figures")
+    src = os.path.join(fixtures, "census")
+    for f in os.listdir(src):
+        shutil.copy(os.path.join(src, f), d)
+    cen = os.path.join(d, "communities_census.csv")
+    rows = list(csv.reader(io.open(cen, encoding="utf-8-sig")))
+    head = rows[0]
+    for r in rows[1:]:
+        if r[0] == "C1":
+            r[head.index("60岁及以上")] = "20%"
+        if r[0] == "C2":
+            r[head.index("户数")] = "5000"
+            r[head.index("老年友好社区")] = "已创建"
+    rows.append(["C3", "0", "40", "10", "2", "否"])
+    with io.open(cen, "w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f).writerows(rows)
+
+    def edit(layer, key, change):
+        path = os.path.join(d, layer + ".geojson")
+        g = json.load(open(path, encoding="utf-8"))
+        for ft in g["features"]:
+            change(ft["properties"]) if ft["properties"].get(key[0]) == key[1] else None
+        save(path, g)
+    edit("compounds", ("id", "K1"), lambda q: q.__setitem__("old", "16%"))
+    edit("compounds", ("id", "K4"), lambda q: q.__setitem__("hh", 0.5))
+    edit("facilities", ("fid", "F2"), lambda q: q.__setitem__("yljh", "已开展"))
+    edit("facilities", ("fid", "F3"), lambda q: q.__setitem__("yljh", "√"))
+    edit("streets", ("code", "S2"), lambda q: q.__setitem__("kind", "twonship"))
+    p = json.load(open(os.path.join(d, "project.json"), encoding="utf-8"))
+    p["rules"] = [{"id": "r_med", "check": "ratio",
+                   "numerator": {"attr": "beds", "types": ["nursing_home", "regional_center"], "where": {"medical_care": True}},
+                   "denominator": {"attr": "beds", "types": ["nursing_home", "regional_center"]}, "min": 0.6, "source": "test"},
+                  {"id": "r_friendly", "check": "unit_share", "level": "community", "attribute": {"elderly_friendly": True},
+                   "target_share": 0.5, "source": "test"}]
+    out = os.path.join(d, "out")
+    r = lc("run", save(os.path.join(d, "project.json"), p), "--out", out, "--quiet")
+    if not check("nonsense_figures: run exits 0", r.returncode == 0, r.stderr):
+        return
+    s = summary(out)
+    med = rule(s, "r_med")
+    check("nonsense_figures: r_med 50 / 100 beds (√ is yes), failing 0.6", abs(med["value"] - 0.5) < 1e-9 and med["pass"] is False, med)
+    fr = rule(s, "r_friendly")
+    check("nonsense_figures: r_friendly 1 of 3 communities (C1 是), C2's 已创建 unknown, not a no",
+          abs(fr["value"] - 1 / 3) < 1e-9 and fr["details"].get("units_unknown") == 1, fr)
+    units = {f["properties"]["unit_id"]: f["properties"]
+             for f in json.load(open(os.path.join(out, "units_community.geojson"), encoding="utf-8"))["features"]}
+    check("nonsense_figures: C1 elderly unknown, not 20", units["C1"]["census_elderly"] is None and units["C1"]["census_population"] == 3000,
+          units["C1"])
+    check("nonsense_figures: C2 households unknown, population 2000",
+          units["C2"]["census_households"] is None and units["C2"]["census_population"] == 2000, units["C2"])
+    check("nonsense_figures: C3 population unknown, households 40",
+          units["C3"]["census_population"] is None and units["C3"]["census_households"] == 40, units["C3"])
+    rep = list(csv.DictReader(io.open(os.path.join(out, "repairs.csv"), encoding="utf-8-sig")))
+    said = {(x["source_id"], x["what"].split(":")[0]): x["what"] for x in rep}
+    for key, text in [(("C1", "elderly"), '(written "20%") is a percentage'), (("C2", "households"), "5000 exceed the population 2000"),
+                      (("C3", "population"), "0 is impossible beside households 40"), (("K1", "elderly"), '(written "16%")'),
+                      (("K4", "households"), "0.5 is a share, not a count"), (("F2", "medical_care"), '"已开展" is not a yes or no')]:
+        check(f"nonsense_figures: repairs.csv: {key[0]} {key[1]}: {text}", text in said.get(key, ""), rep)
+    check("nonsense_figures: repairs.csv: F3's √ is read as it is", ("F3", "medical_care") not in said, rep)
+    w = warnings_of(r.stderr)
+    for start in ("census.elderly: 1 impossible", "census.households: 1 impossible", "census.population: 1 impossible",
+                  "compounds.elderly: 1 impossible", "compounds.households: 1 impossible"):
+        check(f"nonsense_figures: stderr: {start}", any(x.startswith(start) for x in w), w)
+    check("nonsense_figures: stderr: medical_care neither yes nor no",
+          any('1 value(s) of attribute "medical_care" read as neither yes nor no (e.g. "已开展")' in x for x in w), w)
+    check("nonsense_figures: stderr: the unknown kind", any('1 unit(s) of kind "twonship" not recognised, taken as street' in x for x in w), w)
 
 
 CASES = {n[len("case_"):]: f for n, f in list(globals().items()) if n.startswith("case_")}

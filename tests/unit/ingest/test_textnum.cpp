@@ -101,15 +101,15 @@ TEST_CASE("textnum: parse_year") {
 }
 
 TEST_CASE("textnum: parse_bool") {
-    for (const char* s : {"1", "true", "TRUE", "True", "是", "Y", "y", "yes", "YES", "有", " 是 "}) {
+    for (const char* s : {"1", "true", "TRUE", "True", "是", "Y", "y", "yes", "YES", "有", " 是 ", "√", "✓", "✔"}) {
         CAPTURE(s);
         CHECK(parse_bool(s) == true);
     }
-    for (const char* s : {"0", "false", "False", "否", "N", "n", "no", "No", "无"}) {
+    for (const char* s : {"0", "false", "False", "否", "N", "n", "no", "No", "无", "×", "✗", "✘"}) {
         CAPTURE(s);
         CHECK(parse_bool(s) == false);
     }
-    for (const char* s : {"", "2", "maybe", "不详", "是的", "yes!"}) {
+    for (const char* s : {"", "2", "maybe", "不详", "是的", "yes!", "已开展", "√√"}) {
         CAPTURE(s);
         CHECK_FALSE(parse_bool(s).has_value());
     }
