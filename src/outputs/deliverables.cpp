@@ -89,8 +89,15 @@ StyleContext style_context(const Analysis& a, const ReachResult& r, const std::s
         // home-care facilities (the report's figure).
         c.reach_types = a.figures.front().rule->types;
     }
-    for (auto& g : a.gaps)
+    std::map<std::string, std::string> titles;
+    for (auto& rr : a.rules) titles.emplace(rr.rule->id, rule_title(*rr.rule, lang));
+    for (auto& g : a.gaps) {
         if (std::find(c.gap_reasons.begin(), c.gap_reasons.end(), g.reason) == c.gap_reasons.end()) c.gap_reasons.push_back(g.reason);
+        auto t = titles.find(g.rule_id);
+        const std::string title = t == titles.end() ? g.rule_id : t->second;
+        auto& v = c.gap_rules[g.reason];
+        if (std::find(v.begin(), v.end(), title) == v.end()) v.push_back(title);
+    }
     return c;
 }
 

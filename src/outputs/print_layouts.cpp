@@ -191,7 +191,10 @@ struct Planner {
             for (auto& gap : x.a.gaps)
                 if (gap.rule_id == rule.id) reasons.insert(gap.reason);
             for (auto& k : s.renderer.classes)
-                if (reasons.count(k.value)) kept.push_back(k);
+                if (reasons.count(k.value)) {
+                    kept.push_back(k);
+                    kept.back().label = reason_label(k.value, c().lang);  // the layout names the rule
+                }
             if (!kept.empty()) s.renderer.classes = kept;
             std::string id = "lifecircle_print_gaps_" + rule.id + (g->layer.id == "lifecircle_gaps" ? "" : "_" + g->geometry);
             ids.push_back(add(*g, id, L(c(), "未达标小区", "Compounds failing the rule"), s,

@@ -402,6 +402,10 @@ std::string project_document(const Project& p) {
          "      <CandidatesPolygonPerCM type=\"double\">2.5</CandidatesPolygonPerCM>\n"
          "      <CandidatesLinePerCM type=\"double\">5</CandidatesLinePerCM>\n"
          "      <SearchMethod type=\"int\">0</SearchMethod>\n      <TextFormat type=\"int\">0</TextFormat>\n    </PAL>\n";
+    // Measured on the ellipsoid: in a projected output CRS (Web Mercator, a
+    // Gauss-Krüger zone far from its meridian) planar scale bars and measurements are off
+    // by up to a tenth. WGS 84's ellipsoid; CGCS2000's differs by well under a millimetre.
+    o += "    <Measure>\n      <Ellipsoid type=\"QString\">EPSG:7030</Ellipsoid>\n    </Measure>\n";
     o += "    <Measurement>\n      <DistanceUnits type=\"QString\">meters</DistanceUnits>\n"
          "      <AreaUnits type=\"QString\">m2</AreaUnits>\n    </Measurement>\n  </properties>\n";
     o += "  <ProjectViewSettings UseProjectScales=\"0\" rotation=\"0\">\n    <Scales/>\n    <DefaultViewExtent" +

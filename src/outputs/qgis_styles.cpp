@@ -82,6 +82,14 @@ qgis::Labels name_labels(const std::string& field, double size, double min_scale
     return l;
 }
 
+/// Without the headline reach rule at a unit level, the choropleth shows the elderly
+/// share reached by one type, the first with the field: that type (empty if none).
+static std::string single_reach_type(const TableHead& t, const StyleContext& c) {
+    for (auto& ty : c.types)
+        if (has_field(t, "reach_" + ty + "_elderly_share")) return ty;
+    return "";
+}
+
 LayerStyle units_style(const TableHead& t, const std::string& geometry, const StyleContext& c) {
     LayerStyle s;
     s.geometry = geometry;
@@ -93,13 +101,10 @@ LayerStyle units_style(const TableHead& t, const std::string& geometry, const St
         value = "rule_" + c.reach_rule_id + "_value";
         if (has_field(t, "rule_" + c.reach_rule_id + "_pass")) pass = "rule_" + c.reach_rule_id + "_pass";
     } else {
-        // No headline reach rule at this level: the elderly share reached by the first type.
+        // No headline reach rule at this level: the elderly share reached by the first
+        // type, which the layer's title names.
         target = 1;
-        for (auto& ty : c.types)
-            if (has_field(t, "reach_" + ty + "_elderly_share")) {
-                value = "reach_" + ty + "_elderly_share";
-                break;
-            }
+        if (const std::string ty = single_reach_type(t, c); !ty.empty()) value = "reach_" + ty + "_elderly_share";
     }
     if (district || value.empty() || geometry != "Polygon") {
         s.renderer.symbol = district ? qgis::outline_symbol({26, 26, 26, 255}, 0.7)
@@ -159,6 +164,12 @@ LayerStyle gaps_style(const std::string& geometry, const StyleContext& c) {
         Class k;
         k.value = r;
         k.label = reason_label(r, c.lang);
+        // Which rules' gaps these are: the layer holds every rule's.
+        if (auto it = c.gap_rules.find(r); it != c.gap_rules.end() && !it->second.empty()) {
+            std::string rules;
+            for (auto& t : it->second) rules += (rules.empty() ? "" : tr(c.lang, "、", "; ")) + t;
+            k.label += tr(c.lang, "（", " (") + rules + tr(c.lang, "）", ")");
+        }
         k.symbol = area_symbol(geometry, with_alpha(reason_style(r).color, 230), dark, geometry == "Point" ? 0.3 : 0.35, 2.6);
         s.renderer.classes.push_back(k);
     }
@@ -330,6 +341,9 @@ std::string layer_title(const TableHead& t, const StyleContext& c) {
         std::string s = level_label(level, L, true);
         if (!c.reach_rule_id.empty() && has_field(t, "rule_" + c.reach_rule_id + "_value"))
             s += tr(L, "：", ": ") + c.reach_rule_title + tr(L, "（红框＝未达标）", " (red outline = failing)");
+        else if (const std::string ty = single_reach_type(t, c); !ty.empty())
+            s += L == "en" ? ": share of elderly within walking reach (" + type_label(ty, L) + " only)"
+                           : "：老年人口步行可达比例（仅" + type_label(ty, L) + "）";
         else s += tr(L, "：老年人口步行可达比例", ": share of elderly within walking reach");
         return s;
     };

@@ -7,6 +7,7 @@
 #include "outputs/qgis.hpp"
 #include "common/table.hpp"
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +22,9 @@ struct StyleContext {
     std::vector<std::string> reach_types;  ///< facility types of that rule
     std::vector<std::string> types;        ///< every analysed facility type, canonical order
     std::vector<std::string> gap_reasons;  ///< reasons present in gaps, in display order
+    /// Per reason, the titles of the rules whose gaps give it, in gap order: one reason
+    /// ("no_facility") comes from the elderly-care and the childcare rules alike.
+    std::map<std::string, std::vector<std::string>> gap_rules;
     const FieldNames* names = nullptr;     ///< field names in the files (Shapefiles shorten them)
     /// Community names and figures are labelled only zoomed in beyond 1:this, so that
     /// the study area at full extent is not buried under them (qgis_labels in deliverables).

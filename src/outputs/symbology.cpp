@@ -101,7 +101,8 @@ Rgba failing_outline_color() { return rgb(0xb00020); }
 
 ReasonStyle reason_style(const std::string& reason) {
     static const std::map<std::string, ReasonStyle> m = {
-        {"no_facility", {rgb(0xb2182b), "无配建养老服务用房", "no supporting facility"}},
+        // Neutral: the elderly-care and the childcare space rules both give it.
+        {"no_facility", {rgb(0xb2182b), "无配建服务用房", "no required on-site facility"}},
         {"area_below_standard", {rgb(0xe34a33), "配建面积不达标", "floor area below standard"}},
         {"single_site_too_small", {rgb(0xfc8d59), "单处面积不足", "single site too small"}},
         {"unknown_year", {rgb(0x8073ac), "建成年份不详", "build year unknown"}},

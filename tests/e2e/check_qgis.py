@@ -17,6 +17,7 @@ Exit status 1 when any check fails.
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -134,6 +135,8 @@ def check_project(out, reference_counts, png, label):
     rule, summary = headline_reach_rule(out)
     check(f"{label}: project CRS is the working CRS {summary['working_crs']}",
           prj.crs().isValid() and prj.crs().authid() == summary["working_crs"], prj.crs().authid())
+    # Without an ellipsoid QGIS measures in the CRS's plane: scale bars 10% off in Web Mercator.
+    check(f"{label}: distances and scale bars measured on the WGS 84 ellipsoid", prj.ellipsoid() == "EPSG:7030", prj.ellipsoid())
     # The print layouts' own styled copies (unticked, in their own group) are checked by
     # check_layouts.py; here the output layers as the canvas shows them.
     layers = [l for l in prj.mapLayers().values() if not l.id().startswith("lifecircle_print_")]
@@ -165,6 +168,25 @@ def check_project(out, reference_counts, png, label):
             field = f"rule_{rule['id']}_value"
             check(f"{label}: {t} choropleth is on {field}", field in r.classAttribute(), r.classAttribute())
             check(f"{label}: {t} has classes", len(r.ranges()) >= 3, len(r.ranges()))
+        elif t in ("units_street", "units_community") and r is not None and r.type() == "graduatedSymbol":
+            # No headline reach rule here: the share reached by one type, which the layer's
+            # name must say rather than pass for the share of all home-care facilities.
+            single = re.search(r'"?reach_\w+_elderly_share"?', r.classAttribute()) is not None
+            check(f"{label}: {t} coloured by one type's reach says so in its name ({lyr.name()})",
+                  not single or ("（仅" in lyr.name() and lyr.name().endswith("）")), (r.classAttribute(), lyr.name()))
+        if t == "gaps" and r is not None and r.type() == "categorizedSymbol" and lyr.geometryType() == 2:
+            # One reason comes from several rules (no on-site space: the elderly-care and
+            # the childcare rules): each category names the rules its gaps come from.
+            with open(os.path.join(out, "gaps.geojson"), encoding="utf-8") as fh:
+                gaps = [f["properties"] for f in json.load(fh)["features"]]
+            titles = {x["id"]: x["title"]["zh"] for x in summary["rules"]}
+            by_reason = {}
+            for g in gaps:
+                by_reason.setdefault(g["reason"], set()).add(titles.get(g["rule_id"], g["rule_id"]))
+            labels = {c.value(): c.label() for c in r.categories()}
+            for reason, rule_titles in sorted(by_reason.items()):
+                check(f"{label}: gaps category {reason} names its rules", all(x in labels.get(reason, "") for x in rule_titles),
+                      (labels.get(reason), sorted(rule_titles)))
         if t in ("units_street", "units_district", "gaps"):
             lab = lyr.labeling()
             fam = lab.settings().format().font().family() if lab else ""
