@@ -36,7 +36,6 @@ void warn_unused_layers(Inputs& in) {
     in.warnings.insert(in.warnings.begin(), loud.begin(), loud.end());
 }
 
-
 }  // namespace
 
 Inputs read_inputs(Engine& engine, const Project& p, const Progress& progress) {
