@@ -26,10 +26,6 @@ std::vector<std::string> open_options(const fs::path& path) {
     return {};
 }
 
-}  // namespace
-
-namespace {
-
 /// A census row's figures against each other: every household has a resident, and the
 /// elderly and the infants are some of the residents. A figure that breaks this is read
 /// as unknown (repairs.csv, warned per figure), as a compound's would be; the row's other
