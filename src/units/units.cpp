@@ -267,7 +267,8 @@ static void warn_rejections(Inputs& in) {
                                 ": " + first->reason
                           : std::string()) +
             "; each with its reason in rejected.csv";
-        auto same = [&](const std::string& x) { return x.rfind(k + ": ", 0) == 0 && x.find(" record(s) rejected") != std::string::npos; };
+        const std::string prefix = k + ": ";  // a lambda may not capture a structured binding before C++20
+        auto same = [&prefix](const std::string& x) { return x.rfind(prefix, 0) == 0 && x.find(" record(s) rejected") != std::string::npos; };
         in.warnings.erase(std::remove_if(in.warnings.begin(), in.warnings.end(), same), in.warnings.end());
         in.warnings.push_back(w);
     }
