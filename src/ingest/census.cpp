@@ -26,6 +26,21 @@ std::vector<std::string> open_options(const fs::path& path) {
     return {};
 }
 
+/// A code as a spreadsheet may have written it: "530102001001.0" (the column read as
+/// numbers) or "'530102001001" (Excel's mark for text) is the code 530102001001.
+std::string spreadsheet_code(const std::string& code) {
+    std::string s = code;
+    if (!s.empty() && (s[0] == '\'' || s[0] == '`')) s.erase(0, 1);
+    const size_t dot = s.find('.');
+    const std::string digits = s.substr(0, dot);
+    if (digits.empty() || !std::all_of(digits.begin(), digits.end(), [](char ch) { return ch >= '0' && ch <= '9'; })) return code;
+    if (dot != std::string::npos) {
+        const std::string frac = s.substr(dot + 1);
+        if (frac.empty() || !std::all_of(frac.begin(), frac.end(), [](char ch) { return ch == '0'; })) return code;
+    }
+    return digits;
+}
+
 /// A census row's figures against each other: every household has a resident, and the
 /// elderly and the infants are some of the residents. A figure that breaks this is read
 /// as unknown (repairs.csv, warned per figure), as a compound's would be; the row's other
@@ -116,10 +131,16 @@ CensusTable read_census_table(const Project& p, const CensusSpec& spec) {
     CensusTable t;
     t.label = src.label;
     ingest::Ctx c{p, in, nullptr, OGRSpatialReference(), OGRSpatialReference()};  // no geometries read
+    long as_number = 0;  // codes a spreadsheet wrote as a number or marked as text
+    std::string example;
     ingest::for_each_feature(src, [&](OGRFeature* f, long idx) {
         CensusRow row;
         row.feature_index = idx;
         if (spec.level >= 0) row.code = text::trim(ingest::field_text(f, src, "id").value_or(""));
+        if (std::string plain = spreadsheet_code(row.code); plain != row.code) {
+            if (as_number++ == 0) example = row.code + " as " + plain;
+            row.code = plain;
+        }
         const std::string id = row.code.empty() ? "row " + std::to_string(idx + 1) : row.code;
         for (int k = 0; k < kFigures; ++k)
             if (src.field_index.count(figure_name(k))) row.value[k] = ingest::read_number(c, f, src, "census", figure_name(k), id);
@@ -129,6 +150,9 @@ CensusTable read_census_table(const Project& p, const CensusSpec& spec) {
         t.rows.push_back(std::move(row));
     });
     ingest::flush_impossible(c);
+    if (as_number > 0)
+        in.warnings.push_back(src.label + ": " + std::to_string(as_number) + " code(s) written by a spreadsheet as a number or as text (" +
+                              example + ") read as plain codes");
     if (spec.level < 0 && t.rows.size() != 1)
         throw InputError(t.label + ": a census table of level \"area\" holds one row, the whole study area's figures; this one has " +
                          std::to_string(t.rows.size()) + " (pick the row with \"where\" in " + spec.pointer + ")");

@@ -314,15 +314,18 @@ std::string check_gis_output(const std::string& format, const std::string& outpu
     if (format == "geojson")
         throw ConfigError("--output-crs " + output_crs +
                           ": GeoJSON is always EPSG:4326 (RFC 7946); add --format gpkg or --format shp for layers in another CRS");
+    // A bare code is an EPSG code, as working_crs reads it ("4490" is EPSG:4490).
+    const bool bare = std::all_of(output_crs.begin(), output_crs.end(), [](char c) { return c >= '0' && c <= '9'; });
+    const std::string def = bare ? "EPSG:" + output_crs : output_crs;
     OGRSpatialReference s;
     CPLPushErrorHandler(CPLQuietErrorHandler);  // the message below says it better
-    OGRErr err = s.SetFromUserInput(output_crs.c_str(), OGRSpatialReference::SET_FROM_USER_INPUT_LIMITATIONS_get());
+    OGRErr err = s.SetFromUserInput(def.c_str(), OGRSpatialReference::SET_FROM_USER_INPUT_LIMITATIONS_get());
     CPLPopErrorHandler();
     if (err != OGRERR_NONE)
         throw ConfigError("--output-crs: \"" + output_crs +
                           "\" is not a coordinate reference system PROJ knows (give an EPSG code, e.g. EPSG:4490 for CGCS2000 or "
                           "EPSG:4543 for its 3-degree Gauss-Kruger zone at 102°E, Kunming)");
-    return output_crs;
+    return def;
 }
 
 std::string shp_field_name(const std::string& name) {

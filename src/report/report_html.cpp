@@ -401,7 +401,8 @@ struct Page {
             {"lifecircle.qgs", t("QGIS 工程（样式见 styles/）", "QGIS project (styles in styles/)")},
             {"summary.json", t("全部指标与运行配置", "every figure and the configuration used")},
             {"coverage.csv", t("分街道指标表（Excel 可直接打开）", "indicators by street (opens in Excel)")},
-            {"rejected.csv", t("剔除记录", "rejected records")}};
+            {"rejected.csv", t("剔除记录", "rejected records")},
+            {"repairs.csv", t("修复与按未知处理的数值", "repairs, and figures read as unknown")}};
         for (auto& f : files) list.push_back({f, t("图层", "layer")});
         for (auto& [f, d] : list) o += "<li><a href=\"" + esc(f) + "\">" + esc(f) + "</a> — " + esc(d) + "</li>\n";
         o += "</ul>\n</section>\n";

@@ -399,6 +399,33 @@ def case_nonsense_figures():
     check("nonsense_figures: stderr: the unknown kind", any('1 unit(s) of kind "twonship" not recognised, taken as street' in x for x in w), w)
 
 
+def case_census_codes():
+    """Census codes a spreadsheet wrote as numbers ("530102001001.0") or marked as text
+    ("'530102001002") join their communities, with one warning; on a copy of data/demo,
+    whose census_communities.csv otherwise joins all but the planted 530199099099."""
+    d = fresh("census_codes")
+    demo = os.path.join(os.path.dirname(fixtures), "..", "data", "demo")
+    for f in os.listdir(demo):
+        if os.path.isfile(os.path.join(demo, f)):
+            shutil.copy(os.path.join(demo, f), d)
+    cen = os.path.join(d, "census_communities.csv")
+    rows = list(csv.reader(io.open(cen, encoding="utf-8-sig")))
+    rows[1][0] += ".0"
+    rows[2][0] = "'" + rows[2][0]
+    with io.open(cen, "w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f).writerows(rows)
+    r = lc("run", os.path.join(d, "project.json"), "--out", os.path.join(d, "out"), "--quiet")
+    if not check("census_codes: run exits 0", r.returncode == 0, r.stderr):
+        return
+    w = warnings_of(r.stderr)
+    check("census_codes: one warning for the two codes",
+          any("2 code(s) written by a spreadsheet as a number or as text (" + rows[1][0] + " as " + rows[1][0][:-2] + ") read as plain codes" in x
+              for x in w), w)
+    unmatched = [x for x in w if "match no community id" in x]
+    check("census_codes: only the planted code matches no community",
+          len(unmatched) == 1 and "1 code(s) match no community id: 530199099099" in unmatched[0], unmatched)
+
+
 CASES = {n[len("case_"):]: f for n, f in list(globals().items()) if n.startswith("case_")}
 for name in wanted or CASES:
     CASES[name]()

@@ -137,6 +137,10 @@ def check_report(out, lang, screenshot):
     check("report.html is self-contained (no network references)", not ext and "<script src" not in html
           and "<link" not in html and "@import" not in html, ext[:3])
     check(f"report.html is in {lang}", f'lang="{"en" if lang == "en" else "zh-CN"}"' in html)
+    # Every table a planner checks figures against is a link: rejected and repaired alike.
+    local = set(re.findall(r"href=\"([^\":]+)\"", html))
+    for f in ("summary.json", "coverage.csv", "rejected.csv", "repairs.csv"):
+        check(f"report.html links {f}, which is in the folder", f in local and os.path.isfile(os.path.join(out, f)), sorted(local)[:8])
     check("report.html has no timestamps", not re.search(r"20\d\d-\d\d-\d\d[T ]\d\d:\d\d", html), "timestamp found")
     flagged = {r["id"] for r in summary.get("config", {}).get("rules", []) if r.get("headline") is True}
     headline = [r for r in summary["rules"] if r.get("value") is not None and r["id"] in flagged]

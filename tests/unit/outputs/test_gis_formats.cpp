@@ -73,6 +73,8 @@ TEST_CASE("gis formats: --format and --output-crs are checked together") {
     CHECK(check_gis_output("geojson", "") == "EPSG:4326");
     CHECK(check_gis_output("shp", "") == "EPSG:4326");
     CHECK(check_gis_output("gpkg", "EPSG:4490") == "EPSG:4490");
+    CHECK(check_gis_output("shp", "4490") == "EPSG:4490");  // a bare code, as working_crs takes it
+    CHECK_THROWS_AS(check_gis_output("shp", "99999"), ConfigError);
     CHECK_THROWS_AS(check_gis_output("kml", ""), ConfigError);
     CHECK_THROWS_WITH_AS(check_gis_output("geojson", "EPSG:4490"), doctest::Contains("RFC 7946"), ConfigError);
     CHECK_THROWS_WITH_AS(check_gis_output("shp", "EPSG:99999"), doctest::Contains("EPSG:99999"), ConfigError);
