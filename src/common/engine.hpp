@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <thread>
 #include <vector>
 
 namespace lc {
@@ -14,6 +15,15 @@ namespace lc {
 /// Calls fn(i, worker) for i in [0, n) on up to `workers` threads (the calling thread is
 /// worker 0), in small chunks; the first exception is rethrown after all workers stop.
 void parallel_for(size_t n, int workers, const std::function<void(size_t, int)>& fn);
+
+/// Joins a side thread on every way out of the scope that started it (a thread still
+/// joinable when destroyed ends the program).
+struct JoinOnExit {
+    std::thread& th;
+    ~JoinOnExit() {
+        if (th.joinable()) th.join();
+    }
+};
 
 class Engine {
 public:

@@ -17,22 +17,17 @@ namespace {
 
 std::string canonical_kind(const LayerSpec& s, int level, const std::optional<std::string>& raw, bool& unknown) {
     unknown = false;
-    static const char* defaults[] = {"district", "street", "community"};
-    if (!raw || text::trim(*raw).empty()) return defaults[level];
+    const std::string fallback = unit_kinds(level).front();
+    if (!raw || text::trim(*raw).empty()) return fallback;
     std::string v = text::trim(*raw);
     auto it = s.kind_map.find(v);
     if (it != s.kind_map.end()) v = it->second;
-    static const std::map<std::string, std::string> zh = {{"街道", "street"}, {"乡", "township"}, {"镇", "township"},
-                                                          {"乡镇", "township"}, {"社区", "community"}, {"村", "village"},
-                                                          {"行政村", "village"}, {"区", "district"}, {"县", "district"}};
-    auto z = zh.find(v);
-    if (z != zh.end()) v = z->second;
-    static const std::set<std::string> ok[] = {{"district"}, {"street", "township"}, {"community", "village"}};
-    if (!ok[level].count(v)) {
+    std::string kind = unit_kind_of(level, v);
+    if (kind.empty()) {
         unknown = true;
-        return defaults[level];
+        return fallback;
     }
-    return v;
+    return kind;
 }
 
 std::string map_operator(const LayerSpec& s, const std::string& raw) {
@@ -84,10 +79,9 @@ void read_units(Ctx& c, const LayerSpec& s, int level, Source& src) {
         c.in.counts[layer].used++;
     });
     c.in.has_level[level] = true;
-    static const char* defaults[] = {"district", "street", "community"};
     for (auto& [label, n] : unknown_kinds)
         c.in.warnings.push_back(src.label + ": " + std::to_string(n) + " unit(s) of kind \"" + label + "\" not recognised, taken as " +
-                                defaults[level] + "; rules for other kinds leave them out: map the label in /layers/" + s.key +
+                                unit_kinds(level).front() + "; rules for other kinds leave them out: map the label in /layers/" + s.key +
                                 "/kind_map (listed in repairs.csv)");
 }
 

@@ -80,14 +80,6 @@ std::vector<fs::path> input_paths(const Project& p, const std::vector<Scenario>&
 
 namespace {
 
-/// Joins a side thread on every way out of the scope that started it.
-struct JoinOnExit {
-    std::thread& th;
-    ~JoinOnExit() {
-        if (th.joinable()) th.join();
-    }
-};
-
 /// A rule without a value is a result nobody should miss in a list of figures.
 void warn_null_rules(const Analysis& a, Inputs& in) {
     for (auto& r : a.rules)

@@ -5,6 +5,7 @@
 #include "common/suggest.hpp"
 #include "project/json_text.hpp"
 #include "project/validate.hpp"
+#include "project/vocabulary.hpp"
 
 #include <algorithm>
 #include <fstream>
@@ -120,16 +121,15 @@ LayerSpec parse_layer(const std::string& key, const json& j, const fs::path& dir
             s.kind_map = get_string_map(it.value(), file, p);
             // Each label must map to a kind of this level (or to a Chinese label of one):
             // a kind no rule knows would make every such unit the level's default kind.
-            std::vector<std::string> kinds;
-            if (key == "district") kinds = {"district", "区", "县"};
-            else if (key == "street") kinds = {"street", "township", "街道", "乡", "镇", "乡镇"};
-            else if (key == "community") kinds = {"community", "village", "社区", "村", "行政村"};
-            if (!kinds.empty())
-                for (auto& [label, kind] : s.kind_map)
-                    if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end())
-                        fail(file, ptr_join(p, label),
-                             "\"" + kind + "\" is not a kind of the " + key + " level (" + kinds[0] + " or " + kinds[1] + ")" +
-                                 did_you_mean(kind, {kinds[0], kinds[1]}));
+            const int level = key == "district" ? kDistrict : key == "street" ? kStreet : kCommunity;
+            const std::vector<std::string>& kinds = unit_kinds(level);
+            for (auto& [label, kind] : s.kind_map)
+                if (unit_kind_of(level, kind).empty()) {
+                    std::string names;
+                    for (auto& n : kinds) names += (names.empty() ? "" : " or ") + n;
+                    fail(file, ptr_join(p, label),
+                         "\"" + kind + "\" is not a kind of the " + key + " level (" + names + ")" + did_you_mean(kind, kinds));
+                }
         } else if (k == "operator_map") {
             s.operator_map = get_string_map(it.value(), file, p);
         } else if (k == "exclude") {

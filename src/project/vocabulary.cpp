@@ -78,6 +78,21 @@ const std::vector<std::string>& facility_number_fields() {
     return v;
 }
 
+const std::vector<std::string>& unit_kinds(int level) {
+    static const std::vector<std::string> k[] = {{"district"}, {"street", "township"}, {"community", "village"}};
+    return k[level < 0 || level > 2 ? 0 : level];
+}
+
+std::string unit_kind_of(int level, const std::string& label) {
+    static const std::map<std::string, std::string> zh = {{"街道", "street"}, {"乡", "township"}, {"镇", "township"},
+                                                          {"乡镇", "township"}, {"社区", "community"}, {"村", "village"},
+                                                          {"行政村", "village"}, {"区", "district"}, {"县", "district"}};
+    auto z = zh.find(label);
+    const std::string& kind = z == zh.end() ? label : z->second;
+    const auto& ok = unit_kinds(level);
+    return std::find(ok.begin(), ok.end(), kind) == ok.end() ? "" : kind;
+}
+
 const std::vector<std::string>& where_operators() {
     // rules.cpp facility_matches: "in" for text, the rest compare numbers
     static const std::vector<std::string> v = {"in", ">=", ">", "<=", "<", "==", "=", "!="};

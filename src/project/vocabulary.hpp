@@ -34,6 +34,13 @@ const std::map<std::string, std::string>& builtin_type_labels();
 /// fields of the facilities layer (when mapped) and the canonical type.
 const std::vector<std::string>& facility_number_fields();
 
+/// The kinds of units of a level (kDistrict, kStreet, kCommunity), the level's default
+/// first: {"district"}, {"street", "township"}, {"community", "village"}.
+const std::vector<std::string>& unit_kinds(int level);
+/// The kind a label names at a level: a kind of unit_kinds(level) or a Chinese label of
+/// one (街道, 乡, 镇, 乡镇, 社区, 村, 行政村, 区, 县); "" when it names none of that level.
+std::string unit_kind_of(int level, const std::string& label);
+
 /// Comparison operators a `where` condition object accepts.
 const std::vector<std::string>& where_operators();
 

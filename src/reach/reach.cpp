@@ -469,12 +469,7 @@ static std::vector<Uncovered> uncovered_of(Engine& engine, const Project& p, con
             TypeNet next;
             std::exception_ptr failed;
             std::thread ahead;
-            struct Join {
-                std::thread& th;
-                ~Join() {
-                    if (th.joinable()) th.join();
-                }
-            } join{ahead};
+            JoinOnExit join{ahead};
             if (t + 1 < nt && workers > 1)
                 ahead = std::thread([&, t] {
                     try {

@@ -251,7 +251,6 @@ void place_units_and_compounds(Engine& engine, Inputs& in) {
 
 /// Every layer with some records rejected (when read, or here) says so on stderr, with
 /// one example: the reasons are in rejected.csv, and with --quiet nothing else said it.
-/// Once per layer, however often the units are assigned.
 static void warn_rejections(Inputs& in) {
     for (auto& [k, c] : in.counts) {
         if (c.rejected == 0 || c.used == 0) continue;  // none, or every one (warned when read)
@@ -261,16 +260,12 @@ static void warn_rejections(Inputs& in) {
                 first = &rj;
                 break;
             }
-        const std::string head = k + ": " + std::to_string(c.rejected) + " of " + std::to_string(c.read) + " record(s) rejected";
-        const std::string w =
-            head + (first ? ", e.g. " + (first->source_id.empty() ? "#" + std::to_string(first->feature_index + 1) : first->source_id) +
-                                ": " + first->reason
-                          : std::string()) +
-            "; each with its reason in rejected.csv";
-        const std::string prefix = k + ": ";  // a lambda may not capture a structured binding before C++20
-        auto same = [&prefix](const std::string& x) { return x.rfind(prefix, 0) == 0 && x.find(" record(s) rejected") != std::string::npos; };
-        in.warnings.erase(std::remove_if(in.warnings.begin(), in.warnings.end(), same), in.warnings.end());
-        in.warnings.push_back(w);
+        in.warnings.push_back(
+            k + ": " + std::to_string(c.rejected) + " of " + std::to_string(c.read) + " record(s) rejected" +
+            (first ? ", e.g. " + (first->source_id.empty() ? "#" + std::to_string(first->feature_index + 1) : first->source_id) + ": " +
+                         first->reason
+                   : std::string()) +
+            "; each with its reason in rejected.csv");
     }
 }
 
