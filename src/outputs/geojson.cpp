@@ -1,5 +1,6 @@
 #include "outputs/geojson.hpp"
 #include "common/chinacrs.hpp"
+#include "outputs/grid_rings.hpp"
 
 #include "common/errors.hpp"
 #include "common/text_file.hpp"
@@ -175,30 +176,142 @@ bool round_ring(Ring& r) {
     return k >= 4 && signed_area(r) != 0;
 }
 
-/// False (and nothing written) when the exterior ring collapses at the written precision.
-bool append_polygon(std::string& out, GEOSContextHandle_t h, const GEOSGeometry* g, const ToLonLat& ct,
-                    bool keep_collapsed = false) {
-    int holes = GEOSGetNumInteriorRings_r(h, g);
-    bool first = true;
+/// A polygon's rings, exterior first.
+using RingSet = std::vector<Ring>;
+
+RingSet read_polygon(GEOSContextHandle_t h, const GEOSGeometry* g, const ToLonLat& ct) {
+    const int holes = GEOSGetNumInteriorRings_r(h, g);
+    RingSet p;
+    p.reserve(static_cast<size_t>(holes) + 1);
     for (int k = -1; k < holes; ++k) {
         const GEOSGeometry* ring = k < 0 ? GEOSGetExteriorRing_r(h, g) : GEOSGetInteriorRingN_r(h, g, k);
-        Ring r = read_seq(h, GEOSGeom_getCoordSeq_r(h, ring), ct);
-        if (!round_ring(r) && !(k < 0 && keep_collapsed)) {
-            if (k < 0) return false;
-            continue;  // a hole of a centimetre
+        p.push_back(read_seq(h, GEOSGeom_getCoordSeq_r(h, ring), ct));
+    }
+    return p;
+}
+
+/// Rounds the rings to the 7 decimals written, leaves out the holes that collapse and
+/// orients the rest as RFC 7946 asks: exterior counter-clockwise, holes clockwise.
+/// False when the exterior collapses.
+bool round_polygon(RingSet& p) {
+    size_t kept = 0;
+    bool exterior = true;
+    for (size_t k = 0; k < p.size(); ++k) {
+        Ring& r = p[k];
+        if (!round_ring(r)) {
+            if (k == 0) exterior = false;
+            else continue;  // a hole of a centimetre
         }
-        double a = signed_area(r);
-        // RFC 7946: exterior counter-clockwise, holes clockwise
-        if ((k < 0 && a < 0) || (k >= 0 && a > 0)) {
+        const double a = signed_area(r);
+        if ((k == 0 && a < 0) || (k > 0 && a > 0)) {
             std::reverse(r.x.begin(), r.x.end());
             std::reverse(r.y.begin(), r.y.end());
         }
-        out += first ? '[' : ',';
-        first = false;
-        append_points(out, r);
+        if (kept != k) p[kept] = std::move(r);
+        ++kept;
     }
-    out += ']';
-    return true;
+    p.resize(kept);
+    return exterior;
+}
+
+GeomPtr geos_polygon(GEOSContextHandle_t h, const RingSet& p) {
+    std::vector<GEOSGeometry*> rings;
+    for (const Ring& r : p) {
+        GEOSCoordSequence* s = GEOSCoordSeq_create_r(h, static_cast<unsigned>(r.x.size()), 2);
+        for (size_t i = 0; i < r.x.size(); ++i) GEOSCoordSeq_setXY_r(h, s, static_cast<unsigned>(i), r.x[i], r.y[i]);
+        rings.push_back(GEOSGeom_createLinearRing_r(h, s));
+    }
+    return own(h, GEOSGeom_createPolygon_r(h, rings[0], rings.data() + 1, static_cast<unsigned>(rings.size() - 1)));
+}
+
+GeomPtr geos_multipolygon(GEOSContextHandle_t h, const std::vector<RingSet>& parts) {
+    std::vector<GeomPtr> polys;
+    for (const RingSet& p : parts) polys.push_back(geos_polygon(h, p));
+    return make_collection(h, GEOS_MULTIPOLYGON, polys);
+}
+
+/// The rounded polygons are valid: cheaply when no two edges meet once rounded
+/// (rings_simple_on_grid, almost every polygon), else as GEOS judges them (a hole
+/// touching its shell at a point is valid).
+bool valid_when_rounded(GEOSContextHandle_t h, const std::vector<RingSet>& parts) {
+    std::vector<GridRing> grid;
+    for (const RingSet& p : parts)
+        for (const Ring& r : p) {
+            GridRing g;
+            g.x.reserve(r.x.size());
+            g.y.reserve(r.y.size());
+            for (size_t i = 0; i < r.x.size(); ++i) {
+                g.x.push_back(std::llround(r.x[i] * 1e7));
+                g.y.push_back(std::llround(r.y[i] * 1e7));
+            }
+            grid.push_back(std::move(g));
+        }
+    if (rings_simple_on_grid(grid)) return true;
+    return GEOSisValid_r(h, geos_multipolygon(h, parts).get()) == 1;
+}
+
+/// The polygon snap-rounded to the written grid (GEOS's precision reduction: valid by
+/// construction), as rings already on the grid. Empty if it vanishes at that precision.
+std::vector<RingSet> snap_rounded(GEOSContextHandle_t h, const GEOSGeometry* g, const ToLonLat& ct) {
+    std::vector<RingSet> parts;
+    const int n = GEOSGeomTypeId_r(h, g) == GEOS_MULTIPOLYGON ? GEOSGetNumGeometries_r(h, g) : 1;
+    for (int i = 0; i < n; ++i) {
+        const GEOSGeometry* part = n == 1 && GEOSGeomTypeId_r(h, g) == GEOS_POLYGON ? g : GEOSGetGeometryN_r(h, g, i);
+        if (!GEOSisEmpty_r(h, part)) parts.push_back(read_polygon(h, part, ct));
+    }
+    std::vector<RingSet> out;
+    if (parts.empty()) return out;
+    GeomPtr snapped = own(h, GEOSGeom_setPrecision_r(h, geos_multipolygon(h, parts).get(), 1e-7, 0));
+    if (!snapped) return out;
+    const int m = GEOSGetNumGeometries_r(h, snapped.get());
+    for (int i = 0; i < m; ++i) {
+        const GEOSGeometry* part = GEOSGetGeometryN_r(h, snapped.get(), i);
+        if (GEOSGeomTypeId_r(h, part) != GEOS_POLYGON || GEOSisEmpty_r(h, part)) continue;
+        RingSet p = read_polygon(h, part, ToLonLat{});
+        if (round_polygon(p)) out.push_back(std::move(p));
+    }
+    return out;
+}
+
+/// A Polygon or MultiPolygon at the written precision. Parts of a MultiPolygon that
+/// collapse there are left out; a lone Polygon is written even if it collapses. Where
+/// rounding would make a polygon invalid (two edges of a service area less than a
+/// centimetre apart cross once rounded), it is snap-rounded instead, which can split a
+/// Polygon in two: it is then written as a MultiPolygon.
+void append_polygonal(std::string& out, GEOSContextHandle_t h, const GEOSGeometry* g, const ToLonLat& ct) {
+    bool multi = GEOSGeomTypeId_r(h, g) == GEOS_MULTIPOLYGON;
+    std::vector<RingSet> parts;
+    bool collapsed = false;
+    if (multi) {
+        const int n = GEOSGetNumGeometries_r(h, g);
+        for (int i = 0; i < n; ++i) {
+            const GEOSGeometry* part = GEOSGetGeometryN_r(h, g, i);
+            if (GEOSisEmpty_r(h, part)) continue;
+            RingSet p = read_polygon(h, part, ct);
+            if (round_polygon(p)) parts.push_back(std::move(p));
+        }
+    } else {
+        parts.push_back(read_polygon(h, g, ct));
+        collapsed = !round_polygon(parts.back());
+    }
+    if (!collapsed && !parts.empty() && !valid_when_rounded(h, parts)) {
+        std::vector<RingSet> snapped = snap_rounded(h, g, ct);
+        if (!snapped.empty()) {
+            multi = multi || snapped.size() > 1;
+            parts = std::move(snapped);
+        }
+    }
+    out += multi ? "{\"type\":\"MultiPolygon\",\"coordinates\":[" : "{\"type\":\"Polygon\",\"coordinates\":";
+    for (size_t i = 0; i < parts.size(); ++i) {
+        if (multi && i) out += ',';
+        out += '[';
+        for (size_t k = 0; k < parts[i].size(); ++k) {
+            if (k) out += ',';
+            append_points(out, parts[i][k]);
+        }
+        out += ']';
+    }
+    out += multi ? "]}" : "}";
 }
 
 void append_geometry(std::string& out, GEOSContextHandle_t h, const GEOSGeometry* g, const ToLonLat& ct) {
@@ -220,28 +333,18 @@ void append_geometry(std::string& out, GEOSContextHandle_t h, const GEOSGeometry
             out += '}';
             return;
         case GEOS_POLYGON:
-            out += "{\"type\":\"Polygon\",\"coordinates\":";
-            append_polygon(out, h, g, ct, true);  // a lone polygon is written even if it collapses
-            out += '}';
+        case GEOS_MULTIPOLYGON:
+            append_polygonal(out, h, g, ct);
             return;
         case GEOS_MULTIPOINT:
-        case GEOS_MULTILINESTRING:
-        case GEOS_MULTIPOLYGON: {
-            static const char* names[] = {"", "", "", "", "MultiPoint", "MultiLineString", "MultiPolygon"};
+        case GEOS_MULTILINESTRING: {
+            static const char* names[] = {"", "", "", "", "MultiPoint", "MultiLineString"};
             out += std::string("{\"type\":\"") + names[t] + "\",\"coordinates\":[";
             int n = GEOSGetNumGeometries_r(h, g);
             int written = 0;
             for (int i = 0; i < n; ++i) {
                 const GEOSGeometry* part = GEOSGetGeometryN_r(h, g, i);
                 if (GEOSisEmpty_r(h, part)) continue;
-                if (t == GEOS_MULTIPOLYGON) {
-                    // A part that collapses at the written precision is left out.
-                    std::string poly;
-                    if (!append_polygon(poly, h, part, ct)) continue;
-                    if (written++) out += ',';
-                    out += poly;
-                    continue;
-                }
                 if (written++) out += ',';
                 if (t == GEOS_MULTILINESTRING) append_points(out, read_seq(h, GEOSGeom_getCoordSeq_r(h, part), ct));
                 else {

@@ -141,3 +141,56 @@ TEST_CASE("geojson: features written before are given again only where every val
     CHECK(file_text(dir / "known.geojson") == file_text(dir / "plain.geojson"));
     std::filesystem::remove_all(dir);
 }
+
+namespace {
+/// The polygon written, read back by GEOS.
+GeomPtr read_back(const std::string& json) {
+    GEOSGeoJSONReader* reader = GEOSGeoJSONReader_create_r(ctx);
+    GeomPtr g = own(ctx, GEOSGeoJSONReader_readGeometry_r(ctx, reader, json.c_str()));
+    GEOSGeoJSONReader_destroy_r(ctx, reader);
+    return g;
+}
+double area(const GEOSGeometry* g) {
+    double a = 0;
+    GEOSArea_r(ctx, g, &a);
+    return a;
+}
+}  // namespace
+
+TEST_CASE("geojson: a polygon that rounding would make invalid is snap-rounded instead") {
+    // In units u of 1e-7 degree from (102, 25): the square 0..100 with a notch from its top
+    // edge down to (50, 0.4), 0.4 u (4 mm) above its bottom edge. Valid as given; rounded,
+    // the notch's tip (50, 0) lies on the bottom edge and the ring touches itself.
+    // Snap-rounded, the notch cuts the square into two quadrilaterals meeting at (50, 0):
+    // (0,0) (50,0) (40,100) (0,100) and (50,0) (100,0) (100,100) (60,100), each of
+    // 4,500 u^2 by the shoelace formula (the notched square had 10,000 - 996 = 9,004).
+    const double u = 1e-7;
+    auto at = [&](double x, double y) { return std::pair<double, double>{102 + x * u, 25 + y * u}; };
+    GeomPtr notched = make_polygon(ctx, {at(0, 0), at(100, 0), at(100, 100), at(60, 100), at(50, 0.4), at(40, 100),
+                                         at(0, 100), at(0, 0)});
+    REQUIRE(GEOSisValid_r(ctx, notched.get()) == 1);
+    const std::string json = geometry_json(ctx, notched.get(), nullptr);
+    CHECK(json.rfind(R"({"type":"MultiPolygon",)", 0) == 0);
+    GeomPtr back = read_back(json);
+    REQUIRE(back);
+    CHECK(GEOSisValid_r(ctx, back.get()) == 1);
+    REQUIRE(GEOSGetNumGeometries_r(ctx, back.get()) == 2);
+    const double quad = 4500 * u * u;
+    CHECK(area(GEOSGetGeometryN_r(ctx, back.get(), 0)) == doctest::Approx(quad).epsilon(1e-6));
+    CHECK(area(GEOSGetGeometryN_r(ctx, back.get(), 1)) == doctest::Approx(quad).epsilon(1e-6));
+}
+
+TEST_CASE("geojson: a hole touching its shell once rounded is valid, and written as rounded") {
+    // The square 0..100 u with a triangular hole whose corner is 0.3 u (3 mm) from the left
+    // edge: rounded, the corner is on the edge, which OGC allows for a hole at one point.
+    const double u = 1e-7;
+    auto at = [&](double x, double y) { return std::pair<double, double>{102 + x * u, 25 + y * u}; };
+    GeomPtr outer = make_polygon(ctx, {at(0, 0), at(100, 0), at(100, 100), at(0, 100), at(0, 0)});
+    GeomPtr hole = make_polygon(ctx, {at(0.3, 50), at(50, 80), at(50, 20), at(0.3, 50)});
+    GEOSGeometry* shell = GEOSGeom_clone_r(ctx, GEOSGetExteriorRing_r(ctx, outer.get()));
+    GEOSGeometry* inner = GEOSGeom_clone_r(ctx, GEOSGetExteriorRing_r(ctx, hole.get()));
+    GeomPtr holed = own(ctx, GEOSGeom_createPolygon_r(ctx, shell, &inner, 1));
+    CHECK(geometry_json(ctx, holed.get(), nullptr) ==
+          R"({"type":"Polygon","coordinates":[[[102.0,25.0],[102.00001,25.0],[102.00001,25.00001],[102.0,25.00001],[102.0,25.0]],)"
+          R"([[102.0,25.000005],[102.000005,25.000008],[102.000005,25.000002],[102.0,25.000005]]]})");
+}
