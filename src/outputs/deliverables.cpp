@@ -387,8 +387,12 @@ void write_deliverables(Engine& engine, const fs::path& dir, const Project& p, c
     for (auto& L : layers)
         if (L.head.has_geometry) files.push_back(L.head.name + ".geojson");
     if (opt.format == "gpkg") files.push_back("lifecircle.gpkg");
-    if (opt.format == "shp")
+    if (opt.format == "shp") {
         for (auto& sl : styled) files.push_back(sl.id + (sl.geometry.empty() ? ".dbf" : ".shp"));
+        // A reader of the Shapefiles needs the full field names and the text cut to fit.
+        files.push_back("fields.csv");
+        files.push_back("long_text.csv");
+    }
     write_text(dir / "report.html", report_html(p, in, r, a, summary, maps, files, coverage, lang));
 }
 

@@ -369,6 +369,10 @@ struct Page {
             for (auto it = summary["unreadable_numbers"].begin(); it != summary["unreadable_numbers"].end(); ++it)
                 extra += "<li>" + std::string(t("无法识别的数值（按缺失处理）：", "Unreadable numbers (treated as unknown): ")) + esc(it.key()) +
                          " × " + (it.value().is_number() ? fmt_thousands(it.value().get<double>()) : std::string("?")) + "</li>\n";
+        // The warnings are the program's own words, in English, as on stderr and in
+        // summary.json: the Chinese report says so rather than leave them unexplained.
+        if (!in.warnings.empty() && lang != "en")
+            extra += "<li>以下提示为程序原文（英文），与命令行输出及 summary.json 中的 warnings 一致。</li>\n";
         for (auto& w : in.warnings) extra += "<li>" + std::string(t("提示：", "Warning: ")) + esc(w) + "</li>\n";
         if (!extra.empty()) o += "<ul class=\"small\">\n" + extra + "</ul>\n";
         o += "</section>\n";
@@ -403,7 +407,11 @@ struct Page {
             {"coverage.csv", t("分街道指标表（Excel 可直接打开）", "indicators by street (opens in Excel)")},
             {"rejected.csv", t("剔除记录", "rejected records")},
             {"repairs.csv", t("修复与按未知处理的数值", "repairs, and figures read as unknown")}};
-        for (auto& f : files) list.push_back({f, t("图层", "layer")});
+        for (auto& f : files) {
+            if (f == "fields.csv") list.push_back({f, t("Shapefile 字段名（10 字符）与完整字段名对照", "the Shapefiles' 10-character field names and the full names")});
+            else if (f == "long_text.csv") list.push_back({f, t("Shapefile 字段放不下的长文本全文", "text too long for a Shapefile field, in full")});
+            else list.push_back({f, t("图层", "layer")});
+        }
         for (auto& [f, d] : list) o += "<li><a href=\"" + esc(f) + "\">" + esc(f) + "</a> — " + esc(d) + "</li>\n";
         o += "</ul>\n</section>\n";
     }

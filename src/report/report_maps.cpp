@@ -426,6 +426,37 @@ std::string rule_target_text(const RuleResult& rr) {
     return "≥ " + fmt_percent(rr.target, 1);
 }
 
+namespace {
+
+/// What one side of a ratio sums, as a legend names it: "nursing-type beds", "elderly".
+std::string ratio_term_label(const RatioTerm& t, const std::string& lang) {
+    static const std::map<std::string, std::pair<const char*, const char*>> names = {
+        {"beds", {"床位", "beds"}},
+        {"nursing_beds", {"护理型床位", "nursing-type beds"}},
+        {"floor_area", {"建筑面积（㎡）", "floor area (m²)"}},
+        {"land_area", {"用地面积（㎡）", "land area (m²)"}},
+        {"places", {"托位", "childcare places"}},
+        {"family_beds", {"家庭养老床位", "family care beds"}},
+        {"elderly", {"老年人口", "elderly"}},
+        {"population", {"人口", "residents"}},
+        {"households", {"户数", "households"}},
+        {"infants", {"婴幼儿", "infants"}},
+    };
+    if (t.attr.empty()) return tr(lang, "设施数", "facilities");
+    auto it = names.find(t.attr);
+    return it == names.end() ? t.attr : tr(lang, it->second.first, it->second.second);
+}
+
+/// The weight of a share, as a legend names it.
+std::string weight_label(const std::string& weight, const std::string& lang) {
+    if (weight == "elderly") return tr(lang, "老年人口", "elderly");
+    if (weight == "households") return tr(lang, "户数", "households");
+    if (weight == "population") return tr(lang, "人口", "residents");
+    return tr(lang, "小区", "compounds");
+}
+
+}  // namespace
+
 std::string unit_measure_label(const Rule& r, const std::string& lang) {
     if (r.check == Check::MinCount) {
         if (r.types.size() == 1) return type_label(r.types[0], lang) + tr(lang, "数量", " count");
@@ -441,7 +472,13 @@ std::string unit_measure_label(const Rule& r, const std::string& lang) {
     if (r.check == Check::FacilityShare) return tr(lang, "符合条件的设施比例", "Share of facilities meeting the condition");
     if (r.check == Check::UnitShare) return tr(lang, "是否达到（1 是，0 否）", "Meets the condition (1 yes, 0 no)");
     if (r.check == Check::MinTotal) return r.total_attr.empty() ? tr(lang, "设施数量", "Facilities") : tr(lang, "合计", "Total");
-    return tr(lang, "单元指标值", "Value per unit");
+    if (r.check == Check::MinAccess)
+        return tr(lang, "供给可达性（2SFCA）达标的", "Share of ") + weight_label(r.weight, lang) +
+               tr(lang, "比例", " with capacity-aware access (2SFCA) at the minimum");
+    // Ratio: the indicator named by its terms, "beds per 1000 elderly".
+    const std::string num = ratio_term_label(r.numerator, lang), den = ratio_term_label(r.denominator, lang);
+    if (r.per == 1) return lang == "en" ? num + " / " + den : num + "/" + den;
+    return lang == "en" ? num + " per " + fmt_trim(r.per, 2) + " " + den : "每" + fmt_trim(r.per, 2) + den + num;
 }
 
 svg::Envelope study_extent(GEOSContextHandle_t h, const Inputs& in) {

@@ -110,15 +110,7 @@ check("transform: summary.json warns and counts the repairs",
       any("written without geometry" in w for w in s["warnings"]) and s["repairs"]["by_kind"].get("service_areas.geojson: geometry written as null") == 3,
       (s["warnings"], s["repairs"]))
 # the demo by network: valid polygons once rounded
-demo = os.path.join(fixtures, "..", "..", "data", "demo")
-p = json.load(open(os.path.join(demo, "project.json"), encoding="utf-8"))
-for layer in p["layers"].values():
-    layer["path"] = os.path.abspath(os.path.join(demo, layer["path"]))
-for c in p.get("census", []):
-    c["path"] = os.path.abspath(os.path.join(demo, c["path"]))
-p["access"]["mode"] = "network"
-pf = os.path.join(work, "demo-network.json")
-json.dump(p, open(pf, "w", encoding="utf-8"), ensure_ascii=False)
+pf = os.path.join(fixtures, "..", "..", "data", "demo", "project-network.json")
 d = os.path.join(work, "demo-network")
 r = run("run", pf, "--out", d)
 check("demo by network: exits 0", r.returncode == 0, r.stderr[-500:])

@@ -141,6 +141,14 @@ def check_report(out, lang, screenshot):
     local = set(re.findall(r"href=\"([^\":]+)\"", html))
     for f in ("summary.json", "coverage.csv", "rejected.csv", "repairs.csv"):
         check(f"report.html links {f}, which is in the folder", f in local and os.path.isfile(os.path.join(out, f)), sorted(local)[:8])
+    # Every legend names its indicator (a ratio's was "Value per unit").
+    texts = html + "".join(open(os.path.join(out, "maps", f), encoding="utf-8").read()
+                           for f in os.listdir(os.path.join(out, "maps")) if f.endswith(".svg"))
+    vague = [w for w in ("Value per unit", "单元指标值") if w in texts]
+    check("every map legend names its indicator", not vague, vague)
+    if lang == "zh" and summary.get("warnings"):
+        check("the Chinese report says its warnings are the program's English words",
+              "以下提示为程序原文（英文）" in html)
     check("report.html has no timestamps", not re.search(r"20\d\d-\d\d-\d\d[T ]\d\d:\d\d", html), "timestamp found")
     flagged = {r["id"] for r in summary.get("config", {}).get("rules", []) if r.get("headline") is True}
     headline = [r for r in summary["rules"] if r.get("value") is not None and r["id"] in flagged]
@@ -200,6 +208,15 @@ def main():
     shot = a.screenshot or os.path.join(a.work, "report.png")
     os.makedirs(os.path.dirname(os.path.abspath(shot)), exist_ok=True)
     check_report(outs[0], a.lang, shot)
+    # Shapefiles: the report links the tables that explain their cut names and text.
+    shp = os.path.join(a.work, "shp")
+    r = subprocess.run([a.lifecircle, "run", a.project, "--out", shp, "--quiet", "--lang", a.lang, "--format", "shp"],
+                       capture_output=True, text=True)
+    if check("lifecircle run --format shp exits 0", r.returncode == 0, r.stderr.strip()):
+        local = set(re.findall(r"href=\"([^\":]+)\"", open(os.path.join(shp, "report.html"), encoding="utf-8").read()))
+        for f in ("fields.csv", "long_text.csv"):
+            check(f"shp: report.html links {f}, which is in the folder", f in local and os.path.isfile(os.path.join(shp, f)),
+                  sorted(local)[:12])
     diffs = same_tree(outs[0], outs[1], ["report.html", "lifecircle.qgs", "styles", "maps"])
     check("identical runs write identical deliverables", not diffs, diffs[:5])
     print(f"{len(FAILED)} failed")

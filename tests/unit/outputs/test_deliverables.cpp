@@ -65,6 +65,27 @@ TEST_CASE("deliverables: a failing share never reads as its target") {
     CHECK(rule_target_text(rr) == "≥ 31");
 }
 
+TEST_CASE("deliverables: a legend names a ratio by its terms, and capacity-aware access by its weight") {
+    Rule rule;
+    rule.check = Check::Ratio;
+    rule.numerator.attr = "beds";
+    rule.denominator.of = "units";
+    rule.denominator.attr = "elderly";
+    rule.per = 1000;
+    CHECK(unit_measure_label(rule, "en") == "beds per 1000 elderly");
+    CHECK(unit_measure_label(rule, "zh") == "每1000老年人口床位");
+    rule.numerator.attr = "nursing_beds";
+    rule.denominator.attr = "beds";
+    rule.per = 1;
+    CHECK(unit_measure_label(rule, "en") == "nursing-type beds / beds");
+    rule.numerator.attr = "";  // a count of facilities; an attribute without a name of its own is given as mapped
+    rule.denominator.attr = "stations";
+    CHECK(unit_measure_label(rule, "en") == "facilities / stations");
+    rule.check = Check::MinAccess;
+    rule.weight = "elderly";
+    CHECK(unit_measure_label(rule, "en") == "Share of elderly with capacity-aware access (2SFCA) at the minimum");
+}
+
 TEST_CASE("deliverables: scale bar lengths are nice and fit") {
     // 718 px showing 14.36 km: 0.05 px/m; at most 200 px = 4 km -> 2.5 km in 5 parts.
     svg::ScaleBar b = svg::nice_scale_bar(0.05, 200);
