@@ -7,6 +7,7 @@
 #include "common/engine.hpp"
 #include "common/model.hpp"
 #include "common/table.hpp"
+#include "ingest/ingest.hpp"
 
 #include <filesystem>
 #include <map>
@@ -19,6 +20,12 @@ namespace lc {
 /// Checks `--format` and `--output-crs` together (ConfigError, exit 2, on nonsense) and
 /// returns the CRS the GIS layers are written in ("EPSG:4326" when none was asked).
 std::string check_gis_output(const std::string& format, const std::string& output_crs);
+
+/// A warning when the study area's centre (the compounds' median point, else the units')
+/// lies outside the area of use of the CRS the GIS layers are written in: a far
+/// Gauss-Krüger zone distorts them (EPSG:4547, made for 112.5-115.5°E, stretches
+/// Kunming's distances by about 5%). Empty when it fits or the CRS states no area.
+std::string output_crs_warning(const std::string& output_crs, const Inputs& in);
 
 /// The Shapefile (dBASE) name of a field, at most 10 ASCII characters: the name itself
 /// when it fits, else its words abbreviated (reach_day_care_elderly_share -> r_dc_eld,

@@ -268,6 +268,8 @@ RunOutcome run_project(Engine& engine, const fs::path& project_file, const RunOp
     // scenario run alone and in a batch list rejections in the same order.
     place_units_and_compounds(engine, in);
     std::vector<std::string> additions_rejected = apply_facility_changes(engine, p, scenarios, in);
+    if (!opt.output_crs.empty())
+        if (std::string w = output_crs_warning(check_gis_output(opt.format, opt.output_crs), in); !w.empty()) in.warnings.push_back(w);
     clock.lap("read");
     Analysed x = analyse(engine, p, in, opt.progress);
     x.times.seconds.insert(x.times.seconds.begin(), clock.times.seconds.begin(), clock.times.seconds.end());

@@ -9,6 +9,8 @@
   characters, as fields.csv maps it (one short name per field name, whatever the layer);
 - `--format gpkg --output-crs EPSG:4490`: lifecircle.gpkg's layers in EPSG:4490;
 - the SPEC format checker passes on both (the GeoJSON layers are written beside them);
+- neither run warns about its output CRS; `--output-crs EPSG:32617` (UTM 17N, North
+  America) does, naming a CGCS2000 zone and EPSG:4490 to use instead;
 - with PyQGIS: the Shapefile project opens, every layer valid, and every field its styles
   and labels name exists in the Shapefile (the short names).
 Exit status 1 when any check fails.
@@ -177,6 +179,16 @@ def main():
         check("gpkg: units_street has the GeoJSON's features, Chinese names intact", doc is not None and
               [f["properties"]["name"] for f in doc["features"]] == [f["properties"]["name"] for f in ref])
         check_outputs(a.checker, out_gpkg, "gpkg")
+    for out in (out_shp, out_gpkg):
+        warnings = json.load(open(os.path.join(out, "summary.json"), encoding="utf-8"))["warnings"]
+        check(f"{os.path.basename(out)}: no warning about the output CRS, which fits the data",
+              not [w for w in warnings if "--output-crs" in w], warnings)
+    far = os.path.join(a.work, "far")
+    if run(a.lifecircle, a.project, far, ["--format", "gpkg", "--output-crs", "EPSG:32617"]):
+        warnings = [w for w in json.load(open(os.path.join(far, "summary.json"), encoding="utf-8"))["warnings"] if "--output-crs" in w]
+        check("a far output CRS is warned about, with the CGCS2000 zone of the data to use instead",
+              len(warnings) == 1 and "EPSG:32617 is made for" in warnings[0] and "3-degree Gauss-Kruger" in warnings[0]
+              and "EPSG:4490" in warnings[0], warnings)
     finish()
 
 
