@@ -17,7 +17,16 @@ namespace {
 
 constexpr double kPi = 3.14159265358979323846;
 
-bool is_share(const Rule& r) { return r.check != Check::Ratio && !(r.check == Check::MinTotal && r.level == "area"); }
+/// A ratio of part to whole (nursing-type beds of all beds, inclusive places of all
+/// places): a share, shown in per cent like the others, not as 0.59.
+bool ratio_is_share(const Rule& r) {
+    const RatioTerm &n = r.numerator, &d = r.denominator;
+    return r.check == Check::Ratio && r.per == 1 && n.of == "facilities" && d.of == "facilities" && !n.attr.empty() &&
+           (n.attr == d.attr || (n.attr == "nursing_beds" && d.attr == "beds"));
+}
+bool is_share(const Rule& r) {
+    return (r.check != Check::Ratio || ratio_is_share(r)) && !(r.check == Check::MinTotal && r.level == "area");
+}
 bool area_count(const Rule& r) { return r.check == Check::MinCount && r.level == "area"; }
 
 std::string level_name_of(int l) { return l < 0 ? "area" : level_name(l); }
@@ -426,9 +435,6 @@ std::string rule_target_text(const RuleResult& rr) {
     return "≥ " + fmt_percent(rr.target, 1);
 }
 
-namespace {
-
-/// What one side of a ratio sums, as a legend names it: "nursing-type beds", "elderly".
 std::string ratio_term_label(const RatioTerm& t, const std::string& lang) {
     static const std::map<std::string, std::pair<const char*, const char*>> names = {
         {"beds", {"床位", "beds"}},
@@ -446,6 +452,8 @@ std::string ratio_term_label(const RatioTerm& t, const std::string& lang) {
     auto it = names.find(t.attr);
     return it == names.end() ? t.attr : tr(lang, it->second.first, it->second.second);
 }
+
+namespace {
 
 /// The weight of a share, as a legend names it.
 std::string weight_label(const std::string& weight, const std::string& lang) {
@@ -477,6 +485,7 @@ std::string unit_measure_label(const Rule& r, const std::string& lang) {
                tr(lang, "比例", " with capacity-aware access (2SFCA) at the minimum");
     // Ratio: the indicator named by its terms, "beds per 1000 elderly".
     const std::string num = ratio_term_label(r.numerator, lang), den = ratio_term_label(r.denominator, lang);
+    if (ratio_is_share(r)) return lang == "en" ? num + " as a share of all " + den : num + "占" + den + "比例";
     if (r.per == 1) return lang == "en" ? num + " / " + den : num + "/" + den;
     return lang == "en" ? num + " per " + fmt_trim(r.per, 2) + " " + den : "每" + fmt_trim(r.per, 2) + den + num;
 }

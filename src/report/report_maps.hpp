@@ -55,6 +55,8 @@ std::string rule_target_text(const RuleResult& rr);
 std::string rule_title(const Rule& r, const std::string& lang);
 /// What a unit's value of the rule measures ("elderly reached", "facilities" ...).
 std::string unit_measure_label(const Rule& r, const std::string& lang);
+/// What one side of a ratio sums, as a legend names it: "nursing-type beds", "elderly".
+std::string ratio_term_label(const RatioTerm& t, const std::string& lang);
 
 /// The study area's extent in the working CRS: the units of the coarsest level, else
 /// everything the project read.

@@ -118,7 +118,7 @@ std::string ratio_basis(const RuleResult& rr, const std::string& lang) {
              (est > 0 ? t("（其中 ", " (") + std::to_string(est) + t(" 个小区为按普查比率估算）", " compounds estimated from census rates)")
                       : std::string(t("（均为原数据）", " (all as given)")));
     } else {
-        s += std::string(t("设施 ", "facility ")) + d.attr;
+        s += std::string(t("设施", "facility ")) + ratio_term_label(d, lang);
     }
     return s;
 }

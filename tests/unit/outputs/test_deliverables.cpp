@@ -75,9 +75,24 @@ TEST_CASE("deliverables: a legend names a ratio by its terms, and capacity-aware
     CHECK(unit_measure_label(rule, "en") == "beds per 1000 elderly");
     CHECK(unit_measure_label(rule, "zh") == "每1000老年人口床位");
     rule.numerator.attr = "nursing_beds";
+    rule.denominator.of = "facilities";
     rule.denominator.attr = "beds";
     rule.per = 1;
-    CHECK(unit_measure_label(rule, "en") == "nursing-type beds / beds");
+    CHECK(unit_measure_label(rule, "en") == "nursing-type beds as a share of all beds");
+    CHECK(unit_measure_label(rule, "zh") == "护理型床位占床位比例");
+    // A share of beds is shown in per cent, as the reach shares are: 922 / 1550.
+    RuleResult share;
+    share.rule = &rule;
+    share.target = 0.6;
+    CHECK(rule_value_text(share, 922.0 / 1550) == "59.5%");
+    CHECK(rule_target_text(share) == "≥ 60%");
+    rule.numerator.attr = "land_area";  // m² per resident: not a share
+    rule.denominator.of = "units";
+    rule.denominator.attr = "population";
+    share.target = 0.2;
+    CHECK(rule_value_text(share, 0.0736) == "0.07");
+    CHECK(unit_measure_label(rule, "en") == "land area (m²) / residents");
+    rule.denominator.of = "facilities";
     rule.numerator.attr = "";  // a count of facilities; an attribute without a name of its own is given as mapped
     rule.denominator.attr = "stations";
     CHECK(unit_measure_label(rule, "en") == "facilities / stations");
