@@ -234,17 +234,12 @@ GeomPtr geos_multipolygon(GEOSContextHandle_t h, const std::vector<RingSet>& par
 /// (rings_simple_on_grid, almost every polygon), else as GEOS judges them (a hole
 /// touching its shell at a point is valid).
 bool valid_when_rounded(GEOSContextHandle_t h, const std::vector<RingSet>& parts) {
-    std::vector<GridRing> grid;
+    thread_local GridRings grid;  // reused: the writer tests every polygon it writes
+    grid.clear();
     for (const RingSet& p : parts)
         for (const Ring& r : p) {
-            GridRing g;
-            g.x.reserve(r.x.size());
-            g.y.reserve(r.y.size());
-            for (size_t i = 0; i < r.x.size(); ++i) {
-                g.x.push_back(std::llround(r.x[i] * 1e7));
-                g.y.push_back(std::llround(r.y[i] * 1e7));
-            }
-            grid.push_back(std::move(g));
+            for (size_t i = 0; i < r.x.size(); ++i) grid.add(std::llround(r.x[i] * 1e7), std::llround(r.y[i] * 1e7));
+            grid.close_ring();
         }
     if (rings_simple_on_grid(grid)) return true;
     return GEOSisValid_r(h, geos_multipolygon(h, parts).get()) == 1;
