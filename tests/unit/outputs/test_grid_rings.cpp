@@ -51,3 +51,21 @@ TEST_CASE("grid rings: the test is exact across the whole globe on a 1e-7 degree
     CHECK(simple({{{-w, -h}, {w, h}, {10, 20}, {2, 2}, {-10, 20}, {-w, -h}}}));
     CHECK_FALSE(simple({{{-w, -h}, {w, h}, {10, 20}, {2, 1}, {-10, 20}, {-w, -h}}}));
 }
+
+TEST_CASE("grid rings: a long edge is tested against every other edge") {
+    // A comb: 1000 edges of 1 unit along y = 10, then down, back along y = 0 in one edge
+    // of 1000 units (past 16 cells of the grid the short edges set) and up. Dipping the
+    // vertex (500, 10) to (500, 0) puts it on the long edge.
+    auto comb = [](int64_t dip) {
+        GridRings g;
+        for (int64_t x = 0; x <= 1000; ++x) g.add(x, x == 500 ? dip : 10);
+        g.add(1000, 0);
+        g.add(0, 0);
+        g.add(0, 10);
+        g.close_ring();
+        return rings_simple_on_grid(g);
+    };
+    CHECK(comb(10));
+    CHECK(comb(1));
+    CHECK_FALSE(comb(0));
+}
