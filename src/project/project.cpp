@@ -22,6 +22,31 @@ namespace fs = std::filesystem;
 
 std::string ptr_join(const std::string& base, const std::string& key) { return base + "/" + key; }
 
+/// What a project's rule of the same id changes in a profile's rule.
+struct ProfileChange {
+    std::vector<std::string> fields;  ///< "target_share: 1 -> 0 (/rules/3)"
+    bool lowers_target = false;       ///< a threshold made easier to meet
+};
+
+ProfileChange profile_changes(const json& profile_rule, const json& project_rule, const std::string& ptr) {
+    // Thresholds a rule is met at or above (lower is easier), and the one it is met
+    // within (higher is easier).
+    static const std::set<std::string> at_least = {"target_share", "min", "min_area_per_100_households", "min_single_area"};
+    ProfileChange c;
+    for (auto it = project_rule.begin(); it != project_rule.end(); ++it) {
+        const std::string& k = it.key();
+        if (k == "id" || k == "title" || k == "headline") continue;  // naming and drawing change nothing checked
+        const json before = profile_rule.contains(k) ? profile_rule[k] : json();
+        if (before == it.value()) continue;
+        c.fields.push_back(k + ": " + (before.is_null() ? std::string("(not set)") : before.dump()) + " -> " + it.value().dump() + " (" +
+                           ptr_join(ptr, k) + ")");
+        const bool numbers = before.is_number() && it.value().is_number();
+        if (numbers && at_least.count(k) && it.value().get<double>() < before.get<double>()) c.lowers_target = true;
+        if (numbers && k == "within_m" && it.value().get<double>() > before.get<double>()) c.lowers_target = true;
+    }
+    return c;
+}
+
 [[noreturn]] void fail(const std::string& file, const std::string& pointer, const std::string& what) {
     throw ConfigError(file + ": " + (pointer.empty() ? "" : pointer + ": ") + what);
 }
@@ -523,6 +548,7 @@ Project parse_project(const json& doc, const fs::path& file_in) {
     // Each rule remembers where it was written, so that errors point at the project's
     // own JSON (a profile rule overridden by /rules/3 is reported there).
     std::vector<std::pair<json, std::string>> rules;
+    std::map<std::string, ProfileChange> changes;  // rule id -> what the project changed in the profile's
     if (doc.contains("profile") && !doc["profile"].is_null()) {
         p.profile = get_string(doc["profile"], f, "/profile");
         try {
@@ -543,6 +569,7 @@ Project parse_project(const json& doc, const fs::path& file_in) {
             bool merged = false;
             for (auto& [k, origin] : rules) {
                 if (k["id"] == r["id"]) {
+                    if (origin.rfind("profile ", 0) == 0) changes[r["id"].get<std::string>()] = profile_changes(k, r, ptr);
                     k.merge_patch(r);  // override field by field; {"enabled": false} drops it
                     origin = ptr;
                     merged = true;
@@ -556,6 +583,14 @@ Project parse_project(const json& doc, const fs::path& file_in) {
         if (r.contains("enabled") && r["enabled"].is_boolean() && !r["enabled"].get<bool>()) continue;
         Rule rule = parse_rule(r, f, origin);
         if (!seen.insert(rule.id).second) fail(f, origin, "duplicate rule id \"" + rule.id + "\"");
+        if (auto c = changes.find(rule.id); c != changes.end() && !c->second.fields.empty()) {
+            rule.changed_by_project = c->second.fields;
+            std::string list;
+            for (auto& x : c->second.fields) list += (list.empty() ? "" : "; ") + x;
+            if (c->second.lowers_target)
+                p.warnings.push_back("rule " + rule.id + ": the project lowers the target profile " + p.profile + " sets (" + list +
+                                     "): the rule's source no longer states what is checked; the report and summary.json mark it");
+        }
         p.rules.push_back(std::move(rule));
     }
     validate_project(p);

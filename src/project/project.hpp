@@ -82,6 +82,9 @@ struct Rule {
     json unit_condition;                 ///< unit_share: the unit attribute condition
     std::string total_attr;              ///< min_total: the facility attribute summed ("" = count)
     bool headline = false;               ///< drawn as a map in the report
+    /// What the project changed in a profile's rule, "target_share: 1 -> 0 (/rules/3)":
+    /// its source no longer says all of it, so the report and summary.json show this.
+    std::vector<std::string> changed_by_project;
     json raw;                            ///< the rule as given (profile expanded)
 };
 

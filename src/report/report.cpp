@@ -87,6 +87,7 @@ json build_summary(const Project& p, const Inputs& in, const ReachResult& r, con
         j["id"] = rule.id;
         j["title"] = {{"zh", rule.title_zh}, {"en", rule.title_en}};
         j["source"] = rule.source;
+        if (!rule.changed_by_project.empty()) j["changed_by_project"] = rule.changed_by_project;
         j["check"] = check_name(rule.check);
         j["level"] = rule.check == Check::ReachShare || rule.check == Check::CompoundSupport
                          ? (rr.report_level < 0 ? "area" : level_name(rr.report_level))

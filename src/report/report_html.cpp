@@ -216,6 +216,15 @@ struct Page {
         return "<b>" + esc(head) + "</b>：" + items;
     }
 
+    /// A profile's rule the project changed: its source no longer says all of it.
+    std::string changed_by_project(const Rule& rule) {
+        if (rule.changed_by_project.empty()) return "";
+        std::string list;
+        for (auto& c : rule.changed_by_project) list += (list.empty() ? "" : "; ") + c;
+        return "<br><span class=\"badge fail\">" + std::string(t("项目已修改", "changed by the project")) + "</span> <span class=\"small\">" +
+               esc(list) + "</span>";
+    }
+
     void rules() {
         o += std::string("<section id=\"rules\">\n<h2>3 ") + t("规则核查", "Rules checked") + "</h2>\n";
         o += "<table class=\"rules\">\n<tr><th>#</th><th>" + std::string(t("指标（依据）", "Rule (source)")) + "</th><th>" +
@@ -232,6 +241,7 @@ struct Page {
             o += "<tr id=\"rule-" + esc(rule.id) + "\"><td class=\"num\">" + std::to_string(i) + "</td><td><b>" +
                  esc(rule_title(rule, lang)) + "</b>" + (rule.headline ? std::string(" <span class=\"badge na\">") + t("核心", "headline") + "</span>" : "") +
                  "<br><span class=\"small\"><code>" + esc(rule.id) + "</code> " + esc(rule.source) + "</span>" +
+                 changed_by_project(rule) +
                  (rr.note.empty() ? "" : "<br><span class=\"small\">" + esc(rr.note) + "</span>") +
                  (ratio_basis(rr, lang).empty() ? "" : "<br><span class=\"small\">" + esc(ratio_basis(rr, lang)) + "</span>") + "</td><td class=\"nowrap\">" +
                  esc(level_short(level, lang)) + "</td><td class=\"num\">" + esc(rule_value_text(rr, rr.value)) +

@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+#include <map>
+
 using namespace lc;
 
 namespace {
@@ -57,6 +59,29 @@ TEST_CASE("project: rules override profile rules by id, field by field") {
     }
     CHECK(found);
     CHECK(p.rules.back().id == "my_rule");
+}
+
+TEST_CASE("project: what a project changes in a profile's rule is recorded, and a lowered target warned") {
+    // kunming's community_day_care holds target_share 0.9 and new_compound_support
+    // within_m 0 (profiles.md); the project lowers the first and widens the second,
+    // and renames a third, which changes nothing checked.
+    json d = base();
+    d["rules"] = json::parse(R"([{"id": "community_day_care", "target_share": 0},
+                                 {"id": "new_compound_support", "within_m": 300},
+                                 {"id": "street_center", "title": {"zh": "街道中心", "en": "Street centres"}},
+                                 {"id": "my_rule", "check": "min_count", "level": "street", "types": ["canteen"], "min": 3}])");
+    Project p = parse_project(d, "/p.json");
+    std::map<std::string, std::vector<std::string>> changed;
+    for (auto& r : p.rules) changed[r.id] = r.changed_by_project;
+    CHECK(changed["community_day_care"] == std::vector<std::string>{"target_share: 0.9 -> 0 (/rules/0/target_share)"});
+    CHECK(changed["new_compound_support"] == std::vector<std::string>{"within_m: 0 -> 300 (/rules/1/within_m)"});
+    CHECK(changed["street_center"].empty());
+    CHECK(changed["my_rule"].empty());  // the project's own rule: nothing to compare with
+    std::string warnings;
+    for (auto& w : p.warnings) warnings += w + "\n";
+    CHECK(warnings.find("rule community_day_care: the project lowers the target") != std::string::npos);
+    CHECK(warnings.find("rule new_compound_support: the project lowers the target") != std::string::npos);
+    CHECK(warnings.find("street_center") == std::string::npos);
 }
 
 TEST_CASE("project: jinning profile includes kunming and jn23") {
