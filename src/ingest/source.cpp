@@ -197,6 +197,59 @@ std::string to_utf8(const std::string& s, const Source& src) {
     return out;
 }
 
+namespace {
+
+/// The geometry a role's records are drawn as, flattened (Polygon covers MultiPolygon):
+/// units and compounds are areas, facilities and gates points, roads lines.
+/// wkbUnknown for a layer of no fixed role (siting candidates).
+OGRwkbGeometryType role_geometry(const std::string& key) {
+    if (key == "district" || key == "street" || key == "community" || key == "compounds") return wkbPolygon;
+    if (key == "facilities" || key == "gates") return wkbPoint;
+    if (key == "roads") return wkbLineString;
+    return wkbUnknown;
+}
+
+/// A layer's geometry type with any Multi- folded into its single kind.
+OGRwkbGeometryType single_kind(OGRLayer* l) {
+    OGRwkbGeometryType t = wkbFlatten(l->GetGeomType());
+    if (t == wkbMultiPolygon) return wkbPolygon;
+    if (t == wkbMultiPoint) return wkbPoint;
+    if (t == wkbMultiLineString) return wkbLineString;
+    return t;
+}
+
+/// A multi-layer source (a GeoPackage, a folder of shapefiles) whose layer the project
+/// does not name. Reading the first layer would as likely read the districts as the
+/// compounds, and every rule would then fail on data that are fine: the one layer that
+/// can hold the role's geometry is read (with a warning naming it), and anything else
+/// stops the run. A layer of mixed or unknown geometry type could hold it too, so it
+/// counts as a candidate: the sole Polygon layer beside one of mixed type is no answer.
+/// Exit 2, not 3: the data are readable; it is the project file that leaves the choice
+/// open, and "layer" there is what settles it (as with a bad "where").
+OGRLayer* only_layer_for(const std::string& origin, const LayerSpec& s, const Source& src, std::vector<std::string>& warnings) {
+    const OGRwkbGeometryType want = role_geometry(s.key);
+    std::string names;
+    std::vector<OGRLayer*> fits;
+    for (auto* l : src.ds->GetLayers()) {
+        names += (names.empty() ? "" : ", ") + std::string(l->GetName()) + " (" + OGRGeometryTypeToName(l->GetGeomType()) + ")";
+        const OGRwkbGeometryType kind = single_kind(l);
+        if (want != wkbUnknown && (kind == want || kind == wkbUnknown || kind == wkbGeometryCollection)) fits.push_back(l);
+    }
+    const std::string count = std::to_string(src.ds->GetLayerCount());
+    if (fits.size() == 1) {
+        warnings.push_back(src.label + ": holds " + count + " layers (" + names + "); reading \"" + fits[0]->GetName() +
+                           "\", the only one that can hold " + OGRGeometryTypeToName(want) + "s, as " + s.key + " (set \"layer\" in /layers/" +
+                           s.key + " to be explicit)");
+        return fits[0];
+    }
+    const bool option = origin.rfind("--", 0) == 0;  // a command-line option (site --candidates)
+    throw ConfigError((option ? origin : origin + ": /layers/" + s.key) + ": " + src.label + " holds " + count + " layers (" + names +
+                      ") and which one to read is not given; " +
+                      (option ? "give its name with " + origin + "-layer" : "set \"layer\" in /layers/" + s.key + " to its name"));
+}
+
+}  // namespace
+
 Source open_source(const std::string& origin, const LayerSpec& s, std::vector<std::string>& warnings) {
     if (!gdal_ready()) throw std::logic_error("lc::init_gdal() must run before any input is read");
     Source src;
@@ -251,10 +304,7 @@ Source open_source(const std::string& origin, const LayerSpec& s, std::vector<st
         }
     } else {
         if (src.ds->GetLayerCount() < 1) throw InputError(src.label + ": holds no vector layer");
-        src.layer = src.ds->GetLayer(0);
-        if (src.ds->GetLayerCount() > 1)
-            warnings.push_back(src.label + ": holds " + std::to_string(src.ds->GetLayerCount()) + " layers; reading the first, \"" +
-                               src.layer->GetName() + "\" (set \"layer\" to choose)");
+        src.layer = src.ds->GetLayerCount() == 1 ? src.ds->GetLayer(0) : only_layer_for(origin, s, src, warnings);
     }
     // A shapefile's .cpg: GDAL recodes GBK and the like itself; UTF-8 it passes through,
     // so bytes that are not UTF-8 there are damage (a name cut mid-character), not GBK.
