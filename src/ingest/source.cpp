@@ -4,6 +4,7 @@
 #include "common/file_kind.hpp"
 #include "common/gdal_setup.hpp"
 #include "ingest/ingest.hpp"
+#include "ingest/records.hpp"
 #include "ingest/textnum.hpp"
 #include "project/validate.hpp"
 
@@ -414,6 +415,7 @@ void setup_transforms(const LayerSpec& s, Source& src, const OGRSpatialReference
         warnings.push_back(src.label + ": has no CRS; assuming EPSG:4326 (lon/lat). Set \"crs\" on the layer if that is wrong.");
         srcsrs = wgs;
     }
+    src.crs_setting = s.crs;
     src.src_is_wgs = srcsrs.IsSame(&wgs);
     src.lat_axis = latitude_data_axis(srcsrs);
     if (!src.src_is_wgs) {
@@ -493,6 +495,8 @@ std::string geom_type_name(GEOSContextHandle_t h, const GEOSGeometry* g) {
     return r;
 }
 
+static const std::string kOutOfRange = "coordinates out of range for longitude/latitude";
+
 std::string transform_failure(const OGRGeometry* g, const Source& src) {
     OGREnvelope e;
     g->getEnvelope(&e);
@@ -505,9 +509,30 @@ std::string transform_failure(const OGRGeometry* g, const Source& src) {
     if (lat_bad && lon_max <= 90 && lon_min >= -90)
         return "latitude and longitude look swapped (a latitude of " + std::to_string(lat_max > 90 ? lat_max : lat_min) +
                " is impossible; give coordinates as " + (lat_axis == 1 ? "lon, lat)" : "lat, lon as the CRS's axis order says)");
-    if (lat_bad || lon_max > 180 || lon_min < -180)
-        return "coordinates out of range for longitude/latitude";
+    if (lat_bad || lon_max > 180 || lon_min < -180) return kOutOfRange;
     return "geometry cannot be transformed to the working CRS";
+}
+
+std::string lonlat_out_of_range(const OGRGeometry* g, const Source& src) {
+    if (!g || g->IsEmpty() || (!src.china && src.lat_axis < 0)) return {};
+    OGREnvelope e;
+    g->getEnvelope(&e);
+    const double limit_x = src.lat_axis == 0 && !src.china ? 90 : 180, limit_y = limit_x == 90 ? 180 : 90;
+    const bool x_ok = e.MinX >= -limit_x && e.MaxX <= limit_x, y_ok = e.MinY >= -limit_y && e.MaxY <= limit_y;
+    if (x_ok && y_ok) return {};
+    std::string why = transform_failure(g, src);
+    if (why != kOutOfRange) return why;  // latitude and longitude swapped, said so with the latitude
+    why += " (x " + format_number(e.MinX) + ", y " + format_number(e.MinY) + ")";
+    // Projected coordinates are metres in the hundreds of thousands or millions: a
+    // Gauss-Krüger or UTM layer whose CRS was lost (a GeoJSON without "crs", a shapefile
+    // without .prj) or given wrong.
+    const double far = std::max({std::abs(e.MinX), std::abs(e.MaxX), std::abs(e.MinY), std::abs(e.MaxY)});
+    if (far < 1000) return why;
+    if (src.crs_setting.empty())
+        return why + "; numbers like these are metres: set \"crs\" on the layer to the projected CRS the data were drawn in "
+                     "(e.g. EPSG:4547, CGCS2000 / 3-degree Gauss-Kruger CM 114E)";
+    return why + "; numbers like these are metres, but the layer's \"crs\" (" + src.crs_setting +
+           ") is longitude/latitude: set it to the projected CRS the data were drawn in";
 }
 
 namespace {
