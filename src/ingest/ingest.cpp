@@ -6,6 +6,7 @@
 #include "ingest/textnum.hpp"
 #include "ingest/working_crs.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <functional>
@@ -36,7 +37,44 @@ void warn_unused_layers(Inputs& in) {
     in.warnings.insert(in.warnings.begin(), loud.begin(), loud.end());
 }
 
+/// A rejection reason without its particulars (the id, value or position in brackets,
+/// the advice after ";"), so that rejections of one kind count together.
+std::string reason_kind(const std::string& reason) { return reason.substr(0, std::min(reason.find(" ("), reason.find(';'))); }
+
+/// "F1 and 4 more: reason" for each of the three commonest kinds of rejection of the
+/// layer `key`, commonest first, separated by " — " (a reason may hold ";").
+std::string commonest_reasons(const Inputs& in, const std::string& key) {
+    std::map<std::string, std::pair<long, const Rejection*>> kinds;  // kind: count, first
+    for (const Rejection& r : in.rejected)
+        if (r.layer == key) {
+            auto& k = kinds[reason_kind(r.reason)];
+            if (k.first++ == 0) k.second = &r;
+        }
+    std::vector<std::pair<long, const Rejection*>> order;
+    for (auto& [kind, k] : kinds) order.push_back(k);
+    std::stable_sort(order.begin(), order.end(), [](auto& a, auto& b) { return a.first > b.first; });
+    std::string out;
+    for (size_t i = 0; i < order.size() && i < 3; ++i) {
+        const Rejection& r = *order[i].second;
+        const std::string id = r.source_id.empty() ? "#" + std::to_string(r.feature_index + 1) : r.source_id;
+        const long more = order[i].first - 1;
+        out += (i ? " — " : "") + id + (more ? " and " + std::to_string(more) + " more" : "") + ": " + r.reason;
+    }
+    if (order.size() > 3) out += " — and " + std::to_string(order.size() - 3) + " other reason(s)";
+    return out;
+}
+
 }  // namespace
+
+void check_not_all_rejected(const Inputs& in, const std::string& key) {
+    auto c = in.counts.find(key);
+    if (c == in.counts.end() || c->second.read == 0 || c->second.used > 0 || c->second.rejected == 0) return;
+    auto label = in.labels.find(key);
+    throw InputError((label == in.labels.end() ? key : label->second) + ": every record of the " + key + " layer was rejected (" +
+                     std::to_string(c->second.rejected) + " of " + std::to_string(c->second.read) + "): " + commonest_reasons(in, key) +
+                     ". Without its " + key + " every rule would fail on data that were never read: correct the data, or the "
+                     "layer's settings in the project (/layers/" + key + ": path, layer, crs, field names)");
+}
 
 Inputs read_inputs(Engine& engine, const Project& p, const Progress& progress) {
     Inputs in;
@@ -229,6 +267,7 @@ Inputs read_inputs(Engine& engine, const Project& p, const Progress& progress) {
         for (auto& r : x.roads) in.roads.push_back(std::move(r));
         for (auto& g : x.gates) in.gates.push_back(std::move(g));
         for (auto& [k, v] : x.counts) in.counts[k] = v;
+        for (auto& [k, v] : x.labels) in.labels[k] = v;
         for (auto& r : x.rejected) in.rejected.push_back(std::move(r));
         for (auto& w : x.warnings) in.warnings.push_back(std::move(w));
         for (auto& r : x.repairs) in.repairs.push_back(std::move(r));
@@ -241,6 +280,10 @@ Inputs read_inputs(Engine& engine, const Project& p, const Progress& progress) {
     }
     if (!p.layer("roads") || p.access.mode != "network") tick("roads");
     locate_study_area(p, c.work, chosen, in);
+    // The required layers (SPEC 3): every unit level given, compounds, facilities.
+    // Compounds and facilities are checked again once placed in the units (units.cpp).
+    for (const char* key : {"district", "street", "community", "compounds", "facilities"})
+        if (p.layer(key)) check_not_all_rejected(in, key);
     warn_unused_layers(in);
     return in;
 }
@@ -374,6 +417,7 @@ Inputs clone_inputs(Engine& engine, const Inputs& in, bool share_geometries) {
     out.warnings = in.warnings;
     out.unreadable = in.unreadable;
     out.counts = in.counts;
+    out.labels = in.labels;
     out.area_census = in.area_census;
     out.census = in.census;
     out.census_tables = in.census_tables;

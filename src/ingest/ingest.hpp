@@ -40,6 +40,7 @@ struct Inputs {
     std::vector<std::string> warnings;
     std::map<std::string, long> unreadable;       ///< "layer.field" -> optional numbers that could not be read
     std::map<std::string, LayerCounts> counts;
+    std::map<std::string, std::string> labels;    ///< layer (as in counts) -> "file (layer NAME)", for messages
     /// Census figures of the whole area (the table of level "area", else the districts'
     /// sum) and what the join found; set by apply_demographics (units/demographics.hpp).
     Demographics area_census;
@@ -54,6 +55,13 @@ struct Inputs {
     bool units_placed = false;
     std::shared_ptr<const std::unordered_map<std::string, std::array<int, kLevels>>> facility_units;
 };
+
+/// Throws InputError (exit 3) when the layer `key` (as in Inputs::counts) had records
+/// and every one was rejected: a required layer of which nothing is used would make
+/// every rule fail on data that were never read. The message names the file, the count,
+/// the commonest reasons with an example id each, and what to do. A layer without
+/// records passes (a scenario may have none).
+void check_not_all_rejected(const Inputs& in, const std::string& key);
 
 /// A deep copy (geometries cloned), so that scenarios can change facilities and unit
 /// assignments without reading the inputs again.

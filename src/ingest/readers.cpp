@@ -9,6 +9,8 @@
 #include "project/vocabulary.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <ctime>
 #include <set>
 
 namespace lc::ingest {
@@ -44,12 +46,46 @@ std::string map_operator(const LayerSpec& s, const std::string& raw) {
 /// bounded for (records.cpp plausible_max), which cannot be negative either.
 bool is_count_attribute(const std::string& a) { return plausible_max("facilities", a).has_value(); }
 
+// A residential compound (小区) is a block or a few: GB 50180-2018 puts a whole
+// 15-minute life circle at 1.3 to 2 km² (a walk of about 1 km from its centre), and the
+// largest gated estates stay near a few km². A compound beyond either bound below is
+// larger than the circles it is checked against — a district or street boundary drawn
+// into the wrong layer, or coordinates in another unit — and its one representative
+// point would stand for places an hour's walk apart.
+constexpr double kMaxCompoundExtentM = 5000, kMaxCompoundAreaM2 = 5e6;
+
+/// Why a compound's polygon (working CRS, metres) cannot be one compound; empty if it can.
+std::string implausible_compound_size(GEOSContextHandle_t h, const GEOSGeometry* g) {
+    double x0 = 0, y0 = 0, x1 = 0, y1 = 0, area = 0;
+    GEOSGeom_getXMin_r(h, g, &x0);
+    GEOSGeom_getYMin_r(h, g, &y0);
+    GEOSGeom_getXMax_r(h, g, &x1);
+    GEOSGeom_getYMax_r(h, g, &y1);
+    GEOSArea_r(h, g, &area);
+    const double extent = std::max(x1 - x0, y1 - y0);
+    if (extent <= kMaxCompoundExtentM && area <= kMaxCompoundAreaM2) return {};
+    char size[96];
+    std::snprintf(size, sizeof size, "%.1f km across, %.2f km²", extent / 1000, area / 1e6);
+    return std::string("implausibly large for a residential compound (") + size +
+           "; the bound is 5 km across or 5 km²): a district or street boundary in the compounds layer, or coordinates in another unit?";
+}
+
+/// The year a build year is compared with: --as-of when given, else this calendar year.
+int run_year(const Project& p) {
+    if (p.as_of) return *p.as_of;
+    const std::time_t now = std::time(nullptr);
+    std::tm t{};
+    gmtime_r(&now, &t);
+    return t.tm_year + 1900;
+}
+
 }  // namespace
 
 void read_units(Ctx& c, const LayerSpec& s, int level, Source& src) {
     auto& units = c.in.units[level];
     std::unordered_map<std::string, long> seen;
     const std::string layer = s.key;
+    c.in.labels.emplace(layer, src.label);  // the first source read for it (not a scenario's additions)
     std::map<std::string, long> unknown_kinds;  // label: units, warned once each below
     for_each_feature(src, [&](OGRFeature* f, long idx) {
         auto id = record_id(c, src, s, layer, f, idx, seen);
@@ -89,6 +125,10 @@ void read_compounds(Ctx& c, const LayerSpec& s, Source& src) {
     std::unordered_map<std::string, long> seen;
     const std::string layer = "compounds";
     GEOSContextHandle_t h = c.h;
+    c.in.labels.emplace(layer, src.label);  // the first source read for it (not a scenario's additions)
+    const int this_year = run_year(c.p);
+    long future_years = 0;  // build years after this_year, warned once below
+    std::string future_example;
     for_each_feature(src, [&](OGRFeature* f, long idx) {
         auto idp = record_id(c, src, s, layer, f, idx, seen);
         if (!idp) return;
@@ -108,6 +148,8 @@ void read_compounds(Ctx& c, const LayerSpec& s, Source& src) {
         } else {
             g = clean_polygon(c, layer, id, idx, std::move(g), f->GetGeometryRef(), src);
             if (!g) return;
+            if (std::string why = implausible_compound_size(h, g.get()); !why.empty())
+                return reject(c, layer, id, idx, why, wgs_wkb(f->GetGeometryRef(), src));
             cp.rep = point_on_surface(c.h, g.get());
         }
         cp.id = id;
@@ -122,6 +164,13 @@ void read_compounds(Ctx& c, const LayerSpec& s, Source& src) {
                     c.in.repairs.push_back(Repair{layer, id, "year: \"" + raw + "\" cannot be read; listed as unknown_year"});
                 } else if (raw != std::to_string(*cp.year)) {
                     c.in.repairs.push_back(Repair{layer, id, "year: \"" + raw + "\" read as " + std::to_string(*cp.year)});
+                }
+                // A scenario's planned compounds rightly carry a year to come; a
+                // typo (2061 for 2016) looks the same: kept, and said.
+                if (cp.year && *cp.year > this_year) {
+                    c.in.repairs.push_back(Repair{layer, id, "year: " + std::to_string(*cp.year) + " is after " + std::to_string(this_year) +
+                                                                 " (the run's year); taken as given, as a planned compound"});
+                    if (future_years++ == 0) future_example = id + ": " + std::to_string(*cp.year);
                 }
             } else {
                 c.in.repairs.push_back(Repair{layer, id, "year: null; listed as unknown_year"});
@@ -146,6 +195,10 @@ void read_compounds(Ctx& c, const LayerSpec& s, Source& src) {
         c.in.counts[layer].used++;
     });
     flush_impossible(c);
+    if (future_years > 0)
+        c.in.warnings.push_back(src.label + ": " + std::to_string(future_years) + " compound(s) with a build year after " +
+                                std::to_string(this_year) + " (the run's year; --as-of sets it), e.g. " + future_example +
+                                "; taken as given (planned compounds?), each listed in repairs.csv: check for typos");
 }
 
 /// Every type label the facilities layer accepts: its type_map, the canonical ids, the
@@ -167,6 +220,7 @@ void read_facilities(Ctx& c, const LayerSpec& s, Source& src, bool added) {
     for (auto& f : c.in.facilities) seen.emplace(f.id, -1);
     const std::string layer = "facilities";
     GEOSContextHandle_t h = c.h;
+    c.in.labels.emplace(layer, src.label);  // the first source read for it (not a scenario's additions)
     // The attributes the rules test for yes or no: a value there that reads as neither
     // ("已开展", a stray mark) meets no such test, which must not pass unseen.
     std::set<std::string> yes_no;

@@ -2,6 +2,7 @@
 
 #include "ingest/textnum.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -34,11 +35,55 @@ std::optional<std::string> record_id(Ctx& c, Source& src, const LayerSpec& s, co
     return id;
 }
 
+namespace {
+
+/// The rings of a polygon source geometry (Polygon, MultiPolygon), for ring_problem.
+std::vector<OGRLinearRing*> rings_of(OGRGeometry* og) {
+    std::vector<OGRLinearRing*> rings;
+    auto add = [&](OGRPolygon* p) {
+        for (int i = 0; i < p->getNumInteriorRings() + 1; ++i)
+            if (OGRLinearRing* r = i == 0 ? p->getExteriorRing() : p->getInteriorRing(i - 1)) rings.push_back(r);
+    };
+    const OGRwkbGeometryType t = wkbFlatten(og->getGeometryType());
+    if (t == wkbPolygon) add(og->toPolygon());
+    else if (t == wkbMultiPolygon)
+        for (auto* p : og->toMultiPolygon()) add(p);
+    return rings;
+}
+
+/// Polygon rings as GDAL hands them over: a ring whose last point is not its first
+/// (GeoJSON written by hand or by a careless script; GDAL accepts it with a warning)
+/// is closed, with a line in repairs.csv — GEOS would refuse it, and the record would
+/// be rejected as if its coordinates were wrong. Returns why a ring is still unusable
+/// (fewer than four points: no area), else empty.
+std::string ring_problem(Ctx& c, const std::string& layer, const std::string& id, OGRGeometry* og) {
+    std::vector<OGRLinearRing*> rings = rings_of(og);
+    if (std::any_of(rings.begin(), rings.end(), [](OGRLinearRing* r) { return r->getNumPoints() > 0 && !r->get_IsClosed(); })) {
+        og->closeRings();
+        c.in.repairs.push_back(Repair{layer, id, "a polygon ring was not closed (its last point is not its first); closed by repeating its first point"});
+    }
+    for (OGRLinearRing* r : rings)
+        if (r->getNumPoints() < 4)
+            return "a polygon ring of " + std::to_string(r->getNumPoints()) +
+                   " point(s) has no area (a ring needs at least 4, the last repeating the first)";
+    return {};
+}
+
+}  // namespace
+
 GeomPtr record_geometry(Ctx& c, Source& src, const std::string& layer, const std::string& id, OGRFeature* f, long idx,
                         const char* empty_reason) {
     OGRGeometry* og = f->GetGeometryRef();
     if (!og || og->IsEmpty()) {
         reject(c, layer, id, idx, empty_reason);
+        return own(c.h, nullptr);
+    }
+    if (std::string why = lonlat_out_of_range(og, src); !why.empty()) {
+        reject(c, layer, id, idx, why);
+        return own(c.h, nullptr);
+    }
+    if (std::string why = ring_problem(c, layer, id, og); !why.empty()) {
+        reject(c, layer, id, idx, why, wgs_wkb(og, src));
         return own(c.h, nullptr);
     }
     GeomPtr g = to_working(c.h, og, src);

@@ -4,6 +4,7 @@
 #include "common/file_kind.hpp"
 #include "common/gdal_setup.hpp"
 #include "ingest/ingest.hpp"
+#include "ingest/records.hpp"
 #include "ingest/textnum.hpp"
 #include "project/validate.hpp"
 
@@ -197,6 +198,59 @@ std::string to_utf8(const std::string& s, const Source& src) {
     return out;
 }
 
+namespace {
+
+/// The geometry a role's records are drawn as, flattened (Polygon covers MultiPolygon):
+/// units and compounds are areas, facilities and gates points, roads lines.
+/// wkbUnknown for a layer of no fixed role (siting candidates).
+OGRwkbGeometryType role_geometry(const std::string& key) {
+    if (key == "district" || key == "street" || key == "community" || key == "compounds") return wkbPolygon;
+    if (key == "facilities" || key == "gates") return wkbPoint;
+    if (key == "roads") return wkbLineString;
+    return wkbUnknown;
+}
+
+/// A layer's geometry type with any Multi- folded into its single kind.
+OGRwkbGeometryType single_kind(OGRLayer* l) {
+    OGRwkbGeometryType t = wkbFlatten(l->GetGeomType());
+    if (t == wkbMultiPolygon) return wkbPolygon;
+    if (t == wkbMultiPoint) return wkbPoint;
+    if (t == wkbMultiLineString) return wkbLineString;
+    return t;
+}
+
+/// A multi-layer source (a GeoPackage, a folder of shapefiles) whose layer the project
+/// does not name. Reading the first layer would as likely read the districts as the
+/// compounds, and every rule would then fail on data that are fine: the one layer that
+/// can hold the role's geometry is read (with a warning naming it), and anything else
+/// stops the run. A layer of mixed or unknown geometry type could hold it too, so it
+/// counts as a candidate: the sole Polygon layer beside one of mixed type is no answer.
+/// Exit 2, not 3: the data are readable; it is the project file that leaves the choice
+/// open, and "layer" there is what settles it (as with a bad "where").
+OGRLayer* only_layer_for(const std::string& origin, const LayerSpec& s, const Source& src, std::vector<std::string>& warnings) {
+    const OGRwkbGeometryType want = role_geometry(s.key);
+    std::string names;
+    std::vector<OGRLayer*> fits;
+    for (auto* l : src.ds->GetLayers()) {
+        names += (names.empty() ? "" : ", ") + std::string(l->GetName()) + " (" + OGRGeometryTypeToName(l->GetGeomType()) + ")";
+        const OGRwkbGeometryType kind = single_kind(l);
+        if (want != wkbUnknown && (kind == want || kind == wkbUnknown || kind == wkbGeometryCollection)) fits.push_back(l);
+    }
+    const std::string count = std::to_string(src.ds->GetLayerCount());
+    if (fits.size() == 1) {
+        warnings.push_back(src.label + ": holds " + count + " layers (" + names + "); reading \"" + fits[0]->GetName() +
+                           "\", the only one that can hold " + OGRGeometryTypeToName(want) + "s, as " + s.key + " (set \"layer\" in /layers/" +
+                           s.key + " to be explicit)");
+        return fits[0];
+    }
+    const bool option = origin.rfind("--", 0) == 0;  // a command-line option (site --candidates)
+    throw ConfigError((option ? origin : origin + ": /layers/" + s.key) + ": " + src.label + " holds " + count + " layers (" + names +
+                      ") and which one to read is not given; " +
+                      (option ? "give its name with " + origin + "-layer" : "set \"layer\" in /layers/" + s.key + " to its name"));
+}
+
+}  // namespace
+
 Source open_source(const std::string& origin, const LayerSpec& s, std::vector<std::string>& warnings) {
     if (!gdal_ready()) throw std::logic_error("lc::init_gdal() must run before any input is read");
     Source src;
@@ -251,10 +305,7 @@ Source open_source(const std::string& origin, const LayerSpec& s, std::vector<st
         }
     } else {
         if (src.ds->GetLayerCount() < 1) throw InputError(src.label + ": holds no vector layer");
-        src.layer = src.ds->GetLayer(0);
-        if (src.ds->GetLayerCount() > 1)
-            warnings.push_back(src.label + ": holds " + std::to_string(src.ds->GetLayerCount()) + " layers; reading the first, \"" +
-                               src.layer->GetName() + "\" (set \"layer\" to choose)");
+        src.layer = src.ds->GetLayerCount() == 1 ? src.ds->GetLayer(0) : only_layer_for(origin, s, src, warnings);
     }
     // A shapefile's .cpg: GDAL recodes GBK and the like itself; UTF-8 it passes through,
     // so bytes that are not UTF-8 there are damage (a name cut mid-character), not GBK.
@@ -364,6 +415,7 @@ void setup_transforms(const LayerSpec& s, Source& src, const OGRSpatialReference
         warnings.push_back(src.label + ": has no CRS; assuming EPSG:4326 (lon/lat). Set \"crs\" on the layer if that is wrong.");
         srcsrs = wgs;
     }
+    src.crs_setting = s.crs;
     src.src_is_wgs = srcsrs.IsSame(&wgs);
     src.lat_axis = latitude_data_axis(srcsrs);
     if (!src.src_is_wgs) {
@@ -443,6 +495,8 @@ std::string geom_type_name(GEOSContextHandle_t h, const GEOSGeometry* g) {
     return r;
 }
 
+static const std::string kOutOfRange = "coordinates out of range for longitude/latitude";
+
 std::string transform_failure(const OGRGeometry* g, const Source& src) {
     OGREnvelope e;
     g->getEnvelope(&e);
@@ -455,9 +509,30 @@ std::string transform_failure(const OGRGeometry* g, const Source& src) {
     if (lat_bad && lon_max <= 90 && lon_min >= -90)
         return "latitude and longitude look swapped (a latitude of " + std::to_string(lat_max > 90 ? lat_max : lat_min) +
                " is impossible; give coordinates as " + (lat_axis == 1 ? "lon, lat)" : "lat, lon as the CRS's axis order says)");
-    if (lat_bad || lon_max > 180 || lon_min < -180)
-        return "coordinates out of range for longitude/latitude";
+    if (lat_bad || lon_max > 180 || lon_min < -180) return kOutOfRange;
     return "geometry cannot be transformed to the working CRS";
+}
+
+std::string lonlat_out_of_range(const OGRGeometry* g, const Source& src) {
+    if (!g || g->IsEmpty() || (!src.china && src.lat_axis < 0)) return {};
+    OGREnvelope e;
+    g->getEnvelope(&e);
+    const double limit_x = src.lat_axis == 0 && !src.china ? 90 : 180, limit_y = limit_x == 90 ? 180 : 90;
+    const bool x_ok = e.MinX >= -limit_x && e.MaxX <= limit_x, y_ok = e.MinY >= -limit_y && e.MaxY <= limit_y;
+    if (x_ok && y_ok) return {};
+    std::string why = transform_failure(g, src);
+    if (why != kOutOfRange) return why;  // latitude and longitude swapped, said so with the latitude
+    why += " (x " + format_number(e.MinX) + ", y " + format_number(e.MinY) + ")";
+    // Projected coordinates are metres in the hundreds of thousands or millions: a
+    // Gauss-Krüger or UTM layer whose CRS was lost (a GeoJSON without "crs", a shapefile
+    // without .prj) or given wrong.
+    const double far = std::max({std::abs(e.MinX), std::abs(e.MaxX), std::abs(e.MinY), std::abs(e.MaxY)});
+    if (far < 1000) return why;
+    if (src.crs_setting.empty())
+        return why + "; numbers like these are metres: set \"crs\" on the layer to the projected CRS the data were drawn in "
+                     "(e.g. EPSG:4547, CGCS2000 / 3-degree Gauss-Kruger CM 114E)";
+    return why + "; numbers like these are metres, but the layer's \"crs\" (" + src.crs_setting +
+           ") is longitude/latitude: set it to the projected CRS the data were drawn in";
 }
 
 namespace {

@@ -38,6 +38,7 @@ struct Source {
     chinacrs::TransformPtr to_wgs{nullptr, [](OGRCoordinateTransformation*) {}};
     chinacrs::TransformPtr to_work{nullptr, [](OGRCoordinateTransformation*) {}};
     bool src_is_wgs = false;
+    std::string crs_setting;  ///< the layer's "crs" in the project; empty: the file's own CRS, or lon/lat assumed
     /// The source CRS is geographic (any datum: WGS 84, CGCS2000, GCJ-02/BD-09, ...):
     /// its coordinates are angles, and `lat_axis` says which one of the data's x (0)
     /// or y (1) is the latitude under the layer's axis mapping; -1 if not geographic.
@@ -91,6 +92,10 @@ bool wgs_point(const OGRGeometry* g, Source& src, double& lon, double& lat);
 std::string geom_type_name(GEOSContextHandle_t h, const GEOSGeometry* g);
 /// Why a geometry could not be brought into the working CRS; spots (lat, lon) order.
 std::string transform_failure(const OGRGeometry* g, const Source& src);
+/// Why a geometry of a lon/lat source cannot be what the CRS says (a coordinate beyond
+/// ±180/±90, which PROJ may wrap into a wrong place rather than refuse), with what to
+/// do when the numbers look like metres; empty when in range or not lon/lat.
+std::string lonlat_out_of_range(const OGRGeometry* g, const Source& src);
 
 /// Calls fn(feature, index) for every feature; InputError when the file turns out
 /// truncated or damaged; warns once if text had to be decoded.

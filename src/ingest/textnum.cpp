@@ -6,6 +6,8 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -150,6 +152,110 @@ std::optional<NumberToken> read_number_at(const std::string& s, std::size_t i, b
     return t;
 }
 
+// Chinese numerals: a digit (零 to 九, 两, 〇, and the banker's 壹 to 玖) or a unit
+// (十 百 千 万 亿, banker's 拾 佰 仟) with its power of ten. Every one is 3 bytes of UTF-8.
+struct Numeral {
+    int digit = -1;  ///< 0..9, or -1 for a unit
+    int power = 0;   ///< a unit's power of ten
+};
+
+std::optional<Numeral> numeral_at(std::string_view s, std::size_t i) {
+    static constexpr std::pair<std::string_view, Numeral> kNumerals[] = {
+        {"零", {0, 0}}, {"〇", {0, 0}}, {"一", {1, 0}}, {"二", {2, 0}}, {"两", {2, 0}}, {"三", {3, 0}}, {"四", {4, 0}},
+        {"五", {5, 0}}, {"六", {6, 0}}, {"七", {7, 0}}, {"八", {8, 0}}, {"九", {9, 0}}, {"壹", {1, 0}}, {"贰", {2, 0}},
+        {"叁", {3, 0}}, {"肆", {4, 0}}, {"伍", {5, 0}}, {"陆", {6, 0}}, {"柒", {7, 0}}, {"捌", {8, 0}}, {"玖", {9, 0}},
+        {"十", {-1, 1}}, {"拾", {-1, 1}}, {"百", {-1, 2}}, {"佰", {-1, 2}}, {"千", {-1, 3}}, {"仟", {-1, 3}},
+        {"万", {-1, 4}}, {"亿", {-1, 8}}};
+    for (auto& [text, n] : kNumerals)
+        if (starts_with(s.substr(i), text)) return n;
+    return std::nullopt;
+}
+
+/// The value of a run of Chinese numerals as a planner reads it: "三百" 300, "一千二百"
+/// 1200, "两千" 2000, "十五" 15, "一百零五" 105, "三万五千" 35000, "一亿二千万" 120000000;
+/// a last digit after a unit of a hundred or more counts one step down ("一千二" 1200,
+/// "两万五" 25000); digits alone are written out ("二〇一六" 2016). nullopt when the run
+/// reads more than one way: "三四百" (300 to 400), a unit without a digit before it but
+/// 十 ("百", "万"), units out of order ("三百二千").
+std::optional<double> numeral_value(const std::vector<Numeral>& run) {
+    const bool units = std::any_of(run.begin(), run.end(), [](const Numeral& n) { return n.digit < 0; });
+    if (!units) {
+        double v = 0;
+        for (auto& n : run) v = v * 10 + n.digit;
+        return v;
+    }
+    double total = 0, section = 0;  // section: below 万, added to total at 万 or 亿
+    int digit = -1, last = 9, section_last = 9;  // last unit seen; the section's last small unit
+    bool zero = false;                           // a 零 since that unit: "一百零五" is 105, not 150
+    for (auto& n : run) {
+        if (n.digit == 0) {
+            zero = true;
+        } else if (n.digit > 0) {
+            if (digit >= 0) return std::nullopt;  // "三四百": two digits for one place
+            digit = n.digit;
+        } else if (n.power < 4) {
+            if (digit < 0 && n.power != 1) return std::nullopt;  // "百" with no digit; "十" alone is ten
+            if (n.power >= section_last) return std::nullopt;    // "三百二千"
+            section += (digit < 0 ? 1 : digit) * std::pow(10.0, n.power);
+            digit = -1;
+            last = section_last = n.power;
+            zero = false;
+        } else {
+            const double v = section + std::max(digit, 0);
+            if (v == 0 && total == 0) return std::nullopt;  // "万" alone
+            total = n.power == 8 ? (total + v) * 1e8 : total + v * 1e4;
+            section = 0;
+            digit = -1;
+            last = n.power;
+            section_last = 9;
+            zero = false;
+        }
+    }
+    if (digit > 0) section += !zero && last >= 2 ? digit * std::pow(10.0, last - 1) : digit;
+    return total + section;
+}
+
+/// A lone numeral is a number only where a count or a label number follows (or nothing):
+/// "一些" (some), "一般" (ordinary) and "一直" are words, "三户" and "二期" are not.
+bool counted_after(std::string_view s, std::size_t i) {
+    if (i >= s.size() || static_cast<unsigned char>(s[i]) < 0x80) return true;
+    for (std::string_view w : {"户", "套", "人", "名", "床", "张", "个", "间", "栋", "幢", "号", "期", "层", "座", "单元", "区", "所", "处", "家"})
+        if (starts_with(s.substr(i), w)) return true;
+    return false;
+}
+
+/// The text with every run of Chinese numerals that holds a digit, or starts with 十
+/// ("十五"), written in ASCII digits, so that what follows reads it as it reads "300户".
+/// A run of units alone stays (万科, 百合, 千禧 are names), as does a lone digit in a word
+/// (counted_after); so does a unit run after an
+/// ASCII digit ("3万", "1.2万", which read_number_at scales) and a run that reads more
+/// than one way (numeral_value).
+std::string chinese_numerals_to_digits(const std::string& s) {
+    std::string out;
+    for (std::size_t i = 0; i < s.size();) {
+        std::vector<Numeral> run;
+        std::size_t j = i;
+        for (std::optional<Numeral> n; (n = numeral_at(s, j)); j += 3) run.push_back(*n);
+        if (run.empty()) {
+            out += s[i++];
+            continue;
+        }
+        const bool has_digit = std::any_of(run.begin(), run.end(), [](const Numeral& n) { return n.digit >= 0; });
+        const bool after_number = !out.empty() && (is_digit(out.back()) || out.back() == '.') && run[0].digit < 0;
+        std::optional<double> v;
+        if ((has_digit || run[0].power == 1) && !after_number && (run.size() > 1 || counted_after(s, j))) v = numeral_value(run);
+        if (v && *v < 1e15) {
+            char buf[32];
+            std::snprintf(buf, sizeof buf, "%.0f", *v);
+            out += buf;
+        } else {
+            out.append(s, i, j - i);
+        }
+        i = j;
+    }
+    return out;
+}
+
 bool followed_by(const std::string& s, std::size_t i, std::initializer_list<std::string_view> words) {
     while (i < s.size() && is_ascii_space(s[i])) ++i;
     for (auto w : words)
@@ -161,7 +267,7 @@ bool followed_by(const std::string& s, std::size_t i, std::initializer_list<std:
 
 std::optional<double> parse_number(std::string_view raw) {
     if (is_unknown_marker(raw)) return std::nullopt;
-    const std::string s = normalize(raw);
+    const std::string s = chinese_numerals_to_digits(normalize(raw));
     // Listing sites write "1期150", "A2住宅140套", "约3000户": a figure followed by a
     // count unit (户, 套) wins; phase, building and unit numbers ("1期", "A2", "3栋")
     // give way to any other figure; otherwise the first figure counts. Ranges
@@ -202,7 +308,7 @@ std::optional<double> parse_number(std::string_view raw) {
 
 std::optional<int> parse_year(std::string_view raw) {
     if (is_unknown_marker(raw)) return std::nullopt;
-    const std::string s = normalize(raw);
+    const std::string s = chinese_numerals_to_digits(normalize(raw));  // "二〇一六年"
     // Only the first digit run is considered, so "2010-2012" is 2010 and "2016.5" /
     // "2016-05" are 2016; a later run is more likely a count than a year.
     const std::size_t b = first_digit(s);

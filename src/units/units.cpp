@@ -204,6 +204,7 @@ void place_fixed(GEOSContextHandle_t h, Inputs& in, const Locators& loc) {
         }
     }
     in.compounds = std::move(kept);
+    check_not_all_rejected(in, "compounds");  // e.g. every one outside the units: another CRS
 
     // A gate must name a compound that is used; otherwise it is reported, not ignored.
     if (!in.gates.empty()) {
@@ -311,6 +312,7 @@ void assign_units(Engine& engine, Inputs& in, double max_reach_m) {
         fk.push_back(std::move(f));
     }
     in.facilities = std::move(fk);
+    check_not_all_rejected(in, "facilities");  // e.g. every one far from the units: another CRS
     warn_rejections(in);
     if (swapped_facilities)
         in.warnings.push_back(std::to_string(swapped_facilities) +

@@ -5,7 +5,8 @@
 set(INPUTS_E2E ${CMAKE_CURRENT_LIST_DIR})
 set(INPUTS_FIX ${CMAKE_CURRENT_LIST_DIR}/../fixtures)
 set(INPUTS_WORK ${CMAKE_CURRENT_BINARY_DIR}/inputs)
-foreach(case deep_batch fifo negative implausible stray u8names additions_rejected loud_warnings custom_type type_typo network_allowed site_label nonsense_figures census_codes)
+foreach(case deep_batch fifo negative implausible stray u8names additions_rejected loud_warnings custom_type type_typo network_allowed site_label nonsense_figures census_codes
+             odd_compounds multilayer_pick census_utf16)
   add_test(NAME inputs_${case}
            COMMAND ${Python3_EXECUTABLE} ${INPUTS_E2E}/check_inputs.py $<TARGET_FILE:lifecircle> ${INPUTS_FIX} ${INPUTS_WORK} ${case})
   set_tests_properties(inputs_${case} PROPERTIES LABELS inputs TIMEOUT 300)
@@ -43,3 +44,11 @@ error_test(remove_twice 2 "/remove_facilities/2: \"F1\" is already listed at /re
 error_test(batch_reserved_id 2 "/scenarios/0/id: \"comparison.csv\" is used twice or reserved" batch ${E}/batch_reserved_id.json --out ${EO})
 error_test(site_count_zero 2 "--count: Value 0 not in range 1" site ${INPUTS_FIX}/hand/project.json --type day_care --count 0 --out ${EO})
 error_test(site_type_typo 2 "--type: \"daycare\" is not a facility type (did you mean \"day_care\"?)" site ${INPUTS_FIX}/hand/project.json --type daycare --count 1 --out ${EO})
+# A required layer of which every record is rejected stops the run (exit 3), naming the
+# commonest reason with an example, and for metres read as lon/lat the "crs" to set
+error_test(all_rejected_metres 3 "facilities_metres.geojson: every record of the facilities layer was rejected (6 of 6): F1 and 5 more: coordinates out of range for longitude/latitude (x 270150, y 2770150)" validate ${E}/facilities_metres.json)
+error_test(all_rejected_metres_crs 3 "numbers like these are metres: set \"crs\" on the layer to the projected CRS the data were drawn in (e.g. EPSG:4547" validate ${E}/facilities_metres.json)
+error_test(all_rejected_placed 3 "compounds_outside.geojson: every record of the compounds layer was rejected (4 of 4): K1 and 3 more: outside every unit" validate ${E}/compounds_outside.json)
+# A multi-layer source without "layer", two layers of the role's geometry: exit 2 listing them
+error_test(multilayer_no_layer 2 "multilayer.gpkg holds 3 layers (districts (Polygon), compounds (Polygon), facilities (Point)) and which one to read is not given" validate ${E}/multilayer.json)
+error_test(multilayer_set_layer 2 "set \"layer\" in /layers/compounds to its name" validate ${E}/multilayer.json)

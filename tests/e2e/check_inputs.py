@@ -234,10 +234,13 @@ def case_loud_warnings():
     """run shows its warnings on stderr: a layer with every record rejected first; ten
     warnings and a count of the rest; a rule without a value."""
     d = fresh("loud_warnings")
+    # A required layer of which nothing can be used is no longer a warning: the run stops.
     r = lc("run", os.path.join(INPUTS, "scenarios", "all_rejected.json"), "--out", os.path.join(d, "a"), "--quiet")
-    w = warnings_of(r.stderr)
-    check("loud_warnings: all facilities rejected: exit 0", r.returncode == 0, r.stderr)
-    check("loud_warnings: ... and that is the first warning", w and w[0].startswith("every record of the facilities layer was rejected"), w)
+    check("loud_warnings: all facilities rejected: exit 3", r.returncode == 3, r.stderr)
+    check("loud_warnings: ... naming the file, the count and each reason with an example",
+          "facilities_unknown.geojson: every record of the facilities layer was rejected (2 of 2): " in r.stderr
+          and 'F9: unknown facility type "按摩店" (map it in type_map)' in r.stderr and "/layers/facilities" in r.stderr, r.stderr)
+    check("loud_warnings: ... and no output folder", not os.path.exists(os.path.join(d, "a")), os.listdir(d))
     r = lc("run", os.path.join(INPUTS, "scenarios", "many_warnings.json"), "--out", os.path.join(d, "b"), "--quiet")
     w = warnings_of(r.stderr)
     total = len(summary(os.path.join(d, "b"))["warnings"])
@@ -424,6 +427,89 @@ def case_census_codes():
     unmatched = [x for x in w if "match no community id" in x]
     check("census_codes: only the planted code matches no community",
           len(unmatched) == 1 and "1 code(s) match no community id: 530199099099" in unmatched[0], unmatched)
+
+
+def read_csv(path):
+    return list(csv.DictReader(io.open(path, encoding="utf-8-sig")))
+
+
+def case_odd_compounds():
+    """Compounds whose geometry or year cannot be taken as they are (inputs/odd_compounds,
+    see make_fixtures.py): an unclosed ring closed and noted, a ring of three points and a
+    compound 50 km across rejected with their true reasons, build years to come kept and
+    warned once."""
+    d = fresh("odd_compounds")
+    out = os.path.join(d, "out")
+    r = lc("run", os.path.join(INPUTS, "odd_compounds", "project.json"), "--out", out, "--quiet")
+    if not check("odd_compounds: run exits 0", r.returncode == 0, r.stderr):
+        return
+    rej = {x["source_id"]: x["reason"] for x in read_csv(os.path.join(out, "rejected.csv"))}
+    rep = [(x["source_id"], x["what"]) for x in read_csv(os.path.join(out, "repairs.csv"))]
+    check("odd_compounds: the unclosed ring is closed, noted, and the compound used",
+          "K1" not in rej and any(i == "K1" and "a polygon ring was not closed" in w for i, w in rep), (rej, rep))
+    check("odd_compounds: a ring of three points is rejected as having no area",
+          rej.get("K2", "").startswith("a polygon ring of 3 point(s) has no area"), rej)
+    check("odd_compounds: a compound 50 km across is rejected as implausibly large",
+          rej.get("K3", "").startswith("implausibly large for a residential compound (50.0 km across, 2000.00 km²"), rej)
+    comp = json.load(open(os.path.join(out, "compounds.geojson"), encoding="utf-8"))
+    used = sorted(f["properties"]["compound_id"] for f in comp["features"])
+    check("odd_compounds: the others are used", used == ["K1", "K4", "K5", "K6"], used)
+    years = [i for i, w in rep if "(the run's year); taken as given, as a planned compound" in w]
+    check("odd_compounds: each build year to come is in repairs.csv", years == ["K4", "K5"], rep)
+    w = [x for x in warnings_of(r.stderr) if "with a build year after" in x]
+    check("odd_compounds: ... and warned once, with the count and an example",
+          len(w) == 1 and "2 compound(s) with a build year after" in w[0] and "e.g. K4: 2090" in w[0], warnings_of(r.stderr))
+    r = lc("run", os.path.join(INPUTS, "odd_compounds", "project.json"), "--out", os.path.join(d, "asof"), "--quiet", "--as-of", "2095")
+    check("odd_compounds: with --as-of 2095 those years are not to come", r.returncode == 0 and "build year after" not in r.stderr, r.stderr)
+
+
+def case_multilayer_pick():
+    """A GeoPackage of districts, compounds and facilities read for the facilities without
+    "layer": its only point layer is read, with a warning naming it (the error for two
+    candidate layers is error_multilayer_no_layer)."""
+    d = fresh("multilayer_pick")
+    r = lc("run", os.path.join(INPUTS, "odd_compounds", "project_gpkg_facilities.json"), "--out", os.path.join(d, "out"), "--quiet")
+    check("multilayer_pick: run exits 0", r.returncode == 0, r.stderr)
+    check("multilayer_pick: warns which layer it read and why",
+          any('holds 3 layers (districts (Polygon), compounds (Polygon), facilities (Point)); reading "facilities", the only one that can hold Points'
+              in x for x in warnings_of(r.stderr)), r.stderr)
+
+
+def case_census_utf16():
+    """A census table saved by Excel as "Unicode text" (UTF-16 with a byte order mark,
+    tab-separated) reads as its UTF-8 original, little- or big-endian, with a warning;
+    UTF-16 without a byte order mark is refused, saying how to save it."""
+    d = fresh("census_utf16")
+    src = os.path.join(fixtures, "census")
+    runs = {}
+    for variant, encoding, bom in [("utf8", None, b""), ("le", "utf-16-le", b"\xff\xfe"), ("be", "utf-16-be", b"\xfe\xff"),
+                                   ("nobom", "utf-16-le", b"")]:
+        w = os.path.join(d, variant)
+        shutil.copytree(src, w)
+        cen = os.path.join(w, "communities_census.csv")
+        if encoding:
+            rows = list(csv.reader(io.open(cen, encoding="utf-8-sig")))
+            text = "".join("\t".join(row) + "\r\n" for row in rows)
+            with open(cen, "wb") as f:
+                f.write(bom + text.encode(encoding))
+        runs[variant] = lc("run", os.path.join(w, "project.json"), "--out", os.path.join(w, "out"), "--quiet")
+    if not check("census_utf16: the UTF-8 original runs", runs["utf8"].returncode == 0, runs["utf8"].stderr):
+        return
+    def figures(variant):
+        return [open(os.path.join(d, variant, "out", f), encoding="utf-8-sig").read() for f in ("coverage.csv", "units_community.geojson")]
+    want = figures("utf8")
+    for variant in ("le", "be"):
+        r = runs[variant]
+        if not check(f"census_utf16: {variant}: exit 0", r.returncode == 0, r.stderr):
+            continue
+        got = figures(variant)
+        check(f"census_utf16: {variant}: the same figures as from UTF-8", got == want, got[0][:300])
+        check(f"census_utf16: {variant}: a warning says how it was read",
+              any('communities_census.csv: UTF-16 text (Excel\'s "Unicode text") read as UTF-8, tab-separated' in x
+                  for x in warnings_of(r.stderr)), r.stderr)
+    r = runs["nobom"]
+    check("census_utf16: UTF-16 without a byte order mark: exit 3 saying to save as CSV UTF-8",
+          r.returncode == 3 and 'looks like UTF-16 text without a byte order mark; save it as "CSV UTF-8"' in r.stderr, r.stderr)
 
 
 CASES = {n[len("case_"):]: f for n, f in list(globals().items()) if n.startswith("case_")}

@@ -51,7 +51,6 @@ TEST_CASE("textnum: parse_number") {
     CHECK(parse_number("3.") == 3.0);
     CHECK_FALSE(parse_number("很多").has_value());
     CHECK_FALSE(parse_number("万").has_value());
-    CHECK_FALSE(parse_number("三千").has_value());
     CHECK_FALSE(parse_number("1" + std::string(400, '0')).has_value());  // overflow
 }
 
@@ -151,4 +150,38 @@ TEST_CASE("parse_number: listing-site texts with several figures") {
     CHECK(parse_number("3785户") == 3785.0);
     CHECK(parse_number("约3000户") == 3000.0);
     CHECK(parse_number("80万㎡") == 800000.0);
+}
+
+TEST_CASE("textnum: Chinese numerals as a planner reads them") {
+    // Worked by hand: digit × unit, summed; 万 and 亿 scale what comes before them.
+    CHECK(parse_number("三百") == 300.0);
+    CHECK(parse_number("一千二百户") == 1200.0);        // 1×1000 + 2×100
+    CHECK(parse_number("两千") == 2000.0);
+    CHECK(parse_number("三千") == 3000.0);
+    CHECK(parse_number("十五") == 15.0);                // a leading 十 is ten
+    CHECK(parse_number("二十") == 20.0);
+    CHECK(parse_number("一百零五") == 105.0);           // 零 holds the empty tens place
+    CHECK(parse_number("一千零五十") == 1050.0);
+    CHECK(parse_number("一千二") == 1200.0);            // a last digit counts one step below 千
+    CHECK(parse_number("两万五") == 25000.0);           // ... and below 万
+    CHECK(parse_number("三万五千") == 35000.0);         // 3×10000 + 5×1000
+    CHECK(parse_number("十万") == 100000.0);
+    CHECK(parse_number("一亿二千万") == 120000000.0);   // 1×10^8 + 2000×10^4
+    CHECK(parse_number("壹仟贰佰") == 1200.0);          // banker's numerals
+    CHECK(parse_number("约三百户") == 300.0);
+    CHECK(parse_number("二期三百户") == 300.0);         // 户 wins over the phase number, as with "2期300户"
+    CHECK(parse_number("三") == 3.0);
+    CHECK(parse_number("三户") == 3.0);
+    CHECK(parse_year("二〇一六年") == 2016);            // digits alone are written out
+    CHECK(parse_year("二零零五年建成") == 2005);
+    // Names and words, not numbers; and text that reads more than one way.
+    CHECK_FALSE(parse_number("万科").has_value());
+    CHECK_FALSE(parse_number("百合").has_value());
+    CHECK_FALSE(parse_number("一些").has_value());      // "some"
+    CHECK_FALSE(parse_number("一般").has_value());      // "ordinary"
+    CHECK_FALSE(parse_number("三四百户").has_value());  // 300 to 400?
+    CHECK_FALSE(parse_number("三百二千").has_value());  // units out of order
+    CHECK(parse_number("3千户") == 3000.0);             // Arabic digits as before
+    CHECK(parse_number("1.2万") == 12000.0);
+    CHECK_FALSE(parse_bool("一").has_value());          // yes/no is not a number
 }
