@@ -29,6 +29,13 @@ constexpr double kColumnX = kMargin + 292 + 6, kColumnW = kPageW - kMargin - kCo
 constexpr double kNoteH = 36;
 // Row heights of the legend and the table at the fonts qgis_layouts.cpp sets (8-9 pt).
 constexpr double kLegendLine = 5.6, kTableRow = 5.6, kTableHeader = 6.5;
+// A family page's second page (its rules and all its failing units): the table in
+// columns side by side, as many rows as fit.
+constexpr double kPage2 = kPageH + qgis::kPageGap;
+constexpr int kTableColumns = 4;
+constexpr double kColumnGap = 6;
+// The key of a family's rules and the area-wide figures: 7.5 pt in a frame.
+constexpr double kKeyPt = 7.5;
 
 std::string L(const StyleContext& c, const char* zh, const char* en) { return tr(c.lang, zh, en); }
 
@@ -247,16 +254,19 @@ struct Planner {
         s += L(c(), "数据日期：", "Data date: ") + data_date(p) + L(c(), "（输入文件）", " (input files)") + "\n";
         s += L(c(), "坐标系：", "CRS: ") + x.crs_text + "\n";
         s += std::string(L(c(), "制图：lifecircle ", "Made with lifecircle ")) + LIFECIRCLE_VERSION;
-        TextBox t{"note", {kColumnX, kPageH - kMargin - kNoteH, kColumnW, kNoteH}, s, 7, false, {50, 50, 50, 255}, true};
+        // At least kNoteH tall, taller when a long source wraps onto more lines.
+        const double h = std::max(kNoteH, 3 + text_height(s, (kColumnW - 4) * 0.9, 7));
+        TextBox t{"note", {kColumnX, kPageH - kMargin - h, kColumnW, h}, s, 7, false, {50, 50, 50, 255}, true};
         return t;
     }
 
     /// A page: title, subtitle, the map of `layers` (top first), legend, scale bar, north
     /// arrow, note; returns it for the caller to add a table.
-    qgis::PrintLayout page(const std::string& name, const std::string& title, const std::string& subtitle,
+    qgis::PrintLayout page(const std::string& name, const std::string& map_key, const std::string& title, const std::string& subtitle,
                            const std::vector<std::string>& layers, TextBox note_box) {
         qgis::PrintLayout pl;
         pl.name = name;
+        pl.map_key = map_key;
         pl.width_mm = kPageW;
         pl.height_mm = kPageH;
         pl.map_box = kMap;
@@ -280,36 +290,53 @@ struct Planner {
 
     /// The room between the legend (and any text under it) and the note.
     Box free_column(const qgis::PrintLayout& pl) const {
-        double top = pl.legend_box.y + pl.legend_box.h + 6;
-        for (auto& t : pl.texts)
-            if (t.box.x >= kColumnX && t.id != "note") top = std::max(top, t.box.y + t.box.h + 4);
-        double bottom = kPageH - kMargin - kNoteH - 4;
+        double top = pl.legend_box.y + pl.legend_box.h + 6, bottom = kPageH - kMargin - kNoteH - 4;
+        for (auto& t : pl.texts) {
+            if (t.id == "note") bottom = t.box.y - 4;
+            else if (t.box.x >= kColumnX && t.box.y < kPageH) top = std::max(top, t.box.y + t.box.h + 4);
+        }
         return {kColumnX, top, kColumnW, std::max(0.0, bottom - top)};
     }
 
-    /// The table of failing units under the legend, as many rows as fit (worst first);
-    /// a line says how many more there are. Nothing when not even a few rows fit.
-    void failing_table(qgis::PrintLayout& pl, const std::string& layer_id, const std::string& heading, long failing,
-                       const std::string& filter, const std::string& sort, std::vector<qgis::TableColumn> cols) {
-        Box room = free_column(pl);
-        const double caption = 6;
-        int fit = static_cast<int>((room.h - caption - kTableHeader - 6) / kTableRow);
-        if (failing <= 0 || fit < 3) return;
-        int rows = static_cast<int>(std::min<long>(failing, fit));
-        pl.texts.push_back({"table_caption", {room.x, room.y, room.w, caption}, heading, 9, true, {20, 20, 20, 255}, false});
+    struct FailingTable {
+        std::string layer_id, heading;
+        long failing = 0;              ///< rows the filter selects
+        std::string filter, sort;      ///< QGIS expressions; rows sorted ascending
+        std::vector<qgis::TableColumn> columns;
+    };
+
+    /// The table of failing units in `room`: a caption, then the rows (worst first) over
+    /// `columns` frames side by side, as many as fit; a line under it says how many more
+    /// there are (all of them are in coverage.csv). False, adding nothing, when not even
+    /// a few rows fit.
+    bool failing_table(qgis::PrintLayout& pl, const FailingTable& ft, const Box& room, int columns) {
+        const double caption = 6, more = 6;
+        const double w = (room.w - (columns - 1) * kColumnGap) / columns;
+        const int per_frame = static_cast<int>((room.h - caption - more - kTableHeader - 1) / kTableRow);
+        if (ft.failing <= 0 || per_frame < 3) return false;
+        const long rows = std::min<long>(ft.failing, static_cast<long>(per_frame) * columns);
+        pl.texts.push_back({"table_caption", {room.x, room.y, room.w, caption}, ft.heading, 9, true, {20, 20, 20, 255}, false});
         qgis::AttributeTable t;
-        t.layer_id = layer_id;
-        t.box = {room.x, room.y + caption, room.w, kTableHeader + rows * kTableRow + 1};
-        t.filter = filter;
-        t.sort = sort;
-        t.max_rows = rows;
-        t.columns = std::move(cols);
-        pl.tables.push_back(std::move(t));
-        if (failing > rows) {
-            std::string more = L(c(), "另有 ", "") + std::to_string(failing - rows) +
-                               L(c(), " 个未达标单元未列出（全部见 coverage.csv）", " more failing units not listed (all in coverage.csv)");
-            pl.texts.push_back({"table_more", {room.x, t.box.y + t.box.h + 1, room.w, 5}, more, 7, false, {90, 90, 90, 255}, false});
+        t.layer_id = ft.layer_id;
+        t.filter = ft.filter;
+        t.sort = ft.sort;
+        t.max_rows = static_cast<int>(rows);
+        t.columns = ft.columns;
+        double bottom = room.y;
+        for (long first = 0, i = 0; first < rows; first += per_frame, ++i) {
+            const long n = std::min<long>(per_frame, rows - first);
+            Box b{room.x + i * (w + kColumnGap), room.y + caption, w, kTableHeader + n * kTableRow + 1};
+            if (i == 0) t.box = b;
+            else t.more_frames.push_back(b);
+            bottom = std::max(bottom, b.y + b.h);
         }
+        pl.tables.push_back(std::move(t));
+        if (ft.failing > rows) {
+            std::string line = L(c(), "另有 ", "") + std::to_string(ft.failing - rows) +
+                               L(c(), " 个未达标单元未列出（全部见 coverage.csv）", " more failing units not listed (all in coverage.csv)");
+            pl.texts.push_back({"table_more", {room.x, bottom + 1, room.w, 5}, line, 7, false, {90, 90, 90, 255}, false});
+        }
+        return true;
     }
 
     void rule_page(const RuleResult& rr, size_t number) {
@@ -339,8 +366,7 @@ struct Planner {
                 if (percent(rule)) share = rr.target;
                 auto s = choropleth_style("rule_" + rule.id + "_value", "rule_" + rule.id + "_pass", classes, top, share, lvl <= kStreet, c());
                 s.labels.min_scale = lvl == kCommunity ? c().detail_label_scale : 0;
-                choropleth = add(*u, "lifecircle_print_" + rule.id, level_label(level_name(lvl), c().lang) + L(c(), "：", ": ") +
-                                                                         unit_measure_label(rule, c().lang), s);
+                choropleth = add(*u, "lifecircle_print_" + rule.id, level_label(level_name(lvl), c().lang) + L(c(), "：", ": ") + unit_measure_label(rule, c().lang), s);
             }
         }
         int base = support || lvl < 0 ? finest_level(x.in) : lvl;
@@ -358,7 +384,7 @@ struct Planner {
         std::string title = rule_title(rule, c().lang) + L(c(), "（目标 ", " (target ") + rule_target_text(rr) + L(c(), "）", ")");
         char num[8];
         std::snprintf(num, sizeof num, "%02zu ", number);
-        auto pl = page(num + rule_title(rule, c().lang), title, sub, layers, note(rule.types, rule.source));
+        auto pl = page(num + rule_title(rule, c().lang), rule.id, title, sub, layers, note(rule.types, rule.source));
         // The table reads the units of the rule's level (the page's choropleth, or the
         // output layer when the page shows compounds).
         const MainLayer* table_units = lvl >= 0 ? find(units_table, "Polygon") : nullptr;
@@ -366,17 +392,74 @@ struct Planner {
         if (!table_layer.empty()) {
             std::optional<double> share;
             if (percent(rule)) share = rr.target;
-            failing_table(pl, table_layer, L(c(), "未达标单元", "Failing units"), failing_units(rr, lvl),
-                          is_false(c().field("rule_" + rule.id + "_pass")), quoted(c().field("rule_" + rule.id + "_value")),
-                          {{L(c(), "编码", "Code"), quoted(c().field("unit_id")), 22},
-                           {L(c(), "名称", "Name"), quoted(c().field("name")), 50},
-                           {L(c(), "现状", "Value"), figure_expression("rule_" + rule.id + "_value", share, c()), 0}});
+            failing_table(pl,
+                          {table_layer, L(c(), "未达标单元", "Failing units"), failing_units(rr, lvl),
+                           is_false(c().field("rule_" + rule.id + "_pass")), quoted(c().field("rule_" + rule.id + "_value")),
+                           {{L(c(), "编码", "Code"), quoted(c().field("unit_id")), 22},
+                            {L(c(), "名称", "Name"), quoted(c().field("name")), 44},
+                            {L(c(), "现状", "Value"), figure_expression("rule_" + rule.id + "_value", share, c()), 0}}},
+                          free_column(pl), 1);
         }
         plan.layouts.push_back(std::move(pl));
     }
 
+    /// A line of the key: the rule, its study-area value and target.
+    std::string key_line(const RuleResult& r) const {
+        return rule_title(*r.rule, c().lang) + L(c(), "：", ": ") + rule_value_text(r, r.value) + " / " + rule_target_text(r);
+    }
+
+    /// The family's rules as the table numbers them (those with unit values), then the
+    /// rules that have a study-area figure only.
+    std::string rule_key(const std::vector<const RuleResult*>& mapped, const std::vector<const RuleResult*>& area) const {
+        std::string s = L(c(), "未达标指标（全域现状 / 目标）", "Rules not met (study-area value / target)");
+        for (size_t i = 0; i < mapped.size(); ++i) s += "\n" + std::to_string(i + 1) + "  " + key_line(*mapped[i]);
+        if (!area.empty()) s += "\n" + L(c(), "仅有全域数值的指标：", "Study-area figures only:");
+        for (auto* r : area) s += "\n•  " + key_line(*r);
+        return s;
+    }
+
+    /// A framed text box `w` wide at (x, y), as tall as its wrapped text; the width is
+    /// taken a tenth narrower than it is, as Latin text wraps at spaces, not anywhere.
+    static TextBox key_box(const std::string& text, double x, double y, double w) {
+        return {"rules", {x, y, w, 3 + text_height(text, (w - 4) * 0.9, kKeyPt)}, text, kKeyPt, false, {30, 30, 30, 255}, true};
+    }
+
+    /// The units layer of a family page: units coloured by how many of the family's rules
+    /// (`count`, an expression) they fail.
+    std::string family_units(Check kind, int lvl, size_t mapped, const std::string& count) {
+        const MainLayer* u = find(std::string("units_") + level_name(lvl), "Polygon");
+        if (!u) return "";
+        auto palette = target_classes(1, true, c().lang);
+        qgis::LayerStyle s;
+        s.geometry = "Polygon";
+        s.renderer.type = "graduatedSymbol";
+        s.renderer.attr = count;
+        const Rgba white{255, 255, 255, 255};
+        auto cls = [&](double lo, double hi, const Rgba& col, const std::string& label) {
+            qgis::Class k;
+            k.lower = lo;
+            k.upper = hi;
+            k.label = label;
+            k.symbol = qgis::fill_symbol(col, white, lvl <= kStreet ? 0.3 : 0.15);
+            s.renderer.classes.push_back(k);
+        };
+        cls(0, 0.5, palette.back().color, L(c(), "全部达标", "all met"));
+        cls(0.5, 1.5, palette[2].color, L(c(), "1 项未达标", "1 not met"));
+        if (mapped >= 2) cls(1.5, 2.5, palette[1].color, L(c(), "2 项未达标", "2 not met"));
+        if (mapped >= 3) cls(2.5, 1e9, palette[0].color, L(c(), "3 项及以上未达标", "3 or more not met"));
+        s.labels.enabled = true;
+        s.labels.text = c().field("name");
+        s.labels.size_pt = lvl <= kStreet ? 9 : 7.5;
+        s.labels.min_scale = lvl == kCommunity ? c().detail_label_scale : 0;
+        return add(*u, std::string("lifecircle_print_family_") + check_name(kind),
+                   level_label(level_name(lvl), c().lang) + L(c(), "：未达标项数", ": rules not met"), s);
+    }
+
+    /// A family page: the map of how many of the family's rules each unit fails, the key
+    /// of those rules and the table of failing units, which lists per unit the numbers of
+    /// the rules it fails. The table goes on a second page (with the key again, to read
+    /// the numbers by) when not all failing units fit beside the map.
     void family_page(Check kind, const std::vector<const RuleResult*>& failing, size_t number) {
-        const std::string check = check_name(kind);
         // The level holding most of the family's failing rules (the finer one on a tie).
         int lvl = -1;
         size_t best = 0;
@@ -387,77 +470,83 @@ struct Planner {
         }
         std::vector<const RuleResult*> mapped, area;
         for (auto* r : failing) (lvl >= 0 && !r->per_unit[lvl].empty() ? mapped : area).push_back(r);
-        std::string count, titles;
-        for (auto* r : mapped) {
-            std::string p = c().field("rule_" + r->rule->id + "_pass");
-            count += (count.empty() ? "" : " + ") + std::string("if(") + is_false(p) + ", 1, 0)";
-            titles += (titles.empty() ? "" : ", ") + std::string("if(") + is_false(p) + ", " + sql_text(rule_title(*r->rule, c().lang) + "；") + ", '')";
+        std::string count, numbers;
+        const std::string sep = L(c(), "、", ", ");
+        for (size_t i = 0; i < mapped.size(); ++i) {
+            std::string p = is_false(c().field("rule_" + mapped[i]->rule->id + "_pass"));
+            count += (count.empty() ? "" : " + ") + std::string("if(") + p + ", 1, 0)";
+            numbers += (numbers.empty() ? "" : ", ") + std::string("if(") + p + ", " + sql_text(std::to_string(i + 1) + sep) + ", '')";
         }
         std::vector<std::string> types;
         for (auto* r : failing)
             for (auto& t : r->rule->types)
                 if (std::find(types.begin(), types.end(), t) == types.end()) types.push_back(t);
         std::vector<std::string> layers;
-        if (kind == Check::MinCount || kind == Check::ReachShare) layers.push_back(facilities(types, "family_" + check));
-        std::string units;
-        if (!mapped.empty()) {
-            if (const MainLayer* u = find(std::string("units_") + level_name(lvl), "Polygon")) {
-                auto palette = target_classes(1, true, c().lang);
-                qgis::LayerStyle s;
-                s.geometry = "Polygon";
-                s.renderer.type = "graduatedSymbol";
-                s.renderer.attr = count;
-                const Rgba white{255, 255, 255, 255};
-                auto cls = [&](double lo, double hi, const Rgba& col, const std::string& label) {
-                    qgis::Class k;
-                    k.lower = lo;
-                    k.upper = hi;
-                    k.label = label;
-                    k.symbol = qgis::fill_symbol(col, white, lvl <= kStreet ? 0.3 : 0.15);
-                    s.renderer.classes.push_back(k);
-                };
-                cls(0, 0.5, palette.back().color, L(c(), "全部达标", "all met"));
-                cls(0.5, 1.5, palette[2].color, L(c(), "1 项未达标", "1 not met"));
-                if (mapped.size() >= 2) cls(1.5, 2.5, palette[1].color, L(c(), "2 项未达标", "2 not met"));
-                if (mapped.size() >= 3) cls(2.5, 1e9, palette[0].color, L(c(), "3 项及以上未达标", "3 or more not met"));
-                s.labels.enabled = true;
-                s.labels.text = c().field("name");
-                s.labels.size_pt = lvl <= kStreet ? 9 : 7.5;
-                s.labels.min_scale = lvl == kCommunity ? c().detail_label_scale : 0;
-                units = add(*u, "lifecircle_print_family_" + check, level_label(level_name(lvl), c().lang) + L(c(), "：未达标项数", ": rules not met"), s);
-            }
-        }
+        if (kind == Check::MinCount || kind == Check::ReachShare) layers.push_back(facilities(types, std::string("family_") + check_name(kind)));
+        const std::string units = mapped.empty() ? "" : family_units(kind, lvl, mapped.size(), count);
         int base = units.empty() ? finest_level(x.in) : lvl;
         for (auto& id : borders(base)) layers.push_back(id);
         layers.push_back(units.empty() && base >= 0 ? plain_units(base, true) : units);
 
-        std::string names;
-        for (auto* r : failing) names += (names.empty() ? "" : L(c(), "；", "; ")) + rule_title(*r->rule, c().lang);
-        std::string title = family_title(kind) + L(c(), "：", ": ") + std::to_string(failing.size()) + L(c(), " 项未达标", " rules not met");
-        char num[8];
-        std::snprintf(num, sizeof num, "%02zu ", number);
-        auto pl = page(num + family_title(kind), title, names, layers, note(types, ""));
-        if (!area.empty()) {
-            std::string s = L(c(), "全域指标未达标：", "Study-area figures not met:");
-            for (auto* r : area)
-                s += "\n• " + rule_title(*r->rule, c().lang) + L(c(), "：", ": ") + rule_value_text(*r, r->value) + L(c(), "（目标 ", " (target ") +
-                     rule_target_text(*r) + L(c(), "）", ")");
-            double y = pl.legend_box.y + pl.legend_box.h + 4, h = 4 + text_height(s, kColumnW - 4, 8);
-            pl.texts.push_back({"area_rules", {kColumnX, y, kColumnW, h}, s, 8, false, {120, 20, 20, 255}, true});
-        }
-        if (!units.empty()) {
-            long n = 0;
+        long n = 0;
+        if (!units.empty())
             for (size_t u = 0; u < x.in.units[lvl].size(); ++u)
                 n += std::any_of(mapped.begin(), mapped.end(), [&](const RuleResult* r) {
                     auto& v = r->per_unit[lvl][u];
                     return v.pass && !*v.pass;
                 });
-            failing_table(pl, units, L(c(), "未达标单元", "Failing units"), n, "(" + count + ") > 0", "-(" + count + ")",
-                          {{L(c(), "名称", "Name"), quoted(c().field("name")), 28},
-                           {L(c(), "项数", "Rules"), count, 11},
-                           {L(c(), "未达标指标", "Not met"), "regexp_replace(concat(" + titles + "), '；$', '')", 0}});
+        const FailingTable table{units, L(c(), "未达标单元（编号见未达标指标）", "Failing units (rule numbers as in the key)"), n,
+                                 "(" + count + ") > 0", "-(" + count + ")",
+                                 {{L(c(), "名称", "Name"), quoted(c().field("name")), 34},
+                                  {L(c(), "项数", "Rules"), count, 11},
+                                  {L(c(), "未达标指标编号", "Rules not met"),
+                                   "regexp_replace(concat(" + numbers + "), " + sql_text(sep + "$") + ", '')", 0}}};
+
+        const std::string key = rule_key(mapped, area);
+        std::string title = family_title(kind) + L(c(), "：", ": ") + std::to_string(failing.size()) +
+                            L(c(), " 项未达标", failing.size() == 1 ? " rule not met" : " rules not met");
+        char num[8];
+        std::snprintf(num, sizeof num, "%02zu ", number);
+        auto pl = page(num + family_title(kind), "", title, "", layers, note(types, ""));
+        const Box free = free_column(pl);
+        TextBox key1 = key_box(key, kColumnX, free.y - 2, kColumnW);
+        const bool key_here = key1.box.h <= free.h;
+        if (key_here) pl.texts.push_back(key1);
+        bool table_here = units.empty();
+        if (!units.empty() && key_here) {
+            Box room = free_column(pl);
+            // Beside the map only when every failing unit fits there.
+            qgis::PrintLayout trial = pl;
+            table_here = failing_table(trial, table, room, 1) && trial.tables.back().max_rows >= n;
+            if (table_here) pl = std::move(trial);
         }
+        const bool page2 = !(key_here && table_here);
+        if (page2) second_page(pl, title, key, table);
+        for (auto& t : pl.texts)
+            if (t.id == "subtitle") t.text = family_subtitle(mapped.empty() ? -1 : lvl, page2);
         plan.layouts.push_back(std::move(pl));
+    }
+
+    /// What the family page's map shows and where its rules (and failing units) are listed.
+    std::string family_subtitle(int lvl, bool page2) const {
+        std::string where = page2 ? L(c(), "指标及未达标单元见第 2 页", "the rules and failing units are on page 2")
+                                  : L(c(), "指标见右栏", "the rules are listed on the right");
+        if (lvl < 0) return L(c(), "仅有全域数值的指标；", "Study-area figures only; ") + where;
+        return L(c(), "地图：各", "Map: rules not met per ") + level_label(level_name(lvl), c().lang) + L(c(), "未达标的项数；", "; ") + where;
+    }
+
+    /// Page 2 of a family page: its title, the key of the rules across the page, and the
+    /// table of failing units in columns under it.
+    void second_page(qgis::PrintLayout& pl, const std::string& title, const std::string& key, const FailingTable& table) {
+        pl.pages = 2;
+        const double w = kPageW - 2 * kMargin;
+        pl.texts.push_back({"title_page2", {kMargin, kPage2 + kTitle.y, w, kTitle.h}, title + L(c(), "（续）", " (continued)"), 20, true,
+                            {20, 20, 20, 255}, false});
+        TextBox k = key_box(key, kMargin, kPage2 + kTitle.y + kTitle.h + 4, w);
+        k.id = "rules_page2";
+        pl.texts.push_back(k);
+        double top = k.box.y + k.box.h + 6;
+        if (!table.layer_id.empty()) failing_table(pl, table, {kMargin, top, w, kPage2 + kPageH - kMargin - top}, kTableColumns);
     }
 
     std::string family_title(Check kind) const {
