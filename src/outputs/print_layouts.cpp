@@ -403,6 +403,148 @@ struct Planner {
         plan.layouts.push_back(std::move(pl));
     }
 
+    /// A figure's values per unit as a QGIS expression: the units layers hold no field
+    /// for a figure (it is no rule), so the values are written into the project.
+    std::string figure_values(const RuleResult& rr, int lvl) const {
+        std::string pairs;
+        for (size_t u = 0; u < x.in.units[lvl].size() && u < rr.per_unit[lvl].size(); ++u)
+            if (const auto& v = rr.per_unit[lvl][u].value; v && std::isfinite(*v))
+                pairs += (pairs.empty() ? "" : ", ") + sql_text(x.in.units[lvl][u].id) + ", " + fmt_trim(*v, 6);
+        return "map_get(map(" + pairs + "), " + quoted(c().field("unit_id")) + ")";
+    }
+
+    /// Compounds coloured by whether any facility of `types` is within walking reach.
+    std::vector<std::string> reached_compounds(const std::vector<std::string>& types, const std::string& key) {
+        std::vector<std::string> ids;
+        std::string any;
+        for (auto& t : types) any += (any.empty() ? "" : " OR ") + quoted(c().field("reached_" + t));
+        if (any.empty()) return ids;
+        for (const MainLayer* cp : parts("compounds")) {
+            qgis::LayerStyle s;
+            s.geometry = cp->geometry;
+            s.renderer.type = "categorizedSymbol";
+            s.renderer.attr = "CASE WHEN " + any + " THEN 'reached' ELSE 'outside' END";
+            auto symbol = [&](const Rgba& fill, const Rgba& edge) {
+                return cp->geometry == "Point" ? qgis::marker_symbol("circle", fill, edge, 1.6, 0.2) : qgis::fill_symbol(fill, edge, 0.15);
+            };
+            // As the report's map: the compounds outside reach near-black maroon, on top.
+            qgis::Class in, out;
+            in.value = "reached";
+            in.label = L(c(), "步行可达范围内的小区", "Compounds within walking reach");
+            in.symbol = symbol({199, 233, 192, 255}, {120, 160, 120, 255});
+            out.value = "outside";
+            out.label = L(c(), "步行可达范围外的小区", "Compounds outside walking reach");
+            out.symbol = symbol({74, 0, 16, 255}, {255, 255, 255, 255});
+            s.renderer.classes = {in, out};
+            ids.push_back(add(*cp, "lifecircle_print_reach_" + key + "_" + cp->geometry, L(c(), "住宅小区", "Residential compounds"), s));
+        }
+        return ids;
+    }
+
+    /// The page of a figure the report maps though it is no plan target (the 15-minute
+    /// reach of the elderly): its value per unit, the compounds in and out of reach, the
+    /// facilities, and the units with the lowest values.
+    void figure_page(const RuleResult& rr, size_t number) {
+        const Rule& rule = *rr.rule;
+        const int lvl = detail_level(x.in, rr);
+        std::vector<std::string> layers = reached_compounds(rule.types, rule.id);
+        layers.push_back(facilities(rule.types, rule.id));
+        std::string units, values;
+        if (lvl >= 0)
+            if (const MainLayer* u = find(std::string("units_") + level_name(lvl), "Polygon")) {
+                values = figure_values(rr, lvl);
+                auto s = choropleth_style("unit_id", "", target_classes(rr.target, true, c().lang), std::max(1.0, rr.target), rr.target,
+                                          lvl <= kStreet, c());
+                s.renderer.attr = "coalesce(" + values + ", -1)";
+                s.labels.text = quoted(c().field("name")) + " || '\\n' || " + share_text(values);
+                s.labels.min_scale = lvl == kCommunity ? c().detail_label_scale : 0;
+                units = add(*u, "lifecircle_print_" + rule.id, level_label(level_name(lvl), c().lang) + L(c(), "：", ": ") + unit_measure_label(rule, c().lang), s);
+            }
+        int base = lvl < 0 ? finest_level(x.in) : lvl;
+        for (auto& id : borders(base)) layers.push_back(id);
+        layers.push_back(!units.empty() ? units : base >= 0 ? plain_units(base, true) : "");
+        std::string sub = unit_measure_label(rule, c().lang) + L(c(), "　全域现状 ", " — study area ") + rule_value_text(rr, rr.value) +
+                          L(c(), "（参考数值，不是规划指标）", " (a figure, not a plan target)");
+        char num[8];
+        std::snprintf(num, sizeof num, "%02zu ", number);
+        auto pl = page(num + rule_title(rule, c().lang), rule.id, rule_title(rule, c().lang), sub, layers, note(rule.types, ""));
+        if (!units.empty()) {
+            long below = 0;
+            for (auto& v : rr.per_unit[lvl]) below += v.value && *v.value < 1;
+            failing_table(pl,
+                          {units, L(c(), "可达比例低于 100% 的单元（最低在前）", "Units below 100% (lowest first)"), below,
+                           "coalesce(" + values + ", 1) < 1", values,
+                           {{L(c(), "编码", "Code"), quoted(c().field("unit_id")), 22},
+                            {L(c(), "名称", "Name"), quoted(c().field("name")), 44},
+                            {L(c(), "现状", "Value"), share_text(values), 0}}},
+                          free_column(pl), 1);
+        }
+        plan.layouts.push_back(std::move(pl));
+    }
+
+    /// A share (0..1, an expression) as a percentage to one decimal; "—" for null.
+    static std::string share_text(const std::string& v) {
+        return "CASE WHEN (" + v + ") IS NULL THEN '—' ELSE to_string(round((" + v + ") * 100, 1)) || '%' END";
+    }
+
+    /// Compounds coloured by the band of their walk to the nearest home-care facility
+    /// (the shortest distance to any of those types, against each band's walk).
+    std::vector<std::string> band_compounds() {
+        std::vector<std::string> ids;
+        const size_t nb = x.a.bands.size();
+        std::string nearest;
+        for (auto& t : x.a.home_types) nearest += (nearest.empty() ? "" : ", ") + std::string("coalesce(") + quoted(c().field("dist_" + t + "_m")) + ", 1e15)";
+        // Greens for the bands (darker = nearer), orange beyond the last, dark red for
+        // none reachable: the report's colours.
+        static const Rgba greens[] = {{0, 109, 44, 255}, {49, 163, 84, 255}, {116, 196, 118, 255}, {161, 217, 155, 255}, {199, 233, 192, 255}};
+        for (const MainLayer* cp : parts("compounds")) {
+            qgis::LayerStyle s;
+            s.geometry = cp->geometry;
+            s.renderer.type = "graduatedSymbol";
+            s.renderer.attr = "min(" + nearest + ")";
+            auto add_class = [&](double lo, double hi, const Rgba& col, const std::string& label) {
+                qgis::Class k;
+                k.lower = lo;
+                k.upper = hi;
+                k.label = label;
+                k.symbol = cp->geometry == "Point" ? qgis::marker_symbol("circle", col, {68, 68, 68, 255}, 1.6, 0.15)
+                                                   : qgis::fill_symbol(col, {68, 68, 68, 255}, 0.15);
+                s.renderer.classes.push_back(k);
+            };
+            double lo = 0;
+            for (size_t b = 0; b < nb; ++b) {
+                double hi = x.p.access.metres_of(x.a.bands[b]);
+                add_class(lo, hi, greens[std::min<size_t>(b + (nb < 3 ? 1 : 0), 4)], "≤ " + fmt_trim(x.a.bands[b], 1) + L(c(), " 分钟", " min"));
+                lo = hi + 1e-6;
+            }
+            if (nb) add_class(lo, 1e14, {253, 141, 60, 255}, "> " + fmt_trim(x.a.bands[nb - 1], 1) + L(c(), " 分钟", " min"));
+            add_class(1e14 + 1, 1e16, {103, 0, 13, 255}, L(c(), "无法到达", "none reachable"));
+            ids.push_back(add(*cp, "lifecircle_print_bands_" + cp->geometry, L(c(), "住宅小区：步行时间", "Compounds: walk"), s));
+        }
+        return ids;
+    }
+
+    /// The life-circle bands (SPEC 4), as the report's band map: every compound coloured
+    /// by its walk to the nearest home-care facility; the elderly share within each band.
+    void band_page(size_t number) {
+        std::vector<std::string> layers = band_compounds();
+        layers.push_back(facilities(x.a.home_types, "bands"));
+        int base = finest_level(x.in);
+        for (auto& id : borders(base)) layers.push_back(id);
+        if (base >= 0) layers.push_back(plain_units(base, true));
+        std::string title = L(c(), "生活圈分级：到最近居家养老服务设施的步行时间", "Life-circle bands: walk to the nearest home-care facility");
+        std::string sub = L(c(), "老年人口在步行 ", "Elderly within "), shares;
+        for (size_t b = 0; b < x.a.bands.size(); ++b) {
+            sub += (b ? " / " : "") + fmt_trim(x.a.bands[b], 1);
+            const auto& v = b < x.a.home_band_share.size() ? x.a.home_band_share[b] : std::nullopt;
+            shares += (b ? " / " : "") + (v ? fmt_percent(*v, 1) : std::string("—"));
+        }
+        sub += L(c(), " 分钟内的比例：", " minutes: ") + shares + L(c(), "（分级为参考，不是规划指标）", " (figures, not plan targets)");
+        char num[8];
+        std::snprintf(num, sizeof num, "%02zu ", number);
+        plan.layouts.push_back(page(num + title, "life_circle_bands", title, sub, layers, note(x.a.home_types, "")));
+    }
+
     /// A line of the key: the rule, its study-area value and target.
     std::string key_line(const RuleResult& r) const {
         return rule_title(*r.rule, c().lang) + L(c(), "：", ": ") + rule_value_text(r, r.value) + " / " + rule_target_text(r);
@@ -571,6 +713,15 @@ PrintPlan plan_print_layouts(const PrintContext& x, const std::vector<MainLayer>
     if (x.extent.empty()) return {};
     size_t n = 0;
     for (const RuleResult* rr : headline_results(x.a)) pl.rule_page(*rr, ++n);
+    // The report's other maps (report_maps.cpp indicator_maps): the 15-minute reach of
+    // the elderly where no headline rule maps it, then the life-circle bands.
+    bool elderly_reach = false;
+    for (const RuleResult* rr : headline_results(x.a))
+        elderly_reach |= rr->rule->check == Check::ReachShare && rr->rule->weight == "elderly";
+    if (!elderly_reach)
+        for (auto& f : x.a.figures)
+            if (f.value) pl.figure_page(f, ++n);
+    if (!x.a.home_types.empty() && !x.a.bands.empty()) pl.band_page(++n);
     // Families in a fixed order, each with its failing rules in rule order.
     for (Check check : {Check::ReachShare, Check::MinCount, Check::Ratio, Check::CompoundSupport, Check::FacilityShare,
                         Check::UnitShare, Check::MinTotal}) {
