@@ -84,7 +84,7 @@ std::string reach_text(const Project& p, const std::vector<std::string>& types, 
     for (auto& [m, ts] : by_minutes) {
         if (!s.empty()) s += L(c, "；", "; ");
         if (by_minutes.size() > 1)
-            for (size_t i = 0; i < ts.size(); ++i) s += (i ? "、" : "") + type_label(ts[i], c.lang) + (i + 1 == ts.size() ? " " : "");
+            for (size_t i = 0; i < ts.size(); ++i) s += (i ? L(c, "、", ", ") : "") + type_label(ts[i], c.lang) + (i + 1 == ts.size() ? " " : "");
         s += fmt_trim(m, 1) + L(c, " 分钟 × ", " min × ") + fmt_trim(p.access.walk_kmh, 2) + " km/h = " +
              fmt_trim(m * p.access.walk_kmh * 1000 / 60, 0) + " m";
     }
@@ -339,6 +339,13 @@ struct Planner {
         return true;
     }
 
+    /// What a unit's value of the rule measures, for legends and subtitles: the rule's
+    /// title where the shared wording would only say "value per unit".
+    std::string measure(const Rule& rule) const {
+        std::string m = unit_measure_label(rule, c().lang);
+        return m == L(c(), "单元指标值", "Value per unit") ? rule_title(rule, c().lang) : m;
+    }
+
     void rule_page(const RuleResult& rr, size_t number) {
         const Rule& rule = *rr.rule;
         const int lvl = detail_level(x.in, rr);
@@ -366,7 +373,7 @@ struct Planner {
                 if (percent(rule)) share = rr.target;
                 auto s = choropleth_style("rule_" + rule.id + "_value", "rule_" + rule.id + "_pass", classes, top, share, lvl <= kStreet, c());
                 s.labels.min_scale = lvl == kCommunity ? c().detail_label_scale : 0;
-                choropleth = add(*u, "lifecircle_print_" + rule.id, level_label(level_name(lvl), c().lang) + L(c(), "：", ": ") + unit_measure_label(rule, c().lang), s);
+                choropleth = add(*u, "lifecircle_print_" + rule.id, level_label(level_name(lvl), c().lang) + L(c(), "：", ": ") + measure(rule), s);
             }
         }
         int base = support || lvl < 0 ? finest_level(x.in) : lvl;
@@ -375,7 +382,7 @@ struct Planner {
         else if (base >= 0) layers.push_back(plain_units(base, true));
 
         std::string status = rr.pass ? (*rr.pass ? L(c(), "达标", "met") : L(c(), "未达标", "not met")) : L(c(), "无法判定", "undetermined");
-        std::string sub = unit_measure_label(rule, c().lang) + L(c(), "　现状 ", " — value ") + rule_value_text(rr, rr.value) +
+        std::string sub = measure(rule) + L(c(), "　现状 ", " — value ") + rule_value_text(rr, rr.value) +
                           L(c(), "，目标 ", ", target ") + rule_target_text(rr) + L(c(), "：", ": ") + status;
         if (!rr.units_failing.empty())
             sub += L(c(), "（", " (") + std::to_string(rr.units_failing.size()) + L(c(), " 个", " ") +
@@ -458,12 +465,12 @@ struct Planner {
                 s.renderer.attr = "coalesce(" + values + ", -1)";
                 s.labels.text = quoted(c().field("name")) + " || '\\n' || " + share_text(values);
                 s.labels.min_scale = lvl == kCommunity ? c().detail_label_scale : 0;
-                units = add(*u, "lifecircle_print_" + rule.id, level_label(level_name(lvl), c().lang) + L(c(), "：", ": ") + unit_measure_label(rule, c().lang), s);
+                units = add(*u, "lifecircle_print_" + rule.id, level_label(level_name(lvl), c().lang) + L(c(), "：", ": ") + measure(rule), s);
             }
         int base = lvl < 0 ? finest_level(x.in) : lvl;
         for (auto& id : borders(base)) layers.push_back(id);
         layers.push_back(!units.empty() ? units : base >= 0 ? plain_units(base, true) : "");
-        std::string sub = unit_measure_label(rule, c().lang) + L(c(), "　全域现状 ", " — study area ") + rule_value_text(rr, rr.value) +
+        std::string sub = measure(rule) + L(c(), "　全域现状 ", " — study area ") + rule_value_text(rr, rr.value) +
                           L(c(), "（参考数值，不是规划指标）", " (a figure, not a plan target)");
         char num[8];
         std::snprintf(num, sizeof num, "%02zu ", number);
