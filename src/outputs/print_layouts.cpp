@@ -29,6 +29,13 @@ constexpr double kColumnX = kMargin + 292 + 6, kColumnW = kPageW - kMargin - kCo
 constexpr double kNoteH = 36;
 // Row heights of the legend and the table at the fonts qgis_layouts.cpp sets (8-9 pt).
 constexpr double kLegendLine = 5.6, kTableRow = 5.6, kTableHeader = 6.5;
+// A family page's second page (its rules and all its failing units): the table in
+// columns side by side, as many rows as fit.
+constexpr double kPage2 = kPageH + qgis::kPageGap;
+constexpr int kTableColumns = 4;
+constexpr double kColumnGap = 6;
+// The key of a family's rules and the area-wide figures: 7.5 pt in a frame.
+constexpr double kKeyPt = 7.5;
 
 std::string L(const StyleContext& c, const char* zh, const char* en) { return tr(c.lang, zh, en); }
 
@@ -77,7 +84,7 @@ std::string reach_text(const Project& p, const std::vector<std::string>& types, 
     for (auto& [m, ts] : by_minutes) {
         if (!s.empty()) s += L(c, "；", "; ");
         if (by_minutes.size() > 1)
-            for (size_t i = 0; i < ts.size(); ++i) s += (i ? "、" : "") + type_label(ts[i], c.lang) + (i + 1 == ts.size() ? " " : "");
+            for (size_t i = 0; i < ts.size(); ++i) s += (i ? L(c, "、", ", ") : "") + type_label(ts[i], c.lang) + (i + 1 == ts.size() ? " " : "");
         s += fmt_trim(m, 1) + L(c, " 分钟 × ", " min × ") + fmt_trim(p.access.walk_kmh, 2) + " km/h = " +
              fmt_trim(m * p.access.walk_kmh * 1000 / 60, 0) + " m";
     }
@@ -247,16 +254,19 @@ struct Planner {
         s += L(c(), "数据日期：", "Data date: ") + data_date(p) + L(c(), "（输入文件）", " (input files)") + "\n";
         s += L(c(), "坐标系：", "CRS: ") + x.crs_text + "\n";
         s += std::string(L(c(), "制图：lifecircle ", "Made with lifecircle ")) + LIFECIRCLE_VERSION;
-        TextBox t{"note", {kColumnX, kPageH - kMargin - kNoteH, kColumnW, kNoteH}, s, 7, false, {50, 50, 50, 255}, true};
+        // At least kNoteH tall, taller when a long source wraps onto more lines.
+        const double h = std::max(kNoteH, 3 + text_height(s, (kColumnW - 4) * 0.9, 7));
+        TextBox t{"note", {kColumnX, kPageH - kMargin - h, kColumnW, h}, s, 7, false, {50, 50, 50, 255}, true};
         return t;
     }
 
     /// A page: title, subtitle, the map of `layers` (top first), legend, scale bar, north
     /// arrow, note; returns it for the caller to add a table.
-    qgis::PrintLayout page(const std::string& name, const std::string& title, const std::string& subtitle,
+    qgis::PrintLayout page(const std::string& name, const std::string& map_key, const std::string& title, const std::string& subtitle,
                            const std::vector<std::string>& layers, TextBox note_box) {
         qgis::PrintLayout pl;
         pl.name = name;
+        pl.map_key = map_key;
         pl.width_mm = kPageW;
         pl.height_mm = kPageH;
         pl.map_box = kMap;
@@ -280,36 +290,60 @@ struct Planner {
 
     /// The room between the legend (and any text under it) and the note.
     Box free_column(const qgis::PrintLayout& pl) const {
-        double top = pl.legend_box.y + pl.legend_box.h + 6;
-        for (auto& t : pl.texts)
-            if (t.box.x >= kColumnX && t.id != "note") top = std::max(top, t.box.y + t.box.h + 4);
-        double bottom = kPageH - kMargin - kNoteH - 4;
+        double top = pl.legend_box.y + pl.legend_box.h + 6, bottom = kPageH - kMargin - kNoteH - 4;
+        for (auto& t : pl.texts) {
+            if (t.id == "note") bottom = t.box.y - 4;
+            else if (t.box.x >= kColumnX && t.box.y < kPageH) top = std::max(top, t.box.y + t.box.h + 4);
+        }
         return {kColumnX, top, kColumnW, std::max(0.0, bottom - top)};
     }
 
-    /// The table of failing units under the legend, as many rows as fit (worst first);
-    /// a line says how many more there are. Nothing when not even a few rows fit.
-    void failing_table(qgis::PrintLayout& pl, const std::string& layer_id, const std::string& heading, long failing,
-                       const std::string& filter, const std::string& sort, std::vector<qgis::TableColumn> cols) {
-        Box room = free_column(pl);
-        const double caption = 6;
-        int fit = static_cast<int>((room.h - caption - kTableHeader - 6) / kTableRow);
-        if (failing <= 0 || fit < 3) return;
-        int rows = static_cast<int>(std::min<long>(failing, fit));
-        pl.texts.push_back({"table_caption", {room.x, room.y, room.w, caption}, heading, 9, true, {20, 20, 20, 255}, false});
+    struct FailingTable {
+        std::string layer_id, heading;
+        long failing = 0;              ///< rows the filter selects
+        std::string filter, sort;      ///< QGIS expressions; rows sorted ascending
+        std::vector<qgis::TableColumn> columns;
+    };
+
+    /// The table of failing units in `room`: a caption, then the rows (worst first) over
+    /// `columns` frames side by side, as many as fit; a line under it says how many more
+    /// there are (all of them are in coverage.csv). False, adding nothing, when not even
+    /// a few rows fit.
+    bool failing_table(qgis::PrintLayout& pl, const FailingTable& ft, const Box& room, int columns) {
+        const double caption = 6, more = 6;
+        const double w = (room.w - (columns - 1) * kColumnGap) / columns;
+        const int per_frame = static_cast<int>((room.h - caption - more - kTableHeader - 1) / kTableRow);
+        if (ft.failing <= 0 || per_frame < 3) return false;
+        const long rows = std::min<long>(ft.failing, static_cast<long>(per_frame) * columns);
+        pl.texts.push_back({"table_caption", {room.x, room.y, room.w, caption}, ft.heading, 9, true, {20, 20, 20, 255}, false});
         qgis::AttributeTable t;
-        t.layer_id = layer_id;
-        t.box = {room.x, room.y + caption, room.w, kTableHeader + rows * kTableRow + 1};
-        t.filter = filter;
-        t.sort = sort;
-        t.max_rows = rows;
-        t.columns = std::move(cols);
-        pl.tables.push_back(std::move(t));
-        if (failing > rows) {
-            std::string more = L(c(), "另有 ", "") + std::to_string(failing - rows) +
-                               L(c(), " 个未达标单元未列出（全部见 coverage.csv）", " more failing units not listed (all in coverage.csv)");
-            pl.texts.push_back({"table_more", {room.x, t.box.y + t.box.h + 1, room.w, 5}, more, 7, false, {90, 90, 90, 255}, false});
+        t.layer_id = ft.layer_id;
+        t.filter = ft.filter;
+        t.sort = ft.sort;
+        t.max_rows = static_cast<int>(rows);
+        t.columns = ft.columns;
+        double bottom = room.y;
+        for (long first = 0, i = 0; first < rows; first += per_frame, ++i) {
+            const long n = std::min<long>(per_frame, rows - first);
+            Box b{room.x + i * (w + kColumnGap), room.y + caption, w, kTableHeader + n * kTableRow + 1};
+            if (i == 0) t.box = b;
+            else t.more_frames.push_back(b);
+            bottom = std::max(bottom, b.y + b.h);
         }
+        pl.tables.push_back(std::move(t));
+        if (ft.failing > rows) {
+            std::string line = L(c(), "另有 ", "") + std::to_string(ft.failing - rows) +
+                               L(c(), " 个未达标单元未列出（全部见 coverage.csv）", " more failing units not listed (all in coverage.csv)");
+            pl.texts.push_back({"table_more", {room.x, bottom + 1, room.w, 5}, line, 7, false, {90, 90, 90, 255}, false});
+        }
+        return true;
+    }
+
+    /// What a unit's value of the rule measures, for legends and subtitles: the rule's
+    /// title where the shared wording would only say "value per unit".
+    std::string measure(const Rule& rule) const {
+        std::string m = unit_measure_label(rule, c().lang);
+        return m == L(c(), "单元指标值", "Value per unit") ? rule_title(rule, c().lang) : m;
     }
 
     void rule_page(const RuleResult& rr, size_t number) {
@@ -339,8 +373,7 @@ struct Planner {
                 if (percent(rule)) share = rr.target;
                 auto s = choropleth_style("rule_" + rule.id + "_value", "rule_" + rule.id + "_pass", classes, top, share, lvl <= kStreet, c());
                 s.labels.min_scale = lvl == kCommunity ? c().detail_label_scale : 0;
-                choropleth = add(*u, "lifecircle_print_" + rule.id, level_label(level_name(lvl), c().lang) + L(c(), "：", ": ") +
-                                                                         unit_measure_label(rule, c().lang), s);
+                choropleth = add(*u, "lifecircle_print_" + rule.id, level_label(level_name(lvl), c().lang) + L(c(), "：", ": ") + measure(rule), s);
             }
         }
         int base = support || lvl < 0 ? finest_level(x.in) : lvl;
@@ -349,7 +382,7 @@ struct Planner {
         else if (base >= 0) layers.push_back(plain_units(base, true));
 
         std::string status = rr.pass ? (*rr.pass ? L(c(), "达标", "met") : L(c(), "未达标", "not met")) : L(c(), "无法判定", "undetermined");
-        std::string sub = unit_measure_label(rule, c().lang) + L(c(), "　现状 ", " — value ") + rule_value_text(rr, rr.value) +
+        std::string sub = measure(rule) + L(c(), "　现状 ", " — value ") + rule_value_text(rr, rr.value) +
                           L(c(), "，目标 ", ", target ") + rule_target_text(rr) + L(c(), "：", ": ") + status;
         if (!rr.units_failing.empty())
             sub += L(c(), "（", " (") + std::to_string(rr.units_failing.size()) + L(c(), " 个", " ") +
@@ -358,7 +391,7 @@ struct Planner {
         std::string title = rule_title(rule, c().lang) + L(c(), "（目标 ", " (target ") + rule_target_text(rr) + L(c(), "）", ")");
         char num[8];
         std::snprintf(num, sizeof num, "%02zu ", number);
-        auto pl = page(num + rule_title(rule, c().lang), title, sub, layers, note(rule.types, rule.source));
+        auto pl = page(num + rule_title(rule, c().lang), rule.id, title, sub, layers, note(rule.types, rule.source));
         // The table reads the units of the rule's level (the page's choropleth, or the
         // output layer when the page shows compounds).
         const MainLayer* table_units = lvl >= 0 ? find(units_table, "Polygon") : nullptr;
@@ -366,17 +399,216 @@ struct Planner {
         if (!table_layer.empty()) {
             std::optional<double> share;
             if (percent(rule)) share = rr.target;
-            failing_table(pl, table_layer, L(c(), "未达标单元", "Failing units"), failing_units(rr, lvl),
-                          is_false(c().field("rule_" + rule.id + "_pass")), quoted(c().field("rule_" + rule.id + "_value")),
-                          {{L(c(), "编码", "Code"), quoted(c().field("unit_id")), 22},
-                           {L(c(), "名称", "Name"), quoted(c().field("name")), 50},
-                           {L(c(), "现状", "Value"), figure_expression("rule_" + rule.id + "_value", share, c()), 0}});
+            failing_table(pl,
+                          {table_layer, L(c(), "未达标单元", "Failing units"), failing_units(rr, lvl),
+                           is_false(c().field("rule_" + rule.id + "_pass")), quoted(c().field("rule_" + rule.id + "_value")),
+                           {{L(c(), "编码", "Code"), quoted(c().field("unit_id")), 22},
+                            {L(c(), "名称", "Name"), quoted(c().field("name")), 44},
+                            {L(c(), "现状", "Value"), figure_expression("rule_" + rule.id + "_value", share, c()), 0}}},
+                          free_column(pl), 1);
         }
         plan.layouts.push_back(std::move(pl));
     }
 
+    /// A figure's values per unit as a QGIS expression: the units layers hold no field
+    /// for a figure (it is no rule), so the values are written into the project.
+    std::string figure_values(const RuleResult& rr, int lvl) const {
+        std::string pairs;
+        for (size_t u = 0; u < x.in.units[lvl].size() && u < rr.per_unit[lvl].size(); ++u)
+            if (const auto& v = rr.per_unit[lvl][u].value; v && std::isfinite(*v))
+                pairs += (pairs.empty() ? "" : ", ") + sql_text(x.in.units[lvl][u].id) + ", " + fmt_trim(*v, 6);
+        return "map_get(map(" + pairs + "), " + quoted(c().field("unit_id")) + ")";
+    }
+
+    /// Compounds coloured by whether any facility of `types` is within walking reach.
+    std::vector<std::string> reached_compounds(const std::vector<std::string>& types, const std::string& key) {
+        std::vector<std::string> ids;
+        std::string any;
+        for (auto& t : types) any += (any.empty() ? "" : " OR ") + quoted(c().field("reached_" + t));
+        if (any.empty()) return ids;
+        for (const MainLayer* cp : parts("compounds")) {
+            qgis::LayerStyle s;
+            s.geometry = cp->geometry;
+            s.renderer.type = "categorizedSymbol";
+            s.renderer.attr = "CASE WHEN " + any + " THEN 'reached' ELSE 'outside' END";
+            auto symbol = [&](const Rgba& fill, const Rgba& edge) {
+                return cp->geometry == "Point" ? qgis::marker_symbol("circle", fill, edge, 1.6, 0.2) : qgis::fill_symbol(fill, edge, 0.15);
+            };
+            // As the report's map: the compounds outside reach near-black maroon, on top.
+            qgis::Class in, out;
+            in.value = "reached";
+            in.label = L(c(), "步行可达范围内的小区", "Compounds within walking reach");
+            in.symbol = symbol({199, 233, 192, 255}, {120, 160, 120, 255});
+            out.value = "outside";
+            out.label = L(c(), "步行可达范围外的小区", "Compounds outside walking reach");
+            out.symbol = symbol({74, 0, 16, 255}, {255, 255, 255, 255});
+            s.renderer.classes = {in, out};
+            ids.push_back(add(*cp, "lifecircle_print_reach_" + key + "_" + cp->geometry, L(c(), "住宅小区", "Residential compounds"), s));
+        }
+        return ids;
+    }
+
+    /// The page of a figure the report maps though it is no plan target (the 15-minute
+    /// reach of the elderly): its value per unit, the compounds in and out of reach, the
+    /// facilities, and the units with the lowest values.
+    void figure_page(const RuleResult& rr, size_t number) {
+        const Rule& rule = *rr.rule;
+        const int lvl = detail_level(x.in, rr);
+        std::vector<std::string> layers = reached_compounds(rule.types, rule.id);
+        layers.push_back(facilities(rule.types, rule.id));
+        std::string units, values;
+        if (lvl >= 0)
+            if (const MainLayer* u = find(std::string("units_") + level_name(lvl), "Polygon")) {
+                values = figure_values(rr, lvl);
+                auto s = choropleth_style("unit_id", "", target_classes(rr.target, true, c().lang), std::max(1.0, rr.target), rr.target,
+                                          lvl <= kStreet, c());
+                s.renderer.attr = "coalesce(" + values + ", -1)";
+                s.labels.text = quoted(c().field("name")) + " || '\\n' || " + share_text(values);
+                s.labels.min_scale = lvl == kCommunity ? c().detail_label_scale : 0;
+                units = add(*u, "lifecircle_print_" + rule.id, level_label(level_name(lvl), c().lang) + L(c(), "：", ": ") + measure(rule), s);
+            }
+        int base = lvl < 0 ? finest_level(x.in) : lvl;
+        for (auto& id : borders(base)) layers.push_back(id);
+        layers.push_back(!units.empty() ? units : base >= 0 ? plain_units(base, true) : "");
+        std::string sub = measure(rule) + L(c(), "　全域现状 ", " — study area ") + rule_value_text(rr, rr.value) +
+                          L(c(), "（参考数值，不是规划指标）", " (a figure, not a plan target)");
+        char num[8];
+        std::snprintf(num, sizeof num, "%02zu ", number);
+        auto pl = page(num + rule_title(rule, c().lang), rule.id, rule_title(rule, c().lang), sub, layers, note(rule.types, ""));
+        if (!units.empty()) {
+            long below = 0;
+            for (auto& v : rr.per_unit[lvl]) below += v.value && *v.value < 1;
+            failing_table(pl,
+                          {units, L(c(), "可达比例低于 100% 的单元（最低在前）", "Units below 100% (lowest first)"), below,
+                           "coalesce(" + values + ", 1) < 1", values,
+                           {{L(c(), "编码", "Code"), quoted(c().field("unit_id")), 22},
+                            {L(c(), "名称", "Name"), quoted(c().field("name")), 44},
+                            {L(c(), "现状", "Value"), share_text(values), 0}}},
+                          free_column(pl), 1);
+        }
+        plan.layouts.push_back(std::move(pl));
+    }
+
+    /// A share (0..1, an expression) as a percentage to one decimal; "—" for null.
+    static std::string share_text(const std::string& v) {
+        return "CASE WHEN (" + v + ") IS NULL THEN '—' ELSE to_string(round((" + v + ") * 100, 1)) || '%' END";
+    }
+
+    /// Compounds coloured by the band of their walk to the nearest home-care facility
+    /// (the shortest distance to any of those types, against each band's walk).
+    std::vector<std::string> band_compounds() {
+        std::vector<std::string> ids;
+        const size_t nb = x.a.bands.size();
+        std::string nearest;
+        for (auto& t : x.a.home_types) nearest += (nearest.empty() ? "" : ", ") + std::string("coalesce(") + quoted(c().field("dist_" + t + "_m")) + ", 1e15)";
+        // Greens for the bands (darker = nearer), orange beyond the last, dark red for
+        // none reachable: the report's colours.
+        static const Rgba greens[] = {{0, 109, 44, 255}, {49, 163, 84, 255}, {116, 196, 118, 255}, {161, 217, 155, 255}, {199, 233, 192, 255}};
+        for (const MainLayer* cp : parts("compounds")) {
+            qgis::LayerStyle s;
+            s.geometry = cp->geometry;
+            s.renderer.type = "graduatedSymbol";
+            s.renderer.attr = "min(" + nearest + ")";
+            auto add_class = [&](double lo, double hi, const Rgba& col, const std::string& label) {
+                qgis::Class k;
+                k.lower = lo;
+                k.upper = hi;
+                k.label = label;
+                k.symbol = cp->geometry == "Point" ? qgis::marker_symbol("circle", col, {68, 68, 68, 255}, 1.6, 0.15)
+                                                   : qgis::fill_symbol(col, {68, 68, 68, 255}, 0.15);
+                s.renderer.classes.push_back(k);
+            };
+            double lo = 0;
+            for (size_t b = 0; b < nb; ++b) {
+                double hi = x.p.access.metres_of(x.a.bands[b]);
+                add_class(lo, hi, greens[std::min<size_t>(b + (nb < 3 ? 1 : 0), 4)], "≤ " + fmt_trim(x.a.bands[b], 1) + L(c(), " 分钟", " min"));
+                lo = hi + 1e-6;
+            }
+            if (nb) add_class(lo, 1e14, {253, 141, 60, 255}, "> " + fmt_trim(x.a.bands[nb - 1], 1) + L(c(), " 分钟", " min"));
+            add_class(1e14 + 1, 1e16, {103, 0, 13, 255}, L(c(), "无法到达", "none reachable"));
+            ids.push_back(add(*cp, "lifecircle_print_bands_" + cp->geometry, L(c(), "住宅小区：步行时间", "Compounds: walk"), s));
+        }
+        return ids;
+    }
+
+    /// The life-circle bands (SPEC 4), as the report's band map: every compound coloured
+    /// by its walk to the nearest home-care facility; the elderly share within each band.
+    void band_page(size_t number) {
+        std::vector<std::string> layers = band_compounds();
+        layers.push_back(facilities(x.a.home_types, "bands"));
+        int base = finest_level(x.in);
+        for (auto& id : borders(base)) layers.push_back(id);
+        if (base >= 0) layers.push_back(plain_units(base, true));
+        std::string title = L(c(), "生活圈分级：到最近居家养老服务设施的步行时间", "Life-circle bands: walk to the nearest home-care facility");
+        std::string sub = L(c(), "老年人口在步行 ", "Elderly within "), shares;
+        for (size_t b = 0; b < x.a.bands.size(); ++b) {
+            sub += (b ? " / " : "") + fmt_trim(x.a.bands[b], 1);
+            const auto& v = b < x.a.home_band_share.size() ? x.a.home_band_share[b] : std::nullopt;
+            shares += (b ? " / " : "") + (v ? fmt_percent(*v, 1) : std::string("—"));
+        }
+        sub += L(c(), " 分钟内的比例：", " minutes: ") + shares + L(c(), "（分级为参考，不是规划指标）", " (figures, not plan targets)");
+        char num[8];
+        std::snprintf(num, sizeof num, "%02zu ", number);
+        plan.layouts.push_back(page(num + title, "life_circle_bands", title, sub, layers, note(x.a.home_types, "")));
+    }
+
+    /// A line of the key: the rule, its study-area value and target.
+    std::string key_line(const RuleResult& r) const {
+        return rule_title(*r.rule, c().lang) + L(c(), "：", ": ") + rule_value_text(r, r.value) + " / " + rule_target_text(r);
+    }
+
+    /// The family's rules as the table numbers them (those with unit values), then the
+    /// rules that have a study-area figure only.
+    std::string rule_key(const std::vector<const RuleResult*>& mapped, const std::vector<const RuleResult*>& area) const {
+        std::string s = L(c(), "未达标指标（全域现状 / 目标）", "Rules not met (study-area value / target)");
+        for (size_t i = 0; i < mapped.size(); ++i) s += "\n" + std::to_string(i + 1) + "  " + key_line(*mapped[i]);
+        if (!area.empty()) s += "\n" + L(c(), "仅有全域数值的指标：", "Study-area figures only:");
+        for (auto* r : area) s += "\n•  " + key_line(*r);
+        return s;
+    }
+
+    /// A framed text box `w` wide at (x, y), as tall as its wrapped text; the width is
+    /// taken a tenth narrower than it is, as Latin text wraps at spaces, not anywhere.
+    static TextBox key_box(const std::string& text, double x, double y, double w) {
+        return {"rules", {x, y, w, 3 + text_height(text, (w - 4) * 0.9, kKeyPt)}, text, kKeyPt, false, {30, 30, 30, 255}, true};
+    }
+
+    /// The units layer of a family page: units coloured by how many of the family's rules
+    /// (`count`, an expression) they fail.
+    std::string family_units(Check kind, int lvl, size_t mapped, const std::string& count) {
+        const MainLayer* u = find(std::string("units_") + level_name(lvl), "Polygon");
+        if (!u) return "";
+        auto palette = target_classes(1, true, c().lang);
+        qgis::LayerStyle s;
+        s.geometry = "Polygon";
+        s.renderer.type = "graduatedSymbol";
+        s.renderer.attr = count;
+        const Rgba white{255, 255, 255, 255};
+        auto cls = [&](double lo, double hi, const Rgba& col, const std::string& label) {
+            qgis::Class k;
+            k.lower = lo;
+            k.upper = hi;
+            k.label = label;
+            k.symbol = qgis::fill_symbol(col, white, lvl <= kStreet ? 0.3 : 0.15);
+            s.renderer.classes.push_back(k);
+        };
+        cls(0, 0.5, palette.back().color, L(c(), "全部达标", "all met"));
+        cls(0.5, 1.5, palette[2].color, L(c(), "1 项未达标", "1 not met"));
+        if (mapped >= 2) cls(1.5, 2.5, palette[1].color, L(c(), "2 项未达标", "2 not met"));
+        if (mapped >= 3) cls(2.5, 1e9, palette[0].color, L(c(), "3 项及以上未达标", "3 or more not met"));
+        s.labels.enabled = true;
+        s.labels.text = c().field("name");
+        s.labels.size_pt = lvl <= kStreet ? 9 : 7.5;
+        s.labels.min_scale = lvl == kCommunity ? c().detail_label_scale : 0;
+        return add(*u, std::string("lifecircle_print_family_") + check_name(kind),
+                   level_label(level_name(lvl), c().lang) + L(c(), "：未达标项数", ": rules not met"), s);
+    }
+
+    /// A family page: the map of how many of the family's rules each unit fails, the key
+    /// of those rules and the table of failing units, which lists per unit the numbers of
+    /// the rules it fails. The table goes on a second page (with the key again, to read
+    /// the numbers by) when not all failing units fit beside the map.
     void family_page(Check kind, const std::vector<const RuleResult*>& failing, size_t number) {
-        const std::string check = check_name(kind);
         // The level holding most of the family's failing rules (the finer one on a tie).
         int lvl = -1;
         size_t best = 0;
@@ -387,77 +619,83 @@ struct Planner {
         }
         std::vector<const RuleResult*> mapped, area;
         for (auto* r : failing) (lvl >= 0 && !r->per_unit[lvl].empty() ? mapped : area).push_back(r);
-        std::string count, titles;
-        for (auto* r : mapped) {
-            std::string p = c().field("rule_" + r->rule->id + "_pass");
-            count += (count.empty() ? "" : " + ") + std::string("if(") + is_false(p) + ", 1, 0)";
-            titles += (titles.empty() ? "" : ", ") + std::string("if(") + is_false(p) + ", " + sql_text(rule_title(*r->rule, c().lang) + "；") + ", '')";
+        std::string count, numbers;
+        const std::string sep = L(c(), "、", ", ");
+        for (size_t i = 0; i < mapped.size(); ++i) {
+            std::string p = is_false(c().field("rule_" + mapped[i]->rule->id + "_pass"));
+            count += (count.empty() ? "" : " + ") + std::string("if(") + p + ", 1, 0)";
+            numbers += (numbers.empty() ? "" : ", ") + std::string("if(") + p + ", " + sql_text(std::to_string(i + 1) + sep) + ", '')";
         }
         std::vector<std::string> types;
         for (auto* r : failing)
             for (auto& t : r->rule->types)
                 if (std::find(types.begin(), types.end(), t) == types.end()) types.push_back(t);
         std::vector<std::string> layers;
-        if (kind == Check::MinCount || kind == Check::ReachShare) layers.push_back(facilities(types, "family_" + check));
-        std::string units;
-        if (!mapped.empty()) {
-            if (const MainLayer* u = find(std::string("units_") + level_name(lvl), "Polygon")) {
-                auto palette = target_classes(1, true, c().lang);
-                qgis::LayerStyle s;
-                s.geometry = "Polygon";
-                s.renderer.type = "graduatedSymbol";
-                s.renderer.attr = count;
-                const Rgba white{255, 255, 255, 255};
-                auto cls = [&](double lo, double hi, const Rgba& col, const std::string& label) {
-                    qgis::Class k;
-                    k.lower = lo;
-                    k.upper = hi;
-                    k.label = label;
-                    k.symbol = qgis::fill_symbol(col, white, lvl <= kStreet ? 0.3 : 0.15);
-                    s.renderer.classes.push_back(k);
-                };
-                cls(0, 0.5, palette.back().color, L(c(), "全部达标", "all met"));
-                cls(0.5, 1.5, palette[2].color, L(c(), "1 项未达标", "1 not met"));
-                if (mapped.size() >= 2) cls(1.5, 2.5, palette[1].color, L(c(), "2 项未达标", "2 not met"));
-                if (mapped.size() >= 3) cls(2.5, 1e9, palette[0].color, L(c(), "3 项及以上未达标", "3 or more not met"));
-                s.labels.enabled = true;
-                s.labels.text = c().field("name");
-                s.labels.size_pt = lvl <= kStreet ? 9 : 7.5;
-                s.labels.min_scale = lvl == kCommunity ? c().detail_label_scale : 0;
-                units = add(*u, "lifecircle_print_family_" + check, level_label(level_name(lvl), c().lang) + L(c(), "：未达标项数", ": rules not met"), s);
-            }
-        }
+        if (kind == Check::MinCount || kind == Check::ReachShare) layers.push_back(facilities(types, std::string("family_") + check_name(kind)));
+        const std::string units = mapped.empty() ? "" : family_units(kind, lvl, mapped.size(), count);
         int base = units.empty() ? finest_level(x.in) : lvl;
         for (auto& id : borders(base)) layers.push_back(id);
         layers.push_back(units.empty() && base >= 0 ? plain_units(base, true) : units);
 
-        std::string names;
-        for (auto* r : failing) names += (names.empty() ? "" : L(c(), "；", "; ")) + rule_title(*r->rule, c().lang);
-        std::string title = family_title(kind) + L(c(), "：", ": ") + std::to_string(failing.size()) + L(c(), " 项未达标", " rules not met");
-        char num[8];
-        std::snprintf(num, sizeof num, "%02zu ", number);
-        auto pl = page(num + family_title(kind), title, names, layers, note(types, ""));
-        if (!area.empty()) {
-            std::string s = L(c(), "全域指标未达标：", "Study-area figures not met:");
-            for (auto* r : area)
-                s += "\n• " + rule_title(*r->rule, c().lang) + L(c(), "：", ": ") + rule_value_text(*r, r->value) + L(c(), "（目标 ", " (target ") +
-                     rule_target_text(*r) + L(c(), "）", ")");
-            double y = pl.legend_box.y + pl.legend_box.h + 4, h = 4 + text_height(s, kColumnW - 4, 8);
-            pl.texts.push_back({"area_rules", {kColumnX, y, kColumnW, h}, s, 8, false, {120, 20, 20, 255}, true});
-        }
-        if (!units.empty()) {
-            long n = 0;
+        long n = 0;
+        if (!units.empty())
             for (size_t u = 0; u < x.in.units[lvl].size(); ++u)
                 n += std::any_of(mapped.begin(), mapped.end(), [&](const RuleResult* r) {
                     auto& v = r->per_unit[lvl][u];
                     return v.pass && !*v.pass;
                 });
-            failing_table(pl, units, L(c(), "未达标单元", "Failing units"), n, "(" + count + ") > 0", "-(" + count + ")",
-                          {{L(c(), "名称", "Name"), quoted(c().field("name")), 28},
-                           {L(c(), "项数", "Rules"), count, 11},
-                           {L(c(), "未达标指标", "Not met"), "regexp_replace(concat(" + titles + "), '；$', '')", 0}});
+        const FailingTable table{units, L(c(), "未达标单元（编号见未达标指标）", "Failing units (rule numbers as in the key)"), n,
+                                 "(" + count + ") > 0", "-(" + count + ")",
+                                 {{L(c(), "名称", "Name"), quoted(c().field("name")), 34},
+                                  {L(c(), "项数", "Rules"), count, 11},
+                                  {L(c(), "未达标指标编号", "Rules not met"),
+                                   "regexp_replace(concat(" + numbers + "), " + sql_text(sep + "$") + ", '')", 0}}};
+
+        const std::string key = rule_key(mapped, area);
+        std::string title = family_title(kind) + L(c(), "：", ": ") + std::to_string(failing.size()) +
+                            L(c(), " 项未达标", failing.size() == 1 ? " rule not met" : " rules not met");
+        char num[8];
+        std::snprintf(num, sizeof num, "%02zu ", number);
+        auto pl = page(num + family_title(kind), "", title, "", layers, note(types, ""));
+        const Box free = free_column(pl);
+        TextBox key1 = key_box(key, kColumnX, free.y - 2, kColumnW);
+        const bool key_here = key1.box.h <= free.h;
+        if (key_here) pl.texts.push_back(key1);
+        bool table_here = units.empty();
+        if (!units.empty() && key_here) {
+            Box room = free_column(pl);
+            // Beside the map only when every failing unit fits there.
+            qgis::PrintLayout trial = pl;
+            table_here = failing_table(trial, table, room, 1) && trial.tables.back().max_rows >= n;
+            if (table_here) pl = std::move(trial);
         }
+        const bool page2 = !(key_here && table_here);
+        if (page2) second_page(pl, title, key, table);
+        for (auto& t : pl.texts)
+            if (t.id == "subtitle") t.text = family_subtitle(mapped.empty() ? -1 : lvl, page2);
         plan.layouts.push_back(std::move(pl));
+    }
+
+    /// What the family page's map shows and where its rules (and failing units) are listed.
+    std::string family_subtitle(int lvl, bool page2) const {
+        std::string where = page2 ? L(c(), "指标及未达标单元见第 2 页", "the rules and failing units are on page 2")
+                                  : L(c(), "指标见右栏", "the rules are listed on the right");
+        if (lvl < 0) return L(c(), "仅有全域数值的指标；", "Study-area figures only; ") + where;
+        return L(c(), "地图：各", "Map: rules not met per ") + level_label(level_name(lvl), c().lang) + L(c(), "未达标的项数；", "; ") + where;
+    }
+
+    /// Page 2 of a family page: its title, the key of the rules across the page, and the
+    /// table of failing units in columns under it.
+    void second_page(qgis::PrintLayout& pl, const std::string& title, const std::string& key, const FailingTable& table) {
+        pl.pages = 2;
+        const double w = kPageW - 2 * kMargin;
+        pl.texts.push_back({"title_page2", {kMargin, kPage2 + kTitle.y, w, kTitle.h}, title + L(c(), "（续）", " (continued)"), 20, true,
+                            {20, 20, 20, 255}, false});
+        TextBox k = key_box(key, kMargin, kPage2 + kTitle.y + kTitle.h + 4, w);
+        k.id = "rules_page2";
+        pl.texts.push_back(k);
+        double top = k.box.y + k.box.h + 6;
+        if (!table.layer_id.empty()) failing_table(pl, table, {kMargin, top, w, kPage2 + kPageH - kMargin - top}, kTableColumns);
     }
 
     std::string family_title(Check kind) const {
@@ -482,6 +720,15 @@ PrintPlan plan_print_layouts(const PrintContext& x, const std::vector<MainLayer>
     if (x.extent.empty()) return {};
     size_t n = 0;
     for (const RuleResult* rr : headline_results(x.a)) pl.rule_page(*rr, ++n);
+    // The report's other maps (report_maps.cpp indicator_maps): the 15-minute reach of
+    // the elderly where no headline rule maps it, then the life-circle bands.
+    bool elderly_reach = false;
+    for (const RuleResult* rr : headline_results(x.a))
+        elderly_reach |= rr->rule->check == Check::ReachShare && rr->rule->weight == "elderly";
+    if (!elderly_reach)
+        for (auto& f : x.a.figures)
+            if (f.value) pl.figure_page(f, ++n);
+    if (!x.a.home_types.empty() && !x.a.bands.empty()) pl.band_page(++n);
     // Families in a fixed order, each with its failing rules in rule order.
     for (Check check : {Check::ReachShare, Check::MinCount, Check::Ratio, Check::CompoundSupport, Check::FacilityShare,
                         Check::UnitShare, Check::MinTotal}) {

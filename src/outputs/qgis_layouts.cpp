@@ -2,6 +2,8 @@
 
 #include "outputs/qgis_xml.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 namespace lc::qgis {
@@ -50,13 +52,23 @@ std::string attr_lines(const std::string& k, const std::string& v) {
     return " " + k + "=\"" + out + "\"";
 }
 
+// Cells of the attribute tables: the margin around a cell's text and the grid's stroke.
+constexpr double kCellMargin = 1, kGridStroke = 0.2;
+
 std::string pos(double x, double y) { return num(x) + "," + num(y) + ",mm"; }
 
-/// Opening of a <LayoutItem> with what every item has; `extra` adds the item's own attributes.
-std::string item_open(int type, const std::string& id, const std::string& u, const Box& b, int z, bool frame, bool background,
-                      const std::string& extra, int ind) {
+/// The item's top edge on its own page (the pages of a layout of `page_h` stack kPageGap apart).
+double y_on_page(double y, double page_h) {
+    double pitch = page_h + kPageGap, page = std::max(0.0, std::floor(y / pitch));
+    return y - page * pitch;
+}
+
+/// Opening of a <LayoutItem> with what every item has; `extra` adds the item's own
+/// attributes. `b` is in layout coordinates; `page_h` places it on its page.
+std::string item_open(int type, const std::string& id, const std::string& u, const Box& b, double page_h, int z, bool frame,
+                      bool background, const std::string& extra, int ind) {
     std::string s = sp(ind) + "<LayoutItem" + attr("type", std::to_string(type)) + attr("id", id) + attr("uuid", u) +
-                    attr("templateUuid", u) + attr("position", pos(b.x, b.y)) + attr("positionOnPage", pos(b.x, b.y)) +
+                    attr("templateUuid", u) + attr("position", pos(b.x, b.y)) + attr("positionOnPage", pos(b.x, y_on_page(b.y, page_h))) +
                     attr("size", pos(b.w, b.h)) + attr("zValue", std::to_string(z)) + attr("referencePoint", "0") +
                     attr("itemRotation", "0") + attr("frame", frame ? "true" : "false") + attr("background", background ? "true" : "false") +
                     attr("frameJoinStyle", "miter") + attr("outlineWidthM", "0.25,mm") + attr("visibility", "1") +
@@ -86,6 +98,24 @@ std::string legend_style(const char* name, double size_pt, bool bold, double mar
            font_elem("styleFont", size_pt, bold, ind + 2) + sp(ind) + "</style>\n";
 }
 
+/// Widths of the columns that make the table, cell margins and grid lines included, as
+/// wide as its box: QGIS sizes a table's frames to the table, so a column as wide as its
+/// content (width 0) would push the frame off the page. Columns without a width share
+/// what the others leave.
+std::vector<TableColumn> fitted_columns(const AttributeTable& t) {
+    std::vector<TableColumn> cols = t.columns;
+    const double n = static_cast<double>(cols.size());
+    double text = t.box.w - n * 2 * kCellMargin - (n + 1) * kGridStroke, fixed = 0;
+    long open = 0;
+    for (auto& c : cols) {
+        fixed += c.width_mm;
+        open += c.width_mm <= 0;
+    }
+    for (auto& c : cols)
+        if (c.width_mm <= 0) c.width_mm = std::max(5.0, (text - fixed) / std::max(1L, open));
+    return cols;
+}
+
 std::string table_column(const TableColumn& c, int ind, bool sort) {
     return sp(ind) + "<column" + attr("attribute", c.expression) + attr("heading", c.heading) + attr("width", num(c.width_mm)) +
            attr("hAlignment", "1") + attr("vAlignment", "128") + attr("sortByRank", sort ? "1" : "0") + attr("sortOrder", "0") + ">\n" +
@@ -98,15 +128,21 @@ std::string layout_xml(const PrintLayout& L, size_t li, const std::vector<const 
     std::string o = sp(ind) + "<Layout" + attr("name", L.name) + attr("units", "mm") + attr("printResolution", std::to_string(L.dpi)) +
                     attr("worldFileMap", "") + ">\n";
     const int i2 = ind + 2, i4 = ind + 4;
+    const double ph = L.height_mm;
+    // Which report map the layout prints: the checks match layouts to maps/*.svg by it.
+    if (!L.map_key.empty())
+        o += sp(i2) + "<customproperties>\n" + sp(i4) + "<property" + attr("key", "lifecircle/map") + attr("value", L.map_key) + "/>\n" +
+             sp(i2) + "</customproperties>\n";
     o += sp(i2) + "<Snapper snapToGrid=\"0\" tolerance=\"5\" snapToGuides=\"1\" snapToItems=\"1\"/>\n";
     o += sp(i2) + "<Grid resolution=\"10\" resUnits=\"mm\" offsetX=\"0\" offsetY=\"0\" offsetUnits=\"mm\"/>\n";
     o += sp(i2) + "<PageCollection>\n";
-    o += item_open(kPage, "", new_uuid(), {0, 0, L.width_mm, L.height_mm}, 0, false, true, "", i4) + item_close(i4);
+    for (int page = 0; page < std::max(1, L.pages); ++page)
+        o += item_open(kPage, "", new_uuid(), {0, page * (ph + kPageGap), L.width_mm, ph}, ph, 0, false, true, "", i4) + item_close(i4);
     o += sp(i4) + "<GuideCollection visible=\"1\"/>\n" + sp(i2) + "</PageCollection>\n";
 
     // The map first: the legend, scale bar and north arrow refer to it.
     const std::string map_uuid = new_uuid();
-    o += item_open(kMap, "map", map_uuid, L.map_box, 1, true, true,
+    o += item_open(kMap, "map", map_uuid, L.map_box, ph, 1, true, true,
                    attr("keepLayerSet", "true") + attr("drawCanvasItems", "true") + attr("mapRotation", "0") + attr("followPreset", "false") +
                        attr("followPresetName", "") + attr("labelMargin", "0,mm") + attr("mapFlags", "0") + attr("isTemporal", "0"),
                    i2);
@@ -123,14 +159,14 @@ std::string layout_xml(const PrintLayout& L, size_t li, const std::vector<const 
 
     int z = 2;
     for (auto& t : L.texts) {
-        o += item_open(kLabel, t.id, new_uuid(), t.box, z++, t.frame, t.frame,
+        o += item_open(kLabel, t.id, new_uuid(), t.box, ph, z++, t.frame, t.frame,
                        attr_lines("labelText", t.text) + attr("htmlState", "0") + attr("marginX", t.frame ? "2" : "0") +
                            attr("marginY", t.frame ? "1.5" : "0") + attr("halign", "1") + attr("valign", "32"),
                        i2);
         o += font_elem("LabelFont", t.size_pt, t.bold, i4) + color_elem("FontColor", t.color, i4) + item_close(i2);
     }
 
-    o += item_open(kLegend, "legend", new_uuid(), L.legend_box, z++, true, true,
+    o += item_open(kLegend, "legend", new_uuid(), L.legend_box, ph, z++, true, true,
                    attr("map_uuid", map_uuid) + attr("title", L.legend_title) + attr("resizeToContents", "1") + attr("symbolWidth", "7") +
                        attr("symbolHeight", "4") + attr("columnCount", "1") + attr("splitLayer", "0") + attr("equalColumnWidth", "0") +
                        attr("boxSpace", "2.5") + attr("columnSpace", "2") + attr("lineSpacing", "1") + attr("wrapChar", "") +
@@ -147,7 +183,7 @@ std::string layout_xml(const PrintLayout& L, size_t li, const std::vector<const 
     o += sp(i4) + "</layer-tree-group>\n" + item_close(i2);
 
     // Kilometres, segments sized by QGIS to fit 40-80 mm (a round number per segment).
-    o += item_open(kScaleBar, "scalebar", new_uuid(), L.scale_bar_box, z++, false, true,
+    o += item_open(kScaleBar, "scalebar", new_uuid(), L.scale_bar_box, ph, z++, false, true,
                    attr("mapUuid", map_uuid) + attr("style", "Single Box") + attr("unitType", "km") + attr("unitLabel", "km") +
                        attr("numMapUnitsPerScaleBarUnit", "1") + attr("numSegments", "4") + attr("numSegmentsLeft", "0") +
                        attr("numSubdivisions", "1") + attr("subdivisionsHeight", "1.5") + attr("segmentSizeMode", "1") +
@@ -160,7 +196,7 @@ std::string layout_xml(const PrintLayout& L, size_t li, const std::vector<const 
     o += text_style(8, false, i4) + color_elem("fillColor", {30, 30, 30, 255}, i4) + color_elem("fillColor2", {255, 255, 255, 255}, i4) +
          color_elem("strokeColor", {30, 30, 30, 255}, i4) + item_close(i2);
 
-    o += item_open(kPicture, "north_arrow", new_uuid(), L.north_arrow_box, z++, false, false,
+    o += item_open(kPicture, "north_arrow", new_uuid(), L.north_arrow_box, ph, z++, false, false,
                    attr("file", ":/images/north_arrows/layout_default_north_arrow.svg") + attr("mode", "0") + attr("resizeMode", "0") +
                        attr("anchorPoint", "0") + attr("pictureWidth", num(L.north_arrow_box.w)) +
                        attr("pictureHeight", num(L.north_arrow_box.h)) + attr("mapUuid", map_uuid) + attr("northMode", "1") +
@@ -172,30 +208,37 @@ std::string layout_xml(const PrintLayout& L, size_t li, const std::vector<const 
     for (auto& t : L.tables) {
         const ProjectLayer* l = find_layer(layers, t.layer_id);
         if (!l) continue;
-        const std::string mf = new_uuid(), frame = new_uuid();
+        const std::string mf = new_uuid();
+        std::vector<Box> boxes{t.box};
+        boxes.insert(boxes.end(), t.more_frames.begin(), t.more_frames.end());
+        std::vector<std::string> frames;
+        for (size_t i = 0; i < boxes.size(); ++i) frames.push_back(new_uuid());
         o += sp(i2) + "<LayoutMultiFrame" + attr("type", std::to_string(kAttributeTable)) + attr("uuid", mf) + attr("templateUuid", mf) +
              attr("resizeMode", "0") + attr("source", "0") + attr("vectorLayer", l->id) + attr("vectorLayerSource", l->source) +
              attr("vectorLayerName", l->name) + attr("vectorLayerProvider", "ogr") + attr("filterFeatures", t.filter.empty() ? "false" : "true") +
              attr("featureFilter", t.filter) + attr("maxFeatures", std::to_string(t.max_rows)) + attr("showOnlyVisibleFeatures", "0") +
-             attr("filterToAtlasIntersection", "0") + attr("showUniqueRowsOnly", "0") + attr("cellMargin", "1") + attr("headerMode", "0") +
+             attr("filterToAtlasIntersection", "0") + attr("showUniqueRowsOnly", "0") + attr("cellMargin", num(kCellMargin)) + attr("headerMode", "1") +
              attr("headerHAlignment", "0") + attr("emptyTableMode", "0") + attr("emptyTableMessage", "") + attr("showEmptyRows", "0") +
-             attr("showGrid", "1") + attr("gridStrokeWidth", "0.2") + attr("gridColor", "150,150,150,255") + attr("horizontalGrid", "1") +
+             attr("showGrid", "1") + attr("gridStrokeWidth", num(kGridStroke)) + attr("gridColor", "150,150,150,255") + attr("horizontalGrid", "1") +
              attr("verticalGrid", "1") + attr("backgroundColor", "255,255,255,255") + attr("wrapBehavior", "0") + attr("wrapString", "") +
              attr("useConditionalStyling", "0") + attr("relationId", "") + ">\n";
-        o += sp(i4) + "<childFrame" + attr("uuid", frame) + attr("templateUuid", frame) + "/>\n";
+        for (auto& f : frames) o += sp(i4) + "<childFrame" + attr("uuid", f) + attr("templateUuid", f) + "/>\n";
         o += sp(i4) + "<headerTextFormat>\n" + text_style(8, true, i4 + 2) + sp(i4) + "</headerTextFormat>\n";
         o += sp(i4) + "<contentTextFormat>\n" + text_style(8, false, i4 + 2) + sp(i4) + "</contentTextFormat>\n";
         o += sp(i4) + "<displayColumns>\n";
-        for (auto& c : t.columns) o += table_column(c, i4 + 2, false);
+        for (auto& c : fitted_columns(t)) o += table_column(c, i4 + 2, false);
         o += sp(i4) + "</displayColumns>\n" + sp(i4) + "<sortColumns>\n";
         if (!t.sort.empty()) o += table_column({"", t.sort, 0}, i4 + 2, true);
         o += sp(i4) + "</sortColumns>\n" + sp(i2) + "</LayoutMultiFrame>\n";
-        o += item_open(kFrame, "table", frame, t.box, z++, false, false,
-                       attr("multiFrame", mf) + attr("multiFrameTemplateUuid", mf) + attr("sectionX", "0") + attr("sectionY", "0") +
-                           attr("sectionWidth", num(t.box.w)) + attr("sectionHeight", num(t.box.h)) + attr("hidePageIfEmpty", "0") +
-                           attr("hideBackgroundIfEmpty", "1"),
-                       i2);
-        o += item_close(i2);
+        // QGIS lays the rows out over the frames in this order on loading.
+        for (size_t i = 0; i < boxes.size(); ++i) {
+            o += item_open(kFrame, "table", frames[i], boxes[i], ph, z++, false, false,
+                           attr("multiFrame", mf) + attr("multiFrameTemplateUuid", mf) + attr("sectionX", "0") + attr("sectionY", "0") +
+                               attr("sectionWidth", num(boxes[i].w)) + attr("sectionHeight", num(boxes[i].h)) +
+                               attr("hidePageIfEmpty", "0") + attr("hideBackgroundIfEmpty", "1"),
+                           i2);
+            o += item_close(i2);
+        }
     }
     o += sp(i2) + "<Atlas enabled=\"0\"/>\n";
     o += sp(ind) + "</Layout>\n";

@@ -10,7 +10,8 @@
 
 namespace lc::qgis {
 
-/// A rectangle on the page, millimetres from the top-left corner.
+/// A rectangle in the layout, millimetres from the top-left corner of the first page (a
+/// later page starts kPageGap below the one before, as QGIS stacks them).
 struct Box {
     double x = 0, y = 0, w = 0, h = 0;
 };
@@ -25,15 +26,19 @@ struct TextBox {
     bool frame = false;                ///< a thin frame and white background
 };
 
+/// Gap between the pages of a layout (QgsLayoutPageCollection::SPACE_BETWEEN_PAGES).
+inline constexpr double kPageGap = 10;
+
 struct TableColumn {
     std::string heading;
     std::string expression;            ///< a field name (quoted) or any QGIS expression
-    double width_mm = 0;               ///< 0: as wide as the content
+    double width_mm = 0;               ///< 0: shares what the table's width leaves (text beyond is cut)
 };
 
 struct AttributeTable {
     std::string layer_id;
-    Box box;
+    Box box;                           ///< the first frame: the table is exactly this wide
+    std::vector<Box> more_frames;      ///< frames the rows flow on into, as wide as the first
     std::string filter;                ///< QGIS expression: the rows shown
     std::string sort;                  ///< QGIS expression the rows are sorted by (ascending)
     int max_rows = 0;
@@ -42,7 +47,9 @@ struct AttributeTable {
 
 struct PrintLayout {
     std::string name;
+    std::string map_key;               ///< the report map it prints (maps/KEY.svg), custom property "lifecircle/map"
     double width_mm = 420, height_mm = 297;  ///< A3 landscape
+    int pages = 1;
     int dpi = 300;
     Box map_box;
     Extent extent;                     ///< in the project CRS

@@ -8,8 +8,16 @@ landscape page at 300 dpi; a map frame whose layers are valid and whose extent h
 study area; a legend listing layers; a scale bar and a north arrow tied to the map; a
 title and a note on data and method (profile, mode, reach, data date, CRS); its tables
 read valid layers with valid filters and show rows. Each is exported to PDF and PNG and
-the PNG's map is checked not blank. There is a layout for every headline map of the
-report (maps/*.svg).
+the PNG's map is checked not blank. Every map the report draws (maps/*.svg) has its
+layout: one whose custom property "lifecircle/map" names the map and whose title holds
+the map's title.
+
+What a printed page shows whole: every item of every layout lies within its page; no
+label's text is cut (its text wrapped as QGIS wraps it, measured with the label's font,
+fits the label's frame); a table's columns hold their cells' text. Legends and subtitles
+name the indicator, never a bare "value per unit"; English layouts use no Chinese
+punctuation in the text lifecircle writes (titles, subtitles, legends, table headings and
+cells, the note but for the rule's source).
 
 Labels of the project's map: at the study area's full extent no gap compound, compound or
 facility is labelled and no two labels overlap; unit labels have a halo; zoomed in to
@@ -38,19 +46,22 @@ from qgis.core import (  # noqa: E402
     QgsCoordinateTransform,
     QgsExpression,
     QgsLayoutExporter,
+    QgsLayoutItem,
     QgsLayoutItemLabel,
     QgsLayoutItemLegend,
     QgsLayoutItemMap,
+    QgsLayoutItemPage,
     QgsLayoutItemPicture,
     QgsLayoutItemScaleBar,
     QgsLayoutItemAttributeTable,
+    QgsLayoutUtils,
     QgsMapRendererSequentialJob,
     QgsMapSettings,
     QgsProject,
     QgsRectangle,
     QgsUnitTypes,
 )
-from qgis.PyQt.QtCore import QSize  # noqa: E402
+from qgis.PyQt.QtCore import QRectF, QSize, Qt  # noqa: E402
 
 try:  # the exporter's attempt to georeference a PNG through GDAL fails noisily, harmlessly
     from osgeo import gdal
@@ -58,7 +69,141 @@ try:  # the exporter's attempt to georeference a PNG through GDAL fails noisily,
     gdal.PushErrorHandler("CPLQuietErrorHandler")
 except ImportError:
     pass
-from qgis.PyQt.QtGui import QColor, QImage  # noqa: E402
+from qgis.PyQt.QtGui import QColor, QFontMetricsF, QImage  # noqa: E402
+
+# How far (mm) an item may stray over its page's edge or a text over its frame: a frame's
+# stroke, rounding.
+TOLERANCE = 0.5
+# Punctuation of Chinese text, out of place in an English layout.
+CJK_PUNCTUATION = set("，。；：（）、　【】“”‘’！？")
+GENERIC_MEASURE = ("Value per unit", "单元指标值")
+
+
+def page_items(layout):
+    """Every item of a layout placed on a page (not the pages themselves)."""
+    return [i for i in layout.items() if isinstance(i, QgsLayoutItem) and not isinstance(i, QgsLayoutItemPage)]
+
+
+def check_within_pages(layout, label):
+    """Every item inside its page: a printed page shows it whole."""
+    pages = layout.pageCollection()
+    outside = []
+    for item in page_items(layout):
+        page = pages.page(item.page())
+        size = page.pageSize()
+        box = item.sceneBoundingRect()
+        top = page.pos().y()
+        if (box.left() < -TOLERANCE or box.top() - top < -TOLERANCE or box.right() > size.width() + TOLERANCE or
+                box.bottom() - top > size.height() + TOLERANCE):
+            outside.append(f"{item.id() or type(item).__name__} on page {item.page() + 1}: x {box.left():.1f}..{box.right():.1f}, "
+                           f"y {box.top() - top:.1f}..{box.bottom() - top:.1f} mm")
+    size = pages.page(0).pageSize()
+    check(f"{label}: every item lies within its page ({size.width():.0f} x {size.height():.0f} mm, {pages.pageCount()} pages)",
+          not outside, outside)
+
+
+def text_size_mm(font, text, width_mm):
+    """Size (mm) of `text` drawn as a layout label draws it (QgsLayoutUtils::drawText: the
+    font scaled by 10 in pixels, words wrapped at `width_mm`)."""
+    scaled = QgsLayoutUtils.scaledFontPixelSize(font)
+    rect = QFontMetricsF(scaled).boundingRect(QRectF(0, 0, width_mm * 10, 1e7),
+                                             int(Qt.AlignLeft | Qt.AlignTop | Qt.TextWordWrap), text)
+    return rect.width() / 10, rect.height() / 10
+
+
+def check_labels_fit(layout, label):
+    """No label's text cut by its frame: wrapped at the frame's inner width, it is no
+    wider (a word too long to wrap) and no taller than the frame."""
+    cut = []
+    for item in page_items(layout):
+        if not isinstance(item, QgsLayoutItemLabel) or item.mode() != QgsLayoutItemLabel.ModeFont:
+            continue
+        pen = item.pen().widthF() / 2 if item.frameEnabled() else 0
+        w = item.rect().width() - 2 * (item.marginX() + pen)
+        h = item.rect().height() - 2 * (item.marginY() + pen)
+        tw, th = text_size_mm(item.font(), item.text(), w)
+        if tw > w + TOLERANCE or th > h + TOLERANCE:
+            cut.append(f"{item.id()}: text {tw:.1f} x {th:.1f} mm in {w:.1f} x {h:.1f} mm: {item.text()[:60]!r}")
+    check(f"{label}: no label's text is cut by its frame", not cut, cut)
+
+
+def check_table_cells(layout, mf, label):
+    """The table's columns hold their text: every cell shown no wider than its column
+    (a fixed-width column cuts what is wider), the frames inside their page."""
+    font = mf.contentTextFormat().toQFont()
+    widths = [c.width() for c in mf.columns()]
+    cut = []
+    for row in mf.contents():
+        for text, width in zip(row, widths):
+            if width > 0 and QgsLayoutUtils.textWidthMM(font, str(text)) > width + TOLERANCE:
+                cut.append(f"{text!r} in a column {width:.1f} mm wide")
+    beyond = [f"{f.sceneBoundingRect().right():.1f} mm" for f in mf.frames()
+              if f.sceneBoundingRect().right() > layout.pageCollection().page(f.page()).pageSize().width() + TOLERANCE]
+    check(f"{label}: its table's cells fit their columns and its frames their page", not cut and not beyond, (cut[:5], beyond))
+
+
+def computed_columns(mf):
+    """The columns lifecircle computes (not a bare field of the data: unit names are the
+    data's own)."""
+    return [i for i, c in enumerate(mf.columns()) if not QgsExpression(c.attribute()).isField()]
+
+
+def written_text(layout):
+    """The text lifecircle writes on a layout: labels (the note without the
+    rule's source, which quotes the plan), legend layers and classes, table headings and
+    computed cells."""
+    texts = []
+    for item in page_items(layout):
+        if isinstance(item, QgsLayoutItemLabel):
+            lines = item.text().split("\n")
+            texts += [t for t in lines if not (item.id() == "note" and t.startswith(("Source:", "Profile:")))]
+        if isinstance(item, QgsLayoutItemLegend):
+            texts.append(item.title())
+            for node in item.model().rootGroup().findLayers():
+                texts.append(node.name())
+                renderer = node.layer().renderer() if node.layer() else None
+                texts += [s.label() for s in (renderer.legendSymbolItems() if renderer else [])]
+    for mf in layout.multiFrames():
+        if isinstance(mf, QgsLayoutItemAttributeTable):
+            texts += [c.heading() for c in mf.columns()]
+            cols = computed_columns(mf)
+            texts += [str(row[i]) for row in mf.contents() for i in cols]
+    return texts
+
+
+def check_wording(layout, label, lang):
+    """Legends and subtitles name the indicator; English layouts use ASCII punctuation."""
+    generic = [t for t in written_text(layout) if any(g in t for g in GENERIC_MEASURE)]
+    check(f"{label}: legends and subtitles name the indicator (no bare \"{GENERIC_MEASURE[0]}\")", not generic, generic)
+    if lang == "en":
+        chinese = [t for t in written_text(layout) if CJK_PUNCTUATION & set(t)]
+        check(f"{label}: English text without Chinese punctuation", not chinese, chinese[:5])
+
+
+def svg_title(path):
+    """The <title> of a report map."""
+    import re
+
+    with open(path, encoding="utf-8") as f:
+        m = re.search(r"<title>([^<]*)</title>", f.read())
+    return (m.group(1) if m else "").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+
+
+def check_every_map_has_a_layout(layouts, maps_dir):
+    """Every map of the report (maps/KEY.svg) has a layout that says it prints KEY and whose
+    title holds the map's title."""
+    by_key = {}
+    for layout in layouts:
+        key = layout.customProperty("lifecircle/map")
+        if key:
+            by_key.setdefault(key, []).append(layout)
+    for svg in sorted(f for f in os.listdir(maps_dir) if f.endswith(".svg")):
+        key, title = svg[:-4], svg_title(os.path.join(maps_dir, svg))
+        found = by_key.get(key, [])
+        titles = [next((i.text() for i in page_items(l) if isinstance(i, QgsLayoutItemLabel) and i.id() == "title"), "")
+                  for l in found]
+        check(f"the report's map {svg} has a print layout titled {title!r}",
+              len(found) == 1 and title and title in titles[0], [l.name() for l in found] + titles)
 
 
 
@@ -89,7 +234,7 @@ def study_extent(prj):
     return None
 
 
-def check_layout(layout, prj, extent, work, png_dir):
+def check_layout(layout, prj, extent, work, png_dir, lang):
     name = layout.name()
     label = f"layout {name}"
     page = layout.pageCollection().page(0).pageSize()
@@ -120,6 +265,8 @@ def check_layout(layout, prj, extent, work, png_dir):
         check(f"{label}: the note gives {zh} / {en}", zh in note or en in note, note)
     for mf in layout.multiFrames():
         if isinstance(mf, QgsLayoutItemAttributeTable):
+            mf.refreshAttributes()
+            check_table_cells(layout, mf, label)
             lyr = mf.vectorLayer()
             check(f"{label}: its table reads a valid layer", lyr is not None and lyr.isValid())
             expr = QgsExpression(mf.featureFilter())
@@ -129,6 +276,9 @@ def check_layout(layout, prj, extent, work, png_dir):
             check(f"{label}: its table shows failing units", len(rows) > 0, len(rows))
             check(f"{label}: its table's cells are filled", rows and all(str(c) not in ("", "NULL") for c in rows[0]),
                   rows[:1])
+    check_within_pages(layout, label)
+    check_labels_fit(layout, label)
+    check_wording(layout, label, lang)
     exporter = QgsLayoutExporter(layout)
     safe = "".join(ch if ch.isalnum() else "_" for ch in name)
     pdf = os.path.join(work, safe + ".pdf")
@@ -197,6 +347,12 @@ def check_labels(prj):
         check(f"zoomed in (1:{ms.scale():,.0f}): the gap compound is labelled", f["name"] in names, names[:5])
 
 
+def report_language(out):
+    """"en" or "zh": the language the run wrote in (report.html's <html lang>)."""
+    with open(os.path.join(out, "report.html"), encoding="utf-8") as f:
+        return "en" if '<html lang="en"' in f.read(4000) else "zh"
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--lifecircle", required=True)
@@ -219,12 +375,13 @@ def main():
         if not check("lifecircle.qgs loads", prj.read(os.path.join(out, "lifecircle.qgs")), prj.error()):
             return 1
         layouts = prj.layoutManager().printLayouts()
-        svgs = [f for f in os.listdir(os.path.join(out, "maps")) if f.endswith(".svg")]
-        check(f"a layout for each of the {len(svgs)} headline maps (and the failing rule families): {len(layouts)}",
-              len(layouts) >= len(svgs) and len({l.name() for l in layouts}) == len(layouts), [l.name() for l in layouts])
+        check(f"{len(layouts)} layouts, each named once", layouts and len({l.name() for l in layouts}) == len(layouts),
+              [l.name() for l in layouts])
+        check_every_map_has_a_layout(layouts, os.path.join(out, "maps"))
+        lang = report_language(out)
         extent = study_extent(prj)
         for layout in layouts:
-            check_layout(layout, prj, extent, a.work, png_dir)
+            check_layout(layout, prj, extent, a.work, png_dir, lang)
         check_labels(prj)
     finally:
         QgsProject.instance().clear()

@@ -68,3 +68,38 @@ TEST_CASE("print layouts: items tied to their map, text with line breaks, determ
     CHECK(attribute(x, "<LayoutMultiFrame", "maxFeatures") == "9");
     CHECK(layouts_xml({}, layers, 2).empty());
 }
+
+TEST_CASE("print layouts: a second page, a table over frames, columns as wide as the table's box") {
+    ProjectLayer units;
+    units.id = "lifecircle_units_street";
+    units.name = "街道";
+    units.source = "./units_street.geojson";
+    PrintLayout L;
+    L.name = "08 设施配置类指标";
+    L.map_key = "life_circle_bands";
+    L.pages = 2;
+    L.map_box = {10, 31, 292, 256};
+    AttributeTable t;
+    t.layer_id = units.id;
+    t.box = {10, 350, 95.5, 200};
+    t.more_frames = {{111.5, 350, 95.5, 200}};
+    // Two fixed columns and one taking the rest: 95.5 - 3 × 2 mm of cell margins - 4 grid
+    // lines of 0.2 mm leaves 88.7 mm of text, 88.7 - 34 - 11 = 43.7 for the last column.
+    t.columns = {{"名称", "\"name\"", 34}, {"项数", "1", 11}, {"编号", "'1'", 0}};
+    L.tables.push_back(t);
+    std::string x = layouts_xml({L}, {&units}, 2);
+    // The layout says which report map it prints (QgsLayout custom properties).
+    CHECK(has(x, "<property key=\"lifecircle/map\" value=\"life_circle_bands\"/>"));
+    // Two pages, the second 297 + 10 mm down (QGIS's gap between pages).
+    CHECK(has(x, "type=\"65638\" id=\"\" uuid=\"{6c1fc1e0-0000-4000-8000-000000000001}\" templateUuid=\"{6c1fc1e0-0000-4000-8000-000000000001}\" position=\"0,0,mm\""));
+    CHECK(has(x, "position=\"0,307,mm\" positionOnPage=\"0,0,mm\""));
+    // Both frames belong to the table, each placed on page 2.
+    std::string mf = attribute(x, "<LayoutMultiFrame", "uuid");
+    size_t frames = 0;
+    for (size_t at = x.find("multiFrame=\"" + mf + "\""); at != std::string::npos; at = x.find("multiFrame=\"" + mf + "\"", at + 1)) ++frames;
+    CHECK(frames == 2);
+    CHECK(has(x, "position=\"111.5,350,mm\" positionOnPage=\"111.5,43,mm\""));
+    CHECK(attribute(x, "<LayoutMultiFrame", "headerMode") == "1");  // a header in every frame
+    CHECK(has(x, "heading=\"名称\" width=\"34\""));
+    CHECK(has(x, "heading=\"编号\" width=\"43.7\""));
+}
