@@ -339,12 +339,9 @@ struct Planner {
         return true;
     }
 
-    /// What a unit's value of the rule measures, for legends and subtitles: the rule's
-    /// title where the shared wording would only say "value per unit".
-    std::string measure(const Rule& rule) const {
-        std::string m = unit_measure_label(rule, c().lang);
-        return m == L(c(), "单元指标值", "Value per unit") ? rule_title(rule, c().lang) : m;
-    }
+    /// What a unit's value of the rule measures, for legends and subtitles: the report's
+    /// wording, so that a layout and its map in report.html name it alike.
+    std::string measure(const Rule& rule) const { return unit_measure_label(rule, c().lang); }
 
     void rule_page(const RuleResult& rr, size_t number) {
         const Rule& rule = *rr.rule;
