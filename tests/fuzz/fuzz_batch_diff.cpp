@@ -143,11 +143,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         return 0;
     }
     lc::Inputs raw = fuzz_world::inputs(engine.main(), b, nonneg);
-    lc::place_units_and_compounds(engine, raw);
-
-    // The base, as a batch runs it.
-    lc::Inputs base = lc::clone_inputs(engine, raw, true);
-    lc::Analysed xb = lc::analyse(engine, p, base, {});
+    lc::Inputs base;
+    lc::Analysed xb;
+    try {
+        // A world the program refuses (e.g. every facility far from every unit, as if
+        // read in another CRS: exit 3) has no batch to compare.
+        lc::place_units_and_compounds(engine, raw);
+        // The base, as a batch runs it.
+        base = lc::clone_inputs(engine, raw, true);
+        xb = lc::analyse(engine, p, base, {});
+    } catch (const lc::InputError&) {
+        return 0;
+    }
     lc::ScenarioCache cache(engine, p, base, xb, lc::ScenarioCache::Formatted{true, true});
 
     lc::json patch = scenario_patch(b, base);
@@ -164,11 +171,23 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         return 0;  // a patch the batch refuses as run --scenario does
     }
     lc::GeometryTexts texts = cache.input_texts(batch_in);
-    lc::Analysed xs = lc::analyse(engine, ps, batch_in, {}, cache.stages(true, &texts));
+    // A scenario the program refuses must be refused alike in a batch and run alone.
+    auto refused = [](auto&& f) {
+        try {
+            f();
+            return false;
+        } catch (const lc::InputError&) {
+            return true;
+        }
+    };
+    lc::Analysed xs, xp, xc;
+    const bool rs = refused([&] { xs = lc::analyse(engine, ps, batch_in, {}, cache.stages(true, &texts)); });
+    const bool rp = refused([&] { xp = lc::analyse(engine, ps, plain_in, {}); });
+    const bool rc = refused([&] { xc = lc::analyse(engine, ps, cmp_in, {}, cache.stages(false)); });
+    if (rs != rp || rc != rp) differ("refused in one way of running and not another");
+    if (rp) return 0;
     xs.texts = std::move(texts);
     xs.map_paths = cache.map_paths();
-    lc::Analysed xp = lc::analyse(engine, ps, plain_in, {});
-    lc::Analysed xc = lc::analyse(engine, ps, cmp_in, {}, cache.stages(false));
 
     if (xc.a.rules.size() != xp.a.rules.size()) differ("comparison-only rules");
     for (size_t k = 0; k < xp.a.rules.size(); ++k) {
