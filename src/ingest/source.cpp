@@ -528,9 +528,19 @@ std::string lonlat_out_of_range(const OGRGeometry* g, const Source& src) {
     // without .prj) or given wrong.
     const double far = std::max({std::abs(e.MinX), std::abs(e.MaxX), std::abs(e.MinY), std::abs(e.MaxY)});
     if (far < 1000) return why;
+    // An easting of eight digits carries its 3-degree Gauss-Krüger zone in the first two
+    // (34 500 000: zone 34, CM 102°E), and CGCS2000 numbers those zones EPSG:4513 (25)
+    // to 4533 (45); a plain easting (about 500 000) does not say its zone.
+    const double east = std::abs(e.MinX);
+    const int zone = static_cast<int>(east / 1e6);
+    const std::string example =
+        east >= 25e6 && east < 46e6 && zone == static_cast<int>(std::abs(e.MaxX) / 1e6)
+            ? "EPSG:" + std::to_string(4513 + zone - 25) + ", CGCS2000 / 3-degree Gauss-Kruger zone " + std::to_string(zone) +
+                  ", which the eastings' first two digits name"
+            : "e.g. EPSG:4543, CGCS2000 / 3-degree Gauss-Kruger CM 102E, around Kunming";
     if (src.crs_setting.empty())
-        return why + "; numbers like these are metres: set \"crs\" on the layer to the projected CRS the data were drawn in "
-                     "(e.g. EPSG:4547, CGCS2000 / 3-degree Gauss-Kruger CM 114E)";
+        return why + "; numbers like these are metres: set \"crs\" on the layer to the projected CRS the data were drawn in (" +
+               example + ")";
     return why + "; numbers like these are metres, but the layer's \"crs\" (" + src.crs_setting +
            ") is longitude/latitude: set it to the projected CRS the data were drawn in";
 }

@@ -47,7 +47,8 @@ error_test(site_type_typo 2 "--type: \"daycare\" is not a facility type (did you
 # A required layer of which every record is rejected stops the run (exit 3), naming the
 # commonest reason with an example, and for metres read as lon/lat the "crs" to set
 error_test(all_rejected_metres 3 "facilities_metres.geojson: every record of the facilities layer was rejected (6 of 6): F1 and 5 more: coordinates out of range for longitude/latitude (x 270150, y 2770150)" validate ${E}/facilities_metres.json)
-error_test(all_rejected_metres_crs 3 "numbers like these are metres: set \"crs\" on the layer to the projected CRS the data were drawn in (e.g. EPSG:4547" validate ${E}/facilities_metres.json)
+error_test(all_rejected_metres_crs 3 "numbers like these are metres: set \"crs\" on the layer to the projected CRS the data were drawn in (e.g. EPSG:4543" validate ${E}/facilities_metres.json)
+error_test(all_rejected_metres_zone 3 "(EPSG:4522, CGCS2000 / 3-degree Gauss-Kruger zone 34, which the eastings' first two digits name)" validate ${E}/facilities_metres_zone.json)
 error_test(all_rejected_placed 3 "compounds_outside.geojson: every record of the compounds layer was rejected (4 of 4): K1 and 3 more: outside every unit" validate ${E}/compounds_outside.json)
 # A multi-layer source without "layer", two layers of the role's geometry: exit 2 listing them
 error_test(multilayer_no_layer 2 "multilayer.gpkg holds 3 layers (districts (Polygon), compounds (Polygon), facilities (Point)) and which one to read is not given" validate ${E}/multilayer.json)
