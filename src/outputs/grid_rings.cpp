@@ -51,14 +51,14 @@ bool rings_simple_on_grid(const GridRings& g) {
             y0 = std::min(y0, Y[i]), y1 = std::max(y1, Y[i]);
         }
     }
-    // Edges are binned in square cells of about four times their mean extent, and each
+    // Edges are binned in square cells of one to two times their mean extent, and each
     // is tested against the edges already in its cells: a sweep along one axis would
     // test every edge of a service area's many block-sized holes against the long edges
     // across them. The cells are a dense grid, grown until there are at most 4 per
     // edge; an edge over more than 16 cells is tested against every edge instead (a
     // unit's long side). Cells are a power of two wide: an edge's come by shifts.
     int shift = 0;
-    while ((int64_t(1) << shift) < extent * 4 / Wide(edges) && shift < 40) ++shift;
+    while ((int64_t(1) << shift) < extent / Wide(edges) && shift < 40) ++shift;
     auto columns = [&] { return (static_cast<uint64_t>(x1 - x0) >> shift) + 1; };
     auto rows = [&] { return (static_cast<uint64_t>(y1 - y0) >> shift) + 1; };
     while (columns() * rows() > 4 * edges + 64) ++shift;
