@@ -139,16 +139,47 @@ std::optional<NumberToken> read_number_at(const std::string& s, std::size_t i, b
     // Scale via the decimal exponent, not a multiply, so "1.2万" is exactly 12000;
     // scales compound ("3万亿" is 3e12).
     static constexpr std::pair<std::string_view, int> kScale[] = {{"万", 4}, {"亿", 8}, {"千", 3}};
+    int last_scale = 0;  // the power of the last of 万 and 亿 read
     for (auto [unit, e] : kScale)
         if (starts_with(std::string_view(s).substr(j), unit)) {
             exp10 += e;
             j += unit.size();
             i = j;
+            if (e >= 4) last_scale = e;
         }
     if (exp10 != 0) num += "e" + std::to_string(exp10);
     t.end = i;
     const auto r = std::from_chars(num.data(), num.data() + num.size(), t.value);
     if (r.ec != std::errc() || !std::isfinite(t.value)) return std::nullopt;
+    // "1万2千户", "3万5000", "3万五千" (its numerals written in digits by then): what
+    // follows 万 or 亿, in digits with 千, 百 or 十 or none, and less than it, is part of
+    // the number, not a second one.
+    if (last_scale > 0) {
+        std::size_t k = i;
+        double rest = 0;
+        while (digit_at(k) && rest < 1e12) rest = rest * 10 + (s[k++] - '0');
+        if (k > i && !(k < s.size() && (s[k] == '.' || s[k] == ','))) {
+            int power = 0;
+            static constexpr std::pair<std::string_view, int> kSmall[] = {{"万", 4}, {"千", 3}, {"百", 2}, {"十", 1}};
+            for (auto [unit, e] : kSmall)
+                if (starts_with(std::string_view(s).substr(k), unit)) {
+                    power = e;
+                    k += unit.size();
+                    break;
+                }
+            // "1万3期": a phase, building or unit number after the figure is a label.
+            std::size_t m = k;
+            while (m < s.size() && is_ascii_space(s[m])) ++m;
+            bool label = false;
+            for (std::string_view w : {"期", "栋", "幢", "号", "座", "层", "#", "单元", "区"})
+                label = label || starts_with(std::string_view(s).substr(m), w);
+            const double add = rest * std::pow(10.0, power);
+            if (!label && add < std::pow(10.0, last_scale)) {
+                t.value += add;
+                t.end = k;
+            }
+        }
+    }
     return t;
 }
 
@@ -242,6 +273,13 @@ std::string chinese_numerals_to_digits(const std::string& s) {
         }
         const bool has_digit = std::any_of(run.begin(), run.end(), [](const Numeral& n) { return n.digit >= 0; });
         const bool after_number = !out.empty() && (is_digit(out.back()) || out.back() == '.') && run[0].digit < 0;
+        // "3万五千": the unit scales the digits before it (read_number_at does that), the
+        // numerals after it are a run of their own.
+        if (after_number && run.size() > 1 && run[0].power >= 4) {
+            out.append(s, i, 3);
+            i += 3;
+            continue;
+        }
         std::optional<double> v;
         if ((has_digit || run[0].power == 1) && !after_number && (run.size() > 1 || counted_after(s, j))) v = numeral_value(run);
         if (v && *v < 1e15) {

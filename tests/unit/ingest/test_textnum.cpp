@@ -183,5 +183,13 @@ TEST_CASE("textnum: Chinese numerals as a planner reads them") {
     CHECK_FALSE(parse_number("三百二千").has_value());  // units out of order
     CHECK(parse_number("3千户") == 3000.0);             // Arabic digits as before
     CHECK(parse_number("1.2万") == 12000.0);
+    // What follows 万 is part of the number when smaller than 万 (it read as a second
+    // figure: "1万2千户" was 2000, the figure before 户).
+    CHECK(parse_number("1万2千户") == 12000.0);         // 1×10000 + 2×1000
+    CHECK(parse_number("3万5000") == 35000.0);
+    CHECK(parse_number("3万五千") == 35000.0);          // 五千 written 5000 first
+    CHECK(parse_number("2亿3000万") == 230000000.0);    // 3000万 = 3×10^7 < 1亿
+    CHECK(parse_number("1万3期") == 10000.0);           // 3期 is a phase, not 3 more
+    CHECK(parse_number("1万2万") == 10000.0);           // 2万 is not less than 万: a second figure
     CHECK_FALSE(parse_bool("一").has_value());          // yes/no is not a number
 }
