@@ -3,6 +3,7 @@
 #include "common/errors.hpp"
 #include "common/file_kind.hpp"
 #include "common/gdal_setup.hpp"
+#include <cpl_conv.h>
 #include "ingest/records.hpp"
 #include "ingest/textnum.hpp"
 #include "ingest/values.hpp"
@@ -18,14 +19,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-/// The open options that make each kind of table read as written: every CSV cell as
-/// text (codes keep their leading zeros, "约3000" is read by us, no coordinate columns
-/// are looked for), spreadsheet headers from the first row even when all of it is text.
+/// The open options that make a CSV read as written: every cell as text (codes keep
+/// their leading zeros, "约3000" is read by us, no coordinate columns are looked for).
 std::vector<std::string> open_options(const fs::path& path) {
     std::string ext = path.extension().string();
     std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     if (ext == ".csv" || ext == ".txt") return {"AUTODETECT_TYPE=NO"};
-    if (ext == ".xlsx" || ext == ".ods" || ext == ".xls") return {"HEADERS=FORCE"};
     return {};
 }
 
@@ -159,6 +158,40 @@ std::string utf16_as_utf8(const fs::path& path, const std::string& label, std::v
     return mem;
 }
 
+/// Every column the census table is read for.
+std::vector<std::string> mapped_columns(const CensusSpec& spec) {
+    std::vector<std::string> cols;
+    for (auto& [figure, col] : spec.fields) cols.push_back(col);
+    for (auto& [attr, col] : spec.attributes) cols.push_back(col);
+    return cols;
+}
+
+/// A workbook of several sheets with no "layer" given: the one sheet that holds every
+/// mapped column, with a warning naming it (a census workbook often opens with a sheet
+/// of notes). ConfigError when several do; the first sheet when none does, whose
+/// missing column is then reported with the sheets listed.
+OGRLayer* sheet_with_columns(const CensusSpec& spec, ingest::Source& src, std::vector<std::string>& warnings) {
+    const std::vector<std::string> cols = mapped_columns(spec);
+    std::vector<OGRLayer*> fit;
+    std::string names;
+    for (auto* l : src.ds->GetLayers()) {
+        names += (names.empty() ? "\"" : ", \"") + std::string(l->GetName()) + "\"";
+        src.layer = l;
+        if (std::all_of(cols.begin(), cols.end(), [&](const std::string& c) { return ingest::lookup_field(src, c) >= 0; })) fit.push_back(l);
+    }
+    if (fit.size() > 1)
+        throw ConfigError(src.label + ": " + std::to_string(fit.size()) + " of its sheets (" + names +
+                          ") hold the columns " + spec.pointer + " maps; set \"layer\" in " + spec.pointer + " to the sheet to read");
+    if (fit.empty()) {
+        src.label += " (first of its sheets " + names + "; set \"layer\" in " + spec.pointer + " to read another)";
+        return src.ds->GetLayer(0);
+    }
+    if (fit[0] != src.ds->GetLayer(0))
+        warnings.push_back(src.label + ": reading the sheet \"" + fit[0]->GetName() + "\", the only one of " + names +
+                           " with the columns " + spec.pointer + " maps (set \"layer\" to be explicit)");
+    return fit[0];
+}
+
 }  // namespace
 
 CensusTable read_census_table(const Project& p, const CensusSpec& spec) {
@@ -183,6 +216,11 @@ CensusTable read_census_table(const Project& p, const CensusSpec& spec) {
     std::vector<const char*> copts;
     for (auto& o : opts) copts.push_back(o.c_str());
     copts.push_back(nullptr);
+    // A spreadsheet's first row is its header even when every row is text (codes and
+    // figures typed as text): GDAL 3.6's XLSX and ODS drivers take that from these
+    // options, not from open options (their HEADERS open option came later), and read
+    // them when a sheet is first used: they hold, on this thread, until the table is read.
+    CPLConfigOptionSetter xlsx_headers("OGR_XLSX_HEADERS", "FORCE", false), ods_headers("OGR_ODS_HEADERS", "FORCE", false);
     ingest::GdalErrors errs;
     src.ds.reset(GDALDataset::Open((utf8.path.empty() ? path : utf8.path).c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr,
                                    copts.data(), nullptr));
@@ -191,6 +229,7 @@ CensusTable read_census_table(const Project& p, const CensusSpec& spec) {
                          "; a census table is a CSV, a spreadsheet (.xlsx, .ods) or any OGR table");
     src.layer = spec.layer.empty() ? (src.ds->GetLayerCount() > 0 ? src.ds->GetLayer(0) : nullptr)
                                    : src.ds->GetLayerByName(spec.layer.c_str());
+    if (spec.layer.empty() && src.ds->GetLayerCount() > 1) src.layer = sheet_with_columns(spec, src, in.warnings);
     if (!src.layer) {
         std::string names;
         for (auto* l : src.ds->GetLayers()) names += (names.empty() ? "" : ", ") + std::string(l->GetName());

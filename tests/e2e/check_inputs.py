@@ -512,6 +512,50 @@ def case_census_utf16():
           r.returncode == 3 and 'looks like UTF-16 text without a byte order mark; save it as "CSV UTF-8"' in r.stderr, r.stderr)
 
 
+def case_census_workbook():
+    """A census workbook (.xlsx, made here with ogr2ogr) whose first sheet is notes: the
+    one sheet with every mapped column is read, with a warning, even though every cell of
+    it is text (GDAL took its header row for data: "no column 社区代码; its columns are
+    Field1 ..."); two such sheets are a project-file error (exit 2) naming them; with none,
+    the missing column's error names the sheets. On a copy of data/demo."""
+    d = fresh("census_workbook")
+    if not check("census_workbook: ogr2ogr (GDAL) is installed", shutil.which("ogr2ogr") is not None):
+        return
+    demo = os.path.join(os.path.dirname(fixtures), "..", "data", "demo")
+    for f in os.listdir(demo):
+        if os.path.isfile(os.path.join(demo, f)):
+            shutil.copy(os.path.join(demo, f), d)
+    with open(os.path.join(d, "notes.csv"), "w", encoding="utf-8") as f:
+        f.write("说明,来源\n2020年第七次全国人口普查,区统计局\n")
+    def workbook(name, sheets):
+        path = os.path.join(d, name)
+        for i, (csv_file, sheet) in enumerate(sheets):
+            subprocess.run(["ogr2ogr", "-f", "XLSX"] + (["-update"] if i else []) + [path, os.path.join(d, csv_file), "-nln", sheet],
+                           check=True, capture_output=True)
+        return path
+    p = json.load(open(os.path.join(d, "project.json"), encoding="utf-8"))
+    def validate(book):
+        p["census"][0]["path"] = book
+        return lc("validate", save(os.path.join(d, "p.json"), p))
+    want = lc("validate", os.path.join(d, "project.json"))
+    r = validate(workbook("one.xlsx", [("notes.csv", "说明"), ("census_communities.csv", "社区")]))
+    check("census_workbook: the sheet with the columns is read: exit 0", r.returncode == 0, r.stdout + r.stderr)
+    check("census_workbook: a warning names the sheet read",
+          'one.xlsx: reading the sheet "社区", the only one of "说明", "社区" with the columns /census/0 maps' in r.stdout + r.stderr,
+          r.stdout + r.stderr)
+    check("census_workbook: every code joins, as from the CSV (only the planted 530199099099 does not)",
+          "1 code(s) match no community id: 530199099099" in r.stdout + r.stderr
+          and "1 code(s) match no community id: 530199099099" in want.stdout + want.stderr, r.stdout + r.stderr)
+    r = validate(workbook("two.xlsx", [("notes.csv", "说明"), ("census_communities.csv", "社区"), ("census_communities.csv", "社区2")]))
+    check("census_workbook: two sheets with the columns: exit 2 naming them",
+          r.returncode == 2 and '2 of its sheets ("说明", "社区", "社区2") hold the columns /census/0 maps; set "layer" in /census/0' in r.stderr,
+          r.stderr)
+    r = validate(workbook("none.xlsx", [("notes.csv", "说明"), ("notes.csv", "其他")]))
+    check("census_workbook: no sheet with the columns: exit 3 naming the sheets",
+          r.returncode == 3 and '(first of its sheets "说明", "其他"; set "layer" in /census/0 to read another): has no column' in r.stderr,
+          r.stderr)
+
+
 CASES = {n[len("case_"):]: f for n, f in list(globals().items()) if n.startswith("case_")}
 for name in wanted or CASES:
     CASES[name]()
