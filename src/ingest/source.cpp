@@ -200,14 +200,15 @@ std::string to_utf8(const std::string& s, const Source& src) {
 
 namespace {
 
-/// The geometry a role's records are drawn as, flattened (Polygon covers MultiPolygon):
-/// units and compounds are areas, facilities and gates points, roads lines.
-/// wkbUnknown for a layer of no fixed role (siting candidates).
-OGRwkbGeometryType role_geometry(const std::string& key) {
-    if (key == "district" || key == "street" || key == "community" || key == "compounds") return wkbPolygon;
-    if (key == "facilities" || key == "gates") return wkbPoint;
-    if (key == "roads") return wkbLineString;
-    return wkbUnknown;
+/// The geometries a role's records may be drawn as, flattened (Polygon covers
+/// MultiPolygon): units are areas, compounds areas or points (SPEC 3), facilities and
+/// gates points, roads lines. Empty for a layer of no fixed role (siting candidates).
+std::vector<OGRwkbGeometryType> role_geometries(const std::string& key) {
+    if (key == "district" || key == "street" || key == "community") return {wkbPolygon};
+    if (key == "compounds") return {wkbPolygon, wkbPoint};
+    if (key == "facilities" || key == "gates") return {wkbPoint};
+    if (key == "roads") return {wkbLineString};
+    return {};
 }
 
 /// A layer's geometry type with any Multi- folded into its single kind.
@@ -228,18 +229,21 @@ OGRwkbGeometryType single_kind(OGRLayer* l) {
 /// Exit 2, not 3: the data are readable; it is the project file that leaves the choice
 /// open, and "layer" there is what settles it (as with a bad "where").
 OGRLayer* only_layer_for(const std::string& origin, const LayerSpec& s, const Source& src, std::vector<std::string>& warnings) {
-    const OGRwkbGeometryType want = role_geometry(s.key);
+    const std::vector<OGRwkbGeometryType> want = role_geometries(s.key);
+    std::string want_names;
+    for (auto t : want) want_names += (want_names.empty() ? "" : " or ") + std::string(OGRGeometryTypeToName(t)) + "s";
     std::string names;
     std::vector<OGRLayer*> fits;
     for (auto* l : src.ds->GetLayers()) {
         names += (names.empty() ? "" : ", ") + std::string(l->GetName()) + " (" + OGRGeometryTypeToName(l->GetGeomType()) + ")";
         const OGRwkbGeometryType kind = single_kind(l);
-        if (want != wkbUnknown && (kind == want || kind == wkbUnknown || kind == wkbGeometryCollection)) fits.push_back(l);
+        const bool may = std::find(want.begin(), want.end(), kind) != want.end() || kind == wkbUnknown || kind == wkbGeometryCollection;
+        if (!want.empty() && may) fits.push_back(l);
     }
     const std::string count = std::to_string(src.ds->GetLayerCount());
     if (fits.size() == 1) {
         warnings.push_back(src.label + ": holds " + count + " layers (" + names + "); reading \"" + fits[0]->GetName() +
-                           "\", the only one that can hold " + OGRGeometryTypeToName(want) + "s, as " + s.key + " (set \"layer\" in /layers/" +
+                           "\", the only one that can hold " + want_names + ", as " + s.key + " (set \"layer\" in /layers/" +
                            s.key + " to be explicit)");
         return fits[0];
     }

@@ -473,6 +473,28 @@ def case_multilayer_pick():
     check("multilayer_pick: warns which layer it read and why",
           any('holds 3 layers (districts (Polygon), compounds (Polygon), facilities (Point)); reading "facilities", the only one that can hold Points'
               in x for x in warnings_of(r.stderr)), r.stderr)
+    # Compounds may be points (SPEC 3): a GeoPackage of the communities' polygons and the
+    # compounds as points, read for the compounds without "layer", is not read as the
+    # communities (it was: "the only one that can hold Polygons") but refused (exit 2).
+    if not check("multilayer_pick: ogr2ogr (GDAL) is installed", shutil.which("ogr2ogr") is not None):
+        return
+    gpkg = os.path.join(d, "points.gpkg")
+    subprocess.run(["ogr2ogr", "-f", "GPKG", gpkg, os.path.join(HAND, "communities.geojson"), "-nln", "communities"], check=True)
+    k = json.load(open(os.path.join(HAND, "compounds.geojson"), encoding="utf-8"))
+    for ft in k["features"]:
+        g = ft["geometry"]
+        if g["type"] == "Polygon":  # the mean of the outer ring's corners: inside these boxes
+            ring = g["coordinates"][0][:-1]
+            ft["geometry"] = {"type": "Point", "coordinates": [sum(c[0] for c in ring) / len(ring), sum(c[1] for c in ring) / len(ring)]}
+    points = save(os.path.join(d, "compound_points.geojson"), k)
+    subprocess.run(["ogr2ogr", "-f", "GPKG", "-update", gpkg, points, "-nln", "compounds"], check=True)
+    p = hand_project(d)
+    p["layers"]["compounds"]["path"] = gpkg
+    p["layers"]["compounds"].pop("layer", None)
+    r = lc("validate", save(os.path.join(d, "points.json"), p))
+    check("multilayer_pick: point compounds beside polygon communities: exit 2, both layers named",
+          r.returncode == 2 and "points.gpkg holds 2 layers (communities (Polygon), compounds (Point)) and which one to read is not given" in r.stderr,
+          r.stdout + r.stderr)
 
 
 def case_census_utf16():
