@@ -138,7 +138,8 @@ std::optional<NumberToken> read_number_at(const std::string& s, std::size_t i, b
     while (j < s.size() && is_ascii_space(s[j])) ++j;
     // Scale via the decimal exponent, not a multiply, so "1.2万" is exactly 12000;
     // scales compound ("3万亿" is 3e12).
-    static constexpr std::pair<std::string_view, int> kScale[] = {{"万", 4}, {"亿", 8}, {"千", 3}};
+    // In the order they compound: 千万 (10^7), 万亿 (10^12).
+    static constexpr std::pair<std::string_view, int> kScale[] = {{"千", 3}, {"万", 4}, {"亿", 8}};
     int last_scale = 0;  // the power of the last of 万 and 亿 read
     for (auto [unit, e] : kScale)
         if (starts_with(std::string_view(s).substr(j), unit)) {
@@ -173,6 +174,9 @@ std::optional<NumberToken> read_number_at(const std::string& s, std::size_t i, b
             bool label = false;
             for (std::string_view w : {"期", "栋", "幢", "号", "座", "层", "#", "单元", "区"})
                 label = label || starts_with(std::string_view(s).substr(m), w);
+            // A lone digit with no unit counts one step below, as 两万五 is 25000: 3万5 is
+            // 35000, not 30005.
+            if (power == 0 && k - i == 1) power = last_scale - 1;
             const double add = rest * std::pow(10.0, power);
             if (!label && add < std::pow(10.0, last_scale)) {
                 t.value += add;

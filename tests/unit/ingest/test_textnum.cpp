@@ -190,6 +190,10 @@ TEST_CASE("textnum: Chinese numerals as a planner reads them") {
     CHECK(parse_number("3万五千") == 35000.0);          // 五千 written 5000 first
     CHECK(parse_number("2亿3000万") == 230000000.0);    // 3000万 = 3×10^7 < 1亿
     CHECK(parse_number("1万3期") == 10000.0);           // 3期 is a phase, not 3 more
+    CHECK(parse_number("3万5") == 35000.0);             // a lone digit one step below, as 三万五
+    CHECK(parse_number("约1万2户") == 12000.0);
+    CHECK(parse_number("3千万") == 30000000.0);         // 千万 compounds: 3×10^3×10^4
+    CHECK(parse_number("3千") == 3000.0);
     CHECK(parse_number("1万2万") == 10000.0);           // 2万 is not less than 万: a second figure
     CHECK_FALSE(parse_bool("一").has_value());          // yes/no is not a number
 }
