@@ -361,9 +361,10 @@ std::string output_crs_warning(const std::string& output_crs, const Inputs& in) 
                                    ? "EPSG:" + std::to_string(4534 + (cm - 75) / 3) + " (CGCS2000 / 3-degree Gauss-Kruger CM " +
                                          std::to_string(cm) + "E) or EPSG:4490 (CGCS2000 lon/lat)"
                                    : ingest::utm_zone_of({lon, lat}) + " or EPSG:4326";
-    return "--output-crs " + output_crs + " is made for " + fmt_trim(w, 1) + "..." + fmt_trim(e, 1) + "°E, " + fmt_trim(s, 1) + "..." +
-           fmt_trim(n, 1) + "°N (" + (area ? area : "?") + "), but the data's centre is " + fmt_trim(lon, 3) + "°E " +
-           fmt_trim(lat, 3) + "°N: the GeoPackage/Shapefile layers are distorted there (areas and distances measured on them are off); use " +
+    auto deg = [](double v, int decimals, const char* pos, const char* neg) { return fmt_trim(std::abs(v), decimals) + "°" + (v < 0 ? neg : pos); };
+    return "--output-crs " + output_crs + " is made for " + deg(w, 1, "E", "W") + "..." + deg(e, 1, "E", "W") + ", " + deg(s, 1, "N", "S") +
+           "..." + deg(n, 1, "N", "S") + " (" + (area ? area : "?") + "), but the data's centre is " + deg(lon, 3, "E", "W") + " " +
+           deg(lat, 3, "N", "S") + ": the GeoPackage/Shapefile layers are distorted there (areas and distances measured on them are off); use " +
            better;
 }
 

@@ -47,8 +47,11 @@ long failing_units(const RuleResult& rr, int level) {
     return n;
 }
 
-/// The values of a rule drawn as percentages (shares), else as numbers.
-bool percent(const Rule& r) { return r.check != Check::Ratio && r.check != Check::MinCount && r.check != Check::MinTotal; }
+/// The values of a rule's units drawn as percentages (shares), else as numbers: counts
+/// and totals per unit, and ratios but those of part to whole (as the report has them).
+bool percent(const Rule& r) {
+    return r.check == Check::Ratio ? ratio_is_share(r) : r.check != Check::MinCount && r.check != Check::MinTotal;
+}
 
 std::string sql_text(const std::string& s) {
     std::string q = "'";

@@ -36,7 +36,9 @@ ProfileChange profile_changes(const json& profile_rule, const json& project_rule
     for (auto it = project_rule.begin(); it != project_rule.end(); ++it) {
         const std::string& k = it.key();
         if (k == "id" || k == "title" || k == "headline") continue;  // naming and drawing change nothing checked
-        const json before = profile_rule.contains(k) ? profile_rule[k] : json();
+        // A threshold the profile leaves to its default is that default (SPEC 5).
+        static const std::map<std::string, double> defaults = {{"target_share", 1.0}, {"min", 1.0}};
+        const json before = profile_rule.contains(k) ? profile_rule[k] : defaults.count(k) ? json(defaults.at(k)) : json();
         if (before == it.value()) continue;
         c.fields.push_back(k + ": " + (before.is_null() ? std::string("(not set)") : before.dump()) + " -> " + it.value().dump() + " (" +
                            ptr_join(ptr, k) + ")");
@@ -580,7 +582,13 @@ Project parse_project(const json& doc, const fs::path& file_in) {
     }
     std::set<std::string> seen;
     for (auto& [r, origin] : rules) {
-        if (r.contains("enabled") && r["enabled"].is_boolean() && !r["enabled"].get<bool>()) continue;
+        if (r.contains("enabled") && r["enabled"].is_boolean() && !r["enabled"].get<bool>()) {
+            // A plan's target the project leaves out is said, as one it changes is.
+            if (changes.count(r.value("id", std::string())))
+                p.warnings.push_back("rule " + r.value("id", std::string()) + " of profile " + p.profile + " is turned off by the project (" +
+                                     origin + "): its target is not checked");
+            continue;
+        }
         Rule rule = parse_rule(r, f, origin);
         if (!seen.insert(rule.id).second) fail(f, origin, "duplicate rule id \"" + rule.id + "\"");
         if (auto c = changes.find(rule.id); c != changes.end() && !c->second.fields.empty()) {

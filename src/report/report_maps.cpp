@@ -17,13 +17,6 @@ namespace {
 
 constexpr double kPi = 3.14159265358979323846;
 
-/// A ratio of part to whole (nursing-type beds of all beds, inclusive places of all
-/// places): a share, shown in per cent like the others, not as 0.59.
-bool ratio_is_share(const Rule& r) {
-    const RatioTerm &n = r.numerator, &d = r.denominator;
-    return r.check == Check::Ratio && r.per == 1 && n.of == "facilities" && d.of == "facilities" && !n.attr.empty() &&
-           (n.attr == d.attr || (n.attr == "nursing_beds" && d.attr == "beds"));
-}
 bool is_share(const Rule& r) {
     return (r.check != Check::Ratio || ratio_is_share(r)) && !(r.check == Check::MinTotal && r.level == "area");
 }
@@ -433,6 +426,13 @@ std::string rule_target_text(const RuleResult& rr) {
     if (!is_share(r)) return "≥ " + fmt_trim(rr.target, 2);
     if (rr.target >= 1) return "100%";
     return "≥ " + fmt_percent(rr.target, 1);
+}
+
+/// Inclusive places of all places, too; shown like the other shares, not as 0.59.
+bool ratio_is_share(const Rule& r) {
+    const RatioTerm &n = r.numerator, &d = r.denominator;
+    return r.check == Check::Ratio && r.per == 1 && n.of == "facilities" && d.of == "facilities" && !n.attr.empty() &&
+           (n.attr == d.attr || (n.attr == "nursing_beds" && d.attr == "beds"));
 }
 
 std::string ratio_term_label(const RatioTerm& t, const std::string& lang) {

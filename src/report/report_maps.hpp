@@ -55,6 +55,8 @@ std::string rule_target_text(const RuleResult& rr);
 std::string rule_title(const Rule& r, const std::string& lang);
 /// What a unit's value of the rule measures ("elderly reached", "facilities" ...).
 std::string unit_measure_label(const Rule& r, const std::string& lang);
+/// A ratio of part to whole (nursing-type beds of all beds): a share, in per cent.
+bool ratio_is_share(const Rule& r);
 /// What one side of a ratio sums, as a legend names it: "nursing-type beds", "elderly".
 std::string ratio_term_label(const RatioTerm& t, const std::string& lang);
 

@@ -118,7 +118,8 @@ std::string ratio_basis(const RuleResult& rr, const std::string& lang) {
              (est > 0 ? t("（其中 ", " (") + std::to_string(est) + t(" 个小区为按普查比率估算）", " compounds estimated from census rates)")
                       : std::string(t("（均为原数据）", " (all as given)")));
     } else {
-        s += std::string(t("设施", "facility ")) + ratio_term_label(d, lang);
+        // "设施床位" / "facility beds"; a count of facilities is named once ("设施数").
+        s += (d.attr.empty() ? std::string() : std::string(t("设施", "facility "))) + ratio_term_label(d, lang);
     }
     return s;
 }

@@ -82,6 +82,11 @@ TEST_CASE("project: what a project changes in a profile's rule is recorded, and 
     CHECK(warnings.find("rule community_day_care: the project lowers the target") != std::string::npos);
     CHECK(warnings.find("rule new_compound_support: the project lowers the target") != std::string::npos);
     CHECK(warnings.find("street_center") == std::string::npos);
+    // A profile rule turned off is said too.
+    d["rules"].push_back(json::parse(R"({"id": "dementia_care", "enabled": false})"));
+    warnings.clear();
+    for (auto& w : parse_project(d, "/p.json").warnings) warnings += w + "\n";
+    CHECK(warnings.find("rule dementia_care of profile kunming-2025 is turned off by the project (/rules/4)") != std::string::npos);
 }
 
 TEST_CASE("project: jinning profile includes kunming and jn23") {
