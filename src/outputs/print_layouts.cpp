@@ -343,9 +343,18 @@ struct Planner {
     /// wording, so that a layout and its map in report.html name it alike.
     std::string measure(const Rule& rule) const { return unit_measure_label(rule, c().lang); }
 
+    /// The level a rule's units are drawn and listed at: the level it is evaluated and
+    /// reported at (its failing units are report.html's), else the most detailed level
+    /// with values.
+    int rule_level(const RuleResult& rr) const {
+        const int r = rr.report_level;
+        if (r >= 0 && r < kLevels && x.in.has_level[r] && !rr.per_unit[r].empty()) return r;
+        return detail_level(x.in, rr);
+    }
+
     void rule_page(const RuleResult& rr, size_t number) {
         const Rule& rule = *rr.rule;
-        const int lvl = detail_level(x.in, rr);
+        const int lvl = rule_level(rr);
         const bool support = rule.check == Check::CompoundSupport;
         std::vector<std::string> layers;
         if (rule.check == Check::ReachShare || support)
@@ -373,7 +382,7 @@ struct Planner {
                 choropleth = add(*u, "lifecircle_print_" + rule.id, level_label(level_name(lvl), c().lang) + L(c(), "：", ": ") + measure(rule), s);
             }
         }
-        int base = support || lvl < 0 ? finest_level(x.in) : lvl;
+        int base = lvl < 0 ? finest_level(x.in) : lvl;
         for (auto& id : borders(base)) layers.push_back(id);
         if (!choropleth.empty()) layers.push_back(choropleth);
         else if (base >= 0) layers.push_back(plain_units(base, true));
@@ -607,11 +616,13 @@ struct Planner {
     /// the numbers by) when not all failing units fit beside the map.
     void family_page(Check kind, const std::vector<const RuleResult*>& failing, size_t number) {
         // The level holding most of the family's failing rules (the finer one on a tie).
+        // The level most of the family's failing rules are reported at (the finer one on
+        // a tie), so that its map and table list the units report.html lists.
         int lvl = -1;
         size_t best = 0;
         for (int l = kDistrict; l < kLevels; ++l) {
             if (!x.in.has_level[l]) continue;
-            size_t n = std::count_if(failing.begin(), failing.end(), [&](const RuleResult* r) { return !r->per_unit[l].empty(); });
+            size_t n = std::count_if(failing.begin(), failing.end(), [&](const RuleResult* r) { return rule_level(*r) == l; });
             if (n && n >= best) best = n, lvl = l;
         }
         std::vector<const RuleResult*> mapped, area;

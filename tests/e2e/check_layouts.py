@@ -234,7 +234,58 @@ def study_extent(prj):
     return None
 
 
-def check_layout(layout, prj, extent, work, png_dir, lang):
+def unit_level(layer):
+    """"district", "street" or "community": the units layer a layer reads (its source's
+    file), else None."""
+    import re
+
+    m = re.search(r"units_(district|street|community)\.", layer.source() if layer else "")
+    return m.group(1) if m else None
+
+
+def filtered_codes(mf):
+    """The unit codes of every feature the table's filter selects (not only the rows
+    shown)."""
+    from qgis.core import QgsExpressionContext, QgsExpressionContextUtils, QgsFeatureRequest
+
+    lyr = mf.vectorLayer()
+    ctx = QgsExpressionContext(QgsExpressionContextUtils.globalProjectLayerScopes(lyr))
+    expr = QgsExpression(mf.featureFilter())
+    expr.prepare(ctx)
+    field = "unit_id" if lyr.fields().indexOf("unit_id") >= 0 else None
+    codes = set()
+    for f in lyr.getFeatures(QgsFeatureRequest()):
+        ctx.setFeature(f)
+        if expr.evaluate(ctx) and field:
+            codes.add(str(f[field]))
+    return codes
+
+
+def check_table_level(layout, mf, rules, label):
+    """A table of failing units lists them at the level the rule is evaluated and reported
+    at (summary.json's "level"), and exactly its units_failing, as report.html does. A
+    family table: when its rules share one level, the union of their failing units."""
+    import re
+
+    key = layout.customProperty("lifecircle/map")
+    if key in rules:
+        named = [rules[key]]
+    else:
+        named = [rules[i] for i in dict.fromkeys(re.findall(r'"rule_(\w+?)_pass"', mf.featureFilter())) if i in rules]
+    levels = {r.get("level") for r in named}
+    if not named or len(levels) != 1 or "area" in levels:
+        return
+    level = levels.pop()
+    want = set().union(*(set(r.get("units_failing") or []) for r in named))
+    lyr_level = unit_level(mf.vectorLayer())
+    check(f"{label}: its table lists units at the rules' report level ({level})", lyr_level == level, lyr_level)
+    if lyr_level == level:
+        got = filtered_codes(mf)
+        check(f"{label}: its table's units are summary.json's units_failing ({len(want)})", got == want,
+              (sorted(got - want)[:5], sorted(want - got)[:5], len(got)))
+
+
+def check_layout(layout, prj, extent, work, png_dir, lang, rules):
     name = layout.name()
     label = f"layout {name}"
     page = layout.pageCollection().page(0).pageSize()
@@ -276,6 +327,8 @@ def check_layout(layout, prj, extent, work, png_dir, lang):
             check(f"{label}: its table shows failing units", len(rows) > 0, len(rows))
             check(f"{label}: its table's cells are filled", rows and all(str(c) not in ("", "NULL") for c in rows[0]),
                   rows[:1])
+            if lyr is not None and lyr.isValid() and not expr.hasParserError():
+                check_table_level(layout, mf, rules, label)
     check_within_pages(layout, label)
     check_labels_fit(layout, label)
     check_wording(layout, label, lang)
@@ -380,8 +433,12 @@ def main():
         check_every_map_has_a_layout(layouts, os.path.join(out, "maps"))
         lang = report_language(out)
         extent = study_extent(prj)
+        import json
+
+        with open(os.path.join(out, "summary.json"), encoding="utf-8") as f:
+            rules = {r["id"]: r for r in json.load(f).get("rules", [])}
         for layout in layouts:
-            check_layout(layout, prj, extent, a.work, png_dir, lang)
+            check_layout(layout, prj, extent, a.work, png_dir, lang, rules)
         check_labels(prj)
     finally:
         QgsProject.instance().clear()
