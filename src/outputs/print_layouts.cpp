@@ -39,6 +39,10 @@ constexpr double kKeyPt = 7.5;
 
 std::string L(const StyleContext& c, const char* zh, const char* en) { return tr(c.lang, zh, en); }
 
+bool ends_with(const std::string& s, const std::string& tail) {
+    return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
 bool fails(const RuleResult& rr) { return rr.pass && !*rr.pass; }
 
 long failing_units(const RuleResult& rr, int level) {
@@ -276,6 +280,10 @@ struct Planner {
                 pl.map_layers.push_back(id);
                 pl.legend_layers.push_back(id);
             }
+        // The failing units' outline is drawn over the choropleth below it; the legend
+        // lists it after that choropleth's classes.
+        for (size_t i = 0; i + 1 < pl.legend_layers.size(); ++i)
+            if (ends_with(pl.legend_layers[i], "_failing")) std::swap(pl.legend_layers[i], pl.legend_layers[i + 1]), ++i;
         pl.legend_title = L(c(), "图例", "Legend");
         double legend_h = 12;
         for (auto& id : pl.legend_layers) legend_h += kLegendLine * legend_lines(*layer(id));
@@ -370,20 +378,31 @@ struct Planner {
         }
         if (rule.check == Check::ReachShare || rule.check == Check::MinCount) layers.push_back(facilities(rule.types, rule.id));
         const std::string units_table = lvl >= 0 ? std::string("units_") + level_name(lvl) : "";
-        std::string choropleth;
+        std::string choropleth, failing_outline;
         if (!support && lvl >= 0) {
             if (const MainLayer* u = find(units_table, "Polygon")) {
                 auto classes = rule.check == Check::MinCount ? count_classes(rule.min, c().lang) : target_classes(rr.target, percent(rule), c().lang);
                 double top = percent(rule) ? std::max(1.0, rr.target) : 1e12;
                 std::optional<double> share;
                 if (percent(rule)) share = rr.target;
-                auto s = choropleth_style("rule_" + rule.id + "_value", "rule_" + rule.id + "_pass", classes, top, share, lvl <= kStreet, c());
+                // The classes plain (a legend swatch shows its fill only); the failing
+                // units' outline is a layer of its own above them, with its own legend
+                // entry, and only where some unit fails.
+                auto s = choropleth_style("rule_" + rule.id + "_value", "", classes, top, share, lvl <= kStreet, c());
                 s.labels.min_scale = lvl == kCommunity ? c().detail_label_scale : 0;
                 choropleth = add(*u, "lifecircle_print_" + rule.id, level_label(level_name(lvl), c().lang) + L(c(), "：", ": ") + measure(rule), s);
+                if (failing_units(rr, lvl) > 0) {
+                    qgis::LayerStyle f;
+                    f.geometry = "Polygon";
+                    f.renderer.symbol = qgis::outline_symbol(failing_outline_color(), lvl <= kStreet ? 0.8 : 0.55);
+                    failing_outline = add(*u, "lifecircle_print_" + rule.id + "_failing", L(c(), "未达标单元", "Unit failing the rule"), f,
+                                          quoted(c().field("rule_" + rule.id + "_pass")) + " = 0");
+                }
             }
         }
         int base = lvl < 0 ? finest_level(x.in) : lvl;
         for (auto& id : borders(base)) layers.push_back(id);
+        if (!failing_outline.empty()) layers.push_back(failing_outline);
         if (!choropleth.empty()) layers.push_back(choropleth);
         else if (base >= 0) layers.push_back(plain_units(base, true));
 

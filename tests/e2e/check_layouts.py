@@ -285,6 +285,44 @@ def check_table_level(layout, mf, rules, label):
               (sorted(got - want)[:5], sorted(want - got)[:5], len(got)))
 
 
+# The outline of a unit failing its rule (symbology.cpp failing_outline_color).
+FAILING_OUTLINE = "#b00020"
+
+
+def symbol_strokes(symbol):
+    """The stroke colours (#rrggbb) a symbol's layers draw."""
+    out = []
+    for i in range(symbol.symbolLayerCount() if symbol else 0):
+        sl = symbol.symbolLayer(i)
+        if sl.enabled() and hasattr(sl, "strokeColor") and sl.strokeStyle() != Qt.NoPen and sl.strokeColor().alpha():
+            out.append(sl.strokeColor().name())
+    return out
+
+
+def check_legend_swatches(layout, legend, rules, label):
+    """A class swatch shows its fill, not the outline only failing units have on the map;
+    the failing outline is an entry of its own where some unit of the rule fails."""
+    red, failing_entry = [], False
+    for node in legend.model().rootGroup().findLayers():
+        lyr = node.layer()
+        renderer = lyr.renderer() if lyr else None
+        if renderer is None:
+            continue
+        items = renderer.legendSymbolItems()
+        if renderer.type() == "singleSymbol":
+            failing_entry |= FAILING_OUTLINE in symbol_strokes(renderer.symbol())
+            continue
+        red += [f"{lyr.name()}: {it.label()}" for it in items if FAILING_OUTLINE in symbol_strokes(it.symbol())]
+    check(f"{label}: no legend class swatch has the failing units' outline", not red, red[:5])
+    rule = rules.get(layout.customProperty("lifecircle/map"))
+    choropleth = any(n.layer() and n.layer().renderer() and n.layer().renderer().type() == "graduatedSymbol"
+                     for n in legend.model().rootGroup().findLayers())
+    if rule is not None and rule.get("level") != "area" and choropleth and rule.get("check") != "compound_support":
+        fails = bool(rule.get("units_failing"))
+        check(f"{label}: the legend has a failing-units entry {'(units fail)' if fails else 'none (no unit fails)'}",
+              failing_entry == fails, failing_entry)
+
+
 def check_layout(layout, prj, extent, work, png_dir, lang, rules):
     name = layout.name()
     label = f"layout {name}"
@@ -307,6 +345,8 @@ def check_layout(layout, prj, extent, work, png_dir, lang, rules):
           (m.extent().toString(), extent and extent.toString()))
     check(f"{label}: has a legend listing layers", len(legends) == 1 and legends[0].model().rootGroup().findLayers(),
           len(legends))
+    if legends:
+        check_legend_swatches(layout, legends[0], rules, label)
     check(f"{label}: has a scale bar tied to the map", len(bars) == 1 and bars[0].linkedMap() is m, len(bars))
     check(f"{label}: has a north arrow tied to the map", len(arrows) == 1 and arrows[0].linkedMap() is m and
           "north" in arrows[0].picturePath(), [a.picturePath() for a in arrows])
