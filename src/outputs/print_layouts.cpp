@@ -43,6 +43,11 @@ bool ends_with(const std::string& s, const std::string& tail) {
     return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
 }
 
+/// Where a unit's name goes: a district's over its centre (it wins collisions); a street's
+/// or community's anywhere inside it (QGIS "horizontal" polygon placement), so that the
+/// street at a district's centre is named too, beside the district's name.
+int label_placement(int level) { return level == kDistrict ? 1 : 4; }
+
 bool fails(const RuleResult& rr) { return rr.pass && !*rr.pass; }
 
 long failing_units(const RuleResult& rr, int level) {
@@ -227,6 +232,7 @@ struct Planner {
             s.labels.text = c().field("name");
             s.labels.size_pt = 8;
             s.labels.priority = 8;
+            s.labels.placement = label_placement(level);
         }
         return add(*u, std::string("lifecircle_print_units_") + level_name(level) + (filled ? "_plain" : "_outline"),
                    level_label(level_name(level), c().lang) + (filled ? "" : L(c(), "界", " boundaries")), s);
@@ -390,6 +396,7 @@ struct Planner {
                 // entry, and only where some unit fails.
                 auto s = choropleth_style("rule_" + rule.id + "_value", "", classes, top, share, lvl <= kStreet, c());
                 s.labels.min_scale = lvl == kCommunity ? c().detail_label_scale : 0;
+                s.labels.placement = label_placement(lvl);
                 choropleth = add(*u, "lifecircle_print_" + rule.id, level_label(level_name(lvl), c().lang) + L(c(), "：", ": ") + measure(rule), s);
                 if (failing_units(rr, lvl) > 0) {
                     qgis::LayerStyle f;
@@ -490,6 +497,7 @@ struct Planner {
                 s.renderer.attr = "coalesce(" + values + ", -1)";
                 s.labels.text = quoted(c().field("name")) + " || '\\n' || " + share_text(values);
                 s.labels.min_scale = lvl == kCommunity ? c().detail_label_scale : 0;
+                s.labels.placement = label_placement(lvl);
                 units = add(*u, "lifecircle_print_" + rule.id, level_label(level_name(lvl), c().lang) + L(c(), "：", ": ") + measure(rule), s);
             }
         int base = lvl < 0 ? finest_level(x.in) : lvl;
@@ -625,6 +633,7 @@ struct Planner {
         s.labels.text = c().field("name");
         s.labels.size_pt = lvl <= kStreet ? 9 : 7.5;
         s.labels.min_scale = lvl == kCommunity ? c().detail_label_scale : 0;
+        s.labels.placement = label_placement(lvl);
         return add(*u, std::string("lifecircle_print_family_") + check_name(kind),
                    level_label(level_name(lvl), c().lang) + L(c(), "：未达标项数", ": rules not met"), s);
     }

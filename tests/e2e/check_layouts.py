@@ -323,6 +323,33 @@ def check_legend_swatches(layout, legend, rules, label):
               failing_entry == fails, failing_entry)
 
 
+def check_map_labels(m, label):
+    """Every street is named on the layout's map (a district's name at its centre does not
+    push out the name of the street there), and every district whose name is labelled."""
+    from qgis.PyQt.QtCore import QSizeF
+
+    dpi = 150
+    box = m.rect()
+    ms = m.mapSettings(m.extent(), QSizeF(box.width() / 25.4 * dpi, box.height() / 25.4 * dpi), dpi, False)
+    ms.setLayers(m.layers())
+    job = QgsMapRendererSequentialJob(ms)
+    job.start()
+    job.waitForFinished()
+    results = job.takeLabelingResults()
+    labelled = {}
+    for lab in results.allLabels() if results else []:
+        if getattr(lab, "isUnplaced", False):
+            continue
+        labelled.setdefault(unit_level(m.layout().project().mapLayer(lab.layerID)), set()).add(lab.labelText.split("\n")[0])
+    for level in ("street", "district"):
+        layers = [l for l in m.layers() if unit_level(l) == level and l.labelsEnabled()]
+        if not layers:
+            continue
+        names = {str(f["name"]) for f in layers[0].getFeatures()}
+        missing = sorted(names - labelled.get(level, set()))
+        check(f"{label}: every {level} is named on the map ({len(names)})", not missing, missing)
+
+
 def check_layout(layout, prj, extent, work, png_dir, lang, rules):
     name = layout.name()
     label = f"layout {name}"
@@ -341,6 +368,7 @@ def check_layout(layout, prj, extent, work, png_dir, lang, rules):
     m = maps[0]
     check(f"{label}: the map's layers are valid", m.layers() and all(l.isValid() for l in m.layers()),
           [(l.name(), l.isValid()) for l in m.layers()])
+    check_map_labels(m, label)
     check(f"{label}: the map frames the study area", extent is not None and m.extent().contains(extent),
           (m.extent().toString(), extent and extent.toString()))
     check(f"{label}: has a legend listing layers", len(legends) == 1 and legends[0].model().rootGroup().findLayers(),
@@ -416,6 +444,12 @@ def check_labels(prj):
     busy = [lid for lid in ("lifecircle_gaps", "lifecircle_compounds", "lifecircle_facilities") if by_layer.get(lid)]
     check("labels at full extent: no gap compound, compound or facility labelled", not busy,
           {k: len(by_layer[k]) for k in busy})
+    for lid in ("lifecircle_units_street", "lifecircle_units_district"):
+        lyr = prj.mapLayer(lid)
+        if lyr is not None and lyr.labelsEnabled():
+            names = {str(f["name"]) for f in lyr.getFeatures()}
+            missing = sorted(names - {l.labelText.split("\n")[0] for l in by_layer.get(lid, [])})
+            check(f"labels at full extent: every unit of {lyr.name()} is named", not missing, missing)
     rects = [l.labelRect for l in labels]
     overlaps = sum(1 for i in range(len(rects)) for j in range(i + 1, len(rects)) if rects[i].intersects(rects[j]))
     check(f"labels at full extent: none of {len(rects)} overlaps another", overlaps == 0, overlaps)
