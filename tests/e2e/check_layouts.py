@@ -350,6 +350,26 @@ def check_map_labels(m, label):
         check(f"{label}: every {level} is named on the map ({len(names)})", not missing, missing)
 
 
+def legend_text(legend):
+    """The legend's layer names and class labels."""
+    texts = []
+    for node in legend.model().rootGroup().findLayers():
+        texts.append(node.name())
+        renderer = node.layer().renderer() if node.layer() else None
+        texts += [s.label() for s in (renderer.legendSymbolItems() if renderer else [])]
+    return texts
+
+
+def check_no_target_words(layout, legend, label):
+    """A page of figures that are no plan target (its subtitle says so) has a legend that
+    speaks of no target either."""
+    subtitle = next((i.text() for i in page_items(layout) if isinstance(i, QgsLayoutItemLabel) and i.id() == "subtitle"), "")
+    if "不是规划指标" not in subtitle and "not a plan target" not in subtitle and "not plan targets" not in subtitle:
+        return
+    said = [t for t in legend_text(legend) if "达标" in t or "target" in t.lower()]
+    check(f"{label}: a figure's legend speaks of no target", not said, said)
+
+
 def check_layout(layout, prj, extent, work, png_dir, lang, rules):
     name = layout.name()
     label = f"layout {name}"
@@ -375,6 +395,7 @@ def check_layout(layout, prj, extent, work, png_dir, lang, rules):
           len(legends))
     if legends:
         check_legend_swatches(layout, legends[0], rules, label)
+        check_no_target_words(layout, legends[0], label)
     check(f"{label}: has a scale bar tied to the map", len(bars) == 1 and bars[0].linkedMap() is m, len(bars))
     check(f"{label}: has a north arrow tied to the map", len(arrows) == 1 and arrows[0].linkedMap() is m and
           "north" in arrows[0].picturePath(), [a.picturePath() for a in arrows])
