@@ -48,6 +48,16 @@ bool ends_with(const std::string& s, const std::string& tail) {
 /// street at a district's centre is named too, beside the district's name.
 int label_placement(int level) { return level == kDistrict ? 1 : 4; }
 
+/// Labels of units at `level`: where, and districts' names large and bold (as the
+/// project's district layer has them), to tell them from the streets' names.
+void unit_labels(qgis::Labels& l, int level) {
+    l.placement = label_placement(level);
+    if (level != kDistrict) return;
+    l.size_pt = 12;
+    l.bold = true;
+    l.priority = 9;
+}
+
 bool fails(const RuleResult& rr) { return rr.pass && !*rr.pass; }
 
 long failing_units(const RuleResult& rr, int level) {
@@ -225,8 +235,9 @@ struct Planner {
         if (!u) return "";
         qgis::LayerStyle s;
         s.geometry = "Polygon";
-        s.renderer.symbol = filled ? qgis::fill_symbol({236, 236, 234, 255}, {190, 190, 190, 255}, 0.2)
-                                   : qgis::outline_symbol({80, 80, 80, 255}, level == kStreet ? 0.45 : 0.25);
+        s.renderer.symbol = filled               ? qgis::fill_symbol({236, 236, 234, 255}, {190, 190, 190, 255}, 0.2)
+                            : level == kDistrict ? qgis::outline_symbol({26, 26, 26, 255}, 0.7)
+                                                 : qgis::outline_symbol({80, 80, 80, 255}, level == kStreet ? 0.45 : 0.25);
         if (level == kStreet) {
             s.labels.enabled = true;
             s.labels.text = c().field("name");
@@ -248,7 +259,10 @@ struct Planner {
         std::vector<std::string> ids;
         // Street borders over communities, and over districts for orientation.
         if ((level == kCommunity || level == kDistrict) && x.in.has_level[kStreet]) ids.push_back(plain_units(kStreet, false));
+        // The districts' boundary over every map; over districts' own units (whose
+        // layer names them) a copy without labels, so that each is named once.
         if (level != kDistrict) ids.push_back(district_outline());
+        else if (x.in.has_level[kDistrict]) ids.insert(ids.begin(), plain_units(kDistrict, false));
         return ids;
     }
 
@@ -288,8 +302,17 @@ struct Planner {
             }
         // The failing units' outline is drawn over the choropleth below it; the legend
         // lists it after that choropleth's classes.
-        for (size_t i = 0; i + 1 < pl.legend_layers.size(); ++i)
-            if (ends_with(pl.legend_layers[i], "_failing")) std::swap(pl.legend_layers[i], pl.legend_layers[i + 1]), ++i;
+        for (size_t i = 0; i < pl.legend_layers.size(); ++i)
+            if (ends_with(pl.legend_layers[i], "_failing")) {
+                const std::string id = pl.legend_layers[i];
+                const std::string choropleth = id.substr(0, id.size() - std::string("_failing").size());
+                auto at = std::find(pl.legend_layers.begin(), pl.legend_layers.end(), choropleth);
+                if (at == pl.legend_layers.end()) continue;
+                pl.legend_layers.erase(pl.legend_layers.begin() + static_cast<long>(i));
+                at = std::find(pl.legend_layers.begin(), pl.legend_layers.end(), choropleth);
+                pl.legend_layers.insert(at + 1, id);
+                break;
+            }
         pl.legend_title = L(c(), "图例", "Legend");
         double legend_h = 12;
         for (auto& id : pl.legend_layers) legend_h += kLegendLine * legend_lines(*layer(id));
@@ -396,7 +419,7 @@ struct Planner {
                 // entry, and only where some unit fails.
                 auto s = choropleth_style("rule_" + rule.id + "_value", "", classes, top, share, lvl <= kStreet, c());
                 s.labels.min_scale = lvl == kCommunity ? c().detail_label_scale : 0;
-                s.labels.placement = label_placement(lvl);
+                unit_labels(s.labels, lvl);
                 choropleth = add(*u, "lifecircle_print_" + rule.id, level_label(level_name(lvl), c().lang) + L(c(), "：", ": ") + measure(rule), s);
                 if (failing_units(rr, lvl) > 0) {
                     qgis::LayerStyle f;
@@ -408,8 +431,10 @@ struct Planner {
             }
         }
         int base = lvl < 0 ? finest_level(x.in) : lvl;
-        for (auto& id : borders(base)) layers.push_back(id);
+        // The failing units' outline over the borders (a district's coincides with the
+        // districts' boundary).
         if (!failing_outline.empty()) layers.push_back(failing_outline);
+        for (auto& id : borders(base)) layers.push_back(id);
         if (!choropleth.empty()) layers.push_back(choropleth);
         else if (base >= 0) layers.push_back(plain_units(base, true));
 
@@ -501,7 +526,7 @@ struct Planner {
                 s.renderer.attr = "coalesce(" + values + ", -1)";
                 s.labels.text = quoted(c().field("name")) + " || '\\n' || " + share_text(values);
                 s.labels.min_scale = lvl == kCommunity ? c().detail_label_scale : 0;
-                s.labels.placement = label_placement(lvl);
+                unit_labels(s.labels, lvl);
                 units = add(*u, "lifecircle_print_" + rule.id, level_label(level_name(lvl), c().lang) + L(c(), "：", ": ") + measure(rule), s);
             }
         int base = lvl < 0 ? finest_level(x.in) : lvl;
@@ -637,7 +662,7 @@ struct Planner {
         s.labels.text = c().field("name");
         s.labels.size_pt = lvl <= kStreet ? 9 : 7.5;
         s.labels.min_scale = lvl == kCommunity ? c().detail_label_scale : 0;
-        s.labels.placement = label_placement(lvl);
+        unit_labels(s.labels, lvl);
         return add(*u, std::string("lifecircle_print_family_") + check_name(kind),
                    level_label(level_name(lvl), c().lang) + L(c(), "：未达标项数", ": rules not met"), s);
     }

@@ -389,6 +389,9 @@ def check_layout(layout, prj, extent, work, png_dir, lang, rules):
     check(f"{label}: the map's layers are valid", m.layers() and all(l.isValid() for l in m.layers()),
           [(l.name(), l.isValid()) for l in m.layers()])
     check_map_labels(m, label)
+    boundary = [l.name() for l in m.layers() if unit_level(l) == "district" and l.renderer() and l.renderer().type() == "singleSymbol"]
+    check(f"{label}: the map draws the districts' boundary", boundary or not prj.mapLayer("lifecircle_units_district"),
+          [l.name() for l in m.layers()])
     check(f"{label}: the map frames the study area", extent is not None and m.extent().contains(extent),
           (m.extent().toString(), extent and extent.toString()))
     check(f"{label}: has a legend listing layers", len(legends) == 1 and legends[0].model().rootGroup().findLayers(),
