@@ -314,7 +314,8 @@ struct Planner {
                 break;
             }
         pl.legend_title = L(c(), "图例", "Legend");
-        double legend_h = 12;
+        pl.legend_reference_group = L(c(), "边界与底图", "Boundaries and base layers");
+        double legend_h = 12 + kLegendLine;  // the reference group's heading
         for (auto& id : pl.legend_layers) legend_h += kLegendLine * legend_lines(*layer(id));
         pl.legend_box = {kColumnX, kMap.y, kColumnW, legend_h};
         pl.scale_bar_box = {kMap.x + 5, kMap.y + kMap.h - 15, 85, 11};

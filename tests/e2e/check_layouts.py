@@ -370,6 +370,34 @@ def check_no_target_words(layout, legend, label):
     check(f"{label}: a figure's legend speaks of no target", not said, said)
 
 
+def check_single_symbol_entries(legend, label):
+    """A single-symbol layer (one legend line, its name beside its swatch) never follows a
+    layer's classes in the same group, where it would read as one more class of that
+    layer; the failing units' outline, which belongs to the classes above it, excepted."""
+    from qgis.core import QgsLayerTree
+
+    def walk(group, out):
+        prev_classes = None
+        for node in group.children():
+            if QgsLayerTree.isGroup(node):
+                walk(node, out)
+                prev_classes = None
+                continue
+            lyr = node.layer()
+            renderer = lyr.renderer() if lyr else None
+            if renderer is None:
+                continue
+            if renderer.type() == "singleSymbol":
+                if prev_classes and FAILING_OUTLINE not in symbol_strokes(renderer.symbol()):
+                    out.append(f"{lyr.name()} under {prev_classes}")
+            else:
+                prev_classes = lyr.name()
+
+    bad = []
+    walk(legend.model().rootGroup(), bad)
+    check(f"{label}: no single-symbol legend entry reads as a class of the layer above it", not bad, bad)
+
+
 def check_layout(layout, prj, extent, work, png_dir, lang, rules):
     name = layout.name()
     label = f"layout {name}"
@@ -399,6 +427,7 @@ def check_layout(layout, prj, extent, work, png_dir, lang, rules):
     if legends:
         check_legend_swatches(layout, legends[0], rules, label)
         check_no_target_words(layout, legends[0], label)
+        check_single_symbol_entries(legends[0], label)
     check(f"{label}: has a scale bar tied to the map", len(bars) == 1 and bars[0].linkedMap() is m, len(bars))
     check(f"{label}: has a north arrow tied to the map", len(arrows) == 1 and arrows[0].linkedMap() is m and
           "north" in arrows[0].picturePath(), [a.picturePath() for a in arrows])
