@@ -39,6 +39,25 @@ constexpr double kKeyPt = 7.5;
 
 std::string L(const StyleContext& c, const char* zh, const char* en) { return tr(c.lang, zh, en); }
 
+bool ends_with(const std::string& s, const std::string& tail) {
+    return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+/// Where a unit's name goes: a district's over its centre (it wins collisions); a street's
+/// or community's anywhere inside it (QGIS "horizontal" polygon placement), so that the
+/// street at a district's centre is named too, beside the district's name.
+int label_placement(int level) { return level == kDistrict ? 1 : 4; }
+
+/// Labels of units at `level`: where, and districts' names large and bold (as the
+/// project's district layer has them), to tell them from the streets' names.
+void unit_labels(qgis::Labels& l, int level) {
+    l.placement = label_placement(level);
+    if (level != kDistrict) return;
+    l.size_pt = 12;
+    l.bold = true;
+    l.priority = 9;
+}
+
 bool fails(const RuleResult& rr) { return rr.pass && !*rr.pass; }
 
 long failing_units(const RuleResult& rr, int level) {
@@ -219,13 +238,15 @@ struct Planner {
         if (!u) return "";
         qgis::LayerStyle s;
         s.geometry = "Polygon";
-        s.renderer.symbol = filled ? qgis::fill_symbol({236, 236, 234, 255}, {190, 190, 190, 255}, 0.2)
-                                   : qgis::outline_symbol({80, 80, 80, 255}, level == kStreet ? 0.45 : 0.25);
+        s.renderer.symbol = filled               ? qgis::fill_symbol({236, 236, 234, 255}, {190, 190, 190, 255}, 0.2)
+                            : level == kDistrict ? qgis::outline_symbol({26, 26, 26, 255}, 0.7)
+                                                 : qgis::outline_symbol({80, 80, 80, 255}, level == kStreet ? 0.45 : 0.25);
         if (level == kStreet) {
             s.labels.enabled = true;
             s.labels.text = c().field("name");
             s.labels.size_pt = 8;
             s.labels.priority = 8;
+            s.labels.placement = label_placement(level);
         }
         return add(*u, std::string("lifecircle_print_units_") + level_name(level) + (filled ? "_plain" : "_outline"),
                    level_label(level_name(level), c().lang) + (filled ? "" : L(c(), "界", " boundaries")), s);
@@ -241,7 +262,10 @@ struct Planner {
         std::vector<std::string> ids;
         // Street borders over communities, and over districts for orientation.
         if ((level == kCommunity || level == kDistrict) && x.in.has_level[kStreet]) ids.push_back(plain_units(kStreet, false));
+        // The districts' boundary over every map; over districts' own units (whose
+        // layer names them) a copy without labels, so that each is named once.
         if (level != kDistrict) ids.push_back(district_outline());
+        else if (x.in.has_level[kDistrict]) ids.insert(ids.begin(), plain_units(kDistrict, false));
         return ids;
     }
 
@@ -279,8 +303,22 @@ struct Planner {
                 pl.map_layers.push_back(id);
                 pl.legend_layers.push_back(id);
             }
+        // The failing units' outline is drawn over the choropleth below it; the legend
+        // lists it after that choropleth's classes.
+        for (size_t i = 0; i < pl.legend_layers.size(); ++i)
+            if (ends_with(pl.legend_layers[i], "_failing")) {
+                const std::string id = pl.legend_layers[i];
+                const std::string choropleth = id.substr(0, id.size() - std::string("_failing").size());
+                auto at = std::find(pl.legend_layers.begin(), pl.legend_layers.end(), choropleth);
+                if (at == pl.legend_layers.end()) continue;
+                pl.legend_layers.erase(pl.legend_layers.begin() + static_cast<long>(i));
+                at = std::find(pl.legend_layers.begin(), pl.legend_layers.end(), choropleth);
+                pl.legend_layers.insert(at + 1, id);
+                break;
+            }
         pl.legend_title = L(c(), "图例", "Legend");
-        double legend_h = 12;
+        pl.legend_reference_group = L(c(), "边界与底图", "Boundaries and base layers");
+        double legend_h = 12 + kLegendLine;  // the reference group's heading
         for (auto& id : pl.legend_layers) legend_h += kLegendLine * legend_lines(*layer(id));
         pl.legend_box = {kColumnX, kMap.y, kColumnW, legend_h};
         pl.scale_bar_box = {kMap.x + 5, kMap.y + kMap.h - 15, 85, 11};
@@ -346,9 +384,18 @@ struct Planner {
     /// wording, so that a layout and its map in report.html name it alike.
     std::string measure(const Rule& rule) const { return unit_measure_label(rule, c().lang); }
 
+    /// The level a rule's units are drawn and listed at: the level it is evaluated and
+    /// reported at (its failing units are report.html's), else the most detailed level
+    /// with values.
+    int rule_level(const RuleResult& rr) const {
+        const int r = rr.report_level;
+        if (r >= 0 && r < kLevels && x.in.has_level[r] && !rr.per_unit[r].empty()) return r;
+        return detail_level(x.in, rr);
+    }
+
     void rule_page(const RuleResult& rr, size_t number) {
         const Rule& rule = *rr.rule;
-        const int lvl = detail_level(x.in, rr);
+        const int lvl = rule_level(rr);
         const bool support = rule.check == Check::CompoundSupport;
         std::vector<std::string> layers;
         if (rule.check == Check::ReachShare || support)
@@ -364,19 +411,33 @@ struct Planner {
         }
         if (rule.check == Check::ReachShare || rule.check == Check::MinCount) layers.push_back(facilities(rule.types, rule.id));
         const std::string units_table = lvl >= 0 ? std::string("units_") + level_name(lvl) : "";
-        std::string choropleth;
+        std::string choropleth, failing_outline;
         if (!support && lvl >= 0) {
             if (const MainLayer* u = find(units_table, "Polygon")) {
                 auto classes = rule.check == Check::MinCount ? count_classes(rule.min, c().lang) : target_classes(rr.target, percent(rule), c().lang);
                 double top = percent(rule) ? std::max(1.0, rr.target) : 1e12;
                 std::optional<double> share;
                 if (percent(rule)) share = rr.target;
-                auto s = choropleth_style("rule_" + rule.id + "_value", "rule_" + rule.id + "_pass", classes, top, share, lvl <= kStreet, c());
+                // The classes plain (a legend swatch shows its fill only); the failing
+                // units' outline is a layer of its own above them, with its own legend
+                // entry, and only where some unit fails.
+                auto s = choropleth_style("rule_" + rule.id + "_value", "", classes, top, share, lvl <= kStreet, c());
                 s.labels.min_scale = lvl == kCommunity ? c().detail_label_scale : 0;
+                unit_labels(s.labels, lvl);
                 choropleth = add(*u, "lifecircle_print_" + rule.id, level_label(level_name(lvl), c().lang) + L(c(), "：", ": ") + measure(rule), s);
+                if (failing_units(rr, lvl) > 0) {
+                    qgis::LayerStyle f;
+                    f.geometry = "Polygon";
+                    f.renderer.symbol = qgis::outline_symbol(failing_outline_color(), lvl <= kStreet ? 0.8 : 0.55);
+                    failing_outline = add(*u, "lifecircle_print_" + rule.id + "_failing", L(c(), "未达标单元", "Unit failing the rule"), f,
+                                          quoted(c().field("rule_" + rule.id + "_pass")) + " = 0");
+                }
             }
         }
-        int base = support || lvl < 0 ? finest_level(x.in) : lvl;
+        int base = lvl < 0 ? finest_level(x.in) : lvl;
+        // The failing units' outline over the borders (a district's coincides with the
+        // districts' boundary).
+        if (!failing_outline.empty()) layers.push_back(failing_outline);
         for (auto& id : borders(base)) layers.push_back(id);
         if (!choropleth.empty()) layers.push_back(choropleth);
         else if (base >= 0) layers.push_back(plain_units(base, true));
@@ -460,11 +521,16 @@ struct Planner {
         if (lvl >= 0)
             if (const MainLayer* u = find(std::string("units_") + level_name(lvl), "Polygon")) {
                 values = figure_values(rr, lvl);
-                auto s = choropleth_style("unit_id", "", target_classes(rr.target, true, c().lang), std::max(1.0, rr.target), rr.target,
-                                          lvl <= kStreet, c());
+                // A figure, not a plan target: its classes say nothing of meeting one.
+                auto classes = target_classes(rr.target, true, c().lang);
+                const std::string meets = L(c(), "（达标）", " (meets target)");
+                for (auto& k : classes)
+                    if (auto at = k.label.find(meets); at != std::string::npos) k.label.erase(at, meets.size());
+                auto s = choropleth_style("unit_id", "", classes, std::max(1.0, rr.target), rr.target, lvl <= kStreet, c());
                 s.renderer.attr = "coalesce(" + values + ", -1)";
                 s.labels.text = quoted(c().field("name")) + " || '\\n' || " + share_text(values);
                 s.labels.min_scale = lvl == kCommunity ? c().detail_label_scale : 0;
+                unit_labels(s.labels, lvl);
                 units = add(*u, "lifecircle_print_" + rule.id, level_label(level_name(lvl), c().lang) + L(c(), "：", ": ") + measure(rule), s);
             }
         int base = lvl < 0 ? finest_level(x.in) : lvl;
@@ -600,6 +666,7 @@ struct Planner {
         s.labels.text = c().field("name");
         s.labels.size_pt = lvl <= kStreet ? 9 : 7.5;
         s.labels.min_scale = lvl == kCommunity ? c().detail_label_scale : 0;
+        unit_labels(s.labels, lvl);
         return add(*u, std::string("lifecircle_print_family_") + check_name(kind),
                    level_label(level_name(lvl), c().lang) + L(c(), "：未达标项数", ": rules not met"), s);
     }
@@ -610,11 +677,13 @@ struct Planner {
     /// the numbers by) when not all failing units fit beside the map.
     void family_page(Check kind, const std::vector<const RuleResult*>& failing, size_t number) {
         // The level holding most of the family's failing rules (the finer one on a tie).
+        // The level most of the family's failing rules are reported at (the finer one on
+        // a tie), so that its map and table list the units report.html lists.
         int lvl = -1;
         size_t best = 0;
         for (int l = kDistrict; l < kLevels; ++l) {
             if (!x.in.has_level[l]) continue;
-            size_t n = std::count_if(failing.begin(), failing.end(), [&](const RuleResult* r) { return !r->per_unit[l].empty(); });
+            size_t n = std::count_if(failing.begin(), failing.end(), [&](const RuleResult* r) { return rule_level(*r) == l; });
             if (n && n >= best) best = n, lvl = l;
         }
         std::vector<const RuleResult*> mapped, area;

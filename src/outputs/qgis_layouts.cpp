@@ -92,6 +92,14 @@ std::string tree_layer(const ProjectLayer& l, int ind) {
            "<customproperties/>\n" + sp(ind) + "</layer-tree-layer>\n";
 }
 
+/// A single-symbol layer (one legend line): a boundary or plain backdrop, not a failing
+/// units' outline (a layer whose id ends in "_failing").
+bool is_reference(const ProjectLayer& l) {
+    const std::string tail = "_failing";
+    const bool failing = l.id.size() >= tail.size() && l.id.compare(l.id.size() - tail.size(), tail.size(), tail) == 0;
+    return l.style.renderer.type == "singleSymbol" && !failing;
+}
+
 std::string legend_style(const char* name, double size_pt, bool bold, double margin_top, int ind) {
     return sp(ind) + "<style" + attr("name", name) + attr("marginTop", num(margin_top)) + attr("marginBottom", name == std::string("title") ? "2.5" : "0") +
            attr("marginLeft", name == std::string("symbolLabel") ? "2" : "0") + attr("alignment", "1") + attr("indent", "0") + ">\n" +
@@ -178,8 +186,15 @@ std::string layout_xml(const PrintLayout& L, size_t li, const std::vector<const 
          legend_style("subgroup", 9, true, 2.5, i4 + 2) + legend_style("symbol", 8, false, 1.5, i4 + 2) +
          legend_style("symbolLabel", 8, false, 1.5, i4 + 2) + sp(i4) + "</styles>\n";
     o += sp(i4) + "<layer-tree-group>\n" + sp(i4 + 2) + "<customproperties/>\n";
+    std::string reference;
     for (auto& id : L.legend_layers)
-        if (const ProjectLayer* l = find_layer(layers, id)) o += tree_layer(*l, i4 + 2);
+        if (const ProjectLayer* l = find_layer(layers, id)) {
+            if (!L.legend_reference_group.empty() && is_reference(*l)) reference += tree_layer(*l, i4 + 4);
+            else o += tree_layer(*l, i4 + 2);
+        }
+    if (!reference.empty())
+        o += sp(i4 + 2) + "<layer-tree-group" + attr("name", L.legend_reference_group) + attr("checked", "Qt::Checked") +
+             attr("expanded", "1") + ">\n" + sp(i4 + 4) + "<customproperties/>\n" + reference + sp(i4 + 2) + "</layer-tree-group>\n";
     o += sp(i4) + "</layer-tree-group>\n" + item_close(i2);
 
     // Kilometres, segments sized by QGIS to fit 40-80 mm (a round number per segment).

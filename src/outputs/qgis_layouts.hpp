@@ -57,6 +57,11 @@ struct PrintLayout {
     Box legend_box;                    ///< width and height are a guide: the legend fits its content
     std::string legend_title;
     std::vector<std::string> legend_layers;  ///< layer ids, top first (a subset of map_layers)
+    /// When not empty: the single-symbol layers (boundaries, plain compounds; one legend
+    /// line each, which would read as a class of the layer listed above them) go last,
+    /// in a legend group of this name. A layer whose id ends in "_failing" stays where it
+    /// is (it belongs to the layer above it).
+    std::string legend_reference_group;
     Box scale_bar_box;
     Box north_arrow_box;
     std::vector<TextBox> texts;

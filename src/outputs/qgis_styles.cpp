@@ -112,11 +112,15 @@ LayerStyle units_style(const TableHead& t, const std::string& geometry, const St
         s.labels = name_labels("name", district ? 12 : 9, 0);
         s.labels.bold = district;
         s.labels.priority = district ? 9 : 7;
+        // A street's name anywhere inside it (QGIS "horizontal" placement): the
+        // district's name takes the centre of the street there.
+        if (!district && geometry == "Polygon") s.labels.placement = 4;
         return s;
     }
     s = choropleth_style(value, pass, target_classes(target, true, c.lang), std::max(1.0, target), target, street, c);
     s.geometry = geometry;
     s.labels.min_scale = street ? 0 : c.detail_label_scale;
+    s.labels.placement = 4;  // anywhere inside the unit: the district's name sits at its centre
     return s;
 }
 

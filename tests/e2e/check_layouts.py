@@ -234,7 +234,171 @@ def study_extent(prj):
     return None
 
 
-def check_layout(layout, prj, extent, work, png_dir, lang):
+def unit_level(layer):
+    """"district", "street" or "community": the units layer a layer reads (its source's
+    file), else None."""
+    import re
+
+    m = re.search(r"units_(district|street|community)\.", layer.source() if layer else "")
+    return m.group(1) if m else None
+
+
+def filtered_codes(mf):
+    """The unit codes of every feature the table's filter selects (not only the rows
+    shown)."""
+    from qgis.core import QgsExpressionContext, QgsExpressionContextUtils, QgsFeatureRequest
+
+    lyr = mf.vectorLayer()
+    ctx = QgsExpressionContext(QgsExpressionContextUtils.globalProjectLayerScopes(lyr))
+    expr = QgsExpression(mf.featureFilter())
+    expr.prepare(ctx)
+    field = "unit_id" if lyr.fields().indexOf("unit_id") >= 0 else None
+    codes = set()
+    for f in lyr.getFeatures(QgsFeatureRequest()):
+        ctx.setFeature(f)
+        if expr.evaluate(ctx) and field:
+            codes.add(str(f[field]))
+    return codes
+
+
+def check_table_level(layout, mf, rules, label):
+    """A table of failing units lists them at the level the rule is evaluated and reported
+    at (summary.json's "level"), and exactly its units_failing, as report.html does. A
+    family table: when its rules share one level, the union of their failing units."""
+    import re
+
+    key = layout.customProperty("lifecircle/map")
+    if key in rules:
+        named = [rules[key]]
+    else:
+        named = [rules[i] for i in dict.fromkeys(re.findall(r'"rule_(\w+?)_pass"', mf.featureFilter())) if i in rules]
+    levels = {r.get("level") for r in named}
+    if not named or len(levels) != 1 or "area" in levels:
+        return
+    level = levels.pop()
+    want = set().union(*(set(r.get("units_failing") or []) for r in named))
+    lyr_level = unit_level(mf.vectorLayer())
+    check(f"{label}: its table lists units at the rules' report level ({level})", lyr_level == level, lyr_level)
+    if lyr_level == level:
+        got = filtered_codes(mf)
+        check(f"{label}: its table's units are summary.json's units_failing ({len(want)})", got == want,
+              (sorted(got - want)[:5], sorted(want - got)[:5], len(got)))
+
+
+# The outline of a unit failing its rule (symbology.cpp failing_outline_color).
+FAILING_OUTLINE = "#b00020"
+
+
+def symbol_strokes(symbol):
+    """The stroke colours (#rrggbb) a symbol's layers draw."""
+    out = []
+    for i in range(symbol.symbolLayerCount() if symbol else 0):
+        sl = symbol.symbolLayer(i)
+        if sl.enabled() and hasattr(sl, "strokeColor") and sl.strokeStyle() != Qt.NoPen and sl.strokeColor().alpha():
+            out.append(sl.strokeColor().name())
+    return out
+
+
+def check_legend_swatches(layout, legend, rules, label):
+    """A class swatch shows its fill, not the outline only failing units have on the map;
+    the failing outline is an entry of its own where some unit of the rule fails."""
+    red, failing_entry = [], False
+    for node in legend.model().rootGroup().findLayers():
+        lyr = node.layer()
+        renderer = lyr.renderer() if lyr else None
+        if renderer is None:
+            continue
+        items = renderer.legendSymbolItems()
+        if renderer.type() == "singleSymbol":
+            failing_entry |= FAILING_OUTLINE in symbol_strokes(renderer.symbol())
+            continue
+        red += [f"{lyr.name()}: {it.label()}" for it in items if FAILING_OUTLINE in symbol_strokes(it.symbol())]
+    check(f"{label}: no legend class swatch has the failing units' outline", not red, red[:5])
+    rule = rules.get(layout.customProperty("lifecircle/map"))
+    choropleth = any(n.layer() and n.layer().renderer() and n.layer().renderer().type() == "graduatedSymbol"
+                     for n in legend.model().rootGroup().findLayers())
+    if rule is not None and rule.get("level") != "area" and choropleth and rule.get("check") != "compound_support":
+        fails = bool(rule.get("units_failing"))
+        check(f"{label}: the legend has a failing-units entry {'(units fail)' if fails else 'none (no unit fails)'}",
+              failing_entry == fails, failing_entry)
+
+
+def check_map_labels(m, label):
+    """Every street is named on the layout's map (a district's name at its centre does not
+    push out the name of the street there), and every district whose name is labelled."""
+    from qgis.PyQt.QtCore import QSizeF
+
+    dpi = 150
+    box = m.rect()
+    ms = m.mapSettings(m.extent(), QSizeF(box.width() / 25.4 * dpi, box.height() / 25.4 * dpi), dpi, False)
+    ms.setLayers(m.layers())
+    job = QgsMapRendererSequentialJob(ms)
+    job.start()
+    job.waitForFinished()
+    results = job.takeLabelingResults()
+    labelled = {}
+    for lab in results.allLabels() if results else []:
+        if getattr(lab, "isUnplaced", False):
+            continue
+        labelled.setdefault(unit_level(m.layout().project().mapLayer(lab.layerID)), set()).add(lab.labelText.split("\n")[0])
+    for level in ("street", "district"):
+        layers = [l for l in m.layers() if unit_level(l) == level and l.labelsEnabled()]
+        if not layers:
+            continue
+        names = {str(f["name"]) for f in layers[0].getFeatures()}
+        missing = sorted(names - labelled.get(level, set()))
+        check(f"{label}: every {level} is named on the map ({len(names)})", not missing, missing)
+
+
+def legend_text(legend):
+    """The legend's layer names and class labels."""
+    texts = []
+    for node in legend.model().rootGroup().findLayers():
+        texts.append(node.name())
+        renderer = node.layer().renderer() if node.layer() else None
+        texts += [s.label() for s in (renderer.legendSymbolItems() if renderer else [])]
+    return texts
+
+
+def check_no_target_words(layout, legend, label):
+    """A page of figures that are no plan target (its subtitle says so) has a legend that
+    speaks of no target either."""
+    subtitle = next((i.text() for i in page_items(layout) if isinstance(i, QgsLayoutItemLabel) and i.id() == "subtitle"), "")
+    if "不是规划指标" not in subtitle and "not a plan target" not in subtitle and "not plan targets" not in subtitle:
+        return
+    said = [t for t in legend_text(legend) if "达标" in t or "target" in t.lower()]
+    check(f"{label}: a figure's legend speaks of no target", not said, said)
+
+
+def check_single_symbol_entries(legend, label):
+    """A single-symbol layer (one legend line, its name beside its swatch) never follows a
+    layer's classes in the same group, where it would read as one more class of that
+    layer; the failing units' outline, which belongs to the classes above it, excepted."""
+    from qgis.core import QgsLayerTree
+
+    def walk(group, out):
+        prev_classes = None
+        for node in group.children():
+            if QgsLayerTree.isGroup(node):
+                walk(node, out)
+                prev_classes = None
+                continue
+            lyr = node.layer()
+            renderer = lyr.renderer() if lyr else None
+            if renderer is None:
+                continue
+            if renderer.type() == "singleSymbol":
+                if prev_classes and FAILING_OUTLINE not in symbol_strokes(renderer.symbol()):
+                    out.append(f"{lyr.name()} under {prev_classes}")
+            else:
+                prev_classes = lyr.name()
+
+    bad = []
+    walk(legend.model().rootGroup(), bad)
+    check(f"{label}: no single-symbol legend entry reads as a class of the layer above it", not bad, bad)
+
+
+def check_layout(layout, prj, extent, work, png_dir, lang, rules):
     name = layout.name()
     label = f"layout {name}"
     page = layout.pageCollection().page(0).pageSize()
@@ -252,10 +416,18 @@ def check_layout(layout, prj, extent, work, png_dir, lang):
     m = maps[0]
     check(f"{label}: the map's layers are valid", m.layers() and all(l.isValid() for l in m.layers()),
           [(l.name(), l.isValid()) for l in m.layers()])
+    check_map_labels(m, label)
+    boundary = [l.name() for l in m.layers() if unit_level(l) == "district" and l.renderer() and l.renderer().type() == "singleSymbol"]
+    check(f"{label}: the map draws the districts' boundary", boundary or not prj.mapLayer("lifecircle_units_district"),
+          [l.name() for l in m.layers()])
     check(f"{label}: the map frames the study area", extent is not None and m.extent().contains(extent),
           (m.extent().toString(), extent and extent.toString()))
     check(f"{label}: has a legend listing layers", len(legends) == 1 and legends[0].model().rootGroup().findLayers(),
           len(legends))
+    if legends:
+        check_legend_swatches(layout, legends[0], rules, label)
+        check_no_target_words(layout, legends[0], label)
+        check_single_symbol_entries(legends[0], label)
     check(f"{label}: has a scale bar tied to the map", len(bars) == 1 and bars[0].linkedMap() is m, len(bars))
     check(f"{label}: has a north arrow tied to the map", len(arrows) == 1 and arrows[0].linkedMap() is m and
           "north" in arrows[0].picturePath(), [a.picturePath() for a in arrows])
@@ -276,6 +448,8 @@ def check_layout(layout, prj, extent, work, png_dir, lang):
             check(f"{label}: its table shows failing units", len(rows) > 0, len(rows))
             check(f"{label}: its table's cells are filled", rows and all(str(c) not in ("", "NULL") for c in rows[0]),
                   rows[:1])
+            if lyr is not None and lyr.isValid() and not expr.hasParserError():
+                check_table_level(layout, mf, rules, label)
     check_within_pages(layout, label)
     check_labels_fit(layout, label)
     check_wording(layout, label, lang)
@@ -323,6 +497,12 @@ def check_labels(prj):
     busy = [lid for lid in ("lifecircle_gaps", "lifecircle_compounds", "lifecircle_facilities") if by_layer.get(lid)]
     check("labels at full extent: no gap compound, compound or facility labelled", not busy,
           {k: len(by_layer[k]) for k in busy})
+    for lid in ("lifecircle_units_street", "lifecircle_units_district"):
+        lyr = prj.mapLayer(lid)
+        if lyr is not None and lyr.labelsEnabled():
+            names = {str(f["name"]) for f in lyr.getFeatures()}
+            missing = sorted(names - {l.labelText.split("\n")[0] for l in by_layer.get(lid, [])})
+            check(f"labels at full extent: every unit of {lyr.name()} is named", not missing, missing)
     rects = [l.labelRect for l in labels]
     overlaps = sum(1 for i in range(len(rects)) for j in range(i + 1, len(rects)) if rects[i].intersects(rects[j]))
     check(f"labels at full extent: none of {len(rects)} overlaps another", overlaps == 0, overlaps)
@@ -380,8 +560,12 @@ def main():
         check_every_map_has_a_layout(layouts, os.path.join(out, "maps"))
         lang = report_language(out)
         extent = study_extent(prj)
+        import json
+
+        with open(os.path.join(out, "summary.json"), encoding="utf-8") as f:
+            rules = {r["id"]: r for r in json.load(f).get("rules", [])}
         for layout in layouts:
-            check_layout(layout, prj, extent, a.work, png_dir, lang)
+            check_layout(layout, prj, extent, a.work, png_dir, lang, rules)
         check_labels(prj)
     finally:
         QgsProject.instance().clear()

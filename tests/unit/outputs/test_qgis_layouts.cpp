@@ -103,3 +103,35 @@ TEST_CASE("print layouts: a second page, a table over frames, columns as wide as
     CHECK(has(x, "heading=\"名称\" width=\"34\""));
     CHECK(has(x, "heading=\"编号\" width=\"43.7\""));
 }
+
+TEST_CASE("print layouts: single-symbol layers go last in the legend, in a group of their own") {
+    ProjectLayer classes, failing, district;
+    classes.id = "lifecircle_print_x";
+    classes.name = "街道：现状";
+    classes.source = "./units_street.geojson";
+    classes.style.renderer.type = "graduatedSymbol";
+    failing = classes;
+    failing.id = "lifecircle_print_x_failing";
+    failing.name = "未达标单元";
+    failing.style.renderer.type = "singleSymbol";
+    district.id = "lifecircle_units_district";
+    district.name = "区县";
+    district.source = "./units_district.geojson";
+    PrintLayout L;
+    L.name = "01";
+    L.map_box = {10, 31, 292, 256};
+    L.extent = {0, 0, 1000, 800};
+    L.map_layers = {"lifecircle_units_district", "lifecircle_print_x_failing", "lifecircle_print_x"};
+    L.legend_layers = {"lifecircle_units_district", "lifecircle_print_x", "lifecircle_print_x_failing"};
+    std::vector<const ProjectLayer*> layers = {&classes, &failing, &district};
+    std::string x = layouts_xml({L}, layers, 2);
+    // Without a group name the legend lists the layers as given.
+    CHECK(x.find("id=\"lifecircle_units_district\"") < x.find("id=\"lifecircle_print_x\""));
+    L.legend_reference_group = "边界与底图";
+    x = layouts_xml({L}, layers, 2);
+    const size_t group = x.find("<layer-tree-group name=\"边界与底图\"");
+    REQUIRE(group != std::string::npos);
+    CHECK(x.find("id=\"lifecircle_print_x\"") < x.find("id=\"lifecircle_print_x_failing\""));
+    CHECK(x.find("id=\"lifecircle_print_x_failing\"") < group);  // stays with its classes
+    CHECK(x.find("id=\"lifecircle_units_district\"", x.find("<LayoutItem")) > group);
+}
