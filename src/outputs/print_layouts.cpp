@@ -384,14 +384,8 @@ struct Planner {
     /// wording, so that a layout and its map in report.html name it alike.
     std::string measure(const Rule& rule) const { return unit_measure_label(rule, c().lang); }
 
-    /// The level a rule's units are drawn and listed at: the level it is evaluated and
-    /// reported at (its failing units are report.html's), else the most detailed level
-    /// with values.
-    int rule_level(const RuleResult& rr) const {
-        const int r = rr.report_level;
-        if (r >= 0 && r < kLevels && x.in.has_level[r] && !rr.per_unit[r].empty()) return r;
-        return detail_level(x.in, rr);
-    }
+    /// The level a rule's units are drawn and listed at: as its map in report.html.
+    int rule_level(const RuleResult& rr) const { return map_level(x.in, rr); }
 
     void rule_page(const RuleResult& rr, size_t number) {
         const Rule& rule = *rr.rule;

@@ -168,7 +168,7 @@ struct MapBuilder {
         svg::Map m("map-" + rule.id, extent);
         start(m);
 
-        int lvl = detail_level(in, rr);
+        int lvl = map_level(in, rr);
         bool support = rule.check == Check::CompoundSupport;
         std::vector<ValueClass> classes;
         if (rule.check == Check::MinCount || (rule.check == Check::MinTotal && lvl >= 0)) classes = count_classes(rule.min, lang);
@@ -379,6 +379,12 @@ int detail_level(const Inputs& in, const RuleResult& rr) {
     for (int l = kCommunity; l >= kDistrict; --l)
         if (in.has_level[l] && !rr.per_unit[l].empty()) return l;
     return -1;
+}
+
+int map_level(const Inputs& in, const RuleResult& rr) {
+    const int r = rr.report_level;
+    if (r >= 0 && r < kLevels && in.has_level[r] && !rr.per_unit[r].empty()) return r;
+    return detail_level(in, rr);
 }
 
 int finest_level(const Inputs& in) {

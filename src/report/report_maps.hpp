@@ -26,6 +26,9 @@ std::vector<const RuleResult*> headline_results(const Analysis& a);
 
 /// Most detailed level at which a rule has values per unit, or -1 (maps and print layouts).
 int detail_level(const Inputs& in, const RuleResult& rr);
+/// The level a rule's map draws its units at: the level it is evaluated and reported at
+/// (its failing units are the rules table's), else the most detailed level with values.
+int map_level(const Inputs& in, const RuleResult& rr);
 /// Most detailed unit level the inputs have, or -1.
 int finest_level(const Inputs& in);
 
