@@ -415,6 +415,7 @@ Inputs clone_inputs(Engine& engine, const Inputs& in, bool share_geometries) {
     out.rejected = in.rejected;
     out.repairs = in.repairs;
     out.warnings = in.warnings;
+    out.centre_lonlat = in.centre_lonlat;
     out.unreadable = in.unreadable;
     out.counts = in.counts;
     out.labels = in.labels;

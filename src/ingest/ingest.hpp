@@ -38,6 +38,9 @@ struct Inputs {
     std::vector<Rejection> rejected;
     std::vector<Repair> repairs;
     std::vector<std::string> warnings;
+    /// The study area's centre, lon/lat: the compounds' median point, else the units'
+    /// (set by locate_study_area; checks of a CRS against the data use it).
+    std::optional<std::pair<double, double>> centre_lonlat;
     std::map<std::string, long> unreadable;       ///< "layer.field" -> optional numbers that could not be read
     std::map<std::string, LayerCounts> counts;
     std::map<std::string, std::string> labels;    ///< layer (as in counts) -> "file (layer NAME)", for messages

@@ -95,6 +95,15 @@ struct NumberToken {
 
 /// Reads the number starting at the digit at `i` (a leading '-' only at position 0).
 /// `ambiguous` is set when the text around it can be read in more than one way.
+/// A phase, building or unit word follows position i (spaces skipped): the figure
+/// before it is a label ("1期", "3栋"), not a count.
+bool label_follows(std::string_view s, std::size_t i) {
+    while (i < s.size() && is_ascii_space(s[i])) ++i;
+    for (std::string_view w : {"期", "栋", "幢", "号", "座", "层", "#", "单元", "区"})
+        if (starts_with(s.substr(i), w)) return true;
+    return false;
+}
+
 std::optional<NumberToken> read_number_at(const std::string& s, std::size_t i, bool& ambiguous) {
     NumberToken t{0, i, i};
     std::string num = (i == 1 && s[0] == '-') ? "-" : "";
@@ -168,12 +177,7 @@ std::optional<NumberToken> read_number_at(const std::string& s, std::size_t i, b
                     k += unit.size();
                     break;
                 }
-            // "1万3期": a phase, building or unit number after the figure is a label.
-            std::size_t m = k;
-            while (m < s.size() && is_ascii_space(s[m])) ++m;
-            bool label = false;
-            for (std::string_view w : {"期", "栋", "幢", "号", "座", "层", "#", "单元", "区"})
-                label = label || starts_with(std::string_view(s).substr(m), w);
+            const bool label = label_follows(s, k);  // "1万3期": the 3 is a phase
             // A lone digit with no unit counts one step below, as 两万五 is 25000: 3万5 is
             // 35000, not 30005.
             if (power == 0 && k - i == 1) power = last_scale - 1;
@@ -337,7 +341,7 @@ std::optional<double> parse_number(std::string_view raw) {
         }
         bool code = t->start > 0 && std::isalpha(static_cast<unsigned char>(s[t->start - 1]));
         if (followed_by(s, t->end, {"户", "套"})) return t->value;
-        label.push_back(code || followed_by(s, t->end, {"期", "栋", "幢", "号", "座", "层", "#", "单元", "区"}));
+        label.push_back(code || label_follows(s, t->end));
         toks.push_back(*t);
         i = std::max(t->end, i + 1);
         if (toks.size() > 64) break;

@@ -27,12 +27,6 @@ std::string fmt(const char* f, double a, double b = 0) {
     return buf;
 }
 
-std::string lonlat_text(LonLat c) {
-    char buf[96];
-    std::snprintf(buf, sizeof buf, "%.3f°%c %.3f°%c", std::abs(c.lon), c.lon >= 0 ? 'E' : 'W', std::abs(c.lat), c.lat >= 0 ? 'N' : 'S');
-    return buf;
-}
-
 std::string crs_name(const OGRSpatialReference& s, const std::string& def) {
     const char* n = s.GetName();
     return "\"" + def + "\"" + (n && *n ? " (" + std::string(n) + ")" : "");
@@ -95,16 +89,26 @@ void check_crs_kind(const OGRSpatialReference& work, const std::string& def, con
                           fmt("%.7g", m) + " m); distances are in metres here: use \"auto\" or a projected CRS in metres");
 }
 
-void check_crs_at(const OGRSpatialReference& work, const std::string& def, LonLat c, const std::string& project_file) {
-    const std::string advice = "use \"auto\" or " + utm_zone_of(c);
+std::string lonlat_text(LonLat c) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "%.3f°%c %.3f°%c", std::abs(c.lon), c.lon >= 0 ? 'E' : 'W', std::abs(c.lat), c.lat >= 0 ? 'N' : 'S');
+    return buf;
+}
+
+std::string outside_area_of_use(const OGRSpatialReference& crs, LonLat c) {
     double w = 0, s = 0, e = 0, n = 0;
     const char* area = nullptr;
-    if (work.GetAreaOfUse(&w, &s, &e, &n, &area) && w > -1000) {
-        bool lon_in = w <= e ? (c.lon >= w && c.lon <= e) : (c.lon >= w || c.lon <= e);  // e < w: across 180°
-        if (!lon_in || c.lat < s || c.lat > n)
-            throw ConfigError(project_file + ": /working_crs: " + crs_name(work, def) + " is made for " + lonlat_text({w, s}) +
-                              " to " + lonlat_text({e, n}) + ", but the data's centre is " + lonlat_text(c) + "; " + advice);
-    }
+    if (!crs.GetAreaOfUse(&w, &s, &e, &n, &area) || w <= -1000) return {};
+    const bool lon_in = w <= e ? (c.lon >= w && c.lon <= e) : (c.lon >= w || c.lon <= e);  // e < w: across 180°
+    if (lon_in && c.lat >= s && c.lat <= n) return {};
+    return "made for " + lonlat_text({w, s}) + " to " + lonlat_text({e, n});
+}
+
+void check_crs_at(const OGRSpatialReference& work, const std::string& def, LonLat c, const std::string& project_file) {
+    const std::string advice = "use \"auto\" or " + utm_zone_of(c);
+    if (std::string outside = outside_area_of_use(work, c); !outside.empty())
+        throw ConfigError(project_file + ": /working_crs: " + crs_name(work, def) + " is " + outside + ", but the data's centre is " +
+                          lonlat_text(c) + "; " + advice);
     // The scale at the centre: a 100 m step east and north against its length on the
     // WGS 84 ellipsoid.
     auto to_work = chinacrs::make_transform(chinacrs::wgs84(), work);
@@ -141,6 +145,7 @@ void locate_study_area(const Project& p, const OGRSpatialReference& work, bool c
     auto to_wgs = chinacrs::make_transform(work, chinacrs::wgs84());
     LonLat ll{centre.x, centre.y};
     if (!to_wgs || !to_wgs->Transform(1, &ll.lon, &ll.lat)) return;
+    in.centre_lonlat = std::make_pair(ll.lon, ll.lat);
     if (check) check_crs_at(work, p.working_crs, ll, p.file.u8string());
     std::vector<std::string> far;
     for (auto& [what, pt] : pts) {

@@ -42,6 +42,13 @@ void check_crs_kind(const OGRSpatialReference& work, const std::string& def, con
 /// the right UTM zone otherwise.
 void check_crs_at(const OGRSpatialReference& work, const std::string& def, LonLat centre, const std::string& project_file);
 
+/// "made for 112.500°E 21.500°N to 115.500°E 45.500°N" when the CRS's area of use
+/// (PROJ's) does not hold c; empty when it does or states none.
+std::string outside_area_of_use(const OGRSpatialReference& crs, LonLat c);
+
+/// "102.715°E 25.040°N".
+std::string lonlat_text(LonLat c);
+
 /// After reading: the median point of the compounds (else of the units) is the study
 /// area's centre. With `check` (a working CRS the user chose) check_crs_at runs there;
 /// records farther than kFarKm from it are warned about by id.

@@ -330,42 +330,19 @@ std::string check_gis_output(const std::string& format, const std::string& outpu
 }
 
 std::string output_crs_warning(const std::string& output_crs, const Inputs& in) {
-    std::vector<double> xs, ys;
-    for (auto& c : in.compounds) {
-        xs.push_back(c.rep.x);
-        ys.push_back(c.rep.y);
-    }
-    for (int l = 0; l < kLevels && xs.empty(); ++l)
-        for (auto& u : in.units[l]) {
-            xs.push_back(u.rep.x);
-            ys.push_back(u.rep.y);
-        }
-    if (xs.empty() || in.working_crs.empty()) return {};
-    auto middle = [](std::vector<double>& v) {
-        std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
-        return v[v.size() / 2];
-    };
-    double lon = middle(xs), lat = middle(ys);
-    auto to_wgs = chinacrs::make_transform(chinacrs::make_srs(in.working_crs, "working_crs"), chinacrs::wgs84());
-    if (!to_wgs || !to_wgs->Transform(1, &lon, &lat)) return {};
-    OGRSpatialReference out = chinacrs::make_srs(output_crs, "--output-crs");
-    double w = 0, s = 0, e = 0, n = 0;
-    const char* area = nullptr;
-    if (!out.GetAreaOfUse(&w, &s, &e, &n, &area) || w < -1000) return {};
-    const bool lon_in = w <= e ? (lon >= w && lon <= e) : (lon >= w || lon <= e);  // e < w: across 180°
-    if (lon_in && lat >= s && lat <= n) return {};
+    if (!in.centre_lonlat) return {};
+    const ingest::LonLat c{in.centre_lonlat->first, in.centre_lonlat->second};
+    const std::string outside = ingest::outside_area_of_use(chinacrs::make_srs(output_crs, "--output-crs"), c);
+    if (outside.empty()) return {};
     // In China, the CGCS2000 3-degree Gauss-Krüger zone of the centre (EPSG:4534 is the
     // zone of 75°E, one code per 3°), else its UTM zone.
-    const int cm = static_cast<int>(std::lround(lon / 3)) * 3;
-    const std::string better = lon >= 73.5 && lon < 136.5 && lat > 15 && lat < 55
+    const int cm = static_cast<int>(std::lround(c.lon / 3)) * 3;
+    const std::string better = c.lon >= 73.5 && c.lon < 136.5 && c.lat > 15 && c.lat < 55
                                    ? "EPSG:" + std::to_string(4534 + (cm - 75) / 3) + " (CGCS2000 / 3-degree Gauss-Kruger CM " +
                                          std::to_string(cm) + "E) or EPSG:4490 (CGCS2000 lon/lat)"
-                                   : ingest::utm_zone_of({lon, lat}) + " or EPSG:4326";
-    auto deg = [](double v, int decimals, const char* pos, const char* neg) { return fmt_trim(std::abs(v), decimals) + "°" + (v < 0 ? neg : pos); };
-    return "--output-crs " + output_crs + " is made for " + deg(w, 1, "E", "W") + "..." + deg(e, 1, "E", "W") + ", " + deg(s, 1, "N", "S") +
-           "..." + deg(n, 1, "N", "S") + " (" + (area ? area : "?") + "), but the data's centre is " + deg(lon, 3, "E", "W") + " " +
-           deg(lat, 3, "N", "S") + ": the GeoPackage/Shapefile layers are distorted there (areas and distances measured on them are off); use " +
-           better;
+                                   : ingest::utm_zone_of(c) + " or EPSG:4326";
+    return "--output-crs " + output_crs + " is " + outside + ", but the data's centre is " + ingest::lonlat_text(c) +
+           ": the GeoPackage/Shapefile layers are distorted there (areas and distances measured on them are off); use " + better;
 }
 
 std::string shp_field_name(const std::string& name) {

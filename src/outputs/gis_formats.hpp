@@ -21,8 +21,8 @@ namespace lc {
 /// returns the CRS the GIS layers are written in ("EPSG:4326" when none was asked).
 std::string check_gis_output(const std::string& format, const std::string& output_crs);
 
-/// A warning when the study area's centre (the compounds' median point, else the units')
-/// lies outside the area of use of the CRS the GIS layers are written in: a far
+/// A warning when the study area's centre (Inputs::centre_lonlat) lies outside the area
+/// of use of the CRS the GIS layers are written in: a far
 /// Gauss-Krüger zone distorts them (EPSG:4547, made for 112.5-115.5°E, stretches
 /// Kunming's distances by about 5%). Empty when it fits or the CRS states no area.
 std::string output_crs_warning(const std::string& output_crs, const Inputs& in);

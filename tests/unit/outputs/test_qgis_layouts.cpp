@@ -19,13 +19,18 @@ std::string attribute(const std::string& xml, const std::string& element_start, 
     a += name.size() + 3;
     return xml.substr(a, xml.find('"', a) - a);
 }
+/// The street units' layer as the project lists it, under `name`.
+ProjectLayer street_layer(const std::string& name) {
+    ProjectLayer units;
+    units.id = "lifecircle_units_street";
+    units.name = name;
+    units.source = "./units_street.geojson";
+    return units;
+}
 }  // namespace
 
 TEST_CASE("print layouts: items tied to their map, text with line breaks, deterministic") {
-    ProjectLayer units;
-    units.id = "lifecircle_units_street";
-    units.name = "街道 & 乡镇";
-    units.source = "./units_street.geojson";
+    ProjectLayer units = street_layer("街道 & 乡镇");
     PrintLayout L;
     L.name = "01 一刻钟";
     L.map_box = {10, 31, 292, 256};
@@ -70,10 +75,7 @@ TEST_CASE("print layouts: items tied to their map, text with line breaks, determ
 }
 
 TEST_CASE("print layouts: a second page, a table over frames, columns as wide as the table's box") {
-    ProjectLayer units;
-    units.id = "lifecircle_units_street";
-    units.name = "街道";
-    units.source = "./units_street.geojson";
+    ProjectLayer units = street_layer("街道");
     PrintLayout L;
     L.name = "08 设施配置类指标";
     L.map_key = "life_circle_bands";
