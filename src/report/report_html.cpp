@@ -161,10 +161,16 @@ struct Page {
              fmt_thousands(static_cast<double>(a.area.compounds)) + "</td><td></td></tr>\n";
         const char* wz[] = {"", "户数", "人口", "老年人口"};
         const char* we[] = {"", "Households", "Population", "Elderly residents"};
+        // These are sums over the compounds, the denominators of the reach shares; the
+        // census's own total for the area (section "census" below) usually differs, so
+        // the row says which it is and gives the census's beside it.
         for (int w = 1; w < kWeights; ++w) {
-            std::string note;
+            std::string note = t("住宅小区合计", "sum over the compounds");
+            if (const auto c = in.area_census.get(weight_name(w)))
+                note += t("（普查全域：", " (census, whole area: ") + fmt_thousands(*c) + t("）", ")");
             if (a.area.unknown[w])
-                note = std::to_string(a.area.unknown[w]) + t(" 个小区该项数据缺失，不计入合计与比例", " compounds with this figure unknown are left out");
+                note += t("；", "; ") + std::to_string(a.area.unknown[w]) +
+                        t(" 个小区该项数据缺失，不计入合计与比例", " compounds with this figure unknown are left out");
             o += "<tr><td>" + std::string(t(wz[w], we[w])) + "</td><td class=\"num\">" +
                  (a.area.total[w] ? fmt_thousands(*a.area.total[w]) : std::string("—")) + "</td><td class=\"small\">" + esc(note) +
                  "</td></tr>\n";

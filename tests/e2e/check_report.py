@@ -149,6 +149,15 @@ def check_report(out, lang, screenshot):
     if lang == "zh" and summary.get("warnings"):
         check("the Chinese report says its warnings are the program's English words",
               "以下提示为程序原文（英文）" in html)
+    # The study area's households/population/elderly are sums over the compounds (the
+    # reach shares' denominators); the census total for the same area differs, so each
+    # row names what it sums and gives the census's figure beside it.
+    census_area = summary.get("census", {}).get("area") or {}
+    sums = re.findall(r"(?:住宅小区合计|sum over the compounds)(?:（普查全域：|\s\(census, whole area: )?([\d,]*)", html)
+    check("the study area's totals say they sum the compounds", len(sums) == 3, sums)
+    if census_area.get("population") is not None:
+        check("... with the census's whole-area figure beside them",
+              f"{round(census_area['population']):,}" in sums, (sums, census_area))
     check("report.html has no timestamps", not re.search(r"20\d\d-\d\d-\d\d[T ]\d\d:\d\d", html), "timestamp found")
     flagged = {r["id"] for r in summary.get("config", {}).get("rules", []) if r.get("headline") is True}
     headline = [r for r in summary["rules"] if r.get("value") is not None and r["id"] in flagged]
