@@ -244,11 +244,14 @@ struct Page {
             std::string level = rule.check == Check::ReachShare || rule.check == Check::CompoundSupport
                                     ? (rr.report_level < 0 ? std::string("area") : std::string(level_name(rr.report_level)))
                                     : rule.level;
+            // summary.json keeps the English note; the Chinese report shows its Chinese
+            // twin where the rule gave one.
+            const std::string& note = lang == "zh" && !rr.note_zh.empty() ? rr.note_zh : rr.note;
             o += "<tr id=\"rule-" + esc(rule.id) + "\"><td class=\"num\">" + std::to_string(i) + "</td><td><b>" +
                  esc(rule_title(rule, lang)) + "</b>" + (rule.headline ? std::string(" <span class=\"badge na\">") + t("核心", "headline") + "</span>" : "") +
                  "<br><span class=\"small\"><code>" + esc(rule.id) + "</code> " + esc(rule.source) + "</span>" +
                  changed_by_project(rule) +
-                 (rr.note.empty() ? "" : "<br><span class=\"small\">" + esc(rr.note) + "</span>") +
+                 (note.empty() ? "" : "<br><span class=\"small\">" + esc(note) + "</span>") +
                  (ratio_basis(rr, lang).empty() ? "" : "<br><span class=\"small\">" + esc(ratio_basis(rr, lang)) + "</span>") + "</td><td class=\"nowrap\">" +
                  esc(level_short(level, lang)) + "</td><td class=\"num\">" + esc(rule_value_text(rr, rr.value)) +
                  "</td><td class=\"num\">" + esc(rule_target_text(rr)) + "</td><td class=\"num\">" +

@@ -30,17 +30,27 @@ void Evaluator::units_passing(const Rule& rule, int level, RuleResult& res, PerU
     }
     res.details["units"] = applicable;
     res.details["units_passing"] = passing;
-    if (applicable == 0) res.note = "not evaluated: no unit of this kind";
+    if (applicable == 0) {
+        res.note = "not evaluated: no unit of this kind";
+        res.note_zh = "未判定：没有此类单元";
+    }
     else res.value = static_cast<double>(passing) / applicable;
     set_pass(res, rule.target_share);
     fail_units(res, in, level);
 }
 
 namespace {
+/// A level's Chinese name for the notes of the Chinese report.
+const char* level_zh(int level) {
+    static const char* n[] = {"区县", "街道（乡镇）", "社区（村）"};
+    return n[level];
+}
+
 /// The level a per-unit check runs at, or a note why it cannot (no such layer).
 bool level_present(const Inputs& in, int level, RuleResult& res, double target) {
     if (level < 0 || in.has_level[level]) return true;
-    not_evaluated(res, target, std::string("the project has no ") + level_name(level) + " layer");
+    not_evaluated(res, target, std::string("the project has no ") + level_name(level) + " layer",
+                  std::string("项目没有") + level_zh(level) + "图层");
     return false;
 }
 }  // namespace
@@ -49,7 +59,8 @@ void Evaluator::min_count(const Rule& rule, RuleResult& res) {
     int level = level_of(rule.level);
     res.report_level = level;
     if (auto miss = unmapped_attribute(in, p, rule.where); !miss.empty())
-        return not_evaluated(res, rule.target_share, "facility attribute \"" + miss + "\" is not mapped in the facilities layer");
+        return not_evaluated(res, rule.target_share, "facility attribute \"" + miss + "\" is not mapped in the facilities layer",
+                                 "设施图层未映射属性 \"" + miss + "\"");
     std::vector<int> fac = rule_facilities(rule);
     res.details["facilities_counted"] = fac.size();
     if (level < 0) {
@@ -75,7 +86,8 @@ void Evaluator::min_total(const Rule& rule, RuleResult& res) {
     res.report_level = level;
     double target = level < 0 ? rule.min : rule.target_share;
     if (auto miss = unmapped_attribute(in, p, rule.where, rule.total_attr); !miss.empty())
-        return not_evaluated(res, target, "facility attribute \"" + miss + "\" is not mapped in the facilities layer");
+        return not_evaluated(res, target, "facility attribute \"" + miss + "\" is not mapped in the facilities layer",
+                                 "设施图层未映射属性 \"" + miss + "\"");
     if (!level_present(in, level, res, target)) return;
     std::vector<double> sum(level < 0 ? 0 : in.units[level].size(), 0);
     double total = 0;
@@ -111,7 +123,8 @@ void Evaluator::facility_share(const Rule& rule, RuleResult& res) {
     int level = level_of(rule.level);
     res.report_level = level;
     if (auto miss = unmapped_attribute(in, p, rule.where); !miss.empty())
-        return not_evaluated(res, rule.target_share, "facility attribute \"" + miss + "\" is not mapped in the facilities layer");
+        return not_evaluated(res, rule.target_share, "facility attribute \"" + miss + "\" is not mapped in the facilities layer",
+                                 "设施图层未映射属性 \"" + miss + "\"");
     if (!level_present(in, level, res, rule.target_share)) return;
     const size_t nu = level < 0 ? 0 : in.units[level].size();
     std::vector<long> all(nu, 0), meet(nu, 0);
@@ -129,7 +142,10 @@ void Evaluator::facility_share(const Rule& rule, RuleResult& res) {
     res.details["facilities"] = n;
     res.details["facilities_meeting"] = m;
     if (n > 0) res.value = static_cast<double>(m) / n;
-    else res.note = "no facility of these types";
+    else {
+        res.note = "no facility of these types";
+        res.note_zh = "没有此类设施";
+    }
     set_pass(res, rule.target_share);
     if (level < 0) return;
     auto& pu = res.per_unit[level];
@@ -158,7 +174,8 @@ void Evaluator::unit_share(const Rule& rule, RuleResult& res) {
         if (!mapped.count(it.key()))
             return not_evaluated(res, rule.target_share,
                                  "unit attribute \"" + it.key() + "\" is mapped neither on the " + level_name(level) +
-                                     " layer nor in a census table of that level");
+                                     " layer nor in a census table of that level",
+                                 std::string("单元属性 \"") + it.key() + "\" 在" + level_zh(level) + "图层和该层级的普查表中均未映射");
     long unknown = 0;
     units_passing(rule, level, res, [&](size_t u) {
         const Unit& un = in.units[level][u];
@@ -177,8 +194,10 @@ void Evaluator::unit_share(const Rule& rule, RuleResult& res) {
         return UnitRuleValue{ok ? 1.0 : 0.0, ok};
     });
     res.details["units_unknown"] = unknown;
-    if (unknown > 0 && res.note.empty())
+    if (unknown > 0 && res.note.empty()) {
         res.note = std::to_string(unknown) + " unit(s) with the attribute unknown count as not meeting it";
+        res.note_zh = std::to_string(unknown) + " 个单元该属性未知，按未达标计";
+    }
 }
 
 void Evaluator::childcare() {

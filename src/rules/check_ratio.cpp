@@ -36,13 +36,15 @@ void Evaluator::ratio(const Rule& rule, RuleResult& res) {
     for (const RatioTerm* t : {&rule.numerator, &rule.denominator}) {
         if (t->of == "facilities") {
             if (auto miss = unmapped_attribute(in, p, t->where, t->attr); !miss.empty())
-                return not_evaluated(res, rule.min, "facility attribute \"" + miss + "\" is not mapped in the facilities layer");
+                return not_evaluated(res, rule.min, "facility attribute \"" + miss + "\" is not mapped in the facilities layer",
+                                    "设施图层未映射属性 \"" + miss + "\"");
         } else if (t->of == "compounds") {
             // given in the compounds layer, or estimated from census rates
             const LayerSpec* s = p.layer("compounds");
             bool any = s && s->fields.count(t->attr);
             for (size_t c = 0; c < in.compounds.size() && !any; ++c) any = compound_figure(in.compounds[c], t->attr).has_value();
-            if (!any) return not_evaluated(res, rule.min, "compound field \"" + t->attr + "\" is not mapped");
+            if (!any) return not_evaluated(res, rule.min, "compound field \"" + t->attr + "\" is not mapped",
+                                            "小区图层未映射字段 \"" + t->attr + "\"");
         }
     }
     // Without the level's layer only the overall value is computed.
@@ -97,9 +99,15 @@ void Evaluator::ratio(const Rule& rule, RuleResult& res) {
     sum_term(rule.numerator, pn, an);
     sum_term(rule.denominator, pd, ad);
     const bool census = rule.denominator.of == "units";
-    if (!ad.known) res.note = "the study area has no census " + rule.denominator.attr + " figure (map a census table, SPEC 3)";
-    else if (ad.v > 0) res.value = an.v / ad.v * rule.per;
-    else res.note = "denominator is 0";
+    if (!ad.known) {
+        res.note = "the study area has no census " + rule.denominator.attr + " figure (map a census table, SPEC 3)";
+        res.note_zh = "研究范围没有人口普查 " + rule.denominator.attr + " 数据（请在项目文件中配置普查表，SPEC 3）";
+    } else if (ad.v > 0) {
+        res.value = an.v / ad.v * rule.per;
+    } else {
+        res.note = "denominator is 0";
+        res.note_zh = "分母为 0";
+    }
     res.details["numerator"] = an.v;
     res.details["denominator"] = ad.known ? json(ad.v) : json(nullptr);
     res.details["numerator_unknown"] = an.unknown;

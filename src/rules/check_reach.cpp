@@ -247,7 +247,10 @@ void Evaluator::reach_share(const Rule& rule, RuleResult& res) {
     res.details["compounds"] = in.compounds.size();
     res.details["compounds_reached"] = reached;
     res.details[std::string(weight_name(w)) + "_unknown"] = unknown;
-    if (!res.value) res.note = std::string("no compound has a known ") + weight_name(w);
+    if (!res.value) {
+        res.note = std::string("no compound has a known ") + weight_name(w);
+        res.note_zh = std::string("没有小区有已知的 ") + weight_name(w) + " 数据";
+    }
     set_pass(res, rule.target_share);
     fail_units(res, in, res.report_level);
     long unreachable = reach_gaps(*this, rule, flag, a.gaps);
@@ -286,7 +289,8 @@ void Evaluator::min_access(const Rule& rule, RuleResult& res) {
     const AccessLayer& L = acc.layers.at(0);
     auto ok = access_pass(L, rule.min, rule.per);
     if (L.supply.empty()) {
-        not_evaluated(res, rule.target_share, "no facility of these types has a known supply (beds or floor_area)");
+        not_evaluated(res, rule.target_share, "no facility of these types has a known supply (beds or floor_area)",
+                      "此类设施均无已知供给（床位或建筑面积）");
         return;
     }
     int w = weight_index(rule.weight);

@@ -187,7 +187,10 @@ void Evaluator::compound_support(const Rule& rule, RuleResult& res) {
     res.details["unknown_year"] = unknown_year;
     res.details["failing_by_reason"] = reasons;
     if (evaluated > 0) res.value = static_cast<double>(compliant) / evaluated;
-    else res.note = "no compound in the year range";
+    else {
+        res.note = "no compound in the year range";
+        res.note_zh = "考核年份范围内没有小区";
+    }
     set_pass(res, rule.target_share);
     int level = in.has_level[kStreet] ? kStreet : -1;
     res.report_level = level;

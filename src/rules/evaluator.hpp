@@ -47,7 +47,7 @@ bool condition_matches(const AttrValue& v, const json& cond);
 void fail_units(RuleResult& res, const Inputs& in, int level);
 void set_pass(RuleResult& res, double target);
 /// The rule is skipped with this note (why it has no value).
-void not_evaluated(RuleResult& res, double target, const std::string& why);
+void not_evaluated(RuleResult& res, double target, const std::string& why, const std::string& why_zh);
 
 /// A weighted share of flagged compounds: per unit of every level (null where the unit
 /// has no compound of known weight) and over the area.

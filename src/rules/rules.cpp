@@ -115,8 +115,9 @@ void set_pass(RuleResult& res, double target) {
     if (res.value) res.pass = *res.value >= target - 1e-12;
 }
 
-void not_evaluated(RuleResult& res, double target, const std::string& why) {
+void not_evaluated(RuleResult& res, double target, const std::string& why, const std::string& why_zh) {
     res.note = "not evaluated: " + why;
+    res.note_zh = "未判定：" + why_zh;
     res.target = target;
 }
 
@@ -197,6 +198,7 @@ Analysis evaluate(Engine& engine, const Project& p, const Inputs& in, const Reac
             res.not_yet_due = true;
             res.target = rule.check == Check::Ratio || rule.check == Check::MinTotal ? rule.min : rule.target_share;
             res.note = "not yet due (due " + std::to_string(*rule.due) + "; --as-of " + std::to_string(*p.as_of) + ")";
+            res.note_zh = "尚未到期（期限 " + std::to_string(*rule.due) + " 年；--as-of " + std::to_string(*p.as_of) + "）";
             res.report_level = eval::level_of(rule.level);
             a.rules.push_back(std::move(res));
             continue;

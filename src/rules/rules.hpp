@@ -47,7 +47,8 @@ struct RuleResult {
     std::optional<double> value;
     double target = 1;
     std::optional<bool> pass;
-    std::string note;                                     ///< why a figure is null, etc.
+    std::string note;                                     ///< why a figure is null, etc. (summary.json, stderr)
+    std::string note_zh;                                  ///< the same in Chinese, for the Chinese report
     int report_level = kStreet;                           ///< level whose failing units are listed (-1: area)
     std::vector<std::string> units_failing;
     std::array<std::vector<UnitRuleValue>, kLevels> per_unit;  ///< empty where not evaluated

@@ -21,6 +21,7 @@ import sys
 import tempfile
 import xml.etree.ElementTree as ET
 import zlib
+from html import escape as html_escape
 
 from e2e_check import FAILED, check, echo_passes  # noqa: E402
 
@@ -158,6 +159,12 @@ def check_report(out, lang, screenshot):
     if census_area.get("population") is not None:
         check("... with the census's whole-area figure beside them",
               f"{round(census_area['population']):,}" in sums, (sums, census_area))
+    if lang == "zh":
+        # (The warnings list further down is the program's English, and says so.)
+        rules_table = html[html.find('<section id="rules">'):]
+        rules_table = rules_table[:rules_table.find("</section>")]
+        english = [r["note"] for r in summary["rules"] if r.get("note") and html_escape(r["note"]) in rules_table]
+        check("the Chinese report gives the rules' notes in Chinese", not english, english[:3])
     check("report.html has no timestamps", not re.search(r"20\d\d-\d\d-\d\d[T ]\d\d:\d\d", html), "timestamp found")
     flagged = {r["id"] for r in summary.get("config", {}).get("rules", []) if r.get("headline") is True}
     headline = [r for r in summary["rules"] if r.get("value") is not None and r["id"] in flagged]
