@@ -146,8 +146,8 @@ std::string input_layer_label(const std::string& key, const std::string& lang) {
     static const std::map<std::string, std::pair<std::string, std::string>> m = {
         {"district", {"区县", "districts"}},          {"street", {"街道（乡镇）", "streets/townships"}},
         {"community", {"社区（村）", "communities/villages"}}, {"compounds", {"住宅小区", "residential compounds"}},
-        {"facilities", {"养老服务设施", "facilities"}}, {"roads", {"道路", "roads"}},
-        {"gates", {"小区出入口", "compound gates"}}};
+        {"facilities", {"服务设施", "facilities"}}, {"roads", {"道路", "roads"}},
+        {"gates", {"小区出入口", "compound gates"}}, {"census", {"人口普查表", "census tables"}}};
     auto it = m.find(key);
     if (it == m.end()) return key;
     return lang == "en" ? it->second.second : it->second.first;

@@ -117,15 +117,18 @@ json build_summary(const Project& p, const Inputs& in, const ReachResult& r, con
     for (auto& rj : in.rejected) br[rj.layer][reason_code(rj.reason)]++;
     for (auto& [layer, m] : br) by_reason[layer] = m;
     s["rejected"] = {{"total", in.rejected.size()}, {"by_layer_and_reason", by_reason}};
+    // Counted by layer and field, with the first record of each as an example a planner
+    // can look up (the report shows them; repairs.csv lists every one).
     std::map<std::string, long> rep;
+    std::map<std::string, std::string> example;
     for (auto* list : {&in.repairs, &output_repairs})
         for (auto& r2 : *list) {
             std::string w = r2.what;
             std::string key = r2.layer + ": " + w.substr(0, w.find_first_of(":(\""));
             while (!key.empty() && key.back() == ' ') key.pop_back();
-            rep[key]++;
+            if (rep[key]++ == 0) example[key] = r2.source_id.empty() ? w : r2.source_id + ": " + w;
         }
-    s["repairs"] = {{"total", in.repairs.size() + output_repairs.size()}, {"by_kind", rep}, {"file", "repairs.csv"}};
+    s["repairs"] = {{"total", in.repairs.size() + output_repairs.size()}, {"by_kind", rep}, {"example", example}, {"file", "repairs.csv"}};
     s["unreadable_numbers"] = in.unreadable;
     s["warnings"] = in.warnings;
     if (!output_repairs.empty())

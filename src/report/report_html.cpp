@@ -379,11 +379,30 @@ struct Page {
         } else {
             o += "<p>" + std::string(t("没有剔除任何输入记录。", "No input record was rejected.")) + "</p>\n";
         }
+        // What was read in a form other than plain numbers, or mended: per layer and field,
+        // how many and one example, so that a planner sees what "17" stands for.
+        const json* kinds = summary.contains("repairs") ? &summary["repairs"] : nullptr;
+        if (kinds && kinds->contains("by_kind") && (*kinds)["by_kind"].is_object() && !(*kinds)["by_kind"].empty()) {
+            o += "<h3>" + std::string(t("修复与识别", "Repaired or read with care")) + "</h3>\n<table>\n<tr><th>" + t("图层", "Layer") + "</th><th>" +
+                 t("字段或内容", "Field or item") + "</th><th class=\"num\">" + t("记录数", "Records") + "</th><th>" + t("示例", "Example") +
+                 "</th></tr>\n";
+            for (auto it = (*kinds)["by_kind"].begin(); it != (*kinds)["by_kind"].end(); ++it) {
+                const std::string& key = it.key();
+                const size_t colon = key.find(": ");
+                const std::string layer = colon == std::string::npos ? key : key.substr(0, colon);
+                const std::string field = colon == std::string::npos ? "" : key.substr(colon + 2);
+                std::string ex;
+                if (kinds->contains("example") && (*kinds)["example"].contains(key)) ex = (*kinds)["example"][key].get<std::string>();
+                o += "<tr><td>" + esc(input_layer_label(layer, lang)) + " <span class=\"small\">" + esc(layer) + "</span></td><td>" + esc(field) +
+                     "</td><td class=\"num\">" + (it.value().is_number() ? fmt_thousands(it.value().get<double>()) : std::string("—")) +
+                     "</td><td class=\"small\">" + esc(ex) + "</td></tr>\n";
+            }
+            o += "</table>\n<p class=\"small\">" +
+                 std::string(t("逐条记录见 <a href=\"repairs.csv\">repairs.csv</a>（示例为程序原文）。",
+                               "Every record is listed in <a href=\"repairs.csv\">repairs.csv</a>.")) +
+                 "</p>\n";
+        }
         std::string extra;
-        if (summary.contains("repairs") && summary["repairs"].contains("by_kind") && summary["repairs"]["by_kind"].is_object())
-            for (auto it = summary["repairs"]["by_kind"].begin(); it != summary["repairs"]["by_kind"].end(); ++it)
-                extra += "<li>" + std::string(t("已修复/已读取：", "Repaired/read: ")) + esc(it.key()) + " × " +
-                         (it.value().is_number() ? fmt_thousands(it.value().get<double>()) : std::string("?")) + "</li>\n";
         if (summary.contains("unreadable_numbers") && summary["unreadable_numbers"].is_object())
             for (auto it = summary["unreadable_numbers"].begin(); it != summary["unreadable_numbers"].end(); ++it)
                 extra += "<li>" + std::string(t("无法识别的数值（按缺失处理）：", "Unreadable numbers (treated as unknown): ")) + esc(it.key()) +

@@ -165,6 +165,12 @@ def check_report(out, lang, screenshot):
         rules_table = rules_table[:rules_table.find("</section>")]
         english = [r["note"] for r in summary["rules"] if r.get("note") and html_escape(r["note"]) in rules_table]
         check("the Chinese report gives the rules' notes in Chinese", not english, english[:3])
+    # Each kind of repair is shown with its count and an example record, not "census: households x 17".
+    rep = summary.get("repairs", {})
+    if rep.get("by_kind"):
+        examples = rep.get("example", {})
+        missing = [k for k in rep["by_kind"] if k not in examples or html_escape(examples[k]) not in html]
+        check("the report shows an example of every kind of repair", not missing, missing[:3])
     check("report.html has no timestamps", not re.search(r"20\d\d-\d\d-\d\d[T ]\d\d:\d\d", html), "timestamp found")
     flagged = {r["id"] for r in summary.get("config", {}).get("rules", []) if r.get("headline") is True}
     headline = [r for r in summary["rules"] if r.get("value") is not None and r["id"] in flagged]
