@@ -208,7 +208,30 @@ struct Page {
         o += "</section>\n";
     }
 
+    /// The failing units, then (a facility-share rule) the facilities that do not meet
+    /// its condition: at the area level these are all a planner has to act on.
     std::string failing_list(const RuleResult& rr) const {
+        std::string units = failing_units(rr), facilities;
+        const auto it = rr.details.find("facilities_not_meeting");
+        if (rr.rule->check == Check::FacilityShare && it != rr.details.end() && it->is_array() && !it->empty()) {
+            std::map<std::string, const Facility*> by_id;
+            for (auto& f : in.facilities) by_id.emplace(f.id, &f);
+            std::string items;
+            size_t i = 0;
+            for (auto& jid : *it) {
+                const std::string id = jid.get<std::string>();
+                auto f = by_id.find(id);
+                const std::string name = f == by_id.end() || f->second->name.empty() ? id : f->second->name;
+                items += (i++ ? t("、", ", ") : "") + esc(name) + (name != id ? " <span class=\"small\">" + esc(id) + "</span>" : std::string());
+            }
+            const std::string head = std::to_string(it->size()) + t(" 处设施不符合", it->size() == 1 ? " facility not meeting it" : " facilities not meeting it");
+            facilities = it->size() > 24 ? "<details><summary>" + esc(head) + "</summary>" + items + "</details>"
+                                          : "<b>" + esc(head) + "</b>" + t("：", ": ") + items;
+        }
+        return units + (!units.empty() && !facilities.empty() ? "<br>" : "") + facilities;
+    }
+
+    std::string failing_units(const RuleResult& rr) const {
         if (rr.units_failing.empty()) return "";
         std::string items;
         for (size_t i = 0; i < rr.units_failing.size(); ++i) {
@@ -219,7 +242,7 @@ struct Page {
         std::string head = std::to_string(rr.units_failing.size()) + t(" 个", " ") +
                            level_label(rr.report_level < 0 ? "area" : level_name(rr.report_level), lang, rr.units_failing.size() != 1);
         if (rr.units_failing.size() > 24) return "<details><summary>" + esc(head) + "</summary>" + items + "</details>";
-        return "<b>" + esc(head) + "</b>：" + items;
+        return "<b>" + esc(head) + "</b>" + t("：", ": ") + items;
     }
 
     /// A profile's rule the project changed: its source no longer says all of it.

@@ -129,11 +129,13 @@ void Evaluator::facility_share(const Rule& rule, RuleResult& res) {
     const size_t nu = level < 0 ? 0 : in.units[level].size();
     std::vector<long> all(nu, 0), meet(nu, 0);
     long n = 0, m = 0;
+    json not_meeting = json::array();  // which ones, for the report: the planner's to-do list
     for (int i : of_types(rule.types)) {
         const Facility& f = in.facilities[i];
         bool ok = facility_matches(f, rule.where);
         ++n;
         m += ok;
+        if (!ok) not_meeting.push_back(f.id);
         if (level >= 0 && f.unit[level] != kNone) {
             all[f.unit[level]]++;
             meet[f.unit[level]] += ok;
@@ -141,6 +143,7 @@ void Evaluator::facility_share(const Rule& rule, RuleResult& res) {
     }
     res.details["facilities"] = n;
     res.details["facilities_meeting"] = m;
+    res.details["facilities_not_meeting"] = std::move(not_meeting);
     if (n > 0) res.value = static_cast<double>(m) / n;
     else {
         res.note = "no facility of these types";

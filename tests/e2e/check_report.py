@@ -171,6 +171,17 @@ def check_report(out, lang, screenshot):
         examples = rep.get("example", {})
         missing = [k for k in rep["by_kind"] if k not in examples or html_escape(examples[k]) not in html]
         check("the report shows an example of every kind of repair", not missing, missing[:3])
+    # A facility-share rule lists the facilities that do not meet it (at the area level
+    # they are the only thing a planner can act on).
+    rules_part = html[html.find('<section id="rules">'):]
+    shares = [r for r in summary["rules"] if r["check"] == "facility_share" and r.get("value") is not None]
+    check("summary.json lists the facilities not meeting each facility-share rule",
+          all("facilities_not_meeting" in r.get("details", {}) for r in shares), [r["id"] for r in shares])
+    for r in shares:
+        ids = r.get("details", {}).get("facilities_not_meeting") or []
+        row = rules_part[rules_part.find(f'id="rule-{r["id"]}"'):]
+        row = row[:row.find("</tr>")]
+        check(f"{r['id']}: the report lists the facilities not meeting it", all(i in row for i in ids), ids[:3])
     check("report.html has no timestamps", not re.search(r"20\d\d-\d\d-\d\d[T ]\d\d:\d\d", html), "timestamp found")
     flagged = {r["id"] for r in summary.get("config", {}).get("rules", []) if r.get("headline") is True}
     headline = [r for r in summary["rules"] if r.get("value") is not None and r["id"] in flagged]
