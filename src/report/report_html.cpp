@@ -1,5 +1,6 @@
 #include "report/report_html.hpp"
 
+#include "report/report_maps.hpp"
 #include "report/report_sections.hpp"
 
 #include "common/markup.hpp"
@@ -7,6 +8,7 @@
 #include "outputs/symbology.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <map>
@@ -159,8 +161,6 @@ struct Page {
                  " km²</td><td></td></tr>\n";
         o += "<tr><td>" + std::string(t("住宅小区", "Residential compounds")) + "</td><td class=\"num\">" +
              fmt_thousands(static_cast<double>(a.area.compounds)) + "</td><td></td></tr>\n";
-        const char* wz[] = {"", "户数", "人口", "老年人口"};
-        const char* we[] = {"", "Households", "Population", "Elderly residents"};
         // These are sums over the compounds, the denominators of the reach shares; the
         // census's own total for the area (section "census" below) usually differs, so
         // the row says which it is and gives the census's beside it.
@@ -171,7 +171,9 @@ struct Page {
             if (a.area.unknown[w])
                 note += t("；", "; ") + std::to_string(a.area.unknown[w]) +
                         t(" 个小区该项数据缺失，不计入合计与比例", " compounds with this figure unknown are left out");
-            o += "<tr><td>" + std::string(t(wz[w], we[w])) + "</td><td class=\"num\">" +
+            std::string label = measure_label(weight_name(w), lang);
+            if (lang == "en" && !label.empty()) label[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(label[0])));
+            o += "<tr><td>" + esc(label) + "</td><td class=\"num\">" +
                  (a.area.total[w] ? fmt_thousands(*a.area.total[w]) : std::string("—")) + "</td><td class=\"small\">" + esc(note) +
                  "</td></tr>\n";
         }

@@ -441,7 +441,7 @@ bool ratio_is_share(const Rule& r) {
            (n.attr == d.attr || (n.attr == "nursing_beds" && d.attr == "beds"));
 }
 
-std::string ratio_term_label(const RatioTerm& t, const std::string& lang) {
+std::string measure_label(const std::string& name, const std::string& lang, bool census) {
     static const std::map<std::string, std::pair<const char*, const char*>> names = {
         {"beds", {"床位", "beds"}},
         {"nursing_beds", {"护理型床位", "nursing-type beds"}},
@@ -453,20 +453,28 @@ std::string ratio_term_label(const RatioTerm& t, const std::string& lang) {
         {"population", {"人口", "residents"}},
         {"households", {"户数", "households"}},
         {"infants", {"婴幼儿", "infants"}},
+        {"compounds", {"小区", "compounds"}},
     };
-    if (t.attr.empty()) return tr(lang, "设施数", "facilities");
-    auto it = names.find(t.attr);
-    return it == names.end() ? t.attr : tr(lang, it->second.first, it->second.second);
+    static const std::map<std::string, std::pair<const char*, const char*>> census_names = {
+        {"population", {"常住人口", "residents"}},
+        {"elderly", {"老年人口（60岁及以上）", "elderly (60+)"}},
+        {"infants", {"婴幼儿（0-3岁）", "infants (0-3)"}},
+    };
+    if (census)
+        if (auto it = census_names.find(name); it != census_names.end()) return tr(lang, it->second.first, it->second.second);
+    auto it = names.find(name);
+    return it == names.end() ? name : tr(lang, it->second.first, it->second.second);
+}
+
+std::string ratio_term_label(const RatioTerm& t, const std::string& lang) {
+    return t.attr.empty() ? tr(lang, "设施数", "facilities") : measure_label(t.attr, lang);
 }
 
 namespace {
 
 /// The weight of a share, as a legend names it.
 std::string weight_label(const std::string& weight, const std::string& lang) {
-    if (weight == "elderly") return tr(lang, "老年人口", "elderly");
-    if (weight == "households") return tr(lang, "户数", "households");
-    if (weight == "population") return tr(lang, "人口", "residents");
-    return tr(lang, "小区", "compounds");
+    return measure_label(weight.empty() ? "compounds" : weight, lang);
 }
 
 }  // namespace

@@ -62,6 +62,11 @@ std::string unit_measure_label(const Rule& r, const std::string& lang);
 bool ratio_is_share(const Rule& r);
 /// What one side of a ratio sums, as a legend names it: "nursing-type beds", "elderly".
 std::string ratio_term_label(const RatioTerm& t, const std::string& lang);
+/// The one list of names for what lifecircle counts and sums: the census figures and
+/// share weights (population, households, elderly, infants, compounds) and the supply
+/// attributes (beds, places, floor area...); `census`: the census's own wording with the
+/// age range ("老年人口（60岁及以上）"). An unknown name is returned as it is.
+std::string measure_label(const std::string& name, const std::string& lang, bool census = false);
 
 /// The study area's extent in the working CRS: the units of the coarsest level, else
 /// everything the project read.

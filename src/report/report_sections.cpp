@@ -12,14 +12,6 @@ namespace lc {
 namespace {
 std::string esc(const std::string& s) { return xml_escape(s); }
 
-std::string figure_label(const std::string& f, const std::string& lang) {
-    auto t = [&](const char* zh, const char* en) { return tr(lang, zh, en); };
-    if (f == "population") return t("常住人口", "residents");
-    if (f == "elderly") return t("老年人口（60岁及以上）", "elderly (60+)");
-    if (f == "infants") return t("婴幼儿（0-3岁）", "infants (0-3)");
-    if (f == "households") return t("户数", "households");
-    return f;
-}
 }  // namespace
 
 /// SPEC 4 bands: the elderly share within each band's walk of every type (figures,
@@ -80,18 +72,17 @@ std::string census_html(const Inputs& in, const std::string& lang) {
         items += "<li>" + std::to_string(c.disagreements.size()) +
                  t(" 处上级单元自身数据与下级合计不一致（采用自身数据，见 summary.json）",
                    " unit(s) whose own row disagrees with the sum of their parts (own row used; see summary.json)") + "</li>";
-    const char* fz[] = {"常住人口", "户数", "老年人口（60岁及以上）", "婴幼儿（0-3岁）"};
-    const char* fe[] = {"residents", "households", "elderly (60+)", "infants (0-3)"};
+    auto figure = [&](int f) { return measure_label(figure_name(f), lang, true); };
     std::string area;
     for (int f = 0; f < kFigures; ++f)
         if (in.area_census.value[f])
-            area += (area.empty() ? "" : t("，", ", ")) + std::string(t(fz[f], fe[f])) + " " + fmt_thousands(*in.area_census.value[f]);
+            area += (area.empty() ? "" : t("，", ", ")) + figure(f) + " " + fmt_thousands(*in.area_census.value[f]);
     if (!area.empty()) items += "<li>" + std::string(t("全域：", "Study area: ")) + esc(area) + "</li>";
     if (est > 0 || c.compounds_given[0] + c.compounds_given[2] > 0) {
         items += "<li>" + std::string(t("小区人口按所在单元的普查比率估算（不使用单元总数）：", "Compound figures estimated from their unit's census rates (never its totals): "));
         for (int f : {0, 2, 3})
             if (c.compounds_estimated[f] || c.compounds_given[f])
-                items += std::string(t(fz[f], fe[f])) + " " + std::to_string(c.compounds_estimated[f]) + t(" 个估算、", " estimated, ") +
+                items += figure(f) + " " + std::to_string(c.compounds_estimated[f]) + t(" 个估算、", " estimated, ") +
                          std::to_string(c.compounds_given[f]) + t(" 个为原数据；", " given; ");
         items += t("见 compounds 图层的 population_source / elderly_source。", "see population_source / elderly_source in the compounds layer.");
         if (c.persons_per_household_default)
@@ -111,10 +102,10 @@ std::string ratio_basis(const RuleResult& rr, const std::string& lang) {
     const RatioTerm& d = rule.denominator;
     std::string s = t("分母：", "Denominator: ");
     if (d.of == "units") {
-        s += std::string(t("人口普查 ", "census ")) + figure_label(d.attr, lang);
+        s += std::string(t("人口普查 ", "census ")) + measure_label(d.attr, lang, true);
     } else if (d.of == "compounds") {
         long est = rr.details.value("denominator_estimated", 0L);
-        s += std::string(t("小区", "compound ")) + figure_label(d.attr, lang) +
+        s += std::string(t("小区", "compound ")) + measure_label(d.attr, lang, true) +
              (est > 0 ? t("（其中 ", " (") + std::to_string(est) + t(" 个小区为按普查比率估算）", " compounds estimated from census rates)")
                       : std::string(t("（均为原数据）", " (all as given)")));
     } else {
