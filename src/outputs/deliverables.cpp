@@ -174,9 +174,8 @@ void describe_basis(qgis::ProjectLayer& l, const TableHead& t, const Inputs& in,
             alias("rule_" + rr.rule->id + "_value", rule_title(*rr.rule, lang) + " (" + basis + ")");
             abstract += rr.rule->id + ": " + basis + "\n";
         }
-        const char* zh[] = {"普查常住人口", "普查户数", "普查老年人口（60岁及以上）", "普查婴幼儿（0-3岁）"};
-        const char* en[] = {"census residents", "census households", "census elderly (60+)", "census infants (0-3)"};
-        for (int f = 0; f < kFigures; ++f) alias(std::string("census_") + figure_name(f), tr(lang, zh[f], en[f]));
+        for (int f = 0; f < kFigures; ++f)
+            alias(std::string("census_") + figure_name(f), tr(lang, "普查", "census ") + measure_label(figure_name(f), lang, true));
         alias("childcare_places_per_1000", tr(lang, "每千人口托位数（分母：普查常住人口）", "Childcare places per 1000 residents (census)"));
         for (auto& tb : in.census.tables)
             abstract += tr(lang, "普查表 ", "census table ") + std::filesystem::path(tb.path).filename().u8string() + ": " +
