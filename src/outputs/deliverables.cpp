@@ -274,6 +274,18 @@ std::string project_xml(GEOSContextHandle_t h, const Project& p, const Inputs& i
         // Long category lists (service areas, hatches) stay folded in the layer tree.
         l.expanded = sl.table->name != "service_areas" && sl.table->name != "uncovered" && sl.table->name != "rejected";
         describe_basis(l, *sl.table, in, a, c);
+        // The units failing the headline reach rule outlined in red: a layer of its own
+        // just above the choropleth, so that no class's legend swatch shows the outline.
+        if (auto f = failing_units_style(*sl.table, sl.geometry, c)) {
+            qgis::ProjectLayer o;
+            o.id = l.id + "_failing";
+            o.name = f->title;
+            o.source = l.source + "|subset=" + f->subset;
+            o.wkb_type = l.wkb_type;
+            o.style = f->style;
+            o.visible = l.visible;
+            q.groups[group_of(sl.table->name)].layers.push_back(std::move(o));
+        }
         main.push_back({sl.table, sl.geometry, l});
         q.groups[group_of(sl.table->name)].layers.push_back(std::move(l));
     }
