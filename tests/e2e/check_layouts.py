@@ -398,6 +398,31 @@ def check_single_symbol_entries(legend, label):
     check(f"{label}: no single-symbol legend entry reads as a class of the layer above it", not bad, bad)
 
 
+AREA_ONLY = ("仅有全域数值的指标：", "Study-area figures only:")
+
+
+def check_area_only_rules(layout, rules, label):
+    """A family page's key lists a rule under "study-area figures only" only when it has
+    no figure per unit (summary.json's level "area"): a rule whose units fail is never
+    passed off as one without a map."""
+    by_title = {}
+    for r in rules.values():
+        for t in (r.get("title") or {}).values():
+            by_title[t] = r
+    wrong = []
+    for item in page_items(layout):
+        if not isinstance(item, QgsLayoutItemLabel) or item.id() not in ("rules", "rules_page2"):
+            continue
+        lines = item.text().split("\n")
+        heads = [i for i, t in enumerate(lines) if t.strip() in AREA_ONLY]
+        for line in lines[heads[0] + 1:] if heads else []:
+            text = line.lstrip("•").strip()
+            rule = next((r for t, r in sorted(by_title.items(), key=lambda kv: -len(kv[0])) if text.startswith(t)), None)
+            if rule is not None and rule.get("level") != "area":
+                wrong.append(f"{rule['id']} ({rule.get('level')}, {len(rule.get('units_failing') or [])} units failing)")
+    check(f"{label}: only rules without unit figures are listed as study-area figures only", not wrong, wrong)
+
+
 def check_layout(layout, prj, extent, work, png_dir, lang, rules):
     name = layout.name()
     label = f"layout {name}"
@@ -450,6 +475,7 @@ def check_layout(layout, prj, extent, work, png_dir, lang, rules):
                   rows[:1])
             if lyr is not None and lyr.isValid() and not expr.hasParserError():
                 check_table_level(layout, mf, rules, label)
+    check_area_only_rules(layout, rules, label)
     check_within_pages(layout, label)
     check_labels_fit(layout, label)
     check_wording(layout, label, lang)
