@@ -136,7 +136,8 @@ def symbol_strokes(symbol):
     out = []
     for i in range(symbol.symbolLayerCount() if symbol else 0):
         sl = symbol.symbolLayer(i)
-        if sl.enabled() and hasattr(sl, "strokeColor") and sl.strokeStyle() != 0 and sl.strokeColor().alpha():
+        style = sl.strokeStyle() if hasattr(sl, "strokeStyle") else sl.penStyle() if hasattr(sl, "penStyle") else 0
+        if sl.enabled() and hasattr(sl, "strokeColor") and style != 0 and sl.strokeColor().alpha():
             out.append(sl.strokeColor().name())
     return out
 
