@@ -157,6 +157,7 @@ struct Planner {
     const std::vector<MainLayer>& main;
     PrintPlan plan;
     std::set<std::string> made;
+    std::map<std::string, size_t> page_of;  ///< a rule's own page (its layout's number)
 
     const StyleContext& c() const { return x.c; }
 
@@ -250,6 +251,25 @@ struct Planner {
         }
         return add(*u, std::string("lifecircle_print_units_") + level_name(level) + (filled ? "_plain" : "_outline"),
                    level_label(level_name(level), c().lang) + (filled ? "" : L(c(), "界", " boundaries")), s);
+    }
+
+    /// The walking network (network mode): thin grey lines under everything else.
+    std::string roads() {
+        if (x.roads_source.empty()) return "";
+        const std::string id = "lifecircle_print_roads";
+        if (made.insert(id).second) {
+            qgis::ProjectLayer l;
+            l.id = id;
+            l.name = L(c(), "步行路网", "Walking network");
+            l.source = x.roads_source;
+            l.wkb_type = "MultiLineString";
+            l.style.geometry = "Line";
+            l.style.renderer.symbol = qgis::line_symbol({154, 154, 154, 255}, 0.18);
+            l.visible = false;
+            l.expanded = false;
+            plan.layers.push_back(std::move(l));
+        }
+        return id;
     }
 
     std::string district_outline() {
@@ -389,6 +409,7 @@ struct Planner {
 
     void rule_page(const RuleResult& rr, size_t number) {
         const Rule& rule = *rr.rule;
+        page_of[rule.id] = number;
         const int lvl = rule_level(rr);
         const bool support = rule.check == Check::CompoundSupport;
         std::vector<std::string> layers;
@@ -598,6 +619,7 @@ struct Planner {
         layers.push_back(facilities(x.a.home_types, "bands"));
         int base = finest_level(x.in);
         for (auto& id : borders(base)) layers.push_back(id);
+        layers.push_back(roads());  // under the compounds, over the units' plain fill
         if (base >= 0) layers.push_back(plain_units(base, true));
         std::string title = L(c(), "生活圈分级：到最近居家养老服务设施的步行时间", "Life-circle bands: walk to the nearest home-care facility");
         std::string sub = L(c(), "老年人口在步行 ", "Elderly within "), shares;
@@ -617,11 +639,35 @@ struct Planner {
         return rule_title(*r.rule, c().lang) + L(c(), "：", ": ") + rule_value_text(r, r.value) + " / " + rule_target_text(r);
     }
 
-    /// The family's rules as the table numbers them (those with unit values), then the
-    /// rules that have a study-area figure only.
-    std::string rule_key(const std::vector<const RuleResult*>& mapped, const std::vector<const RuleResult*>& area) const {
+    /// Where a rule evaluated per unit at another level than the family's map is shown:
+    /// its own page, else its failing units named (the first few).
+    std::string elsewhere(const RuleResult& r) const {
+        const int lvl = rule_level(r);
+        std::string s = L(c(), "（按", " (per ") + level_label(level_name(lvl), c().lang) + L(c(), "评价", "");
+        if (auto it = page_of.find(r.rule->id); it != page_of.end()) {
+            char num[8];
+            std::snprintf(num, sizeof num, "%02zu", it->second);
+            return s + L(c(), "，地图见第 ", "; mapped on layout ") + num + L(c(), " 页）", ")");
+        }
+        std::vector<std::string> names;
+        for (size_t u = 0; u < r.per_unit[lvl].size() && u < x.in.units[lvl].size(); ++u)
+            if (auto& v = r.per_unit[lvl][u]; v.pass && !*v.pass) names.push_back(x.in.units[lvl][u].name);
+        if (names.empty()) return s + L(c(), "）", ")");
+        s += L(c(), "，未达标：", "; not met: ");
+        for (size_t i = 0; i < names.size() && i < 5; ++i) s += (i ? L(c(), "、", ", ") : "") + names[i];
+        if (names.size() > 5) s += L(c(), " 等 ", " and ") + std::to_string(names.size() - 5) + L(c(), " 个", " more");
+        return s + L(c(), "）", ")");
+    }
+
+    /// The family's rules as the table numbers them (those with unit values at the map's
+    /// level), then those evaluated per unit at another level (where they are shown),
+    /// then the rules that have a study-area figure only.
+    std::string rule_key(const std::vector<const RuleResult*>& mapped, const std::vector<const RuleResult*>& other,
+                         const std::vector<const RuleResult*>& area) const {
         std::string s = L(c(), "未达标指标（全域现状 / 目标）", "Rules not met (study-area value / target)");
         for (size_t i = 0; i < mapped.size(); ++i) s += "\n" + std::to_string(i + 1) + "  " + key_line(*mapped[i]);
+        if (!other.empty()) s += "\n" + L(c(), "按其他层级评价的指标：", "Rules evaluated at another level:");
+        for (auto* r : other) s += "\n•  " + key_line(*r) + elsewhere(*r);
         if (!area.empty()) s += "\n" + L(c(), "仅有全域数值的指标：", "Study-area figures only:");
         for (auto* r : area) s += "\n•  " + key_line(*r);
         return s;
@@ -680,8 +726,11 @@ struct Planner {
             size_t n = std::count_if(failing.begin(), failing.end(), [&](const RuleResult* r) { return rule_level(*r) == l; });
             if (n && n >= best) best = n, lvl = l;
         }
-        std::vector<const RuleResult*> mapped, area;
-        for (auto* r : failing) (lvl >= 0 && !r->per_unit[lvl].empty() ? mapped : area).push_back(r);
+        // On the map: the rules with unit values at its level. A rule evaluated per unit
+        // at another level is no study-area figure (its units fail): listed apart.
+        std::vector<const RuleResult*> mapped, other, area;
+        for (auto* r : failing)
+            (lvl >= 0 && !r->per_unit[lvl].empty() ? mapped : rule_level(*r) >= 0 ? other : area).push_back(r);
         std::string count, numbers;
         const std::string sep = L(c(), "、", ", ");
         for (size_t i = 0; i < mapped.size(); ++i) {
@@ -714,7 +763,7 @@ struct Planner {
                                   {L(c(), "未达标指标编号", "Rules not met"),
                                    "regexp_replace(concat(" + numbers + "), " + sql_text(sep + "$") + ", '')", 0}}};
 
-        const std::string key = rule_key(mapped, area);
+        const std::string key = rule_key(mapped, other, area);
         std::string title = family_title(kind) + L(c(), "：", ": ") + std::to_string(failing.size()) +
                             L(c(), " 项未达标", failing.size() == 1 ? " rule not met" : " rules not met");
         char num[8];
@@ -779,7 +828,7 @@ struct Planner {
 }  // namespace
 
 PrintPlan plan_print_layouts(const PrintContext& x, const std::vector<MainLayer>& main) {
-    Planner pl{x, main, {}, {}};
+    Planner pl{x, main, {}, {}, {}};
     if (x.extent.empty()) return {};
     size_t n = 0;
     for (const RuleResult* rr : headline_results(x.a)) pl.rule_page(*rr, ++n);

@@ -117,7 +117,10 @@ LayerStyle units_style(const TableHead& t, const std::string& geometry, const St
         if (!district && geometry == "Polygon") s.labels.placement = 4;
         return s;
     }
-    s = choropleth_style(value, pass, target_classes(target, true, c.lang), std::max(1.0, target), target, street, c);
+    // The classes plain: a legend swatch shows its fill only. The failing units' outline
+    // is a layer of its own over this one (failing_units_style), with its own legend entry.
+    (void)pass;
+    s = choropleth_style(value, "", target_classes(target, true, c.lang), std::max(1.0, target), target, street, c);
     s.geometry = geometry;
     s.labels.min_scale = street ? 0 : c.detail_label_scale;
     s.labels.placement = 4;  // anywhere inside the unit: the district's name sits at its centre
@@ -344,7 +347,7 @@ std::string layer_title(const TableHead& t, const StyleContext& c) {
     auto units = [&](const char* level) {
         std::string s = level_label(level, L, true);
         if (!c.reach_rule_id.empty() && has_field(t, "rule_" + c.reach_rule_id + "_value"))
-            s += tr(L, "：", ": ") + c.reach_rule_title + tr(L, "（红框＝未达标）", " (red outline = failing)");
+            s += tr(L, "：", ": ") + c.reach_rule_title;
         else if (const std::string ty = single_reach_type(t, c); !ty.empty())
             s += L == "en" ? ": share of elderly within walking reach (" + type_label(ty, L) + " only)"
                            : "：老年人口步行可达比例（仅" + type_label(ty, L) + "）";
@@ -361,6 +364,21 @@ std::string layer_title(const TableHead& t, const StyleContext& c) {
     if (t.name == "uncovered") return tr(L, "服务范围未覆盖区域（斜线）", "Areas outside service reach (hatched)");
     if (t.name == "rejected") return tr(L, "剔除记录", "Rejected records");
     return t.name;
+}
+
+std::optional<FailingUnits> failing_units_style(const TableHead& t, const std::string& geometry, const StyleContext& c) {
+    if (geometry != "Polygon" || c.reach_rule_id.empty() || t.name == "units_district" || t.name.rfind("units_", 0) != 0) return std::nullopt;
+    const std::string pass = "rule_" + c.reach_rule_id + "_pass";
+    if (!has_field(t, pass) || !has_field(t, "rule_" + c.reach_rule_id + "_value")) return std::nullopt;
+    FailingUnits f;
+    f.style.geometry = "Polygon";
+    f.style.renderer.symbol = qgis::outline_symbol(failing_outline_color(), t.name == "units_street" ? 0.8 : 0.55);
+    // OGR SQL (the layer's subset): booleans are 1/0 in every format written.
+    f.subset = quote_field(c.field(pass)) + " = 0";
+    const std::string level = t.name.substr(6);
+    f.title = c.lang == "en" ? c.reach_rule_title + ": " + level_label(level, "en", true) + " failing (red outline)"
+                             : c.reach_rule_title + "：未达标的" + level_label(level, "zh", true) + "（红框）";
+    return f;
 }
 
 bool layer_visible(const TableHead& t) { return t.name != "units_community" && t.name != "service_areas"; }

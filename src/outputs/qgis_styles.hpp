@@ -60,6 +60,16 @@ std::string quoted(const std::string& field);
 std::string is_false(const std::string& field);
 /// Name of the layer in the QGIS layer tree.
 std::string layer_title(const TableHead& t, const StyleContext& c);
+/// The outline of the units failing the headline reach rule, drawn over a units
+/// choropleth as a layer of its own (the choropleth's legend swatches show their fill
+/// only): the style, the layer's subset (OGR SQL) and its name in the layer tree.
+struct FailingUnits {
+    qgis::LayerStyle style;
+    std::string subset, title;
+};
+/// For a street or community units layer holding the headline reach rule's pass field;
+/// none otherwise.
+std::optional<FailingUnits> failing_units_style(const TableHead& t, const std::string& geometry, const StyleContext& c);
 /// Whether the layer is ticked when the project opens.
 bool layer_visible(const TableHead& t);
 

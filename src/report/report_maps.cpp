@@ -326,6 +326,31 @@ struct MapBuilder {
             for (size_t u = 0; u < in.units[base].size(); ++u) m.path(unit_path(m, base, u), "");
             m.end_group();
         }
+        // In network mode the walks are measured along the roads: the network, thin grey
+        // under the bands.
+        if (p.access.mode == "network" && !in.roads.empty()) {
+            const svg::Frame& f = m.frame();
+            m.begin_group("fill=\"none\" stroke=\"#9a9a9a\" stroke-width=\"0.6\" stroke-linejoin=\"round\" stroke-linecap=\"round\"");
+            std::string d;
+            for (auto& line : in.roads) {
+                if (line.size() < 2) continue;
+                // Vertices closer than a pixel to the last one drawn are left out (a
+                // metropolitan network stays a few hundred kilobytes).
+                double lx = 0, ly = 0;
+                for (size_t i = 0; i < line.size(); ++i) {
+                    const double x = f.px(line[i].x), y = f.py(line[i].y);
+                    if (i && i + 1 < line.size() && std::abs(x - lx) < 1 && std::abs(y - ly) < 1) continue;
+                    d += (i ? "L" : "M") + svg::px(x) + " " + svg::px(y);
+                    lx = x, ly = y;
+                }
+                if (d.size() > 60000) {  // one path per few thousand vertices
+                    m.path(d, "");
+                    d.clear();
+                }
+            }
+            m.path(d, "");
+            m.end_group();
+        }
         const size_t nb = a.bands.size();
         // Greens for the bands (darker = nearer), orange beyond the last, dark red for none.
         static const char* greens[] = {"#006d2c", "#31a354", "#74c476", "#a1d99b", "#c7e9c0"};
@@ -354,6 +379,8 @@ struct MapBuilder {
         if (n.count(-1))
             m.legend(svg::LegendItem::make(svg::LegendItem::Fill, tr(lang, "无法到达", "none reachable") + std::string(" (") + std::to_string(n[-1]) + ")",
                                            colour(-1), "#444", 0.6));
+        if (p.access.mode == "network" && !in.roads.empty())
+            m.legend(svg::LegendItem::make(svg::LegendItem::Line, tr(lang, "步行路网", "Walking network"), "none", "#9a9a9a", 0.6));
         borders(m, base < 0 ? kLevels : std::max(base, kStreet), true);
         Rule home;
         home.types = a.home_types;

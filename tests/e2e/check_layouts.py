@@ -294,7 +294,8 @@ def symbol_strokes(symbol):
     out = []
     for i in range(symbol.symbolLayerCount() if symbol else 0):
         sl = symbol.symbolLayer(i)
-        if sl.enabled() and hasattr(sl, "strokeColor") and sl.strokeStyle() != Qt.NoPen and sl.strokeColor().alpha():
+        style = sl.strokeStyle() if hasattr(sl, "strokeStyle") else sl.penStyle() if hasattr(sl, "penStyle") else Qt.NoPen
+        if sl.enabled() and hasattr(sl, "strokeColor") and style != Qt.NoPen and sl.strokeColor().alpha():
             out.append(sl.strokeColor().name())
     return out
 
@@ -398,6 +399,51 @@ def check_single_symbol_entries(legend, label):
     check(f"{label}: no single-symbol legend entry reads as a class of the layer above it", not bad, bad)
 
 
+AREA_ONLY = ("仅有全域数值的指标：", "Study-area figures only:")
+
+
+def check_area_only_rules(layout, rules, label):
+    """A family page's key lists a rule under "study-area figures only" only when it has
+    no figure per unit (summary.json's level "area"): a rule whose units fail is never
+    passed off as one without a map."""
+    by_title = {}
+    for r in rules.values():
+        for t in (r.get("title") or {}).values():
+            by_title[t] = r
+    wrong = []
+    for item in page_items(layout):
+        if not isinstance(item, QgsLayoutItemLabel) or item.id() not in ("rules", "rules_page2"):
+            continue
+        lines = item.text().split("\n")
+        heads = [i for i, t in enumerate(lines) if t.strip() in AREA_ONLY]
+        for line in lines[heads[0] + 1:] if heads else []:
+            text = line.lstrip("•").strip()
+            rule = next((r for t, r in sorted(by_title.items(), key=lambda kv: -len(kv[0])) if text.startswith(t)), None)
+            if rule is not None and rule.get("level") != "area":
+                wrong.append(f"{rule['id']} ({rule.get('level')}, {len(rule.get('units_failing') or [])} units failing)")
+    check(f"{label}: only rules without unit figures are listed as study-area figures only", not wrong, wrong)
+
+
+def check_band_network(layouts, out, network):
+    """In network mode the life-circle bands are walks along the roads: the band map of
+    report.html and its layout draw the network (a line layer with features); in radius
+    mode neither does."""
+    with open(os.path.join(out, "maps", "life_circle_bands.svg"), encoding="utf-8") as f:
+        svg = f.read()
+    drawn = "步行路网" in svg or "Walking network" in svg
+    check(f"report map life_circle_bands.svg draws the road network {'(network mode)' if network else 'not (radius mode)'}",
+          drawn == network, drawn)
+    from qgis.core import QgsWkbTypes
+
+    for layout in layouts:
+        if layout.customProperty("lifecircle/map") != "life_circle_bands":
+            continue
+        maps = [i for i in layout.items() if isinstance(i, QgsLayoutItemMap)]
+        lines = [l for m in maps for l in m.layers() if l.isValid() and l.geometryType() == QgsWkbTypes.LineGeometry and l.featureCount() > 0]
+        check(f"layout {layout.name()}: draws the road network {'(network mode)' if network else 'not (radius mode)'}",
+              bool(lines) == network, [l.name() for l in lines])
+
+
 def check_layout(layout, prj, extent, work, png_dir, lang, rules):
     name = layout.name()
     label = f"layout {name}"
@@ -450,6 +496,7 @@ def check_layout(layout, prj, extent, work, png_dir, lang, rules):
                   rows[:1])
             if lyr is not None and lyr.isValid() and not expr.hasParserError():
                 check_table_level(layout, mf, rules, label)
+    check_area_only_rules(layout, rules, label)
     check_within_pages(layout, label)
     check_labels_fit(layout, label)
     check_wording(layout, label, lang)
@@ -564,6 +611,10 @@ def main():
 
         with open(os.path.join(out, "summary.json"), encoding="utf-8") as f:
             rules = {r["id"]: r for r in json.load(f).get("rules", [])}
+        with open(os.path.join(out, "summary.json"), encoding="utf-8") as f:
+            network = json.load(f).get("config", {}).get("access", {}).get("mode") == "network"
+        if os.path.exists(os.path.join(out, "maps", "life_circle_bands.svg")):
+            check_band_network(layouts, out, network)
         for layout in layouts:
             check_layout(layout, prj, extent, a.work, png_dir, lang, rules)
         check_labels(prj)

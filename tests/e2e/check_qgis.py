@@ -126,6 +126,55 @@ def render(layers, crs, extent, png, label):
     check(f"{label}: no rendering errors", not job.errors(), [e.message for e in job.errors()])
 
 
+# The outline of a unit failing its rule (symbology.cpp failing_outline_color).
+FAILING_OUTLINE = "#b00020"
+
+
+def symbol_strokes(symbol):
+    """The stroke colours (#rrggbb) a symbol's layers draw (a legend swatch draws every
+    enabled layer, whatever its data-defined "enabled" says on the map)."""
+    out = []
+    for i in range(symbol.symbolLayerCount() if symbol else 0):
+        sl = symbol.symbolLayer(i)
+        style = sl.strokeStyle() if hasattr(sl, "strokeStyle") else sl.penStyle() if hasattr(sl, "penStyle") else 0
+        if sl.enabled() and hasattr(sl, "strokeColor") and style != 0 and sl.strokeColor().alpha():
+            out.append(sl.strokeColor().name())
+    return out
+
+
+def check_failing_outline(prj, layers, rule, out, label):
+    """The street and community choropleths: no class's legend swatch has the failing
+    units' outline (it would say every class fails); the units failing the headline
+    reach rule are outlined by a layer of their own just above the choropleth, ticked as
+    it is, drawing exactly the failing units."""
+    tree = prj.layerTreeRoot()
+    for lyr in layers:
+        t = table_of(lyr)
+        r = lyr.renderer() if lyr.isSpatial() else None
+        if (t not in ("units_street", "units_community") or lyr.id().endswith("_failing") or r is None or
+                lyr.id().startswith("lifecircle_childcare_")):
+            continue
+        red = [it.label() for it in r.legendSymbolItems() if FAILING_OUTLINE in symbol_strokes(it.symbol())]
+        check(f"{label}: {t}: no legend class swatch has the failing units' outline", not red, red)
+        field = f"rule_{rule['id']}_pass" if rule else None
+        if not field or lyr.fields().indexOf(field) < 0:
+            continue
+        with open(os.path.join(out, t + ".geojson"), encoding="utf-8") as fh:
+            failing = sum(1 for f in json.load(fh)["features"] if f["properties"].get(field) is False)
+        over = prj.mapLayer(lyr.id() + "_failing")
+        if not check(f"{label}: {t}: the failing units' outline is a layer of its own", over is not None and over.isValid(),
+                     lyr.id() + "_failing"):
+            continue
+        check(f"{label}: {t}: the outline layer draws the {failing} failing units in {FAILING_OUTLINE}",
+              over.featureCount() == failing and FAILING_OUTLINE in symbol_strokes(over.renderer().symbol()),
+              (over.featureCount(), symbol_strokes(over.renderer().symbol())))
+        mine, its = tree.findLayer(lyr.id()), tree.findLayer(over.id())
+        order = [n.layerId() for n in tree.findLayers()]
+        check(f"{label}: {t}: the outline layer is just above the choropleth and ticked as it is",
+              mine and its and order.index(over.id()) + 1 == order.index(lyr.id()) and mine.isVisible() == its.isVisible(),
+              order)
+
+
 def check_project(out, reference_counts, png, label):
     prj = QgsProject.instance()
     prj.clear()
@@ -143,8 +192,11 @@ def check_project(out, reference_counts, png, label):
     check(f"{label}: every output layer is in the project", {table_of(l) for l in layers} >= set(RENDERERS),
           sorted(set(RENDERERS) - {table_of(l) for l in layers}))
     sums = {}
+    check_failing_outline(prj, layers, rule, out, label)
     for lyr in layers:
         t = table_of(lyr)
+        if lyr.id().endswith("_failing"):
+            continue  # the failing units' outline over a choropleth: check_failing_outline
         if lyr.id().startswith("lifecircle_childcare_"):
             # the "一小" group: subsets and second views of output tables, counted apart
             check(f"{label}: childcare layer {lyr.name()} is valid", lyr.isValid(), lyr.source())

@@ -201,8 +201,16 @@ TEST_CASE("deliverables: QGIS styles have the intended renderers") {
     std::string q = qgis::qml_document(layer_style(units, "Polygon", c));
     CHECK(has(q, "type=\"graduatedSymbol\""));
     CHECK(has(q, "coalesce(&quot;rule_fifteen_minute_circle_value&quot;, -1)"));
-    // Failing units outlined through a data-defined "enabled" symbol layer.
-    CHECK(has(q, "NOT &quot;rule_fifteen_minute_circle_pass&quot;"));
+    // The classes plain (a legend swatch shows its fill); failing units are outlined by
+    // a layer of their own over the choropleth.
+    CHECK(!has(q, "rule_fifteen_minute_circle_pass"));
+    CHECK(!has(q, failing_outline_color().qgis()));
+    auto failing = failing_units_style(units, "Polygon", c);
+    REQUIRE(failing.has_value());
+    CHECK(failing->subset == "\"rule_fifteen_minute_circle_pass\" = 0");
+    CHECK(has(qgis::qml_document(failing->style), failing_outline_color().qgis()));
+    CHECK(!has(failing->title, "街道（乡镇）："));  // not taken for the choropleth by its name
+    CHECK(!failing_units_style(units, "Point", c).has_value());
     CHECK(has(q, "fontFamily=\"Noto Sans CJK SC\""));
     CHECK(has(q, "labelsEnabled=\"1\""));
     CHECK(has(layer_title(units, c), "一刻钟 & 圈"));
