@@ -236,34 +236,8 @@ void childcare_group(qgis::Project& q, const std::vector<StyledLayer>& styled, c
     q.groups.push_back(std::move(g));
 }
 
-/// Network mode: the roads input as a QGIS OGR source relative to the output folder `dir`
-/// (written beside --out, so the path holds there too), its unwalkable classes left out.
-std::string roads_source(const Project& p, const fs::path& dir) {
-    if (p.access.mode != "network") return "";
-    auto it = p.layers.find("roads");
-    if (it == p.layers.end() || !it->second.present) return "";
-    const LayerSpec& r = it->second;
-    std::error_code ec;
-    fs::path rel = fs::relative(r.path, fs::absolute(dir, ec), ec);
-    if (ec || rel.empty()) return "";
-    std::string src = rel.generic_u8string();
-    if (src.rfind("../", 0) != 0 && src.rfind("./", 0) != 0) src = "./" + src;
-    if (!r.layer.empty()) src += "|layername=" + r.layer;
-    if (!r.exclude.empty() && !r.field("class").empty()) {
-        std::string in;
-        for (auto& e : r.exclude) {
-            std::string q = "'";
-            for (char ch : e) q += ch == '\'' ? std::string("''") : std::string(1, ch);
-            in += (in.empty() ? "" : ",") + q + "'";
-        }
-        src += "|subset=" + quoted(r.field("class")) + " IS NULL OR " + quoted(r.field("class")) + " NOT IN (" + in + ")";
-    }
-    return src;
-}
-
 std::string project_xml(GEOSContextHandle_t h, const Project& p, const Inputs& in, const Analysis& a,
-                        const std::vector<StyledLayer>& styled, const StyleContext& c, const DeliverableOptions& opt,
-                        const fs::path& dir) {
+                        const std::vector<StyledLayer>& styled, const StyleContext& c, const DeliverableOptions& opt) {
     const std::string& format = opt.format;
     qgis::Project q;
     q.title = p.name.empty() ? std::string("lifecircle") : p.name;
@@ -314,7 +288,7 @@ std::string project_xml(GEOSContextHandle_t h, const Project& p, const Inputs& i
         main.push_back({sl.table, sl.geometry, l});
         q.groups[group_of(sl.table->name)].layers.push_back(std::move(l));
     }
-    PrintContext px{p, in, a, c, q.crs.authid + " " + q.crs.description, e, roads_source(p, dir)};
+    PrintContext px{p, in, a, c, q.crs.authid + " " + q.crs.description, e};
     PrintPlan plan = plan_print_layouts(px, main);
     q.groups[4].layers = plan.layers;
     std::vector<const qgis::ProjectLayer*> all;
@@ -411,7 +385,7 @@ void write_deliverables(Engine& engine, const fs::path& dir, const Project& p, c
     fs::create_directories(dir / "styles", ec);
     if (ec) throw OutputError((dir / "styles").u8string() + ": cannot create (" + ec.message() + ")");
     for (auto& sl : styled) write_text(dir / "styles" / fs::u8path(sl.id + ".qml"), qgis::qml_document(sl.style));
-    write_text(dir / "lifecircle.qgs", project_xml(h, p, in, a, styled, c, opt, dir));
+    write_text(dir / "lifecircle.qgs", project_xml(h, p, in, a, styled, c, opt));
     if (opt.format == "gpkg") write_gpkg_styles(dir / "lifecircle.gpkg", styled);
 
     const std::vector<IndicatorMap> drawn_now = opt.maps ? std::vector<IndicatorMap>{} : indicator_maps(h, p, in, a, lang, opt.map_paths);

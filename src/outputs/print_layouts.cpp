@@ -253,25 +253,6 @@ struct Planner {
                    level_label(level_name(level), c().lang) + (filled ? "" : L(c(), "界", " boundaries")), s);
     }
 
-    /// The walking network (network mode): thin grey lines under everything else.
-    std::string roads() {
-        if (x.roads_source.empty()) return "";
-        const std::string id = "lifecircle_print_roads";
-        if (made.insert(id).second) {
-            qgis::ProjectLayer l;
-            l.id = id;
-            l.name = L(c(), "步行路网", "Walking network");
-            l.source = x.roads_source;
-            l.wkb_type = "MultiLineString";
-            l.style.geometry = "Line";
-            l.style.renderer.symbol = qgis::line_symbol({154, 154, 154, 255}, 0.18);
-            l.visible = false;
-            l.expanded = false;
-            plan.layers.push_back(std::move(l));
-        }
-        return id;
-    }
-
     std::string district_outline() {
         const MainLayer* d = find("units_district", "Polygon");
         return d ? d->layer.id : "";
@@ -619,7 +600,6 @@ struct Planner {
         layers.push_back(facilities(x.a.home_types, "bands"));
         int base = finest_level(x.in);
         for (auto& id : borders(base)) layers.push_back(id);
-        layers.push_back(roads());  // under the compounds, over the units' plain fill
         if (base >= 0) layers.push_back(plain_units(base, true));
         std::string title = L(c(), "生活圈分级：到最近居家养老服务设施的步行时间", "Life-circle bands: walk to the nearest home-care facility");
         std::string sub = L(c(), "老年人口在步行 ", "Elderly within "), shares;

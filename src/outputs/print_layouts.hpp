@@ -35,9 +35,6 @@ struct PrintContext {
     const StyleContext& c;
     std::string crs_text;              ///< the map CRS for the note, e.g. "EPSG:32648 WGS 84 / UTM zone 48N"
     svg::Envelope extent;              ///< the study area in the project (map) CRS
-    /// Network mode: the roads input as a QGIS OGR source relative to the project (the
-    /// band map draws the network the walks are measured along); empty otherwise.
-    std::string roads_source;
 };
 
 struct PrintPlan {
