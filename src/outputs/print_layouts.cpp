@@ -211,6 +211,27 @@ struct Planner {
         return add(*f, "lifecircle_print_facilities_" + key, L(c(), "设施", "Facilities"), s, quoted(c().field("type")) + " IN (" + in + ")");
     }
 
+    /// The facilities that do not meet the facility-share rules `rules` (summary.json's
+    /// details.facilities_not_meeting), drawn as red markers; "" when there are none.
+    std::string facilities_not_meeting(const std::vector<const RuleResult*>& rules, long& count) {
+        const MainLayer* f = find("facilities", "Point");
+        std::set<std::string> ids;
+        for (auto* r : rules)
+            if (auto it = r->details.find("facilities_not_meeting"); it != r->details.end() && it->is_array())
+                for (auto& id : *it) ids.insert(id.get<std::string>());
+        count = static_cast<long>(ids.size());
+        if (!f || ids.empty()) return "";
+        std::string in;
+        for (auto& id : ids) in += (in.empty() ? "" : ",") + sql_text(id);
+        qgis::LayerStyle s;
+        s.geometry = "Point";
+        // A red ring around the facility's own marker, which stays visible under it.
+        s.renderer.symbol = qgis::marker_symbol("circle", {255, 255, 255, 0}, {215, 48, 39, 255}, 5.0, 0.7);
+        // "_failing": listed with the page's own layers, not with the base layers.
+        return add(*f, "lifecircle_print_facilities_failing", L(c(), "不符合指标的设施", "Facilities not meeting the rule"), s,
+                   quoted(c().field("facility_id")) + " IN (" + in + ")");
+    }
+
     /// Gap compounds of one rule, every geometry kind.
     std::vector<std::string> gaps(const Rule& rule) {
         std::vector<std::string> ids;
@@ -345,6 +366,7 @@ struct Planner {
         long failing = 0;              ///< rows the filter selects
         std::string filter, sort;      ///< QGIS expressions; rows sorted ascending
         std::vector<qgis::TableColumn> columns;
+        std::string more;              ///< after the count of rows not listed; default: units, coverage.csv
     };
 
     /// The table of failing units in `room`: a caption, then the rows (worst first) over
@@ -375,7 +397,8 @@ struct Planner {
         pl.tables.push_back(std::move(t));
         if (ft.failing > rows) {
             std::string line = L(c(), "另有 ", "") + std::to_string(ft.failing - rows) +
-                               L(c(), " 个未达标单元未列出（全部见 coverage.csv）", " more failing units not listed (all in coverage.csv)");
+                               (ft.more.empty() ? L(c(), " 个未达标单元未列出（全部见 coverage.csv）", " more failing units not listed (all in coverage.csv)")
+                                                : ft.more);
             pl.texts.push_back({"table_more", {room.x, bottom + 1, room.w, 5}, line, 7, false, {90, 90, 90, 255}, false});
         }
         return true;
@@ -461,7 +484,8 @@ struct Planner {
                            is_false(c().field("rule_" + rule.id + "_pass")), quoted(c().field("rule_" + rule.id + "_value")),
                            {{L(c(), "编码", "Code"), quoted(c().field("unit_id")), 22},
                             {L(c(), "名称", "Name"), quoted(c().field("name")), 44},
-                            {L(c(), "现状", "Value"), figure_expression("rule_" + rule.id + "_value", share, c()), 0}}},
+                            {L(c(), "现状", "Value"), figure_expression("rule_" + rule.id + "_value", share, c()), 0}},
+                           ""},
                           free_column(pl), 1);
         }
         plan.layouts.push_back(std::move(pl));
@@ -545,7 +569,8 @@ struct Planner {
                            "coalesce(" + values + ", 1) < 1", values,
                            {{L(c(), "编码", "Code"), quoted(c().field("unit_id")), 22},
                             {L(c(), "名称", "Name"), quoted(c().field("name")), 44},
-                            {L(c(), "现状", "Value"), share_text(values), 0}}},
+                            {L(c(), "现状", "Value"), share_text(values), 0}},
+                           ""},
                           free_column(pl), 1);
         }
         plan.layouts.push_back(std::move(pl));
@@ -723,7 +748,13 @@ struct Planner {
             for (auto& t : r->rule->types)
                 if (std::find(types.begin(), types.end(), t) == types.end()) types.push_back(t);
         std::vector<std::string> layers;
-        if (kind == Check::MinCount || kind == Check::ReachShare) layers.push_back(facilities(types, std::string("family_") + check_name(kind)));
+        // Facility shares: the facilities that do not meet the rules, over those of their
+        // types; at the study-area level they are what the page has to show.
+        long n_bad = 0;
+        const std::string bad = kind == Check::FacilityShare ? facilities_not_meeting(failing, n_bad) : "";
+        if (!bad.empty()) layers.push_back(bad);
+        if (kind == Check::MinCount || kind == Check::ReachShare || kind == Check::FacilityShare)
+            layers.push_back(facilities(types, std::string("family_") + check_name(kind)));
         const std::string units = mapped.empty() ? "" : family_units(kind, lvl, mapped.size(), count);
         int base = units.empty() ? finest_level(x.in) : lvl;
         for (auto& id : borders(base)) layers.push_back(id);
@@ -736,12 +767,18 @@ struct Planner {
                     auto& v = r->per_unit[lvl][u];
                     return v.pass && !*v.pass;
                 });
-        const FailingTable table{units, L(c(), "未达标单元（编号见未达标指标）", "Failing units (rule numbers as in the key)"), n,
-                                 "(" + count + ") > 0", "-(" + count + ")",
-                                 {{L(c(), "名称", "Name"), quoted(c().field("name")), 34},
-                                  {L(c(), "项数", "Rules"), count, 11},
-                                  {L(c(), "未达标指标编号", "Rules not met"),
-                                   "regexp_replace(concat(" + numbers + "), " + sql_text(sep + "$") + ", '')", 0}}};
+        FailingTable table{units, L(c(), "未达标单元（编号见未达标指标）", "Failing units (rule numbers as in the key)"), n,
+                           "(" + count + ") > 0", "-(" + count + ")",
+                           {{L(c(), "名称", "Name"), quoted(c().field("name")), 34},
+                            {L(c(), "项数", "Rules"), count, 11},
+                            {L(c(), "未达标指标编号", "Rules not met"),
+                             "regexp_replace(concat(" + numbers + "), " + sql_text(sep + "$") + ", '')", 0}}, ""};
+        // No unit to list (study-area rules): the facilities not meeting them instead.
+        if (units.empty() && !bad.empty())
+            table = {bad, L(c(), "不符合指标的设施", "Facilities not meeting the rules"), n_bad,
+                     quoted(c().field("facility_id")) + " IS NOT NULL", quoted(c().field("name")),
+                     {{L(c(), "名称", "Name"), quoted(c().field("name")), 0}, {L(c(), "编号", "Id"), quoted(c().field("facility_id")), 24}},
+                     L(c(), " 处设施未列出（全部见 report.html 规则表）", " more facilities not listed (all in report.html's rules table)")};
 
         const std::string key = rule_key(mapped, other, area);
         std::string title = family_title(kind) + L(c(), "：", ": ") + std::to_string(failing.size()) +
@@ -753,8 +790,8 @@ struct Planner {
         TextBox key1 = key_box(key, kColumnX, free.y - 2, kColumnW);
         const bool key_here = key1.box.h <= free.h;
         if (key_here) pl.texts.push_back(key1);
-        bool table_here = units.empty();
-        if (!units.empty() && key_here) {
+        bool table_here = table.layer_id.empty();
+        if (!table.layer_id.empty() && key_here) {
             Box room = free_column(pl);
             // Beside the map only when every failing unit fits there.
             qgis::PrintLayout trial = pl;

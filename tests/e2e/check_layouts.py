@@ -436,6 +436,36 @@ def check_band_network(out, network):
           drawn == network, drawn)
 
 
+def check_facilities_not_meeting(layouts, rules):
+    """The facility-share rules that fail name the facilities not meeting them
+    (summary.json details.facilities_not_meeting): a layout draws exactly those, and at
+    the study-area level, where there is no failing unit, lists them in its table."""
+    want = set()
+    for r in rules.values():
+        if r.get("check") == "facility_share" and r.get("pass") is False:
+            want |= set(r.get("details", {}).get("facilities_not_meeting") or [])
+    if not want:
+        return
+    drawn, listed = set(), set()
+    for layout in layouts:
+        for m in (i for i in layout.items() if isinstance(i, QgsLayoutItemMap)):
+            for l in m.layers():
+                if l.id() == "lifecircle_print_facilities_failing":
+                    # the id field, as Shapefiles cut its name
+                    idf = next(n for n in l.fields().names() if n in ("facility_id", "fac_id"))
+                    drawn |= {str(f[idf]) for f in l.getFeatures()}
+        for mf in layout.multiFrames():
+            if isinstance(mf, QgsLayoutItemAttributeTable) and mf.vectorLayer() and mf.vectorLayer().id() == "lifecircle_print_facilities_failing":
+                mf.refreshAttributes()
+                listed |= {str(c) for row in mf.contents() for c in row}
+    check(f"a layout draws the {len(want)} facilities not meeting the facility-share rules", drawn == want,
+          (sorted(want - drawn)[:5], sorted(drawn - want)[:5]))
+    area_only = all(r.get("level") == "area" for r in rules.values()
+                    if r.get("check") == "facility_share" and r.get("pass") is False)
+    if area_only:
+        check("... and lists them in its table", want <= listed, sorted(want - listed)[:5])
+
+
 def check_layout(layout, prj, extent, work, png_dir, lang, rules):
     name = layout.name()
     label = f"layout {name}"
@@ -609,6 +639,7 @@ def main():
             check_band_network(out, network)
         for layout in layouts:
             check_layout(layout, prj, extent, a.work, png_dir, lang, rules)
+        check_facilities_not_meeting(layouts, rules)
         check_labels(prj)
     finally:
         QgsProject.instance().clear()
