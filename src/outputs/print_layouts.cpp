@@ -641,7 +641,18 @@ struct Planner {
 
     /// A line of the key: the rule, its study-area value and target.
     std::string key_line(const RuleResult& r) const {
-        return rule_title(*r.rule, c().lang) + L(c(), "：", ": ") + rule_value_text(r, r.value) + " / " + rule_target_text(r);
+        std::string s = rule_title(*r.rule, c().lang) + L(c(), "：", ": ") + rule_value_text(r, r.value) + " / " + rule_target_text(r);
+        // A study-area total: each district's part (details.by_district), as report.html.
+        if (auto it = r.details.find("by_district"); it != r.details.end() && it->is_object() && !it->empty()) {
+            std::map<std::string, std::string> names;
+            for (auto& u : x.in.units[kDistrict]) names.emplace(u.id, u.name);
+            std::string parts;
+            for (auto d = it->begin(); d != it->end(); ++d)
+                parts += (parts.empty() ? "" : L(c(), "、", ", ")) + (names.count(d.key()) ? names[d.key()] : d.key()) + " " +
+                         fmt_thousands(d.value().get<double>());
+            s += L(c(), "（", " (") + parts + L(c(), "）", ")");
+        }
+        return s;
     }
 
     /// Where a rule evaluated per unit at another level than the family's map is shown:
@@ -753,7 +764,7 @@ struct Planner {
         long n_bad = 0;
         const std::string bad = kind == Check::FacilityShare ? facilities_not_meeting(failing, n_bad) : "";
         if (!bad.empty()) layers.push_back(bad);
-        if (kind == Check::MinCount || kind == Check::ReachShare || kind == Check::FacilityShare)
+        if (kind == Check::MinCount || kind == Check::ReachShare || kind == Check::FacilityShare || kind == Check::MinTotal)
             layers.push_back(facilities(types, std::string("family_") + check_name(kind)));
         const std::string units = mapped.empty() ? "" : family_units(kind, lvl, mapped.size(), count);
         int base = units.empty() ? finest_level(x.in) : lvl;

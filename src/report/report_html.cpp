@@ -233,6 +233,17 @@ struct Page {
         return units + (!units.empty() && !facilities.empty() ? "<br>" : "") + facilities;
     }
 
+    /// A study-area total's share of each district (details.by_district), or "".
+    std::string by_district(const RuleResult& rr) const {
+        const auto it = rr.details.find("by_district");
+        if (it == rr.details.end() || !it->is_object() || it->empty()) return "";
+        std::string s = t("按区县：", "By district: ");
+        bool first = true;
+        for (auto d = it->begin(); d != it->end(); ++d, first = false)
+            s += (first ? "" : t("、", ", ")) + unit_name(kDistrict, d.key()) + " " + fmt_thousands(d.value().get<double>());
+        return s;
+    }
+
     std::string failing_units(const RuleResult& rr) const {
         if (rr.units_failing.empty()) return "";
         std::string items;
@@ -277,7 +288,8 @@ struct Page {
                  "<br><span class=\"small\"><code>" + esc(rule.id) + "</code> " + esc(rule.source) + "</span>" +
                  changed_by_project(rule) +
                  (note.empty() ? "" : "<br><span class=\"small\">" + esc(note) + "</span>") +
-                 (ratio_basis(rr, lang).empty() ? "" : "<br><span class=\"small\">" + esc(ratio_basis(rr, lang)) + "</span>") + "</td><td class=\"nowrap\">" +
+                 (ratio_basis(rr, lang).empty() ? "" : "<br><span class=\"small\">" + esc(ratio_basis(rr, lang)) + "</span>") +
+                 (by_district(rr).empty() ? "" : "<br><span class=\"small\">" + esc(by_district(rr)) + "</span>") + "</td><td class=\"nowrap\">" +
                  esc(level_short(level, lang)) + "</td><td class=\"num\">" + esc(rule_value_text(rr, rr.value)) +
                  "</td><td class=\"num\">" + esc(rule_target_text(rr)) + "</td><td class=\"num\">" +
                  (rule.due ? t("", "due ") + std::to_string(*rule.due) + t(" 年", "") : std::string("—")) + "</td><td>" +

@@ -90,6 +90,10 @@ void Evaluator::min_total(const Rule& rule, RuleResult& res) {
                                  "设施图层未映射属性 \"" + miss + "\"");
     if (!level_present(in, level, res, target)) return;
     std::vector<double> sum(level < 0 ? 0 : in.units[level].size(), 0);
+    // A study-area total is also summed per district: which district falls short is
+    // what a planner asks next (summary.json details.by_district, the report, the layout).
+    const bool by_district = level < 0 && in.has_level[kDistrict];
+    std::vector<double> district(by_district ? in.units[kDistrict].size() : 0, 0);
     double total = 0;
     long unknown = 0, counted = 0;
     const std::vector<std::optional<double>>* column = rule.total_attr.empty() ? nullptr : &table.numbers.at(rule.total_attr);
@@ -103,6 +107,12 @@ void Evaluator::min_total(const Rule& rule, RuleResult& res) {
         total += *v;
         const int u = level >= 0 ? in.facilities[f].unit[level] : kNone;
         if (u != kNone) sum[u] += *v;
+        if (by_district && in.facilities[f].unit[kDistrict] != kNone) district[in.facilities[f].unit[kDistrict]] += *v;
+    }
+    if (by_district) {
+        json d = json::object();
+        for (size_t u = 0; u < district.size(); ++u) d[in.units[kDistrict][u].id] = district[u];
+        res.details["by_district"] = std::move(d);
     }
     res.details["total"] = total;
     res.details["facilities_counted"] = counted;

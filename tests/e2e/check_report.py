@@ -182,6 +182,15 @@ def check_report(out, lang, screenshot):
         row = rules_part[rules_part.find(f'id="rule-{r["id"]}"'):]
         row = row[:row.find("</tr>")]
         check(f"{r['id']}: the report lists the facilities not meeting it", all(i in row for i in ids), ids[:3])
+    # A study-area total is also given per district (which one falls short).
+    totals = [r for r in summary["rules"] if r["check"] == "min_total" and r.get("level") == "area" and r.get("value") is not None]
+    for r in totals:
+        parts = r.get("details", {}).get("by_district")
+        row = rules_part[rules_part.find(f'id="rule-{r["id"]}"'):]
+        row = row[:row.find("</tr>")]
+        check(f"{r['id']}: summary.json and the report give the total per district",
+              parts and all(f"{v:,.0f}" in row for v in parts.values()) and abs(sum(parts.values()) - r["value"]) < 1e-6,
+              (parts, r["value"]))
     check("report.html has no timestamps", not re.search(r"20\d\d-\d\d-\d\d[T ]\d\d:\d\d", html), "timestamp found")
     flagged = {r["id"] for r in summary.get("config", {}).get("rules", []) if r.get("headline") is True}
     headline = [r for r in summary["rules"] if r.get("value") is not None and r["id"] in flagged]
