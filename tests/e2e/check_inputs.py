@@ -578,6 +578,73 @@ def case_census_workbook():
           r.stderr)
 
 
+def case_validate_all_rejected():
+    """validate on a project with a required layer of which every record is rejected
+    lists every rejection of every layer (it stopped at the one exit-3 message), then
+    gives that message and exits 3; run still stops with it (exit 3, no output). The
+    layer may lose its records when read (facilities in metres read as lon/lat) or when
+    placed (compounds outside every unit); a unit level without a usable record leaves
+    compounds and facilities unplaced, not rejected as outside every unit."""
+    d = fresh("validate_all_rejected")
+    errors = os.path.join(fixtures, "errors")
+    def errors_of(stderr):
+        return [l for l in stderr.splitlines() if l.startswith("lifecircle: error: ")]
+    def rejected_of(stdout, layer):
+        return [l for l in stdout.splitlines() if l.startswith("rejected: " + layer + " ")]
+    # Facilities rejected when read, beside a compound without geometry.
+    k = json.load(open(os.path.join(HAND, "compounds.geojson"), encoding="utf-8"))
+    k["features"][1]["geometry"] = None
+    p = hand_project(d)
+    p["layers"]["compounds"]["path"] = save(os.path.join(d, "compounds.geojson"), k)
+    p["layers"]["facilities"]["path"] = os.path.join(errors, "facilities_metres.geojson")
+    project = save(os.path.join(d, "metres.json"), p)
+    r = lc("validate", project)
+    check("validate_all_rejected: facilities in metres: exit 3", r.returncode == 3, r.stdout + r.stderr)
+    fac = rejected_of(r.stdout, "facilities")
+    check("validate_all_rejected: facilities in metres: each of the 6 facilities listed with its reason",
+          len(fac) == 6 and all("coordinates out of range for longitude/latitude" in l for l in fac), r.stdout)
+    check("validate_all_rejected: facilities in metres: the compound without geometry listed too",
+          [l[:58] for l in rejected_of(r.stdout, "compounds")] == ["rejected: compounds K2 (feature 1): empty or null geometry"], r.stdout)
+    err = errors_of(r.stderr)
+    check("validate_all_rejected: facilities in metres: then the error, once, on stderr",
+          len(err) == 1 and "facilities_metres.geojson: every record of the facilities layer was rejected (6 of 6): F1 and 5 more" in err[0], r.stderr)
+    o = os.path.join(d, "out")
+    r2 = lc("run", project, "--out", o, "--quiet")
+    check("validate_all_rejected: run stops as before: exit 3, the same message, no output",
+          r2.returncode == 3 and errors_of(r2.stderr) == err and not os.path.exists(o), r2.stderr)
+    # Compounds rejected when placed (outside every unit), beside a facility of unknown type.
+    p = hand_project(d)
+    p["layers"]["compounds"]["path"] = os.path.join(errors, "compounds_outside.geojson")
+    p["layers"]["facilities"]["path"] = os.path.join(errors, "facilities_with_unknown_type.geojson")
+    r = lc("validate", save(os.path.join(d, "outside.json"), p))
+    check("validate_all_rejected: compounds outside: exit 3", r.returncode == 3, r.stdout + r.stderr)
+    comp = rejected_of(r.stdout, "compounds")
+    check("validate_all_rejected: compounds outside: each of the 4 compounds listed with its reason",
+          len(comp) == 4 and all("outside every unit" in l for l in comp), r.stdout)
+    check("validate_all_rejected: compounds outside: the facility of unknown type listed too",
+          any("unknown facility type" in l for l in rejected_of(r.stdout, "facilities")), r.stdout)
+    err = errors_of(r.stderr)
+    check("validate_all_rejected: compounds outside: then the error",
+          len(err) == 1 and "every record of the compounds layer was rejected (4 of 4): K1 and 3 more: outside every unit" in err[0], r.stderr)
+    # Every community rejected (no geometry), and every facility too: both errors, and
+    # the compounds not rejected as outside every unit.
+    c = json.load(open(os.path.join(HAND, "communities.geojson"), encoding="utf-8"))
+    for ft in c["features"]:
+        ft["geometry"] = None
+    p = hand_project(d)
+    p["layers"]["community"]["path"] = save(os.path.join(d, "communities.geojson"), c)
+    p["layers"]["facilities"]["path"] = os.path.join(errors, "facilities_metres.geojson")
+    r = lc("validate", save(os.path.join(d, "units.json"), p))
+    check("validate_all_rejected: no community: exit 3", r.returncode == 3, r.stdout + r.stderr)
+    check("validate_all_rejected: no community: every community and facility listed, no compound",
+          len(rejected_of(r.stdout, "community")) == len(c["features"]) and len(rejected_of(r.stdout, "facilities")) == 6
+          and rejected_of(r.stdout, "compounds") == [] and "not placed: compounds and facilities were not placed" in r.stdout, r.stdout)
+    err = errors_of(r.stderr)
+    check("validate_all_rejected: no community: both errors, community first",
+          len(err) == 2 and "every record of the community layer was rejected" in err[0]
+          and "every record of the facilities layer was rejected" in err[1], r.stderr)
+
+
 CASES = {n[len("case_"):]: f for n, f in list(globals().items()) if n.startswith("case_")}
 for name in wanted or CASES:
     CASES[name]()
