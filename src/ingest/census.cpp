@@ -216,11 +216,8 @@ CensusTable read_census_table(const Project& p, const CensusSpec& spec) {
     std::vector<const char*> copts;
     for (auto& o : opts) copts.push_back(o.c_str());
     copts.push_back(nullptr);
-    // A spreadsheet's first row is its header even when every row is text (codes and
-    // figures typed as text): GDAL 3.6's XLSX and ODS drivers take that from these
-    // options, not from open options (their HEADERS open option came later), and read
-    // them when a sheet is first used: they hold, on this thread, until the table is read.
-    CPLConfigOptionSetter xlsx_headers("OGR_XLSX_HEADERS", "FORCE", false), ods_headers("OGR_ODS_HEADERS", "FORCE", false);
+    // Until the table is read (sheet_with_columns looks into every sheet).
+    ingest::SpreadsheetHeaders headers;
     ingest::GdalErrors errs;
     src.ds.reset(GDALDataset::Open((utf8.path.empty() ? path : utf8.path).c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr,
                                    copts.data(), nullptr));

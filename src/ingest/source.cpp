@@ -120,6 +120,23 @@ int find_field(OGRFeatureDefn* defn, const std::string& want, const Source& src,
     return found;
 }
 
+std::string lower(std::string x) {
+    for (auto& ch : x) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return x;
+}
+
+/// The first of the comma-separated candidate names that appears exactly once among
+/// `cols` (lower case); empty if none does.
+std::string pick_column(const std::vector<std::string>& cols, const std::string& candidates) {
+    std::stringstream cs(candidates);
+    std::string c;
+    while (std::getline(cs, c, ',')) {
+        if (c.empty()) continue;
+        if (std::count(cols.begin(), cols.end(), lower(c)) == 1) return c;
+    }
+    return {};
+}
+
 /// The first of the comma-separated candidate names that appears exactly once in the
 /// CSV's header (case-insensitive, quotes and a BOM removed); empty if none does.
 std::string pick_csv_column(const fs::path& file, const std::string& candidates) {
@@ -127,10 +144,6 @@ std::string pick_csv_column(const fs::path& file, const std::string& candidates)
     std::string header;
     if (!in || !std::getline(in, header)) return {};
     if (header.rfind("\xEF\xBB\xBF", 0) == 0) header.erase(0, 3);
-    auto lower = [](std::string x) {
-        for (auto& ch : x) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-        return x;
-    };
     std::vector<std::string> cols;
     std::string cur;
     bool quoted = false;
@@ -140,14 +153,11 @@ std::string pick_csv_column(const fs::path& file, const std::string& candidates)
         else if (ch != '\r') cur += ch;
     }
     cols.push_back(lower(text::trim(cur)));
-    std::stringstream cs(candidates);
-    std::string c;
-    while (std::getline(cs, c, ',')) {
-        if (c.empty()) continue;
-        if (std::count(cols.begin(), cols.end(), lower(c)) == 1) return c;
-    }
-    return {};
+    return pick_column(cols, candidates);
 }
+
+const char* const kLonNames = "lon,longitude,lng,x,经度";
+const char* const kLatNames = "lat,latitude,y,纬度";
 
 /// Every file GDAL may open for `path` must be a regular file: the path itself, a
 /// shapefile's sidecars, the files of a folder data set. A FIFO would block forever.
@@ -253,6 +263,44 @@ OGRLayer* only_layer_for(const std::string& origin, const LayerSpec& s, const So
                       (option ? "give its name with " + origin + "-layer" : "set \"layer\" in /layers/" + s.key + " to its name"));
 }
 
+/// A table without geometry (a spreadsheet: GDAL makes no points from its columns, as
+/// it does for a CSV) read for a layer of points: its points are made from the one
+/// longitude and the one latitude column (for_each_feature), as a CSV's would be. Any
+/// other such table with records is an error naming what the layer needs.
+void points_from_columns(const LayerSpec& s, Source& src) {
+    OGRFeatureDefn* defn = src.layer->GetLayerDefn();
+    const std::vector<OGRwkbGeometryType> want = role_geometries(s.key);
+    const bool points = want.empty() || std::find(want.begin(), want.end(), wkbPoint) != want.end();
+    std::vector<std::string> cols;
+    std::string fields;
+    for (int i = 0; i < defn->GetFieldCount(); ++i) {
+        cols.push_back(lower(text::trim(field_name(defn, i, src))));
+        fields += (i ? ", " : "") + field_name(defn, i, src);
+    }
+    const std::string lon = pick_column(cols, s.field("lon").empty() ? kLonNames : s.field("lon"));
+    const std::string lat = pick_column(cols, s.field("lat").empty() ? kLatNames : s.field("lat"));
+    if (points && !lon.empty() && !lat.empty()) {
+        src.lon_column = static_cast<int>(std::find(cols.begin(), cols.end(), lower(lon)) - cols.begin());
+        src.lat_column = static_cast<int>(std::find(cols.begin(), cols.end(), lower(lat)) - cols.begin());
+        OGRFeatureDefn* d = defn->Clone();
+        d->Reference();
+        src.point_defn.reset(d);
+        OGRGeomFieldDefn point("geometry", wkbPoint);
+        src.point_defn->AddGeomFieldDefn(&point);
+        return;
+    }
+    if (src.layer->GetFeatureCount(TRUE) == 0) return;  // nothing to read, nothing lost
+    std::string want_names;
+    for (auto t : want) want_names += (want_names.empty() ? "" : " or ") + std::string(OGRGeometryTypeToName(t)) + "s";
+    if (!points)
+        throw InputError(src.label + ": is a table without geometry; the " + s.key + " layer needs " + want_names +
+                         " (a GeoJSON, Shapefile, GeoPackage layer...)");
+    throw InputError(src.label + ": is a table without geometry and has no single longitude and latitude column to make points of (" +
+                     (s.field("lon").empty() ? "named lon, longitude, lng, x or 经度 and lat, latitude, y or 纬度"
+                                             : "\"" + s.field("lon") + "\" and \"" + s.field("lat") + "\"") +
+                     "); its fields are: " + fields + ". Set \"lon\" and \"lat\" in /layers/" + s.key + " to the column names");
+}
+
 }  // namespace
 
 Source open_source(const std::string& origin, const LayerSpec& s, std::vector<std::string>& warnings) {
@@ -279,8 +327,8 @@ Source open_source(const std::string& origin, const LayerSpec& s, std::vector<st
         // Name exactly one coordinate column each: GDAL 3.6's CSV driver misreads a
         // file in which several of the possible names (lon and lng) or a repeated name
         // match (found by fuzzing).
-        std::string lon = pick_csv_column(s.path, s.field("lon").empty() ? "lon,longitude,lng,x,经度" : s.field("lon"));
-        std::string lat = pick_csv_column(s.path, s.field("lat").empty() ? "lat,latitude,y,纬度" : s.field("lat"));
+        std::string lon = pick_csv_column(s.path, s.field("lon").empty() ? kLonNames : s.field("lon"));
+        std::string lat = pick_csv_column(s.path, s.field("lat").empty() ? kLatNames : s.field("lat"));
         if (lon.empty() || lat.empty())
             warnings.push_back(src.label + ": no single longitude/latitude column found (set \"lon\" and \"lat\" on the layer)");
         else {
@@ -293,6 +341,8 @@ Source open_source(const std::string& origin, const LayerSpec& s, std::vector<st
     std::vector<const char*> copts;
     for (auto& o : opts) copts.push_back(o.c_str());
     copts.push_back(nullptr);
+    // A sheet is read (its fields looked up) before this returns.
+    SpreadsheetHeaders headers;
     GdalErrors errs;
     src.ds.reset(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, copts.data(), nullptr));
     if (!src.ds) {
@@ -317,6 +367,7 @@ Source open_source(const std::string& origin, const LayerSpec& s, std::vector<st
     if (src.encoding.empty() && dbf)
         if (const char* e = src.layer->GetMetadataItem("SOURCE_ENCODING", "SHAPEFILE"); e && *e) src.encoding = e;
     src.utf8_declared = is_utf8_name(src.encoding);
+    if (src.layer->GetLayerDefn()->GetGeomFieldCount() == 0) points_from_columns(s, src);
     if (!s.where.empty()) {
         src.filtered = true;
         if (src.layer->SetAttributeFilter(s.where.c_str()) != OGRERR_NONE)
@@ -572,6 +623,31 @@ void check_read_to_end(const Source& src, long idx, const GdalErrors& errs) {
                          errs.failures.back() + "); the file may be truncated or damaged");
 }
 
+/// A coordinate as a spreadsheet holds it: a number, or text such as " 102.71 "; NaN
+/// when unset or not a number.
+double coordinate(OGRFeature* f, int i) {
+    if (!f->IsFieldSetAndNotNull(i)) return std::nan("");
+    const OGRFieldType t = f->GetFieldDefnRef(i)->GetType();
+    if (t == OFTReal || t == OFTInteger || t == OFTInteger64) return f->GetFieldAsDouble(i);
+    const std::string text = text::trim(f->GetFieldAsString(i));
+    char* end = nullptr;
+    const double v = CPLStrtod(text.c_str(), &end);
+    return !text.empty() && end && *end == '\0' ? v : std::nan("");
+}
+
+/// The feature of a table read for points (Source::point_defn): its fields, and the
+/// point of its coordinate columns where both are numbers (else no geometry, and the
+/// record is rejected as such).
+OGRFeatureUniquePtr with_point(OGRFeatureUniquePtr f, const Source& src) {
+    OGRFeatureUniquePtr g(new OGRFeature(src.point_defn.get()));
+    g->SetFID(f->GetFID());
+    for (int i = 0; i < f->GetFieldCount(); ++i)
+        if (f->IsFieldSet(i)) g->SetField(i, f->GetRawFieldRef(i));
+    const double x = coordinate(f.get(), src.lon_column), y = coordinate(f.get(), src.lat_column);
+    if (std::isfinite(x) && std::isfinite(y)) g->SetGeometryDirectly(new OGRPoint(x, y));
+    return g;
+}
+
 /// Says once per pass that text was decoded.
 void warn_recoded(const Source& src) {
     if (src.recoded && src.utf8_declared)
@@ -600,6 +676,7 @@ void for_each_feature(Source& src, const std::function<void(OGRFeature*, long)>&
         src.layer->ResetReading();
         OGRFeatureUniquePtr f;
         while ((f.reset(src.layer->GetNextFeature()), f)) {
+            if (src.point_defn) f = with_point(std::move(f), src);
             fn(f.get(), idx++);
             if (src.keep_features) src.kept.push_back(std::move(f));
         }

@@ -6,6 +6,7 @@
 #include "common/geos.hpp"
 #include "project/project.hpp"
 
+#include <cpl_conv.h>
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
 
@@ -27,6 +28,23 @@ struct GdalErrors {
     GdalErrors(const GdalErrors&) = delete;
     GdalErrors& operator=(const GdalErrors&) = delete;
     std::string last() const { return msgs.empty() ? std::string() : msgs.back(); }
+};
+
+/// A spreadsheet's first row is its header even when every row is text (codes and
+/// figures typed as text; GDAL took the header row for data and named the columns
+/// Field1, Field2 ...): GDAL 3.6's XLSX and ODS drivers take that from these options,
+/// not from open options (their HEADERS open option came later), and read them when a
+/// sheet is first used. They hold on this thread while the object lives: keep it until
+/// the sheet has been read.
+struct SpreadsheetHeaders {
+    CPLConfigOptionSetter xlsx{"OGR_XLSX_HEADERS", "FORCE", false}, ods{"OGR_ODS_HEADERS", "FORCE", false};
+};
+
+/// Releases a feature definition made here (features hold references to it).
+struct DefnRelease {
+    void operator()(OGRFeatureDefn* d) const {
+        if (d->Dereference() <= 0) delete d;
+    }
 };
 
 /// An opened input layer with the transformations it needs.
@@ -54,6 +72,12 @@ struct Source {
     /// feature read is kept in `kept`, and the next pass reads them from there instead
     /// of parsing the file again (a GeoJSON layer is parsed anew on every pass).
     bool keep_features = false;
+    /// A table without geometry (a spreadsheet, a DBF, a GeoPackage attribute table)
+    /// whose points are in a longitude and a latitude column: their indices, and the
+    /// table's fields plus a point geometry, the definition of the features for_each_feature
+    /// hands over; -1 and null for any other source.
+    int lon_column = -1, lat_column = -1;
+    std::unique_ptr<OGRFeatureDefn, DefnRelease> point_defn;
     std::vector<OGRFeatureUniquePtr> kept;
 };
 

@@ -645,6 +645,56 @@ def case_validate_all_rejected():
           and "every record of the facilities layer was rejected" in err[1], r.stderr)
 
 
+def hand_figures(out):
+    s = summary(out)
+    return open(os.path.join(out, "coverage.csv"), encoding="utf-8-sig").read(), [(x["id"], x["value"]) for x in s["rules"]]
+
+
+def case_spreadsheet_layer():
+    """Facilities given as a spreadsheet (inputs/spreadsheet: the hand fixture's six as
+    a listing with 经度/纬度 columns): GDAL makes no points of a sheet, so they are made
+    from the longitude and latitude columns, as a CSV's are, and the run's figures are
+    the GeoJSON's (every facility was rejected as without geometry). Every cell text, the
+    coordinates too (facilities_text.xlsx), the first row is still the header (GDAL named
+    the columns Field1 ...). A sheet without such columns, or a table for a unit layer,
+    is exit 3 saying what the layer needs."""
+    d = fresh("spreadsheet_layer")
+    if not check("spreadsheet_layer: ogr2ogr (GDAL) is installed", shutil.which("ogr2ogr") is not None):
+        return
+    sheet = os.path.join(INPUTS, "spreadsheet")
+    want = lc("run", os.path.join(HAND, "project.json"), "--out", os.path.join(d, "hand"), "--quiet")
+    if not check("spreadsheet_layer: the hand fixture runs", want.returncode == 0, want.stderr):
+        return
+    want = hand_figures(os.path.join(d, "hand"))
+    numbers = os.path.join(d, "facilities_numbers.xlsx")  # coordinates and figures as numbers
+    subprocess.run(["ogr2ogr", "-f", "XLSX", numbers, os.path.join(sheet, "facilities_lonlat.csv"), "-nln", "设施",
+                    "-oo", "AUTODETECT_TYPE=YES"], check=True, capture_output=True)
+    for label, book in [("numbers", numbers), ("all text", os.path.join(sheet, "facilities_text.xlsx"))]:
+        p = hand_project(d)
+        p["layers"]["facilities"]["path"] = book
+        out = os.path.join(d, "out_" + label.replace(" ", "_"))
+        r = lc("run", save(os.path.join(d, label.replace(" ", "_") + ".json"), p), "--out", out, "--quiet")
+        if not check(f"spreadsheet_layer: {label}: exit 0", r.returncode == 0, r.stderr):
+            continue
+        check(f"spreadsheet_layer: {label}: the figures of the GeoJSON facilities", hand_figures(out) == want, hand_figures(out)[1])
+        check(f"spreadsheet_layer: {label}: no record rejected", read_csv(os.path.join(out, "rejected.csv")) == [],
+              read_csv(os.path.join(out, "rejected.csv")))
+    bare = os.path.join(d, "no_coordinates.xlsx")
+    subprocess.run(["ogr2ogr", "-f", "XLSX", bare, os.path.join(sheet, "facilities_lonlat.csv"), "-nln", "设施", "-select", "fid,name,type"],
+                   check=True, capture_output=True)
+    p = hand_project(d)
+    p["layers"]["facilities"]["path"] = bare
+    r = lc("validate", save(os.path.join(d, "bare.json"), p))
+    check("spreadsheet_layer: no coordinate columns: exit 3 saying so, with its fields",
+          r.returncode == 3 and "no_coordinates.xlsx: is a table without geometry and has no single longitude and latitude column" in r.stderr
+          and "its fields are: fid, name, type" in r.stderr, r.stderr)
+    p = hand_project(d)
+    p["layers"]["community"]["path"] = numbers
+    r = lc("validate", save(os.path.join(d, "units.json"), p))
+    check("spreadsheet_layer: a table for a unit layer: exit 3 saying it needs polygons",
+          r.returncode == 3 and "is a table without geometry; the community layer needs Polygons" in r.stderr, r.stderr)
+
+
 CASES = {n[len("case_"):]: f for n, f in list(globals().items()) if n.startswith("case_")}
 for name in wanted or CASES:
     CASES[name]()
