@@ -11,7 +11,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <atomic>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 namespace lc::ingest {
@@ -27,6 +29,53 @@ GdalErrors::GdalErrors() { CPLPushErrorHandlerEx(handler, this); }
 GdalErrors::~GdalErrors() { CPLPopErrorHandler(); }
 
 namespace {
+
+/// UTF-16 code units (after a byte order mark) as UTF-8; a lone surrogate becomes U+FFFD.
+std::string utf16_to_utf8(const std::string& bytes, bool big_endian) {
+    auto unit = [&](size_t i) {
+        const unsigned a = static_cast<unsigned char>(bytes[i]), b = static_cast<unsigned char>(bytes[i + 1]);
+        return big_endian ? (a << 8 | b) : (b << 8 | a);
+    };
+    std::string out;
+    for (size_t i = 2; i + 1 < bytes.size(); i += 2) {
+        unsigned cp = unit(i);
+        if (cp >= 0xD800 && cp < 0xDC00 && i + 3 < bytes.size() && unit(i + 2) >= 0xDC00 && unit(i + 2) < 0xE000) {
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (unit(i + 2) - 0xDC00);
+            i += 2;
+        } else if (cp >= 0xD800 && cp < 0xE000) {
+            cp = 0xFFFD;
+        }
+        if (cp < 0x80) {
+            out += static_cast<char>(cp);
+        } else if (cp < 0x800) {
+            out += static_cast<char>(0xC0 | cp >> 6);
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        } else if (cp < 0x10000) {
+            out += static_cast<char>(0xE0 | cp >> 12);
+            out += static_cast<char>(0x80 | (cp >> 6 & 0x3F));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        } else {
+            out += static_cast<char>(0xF0 | cp >> 18);
+            out += static_cast<char>(0x80 | (cp >> 12 & 0x3F));
+            out += static_cast<char>(0x80 | (cp >> 6 & 0x3F));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        }
+    }
+    return out;
+}
+
+/// A text table (.csv, .txt, .tsv) whose first bytes hold NULs, nearly all at even or
+/// nearly all at odd offsets: the ASCII (separators, digits, line ends) of UTF-16. No
+/// UTF-8 or GBK text holds a NUL; a spreadsheet (a zip) is not a text table.
+bool looks_like_utf16(const fs::path& path, const std::string& head) {
+    std::string ext = path.extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (ext != ".csv" && ext != ".txt" && ext != ".tsv") return false;
+    long at[2] = {0, 0};
+    for (size_t i = 0; i < head.size(); ++i) at[i % 2] += head[i] == '\0';
+    const long nuls = at[0] + at[1];
+    return nuls > 0 && std::max(at[0], at[1]) >= 0.9 * nuls;
+}
 
 bool valid_utf8(const std::string& s) {
     const unsigned char* p = reinterpret_cast<const unsigned char*>(s.data());
@@ -139,17 +188,33 @@ std::string pick_column(const std::vector<std::string>& cols, const std::string&
 
 /// The first of the comma-separated candidate names that appears exactly once in the
 /// CSV's header (case-insensitive, quotes and a BOM removed); empty if none does.
-std::string pick_csv_column(const fs::path& file, const std::string& candidates) {
-    std::ifstream in(file, std::ios::binary);
+std::string pick_csv_column(const std::string& file, const std::string& candidates) {
     std::string header;
-    if (!in || !std::getline(in, header)) return {};
+    if (VSILFILE* in = VSIFOpenL(file.c_str(), "rb")) {  // a file, or a UTF-16 one converted in memory
+        char buf[65536];
+        header.assign(buf, VSIFReadL(buf, 1, sizeof buf, in));
+        VSIFCloseL(in);
+    }
+    header = header.substr(0, header.find('\n'));
     if (header.rfind("\xEF\xBB\xBF", 0) == 0) header.erase(0, 3);
-    std::vector<std::string> cols;
-    std::string cur;
+    // The separator as GDAL's CSV driver finds it: the one of ',', ';' and tab the header
+    // uses outside quotes, ',' when it uses several or none.
+    char sep = '\0';
     bool quoted = false;
     for (char ch : header) {
         if (ch == '"') quoted = !quoted;
-        else if (ch == ',' && !quoted) { cols.push_back(lower(text::trim(cur))); cur.clear(); }
+        else if (!quoted && (ch == ',' || ch == ';' || ch == '\t')) {
+            if (sep == '\0') sep = ch;
+            else if (sep != ch) { sep = ','; break; }
+        }
+    }
+    if (sep == '\0') sep = ',';
+    std::vector<std::string> cols;
+    std::string cur;
+    quoted = false;
+    for (char ch : header) {
+        if (ch == '"') quoted = !quoted;
+        else if (ch == sep && !quoted) { cols.push_back(lower(text::trim(cur))); cur.clear(); }
         else if (ch != '\r') cur += ch;
     }
     cols.push_back(lower(text::trim(cur)));
@@ -182,6 +247,30 @@ void check_file_kinds(const fs::path& path, const std::string& label) {
 }
 
 }  // namespace
+
+std::string utf16_as_utf8(const fs::path& path, const std::string& label, std::vector<std::string>& warnings) {
+    std::ifstream f(path, std::ios::binary);
+    std::string bytes(4096, '\0');
+    f.read(&bytes[0], static_cast<std::streamsize>(bytes.size()));
+    bytes.resize(static_cast<size_t>(f.gcount()));
+    const bool le = bytes.rfind("\xFF\xFE", 0) == 0, be = bytes.rfind("\xFE\xFF", 0) == 0;
+    if (!le && !be) {
+        if (looks_like_utf16(path, bytes))
+            throw InputError(label + ": looks like UTF-16 text without a byte order mark; save it as \"CSV UTF-8\" and give that file");
+        return {};
+    }
+    bytes.append(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+    static std::atomic<int> counter{0};  // batch jobs and the two reading threads convert side by side
+    const std::string mem = "/vsimem/lifecircle_utf8_" + std::to_string(++counter) + ".csv";
+    const std::string text = utf16_to_utf8(bytes, be);
+    VSILFILE* out = VSIFOpenL(mem.c_str(), "wb");
+    if (!out || VSIFWriteL(text.data(), 1, text.size(), out) != text.size())
+        throw InputError(label + ": cannot be converted from UTF-16; save it as \"CSV UTF-8\" and give that file");
+    VSIFCloseL(out);
+    warnings.push_back(label + ": UTF-16 text (Excel's \"Unicode text\") read as UTF-8" +
+                       (text.find('\t') != std::string::npos ? std::string(", tab-separated") : std::string()));
+    return mem;
+}
 
 std::string file_label(const LayerSpec& s) {
     std::string l = s.path.u8string();
@@ -323,12 +412,19 @@ Source open_source(const std::string& origin, const LayerSpec& s, std::vector<st
     std::vector<std::string> opts;
     std::string ext = s.path.extension().string();
     std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
+    if (ext == ".csv" && path.rfind("/vsi", 0) != 0 && network_path_kind(path).empty()) {
+        src.utf8.path = utf16_as_utf8(s.path, src.label, warnings);  // Excel's "Unicode text", as census tables
+        if (!src.utf8.path.empty()) {
+            path = src.utf8.path;
+            src.encoding = "UTF-8";  // what it is now, whatever the layer says
+        }
+    }
     if (ext == ".csv") {
         // Name exactly one coordinate column each: GDAL 3.6's CSV driver misreads a
         // file in which several of the possible names (lon and lng) or a repeated name
         // match (found by fuzzing).
-        std::string lon = pick_csv_column(s.path, s.field("lon").empty() ? kLonNames : s.field("lon"));
-        std::string lat = pick_csv_column(s.path, s.field("lat").empty() ? kLatNames : s.field("lat"));
+        std::string lon = pick_csv_column(path, s.field("lon").empty() ? kLonNames : s.field("lon"));
+        std::string lat = pick_csv_column(path, s.field("lat").empty() ? kLatNames : s.field("lat"));
         if (lon.empty() || lat.empty())
             warnings.push_back(src.label + ": no single longitude/latitude column found (set \"lon\" and \"lat\" on the layer)");
         else {

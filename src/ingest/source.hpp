@@ -10,6 +10,7 @@
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
 
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -40,6 +41,29 @@ struct SpreadsheetHeaders {
     CPLConfigOptionSetter xlsx{"OGR_XLSX_HEADERS", "FORCE", false}, ods{"OGR_ODS_HEADERS", "FORCE", false};
 };
 
+/// A memory file that is gone with this object (declared before the data set reading
+/// it, so that it outlives the data set). Moves as its owner (a Source) does.
+struct MemoryFile {
+    std::string path;
+    MemoryFile() = default;
+    MemoryFile(MemoryFile&& o) noexcept : path(std::move(o.path)) { o.path.clear(); }
+    MemoryFile& operator=(MemoryFile&& o) noexcept {
+        std::swap(path, o.path);
+        return *this;
+    }
+    ~MemoryFile() {
+        if (!path.empty()) VSIUnlink(path.c_str());
+    }
+};
+
+/// A table Excel saved as "Unicode text" (or "CSV UTF-16"): UTF-16 with a byte order
+/// mark, mostly tab-separated, which GDAL's CSV driver reads as garbage (a .txt it does
+/// not open at all). Copied as UTF-8 into a memory .csv (the driver finds the tabs
+/// itself), whose path is returned, with a warning naming `label`; empty for any other
+/// file. UTF-16 without a mark (a text table holding NULs) is refused (InputError): its
+/// byte order would be a guess.
+std::string utf16_as_utf8(const std::filesystem::path& path, const std::string& label, std::vector<std::string>& warnings);
+
 /// Releases a feature definition made here (features hold references to it).
 struct DefnRelease {
     void operator()(OGRFeatureDefn* d) const {
@@ -49,6 +73,7 @@ struct DefnRelease {
 
 /// An opened input layer with the transformations it needs.
 struct Source {
+    MemoryFile utf8;  ///< a UTF-16 CSV converted (utf16_as_utf8); declared first, it outlives the data set
     GDALDatasetUniquePtr ds;
     OGRLayer* layer = nullptr;
     std::string label;   ///< "file (layer)" for messages

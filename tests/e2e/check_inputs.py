@@ -695,6 +695,44 @@ def case_spreadsheet_layer():
           r.returncode == 3 and "is a table without geometry; the community layer needs Polygons" in r.stderr, r.stderr)
 
 
+def case_layer_utf16():
+    """A facilities CSV saved by Excel as "Unicode text" (UTF-16 with a byte order mark,
+    tab-separated; inputs/spreadsheet/facilities_lonlat.csv converted here) reads as its
+    UTF-8 original, little- or big-endian, with the census tables' warning (it was read
+    as garbage: no coordinate column, every record rejected); without a byte order mark
+    it is refused, saying how to save it. The hand fixture's figures either way."""
+    d = fresh("layer_utf16")
+    want = lc("run", os.path.join(HAND, "project.json"), "--out", os.path.join(d, "hand"), "--quiet")
+    if not check("layer_utf16: the hand fixture runs", want.returncode == 0, want.stderr):
+        return
+    want = hand_figures(os.path.join(d, "hand"))
+    rows = list(csv.reader(io.open(os.path.join(INPUTS, "spreadsheet", "facilities_lonlat.csv"), encoding="utf-8-sig")))
+    # ("tab": a UTF-8 CSV separated by tabs, whose coordinate columns were not found)
+    for variant, encoding, bom in [("utf8", "utf-8", b""), ("tab", "utf-8", b""), ("le", "utf-16-le", b"\xff\xfe"),
+                                   ("be", "utf-16-be", b"\xfe\xff"), ("nobom", "utf-16-le", b"")]:
+        sep = "," if variant == "utf8" else "\t"
+        f = os.path.join(d, "facilities_" + variant + ".csv")
+        with open(f, "wb") as out:
+            out.write(bom + "".join(sep.join(row) + "\r\n" for row in rows).encode(encoding))
+        p = hand_project(d)
+        p["layers"]["facilities"]["path"] = f
+        out = os.path.join(d, "out_" + variant)
+        r = lc("run", save(os.path.join(d, variant + ".json"), p), "--out", out, "--quiet")
+        if variant == "nobom":
+            check("layer_utf16: UTF-16 without a byte order mark: exit 3 saying to save as CSV UTF-8",
+                  r.returncode == 3 and 'facilities_nobom.csv: looks like UTF-16 text without a byte order mark; save it as "CSV UTF-8"' in r.stderr,
+                  r.stderr)
+            continue
+        if not check(f"layer_utf16: {variant}: exit 0", r.returncode == 0, r.stderr):
+            continue
+        check(f"layer_utf16: {variant}: the figures of the GeoJSON facilities, none rejected",
+              hand_figures(out) == want and read_csv(os.path.join(out, "rejected.csv")) == [], hand_figures(out)[1])
+        if bom:
+            check(f"layer_utf16: {variant}: a warning says how it was read",
+                  any(f'facilities_{variant}.csv: UTF-16 text (Excel\'s "Unicode text") read as UTF-8, tab-separated' in x
+                      for x in warnings_of(r.stderr)), r.stderr)
+
+
 CASES = {n[len("case_"):]: f for n, f in list(globals().items()) if n.startswith("case_")}
 for name in wanted or CASES:
     CASES[name]()
