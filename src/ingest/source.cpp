@@ -425,9 +425,9 @@ Source open_source(const std::string& origin, const LayerSpec& s, std::vector<st
         // match (found by fuzzing).
         std::string lon = pick_csv_column(path, s.field("lon").empty() ? kLonNames : s.field("lon"));
         std::string lat = pick_csv_column(path, s.field("lat").empty() ? kLatNames : s.field("lat"));
-        if (lon.empty() || lat.empty())
-            warnings.push_back(src.label + ": no single longitude/latitude column found (set \"lon\" and \"lat\" on the layer)");
-        else {
+        // Without them the driver may still find a WKT column; else the layer has no
+        // geometry, and points_from_columns says what it lacks.
+        if (!lon.empty() && !lat.empty()) {
             opts.push_back("X_POSSIBLE_NAMES=" + lon);
             opts.push_back("Y_POSSIBLE_NAMES=" + lat);
         }

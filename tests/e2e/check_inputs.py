@@ -693,6 +693,25 @@ def case_spreadsheet_layer():
     r = lc("validate", save(os.path.join(d, "units.json"), p))
     check("spreadsheet_layer: a table for a unit layer: exit 3 saying it needs polygons",
           r.returncode == 3 and "is a table without geometry; the community layer needs Polygons" in r.stderr, r.stderr)
+    # A CSV: with a WKT column, no warning that longitude/latitude columns are missing
+    # (it said so, of a layer read in full); with neither, the error above, not a warning
+    # and then every record rejected as without geometry.
+    rows = list(csv.reader(io.open(os.path.join(sheet, "facilities_lonlat.csv"), encoding="utf-8-sig")))
+    for label, head, cells in [("WKT", ["WKT"], lambda r: ["POINT (%s %s)" % (r[7], r[8])]), ("no coordinates", [], lambda r: [])]:
+        f = os.path.join(d, label.replace(" ", "_") + ".csv")
+        with open(f, "w", encoding="utf-8", newline="") as out:
+            csv.writer(out).writerows([rows[0][:7] + head] + [r[:7] + cells(r) for r in rows[1:]])
+        p = hand_project(d)
+        p["layers"]["facilities"]["path"] = f
+        r = lc("validate", save(os.path.join(d, label.replace(" ", "_") + ".json"), p))
+        if label == "WKT":
+            check("spreadsheet_layer: a CSV with a WKT column: exit 0, no warning about longitude/latitude columns",
+                  r.returncode == 0 and "longitude" not in r.stdout + r.stderr and "0 rejected" in r.stdout.split("facilities:")[1].split("\n")[0],
+                  r.stdout + r.stderr)
+        else:
+            check("spreadsheet_layer: a CSV without coordinates: exit 3 saying so",
+                  r.returncode == 3 and "no_coordinates.csv: is a table without geometry and has no single longitude and latitude column" in r.stderr,
+                  r.stdout + r.stderr)
 
 
 def case_layer_utf16():
