@@ -79,7 +79,8 @@ void register_validate(CLI::App& app, Action& action) {
         action = [o] {
             Engine engine(thread_count());
             auto res = validate_project(engine, o->project, o->strict);
-            std::cout << res.report;
+            std::cout << res.report << std::flush;
+            for (auto& e : res.errors) std::cerr << "lifecircle: error: " << e << "\n";
             if (res.exit_code == kExitStrict) std::cerr << "lifecircle: --strict: some records would be rejected (listed above)\n";
             return res.exit_code;
         };

@@ -73,91 +73,6 @@ void check_row(ingest::Ctx& c, const std::string& id, CensusRow& row) {
     }
 }
 
-/// UTF-16 code units (after a byte order mark) as UTF-8; a lone surrogate becomes U+FFFD.
-std::string utf16_to_utf8(const std::string& bytes, bool big_endian) {
-    auto unit = [&](size_t i) {
-        const unsigned a = static_cast<unsigned char>(bytes[i]), b = static_cast<unsigned char>(bytes[i + 1]);
-        return big_endian ? (a << 8 | b) : (b << 8 | a);
-    };
-    std::string out;
-    for (size_t i = 2; i + 1 < bytes.size(); i += 2) {
-        unsigned cp = unit(i);
-        if (cp >= 0xD800 && cp < 0xDC00 && i + 3 < bytes.size() && unit(i + 2) >= 0xDC00 && unit(i + 2) < 0xE000) {
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (unit(i + 2) - 0xDC00);
-            i += 2;
-        } else if (cp >= 0xD800 && cp < 0xE000) {
-            cp = 0xFFFD;
-        }
-        if (cp < 0x80) {
-            out += static_cast<char>(cp);
-        } else if (cp < 0x800) {
-            out += static_cast<char>(0xC0 | cp >> 6);
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        } else if (cp < 0x10000) {
-            out += static_cast<char>(0xE0 | cp >> 12);
-            out += static_cast<char>(0x80 | (cp >> 6 & 0x3F));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        } else {
-            out += static_cast<char>(0xF0 | cp >> 18);
-            out += static_cast<char>(0x80 | (cp >> 12 & 0x3F));
-            out += static_cast<char>(0x80 | (cp >> 6 & 0x3F));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        }
-    }
-    return out;
-}
-
-/// A text table (.csv, .txt, .tsv) whose first bytes hold NULs, nearly all at even or
-/// nearly all at odd offsets: the ASCII (separators, digits, line ends) of UTF-16. No
-/// UTF-8 or GBK text holds a NUL; a spreadsheet (a zip) is not a text table.
-bool looks_like_utf16(const fs::path& path, const std::string& head) {
-    std::string ext = path.extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    if (ext != ".csv" && ext != ".txt" && ext != ".tsv") return false;
-    long at[2] = {0, 0};
-    for (size_t i = 0; i < head.size(); ++i) at[i % 2] += head[i] == '\0';
-    const long nuls = at[0] + at[1];
-    return nuls > 0 && std::max(at[0], at[1]) >= 0.9 * nuls;
-}
-
-/// A memory file that is gone with this object (declared before the data set reading
-/// it, so that it outlives the data set).
-struct MemoryFile {
-    std::string path;
-    ~MemoryFile() {
-        if (!path.empty()) VSIUnlink(path.c_str());
-    }
-};
-
-/// A table Excel saved as "Unicode text" (or "CSV UTF-16"): UTF-16 with a byte order
-/// mark, mostly tab-separated, which GDAL's CSV driver reads as garbage (a .txt it does
-/// not open at all). Copied as UTF-8 into a memory .csv (the driver finds the tabs
-/// itself), whose path is returned, with a warning; empty for any other file. UTF-16
-/// without a mark is refused: its byte order would be a guess.
-std::string utf16_as_utf8(const fs::path& path, const std::string& label, std::vector<std::string>& warnings) {
-    std::ifstream f(path, std::ios::binary);
-    std::string bytes(4096, '\0');
-    f.read(&bytes[0], static_cast<std::streamsize>(bytes.size()));
-    bytes.resize(static_cast<size_t>(f.gcount()));
-    const bool le = bytes.rfind("\xFF\xFE", 0) == 0, be = bytes.rfind("\xFE\xFF", 0) == 0;
-    if (!le && !be) {
-        if (looks_like_utf16(path, bytes))
-            throw InputError(label + ": looks like UTF-16 text without a byte order mark; save it as \"CSV UTF-8\" and give that file");
-        return {};
-    }
-    bytes.append(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-    static std::atomic<int> counter{0};  // batch jobs read census tables side by side
-    const std::string mem = "/vsimem/lifecircle_census_" + std::to_string(++counter) + ".csv";
-    const std::string text = utf16_to_utf8(bytes, be);
-    VSILFILE* out = VSIFOpenL(mem.c_str(), "wb");
-    if (!out || VSIFWriteL(text.data(), 1, text.size(), out) != text.size())
-        throw InputError(label + ": cannot be converted from UTF-16; save it as \"CSV UTF-8\" and give that file");
-    VSIFCloseL(out);
-    warnings.push_back(label + ": UTF-16 text (Excel's \"Unicode text\") read as UTF-8" +
-                       (text.find('\t') != std::string::npos ? std::string(", tab-separated") : std::string()));
-    return mem;
-}
-
 /// Every column the census table is read for.
 std::vector<std::string> mapped_columns(const CensusSpec& spec) {
     std::vector<std::string> cols;
@@ -197,7 +112,6 @@ OGRLayer* sheet_with_columns(const CensusSpec& spec, ingest::Source& src, std::v
 CensusTable read_census_table(const Project& p, const CensusSpec& spec) {
     if (!gdal_ready()) throw std::logic_error("lc::init_gdal() must run before any input is read");
     Inputs in;  // takes the notes of the reading, which the table keeps
-    MemoryFile utf8;  // a UTF-16 table converted (utf16_as_utf8); declared first, it outlives the data set
     ingest::Source src;
     src.label = spec.path.u8string() + (spec.layer.empty() ? "" : " (layer " + spec.layer + ")");
     src.encoding = spec.encoding;
@@ -211,18 +125,15 @@ CensusTable read_census_table(const Project& p, const CensusSpec& spec) {
         std::string why = special_file_problem(spec.path, false);
         if (!why.empty()) throw InputError(src.label + ": " + why + " (census table " + spec.pointer + ")");
     }
-    if (path.rfind("/vsi", 0) != 0) utf8.path = utf16_as_utf8(spec.path, src.label, in.warnings);
-    std::vector<std::string> opts = open_options(utf8.path.empty() ? spec.path : fs::path(utf8.path));
+    if (path.rfind("/vsi", 0) != 0) src.utf8.path = ingest::utf16_as_utf8(spec.path, src.label, in.warnings);
+    std::vector<std::string> opts = open_options(src.utf8.path.empty() ? spec.path : fs::path(src.utf8.path));
     std::vector<const char*> copts;
     for (auto& o : opts) copts.push_back(o.c_str());
     copts.push_back(nullptr);
-    // A spreadsheet's first row is its header even when every row is text (codes and
-    // figures typed as text): GDAL 3.6's XLSX and ODS drivers take that from these
-    // options, not from open options (their HEADERS open option came later), and read
-    // them when a sheet is first used: they hold, on this thread, until the table is read.
-    CPLConfigOptionSetter xlsx_headers("OGR_XLSX_HEADERS", "FORCE", false), ods_headers("OGR_ODS_HEADERS", "FORCE", false);
+    // Until the table is read (sheet_with_columns looks into every sheet).
+    ingest::SpreadsheetHeaders headers;
     ingest::GdalErrors errs;
-    src.ds.reset(GDALDataset::Open((utf8.path.empty() ? path : utf8.path).c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr,
+    src.ds.reset(GDALDataset::Open((src.utf8.path.empty() ? path : src.utf8.path).c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr,
                                    copts.data(), nullptr));
     if (!src.ds)
         throw InputError(src.label + ": cannot be read as a table" + (errs.last().empty() ? "" : " (" + errs.last() + ")") +

@@ -27,6 +27,7 @@ void warn_unused_layers(Inputs& in) {
     std::vector<std::string> loud;
     for (auto& [k, c] : in.counts) {
         if (c.read == 0 || c.used > 0) continue;
+        if (std::count(in.all_rejected.begin(), in.all_rejected.end(), k)) continue;  // an error says it (validate)
         if (c.rejected > 0)
             loud.push_back("every record of the " + k + " layer was rejected (" + std::to_string(c.rejected) + " of " +
                            std::to_string(c.read) + "; see rejected.csv): the results use none of it");
@@ -66,18 +67,25 @@ std::string commonest_reasons(const Inputs& in, const std::string& key) {
 
 }  // namespace
 
-void check_not_all_rejected(const Inputs& in, const std::string& key) {
-    auto c = in.counts.find(key);
-    if (c == in.counts.end() || c->second.read == 0 || c->second.used > 0 || c->second.rejected == 0) return;
+std::string all_rejected_message(const Inputs& in, const std::string& key) {
+    const LayerCounts& c = in.counts.at(key);
     auto label = in.labels.find(key);
-    throw InputError((label == in.labels.end() ? key : label->second) + ": every record of the " + key + " layer was rejected (" +
-                     std::to_string(c->second.rejected) + " of " + std::to_string(c->second.read) + "): " + commonest_reasons(in, key) +
-                     ". Without its " + key + " every rule would fail on data that were never read: correct the data, or the "
-                     "layer's settings in the project (/layers/" + key + ": path, layer, crs, field names)");
+    return (label == in.labels.end() ? key : label->second) + ": every record of the " + key + " layer was rejected (" +
+           std::to_string(c.rejected) + " of " + std::to_string(c.read) + "): " + commonest_reasons(in, key) + ". Without its " + key +
+           " every rule would fail on data that were never read: correct the data, or the layer's settings in the project (/layers/" +
+           key + ": path, layer, crs, field names)";
 }
 
-Inputs read_inputs(Engine& engine, const Project& p, const Progress& progress) {
+void check_not_all_rejected(Inputs& in, const std::string& key) {
+    auto c = in.counts.find(key);
+    if (c == in.counts.end() || c->second.read == 0 || c->second.used > 0 || c->second.rejected == 0) return;
+    if (!in.keep_reading) throw InputError(all_rejected_message(in, key));
+    if (std::find(in.all_rejected.begin(), in.all_rejected.end(), key) == in.all_rejected.end()) in.all_rejected.push_back(key);
+}
+
+Inputs read_inputs(Engine& engine, const Project& p, const Progress& progress, bool keep_reading) {
     Inputs in;
+    in.keep_reading = keep_reading;
     in.warnings = p.warnings;
     Ctx c{p, in, engine.main(), chinacrs::wgs84(), OGRSpatialReference()};
     const bool chosen = !(p.working_crs == "auto" || p.working_crs.empty());

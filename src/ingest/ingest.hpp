@@ -57,14 +57,23 @@ struct Inputs {
     /// placed, and `facility_units` says where the facilities read with them lie.
     bool units_placed = false;
     std::shared_ptr<const std::unordered_map<std::string, std::array<int, kLevels>>> facility_units;
+    /// Set by read_inputs for `validate`: a required layer of which every record was
+    /// rejected is recorded in `all_rejected` (its key, once, in the order found) and the
+    /// reading and placing go on, so that every rejection of every layer can be listed;
+    /// otherwise check_not_all_rejected throws at the first such layer.
+    bool keep_reading = false;
+    std::vector<std::string> all_rejected;
 };
 
 /// Throws InputError (exit 3) when the layer `key` (as in Inputs::counts) had records
 /// and every one was rejected: a required layer of which nothing is used would make
-/// every rule fail on data that were never read. The message names the file, the count,
-/// the commonest reasons with an example id each, and what to do. A layer without
-/// records passes (a scenario may have none).
-void check_not_all_rejected(const Inputs& in, const std::string& key);
+/// every rule fail on data that were never read. With in.keep_reading the layer is
+/// recorded in in.all_rejected instead. A layer without records passes (a scenario may
+/// have none).
+void check_not_all_rejected(Inputs& in, const std::string& key);
+/// The error for such a layer: it names the file, the count, the commonest reasons with
+/// an example id each, and what to do.
+std::string all_rejected_message(const Inputs& in, const std::string& key);
 
 /// A deep copy (geometries cloned), so that scenarios can change facilities and unit
 /// assignments without reading the inputs again.
@@ -76,9 +85,11 @@ using Progress = std::function<void(const std::string& stage, double fraction)>;
 
 /// Reads every layer of the project. Throws InputError (exit 3) when a file cannot be
 /// read or lacks a required field, ConfigError (exit 2) for a bad `where` or CRS.
+/// `keep_reading` (validate) sets Inputs::keep_reading: a required layer of which every
+/// record was rejected is recorded, not thrown.
 /// The layers are read by up to two of the engine's threads; the geometries end up
 /// owned by engine.main().
-Inputs read_inputs(Engine& engine, const Project& p, const Progress& progress = {});
+Inputs read_inputs(Engine& engine, const Project& p, const Progress& progress = {}, bool keep_reading = false);
 
 /// Reads an extra facilities FeatureCollection (a scenario's add_facilities) with the
 /// facilities layer's field mapping, transformed into the working CRS of `in`.

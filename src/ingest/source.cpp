@@ -11,7 +11,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <atomic>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 namespace lc::ingest {
@@ -27,6 +29,53 @@ GdalErrors::GdalErrors() { CPLPushErrorHandlerEx(handler, this); }
 GdalErrors::~GdalErrors() { CPLPopErrorHandler(); }
 
 namespace {
+
+/// UTF-16 code units (after a byte order mark) as UTF-8; a lone surrogate becomes U+FFFD.
+std::string utf16_to_utf8(const std::string& bytes, bool big_endian) {
+    auto unit = [&](size_t i) {
+        const unsigned a = static_cast<unsigned char>(bytes[i]), b = static_cast<unsigned char>(bytes[i + 1]);
+        return big_endian ? (a << 8 | b) : (b << 8 | a);
+    };
+    std::string out;
+    for (size_t i = 2; i + 1 < bytes.size(); i += 2) {
+        unsigned cp = unit(i);
+        if (cp >= 0xD800 && cp < 0xDC00 && i + 3 < bytes.size() && unit(i + 2) >= 0xDC00 && unit(i + 2) < 0xE000) {
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (unit(i + 2) - 0xDC00);
+            i += 2;
+        } else if (cp >= 0xD800 && cp < 0xE000) {
+            cp = 0xFFFD;
+        }
+        if (cp < 0x80) {
+            out += static_cast<char>(cp);
+        } else if (cp < 0x800) {
+            out += static_cast<char>(0xC0 | cp >> 6);
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        } else if (cp < 0x10000) {
+            out += static_cast<char>(0xE0 | cp >> 12);
+            out += static_cast<char>(0x80 | (cp >> 6 & 0x3F));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        } else {
+            out += static_cast<char>(0xF0 | cp >> 18);
+            out += static_cast<char>(0x80 | (cp >> 12 & 0x3F));
+            out += static_cast<char>(0x80 | (cp >> 6 & 0x3F));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        }
+    }
+    return out;
+}
+
+/// A text table (.csv, .txt, .tsv) whose first bytes hold NULs, nearly all at even or
+/// nearly all at odd offsets: the ASCII (separators, digits, line ends) of UTF-16. No
+/// UTF-8 or GBK text holds a NUL; a spreadsheet (a zip) is not a text table.
+bool looks_like_utf16(const fs::path& path, const std::string& head) {
+    std::string ext = path.extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (ext != ".csv" && ext != ".txt" && ext != ".tsv") return false;
+    long at[2] = {0, 0};
+    for (size_t i = 0; i < head.size(); ++i) at[i % 2] += head[i] == '\0';
+    const long nuls = at[0] + at[1];
+    return nuls > 0 && std::max(at[0], at[1]) >= 0.9 * nuls;
+}
 
 bool valid_utf8(const std::string& s) {
     const unsigned char* p = reinterpret_cast<const unsigned char*>(s.data());
@@ -120,26 +169,14 @@ int find_field(OGRFeatureDefn* defn, const std::string& want, const Source& src,
     return found;
 }
 
-/// The first of the comma-separated candidate names that appears exactly once in the
-/// CSV's header (case-insensitive, quotes and a BOM removed); empty if none does.
-std::string pick_csv_column(const fs::path& file, const std::string& candidates) {
-    std::ifstream in(file, std::ios::binary);
-    std::string header;
-    if (!in || !std::getline(in, header)) return {};
-    if (header.rfind("\xEF\xBB\xBF", 0) == 0) header.erase(0, 3);
-    auto lower = [](std::string x) {
-        for (auto& ch : x) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-        return x;
-    };
-    std::vector<std::string> cols;
-    std::string cur;
-    bool quoted = false;
-    for (char ch : header) {
-        if (ch == '"') quoted = !quoted;
-        else if (ch == ',' && !quoted) { cols.push_back(lower(text::trim(cur))); cur.clear(); }
-        else if (ch != '\r') cur += ch;
-    }
-    cols.push_back(lower(text::trim(cur)));
+std::string lower(std::string x) {
+    for (auto& ch : x) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return x;
+}
+
+/// The first of the comma-separated candidate names that appears exactly once among
+/// `cols` (lower case); empty if none does.
+std::string pick_column(const std::vector<std::string>& cols, const std::string& candidates) {
     std::stringstream cs(candidates);
     std::string c;
     while (std::getline(cs, c, ',')) {
@@ -148,6 +185,44 @@ std::string pick_csv_column(const fs::path& file, const std::string& candidates)
     }
     return {};
 }
+
+/// The first of the comma-separated candidate names that appears exactly once in the
+/// CSV's header (case-insensitive, quotes and a BOM removed); empty if none does.
+std::string pick_csv_column(const std::string& file, const std::string& candidates) {
+    std::string header;
+    if (VSILFILE* in = VSIFOpenL(file.c_str(), "rb")) {  // a file, or a UTF-16 one converted in memory
+        char buf[65536];
+        header.assign(buf, VSIFReadL(buf, 1, sizeof buf, in));
+        VSIFCloseL(in);
+    }
+    header = header.substr(0, header.find('\n'));
+    if (header.rfind("\xEF\xBB\xBF", 0) == 0) header.erase(0, 3);
+    // The separator as GDAL's CSV driver finds it: the one of ',', ';' and tab the header
+    // uses outside quotes, ',' when it uses several or none.
+    char sep = '\0';
+    bool quoted = false;
+    for (char ch : header) {
+        if (ch == '"') quoted = !quoted;
+        else if (!quoted && (ch == ',' || ch == ';' || ch == '\t')) {
+            if (sep == '\0') sep = ch;
+            else if (sep != ch) { sep = ','; break; }
+        }
+    }
+    if (sep == '\0') sep = ',';
+    std::vector<std::string> cols;
+    std::string cur;
+    quoted = false;
+    for (char ch : header) {
+        if (ch == '"') quoted = !quoted;
+        else if (ch == sep && !quoted) { cols.push_back(lower(text::trim(cur))); cur.clear(); }
+        else if (ch != '\r') cur += ch;
+    }
+    cols.push_back(lower(text::trim(cur)));
+    return pick_column(cols, candidates);
+}
+
+const char* const kLonNames = "lon,longitude,lng,x,经度";
+const char* const kLatNames = "lat,latitude,y,纬度";
 
 /// Every file GDAL may open for `path` must be a regular file: the path itself, a
 /// shapefile's sidecars, the files of a folder data set. A FIFO would block forever.
@@ -172,6 +247,30 @@ void check_file_kinds(const fs::path& path, const std::string& label) {
 }
 
 }  // namespace
+
+std::string utf16_as_utf8(const fs::path& path, const std::string& label, std::vector<std::string>& warnings) {
+    std::ifstream f(path, std::ios::binary);
+    std::string bytes(4096, '\0');
+    f.read(&bytes[0], static_cast<std::streamsize>(bytes.size()));
+    bytes.resize(static_cast<size_t>(f.gcount()));
+    const bool le = bytes.rfind("\xFF\xFE", 0) == 0, be = bytes.rfind("\xFE\xFF", 0) == 0;
+    if (!le && !be) {
+        if (looks_like_utf16(path, bytes))
+            throw InputError(label + ": looks like UTF-16 text without a byte order mark; save it as \"CSV UTF-8\" and give that file");
+        return {};
+    }
+    bytes.append(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+    static std::atomic<int> counter{0};  // batch jobs and the two reading threads convert side by side
+    const std::string mem = "/vsimem/lifecircle_utf8_" + std::to_string(++counter) + ".csv";
+    const std::string text = utf16_to_utf8(bytes, be);
+    VSILFILE* out = VSIFOpenL(mem.c_str(), "wb");
+    if (!out || VSIFWriteL(text.data(), 1, text.size(), out) != text.size())
+        throw InputError(label + ": cannot be converted from UTF-16; save it as \"CSV UTF-8\" and give that file");
+    VSIFCloseL(out);
+    warnings.push_back(label + ": UTF-16 text (Excel's \"Unicode text\") read as UTF-8" +
+                       (text.find('\t') != std::string::npos ? std::string(", tab-separated") : std::string()));
+    return mem;
+}
 
 std::string file_label(const LayerSpec& s) {
     std::string l = s.path.u8string();
@@ -253,6 +352,44 @@ OGRLayer* only_layer_for(const std::string& origin, const LayerSpec& s, const So
                       (option ? "give its name with " + origin + "-layer" : "set \"layer\" in /layers/" + s.key + " to its name"));
 }
 
+/// A table without geometry (a spreadsheet: GDAL makes no points from its columns, as
+/// it does for a CSV) read for a layer of points: its points are made from the one
+/// longitude and the one latitude column (for_each_feature), as a CSV's would be. Any
+/// other such table with records is an error naming what the layer needs.
+void points_from_columns(const LayerSpec& s, Source& src) {
+    OGRFeatureDefn* defn = src.layer->GetLayerDefn();
+    const std::vector<OGRwkbGeometryType> want = role_geometries(s.key);
+    const bool points = want.empty() || std::find(want.begin(), want.end(), wkbPoint) != want.end();
+    std::vector<std::string> cols;
+    std::string fields;
+    for (int i = 0; i < defn->GetFieldCount(); ++i) {
+        cols.push_back(lower(text::trim(field_name(defn, i, src))));
+        fields += (i ? ", " : "") + field_name(defn, i, src);
+    }
+    const std::string lon = pick_column(cols, s.field("lon").empty() ? kLonNames : s.field("lon"));
+    const std::string lat = pick_column(cols, s.field("lat").empty() ? kLatNames : s.field("lat"));
+    if (points && !lon.empty() && !lat.empty()) {
+        src.lon_column = static_cast<int>(std::find(cols.begin(), cols.end(), lower(lon)) - cols.begin());
+        src.lat_column = static_cast<int>(std::find(cols.begin(), cols.end(), lower(lat)) - cols.begin());
+        OGRFeatureDefn* d = defn->Clone();
+        d->Reference();
+        src.point_defn.reset(d);
+        OGRGeomFieldDefn point("geometry", wkbPoint);
+        src.point_defn->AddGeomFieldDefn(&point);
+        return;
+    }
+    if (src.layer->GetFeatureCount(TRUE) == 0) return;  // nothing to read, nothing lost
+    std::string want_names;
+    for (auto t : want) want_names += (want_names.empty() ? "" : " or ") + std::string(OGRGeometryTypeToName(t)) + "s";
+    if (!points)
+        throw InputError(src.label + ": is a table without geometry; the " + s.key + " layer needs " + want_names +
+                         " (a GeoJSON, Shapefile, GeoPackage layer...)");
+    throw InputError(src.label + ": is a table without geometry and has no single longitude and latitude column to make points of (" +
+                     (s.field("lon").empty() ? "named lon, longitude, lng, x or 经度 and lat, latitude, y or 纬度"
+                                             : "\"" + s.field("lon") + "\" and \"" + s.field("lat") + "\"") +
+                     "); its fields are: " + fields + ". Set \"lon\" and \"lat\" in /layers/" + s.key + " to the column names");
+}
+
 }  // namespace
 
 Source open_source(const std::string& origin, const LayerSpec& s, std::vector<std::string>& warnings) {
@@ -275,15 +412,22 @@ Source open_source(const std::string& origin, const LayerSpec& s, std::vector<st
     std::vector<std::string> opts;
     std::string ext = s.path.extension().string();
     std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
+    if (ext == ".csv" && path.rfind("/vsi", 0) != 0 && network_path_kind(path).empty()) {
+        src.utf8.path = utf16_as_utf8(s.path, src.label, warnings);  // Excel's "Unicode text", as census tables
+        if (!src.utf8.path.empty()) {
+            path = src.utf8.path;
+            src.encoding = "UTF-8";  // what it is now, whatever the layer says
+        }
+    }
     if (ext == ".csv") {
         // Name exactly one coordinate column each: GDAL 3.6's CSV driver misreads a
         // file in which several of the possible names (lon and lng) or a repeated name
         // match (found by fuzzing).
-        std::string lon = pick_csv_column(s.path, s.field("lon").empty() ? "lon,longitude,lng,x,经度" : s.field("lon"));
-        std::string lat = pick_csv_column(s.path, s.field("lat").empty() ? "lat,latitude,y,纬度" : s.field("lat"));
-        if (lon.empty() || lat.empty())
-            warnings.push_back(src.label + ": no single longitude/latitude column found (set \"lon\" and \"lat\" on the layer)");
-        else {
+        std::string lon = pick_csv_column(path, s.field("lon").empty() ? kLonNames : s.field("lon"));
+        std::string lat = pick_csv_column(path, s.field("lat").empty() ? kLatNames : s.field("lat"));
+        // Without them the driver may still find a WKT column; else the layer has no
+        // geometry, and points_from_columns says what it lacks.
+        if (!lon.empty() && !lat.empty()) {
             opts.push_back("X_POSSIBLE_NAMES=" + lon);
             opts.push_back("Y_POSSIBLE_NAMES=" + lat);
         }
@@ -293,6 +437,8 @@ Source open_source(const std::string& origin, const LayerSpec& s, std::vector<st
     std::vector<const char*> copts;
     for (auto& o : opts) copts.push_back(o.c_str());
     copts.push_back(nullptr);
+    // A sheet is read (its fields looked up) before this returns.
+    SpreadsheetHeaders headers;
     GdalErrors errs;
     src.ds.reset(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, copts.data(), nullptr));
     if (!src.ds) {
@@ -317,6 +463,7 @@ Source open_source(const std::string& origin, const LayerSpec& s, std::vector<st
     if (src.encoding.empty() && dbf)
         if (const char* e = src.layer->GetMetadataItem("SOURCE_ENCODING", "SHAPEFILE"); e && *e) src.encoding = e;
     src.utf8_declared = is_utf8_name(src.encoding);
+    if (src.layer->GetLayerDefn()->GetGeomFieldCount() == 0) points_from_columns(s, src);
     if (!s.where.empty()) {
         src.filtered = true;
         if (src.layer->SetAttributeFilter(s.where.c_str()) != OGRERR_NONE)
@@ -572,6 +719,31 @@ void check_read_to_end(const Source& src, long idx, const GdalErrors& errs) {
                          errs.failures.back() + "); the file may be truncated or damaged");
 }
 
+/// A coordinate as a spreadsheet holds it: a number, or text such as " 102.71 "; NaN
+/// when unset or not a number.
+double coordinate(OGRFeature* f, int i) {
+    if (!f->IsFieldSetAndNotNull(i)) return std::nan("");
+    const OGRFieldType t = f->GetFieldDefnRef(i)->GetType();
+    if (t == OFTReal || t == OFTInteger || t == OFTInteger64) return f->GetFieldAsDouble(i);
+    const std::string text = text::trim(f->GetFieldAsString(i));
+    char* end = nullptr;
+    const double v = CPLStrtod(text.c_str(), &end);
+    return !text.empty() && end && *end == '\0' ? v : std::nan("");
+}
+
+/// The feature of a table read for points (Source::point_defn): its fields, and the
+/// point of its coordinate columns where both are numbers (else no geometry, and the
+/// record is rejected as such).
+OGRFeatureUniquePtr with_point(OGRFeatureUniquePtr f, const Source& src) {
+    OGRFeatureUniquePtr g(new OGRFeature(src.point_defn.get()));
+    g->SetFID(f->GetFID());
+    for (int i = 0; i < f->GetFieldCount(); ++i)
+        if (f->IsFieldSet(i)) g->SetField(i, f->GetRawFieldRef(i));
+    const double x = coordinate(f.get(), src.lon_column), y = coordinate(f.get(), src.lat_column);
+    if (std::isfinite(x) && std::isfinite(y)) g->SetGeometryDirectly(new OGRPoint(x, y));
+    return g;
+}
+
 /// Says once per pass that text was decoded.
 void warn_recoded(const Source& src) {
     if (src.recoded && src.utf8_declared)
@@ -600,6 +772,7 @@ void for_each_feature(Source& src, const std::function<void(OGRFeature*, long)>&
         src.layer->ResetReading();
         OGRFeatureUniquePtr f;
         while ((f.reset(src.layer->GetNextFeature()), f)) {
+            if (src.point_defn) f = with_point(std::move(f), src);
             fn(f.get(), idx++);
             if (src.keep_features) src.kept.push_back(std::move(f));
         }

@@ -6,9 +6,11 @@
 #include "common/geos.hpp"
 #include "project/project.hpp"
 
+#include <cpl_conv.h>
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
 
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -29,8 +31,49 @@ struct GdalErrors {
     std::string last() const { return msgs.empty() ? std::string() : msgs.back(); }
 };
 
+/// A spreadsheet's first row is its header even when every row is text (codes and
+/// figures typed as text; GDAL took the header row for data and named the columns
+/// Field1, Field2 ...): GDAL 3.6's XLSX and ODS drivers take that from these options,
+/// not from open options (their HEADERS open option came later), and read them when a
+/// sheet is first used. They hold on this thread while the object lives: keep it until
+/// the sheet has been read.
+struct SpreadsheetHeaders {
+    CPLConfigOptionSetter xlsx{"OGR_XLSX_HEADERS", "FORCE", false}, ods{"OGR_ODS_HEADERS", "FORCE", false};
+};
+
+/// A memory file that is gone with this object (declared before the data set reading
+/// it, so that it outlives the data set). Moves as its owner (a Source) does.
+struct MemoryFile {
+    std::string path;
+    MemoryFile() = default;
+    MemoryFile(MemoryFile&& o) noexcept : path(std::move(o.path)) { o.path.clear(); }
+    MemoryFile& operator=(MemoryFile&& o) noexcept {
+        std::swap(path, o.path);
+        return *this;
+    }
+    ~MemoryFile() {
+        if (!path.empty()) VSIUnlink(path.c_str());
+    }
+};
+
+/// A table Excel saved as "Unicode text" (or "CSV UTF-16"): UTF-16 with a byte order
+/// mark, mostly tab-separated, which GDAL's CSV driver reads as garbage (a .txt it does
+/// not open at all). Copied as UTF-8 into a memory .csv (the driver finds the tabs
+/// itself), whose path is returned, with a warning naming `label`; empty for any other
+/// file. UTF-16 without a mark (a text table holding NULs) is refused (InputError): its
+/// byte order would be a guess.
+std::string utf16_as_utf8(const std::filesystem::path& path, const std::string& label, std::vector<std::string>& warnings);
+
+/// Releases a feature definition made here (features hold references to it).
+struct DefnRelease {
+    void operator()(OGRFeatureDefn* d) const {
+        if (d->Dereference() <= 0) delete d;
+    }
+};
+
 /// An opened input layer with the transformations it needs.
 struct Source {
+    MemoryFile utf8;  ///< a UTF-16 CSV converted (utf16_as_utf8); declared first, it outlives the data set
     GDALDatasetUniquePtr ds;
     OGRLayer* layer = nullptr;
     std::string label;   ///< "file (layer)" for messages
@@ -54,6 +97,12 @@ struct Source {
     /// feature read is kept in `kept`, and the next pass reads them from there instead
     /// of parsing the file again (a GeoJSON layer is parsed anew on every pass).
     bool keep_features = false;
+    /// A table without geometry (a spreadsheet, a DBF, a GeoPackage attribute table)
+    /// whose points are in a longitude and a latitude column: their indices, and the
+    /// table's fields plus a point geometry, the definition of the features for_each_feature
+    /// hands over; -1 and null for any other source.
+    int lon_column = -1, lat_column = -1;
+    std::unique_ptr<OGRFeatureDefn, DefnRelease> point_defn;
     std::vector<OGRFeatureUniquePtr> kept;
 };
 

@@ -294,9 +294,18 @@ RunOutcome run_project(Engine& engine, const fs::path& project_file, const RunOp
 ValidateOutcome validate_project(Engine& engine, const fs::path& project_file, bool strict) {
     if (project_file.empty()) throw ConfigError("the project file path is empty");
     Project p = load_project(project_file);
-    Inputs in = read_inputs(engine, p);
-    assign_units(engine, in, largest_reach_m(p, in));
-    apply_demographics(p, in);
+    // Every layer is read and placed even when a required one has no usable record, so
+    // that the report lists every rejection; that layer's error (run's, exit 3) comes last.
+    Inputs in = read_inputs(engine, p, {}, true);
+    // Without a usable unit level every compound and facility would lie outside the units:
+    // they are not placed, lest those rejections drown the reason.
+    std::string unplaced;
+    for (const std::string& k : in.all_rejected)
+        if (k == "district" || k == "street" || k == "community") unplaced = k;
+    if (unplaced.empty()) {
+        assign_units(engine, in, largest_reach_m(p, in));
+        apply_demographics(p, in);
+    }
     std::ostringstream os;
     os << "project: " << p.file.u8string() << "\n";
     os << "working CRS: " << in.working_crs << "   mode: " << p.access.mode << "   profile: "
@@ -317,11 +326,15 @@ ValidateOutcome validate_project(Engine& engine, const fs::path& project_file, b
     for (auto& r : in.repairs) rep[r.layer + ": " + r.what.substr(0, r.what.find_first_of(":(\""))]++;
     for (auto& [k, n] : rep) os << "repaired/read: " << k << " x" << n << "\n";
     for (auto& [k, n] : in.unreadable) os << "unreadable numbers: " << k << ": " << n << " (null)\n";
+    if (!unplaced.empty())
+        os << "not placed: compounds and facilities were not placed in the units (the " << unplaced << " layer has no usable record)\n";
     os << (in.rejected.empty() ? "ok: every record can be used\n"
                                : std::to_string(in.rejected.size()) + " record(s) would be rejected (listed above)\n");
     ValidateOutcome v;
     v.report = os.str();
     v.exit_code = strict && !in.rejected.empty() ? kExitStrict : kExitOk;
+    for (const std::string& k : in.all_rejected) v.errors.push_back(all_rejected_message(in, k));
+    if (!v.errors.empty()) v.exit_code = kExitInput;
     return v;
 }
 

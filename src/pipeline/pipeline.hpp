@@ -47,6 +47,9 @@ RunOutcome run_project(Engine& engine, const std::filesystem::path& project_file
 struct ValidateOutcome {
     int exit_code = 0;
     std::string report;   ///< human-readable, for stdout
+    /// The errors that make `run` stop (exit 3) found after every input was read: a
+    /// required layer of which every record would be rejected. For stderr, after the report.
+    std::vector<std::string> errors;
 };
 ValidateOutcome validate_project(Engine& engine, const std::filesystem::path& project_file, bool strict);
 

@@ -578,6 +578,180 @@ def case_census_workbook():
           r.stderr)
 
 
+def case_validate_all_rejected():
+    """validate on a project with a required layer of which every record is rejected
+    lists every rejection of every layer (it stopped at the one exit-3 message), then
+    gives that message and exits 3; run still stops with it (exit 3, no output). The
+    layer may lose its records when read (facilities in metres read as lon/lat) or when
+    placed (compounds outside every unit); a unit level without a usable record leaves
+    compounds and facilities unplaced, not rejected as outside every unit."""
+    d = fresh("validate_all_rejected")
+    errors = os.path.join(fixtures, "errors")
+    def errors_of(stderr):
+        return [l for l in stderr.splitlines() if l.startswith("lifecircle: error: ")]
+    def rejected_of(stdout, layer):
+        return [l for l in stdout.splitlines() if l.startswith("rejected: " + layer + " ")]
+    # Facilities rejected when read, beside a compound without geometry.
+    k = json.load(open(os.path.join(HAND, "compounds.geojson"), encoding="utf-8"))
+    k["features"][1]["geometry"] = None
+    p = hand_project(d)
+    p["layers"]["compounds"]["path"] = save(os.path.join(d, "compounds.geojson"), k)
+    p["layers"]["facilities"]["path"] = os.path.join(errors, "facilities_metres.geojson")
+    project = save(os.path.join(d, "metres.json"), p)
+    r = lc("validate", project)
+    check("validate_all_rejected: facilities in metres: exit 3", r.returncode == 3, r.stdout + r.stderr)
+    fac = rejected_of(r.stdout, "facilities")
+    check("validate_all_rejected: facilities in metres: each of the 6 facilities listed with its reason",
+          len(fac) == 6 and all("coordinates out of range for longitude/latitude" in l for l in fac), r.stdout)
+    check("validate_all_rejected: facilities in metres: the compound without geometry listed too",
+          [l[:58] for l in rejected_of(r.stdout, "compounds")] == ["rejected: compounds K2 (feature 1): empty or null geometry"], r.stdout)
+    err = errors_of(r.stderr)
+    check("validate_all_rejected: facilities in metres: then the error, once, on stderr",
+          len(err) == 1 and "facilities_metres.geojson: every record of the facilities layer was rejected (6 of 6): F1 and 5 more" in err[0], r.stderr)
+    o = os.path.join(d, "out")
+    r2 = lc("run", project, "--out", o, "--quiet")
+    check("validate_all_rejected: run stops as before: exit 3, the same message, no output",
+          r2.returncode == 3 and errors_of(r2.stderr) == err and not os.path.exists(o), r2.stderr)
+    # Compounds rejected when placed (outside every unit), beside a facility of unknown type.
+    p = hand_project(d)
+    p["layers"]["compounds"]["path"] = os.path.join(errors, "compounds_outside.geojson")
+    p["layers"]["facilities"]["path"] = os.path.join(errors, "facilities_with_unknown_type.geojson")
+    r = lc("validate", save(os.path.join(d, "outside.json"), p))
+    check("validate_all_rejected: compounds outside: exit 3", r.returncode == 3, r.stdout + r.stderr)
+    comp = rejected_of(r.stdout, "compounds")
+    check("validate_all_rejected: compounds outside: each of the 4 compounds listed with its reason",
+          len(comp) == 4 and all("outside every unit" in l for l in comp), r.stdout)
+    check("validate_all_rejected: compounds outside: the facility of unknown type listed too",
+          any("unknown facility type" in l for l in rejected_of(r.stdout, "facilities")), r.stdout)
+    err = errors_of(r.stderr)
+    check("validate_all_rejected: compounds outside: then the error",
+          len(err) == 1 and "every record of the compounds layer was rejected (4 of 4): K1 and 3 more: outside every unit" in err[0], r.stderr)
+    # Every community rejected (no geometry), and every facility too: both errors, and
+    # the compounds not rejected as outside every unit.
+    c = json.load(open(os.path.join(HAND, "communities.geojson"), encoding="utf-8"))
+    for ft in c["features"]:
+        ft["geometry"] = None
+    p = hand_project(d)
+    p["layers"]["community"]["path"] = save(os.path.join(d, "communities.geojson"), c)
+    p["layers"]["facilities"]["path"] = os.path.join(errors, "facilities_metres.geojson")
+    r = lc("validate", save(os.path.join(d, "units.json"), p))
+    check("validate_all_rejected: no community: exit 3", r.returncode == 3, r.stdout + r.stderr)
+    check("validate_all_rejected: no community: every community and facility listed, no compound",
+          len(rejected_of(r.stdout, "community")) == len(c["features"]) and len(rejected_of(r.stdout, "facilities")) == 6
+          and rejected_of(r.stdout, "compounds") == [] and "not placed: compounds and facilities were not placed" in r.stdout, r.stdout)
+    err = errors_of(r.stderr)
+    check("validate_all_rejected: no community: both errors, community first",
+          len(err) == 2 and "every record of the community layer was rejected" in err[0]
+          and "every record of the facilities layer was rejected" in err[1], r.stderr)
+
+
+def hand_figures(out):
+    s = summary(out)
+    return open(os.path.join(out, "coverage.csv"), encoding="utf-8-sig").read(), [(x["id"], x["value"]) for x in s["rules"]]
+
+
+def case_spreadsheet_layer():
+    """Facilities given as a spreadsheet (inputs/spreadsheet: the hand fixture's six as
+    a listing with 经度/纬度 columns): GDAL makes no points of a sheet, so they are made
+    from the longitude and latitude columns, as a CSV's are, and the run's figures are
+    the GeoJSON's (every facility was rejected as without geometry). Every cell text, the
+    coordinates too (facilities_text.xlsx), the first row is still the header (GDAL named
+    the columns Field1 ...). A sheet without such columns, or a table for a unit layer,
+    is exit 3 saying what the layer needs."""
+    d = fresh("spreadsheet_layer")
+    if not check("spreadsheet_layer: ogr2ogr (GDAL) is installed", shutil.which("ogr2ogr") is not None):
+        return
+    sheet = os.path.join(INPUTS, "spreadsheet")
+    want = lc("run", os.path.join(HAND, "project.json"), "--out", os.path.join(d, "hand"), "--quiet")
+    if not check("spreadsheet_layer: the hand fixture runs", want.returncode == 0, want.stderr):
+        return
+    want = hand_figures(os.path.join(d, "hand"))
+    numbers = os.path.join(d, "facilities_numbers.xlsx")  # coordinates and figures as numbers
+    subprocess.run(["ogr2ogr", "-f", "XLSX", numbers, os.path.join(sheet, "facilities_lonlat.csv"), "-nln", "设施",
+                    "-oo", "AUTODETECT_TYPE=YES"], check=True, capture_output=True)
+    for label, book in [("numbers", numbers), ("all text", os.path.join(sheet, "facilities_text.xlsx"))]:
+        p = hand_project(d)
+        p["layers"]["facilities"]["path"] = book
+        out = os.path.join(d, "out_" + label.replace(" ", "_"))
+        r = lc("run", save(os.path.join(d, label.replace(" ", "_") + ".json"), p), "--out", out, "--quiet")
+        if not check(f"spreadsheet_layer: {label}: exit 0", r.returncode == 0, r.stderr):
+            continue
+        check(f"spreadsheet_layer: {label}: the figures of the GeoJSON facilities", hand_figures(out) == want, hand_figures(out)[1])
+        check(f"spreadsheet_layer: {label}: no record rejected", read_csv(os.path.join(out, "rejected.csv")) == [],
+              read_csv(os.path.join(out, "rejected.csv")))
+    bare = os.path.join(d, "no_coordinates.xlsx")
+    subprocess.run(["ogr2ogr", "-f", "XLSX", bare, os.path.join(sheet, "facilities_lonlat.csv"), "-nln", "设施", "-select", "fid,name,type"],
+                   check=True, capture_output=True)
+    p = hand_project(d)
+    p["layers"]["facilities"]["path"] = bare
+    r = lc("validate", save(os.path.join(d, "bare.json"), p))
+    check("spreadsheet_layer: no coordinate columns: exit 3 saying so, with its fields",
+          r.returncode == 3 and "no_coordinates.xlsx: is a table without geometry and has no single longitude and latitude column" in r.stderr
+          and "its fields are: fid, name, type" in r.stderr, r.stderr)
+    p = hand_project(d)
+    p["layers"]["community"]["path"] = numbers
+    r = lc("validate", save(os.path.join(d, "units.json"), p))
+    check("spreadsheet_layer: a table for a unit layer: exit 3 saying it needs polygons",
+          r.returncode == 3 and "is a table without geometry; the community layer needs Polygons" in r.stderr, r.stderr)
+    # A CSV: with a WKT column, no warning that longitude/latitude columns are missing
+    # (it said so, of a layer read in full); with neither, the error above, not a warning
+    # and then every record rejected as without geometry.
+    rows = list(csv.reader(io.open(os.path.join(sheet, "facilities_lonlat.csv"), encoding="utf-8-sig")))
+    for label, head, cells in [("WKT", ["WKT"], lambda r: ["POINT (%s %s)" % (r[7], r[8])]), ("no coordinates", [], lambda r: [])]:
+        f = os.path.join(d, label.replace(" ", "_") + ".csv")
+        with open(f, "w", encoding="utf-8", newline="") as out:
+            csv.writer(out).writerows([rows[0][:7] + head] + [r[:7] + cells(r) for r in rows[1:]])
+        p = hand_project(d)
+        p["layers"]["facilities"]["path"] = f
+        r = lc("validate", save(os.path.join(d, label.replace(" ", "_") + ".json"), p))
+        if label == "WKT":
+            check("spreadsheet_layer: a CSV with a WKT column: exit 0, no warning about longitude/latitude columns",
+                  r.returncode == 0 and "longitude" not in r.stdout + r.stderr and "0 rejected" in r.stdout.split("facilities:")[1].split("\n")[0],
+                  r.stdout + r.stderr)
+        else:
+            check("spreadsheet_layer: a CSV without coordinates: exit 3 saying so",
+                  r.returncode == 3 and "no_coordinates.csv: is a table without geometry and has no single longitude and latitude column" in r.stderr,
+                  r.stdout + r.stderr)
+
+
+def case_layer_utf16():
+    """A facilities CSV saved by Excel as "Unicode text" (UTF-16 with a byte order mark,
+    tab-separated; inputs/spreadsheet/facilities_lonlat.csv converted here) reads as its
+    UTF-8 original, little- or big-endian, with the census tables' warning (it was read
+    as garbage: no coordinate column, every record rejected); without a byte order mark
+    it is refused, saying how to save it. The hand fixture's figures either way."""
+    d = fresh("layer_utf16")
+    want = lc("run", os.path.join(HAND, "project.json"), "--out", os.path.join(d, "hand"), "--quiet")
+    if not check("layer_utf16: the hand fixture runs", want.returncode == 0, want.stderr):
+        return
+    want = hand_figures(os.path.join(d, "hand"))
+    rows = list(csv.reader(io.open(os.path.join(INPUTS, "spreadsheet", "facilities_lonlat.csv"), encoding="utf-8-sig")))
+    # ("tab": a UTF-8 CSV separated by tabs, whose coordinate columns were not found)
+    for variant, encoding, bom in [("utf8", "utf-8", b""), ("tab", "utf-8", b""), ("le", "utf-16-le", b"\xff\xfe"),
+                                   ("be", "utf-16-be", b"\xfe\xff"), ("nobom", "utf-16-le", b"")]:
+        sep = "," if variant == "utf8" else "\t"
+        f = os.path.join(d, "facilities_" + variant + ".csv")
+        with open(f, "wb") as out:
+            out.write(bom + "".join(sep.join(row) + "\r\n" for row in rows).encode(encoding))
+        p = hand_project(d)
+        p["layers"]["facilities"]["path"] = f
+        out = os.path.join(d, "out_" + variant)
+        r = lc("run", save(os.path.join(d, variant + ".json"), p), "--out", out, "--quiet")
+        if variant == "nobom":
+            check("layer_utf16: UTF-16 without a byte order mark: exit 3 saying to save as CSV UTF-8",
+                  r.returncode == 3 and 'facilities_nobom.csv: looks like UTF-16 text without a byte order mark; save it as "CSV UTF-8"' in r.stderr,
+                  r.stderr)
+            continue
+        if not check(f"layer_utf16: {variant}: exit 0", r.returncode == 0, r.stderr):
+            continue
+        check(f"layer_utf16: {variant}: the figures of the GeoJSON facilities, none rejected",
+              hand_figures(out) == want and read_csv(os.path.join(out, "rejected.csv")) == [], hand_figures(out)[1])
+        if bom:
+            check(f"layer_utf16: {variant}: a warning says how it was read",
+                  any(f'facilities_{variant}.csv: UTF-16 text (Excel\'s "Unicode text") read as UTF-8, tab-separated' in x
+                      for x in warnings_of(r.stderr)), r.stderr)
+
+
 CASES = {n[len("case_"):]: f for n, f in list(globals().items()) if n.startswith("case_")}
 for name in wanted or CASES:
     CASES[name]()
