@@ -164,6 +164,14 @@ void make_layers(Engine& engine, const LayerSources& s, const std::function<void
                 t.add_field("rule_" + a.rules[k].rule->id + "_value", FieldType::Real);
                 t.add_field("rule_" + a.rules[k].rule->id + "_pass", FieldType::Bool);
             }
+        // Figures (not targets) with a value per unit: the elderly's reach of any
+        // home-care facility, which no per-type share gives.
+        std::vector<size_t> figures_here;
+        for (size_t k = 0; k < a.figures.size(); ++k)
+            if (!a.figures[k].per_unit[l].empty()) {
+                figures_here.push_back(k);
+                t.add_field("figure_" + a.figures[k].rule->id + "_value", FieldType::Real);
+            }
         const std::string level = level_name(l);
         for (size_t u = 0; u < count(in.units[l].size()); ++u) {
             const Unit& un = in.units[l][u];
@@ -200,6 +208,7 @@ void make_layers(Engine& engine, const LayerSources& s, const std::function<void
                     row.value(num_value(v.value));
                     row.value(v.pass ? Value(*v.pass) : Value());
                 }
+                for (size_t k : figures_here) row.value(num_value(a.figures[k].per_unit[l][u].value));
             });
             t.geoms.push_back(un.geom.get());
             t.geometry_text.push_back(text_of(texts ? &texts->units[l] : nullptr, u));

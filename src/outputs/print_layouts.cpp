@@ -493,13 +493,8 @@ struct Planner {
 
     /// A figure's values per unit as a QGIS expression: the units layers hold no field
     /// for a figure (it is no rule), so the values are written into the project.
-    std::string figure_values(const RuleResult& rr, int lvl) const {
-        std::string pairs;
-        for (size_t u = 0; u < x.in.units[lvl].size() && u < rr.per_unit[lvl].size(); ++u)
-            if (const auto& v = rr.per_unit[lvl][u].value; v && std::isfinite(*v))
-                pairs += (pairs.empty() ? "" : ", ") + sql_text(x.in.units[lvl][u].id) + ", " + fmt_trim(*v, 6);
-        return "map_get(map(" + pairs + "), " + quoted(c().field("unit_id")) + ")";
-    }
+    /// A figure's value per unit: its column on the unit layers (outputs.cpp).
+    std::string figure_values(const RuleResult& rr) const { return quoted(c().field("figure_" + rr.rule->id + "_value")); }
 
     /// Compounds coloured by whether any facility of `types` is within walking reach.
     std::vector<std::string> reached_compounds(const std::vector<std::string>& types, const std::string& key) {
@@ -540,7 +535,7 @@ struct Planner {
         std::string units, values;
         if (lvl >= 0)
             if (const MainLayer* u = find(std::string("units_") + level_name(lvl), "Polygon")) {
-                values = figure_values(rr, lvl);
+                values = figure_values(rr);
                 // A figure, not a plan target: its classes say nothing of meeting one.
                 auto classes = target_classes(rr.target, true, c().lang);
                 const std::string meets = L(c(), "（达标）", " (meets target)");
