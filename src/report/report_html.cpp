@@ -241,6 +241,8 @@ struct Page {
         bool first = true;
         for (auto d = it->begin(); d != it->end(); ++d, first = false)
             s += (first ? "" : t("、", ", ")) + unit_name(kDistrict, d.key()) + " " + fmt_thousands(d.value().get<double>());
+        if (auto none = rr.details.find("in_no_district"); none != rr.details.end() && none->is_number())
+            s += t("、未归属区县 ", ", in no district ") + fmt_thousands(none->get<double>());
         return s;
     }
 

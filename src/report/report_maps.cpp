@@ -468,31 +468,6 @@ bool ratio_is_share(const Rule& r) {
            (n.attr == d.attr || (n.attr == "nursing_beds" && d.attr == "beds"));
 }
 
-std::string measure_label(const std::string& name, const std::string& lang, bool census) {
-    static const std::map<std::string, std::pair<const char*, const char*>> names = {
-        {"beds", {"床位", "beds"}},
-        {"nursing_beds", {"护理型床位", "nursing-type beds"}},
-        {"floor_area", {"建筑面积（㎡）", "floor area (m²)"}},
-        {"land_area", {"用地面积（㎡）", "land area (m²)"}},
-        {"places", {"托位", "childcare places"}},
-        {"family_beds", {"家庭养老床位", "family care beds"}},
-        {"elderly", {"老年人口", "elderly"}},
-        {"population", {"人口", "residents"}},
-        {"households", {"户数", "households"}},
-        {"infants", {"婴幼儿", "infants"}},
-        {"compounds", {"小区", "compounds"}},
-    };
-    static const std::map<std::string, std::pair<const char*, const char*>> census_names = {
-        {"population", {"常住人口", "residents"}},
-        {"elderly", {"老年人口（60岁及以上）", "elderly (60+)"}},
-        {"infants", {"婴幼儿（0-3岁）", "infants (0-3)"}},
-    };
-    if (census)
-        if (auto it = census_names.find(name); it != census_names.end()) return tr(lang, it->second.first, it->second.second);
-    auto it = names.find(name);
-    return it == names.end() ? name : tr(lang, it->second.first, it->second.second);
-}
-
 std::string ratio_term_label(const RatioTerm& t, const std::string& lang) {
     return t.attr.empty() ? tr(lang, "设施数", "facilities") : measure_label(t.attr, lang);
 }

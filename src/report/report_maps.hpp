@@ -1,6 +1,7 @@
 #pragma once
 // The report's maps (one per headline indicator) and the wording of indicator values
 // shared by the maps and the report tables.
+#include "common/measure_label.hpp"
 #include "common/table.hpp"
 #include "ingest/ingest.hpp"
 #include "reach/reach.hpp"
@@ -62,11 +63,6 @@ std::string unit_measure_label(const Rule& r, const std::string& lang);
 bool ratio_is_share(const Rule& r);
 /// What one side of a ratio sums, as a legend names it: "nursing-type beds", "elderly".
 std::string ratio_term_label(const RatioTerm& t, const std::string& lang);
-/// The one list of names for what lifecircle counts and sums: the census figures and
-/// share weights (population, households, elderly, infants, compounds) and the supply
-/// attributes (beds, places, floor area...); `census`: the census's own wording with the
-/// age range ("老年人口（60岁及以上）"). An unknown name is returned as it is.
-std::string measure_label(const std::string& name, const std::string& lang, bool census = false);
 
 /// The study area's extent in the working CRS: the units of the coarsest level, else
 /// everything the project read.

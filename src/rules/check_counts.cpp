@@ -94,7 +94,7 @@ void Evaluator::min_total(const Rule& rule, RuleResult& res) {
     // what a planner asks next (summary.json details.by_district, the report, the layout).
     const bool by_district = level < 0 && in.has_level[kDistrict];
     std::vector<double> district(by_district ? in.units[kDistrict].size() : 0, 0);
-    double total = 0;
+    double total = 0, no_district = 0;
     long unknown = 0, counted = 0;
     const std::vector<std::optional<double>>* column = rule.total_attr.empty() ? nullptr : &table.numbers.at(rule.total_attr);
     for (int f : rule_facilities(rule)) {
@@ -107,12 +107,15 @@ void Evaluator::min_total(const Rule& rule, RuleResult& res) {
         total += *v;
         const int u = level >= 0 ? in.facilities[f].unit[level] : kNone;
         if (u != kNone) sum[u] += *v;
-        if (by_district && in.facilities[f].unit[kDistrict] != kNone) district[in.facilities[f].unit[kDistrict]] += *v;
+        if (by_district) (in.facilities[f].unit[kDistrict] != kNone ? district[in.facilities[f].unit[kDistrict]] : no_district) += *v;
     }
     if (by_district) {
         json d = json::object();
         for (size_t u = 0; u < district.size(); ++u) d[in.units[kDistrict][u].id] = district[u];
         res.details["by_district"] = std::move(d);
+        // Facilities in no district (a street without one): their part, so that the
+        // parts add up to the total.
+        if (no_district != 0) res.details["in_no_district"] = no_district;
     }
     res.details["total"] = total;
     res.details["facilities_counted"] = counted;

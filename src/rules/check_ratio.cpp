@@ -2,6 +2,7 @@
 // A denominator is a facility attribute, a compound figure, or a unit demographic (the
 // census figure of each unit): a missing census figure makes the value null, never a
 // compound sum.
+#include "common/measure_label.hpp"
 #include "rules/evaluator.hpp"
 
 namespace lc::eval {
@@ -101,7 +102,7 @@ void Evaluator::ratio(const Rule& rule, RuleResult& res) {
     const bool census = rule.denominator.of == "units";
     if (!ad.known) {
         res.note = "the study area has no census " + rule.denominator.attr + " figure (map a census table, SPEC 3)";
-        res.note_zh = "研究范围没有人口普查 " + rule.denominator.attr + " 数据（请在项目文件中配置普查表，SPEC 3）";
+        res.note_zh = "研究范围没有人口普查" + measure_label(rule.denominator.attr, "zh", true) + "数据（请在项目文件中配置普查表）";
     } else if (ad.v > 0) {
         res.value = an.v / ad.v * rule.per;
     } else {

@@ -1,5 +1,6 @@
 // reach_share, min_access, the per-unit roll-up of counts and reach shares, and the
 // life-circle bands (SPEC 4 and 5).
+#include "common/measure_label.hpp"
 #include "rules/evaluator.hpp"
 
 #include "access/access.hpp"
@@ -249,7 +250,7 @@ void Evaluator::reach_share(const Rule& rule, RuleResult& res) {
     res.details[std::string(weight_name(w)) + "_unknown"] = unknown;
     if (!res.value) {
         res.note = std::string("no compound has a known ") + weight_name(w);
-        res.note_zh = std::string("没有小区有已知的 ") + weight_name(w) + " 数据";
+        res.note_zh = "没有小区有已知的" + measure_label(weight_name(w), "zh") + "数据";
     }
     set_pass(res, rule.target_share);
     fail_units(res, in, res.report_level);

@@ -135,6 +135,29 @@ TEST_CASE("min_total: family beds over the area and per street; unknown values l
     CHECK(*x.rule("n").pass);
 }
 
+TEST_CASE("min_total: a study-area total is also given per district, and the part in no district") {
+    // The one district D holds S1 and S2: its part is the whole 130 (F1 100 + F6 30).
+    Run x(json::parse(R"([{"id": "fb", "check": "min_total", "level": "area", "attribute": "family_beds", "min": 4000}])"));
+    REQUIRE(x.in.has_level[kDistrict]);
+    const json& parts = x.rule("fb").details["by_district"];
+    REQUIRE(parts.size() == x.in.units[kDistrict].size());
+    double sum = 0;
+    for (auto& [id, v] : parts.items()) sum += v.get<double>();
+    CHECK(sum == 130);
+    CHECK_FALSE(x.rule("fb").details.contains("in_no_district"));
+    // F1 (100) in a street of no district: the districts' parts hold 30, and 100 is
+    // given apart, so that the parts still add up to the total.
+    for (auto& f : x.in.facilities)
+        if (f.id == "F1") f.unit[kDistrict] = kNone;
+    Analysis a = evaluate(engine, x.p, x.in, x.r);
+    const RuleResult& rr = a.rules.at(0);
+    CHECK(*rr.value == 130);
+    double districts = 0;
+    for (auto& [id, v] : rr.details["by_district"].items()) districts += v.get<double>();
+    CHECK(districts == 30);
+    CHECK(rr.details["in_no_district"] == 100);
+}
+
 TEST_CASE("ratio over a census denominator: per unit, overall on the area's figure, null where missing") {
     // beds of INST per 1000 census elderly, by street: S1 30 / 900 × 1000 = 33.3 ≥ 31 passes;
     // S2 has no census elderly: null (never the compounds' sum). Without an area figure the
