@@ -64,9 +64,11 @@ std::string utf16_to_utf8(const std::string& bytes, bool big_endian) {
     return out;
 }
 
-/// A text table (.csv, .txt, .tsv) whose first bytes hold NULs, nearly all at even or
-/// nearly all at odd offsets: the ASCII (separators, digits, line ends) of UTF-16. No
-/// UTF-8 or GBK text holds a NUL; a spreadsheet (a zip) is not a text table.
+/// A text table (.csv, .txt, .tsv) whose first bytes are a fifth or more NULs, nearly all
+/// at even or nearly all at odd offsets: the ASCII (separators, digits, line ends) of
+/// UTF-16, where every other byte is a NUL. No UTF-8 or GBK text holds a NUL, but a
+/// stray one in a UTF-8 file is no reason to refuse it; a spreadsheet (a zip) is not a
+/// text table.
 bool looks_like_utf16(const fs::path& path, const std::string& head) {
     std::string ext = path.extension().string();
     std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -74,7 +76,8 @@ bool looks_like_utf16(const fs::path& path, const std::string& head) {
     long at[2] = {0, 0};
     for (size_t i = 0; i < head.size(); ++i) at[i % 2] += head[i] == '\0';
     const long nuls = at[0] + at[1];
-    return nuls > 0 && std::max(at[0], at[1]) >= 0.9 * nuls;
+    return nuls > 0 && static_cast<double>(nuls) >= 0.2 * static_cast<double>(head.size()) &&
+           std::max(at[0], at[1]) >= 0.9 * nuls;
 }
 
 bool valid_utf8(const std::string& s) {
@@ -412,14 +415,17 @@ Source open_source(const std::string& origin, const LayerSpec& s, std::vector<st
     std::vector<std::string> opts;
     std::string ext = s.path.extension().string();
     std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
-    if (ext == ".csv" && path.rfind("/vsi", 0) != 0 && network_path_kind(path).empty()) {
-        src.utf8.path = utf16_as_utf8(s.path, src.label, warnings);  // Excel's "Unicode text", as census tables
+    // Excel's "Unicode text" (saved as .txt), as census tables: converted to a UTF-8 CSV.
+    const bool text_table = ext == ".csv" || ext == ".txt" || ext == ".tsv";
+    if (text_table && path.rfind("/vsi", 0) != 0 && network_path_kind(path).empty()) {
+        src.utf8.path = utf16_as_utf8(s.path, src.label, warnings);
         if (!src.utf8.path.empty()) {
             path = src.utf8.path;
             src.encoding = "UTF-8";  // what it is now, whatever the layer says
+            ext = ".csv";            // and read as the CSV it has become
         }
     }
-    if (ext == ".csv") {
+    if (text_table) {
         // Name exactly one coordinate column each: GDAL 3.6's CSV driver misreads a
         // file in which several of the possible names (lon and lng) or a repeated name
         // match (found by fuzzing).
@@ -440,7 +446,9 @@ Source open_source(const std::string& origin, const LayerSpec& s, std::vector<st
     // A sheet is read (its fields looked up) before this returns.
     SpreadsheetHeaders headers;
     GdalErrors errs;
-    src.ds.reset(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, copts.data(), nullptr));
+    // GDAL's CSV driver takes .csv and .tsv by their names; a .txt table is named to it.
+    const std::string open_path = ext == ".txt" ? "CSV:" + path : path;
+    src.ds.reset(GDALDataset::Open(open_path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, copts.data(), nullptr));
     if (!src.ds) {
         std::string why = errs.last();
         throw InputError(src.label + ": cannot be read as a vector data set" + (why.empty() ? "" : " (" + why + ")") +

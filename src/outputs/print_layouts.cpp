@@ -232,6 +232,53 @@ struct Planner {
                    quoted(c().field("facility_id")) + " IN (" + in + ")");
     }
 
+    /// The facilities the failing totals `rules` sum: of their types (any type when a rule
+    /// names none) with an entry for the summed attribute (an entry that is no number,
+    /// "不详", is drawn but not counted: repairs.csv lists it). "" when a rule filters by
+    /// `where`, which a layer subset would not repeat faithfully.
+    std::string counted_facilities(const std::vector<const RuleResult*>& rules) {
+        const MainLayer* f = find("facilities", "Point");
+        if (!f || rules.empty()) return "";
+        std::set<std::string> types, attrs;
+        bool any_type = false, counts = false;
+        for (auto* r : rules) {
+            if (!r->rule->where.is_null() && !r->rule->where.empty()) return "";
+            any_type |= r->rule->types.empty();
+            types.insert(r->rule->types.begin(), r->rule->types.end());
+            if (r->rule->total_attr.empty()) counts = true;  // a count: every facility of the types
+            else attrs.insert(r->rule->total_attr);
+        }
+        std::string subset;
+        if (!any_type) {
+            std::string in;
+            for (auto& t : types) in += (in.empty() ? "" : ",") + sql_text(t);
+            subset = quoted(c().field("type")) + " IN (" + in + ")";
+        }
+        if (!counts && !attrs.empty()) {
+            std::string known;
+            for (auto& a : attrs) known += (known.empty() ? "" : " OR ") + quoted(c().field(a)) + " IS NOT NULL";
+            subset += (subset.empty() ? "" : " AND ") + std::string("(") + known + ")";
+        }
+        // The legend lists the types that have such facilities.
+        std::set<std::string> shown;
+        for (auto& fac : x.in.facilities) {
+            if (!any_type && !types.count(fac.type)) continue;
+            bool known = counts || attrs.empty();
+            for (auto& a : attrs)
+                if (auto it = fac.attrs.find(a); it != fac.attrs.end() && it->second.number) known = true;
+            if (known) shown.insert(fac.type);  // (a text entry is no number: its type may be left out)
+        }
+        qgis::LayerStyle st = f->layer.style;
+        std::vector<qgis::Class> kept;
+        for (auto& k : st.renderer.classes)
+            if (shown.count(k.value)) kept.push_back(k);
+        st.renderer.classes = kept;
+        std::string name = L(c(), "计入合计的设施", "Facilities counted");
+        if (!counts && attrs.size() == 1)
+            name = L(c(), "填报了", "Facilities with ") + measure_label(*attrs.begin(), c().lang) + L(c(), "的设施", " given");
+        return add(*f, "lifecircle_print_facilities_counted", name, st, subset);
+    }
+
     /// Gap compounds of one rule, every geometry kind.
     std::vector<std::string> gaps(const Rule& rule) {
         std::vector<std::string> ids;
@@ -645,6 +692,8 @@ struct Planner {
             for (auto d = it->begin(); d != it->end(); ++d)
                 parts += (parts.empty() ? "" : L(c(), "、", ", ")) + (names.count(d.key()) ? names[d.key()] : d.key()) + " " +
                          fmt_thousands(d.value().get<double>());
+            if (auto none = r.details.find("in_no_district"); none != r.details.end() && none->is_number())
+                parts += L(c(), "、未归属区县 ", ", in no district ") + fmt_thousands(none->get<double>());
             s += L(c(), "（", " (") + parts + L(c(), "）", ")");
         }
         return s;
@@ -759,8 +808,12 @@ struct Planner {
         long n_bad = 0;
         const std::string bad = kind == Check::FacilityShare ? facilities_not_meeting(failing, n_bad) : "";
         if (!bad.empty()) layers.push_back(bad);
-        if (kind == Check::MinCount || kind == Check::ReachShare || kind == Check::FacilityShare || kind == Check::MinTotal)
+        if (kind == Check::MinTotal) {
+            const std::string counted = counted_facilities(failing);
+            layers.push_back(!counted.empty() ? counted : facilities(types, std::string("family_") + check_name(kind)));
+        } else if (kind == Check::MinCount || kind == Check::ReachShare || kind == Check::FacilityShare) {
             layers.push_back(facilities(types, std::string("family_") + check_name(kind)));
+        }
         const std::string units = mapped.empty() ? "" : family_units(kind, lvl, mapped.size(), count);
         int base = units.empty() ? finest_level(x.in) : lvl;
         for (auto& id : borders(base)) layers.push_back(id);

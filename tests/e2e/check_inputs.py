@@ -727,12 +727,21 @@ def case_layer_utf16():
     want = hand_figures(os.path.join(d, "hand"))
     rows = list(csv.reader(io.open(os.path.join(INPUTS, "spreadsheet", "facilities_lonlat.csv"), encoding="utf-8-sig")))
     # ("tab": a UTF-8 CSV separated by tabs, whose coordinate columns were not found)
-    for variant, encoding, bom in [("utf8", "utf-8", b""), ("tab", "utf-8", b""), ("le", "utf-16-le", b"\xff\xfe"),
-                                   ("be", "utf-16-be", b"\xfe\xff"), ("nobom", "utf-16-le", b"")]:
-        sep = "," if variant == "utf8" else "\t"
-        f = os.path.join(d, "facilities_" + variant + ".csv")
+    # (".txt": how Excel names "Unicode text"; "nul": a UTF-8 CSV with one stray NUL,
+    # which was refused as UTF-16 without a byte order mark)
+    for variant, encoding, bom, ext in [("utf8", "utf-8", b"", ".csv"), ("tab", "utf-8", b"", ".csv"),
+                                        ("le", "utf-16-le", b"\xff\xfe", ".csv"), ("be", "utf-16-be", b"\xfe\xff", ".csv"),
+                                        ("nobom", "utf-16-le", b"", ".csv"), ("le_txt", "utf-16-le", b"\xff\xfe", ".txt"),
+                                        ("tab_txt", "utf-8", b"", ".txt"), ("nul", "utf-8", b"", ".csv")]:
+        sep = "," if variant in ("utf8", "nul") else "\t"
+        f = os.path.join(d, "facilities_" + variant + ext)
         with open(f, "wb") as out:
-            out.write(bom + "".join(sep.join(row) + "\r\n" for row in rows).encode(encoding))
+            data = bom + "".join(sep.join(row) + "\r\n" for row in rows).encode(encoding)
+            if variant == "nul":  # in the last record's name
+                at = data.rindex(b"\r\n", 0, len(data) - 2) + 2
+                at = data.index(sep.encode(), at) + 1
+                data = data[:at] + b"\x00" + data[at:]
+            out.write(data)
         p = hand_project(d)
         p["layers"]["facilities"]["path"] = f
         out = os.path.join(d, "out_" + variant)
@@ -744,11 +753,15 @@ def case_layer_utf16():
             continue
         if not check(f"layer_utf16: {variant}: exit 0", r.returncode == 0, r.stderr):
             continue
+        if variant == "nul":
+            check("layer_utf16: a UTF-8 CSV with a stray NUL is read as UTF-8, not refused as UTF-16",
+                  "UTF-16" not in r.stderr and len(read_csv(os.path.join(out, "rejected.csv"))) <= 1, r.stderr)
+            continue
         check(f"layer_utf16: {variant}: the figures of the GeoJSON facilities, none rejected",
               hand_figures(out) == want and read_csv(os.path.join(out, "rejected.csv")) == [], hand_figures(out)[1])
         if bom:
             check(f"layer_utf16: {variant}: a warning says how it was read",
-                  any(f'facilities_{variant}.csv: UTF-16 text (Excel\'s "Unicode text") read as UTF-8, tab-separated' in x
+                  any(f'facilities_{variant}{ext}: UTF-16 text (Excel\'s "Unicode text") read as UTF-8, tab-separated' in x
                       for x in warnings_of(r.stderr)), r.stderr)
 
 

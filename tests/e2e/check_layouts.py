@@ -26,6 +26,7 @@ facility is labelled and no two labels overlap; unit labels have a halo; zoomed 
 Skipped (exit 77) when PyQGIS is not installed.
 """
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -466,6 +467,33 @@ def check_facilities_not_meeting(layouts, rules):
         check("... and lists them in its table", want <= listed, sorted(want - listed)[:5])
 
 
+def check_counted_facilities(layouts, rules, out):
+    """The totals page draws the facilities with an entry for the attribute its failing
+    total sums (those summary.json counts, details.facilities_counted, and those whose
+    entry is no number, "不详"), not every facility or none."""
+    failing = [r for r in rules.values() if r.get("check") == "min_total" and r.get("pass") is False]
+    if len(failing) != 1 or failing[0].get("level") != "area":
+        return
+    r = failing[0]
+    attr = r.get("details", {}).get("attribute")
+    with open(os.path.join(out, "facilities.geojson"), encoding="utf-8") as f:
+        feats = [x["properties"] for x in json.load(f)["features"]]
+    with open(os.path.join(out, "summary.json"), encoding="utf-8") as f:
+        conf = next((c for c in json.load(f).get("config", {}).get("rules", []) if c.get("id") == r["id"]), {})
+    if conf.get("where"):
+        return  # the page then shows the facilities of the rule's types
+    types = set(conf.get("types") or [])
+    want = sum(1 for p in feats if (not types or p["type"] in types) and (attr is None or p.get(attr) is not None))
+    drawn = None
+    for layout in layouts:
+        for m in (i for i in layout.items() if isinstance(i, QgsLayoutItemMap)):
+            for l in m.layers():
+                if l.id() == "lifecircle_print_facilities_counted":
+                    drawn = l.featureCount()
+    check(f"the totals layout draws the {want} facilities with an entry {r['id']} sums "
+          f"(of which it counts {r['details'].get('facilities_counted')})", drawn == want, drawn)
+
+
 def check_layout(layout, prj, extent, work, png_dir, lang, rules):
     name = layout.name()
     label = f"layout {name}"
@@ -640,6 +668,7 @@ def main():
         for layout in layouts:
             check_layout(layout, prj, extent, a.work, png_dir, lang, rules)
         check_facilities_not_meeting(layouts, rules)
+        check_counted_facilities(layouts, rules, out)
         check_labels(prj)
     finally:
         QgsProject.instance().clear()
