@@ -352,6 +352,61 @@ OGRLayer* only_layer_for(const std::string& origin, const LayerSpec& s, const So
                       (option ? "give its name with " + origin + "-layer" : "set \"layer\" in /layers/" + s.key + " to its name"));
 }
 
+/// A layer of the role may be points (a layer of no fixed role may be anything).
+bool takes_points(const std::string& key) {
+    const std::vector<OGRwkbGeometryType> want = role_geometries(key);
+    return want.empty() || std::find(want.begin(), want.end(), wkbPoint) != want.end();
+}
+
+/// The one longitude and the one latitude column of src.layer (the layer's "lon"/"lat",
+/// else the CSV defaults); false when either is missing or not single.
+bool coordinate_columns(const LayerSpec& s, const Source& src, int& lon, int& lat) {
+    OGRFeatureDefn* defn = src.layer->GetLayerDefn();
+    std::vector<std::string> cols;
+    for (int i = 0; i < defn->GetFieldCount(); ++i) cols.push_back(lower(text::trim(field_name(defn, i, src))));
+    const std::string lo = pick_column(cols, s.field("lon").empty() ? kLonNames : s.field("lon"));
+    const std::string la = pick_column(cols, s.field("lat").empty() ? kLatNames : s.field("lat"));
+    if (lo.empty() || la.empty()) return false;
+    lon = static_cast<int>(std::find(cols.begin(), cols.end(), lower(lo)) - cols.begin());
+    lat = static_cast<int>(std::find(cols.begin(), cols.end(), lower(la)) - cols.begin());
+    return true;
+}
+
+/// A mapped field the layer cannot be read without (the others are unknown when missing).
+bool required_field(const std::string& key, const std::string& canon) {
+    return canon == "id" || (key == "facilities" && canon == "type") || (key == "roads" && canon == "class") ||
+           (key == "gates" && canon == "compound_id");
+}
+
+/// A workbook of several sheets given for a layer without "layer": the one sheet
+/// holding the layer's required fields and, for points, its longitude and latitude
+/// columns, as a census workbook's sheet is chosen (sheet_with_columns).
+OGRLayer* sheet_for(const std::string& origin, const LayerSpec& s, Source& src, std::vector<std::string>& warnings) {
+    std::vector<std::string> need;
+    for (auto& [canon, fname] : s.fields)
+        if (required_field(s.key, canon) && !(canon == "id" && fname == "@index")) need.push_back(fname);
+    const bool points = takes_points(s.key);
+    std::string list;
+    for (auto& n : need) list += (list.empty() ? "" : ", ") + n;
+    if (points) list += (list.empty() ? "" : ", ") + std::string("a longitude and a latitude column");
+    const std::string what = "the columns /layers/" + s.key + " needs" + (list.empty() ? "" : " (" + list + ")");
+    const bool option = origin.rfind("--", 0) == 0;  // a command-line option (site --candidates)
+    return sheet_with_columns(
+        src,
+        [&] {
+            int lon = -1, lat = -1;
+            return std::all_of(need.begin(), need.end(), [&](const std::string& n) { return lookup_field(src, n) >= 0; }) &&
+                   (!points || src.layer->GetLayerDefn()->GetGeomFieldCount() > 0 || coordinate_columns(s, src, lon, lat));
+        },
+        what, option ? origin + "-layer" : "\"layer\" in /layers/" + s.key, warnings);
+}
+
+/// A workbook (XLSX, ODS, XLS): its layers are sheets.
+bool is_workbook(GDALDataset& ds) {
+    const std::string d = ds.GetDriver() ? ds.GetDriver()->GetDescription() : "";
+    return d == "XLSX" || d == "ODS" || d == "XLS";
+}
+
 /// A table without geometry (a spreadsheet: GDAL makes no points from its columns, as
 /// it does for a CSV) read for a layer of points: its points are made from the one
 /// longitude and the one latitude column (for_each_feature), as a CSV's would be. Any
@@ -359,18 +414,13 @@ OGRLayer* only_layer_for(const std::string& origin, const LayerSpec& s, const So
 void points_from_columns(const LayerSpec& s, Source& src) {
     OGRFeatureDefn* defn = src.layer->GetLayerDefn();
     const std::vector<OGRwkbGeometryType> want = role_geometries(s.key);
-    const bool points = want.empty() || std::find(want.begin(), want.end(), wkbPoint) != want.end();
-    std::vector<std::string> cols;
+    const bool points = takes_points(s.key);
     std::string fields;
-    for (int i = 0; i < defn->GetFieldCount(); ++i) {
-        cols.push_back(lower(text::trim(field_name(defn, i, src))));
-        fields += (i ? ", " : "") + field_name(defn, i, src);
-    }
-    const std::string lon = pick_column(cols, s.field("lon").empty() ? kLonNames : s.field("lon"));
-    const std::string lat = pick_column(cols, s.field("lat").empty() ? kLatNames : s.field("lat"));
-    if (points && !lon.empty() && !lat.empty()) {
-        src.lon_column = static_cast<int>(std::find(cols.begin(), cols.end(), lower(lon)) - cols.begin());
-        src.lat_column = static_cast<int>(std::find(cols.begin(), cols.end(), lower(lat)) - cols.begin());
+    for (int i = 0; i < defn->GetFieldCount(); ++i) fields += (i ? ", " : "") + field_name(defn, i, src);
+    int lon = -1, lat = -1;
+    if (points && coordinate_columns(s, src, lon, lat)) {
+        src.lon_column = lon;
+        src.lat_column = lat;
         OGRFeatureDefn* d = defn->Clone();
         d->Reference();
         src.point_defn.reset(d);
@@ -455,7 +505,9 @@ Source open_source(const std::string& origin, const LayerSpec& s, std::vector<st
         }
     } else {
         if (src.ds->GetLayerCount() < 1) throw InputError(src.label + ": holds no vector layer");
-        src.layer = src.ds->GetLayerCount() == 1 ? src.ds->GetLayer(0) : only_layer_for(origin, s, src, warnings);
+        src.layer = src.ds->GetLayerCount() == 1 ? src.ds->GetLayer(0)
+                    : is_workbook(*src.ds)       ? sheet_for(origin, s, src, warnings)
+                                                 : only_layer_for(origin, s, src, warnings);
     }
     // A shapefile's .cpg: GDAL recodes GBK and the like itself; UTF-8 it passes through,
     // so bytes that are not UTF-8 there are damage (a name cut mid-character), not GBK.
@@ -487,8 +539,7 @@ Source open_source(const std::string& origin, const LayerSpec& s, std::vector<st
         int idx = find_field(defn, fname, src, dbf, how);
         if (!how.empty()) warnings.push_back(src.label + ": " + how);
         if (idx < 0) {
-            bool required = canon == "id" || (s.key == "facilities" && canon == "type") || (s.key == "roads" && canon == "class") ||
-                            (s.key == "gates" && canon == "compound_id");
+            bool required = required_field(s.key, canon);
             std::string msg = src.label + ": has no field \"" + fname + "\" (mapped as " + canon + " in /layers/" + s.key +
                               "); its fields are: " + fields_list();
             // An empty layer (no features, hence no fields) is valid data: nothing to read.
@@ -527,6 +578,31 @@ int lookup_field(const Source& src, const std::string& name) {
     OGRFeatureDefn* defn = src.layer->GetLayerDefn();
     std::string how;
     return find_field(defn, name, src, false, how);
+}
+
+OGRLayer* sheet_with_columns(Source& src, const std::function<bool()>& fits, const std::string& what, const std::string& setting,
+                             std::vector<std::string>& warnings) {
+    std::vector<OGRLayer*> fit;
+    std::string names, fit_names;
+    for (auto* l : src.ds->GetLayers()) {
+        names += (names.empty() ? "\"" : ", \"") + std::string(l->GetName()) + "\"";
+        src.layer = l;
+        if (fits()) {
+            fit.push_back(l);
+            fit_names += (fit_names.empty() ? "\"" : ", \"") + std::string(l->GetName()) + "\"";
+        }
+    }
+    if (fit.size() > 1)
+        throw ConfigError(src.label + ": " + std::to_string(fit.size()) + " of its sheets (" + fit_names + " of " + names + ") hold " +
+                          what + "; set " + setting + " to the sheet to read");
+    if (fit.empty()) {
+        src.label += " (first of its sheets " + names + "; set " + setting + " to read another)";
+        return src.ds->GetLayer(0);
+    }
+    if (fit[0] != src.ds->GetLayer(0))
+        warnings.push_back(src.label + ": reading the sheet \"" + fit[0]->GetName() + "\", the only one of " + names + " with " + what +
+                           " (set " + setting + " to be explicit)");
+    return fit[0];
 }
 
 namespace {

@@ -117,6 +117,16 @@ Source open_source(const std::string& origin, const LayerSpec& s, std::vector<st
 /// The index of a field by name (exact, or as decoded); -1 if the layer has none.
 int lookup_field(const Source& src, const std::string& name);
 
+/// A workbook of several sheets (or another multi-layer table source) read without
+/// "layer": the one sheet for which `fits` holds (called with src.layer set to each),
+/// with a warning naming it when it is not the first (a workbook often opens with a
+/// sheet of notes). ConfigError (exit 2) when several do, naming them; when none does,
+/// the first sheet, src.label then listing the sheets for the error its missing column
+/// will give. `what` says what a sheet must hold ("the columns /census/0 maps"),
+/// `setting` what chooses one ("\"layer\" in /census/0").
+OGRLayer* sheet_with_columns(Source& src, const std::function<bool()>& fits, const std::string& what, const std::string& setting,
+                             std::vector<std::string>& warnings);
+
 /// Source CRS (declared, from the file, or WGS 84 with a warning) -> WGS 84 and, with
 /// `work`, -> the working CRS.
 void setup_transforms(const LayerSpec& s, Source& src, const OGRSpatialReference& wgs, const OGRSpatialReference* work,

@@ -570,7 +570,7 @@ def case_census_workbook():
           and "1 code(s) match no community id: 530199099099" in want.stdout + want.stderr, r.stdout + r.stderr)
     r = validate(workbook("two.xlsx", [("notes.csv", "说明"), ("census_communities.csv", "社区"), ("census_communities.csv", "社区2")]))
     check("census_workbook: two sheets with the columns: exit 2 naming them",
-          r.returncode == 2 and '2 of its sheets ("说明", "社区", "社区2") hold the columns /census/0 maps; set "layer" in /census/0' in r.stderr,
+          r.returncode == 2 and '2 of its sheets ("社区", "社区2" of "说明", "社区", "社区2") hold the columns /census/0 maps; set "layer" in /census/0' in r.stderr,
           r.stderr)
     r = validate(workbook("none.xlsx", [("notes.csv", "说明"), ("notes.csv", "其他")]))
     check("census_workbook: no sheet with the columns: exit 3 naming the sheets",
@@ -712,6 +712,37 @@ def case_spreadsheet_layer():
             check("spreadsheet_layer: a CSV without coordinates: exit 3 saying so",
                   r.returncode == 3 and "no_coordinates.csv: is a table without geometry and has no single longitude and latitude column" in r.stderr,
                   r.stdout + r.stderr)
+
+
+def case_spreadsheet_sheets():
+    """A facilities workbook of several sheets read without "layer", as a census workbook
+    is: facilities_sheets.xlsx (a notes sheet 说明, then the listing 设施) reads the sheet
+    with the layer's columns (fid, type, 经度/纬度), with a warning naming it, and gives
+    the single-sheet workbook's figures (it stopped, exit 2: "holds 2 layers (说明 (None),
+    设施 (None)) ... set "layer""); facilities_two_fit.xlsx, whose 设施 and 设施2023 both
+    hold them, is exit 2 naming both."""
+    d = fresh("spreadsheet_sheets")
+    sheet = os.path.join(INPUTS, "spreadsheet")
+    p = hand_project(d)
+    p["layers"]["facilities"]["path"] = os.path.join(sheet, "facilities_text.xlsx")
+    r = lc("run", save(os.path.join(d, "one.json"), p), "--out", os.path.join(d, "one"), "--quiet")
+    if not check("spreadsheet_sheets: the single-sheet workbook runs", r.returncode == 0, r.stderr):
+        return
+    want = hand_figures(os.path.join(d, "one"))
+    p["layers"]["facilities"]["path"] = os.path.join(sheet, "facilities_sheets.xlsx")
+    out = os.path.join(d, "sheets")
+    r = lc("run", save(os.path.join(d, "sheets.json"), p), "--out", out)
+    if check("spreadsheet_sheets: notes + listing: exit 0", r.returncode == 0, r.stderr):
+        check("spreadsheet_sheets: notes + listing: the single-sheet workbook's figures, none rejected",
+              hand_figures(out) == want and read_csv(os.path.join(out, "rejected.csv")) == [], hand_figures(out)[1])
+        check("spreadsheet_sheets: notes + listing: a warning names the sheet read",
+              any('facilities_sheets.xlsx: reading the sheet "设施", the only one of "说明", "设施" with the columns /layers/facilities needs'
+                  in x for x in warnings_of(r.stderr)), r.stderr)
+    p["layers"]["facilities"]["path"] = os.path.join(sheet, "facilities_two_fit.xlsx")
+    r = lc("validate", save(os.path.join(d, "two.json"), p))
+    check("spreadsheet_sheets: two sheets with the columns: exit 2 naming both",
+          r.returncode == 2 and '2 of its sheets ("设施", "设施2023" of "说明", "设施", "设施2023") hold the columns /layers/facilities needs'
+          in r.stderr and 'set "layer" in /layers/facilities' in r.stderr, r.stderr)
 
 
 def case_layer_utf16():
