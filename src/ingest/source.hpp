@@ -97,7 +97,7 @@ struct Source {
     /// feature read is kept in `kept`, and the next pass reads them from there instead
     /// of parsing the file again (a GeoJSON layer is parsed anew on every pass).
     bool keep_features = false;
-    /// A table without geometry (a spreadsheet, a DBF, a GeoPackage attribute table)
+    /// A table without geometry (a spreadsheet, a CSV, a DBF, a GeoPackage attribute table)
     /// whose points are in a longitude and a latitude column: their indices, and the
     /// table's fields plus a point geometry, the definition of the features for_each_feature
     /// hands over; -1 and null for any other source.
@@ -155,6 +155,16 @@ std::string transform_failure(const OGRGeometry* g, const Source& src);
 /// ±180/±90, which PROJ may wrap into a wrong place rather than refuse), with what to
 /// do when the numbers look like metres; empty when in range or not lon/lat.
 std::string lonlat_out_of_range(const OGRGeometry* g, const Source& src);
+
+/// The coordinate cells of a record of a table read for points (Source::point_defn):
+/// why it has no point (`经度 "abc" is not a number`; empty when a cell is merely empty)
+/// and how text in a degree form was read (`经度 "102.72°E" read as 102.72`), for
+/// rejected.csv and repairs.csv. Both empty for any other source.
+struct PointCells {
+    std::string problem;
+    std::vector<std::string> notes;
+};
+PointCells point_cells(OGRFeature* f, const Source& src);
 
 /// Calls fn(feature, index) for every feature; InputError when the file turns out
 /// truncated or damaged; warns once if text had to be decoded.
