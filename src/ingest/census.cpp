@@ -81,32 +81,6 @@ std::vector<std::string> mapped_columns(const CensusSpec& spec) {
     return cols;
 }
 
-/// A workbook of several sheets with no "layer" given: the one sheet that holds every
-/// mapped column, with a warning naming it (a census workbook often opens with a sheet
-/// of notes). ConfigError when several do; the first sheet when none does, whose
-/// missing column is then reported with the sheets listed.
-OGRLayer* sheet_with_columns(const CensusSpec& spec, ingest::Source& src, std::vector<std::string>& warnings) {
-    const std::vector<std::string> cols = mapped_columns(spec);
-    std::vector<OGRLayer*> fit;
-    std::string names;
-    for (auto* l : src.ds->GetLayers()) {
-        names += (names.empty() ? "\"" : ", \"") + std::string(l->GetName()) + "\"";
-        src.layer = l;
-        if (std::all_of(cols.begin(), cols.end(), [&](const std::string& c) { return ingest::lookup_field(src, c) >= 0; })) fit.push_back(l);
-    }
-    if (fit.size() > 1)
-        throw ConfigError(src.label + ": " + std::to_string(fit.size()) + " of its sheets (" + names +
-                          ") hold the columns " + spec.pointer + " maps; set \"layer\" in " + spec.pointer + " to the sheet to read");
-    if (fit.empty()) {
-        src.label += " (first of its sheets " + names + "; set \"layer\" in " + spec.pointer + " to read another)";
-        return src.ds->GetLayer(0);
-    }
-    if (fit[0] != src.ds->GetLayer(0))
-        warnings.push_back(src.label + ": reading the sheet \"" + fit[0]->GetName() + "\", the only one of " + names +
-                           " with the columns " + spec.pointer + " maps (set \"layer\" to be explicit)");
-    return fit[0];
-}
-
 }  // namespace
 
 CensusTable read_census_table(const Project& p, const CensusSpec& spec) {
@@ -140,7 +114,14 @@ CensusTable read_census_table(const Project& p, const CensusSpec& spec) {
                          "; a census table is a CSV, a spreadsheet (.xlsx, .ods) or any OGR table");
     src.layer = spec.layer.empty() ? (src.ds->GetLayerCount() > 0 ? src.ds->GetLayer(0) : nullptr)
                                    : src.ds->GetLayerByName(spec.layer.c_str());
-    if (spec.layer.empty() && src.ds->GetLayerCount() > 1) src.layer = sheet_with_columns(spec, src, in.warnings);
+    // A workbook of several sheets (the first often notes): the one holding every
+    // mapped column.
+    if (spec.layer.empty() && src.ds->GetLayerCount() > 1) {
+        const std::vector<std::string> cols = mapped_columns(spec);
+        src.layer = ingest::sheet_with_columns(
+            src, [&] { return std::all_of(cols.begin(), cols.end(), [&](const std::string& c) { return ingest::lookup_field(src, c) >= 0; }); },
+            "the columns " + spec.pointer + " maps", "\"layer\" in " + spec.pointer, in.warnings);
+    }
     if (!src.layer) {
         std::string names;
         for (auto* l : src.ds->GetLayers()) names += (names.empty() ? "" : ", ") + std::string(l->GetName());

@@ -352,7 +352,8 @@ std::vector<PointRecord> read_point_records(Engine& engine, const LayerSpec& s_i
         r.name = text_or_empty(field_text(f, src, "name"));
         OGRGeometry* og = f->GetGeometryRef();
         GeomPtr g = og && !og->IsEmpty() ? to_working(h, og, src) : own(h, nullptr);
-        if (!og || og->IsEmpty()) r.problem = "empty or null geometry";
+        if (!og || og->IsEmpty()) r.problem = point_cells(f, src).problem;
+        if ((!og || og->IsEmpty()) && r.problem.empty()) r.problem = "empty or null geometry";
         else if (!g) r.problem = transform_failure(og, src);
         else {
             XY pt;

@@ -74,10 +74,12 @@ std::string ring_problem(Ctx& c, const std::string& layer, const std::string& id
 GeomPtr record_geometry(Ctx& c, Source& src, const std::string& layer, const std::string& id, OGRFeature* f, long idx,
                         const char* empty_reason) {
     OGRGeometry* og = f->GetGeometryRef();
+    const PointCells cells = point_cells(f, src);  // a table's coordinate cells, when text
     if (!og || og->IsEmpty()) {
-        reject(c, layer, id, idx, empty_reason);
+        reject(c, layer, id, idx, cells.problem.empty() ? std::string(empty_reason) : cells.problem);
         return own(c.h, nullptr);
     }
+    for (auto& note : cells.notes) c.in.repairs.push_back(Repair{layer, id, note});
     if (std::string why = lonlat_out_of_range(og, src); !why.empty()) {
         reject(c, layer, id, idx, why);
         return own(c.h, nullptr);

@@ -189,41 +189,6 @@ std::string pick_column(const std::vector<std::string>& cols, const std::string&
     return {};
 }
 
-/// The first of the comma-separated candidate names that appears exactly once in the
-/// CSV's header (case-insensitive, quotes and a BOM removed); empty if none does.
-std::string pick_csv_column(const std::string& file, const std::string& candidates) {
-    std::string header;
-    if (VSILFILE* in = VSIFOpenL(file.c_str(), "rb")) {  // a file, or a UTF-16 one converted in memory
-        char buf[65536];
-        header.assign(buf, VSIFReadL(buf, 1, sizeof buf, in));
-        VSIFCloseL(in);
-    }
-    header = header.substr(0, header.find('\n'));
-    if (header.rfind("\xEF\xBB\xBF", 0) == 0) header.erase(0, 3);
-    // The separator as GDAL's CSV driver finds it: the one of ',', ';' and tab the header
-    // uses outside quotes, ',' when it uses several or none.
-    char sep = '\0';
-    bool quoted = false;
-    for (char ch : header) {
-        if (ch == '"') quoted = !quoted;
-        else if (!quoted && (ch == ',' || ch == ';' || ch == '\t')) {
-            if (sep == '\0') sep = ch;
-            else if (sep != ch) { sep = ','; break; }
-        }
-    }
-    if (sep == '\0') sep = ',';
-    std::vector<std::string> cols;
-    std::string cur;
-    quoted = false;
-    for (char ch : header) {
-        if (ch == '"') quoted = !quoted;
-        else if (ch == sep && !quoted) { cols.push_back(lower(text::trim(cur))); cur.clear(); }
-        else if (ch != '\r') cur += ch;
-    }
-    cols.push_back(lower(text::trim(cur)));
-    return pick_column(cols, candidates);
-}
-
 const char* const kLonNames = "lon,longitude,lng,x,经度";
 const char* const kLatNames = "lat,latitude,y,纬度";
 
@@ -355,25 +320,76 @@ OGRLayer* only_layer_for(const std::string& origin, const LayerSpec& s, const So
                       (option ? "give its name with " + origin + "-layer" : "set \"layer\" in /layers/" + s.key + " to its name"));
 }
 
-/// A table without geometry (a spreadsheet: GDAL makes no points from its columns, as
-/// it does for a CSV) read for a layer of points: its points are made from the one
-/// longitude and the one latitude column (for_each_feature), as a CSV's would be. Any
-/// other such table with records is an error naming what the layer needs.
+/// A layer of the role may be points (a layer of no fixed role may be anything).
+bool takes_points(const std::string& key) {
+    const std::vector<OGRwkbGeometryType> want = role_geometries(key);
+    return want.empty() || std::find(want.begin(), want.end(), wkbPoint) != want.end();
+}
+
+/// The one longitude and the one latitude column of src.layer (the layer's "lon"/"lat",
+/// else the CSV defaults); false when either is missing or not single.
+bool coordinate_columns(const LayerSpec& s, const Source& src, int& lon, int& lat) {
+    OGRFeatureDefn* defn = src.layer->GetLayerDefn();
+    std::vector<std::string> cols;
+    for (int i = 0; i < defn->GetFieldCount(); ++i) cols.push_back(lower(text::trim(field_name(defn, i, src))));
+    const std::string lo = pick_column(cols, s.field("lon").empty() ? kLonNames : s.field("lon"));
+    const std::string la = pick_column(cols, s.field("lat").empty() ? kLatNames : s.field("lat"));
+    if (lo.empty() || la.empty()) return false;
+    lon = static_cast<int>(std::find(cols.begin(), cols.end(), lower(lo)) - cols.begin());
+    lat = static_cast<int>(std::find(cols.begin(), cols.end(), lower(la)) - cols.begin());
+    return true;
+}
+
+/// A mapped field the layer cannot be read without (the others are unknown when missing).
+bool required_field(const std::string& key, const std::string& canon) {
+    return canon == "id" || (key == "facilities" && canon == "type") || (key == "roads" && canon == "class") ||
+           (key == "gates" && canon == "compound_id");
+}
+
+/// A workbook of several sheets given for a layer without "layer": the one sheet
+/// holding the layer's required fields and, for points, its longitude and latitude
+/// columns, as a census workbook's sheet is chosen (sheet_with_columns).
+OGRLayer* sheet_for(const std::string& origin, const LayerSpec& s, Source& src, std::vector<std::string>& warnings) {
+    std::vector<std::string> need;
+    for (auto& [canon, fname] : s.fields)
+        if (required_field(s.key, canon) && !(canon == "id" && fname == "@index")) need.push_back(fname);
+    const bool points = takes_points(s.key);
+    std::string list;
+    for (auto& n : need) list += (list.empty() ? "" : ", ") + n;
+    if (points) list += (list.empty() ? "" : ", ") + std::string("a longitude and a latitude column");
+    const std::string what = "the columns /layers/" + s.key + " needs" + (list.empty() ? "" : " (" + list + ")");
+    const bool option = origin.rfind("--", 0) == 0;  // a command-line option (site --candidates)
+    return sheet_with_columns(
+        src,
+        [&] {
+            int lon = -1, lat = -1;
+            return std::all_of(need.begin(), need.end(), [&](const std::string& n) { return lookup_field(src, n) >= 0; }) &&
+                   (!points || src.layer->GetLayerDefn()->GetGeomFieldCount() > 0 || coordinate_columns(s, src, lon, lat));
+        },
+        what, option ? origin + "-layer" : "\"layer\" in /layers/" + s.key, warnings);
+}
+
+/// A workbook (XLSX, ODS, XLS): its layers are sheets.
+bool is_workbook(GDALDataset& ds) {
+    const std::string d = ds.GetDriver() ? ds.GetDriver()->GetDescription() : "";
+    return d == "XLSX" || d == "ODS" || d == "XLS";
+}
+
+/// A table without geometry (a spreadsheet, a CSV without a WKT column: GDAL is not
+/// asked to make points of its columns) read for a layer of points: its points are made
+/// from the one longitude and the one latitude column (for_each_feature, coordinate:
+/// numbers, number text or degree forms). Any other such table with records is an error
+/// naming what the layer needs.
 void points_from_columns(const LayerSpec& s, Source& src) {
     OGRFeatureDefn* defn = src.layer->GetLayerDefn();
     const std::vector<OGRwkbGeometryType> want = role_geometries(s.key);
-    const bool points = want.empty() || std::find(want.begin(), want.end(), wkbPoint) != want.end();
-    std::vector<std::string> cols;
+    const bool points = takes_points(s.key);
     std::string fields;
-    for (int i = 0; i < defn->GetFieldCount(); ++i) {
-        cols.push_back(lower(text::trim(field_name(defn, i, src))));
-        fields += (i ? ", " : "") + field_name(defn, i, src);
-    }
-    const std::string lon = pick_column(cols, s.field("lon").empty() ? kLonNames : s.field("lon"));
-    const std::string lat = pick_column(cols, s.field("lat").empty() ? kLatNames : s.field("lat"));
-    if (points && !lon.empty() && !lat.empty()) {
-        src.lon_column = static_cast<int>(std::find(cols.begin(), cols.end(), lower(lon)) - cols.begin());
-        src.lat_column = static_cast<int>(std::find(cols.begin(), cols.end(), lower(lat)) - cols.begin());
+    for (int i = 0; i < defn->GetFieldCount(); ++i) fields += (i ? ", " : "") + field_name(defn, i, src);
+    int lon = -1, lat = -1;
+    if (points && coordinate_columns(s, src, lon, lat)) {
+        src.lon_column = lon;
+        src.lat_column = lat;
         OGRFeatureDefn* d = defn->Clone();
         d->Reference();
         src.point_defn.reset(d);
@@ -426,17 +442,11 @@ Source open_source(const std::string& origin, const LayerSpec& s, std::vector<st
         }
     }
     if (text_table) {
-        // Name exactly one coordinate column each: GDAL 3.6's CSV driver misreads a
-        // file in which several of the possible names (lon and lng) or a repeated name
-        // match (found by fuzzing).
-        std::string lon = pick_csv_column(path, s.field("lon").empty() ? kLonNames : s.field("lon"));
-        std::string lat = pick_csv_column(path, s.field("lat").empty() ? kLatNames : s.field("lat"));
-        // Without them the driver may still find a WKT column; else the layer has no
-        // geometry, and points_from_columns says what it lacks.
-        if (!lon.empty() && !lat.empty()) {
-            opts.push_back("X_POSSIBLE_NAMES=" + lon);
-            opts.push_back("Y_POSSIBLE_NAMES=" + lat);
-        }
+        // Every cell as text: the coordinate columns too, whose points points_from_columns
+        // makes, as a spreadsheet's, so that a cell that is no number is quoted when its
+        // record is rejected and one in a degree form ("102.72°E") is read (GDAL's own
+        // X_POSSIBLE_NAMES left such a cell unset, and its record without geometry). A
+        // WKT column the driver still reads.
         opts.push_back("AUTODETECT_TYPE=NO");
     }
     if (!s.encoding.empty() && (ext == ".shp" || ext == ".dbf")) opts.push_back("ENCODING=" + s.encoding);
@@ -463,7 +473,9 @@ Source open_source(const std::string& origin, const LayerSpec& s, std::vector<st
         }
     } else {
         if (src.ds->GetLayerCount() < 1) throw InputError(src.label + ": holds no vector layer");
-        src.layer = src.ds->GetLayerCount() == 1 ? src.ds->GetLayer(0) : only_layer_for(origin, s, src, warnings);
+        src.layer = src.ds->GetLayerCount() == 1 ? src.ds->GetLayer(0)
+                    : is_workbook(*src.ds)       ? sheet_for(origin, s, src, warnings)
+                                                 : only_layer_for(origin, s, src, warnings);
     }
     // A shapefile's .cpg: GDAL recodes GBK and the like itself; UTF-8 it passes through,
     // so bytes that are not UTF-8 there are damage (a name cut mid-character), not GBK.
@@ -495,8 +507,7 @@ Source open_source(const std::string& origin, const LayerSpec& s, std::vector<st
         int idx = find_field(defn, fname, src, dbf, how);
         if (!how.empty()) warnings.push_back(src.label + ": " + how);
         if (idx < 0) {
-            bool required = canon == "id" || (s.key == "facilities" && canon == "type") || (s.key == "roads" && canon == "class") ||
-                            (s.key == "gates" && canon == "compound_id");
+            bool required = required_field(s.key, canon);
             std::string msg = src.label + ": has no field \"" + fname + "\" (mapped as " + canon + " in /layers/" + s.key +
                               "); its fields are: " + fields_list();
             // An empty layer (no features, hence no fields) is valid data: nothing to read.
@@ -535,6 +546,31 @@ int lookup_field(const Source& src, const std::string& name) {
     OGRFeatureDefn* defn = src.layer->GetLayerDefn();
     std::string how;
     return find_field(defn, name, src, false, how);
+}
+
+OGRLayer* sheet_with_columns(Source& src, const std::function<bool()>& fits, const std::string& what, const std::string& setting,
+                             std::vector<std::string>& warnings) {
+    std::vector<OGRLayer*> fit;
+    std::string names, fit_names;
+    for (auto* l : src.ds->GetLayers()) {
+        names += (names.empty() ? "\"" : ", \"") + std::string(l->GetName()) + "\"";
+        src.layer = l;
+        if (fits()) {
+            fit.push_back(l);
+            fit_names += (fit_names.empty() ? "\"" : ", \"") + std::string(l->GetName()) + "\"";
+        }
+    }
+    if (fit.size() > 1)
+        throw ConfigError(src.label + ": " + std::to_string(fit.size()) + " of its sheets (" + fit_names + " of " + names + ") hold " +
+                          what + "; set " + setting + " to the sheet to read");
+    if (fit.empty()) {
+        src.label += " (first of its sheets " + names + "; set " + setting + " to read another)";
+        return src.ds->GetLayer(0);
+    }
+    if (fit[0] != src.ds->GetLayer(0))
+        warnings.push_back(src.label + ": reading the sheet \"" + fit[0]->GetName() + "\", the only one of " + names + " with " + what +
+                           " (set " + setting + " to be explicit)");
+    return fit[0];
 }
 
 namespace {
@@ -727,27 +763,52 @@ void check_read_to_end(const Source& src, long idx, const GdalErrors& errs) {
                          errs.failures.back() + "); the file may be truncated or damaged");
 }
 
-/// A coordinate as a spreadsheet holds it: a number, or text such as " 102.71 "; NaN
-/// when unset or not a number.
-double coordinate(OGRFeature* f, int i) {
-    if (!f->IsFieldSetAndNotNull(i)) return std::nan("");
+/// A coordinate cell of a table read for points: a number, or text such as " 102.71 "
+/// or a degree form ("102.72°E", `note` then says how it was read); NaN when unset, or
+/// not a number, `problem` then saying so ("经度 \"abc\" is not a number").
+struct Coordinate {
+    double value = std::nan("");
+    std::string note, problem;
+};
+
+Coordinate coordinate(OGRFeature* f, int i, bool latitude, const Source& src) {
+    Coordinate c;
+    if (!f->IsFieldSetAndNotNull(i)) return c;
     const OGRFieldType t = f->GetFieldDefnRef(i)->GetType();
-    if (t == OFTReal || t == OFTInteger || t == OFTInteger64) return f->GetFieldAsDouble(i);
+    if (t == OFTReal || t == OFTInteger || t == OFTInteger64) {
+        c.value = f->GetFieldAsDouble(i);
+        return c;
+    }
     const std::string text = text::trim(f->GetFieldAsString(i));
+    if (text.empty()) return c;
     char* end = nullptr;
     const double v = CPLStrtod(text.c_str(), &end);
-    return !text.empty() && end && *end == '\0' ? v : std::nan("");
+    if (end && *end == '\0') {
+        c.value = v;
+        return c;
+    }
+    const std::string cell = field_name(f->GetDefnRef(), i, src) + " \"" + to_utf8(text, src) + "\"";
+    const auto d = text::parse_degrees(text);
+    if (d && d->axis && (d->axis == 'N') != latitude)
+        c.problem = cell + " is a " + (latitude ? "longitude" : "latitude") + " (in the " + (latitude ? "latitude" : "longitude") +
+                    " column: are the columns swapped?)";
+    else if (d) {
+        c.value = d->value;
+        c.note = cell + " read as " + format_number(d->value);
+    } else
+        c.problem = cell + " is not a number";
+    return c;
 }
 
 /// The feature of a table read for points (Source::point_defn): its fields, and the
 /// point of its coordinate columns where both are numbers (else no geometry, and the
-/// record is rejected as such).
+/// record is rejected as such, point_cells saying why).
 OGRFeatureUniquePtr with_point(OGRFeatureUniquePtr f, const Source& src) {
     OGRFeatureUniquePtr g(new OGRFeature(src.point_defn.get()));
     g->SetFID(f->GetFID());
     for (int i = 0; i < f->GetFieldCount(); ++i)
         if (f->IsFieldSet(i)) g->SetField(i, f->GetRawFieldRef(i));
-    const double x = coordinate(f.get(), src.lon_column), y = coordinate(f.get(), src.lat_column);
+    const double x = coordinate(f.get(), src.lon_column, false, src).value, y = coordinate(f.get(), src.lat_column, true, src).value;
     if (std::isfinite(x) && std::isfinite(y)) g->SetGeometryDirectly(new OGRPoint(x, y));
     return g;
 }
@@ -764,6 +825,17 @@ void warn_recoded(const Source& src) {
 }
 
 }  // namespace
+
+PointCells point_cells(OGRFeature* f, const Source& src) {
+    PointCells p;
+    if (!src.point_defn) return p;
+    for (auto [i, latitude] : {std::pair{src.lon_column, false}, std::pair{src.lat_column, true}}) {
+        Coordinate c = coordinate(f, i, latitude, src);
+        if (!c.problem.empty()) p.problem += (p.problem.empty() ? "" : "; ") + c.problem;
+        if (!c.note.empty()) p.notes.push_back(c.note);
+    }
+    return p;
+}
 
 void for_each_feature(Source& src, const std::function<void(OGRFeature*, long)>& fn) {
     long idx = 0;

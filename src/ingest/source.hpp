@@ -97,7 +97,7 @@ struct Source {
     /// feature read is kept in `kept`, and the next pass reads them from there instead
     /// of parsing the file again (a GeoJSON layer is parsed anew on every pass).
     bool keep_features = false;
-    /// A table without geometry (a spreadsheet, a DBF, a GeoPackage attribute table)
+    /// A table without geometry (a spreadsheet, a CSV, a DBF, a GeoPackage attribute table)
     /// whose points are in a longitude and a latitude column: their indices, and the
     /// table's fields plus a point geometry, the definition of the features for_each_feature
     /// hands over; -1 and null for any other source.
@@ -116,6 +116,16 @@ Source open_source(const std::string& origin, const LayerSpec& s, std::vector<st
 
 /// The index of a field by name (exact, or as decoded); -1 if the layer has none.
 int lookup_field(const Source& src, const std::string& name);
+
+/// A workbook of several sheets (or another multi-layer table source) read without
+/// "layer": the one sheet for which `fits` holds (called with src.layer set to each),
+/// with a warning naming it when it is not the first (a workbook often opens with a
+/// sheet of notes). ConfigError (exit 2) when several do, naming them; when none does,
+/// the first sheet, src.label then listing the sheets for the error its missing column
+/// will give. `what` says what a sheet must hold ("the columns /census/0 maps"),
+/// `setting` what chooses one ("\"layer\" in /census/0").
+OGRLayer* sheet_with_columns(Source& src, const std::function<bool()>& fits, const std::string& what, const std::string& setting,
+                             std::vector<std::string>& warnings);
 
 /// Source CRS (declared, from the file, or WGS 84 with a warning) -> WGS 84 and, with
 /// `work`, -> the working CRS.
@@ -145,6 +155,16 @@ std::string transform_failure(const OGRGeometry* g, const Source& src);
 /// ±180/±90, which PROJ may wrap into a wrong place rather than refuse), with what to
 /// do when the numbers look like metres; empty when in range or not lon/lat.
 std::string lonlat_out_of_range(const OGRGeometry* g, const Source& src);
+
+/// The coordinate cells of a record of a table read for points (Source::point_defn):
+/// why it has no point (`经度 "abc" is not a number`; empty when a cell is merely empty)
+/// and how text in a degree form was read (`经度 "102.72°E" read as 102.72`), for
+/// rejected.csv and repairs.csv. Both empty for any other source.
+struct PointCells {
+    std::string problem;
+    std::vector<std::string> notes;
+};
+PointCells point_cells(OGRFeature* f, const Source& src);
 
 /// Calls fn(feature, index) for every feature; InputError when the file turns out
 /// truncated or damaged; warns once if text had to be decoded.

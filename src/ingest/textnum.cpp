@@ -1,5 +1,7 @@
 #include "ingest/textnum.hpp"
 
+#include <cstring>
+
 #include <algorithm>
 #include <cctype>
 #include <vector>
@@ -366,6 +368,55 @@ std::optional<int> parse_year(std::string_view raw) {
     for (std::size_t k = b; k < e; ++k) y = y * 10 + (s[k] - '0');
     if (y < 1800 || y > 2100) return std::nullopt;
     return y;
+}
+
+std::optional<Degrees> parse_degrees(std::string_view raw) {
+    std::string s = trim(raw);
+    char hemi = 0;  // E, W, N or S
+    bool degree = false;
+    auto take_prefix = [&](const char* word, char h) {
+        const size_t n = std::strlen(word);
+        if (hemi || s.compare(0, n, word) != 0) return false;
+        hemi = h;
+        s = trim(s.substr(n));
+        return true;
+    };
+    auto take_suffix = [&](const char* word, bool is_degree, char h) {
+        const size_t n = std::strlen(word);
+        if (s.size() < n || s.compare(s.size() - n, n, word) != 0 || (h && hemi) || (is_degree && degree)) return false;
+        if (h) hemi = h;
+        degree = degree || is_degree;
+        s = trim(s.substr(0, s.size() - n));
+        return true;
+    };
+    for (auto [word, h] : {std::pair{"东经", 'E'}, {"西经", 'W'}, {"北纬", 'N'}, {"南纬", 'S'}})
+        if (take_prefix(word, h)) break;
+    if (!hemi && !s.empty() && std::strchr("EWNSewns", s[0])) {
+        hemi = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
+        s = trim(s.substr(1));
+    }
+    for (auto [word, h] : {std::pair{"E", 'E'}, {"W", 'W'}, {"N", 'N'}, {"S", 'S'}, {"e", 'E'}, {"w", 'W'}, {"n", 'N'}, {"s", 'S'}})
+        if (take_suffix(word, false, h)) break;
+    for (const char* sign : {"\xC2\xB0", "\xC2\xBA", "\xCB\x9A", "\xE5\xBA\xA6"})  // ° º ˚ 度
+        if (take_suffix(sign, true, 0)) break;
+    if (!hemi && !degree) return std::nullopt;
+    // What is left is a plain decimal number: digits, at most one point, a leading sign.
+    size_t i = s.size() && (s[0] == '-' || s[0] == '+') ? 1 : 0;
+    const bool negative = !s.empty() && s[0] == '-';
+    if (i >= s.size()) return std::nullopt;
+    int points = 0, digits = 0;
+    for (size_t k = i; k < s.size(); ++k) {
+        if (s[k] == '.') ++points;
+        else if (s[k] >= '0' && s[k] <= '9') ++digits;
+        else return std::nullopt;
+    }
+    if (points > 1 || digits == 0) return std::nullopt;
+    double v = std::strtod(s.c_str(), nullptr);
+    if (hemi == 'W' || hemi == 'S') {
+        if (negative || i == 1) return std::nullopt;  // "-102 W": which way?
+        v = -v;
+    }
+    return Degrees{v, hemi == 'E' || hemi == 'W' ? 'E' : hemi ? 'N' : '\0'};
 }
 
 std::optional<bool> parse_bool(std::string_view raw) {

@@ -570,7 +570,7 @@ def case_census_workbook():
           and "1 code(s) match no community id: 530199099099" in want.stdout + want.stderr, r.stdout + r.stderr)
     r = validate(workbook("two.xlsx", [("notes.csv", "说明"), ("census_communities.csv", "社区"), ("census_communities.csv", "社区2")]))
     check("census_workbook: two sheets with the columns: exit 2 naming them",
-          r.returncode == 2 and '2 of its sheets ("说明", "社区", "社区2") hold the columns /census/0 maps; set "layer" in /census/0' in r.stderr,
+          r.returncode == 2 and '2 of its sheets ("社区", "社区2" of "说明", "社区", "社区2") hold the columns /census/0 maps; set "layer" in /census/0' in r.stderr,
           r.stderr)
     r = validate(workbook("none.xlsx", [("notes.csv", "说明"), ("notes.csv", "其他")]))
     check("census_workbook: no sheet with the columns: exit 3 naming the sheets",
@@ -712,6 +712,90 @@ def case_spreadsheet_layer():
             check("spreadsheet_layer: a CSV without coordinates: exit 3 saying so",
                   r.returncode == 3 and "no_coordinates.csv: is a table without geometry and has no single longitude and latitude column" in r.stderr,
                   r.stdout + r.stderr)
+
+
+def case_spreadsheet_sheets():
+    """A facilities workbook of several sheets read without "layer", as a census workbook
+    is: facilities_sheets.xlsx (a notes sheet 说明, then the listing 设施) reads the sheet
+    with the layer's columns (fid, type, 经度/纬度), with a warning naming it, and gives
+    the single-sheet workbook's figures (it stopped, exit 2: "holds 2 layers (说明 (None),
+    设施 (None)) ... set "layer""); facilities_two_fit.xlsx, whose 设施 and 设施2023 both
+    hold them, is exit 2 naming both."""
+    d = fresh("spreadsheet_sheets")
+    sheet = os.path.join(INPUTS, "spreadsheet")
+    p = hand_project(d)
+    p["layers"]["facilities"]["path"] = os.path.join(sheet, "facilities_text.xlsx")
+    r = lc("run", save(os.path.join(d, "one.json"), p), "--out", os.path.join(d, "one"), "--quiet")
+    if not check("spreadsheet_sheets: the single-sheet workbook runs", r.returncode == 0, r.stderr):
+        return
+    want = hand_figures(os.path.join(d, "one"))
+    p["layers"]["facilities"]["path"] = os.path.join(sheet, "facilities_sheets.xlsx")
+    out = os.path.join(d, "sheets")
+    r = lc("run", save(os.path.join(d, "sheets.json"), p), "--out", out)
+    if check("spreadsheet_sheets: notes + listing: exit 0", r.returncode == 0, r.stderr):
+        check("spreadsheet_sheets: notes + listing: the single-sheet workbook's figures, none rejected",
+              hand_figures(out) == want and read_csv(os.path.join(out, "rejected.csv")) == [], hand_figures(out)[1])
+        check("spreadsheet_sheets: notes + listing: a warning names the sheet read",
+              any('facilities_sheets.xlsx: reading the sheet "设施", the only one of "说明", "设施" with the columns /layers/facilities needs'
+                  in x for x in warnings_of(r.stderr)), r.stderr)
+    p["layers"]["facilities"]["path"] = os.path.join(sheet, "facilities_two_fit.xlsx")
+    r = lc("validate", save(os.path.join(d, "two.json"), p))
+    check("spreadsheet_sheets: two sheets with the columns: exit 2 naming both",
+          r.returncode == 2 and '2 of its sheets ("设施", "设施2023" of "说明", "设施", "设施2023") hold the columns /layers/facilities needs'
+          in r.stderr and 'set "layer" in /layers/facilities' in r.stderr, r.stderr)
+
+
+def case_coordinate_text():
+    """Coordinate cells of a facilities CSV or sheet that are text but not numbers: in a
+    degree form (102.7220646°E, N25.0328275, 东经/北纬, W/S negative) they are read as that
+    number with a line in repairs.csv, and the run gives the hand fixture's figures; any
+    other text rejects the record quoting the cell and its column (it was "empty or null
+    geometry (no coordinates)"), a latitude in the longitude column said to be one."""
+    d = fresh("coordinate_text")
+    want = lc("run", os.path.join(HAND, "project.json"), "--out", os.path.join(d, "hand"), "--quiet")
+    if not check("coordinate_text: the hand fixture runs", want.returncode == 0, want.stderr):
+        return
+    want = hand_figures(os.path.join(d, "hand"))
+    rows = list(csv.reader(io.open(os.path.join(INPUTS, "spreadsheet", "facilities_lonlat.csv"), encoding="utf-8-sig")))
+    degrees = {"F1": (rows[1][7] + "°E", None), "F2": (None, "N" + rows[2][8]), "F3": ("东经" + rows[3][7], "北纬" + rows[3][8] + "°"),
+               "F4": ("E " + rows[4][7], rows[4][8] + " °N")}
+    bad = {"F1": ("102.72°E", "abc"), "F2": ("N25.0328275", None), "F3": ("", None)}
+    for label, cells in [("degrees", degrees), ("bad", bad)]:
+        f = os.path.join(d, label + ".csv")
+        with open(f, "w", encoding="utf-8", newline="") as out:
+            w = csv.writer(out)
+            w.writerow(rows[0])
+            for r in rows[1:]:
+                lon, lat = cells.get(r[0], (None, None))
+                w.writerow(r[:7] + [r[7] if lon is None else lon, r[8] if lat is None else lat])
+        book = os.path.join(d, label + ".xlsx")
+        subprocess.run(["ogr2ogr", "-f", "XLSX", book, f, "-nln", "设施"], check=True, capture_output=True)
+        for path in (f, book):
+            p = hand_project(d)
+            p["layers"]["facilities"]["path"] = path
+            out = os.path.join(d, "out_" + os.path.basename(path).replace(".", "_"))
+            name = "coordinate_text: " + os.path.basename(path)
+            r = lc("run", save(os.path.join(d, os.path.basename(path) + ".json"), p), "--out", out, "--quiet")
+            if not check(name + ": exit 0", r.returncode == 0, r.stderr):
+                continue
+            rejected = {x["source_id"]: x["reason"] for x in read_csv(os.path.join(out, "rejected.csv")) if x["layer"] == "facilities"}
+            repairs = {(x["source_id"], x["what"]) for x in read_csv(os.path.join(out, "repairs.csv")) if x["layer"] == "facilities"}
+            if label == "degrees":
+                check(name + ": the hand fixture's figures, none rejected", hand_figures(out) == want and rejected == {},
+                      (rejected, hand_figures(out)[1]))
+                for fid, lonlat in degrees.items():
+                    for col, cell, plain in zip(("经度", "纬度"), lonlat, rows[int(fid[1:])][7:9]):
+                        if cell is not None:
+                            check(f"{name}: repairs.csv says {fid}'s {cell} was read as {plain}",
+                                  (fid, f'{col} "{cell.strip()}" read as {float(plain):.15g}') in repairs, repairs)
+            else:
+                check(name + ": F1 rejected quoting the cell that is not a number",
+                      rejected.get("F1") == '纬度 "abc" is not a number', rejected)
+                check(name + ": F2 rejected: a latitude in the longitude column",
+                      rejected.get("F2", "").startswith('经度 "N25.0328275" is a latitude (in the longitude column'), rejected)
+                check(name + ": F3, its longitude empty, rejected as without coordinates",
+                      rejected.get("F3") == "empty or null geometry (no coordinates)", rejected)
+                check(name + ": F1's readable 102.72°E is not listed as read", not any(x[0] == "F1" for x in repairs), repairs)
 
 
 def case_layer_utf16():

@@ -197,3 +197,30 @@ TEST_CASE("textnum: Chinese numerals as a planner reads them") {
     CHECK(parse_number("1万2万") == 10000.0);           // 2万 is not less than 万: a second figure
     CHECK_FALSE(parse_bool("一").has_value());          // yes/no is not a number
 }
+
+TEST_CASE("textnum: parse_degrees") {
+    struct Case {
+        const char* text;
+        double value;
+        char axis;
+    };
+    for (auto c : {Case{"102.72°E", 102.72, 'E'}, Case{"E102.72", 102.72, 'E'}, Case{" 102.72 ° E ", 102.72, 'E'},
+                   Case{"N25.04", 25.04, 'N'}, Case{"25.04°N", 25.04, 'N'}, Case{"25.04n", 25.04, 'N'},
+                   Case{"东经102.72", 102.72, 'E'}, Case{"北纬25.04°", 25.04, 'N'}, Case{"102.72度", 102.72, '\0'},
+                   Case{"102.72°", 102.72, '\0'}, Case{"-102.72°", -102.72, '\0'}, Case{"73.5W", -73.5, 'E'},
+                   Case{"W73.5", -73.5, 'E'}, Case{"33.9°S", -33.9, 'N'}, Case{"南纬33.9", -33.9, 'N'},
+                   Case{"西经73.5", -73.5, 'E'}, Case{"102.72º", 102.72, '\0'}}) {
+        CAPTURE(c.text);
+        auto d = parse_degrees(c.text);
+        REQUIRE(d.has_value());
+        CHECK(d->value == doctest::Approx(c.value));
+        CHECK(d->axis == c.axis);
+    }
+    // Plain numbers need no reading; minutes and seconds, two hemispheres, a sign beside
+    // W or S and words are not read.
+    for (const char* s : {"", "102.72", "abc", "N/A", "E", "°", "102°43'12\"E", "N25.04E", "-73.5W", "1.2.3°", "102.72 E E",
+                          "东经", "102,72°E", "1e2°", "--5°"}) {
+        CAPTURE(s);
+        CHECK_FALSE(parse_degrees(s).has_value());
+    }
+}
