@@ -650,6 +650,20 @@ def hand_figures(out):
     return open(os.path.join(out, "coverage.csv"), encoding="utf-8-sig").read(), [(x["id"], x["value"]) for x in s["rules"]]
 
 
+def hand_baseline(case, d):
+    """The hand fixture's figures as GeoJSON gives them, for `case` to compare with (None,
+    with a failed check, when it does not run)."""
+    r = lc("run", os.path.join(HAND, "project.json"), "--out", os.path.join(d, "hand"), "--quiet")
+    if not check(f"{case}: the hand fixture runs", r.returncode == 0, r.stderr):
+        return None
+    return hand_figures(os.path.join(d, "hand"))
+
+
+def listing_rows():
+    """The hand fixture's facilities as a listing with 经度/纬度 (inputs/spreadsheet)."""
+    return list(csv.reader(io.open(os.path.join(INPUTS, "spreadsheet", "facilities_lonlat.csv"), encoding="utf-8-sig")))
+
+
 def case_spreadsheet_layer():
     """Facilities given as a spreadsheet (inputs/spreadsheet: the hand fixture's six as
     a listing with 经度/纬度 columns): GDAL makes no points of a sheet, so they are made
@@ -662,10 +676,9 @@ def case_spreadsheet_layer():
     if not check("spreadsheet_layer: ogr2ogr (GDAL) is installed", shutil.which("ogr2ogr") is not None):
         return
     sheet = os.path.join(INPUTS, "spreadsheet")
-    want = lc("run", os.path.join(HAND, "project.json"), "--out", os.path.join(d, "hand"), "--quiet")
-    if not check("spreadsheet_layer: the hand fixture runs", want.returncode == 0, want.stderr):
+    want = hand_baseline("spreadsheet_layer", d)
+    if want is None:
         return
-    want = hand_figures(os.path.join(d, "hand"))
     numbers = os.path.join(d, "facilities_numbers.xlsx")  # coordinates and figures as numbers
     subprocess.run(["ogr2ogr", "-f", "XLSX", numbers, os.path.join(sheet, "facilities_lonlat.csv"), "-nln", "设施",
                     "-oo", "AUTODETECT_TYPE=YES"], check=True, capture_output=True)
@@ -696,7 +709,7 @@ def case_spreadsheet_layer():
     # A CSV: with a WKT column, no warning that longitude/latitude columns are missing
     # (it said so, of a layer read in full); with neither, the error above, not a warning
     # and then every record rejected as without geometry.
-    rows = list(csv.reader(io.open(os.path.join(sheet, "facilities_lonlat.csv"), encoding="utf-8-sig")))
+    rows = listing_rows()
     for label, head, cells in [("WKT", ["WKT"], lambda r: ["POINT (%s %s)" % (r[7], r[8])]), ("no coordinates", [], lambda r: [])]:
         f = os.path.join(d, label.replace(" ", "_") + ".csv")
         with open(f, "w", encoding="utf-8", newline="") as out:
@@ -752,11 +765,10 @@ def case_coordinate_text():
     other text rejects the record quoting the cell and its column (it was "empty or null
     geometry (no coordinates)"), a latitude in the longitude column said to be one."""
     d = fresh("coordinate_text")
-    want = lc("run", os.path.join(HAND, "project.json"), "--out", os.path.join(d, "hand"), "--quiet")
-    if not check("coordinate_text: the hand fixture runs", want.returncode == 0, want.stderr):
+    want = hand_baseline("coordinate_text", d)
+    if want is None:
         return
-    want = hand_figures(os.path.join(d, "hand"))
-    rows = list(csv.reader(io.open(os.path.join(INPUTS, "spreadsheet", "facilities_lonlat.csv"), encoding="utf-8-sig")))
+    rows = listing_rows()
     degrees = {"F1": (rows[1][7] + "°E", None), "F2": (None, "N" + rows[2][8]), "F3": ("东经" + rows[3][7], "北纬" + rows[3][8] + "°"),
                "F4": ("E " + rows[4][7], rows[4][8] + " °N")}
     bad = {"F1": ("102.72°E", "abc"), "F2": ("N25.0328275", None), "F3": ("", None)}
@@ -805,11 +817,10 @@ def case_layer_utf16():
     as garbage: no coordinate column, every record rejected); without a byte order mark
     it is refused, saying how to save it. The hand fixture's figures either way."""
     d = fresh("layer_utf16")
-    want = lc("run", os.path.join(HAND, "project.json"), "--out", os.path.join(d, "hand"), "--quiet")
-    if not check("layer_utf16: the hand fixture runs", want.returncode == 0, want.stderr):
+    want = hand_baseline("layer_utf16", d)
+    if want is None:
         return
-    want = hand_figures(os.path.join(d, "hand"))
-    rows = list(csv.reader(io.open(os.path.join(INPUTS, "spreadsheet", "facilities_lonlat.csv"), encoding="utf-8-sig")))
+    rows = listing_rows()
     # ("tab": a UTF-8 CSV separated by tabs, whose coordinate columns were not found)
     # (".txt": how Excel names "Unicode text"; "nul": a UTF-8 CSV with one stray NUL,
     # which was refused as UTF-16 without a byte order mark)
