@@ -331,21 +331,25 @@ struct MapBuilder {
         if (p.access.mode == "network" && !in.roads.empty()) {
             const svg::Frame& f = m.frame();
             m.begin_group("fill=\"none\" stroke=\"#9a9a9a\" stroke-width=\"0.6\" stroke-linejoin=\"round\" stroke-linecap=\"round\"");
-            std::string d;
+            std::string d, pen;  // pen: the last point drawn, as written
             for (auto& line : in.roads) {
                 if (line.size() < 2) continue;
-                // Vertices closer than a pixel to the last one drawn are left out (a
-                // metropolitan network stays a few hundred kilobytes).
+                // Vertices within two pixels of the last one drawn are left out, and a
+                // line that starts where the last one ended goes on from there without a
+                // move: a metropolitan network stays a couple of megabytes.
                 double lx = 0, ly = 0;
                 for (size_t i = 0; i < line.size(); ++i) {
                     const double x = f.px(line[i].x), y = f.py(line[i].y);
-                    if (i && i + 1 < line.size() && std::abs(x - lx) < 1 && std::abs(y - ly) < 1) continue;
-                    d += (i ? "L" : "M") + svg::px(x) + " " + svg::px(y);
+                    if (i && i + 1 < line.size() && std::abs(x - lx) < 2 && std::abs(y - ly) < 2) continue;
+                    const std::string at = svg::px(x) + " " + svg::px(y);
+                    if (at != pen) d += (i ? "L" : "M") + at;
+                    pen = at;
                     lx = x, ly = y;
                 }
                 if (d.size() > 60000) {  // one path per few thousand vertices
                     m.path(d, "");
                     d.clear();
+                    pen.clear();
                 }
             }
             m.path(d, "");
