@@ -352,10 +352,12 @@ std::vector<PointRecord> read_point_records(Engine& engine, const LayerSpec& s_i
         r.name = text_or_empty(field_text(f, src, "name"));
         OGRGeometry* og = f->GetGeometryRef();
         GeomPtr g = og && !og->IsEmpty() ? to_working(h, og, src) : own(h, nullptr);
-        if (!og || og->IsEmpty()) r.problem = point_cells(f, src).problem;
-        if ((!og || og->IsEmpty()) && r.problem.empty()) r.problem = "empty or null geometry";
-        else if (!g) r.problem = transform_failure(og, src);
-        else {
+        if (!og || og->IsEmpty()) {
+            r.problem = point_cells(f, src).problem;  // a table's coordinate cell quoted, if that is why
+            if (r.problem.empty()) r.problem = "empty or null geometry";
+        } else if (!g) {
+            r.problem = transform_failure(og, src);
+        } else {
             XY pt;
             GeomPtr pos = GEOSGeomTypeId_r(h, g.get()) == GEOS_POINT ? std::move(g) : own(h, GEOSPointOnSurface_r(h, g.get()));
             if (pos && !GEOSisEmpty_r(h, pos.get()) && GEOSGeomGetX_r(h, pos.get(), &pt.x) == 1 &&

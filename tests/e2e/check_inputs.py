@@ -808,6 +808,16 @@ def case_coordinate_text():
                 check(name + ": F3, its longitude empty, rejected as without coordinates",
                       rejected.get("F3") == "empty or null geometry (no coordinates)", rejected)
                 check(name + ": F1's readable 102.72°E is not listed as read", not any(x[0] == "F1" for x in repairs), repairs)
+    # The site command's candidates (read_point_records): a cell that is no number skips
+    # the candidate, quoted (it crashed: the missing geometry was taken for one that
+    # could not be transformed).
+    cand = os.path.join(d, "candidates.csv")
+    with open(cand, "w", encoding="utf-8") as f:
+        f.write("id,lon,lat\nX1,abc,%s\nX2,%s,%s\n" % (rows[1][8], rows[1][7], rows[1][8]))
+    r = lc("site", os.path.join(HAND, "project.json"), "--type", "day_care", "--candidates", cand, "--count", "1",
+           "--out", os.path.join(d, "site"))
+    check("coordinate_text: site --candidates: a cell that is no number skips its candidate, quoted",
+          r.returncode == 0 and 'X1: lon "abc" is not a number' in r.stderr, (r.returncode, r.stderr[-400:]))
 
 
 def case_layer_utf16():
