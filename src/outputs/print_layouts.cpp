@@ -78,6 +78,14 @@ std::string sql_text(const std::string& s) {
     return q + "'";
 }
 
+/// `field IN ('a','b',...)`, a layer subset or filter selecting those values.
+template <class Values>
+std::string sql_in(const std::string& field, const Values& values) {
+    std::string in;
+    for (auto& v : values) in += (in.empty() ? "" : ",") + sql_text(v);
+    return field + " IN (" + in + ")";
+}
+
 /// The latest modification date of the input files: the date of the data as far as the
 /// project knows it.
 std::string data_date(const Project& p) {
@@ -203,12 +211,10 @@ struct Planner {
         if (!f || types.empty()) return "";
         qgis::LayerStyle s = f->layer.style;
         std::vector<qgis::Class> kept;
-        std::string in;
         for (auto& k : s.renderer.classes)
             if (std::find(types.begin(), types.end(), k.value) != types.end()) kept.push_back(k);
-        for (auto& t : types) in += (in.empty() ? "" : ",") + sql_text(t);
         s.renderer.classes = kept;
-        return add(*f, "lifecircle_print_facilities_" + key, L(c(), "设施", "Facilities"), s, quoted(c().field("type")) + " IN (" + in + ")");
+        return add(*f, "lifecircle_print_facilities_" + key, L(c(), "设施", "Facilities"), s, sql_in(quoted(c().field("type")), types));
     }
 
     /// The facilities that do not meet the facility-share rules `rules` (summary.json's
@@ -221,15 +227,13 @@ struct Planner {
                 for (auto& id : *it) ids.insert(id.get<std::string>());
         count = static_cast<long>(ids.size());
         if (!f || ids.empty()) return "";
-        std::string in;
-        for (auto& id : ids) in += (in.empty() ? "" : ",") + sql_text(id);
         qgis::LayerStyle s;
         s.geometry = "Point";
         // A red ring around the facility's own marker, which stays visible under it.
         s.renderer.symbol = qgis::marker_symbol("circle", {255, 255, 255, 0}, {215, 48, 39, 255}, 5.0, 0.7);
         // "_failing": listed with the page's own layers, not with the base layers.
         return add(*f, "lifecircle_print_facilities_failing", L(c(), "不符合指标的设施", "Facilities not meeting the rule"), s,
-                   quoted(c().field("facility_id")) + " IN (" + in + ")");
+                   sql_in(quoted(c().field("facility_id")), ids));
     }
 
     /// The facilities the failing totals `rules` sum: of their types (any type when a rule
@@ -249,11 +253,7 @@ struct Planner {
             else attrs.insert(r->rule->total_attr);
         }
         std::string subset;
-        if (!any_type) {
-            std::string in;
-            for (auto& t : types) in += (in.empty() ? "" : ",") + sql_text(t);
-            subset = quoted(c().field("type")) + " IN (" + in + ")";
-        }
+        if (!any_type) subset = sql_in(quoted(c().field("type")), types);
         if (!counts && !attrs.empty()) {
             std::string known;
             for (auto& a : attrs) known += (known.empty() ? "" : " OR ") + quoted(c().field(a)) + " IS NOT NULL";
@@ -684,18 +684,8 @@ struct Planner {
     /// A line of the key: the rule, its study-area value and target.
     std::string key_line(const RuleResult& r) const {
         std::string s = rule_title(*r.rule, c().lang) + L(c(), "：", ": ") + rule_value_text(r, r.value) + " / " + rule_target_text(r);
-        // A study-area total: each district's part (details.by_district), as report.html.
-        if (auto it = r.details.find("by_district"); it != r.details.end() && it->is_object() && !it->empty()) {
-            std::map<std::string, std::string> names;
-            for (auto& u : x.in.units[kDistrict]) names.emplace(u.id, u.name);
-            std::string parts;
-            for (auto d = it->begin(); d != it->end(); ++d)
-                parts += (parts.empty() ? "" : L(c(), "、", ", ")) + (names.count(d.key()) ? names[d.key()] : d.key()) + " " +
-                         fmt_thousands(d.value().get<double>());
-            if (auto none = r.details.find("in_no_district"); none != r.details.end() && none->is_number())
-                parts += L(c(), "、未归属区县 ", ", in no district ") + fmt_thousands(none->get<double>());
-            s += L(c(), "（", " (") + parts + L(c(), "）", ")");
-        }
+        // A study-area total: each district's part, as report.html gives them.
+        if (const std::string parts = district_parts(r, x.in, c().lang); !parts.empty()) s += L(c(), "（", " (") + parts + L(c(), "）", ")");
         return s;
     }
 

@@ -95,11 +95,10 @@ LayerStyle units_style(const TableHead& t, const std::string& geometry, const St
     s.geometry = geometry;
     bool district = t.name == "units_district";
     bool street = t.name == "units_street";
-    std::string value, pass;
+    std::string value;
     double target = c.reach_target;
     if (!c.reach_rule_id.empty() && has_field(t, "rule_" + c.reach_rule_id + "_value")) {
         value = "rule_" + c.reach_rule_id + "_value";
-        if (has_field(t, "rule_" + c.reach_rule_id + "_pass")) pass = "rule_" + c.reach_rule_id + "_pass";
     } else {
         // No headline reach rule at this level: the elderly share reached by the first
         // type, which the layer's title names.
@@ -119,7 +118,6 @@ LayerStyle units_style(const TableHead& t, const std::string& geometry, const St
     }
     // The classes plain: a legend swatch shows its fill only. The failing units' outline
     // is a layer of its own over this one (failing_units_style), with its own legend entry.
-    (void)pass;
     s = choropleth_style(value, "", target_classes(target, true, c.lang), std::max(1.0, target), target, street, c);
     s.geometry = geometry;
     s.labels.min_scale = street ? 0 : c.detail_label_scale;

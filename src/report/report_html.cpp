@@ -234,16 +234,12 @@ struct Page {
     }
 
     /// A study-area total's share of each district (details.by_district), or "".
+    /// A line of small print under a rule's title, or nothing.
+    static std::string small_line(const std::string& text) { return text.empty() ? "" : "<br><span class=\"small\">" + esc(text) + "</span>"; }
+
     std::string by_district(const RuleResult& rr) const {
-        const auto it = rr.details.find("by_district");
-        if (it == rr.details.end() || !it->is_object() || it->empty()) return "";
-        std::string s = t("按区县：", "By district: ");
-        bool first = true;
-        for (auto d = it->begin(); d != it->end(); ++d, first = false)
-            s += (first ? "" : t("、", ", ")) + unit_name(kDistrict, d.key()) + " " + fmt_thousands(d.value().get<double>());
-        if (auto none = rr.details.find("in_no_district"); none != rr.details.end() && none->is_number())
-            s += t("、未归属区县 ", ", in no district ") + fmt_thousands(none->get<double>());
-        return s;
+        const std::string parts = district_parts(rr, in, lang);
+        return parts.empty() ? "" : t("按区县：", "By district: ") + parts;
     }
 
     std::string failing_units(const RuleResult& rr) const {
@@ -289,9 +285,8 @@ struct Page {
                  esc(rule_title(rule, lang)) + "</b>" + (rule.headline ? std::string(" <span class=\"badge na\">") + t("核心", "headline") + "</span>" : "") +
                  "<br><span class=\"small\"><code>" + esc(rule.id) + "</code> " + esc(rule.source) + "</span>" +
                  changed_by_project(rule) +
-                 (note.empty() ? "" : "<br><span class=\"small\">" + esc(note) + "</span>") +
-                 (ratio_basis(rr, lang).empty() ? "" : "<br><span class=\"small\">" + esc(ratio_basis(rr, lang)) + "</span>") +
-                 (by_district(rr).empty() ? "" : "<br><span class=\"small\">" + esc(by_district(rr)) + "</span>") + "</td><td class=\"nowrap\">" +
+                 small_line(note) +
+                 small_line(ratio_basis(rr, lang)) + small_line(by_district(rr)) + "</td><td class=\"nowrap\">" +
                  esc(level_short(level, lang)) + "</td><td class=\"num\">" + esc(rule_value_text(rr, rr.value)) +
                  "</td><td class=\"num\">" + esc(rule_target_text(rr)) + "</td><td class=\"num\">" +
                  (rule.due ? t("", "due ") + std::to_string(*rule.due) + t(" 年", "") : std::string("—")) + "</td><td>" +

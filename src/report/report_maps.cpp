@@ -472,6 +472,21 @@ bool ratio_is_share(const Rule& r) {
            (n.attr == d.attr || (n.attr == "nursing_beds" && d.attr == "beds"));
 }
 
+std::string district_parts(const RuleResult& rr, const Inputs& in, const std::string& lang) {
+    const auto it = rr.details.find("by_district");
+    if (it == rr.details.end() || !it->is_object() || it->empty()) return "";
+    std::map<std::string, std::string> names;
+    for (auto& u : in.units[kDistrict]) names.emplace(u.id, u.name);
+    std::string s;
+    for (auto d = it->begin(); d != it->end(); ++d) {
+        auto n = names.find(d.key());
+        s += (s.empty() ? "" : tr(lang, "、", ", ")) + (n == names.end() ? d.key() : n->second) + " " + fmt_thousands(d.value().get<double>());
+    }
+    if (auto none = rr.details.find("in_no_district"); none != rr.details.end() && none->is_number())
+        s += tr(lang, "、未归属区县 ", ", in no district ") + fmt_thousands(none->get<double>());
+    return s;
+}
+
 std::string ratio_term_label(const RatioTerm& t, const std::string& lang) {
     return t.attr.empty() ? tr(lang, "设施数", "facilities") : measure_label(t.attr, lang);
 }

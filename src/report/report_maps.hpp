@@ -61,6 +61,9 @@ std::string rule_title(const Rule& r, const std::string& lang);
 std::string unit_measure_label(const Rule& r, const std::string& lang);
 /// A ratio of part to whole (nursing-type beds of all beds): a share, in per cent.
 bool ratio_is_share(const Rule& r);
+/// A study-area total's parts by district (details.by_district, then in_no_district):
+/// "五华区 945、盘龙区 995", as the report and the totals layout give them; "" without.
+std::string district_parts(const RuleResult& rr, const Inputs& in, const std::string& lang);
 /// What one side of a ratio sums, as a legend names it: "nursing-type beds", "elderly".
 std::string ratio_term_label(const RatioTerm& t, const std::string& lang);
 

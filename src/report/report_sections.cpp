@@ -99,7 +99,7 @@ std::string ratio_basis(const RuleResult& rr, const std::string& lang) {
     auto t = [&](const char* zh, const char* en) { return tr(lang, zh, en); };
     const Rule& rule = *rr.rule;
     // Not evaluated (a field not mapped): nothing was divided, and "all as given" would be false.
-    if (rule.check != Check::Ratio || rr.not_yet_due || rr.note.rfind("not evaluated", 0) == 0) return "";
+    if (rule.check != Check::Ratio || rr.not_yet_due || !rr.evaluated) return "";
     const RatioTerm& d = rule.denominator;
     std::string s = t("分母：", "Denominator: ");
     if (d.of == "units") {

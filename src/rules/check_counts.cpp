@@ -59,8 +59,7 @@ void Evaluator::min_count(const Rule& rule, RuleResult& res) {
     int level = level_of(rule.level);
     res.report_level = level;
     if (auto miss = unmapped_attribute(in, p, rule.where); !miss.empty())
-        return not_evaluated(res, rule.target_share, "facility attribute \"" + miss + "\" is not mapped in the facilities layer",
-                                 "设施图层未映射属性 \"" + miss + "\"");
+        return attribute_not_mapped(res, rule.target_share, miss);
     std::vector<int> fac = rule_facilities(rule);
     res.details["facilities_counted"] = fac.size();
     if (level < 0) {
@@ -86,8 +85,7 @@ void Evaluator::min_total(const Rule& rule, RuleResult& res) {
     res.report_level = level;
     double target = level < 0 ? rule.min : rule.target_share;
     if (auto miss = unmapped_attribute(in, p, rule.where, rule.total_attr); !miss.empty())
-        return not_evaluated(res, target, "facility attribute \"" + miss + "\" is not mapped in the facilities layer",
-                                 "设施图层未映射属性 \"" + miss + "\"");
+        return attribute_not_mapped(res, target, miss);
     if (!level_present(in, level, res, target)) return;
     std::vector<double> sum(level < 0 ? 0 : in.units[level].size(), 0);
     // A study-area total is also summed per district: which district falls short is
@@ -136,8 +134,7 @@ void Evaluator::facility_share(const Rule& rule, RuleResult& res) {
     int level = level_of(rule.level);
     res.report_level = level;
     if (auto miss = unmapped_attribute(in, p, rule.where); !miss.empty())
-        return not_evaluated(res, rule.target_share, "facility attribute \"" + miss + "\" is not mapped in the facilities layer",
-                                 "设施图层未映射属性 \"" + miss + "\"");
+        return attribute_not_mapped(res, rule.target_share, miss);
     if (!level_present(in, level, res, rule.target_share)) return;
     const size_t nu = level < 0 ? 0 : in.units[level].size();
     std::vector<long> all(nu, 0), meet(nu, 0);

@@ -37,8 +37,7 @@ void Evaluator::ratio(const Rule& rule, RuleResult& res) {
     for (const RatioTerm* t : {&rule.numerator, &rule.denominator}) {
         if (t->of == "facilities") {
             if (auto miss = unmapped_attribute(in, p, t->where, t->attr); !miss.empty())
-                return not_evaluated(res, rule.min, "facility attribute \"" + miss + "\" is not mapped in the facilities layer",
-                                    "设施图层未映射属性 \"" + miss + "\"");
+                return attribute_not_mapped(res, rule.min, miss);
         } else if (t->of == "compounds") {
             // given in the compounds layer, or estimated from census rates
             const LayerSpec* s = p.layer("compounds");

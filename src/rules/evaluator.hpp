@@ -48,6 +48,8 @@ void fail_units(RuleResult& res, const Inputs& in, int level);
 void set_pass(RuleResult& res, double target);
 /// The rule is skipped with this note (why it has no value).
 void not_evaluated(RuleResult& res, double target, const std::string& why, const std::string& why_zh);
+/// not_evaluated because the facility attribute `attr` is not mapped in the facilities layer.
+void attribute_not_mapped(RuleResult& res, double target, const std::string& attr);
 
 /// A weighted share of flagged compounds: per unit of every level (null where the unit
 /// has no compound of known weight) and over the area.

@@ -116,9 +116,15 @@ void set_pass(RuleResult& res, double target) {
 }
 
 void not_evaluated(RuleResult& res, double target, const std::string& why, const std::string& why_zh) {
+    res.evaluated = false;
     res.note = "not evaluated: " + why;
     res.note_zh = "未判定：" + why_zh;
     res.target = target;
+}
+
+void attribute_not_mapped(RuleResult& res, double target, const std::string& attr) {
+    not_evaluated(res, target, "facility attribute \"" + attr + "\" is not mapped in the facilities layer",
+                  "设施图层未映射属性 \"" + attr + "\"");
 }
 
 }  // namespace eval

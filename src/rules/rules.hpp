@@ -54,6 +54,7 @@ struct RuleResult {
     std::array<std::vector<UnitRuleValue>, kLevels> per_unit;  ///< empty where not evaluated
     json details = json::object();
     bool not_yet_due = false;                             ///< --as-of before the rule's `due`: not evaluated
+    bool evaluated = true;                                ///< false: the data cannot answer it (note says why)
 };
 
 struct Gap {
