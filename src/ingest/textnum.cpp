@@ -370,6 +370,50 @@ std::optional<int> parse_year(std::string_view raw) {
     return y;
 }
 
+namespace {
+
+/// Takes an unsigned decimal number from the front of `s` (digits, at most one point).
+std::optional<double> take_decimal(std::string& s, bool whole) {
+    size_t k = 0;
+    int points = 0;
+    while (k < s.size() && ((s[k] >= '0' && s[k] <= '9') || (s[k] == '.' && !whole && ++points == 1))) ++k;
+    if (k == 0 || s[0] == '.' || s[k - 1] == '.') return std::nullopt;
+    double v = std::strtod(s.substr(0, k).c_str(), nullptr);
+    s = trim(s.substr(k));
+    return v;
+}
+
+/// Takes one of `signs` from the front of `s`.
+bool take_sign(std::string& s, std::initializer_list<const char*> signs) {
+    for (const char* w : signs)
+        if (s.compare(0, std::strlen(w), w) == 0) {
+            s = trim(s.substr(std::strlen(w)));
+            return true;
+        }
+    return false;
+}
+
+/// "102°43'12\"", "102°43′12.5″", "102度43分12秒", "25°2.5'": whole degrees, then minutes
+/// (below 60), then optionally seconds (below 60), each with its sign; the hemisphere is
+/// already taken off. nullopt for anything else (a decimal degree is read by the caller).
+std::optional<double> degrees_minutes_seconds(std::string s) {
+    auto deg = take_decimal(s, true);
+    if (!deg || !take_sign(s, {"\xC2\xB0", "\xC2\xBA", "\xCB\x9A", "\xE5\xBA\xA6"}) || s.empty()) return std::nullopt;
+    auto min = take_decimal(s, false);
+    // ' ′ 分; a second sign written as two apostrophes ('') is not a minute sign
+    if (!min || *min >= 60 || s.compare(0, 2, "''") == 0 || !take_sign(s, {"'", "\xE2\x80\xB2", "\xE5\x88\x86"})) return std::nullopt;
+    double v = *deg + *min / 60;
+    if (!s.empty()) {
+        auto sec = take_decimal(s, false);
+        if (!sec || *sec >= 60 || std::floor(*min) != *min || !take_sign(s, {"\"", "''", "\xE2\x80\xB3", "\xE7\xA7\x92"}) || !s.empty())
+            return std::nullopt;  // ″ 秒; seconds after fractional minutes would count twice
+        v += *sec / 3600;
+    }
+    return v;
+}
+
+}  // namespace
+
 std::optional<Degrees> parse_degrees(std::string_view raw) {
     std::string s = trim(raw);
     char hemi = 0;  // E, W, N or S
@@ -397,6 +441,11 @@ std::optional<Degrees> parse_degrees(std::string_view raw) {
     }
     for (auto [word, h] : {std::pair{"E", 'E'}, {"W", 'W'}, {"N", 'N'}, {"S", 'S'}, {"e", 'E'}, {"w", 'W'}, {"n", 'N'}, {"s", 'S'}})
         if (take_suffix(word, false, h)) break;
+    if (auto dms = degrees_minutes_seconds(s)) {
+        double v = *dms;
+        if (hemi == 'W' || hemi == 'S') v = -v;
+        return Degrees{v, hemi == 'E' || hemi == 'W' ? 'E' : hemi ? 'N' : '\0'};
+    }
     for (const char* sign : {"\xC2\xB0", "\xC2\xBA", "\xCB\x9A", "\xE5\xBA\xA6"})  // ° º ˚ 度
         if (take_suffix(sign, true, 0)) break;
     if (!hemi && !degree) return std::nullopt;

@@ -29,13 +29,15 @@ std::optional<bool> parse_bool(std::string_view s);
 
 /// A longitude or latitude written with its hemisphere or a degree sign, as listings
 /// copied from a map or a survey have them: "102.72°E", "E102.72", "N25.04", "25.04° N",
-/// "东经102.72", "北纬25.04°", "102.72度", "-102.72°".
+/// "东经102.72", "北纬25.04°", "102.72度", "-102.72°"; or in degrees, minutes and
+/// seconds: "102°43'12\"E", "N25°2.4′", "东经102度43分12秒".
 struct Degrees {
     double value;  ///< negative for W, S, 西经, 南纬
     char axis;     ///< 'E' when the marker names a longitude (E, W, 东经, 西经), 'N' a latitude, 0 neither (a degree sign alone)
 };
 /// The number of such text; nullopt for anything else: a plain number (it needs no
-/// reading), degrees with minutes or seconds, two hemispheres, a sign beside W or S.
+/// reading), minutes or seconds of 60 or more, seconds after fractional minutes, two
+/// hemispheres, a sign beside W or S.
 std::optional<Degrees> parse_degrees(std::string_view s);
 
 /// "不详", "暂无数据", "—", "N/A", "" and similar placeholders for a missing value.

@@ -303,7 +303,7 @@ std::string project_xml(GEOSContextHandle_t h, const Project& p, const Inputs& i
 
 /// Default styles inside the GeoPackage (QGIS's `layer_styles` table), so a layer
 /// dragged from the file into QGIS opens styled.
-void write_gpkg_styles(const fs::path& gpkg, const std::vector<StyledLayer>& styled) {
+void write_gpkg_styles(const fs::path& gpkg, const std::vector<StyledLayer>& styled, const StyleContext& c) {
     GDALAllRegister();
     FixedDate date;
     GDALDatasetUniquePtr ds(GDALDataset::Open(gpkg.u8string().c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE));
@@ -342,7 +342,7 @@ void write_gpkg_styles(const fs::path& gpkg, const std::vector<StyledLayer>& sty
         done.push_back(name);
         // One default per table; a table mixing kinds (QGIS shows it as sublayers
         // sharing this style) gets rules that pick each kind's symbols.
-        qgis::LayerStyle style = sl.style;
+        qgis::LayerStyle style = standalone_style(*sl.table, sl.geometry, sl.style, c);
         std::vector<std::pair<std::string, qgis::Renderer>> kinds;
         for (auto& other : styled)
             if (other.table == sl.table && !other.geometry.empty()) kinds.push_back({other.geometry, other.style.renderer});
@@ -384,9 +384,10 @@ void write_deliverables(Engine& engine, const fs::path& dir, const Project& p, c
     std::error_code ec;
     fs::create_directories(dir / "styles", ec);
     if (ec) throw OutputError((dir / "styles").u8string() + ": cannot create (" + ec.message() + ")");
-    for (auto& sl : styled) write_text(dir / "styles" / fs::u8path(sl.id + ".qml"), qgis::qml_document(sl.style));
+    for (auto& sl : styled)
+        write_text(dir / "styles" / fs::u8path(sl.id + ".qml"), qgis::qml_document(standalone_style(*sl.table, sl.geometry, sl.style, c)));
     write_text(dir / "lifecircle.qgs", project_xml(h, p, in, a, styled, c, opt));
-    if (opt.format == "gpkg") write_gpkg_styles(dir / "lifecircle.gpkg", styled);
+    if (opt.format == "gpkg") write_gpkg_styles(dir / "lifecircle.gpkg", styled, c);
 
     const std::vector<IndicatorMap> drawn_now = opt.maps ? std::vector<IndicatorMap>{} : indicator_maps(h, p, in, a, lang, opt.map_paths);
     const std::vector<IndicatorMap>& maps = opt.maps ? *opt.maps : drawn_now;

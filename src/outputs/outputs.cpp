@@ -4,6 +4,8 @@
 #include "common/csv.hpp"
 #include "common/errors.hpp"
 #include "common/text_file.hpp"
+#include "ingest/records.hpp"
+#include "ingest/textnum.hpp"
 #include "outputs/geojson.hpp"
 
 #include <gdal_priv.h>
@@ -100,6 +102,45 @@ void add_row(Table& t, Emit&& emit) {
     emit(b);
     b.finish();
     t.rows.push_back(std::move(row));
+}
+
+/// How a mapped facility attribute is written (facilities layer): a number column when
+/// its entries are numbers (a known count such as family_beds, or every entry read as a
+/// number or marked unknown; whole numbers as integers), so that a GIS user can sum,
+/// style and filter it; then `<attr>_text` keeps the entries that were not read as
+/// numbers ("不详", "-5"), which no rule counted. Anything else stays text as given.
+struct AttrColumn {
+    std::string name;
+    bool number = false, whole = true, text_beside = false;
+};
+
+std::vector<AttrColumn> facility_attr_columns(const Project& p, const Inputs& in) {
+    std::vector<AttrColumn> cols;
+    const LayerSpec* s = p.layer("facilities");
+    if (!s) return cols;
+    std::set<std::string> names;
+    for (auto& [k, _] : s->attributes) names.insert(k);
+    for (auto& n : names) {
+        AttrColumn c{n};
+        // yes/no written 1/0 stays text ("1", "0"), as it is given, not a count
+        bool any_number = false, other_text = false, unread = false, all_yes_no = true;
+        for (const Facility& f : in.facilities) {
+            auto it = f.attrs.find(n);
+            if (it == f.attrs.end() || !it->second.text) continue;
+            if (auto v = it->second.number) {
+                any_number = true;
+                all_yes_no = all_yes_no && it->second.boolean;
+                c.whole = c.whole && std::abs(*v) < 1e15 && std::floor(*v) == *v;
+                continue;
+            }
+            unread = true;
+            if (!text::is_unknown_marker(*it->second.text)) other_text = true;
+        }
+        c.number = ingest::plausible_max("facilities", n).has_value() || (any_number && !other_text && !all_yes_no);
+        c.text_beside = c.number && unread;
+        cols.push_back(c);
+    }
+    return cols;
 }
 
 }  // namespace
@@ -379,10 +420,11 @@ void make_layers(Engine& engine, const LayerSources& s, const std::function<void
         for (auto n : {"community_id", "street_id", "district_id"}) t.add_field(n, FieldType::String);
         t.add_field("scenario_added", FieldType::Bool);
         if (r.mode == "network") t.add_field("unreachable", FieldType::Bool);
-        std::set<std::string> attr_names;
-        if (const LayerSpec* s = p.layer("facilities"))
-            for (auto& [k, _] : s->attributes) attr_names.insert(k);
-        for (auto& n : attr_names) t.add_field(n, FieldType::String);
+        const std::vector<AttrColumn> attr_cols = facility_attr_columns(p, in);
+        for (auto& a : attr_cols) {
+            t.add_field(a.name, !a.number ? FieldType::String : a.whole ? FieldType::Integer : FieldType::Real);
+            if (a.text_beside) t.add_field(a.name + "_text", FieldType::String);
+        }
         for (size_t i = 0; i < count(in.facilities.size()); ++i) {
             const Facility& f = in.facilities[i];
             add_row(t, [&](auto& row) {
@@ -398,9 +440,16 @@ void make_layers(Engine& engine, const LayerSources& s, const std::function<void
                 row.str_or_null(id_of(in.units[kDistrict], f.unit[kDistrict]));
                 row.value(Value(f.added));
                 if (r.mode == "network") row.value(Value(static_cast<bool>(r.facility_unreachable[i])));
-                for (auto& n : attr_names) {
-                    auto it = f.attrs.find(n);
-                    row.str_or_null(it != f.attrs.end() && it->second.text ? &*it->second.text : nullptr);
+                for (auto& a : attr_cols) {
+                    auto it = f.attrs.find(a.name);
+                    const AttrValue* v = it != f.attrs.end() ? &it->second : nullptr;
+                    if (!a.number) {
+                        row.str_or_null(v && v->text ? &*v->text : nullptr);
+                        continue;
+                    }
+                    const std::optional<double> x = v ? v->number : std::nullopt;
+                    row.value(!x ? Value() : a.whole ? Value(static_cast<long long>(*x)) : num_value(x));
+                    if (a.text_beside) row.str_or_null(v && v->text && !v->number ? &*v->text : nullptr);
                 }
             });
             GeomPtr pt = make_point(engine.main(), f.pt.x, f.pt.y);

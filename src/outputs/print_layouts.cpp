@@ -237,8 +237,9 @@ struct Planner {
     }
 
     /// The facilities the failing totals `rules` sum: of their types (any type when a rule
-    /// names none) with an entry for the summed attribute (an entry that is no number,
-    /// "不详", is drawn but not counted: repairs.csv lists it). "" when a rule filters by
+    /// names none) with a number for the summed attribute (the facilities layer writes it
+    /// as a number column: an entry such as "不详" is null there, counted by no rule, and
+    /// kept in `<attr>_text`). "" when a rule filters by
     /// `where`, which a layer subset would not repeat faithfully.
     std::string counted_facilities(const std::vector<const RuleResult*>& rules) {
         const MainLayer* f = find("facilities", "Point");
@@ -266,17 +267,14 @@ struct Planner {
             bool known = counts || attrs.empty();
             for (auto& a : attrs)
                 if (auto it = fac.attrs.find(a); it != fac.attrs.end() && it->second.number) known = true;
-            if (known) shown.insert(fac.type);  // (a text entry is no number: its type may be left out)
+            if (known) shown.insert(fac.type);
         }
         qgis::LayerStyle st = f->layer.style;
         std::vector<qgis::Class> kept;
         for (auto& k : st.renderer.classes)
             if (shown.count(k.value)) kept.push_back(k);
         st.renderer.classes = kept;
-        std::string name = L(c(), "计入合计的设施", "Facilities counted");
-        if (!counts && attrs.size() == 1)
-            name = L(c(), "填报了", "Facilities with ") + measure_label(*attrs.begin(), c().lang) + L(c(), "的设施", " given");
-        return add(*f, "lifecircle_print_facilities_counted", name, st, subset);
+        return add(*f, "lifecircle_print_facilities_counted", L(c(), "计入合计的设施", "Facilities counted"), st, subset);
     }
 
     /// Gap compounds of one rule, every geometry kind.

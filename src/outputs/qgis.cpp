@@ -177,6 +177,7 @@ std::string kind_rules(const std::string& kind, const Renderer& r, std::vector<s
         }
         if (c.render) children += rule_xml(kind + std::to_string(i), filter, c.label, add(c.symbol), ind + 2);
     }
+    if (kind.empty()) return r.type == "singleSymbol" ? rule_xml("all", "", "", add(r.symbol), ind) : children;
     std::string filter = "geometry_type($geometry) = '" + kind + "'";
     if (r.type == "singleSymbol") return rule_xml(kind, filter, kind, add(r.symbol), ind);
     return rule_xml(kind, filter, kind, -1, ind, children);
@@ -189,6 +190,11 @@ std::string renderer_xml(const Renderer& r, int ind) {
         std::vector<std::pair<std::string, const Symbol*>> symbols;
         std::string rules;
         for (auto& [kind, sub] : r.by_geometry) rules += kind_rules(kind, sub, symbols, ind + 4);
+        for (size_t i = 0; i < r.overlays.size(); ++i) {
+            symbols.push_back({std::to_string(symbols.size()), &r.overlays[i].symbol});
+            rules += rule_xml("overlay" + std::to_string(i), r.overlays[i].filter, r.overlays[i].label,
+                              static_cast<int>(symbols.size()) - 1, ind + 4);
+        }
         std::string s = sp(ind) + "<renderer-v2" + attr("type", "RuleRenderer") + attr("symbollevels", "0") + attr("forceraster", "0") +
                         attr("enableorderby", "0") + attr("referencescale", "-1") + ">\n";
         s += sp(ind + 2) + "<rules key=\"root\">\n" + rules + sp(ind + 2) + "</rules>\n" + sp(ind + 2) + "<symbols>\n";

@@ -53,8 +53,16 @@ struct Renderer {
     std::string attr;                  ///< field name or QGIS expression
     std::vector<Class> classes;
     Symbol symbol;                     ///< singleSymbol only
-    /// RuleRenderer only: one renderer per geometry kind ("Point" | "Line" | "Polygon").
+    /// RuleRenderer only: one renderer per geometry kind ("Point" | "Line" | "Polygon";
+    /// "": every feature, its classes as top-level rules).
     std::vector<std::pair<std::string, Renderer>> by_geometry;
+    /// RuleRenderer only: rules drawn over the features' own symbols, each with its
+    /// legend entry (e.g. the failing units' outline in a style used without the project).
+    struct Overlay {
+        std::string filter, label;
+        Symbol symbol;
+    };
+    std::vector<Overlay> overlays;
 };
 
 /// One renderer for a layer that mixes geometry kinds: rules select the kind, then the

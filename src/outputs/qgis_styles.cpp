@@ -379,6 +379,15 @@ std::optional<FailingUnits> failing_units_style(const TableHead& t, const std::s
     return f;
 }
 
+LayerStyle standalone_style(const TableHead& t, const std::string& geometry, const LayerStyle& s, const StyleContext& c) {
+    auto f = failing_units_style(t, geometry, c);
+    if (!f) return s;
+    LayerStyle out = s;
+    out.renderer = qgis::by_geometry({{"", s.renderer}});
+    out.renderer.overlays.push_back({is_false(c.field("rule_" + c.reach_rule_id + "_pass")), f->title, f->style.renderer.symbol});
+    return out;
+}
+
 bool layer_visible(const TableHead& t) { return t.name != "units_community" && t.name != "service_areas"; }
 
 }  // namespace lc

@@ -70,6 +70,11 @@ struct FailingUnits {
 /// For a street or community units layer holding the headline reach rule's pass field;
 /// none otherwise.
 std::optional<FailingUnits> failing_units_style(const TableHead& t, const std::string& geometry, const StyleContext& c);
+/// The style of a layer used without the project (styles/*.qml, the GeoPackage's default
+/// styles): the project's own, except that the failing units' outline, a layer of its own
+/// in the project, is a rule drawn over the classes with its own legend entry (someone who
+/// opens the GeoPackage alone sees the failing units too, and no class swatch shows it).
+qgis::LayerStyle standalone_style(const TableHead& t, const std::string& geometry, const qgis::LayerStyle& s, const StyleContext& c);
 /// Whether the layer is ticked when the project opens.
 bool layer_visible(const TableHead& t);
 

@@ -9,7 +9,7 @@ hand/ are shared). Each case works in WORKDIR/<case> and prints one line per che
 exit status is 1 when any check failed. The one-message error cases are error_test()s
 in tests/CMakeLists.txt.
 """
-import csv, io, json, os, shutil, stat, subprocess, sys
+import csv, decimal, io, json, os, shutil, stat, subprocess, sys
 
 from e2e_check import FAILED, check, echo_passes  # noqa: E402
 
@@ -758,9 +758,21 @@ def case_spreadsheet_sheets():
           in r.stderr and 'set "layer" in /layers/facilities' in r.stderr, r.stderr)
 
 
+def dms(cell, signs):
+    """A decimal degree as degrees, minutes and seconds, exactly (102.7220646 is
+    102°43'19.43256": 0.7220646 × 60 = 43.323876 minutes, 0.323876 × 60 = 19.43256 s),
+    with the degree, minute and second signs (and any hemisphere) given in `signs`."""
+    v = decimal.Decimal(cell)
+    deg = int(v)
+    m = (v - deg) * 60
+    sec = (m - int(m)) * 60
+    return f"{deg}{signs[0]}{int(m)}{signs[1]}{sec.normalize()}{signs[2]}{signs[3:]}"
+
+
 def case_coordinate_text():
     """Coordinate cells of a facilities CSV or sheet that are text but not numbers: in a
-    degree form (102.7220646°E, N25.0328275, 东经/北纬, W/S negative) they are read as that
+    degree form (102.7220646°E, N25.0328275, 东经/北纬, W/S negative, degrees-minutes-
+    seconds 102°43'19.43256"E and 25度1分58.179秒) they are read as that
     number with a line in repairs.csv, and the run gives the hand fixture's figures; any
     other text rejects the record quoting the cell and its column (it was "empty or null
     geometry (no coordinates)"), a latitude in the longitude column said to be one."""
@@ -770,7 +782,7 @@ def case_coordinate_text():
         return
     rows = listing_rows()
     degrees = {"F1": (rows[1][7] + "°E", None), "F2": (None, "N" + rows[2][8]), "F3": ("东经" + rows[3][7], "北纬" + rows[3][8] + "°"),
-               "F4": ("E " + rows[4][7], rows[4][8] + " °N")}
+               "F4": ("E " + rows[4][7], rows[4][8] + " °N"), "F5": (dms(rows[5][7], "°'\"E"), dms(rows[5][8], "度分秒"))}
     bad = {"F1": ("102.72°E", "abc"), "F2": ("N25.0328275", None), "F3": ("", None)}
     for label, cells in [("degrees", degrees), ("bad", bad)]:
         f = os.path.join(d, label + ".csv")

@@ -468,9 +468,11 @@ def check_facilities_not_meeting(layouts, rules):
 
 
 def check_counted_facilities(layouts, rules, out):
-    """The totals page draws the facilities with an entry for the attribute its failing
-    total sums (those summary.json counts, details.facilities_counted, and those whose
-    entry is no number, "不详"), not every facility or none."""
+    """The totals page draws the facilities its failing total counts: exactly
+    summary.json's details.facilities_counted. facilities.geojson writes the summed
+    attribute as a number (null where the entry, e.g. "不详", is no number, the entry then
+    kept in <attr>_text), so the page's filter "attr IS NOT NULL" is the rule's own count;
+    with the attribute written as text, "不详" was drawn too."""
     failing = [r for r in rules.values() if r.get("check") == "min_total" and r.get("pass") is False]
     if len(failing) != 1 or failing[0].get("level") != "area":
         return
@@ -482,16 +484,17 @@ def check_counted_facilities(layouts, rules, out):
         conf = next((c for c in json.load(f).get("config", {}).get("rules", []) if c.get("id") == r["id"]), {})
     if conf.get("where"):
         return  # the page then shows the facilities of the rule's types
-    types = set(conf.get("types") or [])
-    want = sum(1 for p in feats if (not types or p["type"] in types) and (attr is None or p.get(attr) is not None))
+    if attr is not None:
+        kinds = sorted({type(p.get(attr)).__name__ for p in feats if p.get(attr) is not None})
+        check(f"facilities.geojson writes {attr} as numbers", kinds == ["float"] or kinds == ["int"] or kinds == ["float", "int"], kinds)
+    want = r["details"].get("facilities_counted")
     drawn = None
     for layout in layouts:
         for m in (i for i in layout.items() if isinstance(i, QgsLayoutItemMap)):
             for l in m.layers():
                 if l.id() == "lifecircle_print_facilities_counted":
                     drawn = l.featureCount()
-    check(f"the totals layout draws the {want} facilities with an entry {r['id']} sums "
-          f"(of which it counts {r['details'].get('facilities_counted')})", drawn == want, drawn)
+    check(f"the totals layout draws the {want} facilities {r['id']} counts", want is not None and drawn == want, drawn)
 
 
 def check_layout(layout, prj, extent, work, png_dir, lang, rules):

@@ -32,6 +32,8 @@ if "XDG_RUNTIME_DIR" not in os.environ:  # Qt wants a private (0700) runtime fol
 
 from qgis.core import (  # noqa: E402
     QgsApplication,
+    QgsExpression,
+    QgsExpressionContext,
     QgsMapRendererSequentialJob,
     QgsMapSettings,
     QgsProject,
@@ -66,6 +68,7 @@ def run(binary, project, out, extra):
 KIND = {"Point": "point", "MultiPoint": "point", "LineString": "line", "MultiLineString": "line",
         "Polygon": "polygon", "MultiPolygon": "polygon"}
 MIXED = set()  # tables whose features mix geometry kinds
+WANT_OUTLINE = False  # --want-failing-outline
 
 
 def geojson_counts(out):
@@ -158,6 +161,8 @@ def check_failing_outline(prj, layers, rule, out, label):
         check(f"{label}: {t}: no legend class swatch has the failing units' outline", not red, red)
         field = f"rule_{rule['id']}_pass" if rule else None
         if not field or lyr.fields().indexOf(field) < 0:
+            if WANT_OUTLINE and t == "units_street":
+                check(f"{label}: {t}: has the headline reach rule's pass field", False, field)
             continue
         with open(os.path.join(out, t + ".geojson"), encoding="utf-8") as fh:
             failing = sum(1 for f in json.load(fh)["features"] if f["properties"].get(field) is False)
@@ -173,6 +178,48 @@ def check_failing_outline(prj, layers, rule, out, label):
         check(f"{label}: {t}: the outline layer is just above the choropleth and ticked as it is",
               mine and its and order.index(over.id()) + 1 == order.index(lyr.id()) and mine.isVisible() == its.isVisible(),
               order)
+
+
+def check_standalone_failing(lyr, t, out, rule, label):
+    """A street or community layer styled without the project (styles/<t>.qml, the
+    GeoPackage's default style): the classes' legend swatches show their fill only, and
+    one more legend entry, a rule drawn over the classes, outlines exactly the units
+    failing the headline reach rule. Before, those styles had no failing outline at all:
+    someone who dragged the GeoPackage into QGIS saw no failing unit."""
+    field = f"rule_{rule['id']}_pass" if rule else None
+    if not field or lyr.fields().indexOf(field) < 0:
+        if WANT_OUTLINE and t == "units_street":
+            check(f"{label}: {t}: has the headline reach rule's pass field", False, field)
+        return
+    with open(os.path.join(out, t + ".geojson"), encoding="utf-8") as fh:
+        failing = sum(1 for f in json.load(fh)["features"] if f["properties"].get(field) is False)
+    r = lyr.renderer()
+    if not check(f"{label}: {t}: rule-based (classes, then the failing outline)", r is not None and r.type() == "RuleRenderer",
+                 r and r.type()):
+        return
+    items = r.legendSymbolItems()
+    red = [it.label() for it in items if FAILING_OUTLINE in symbol_strokes(it.symbol())]
+    check(f"{label}: {t}: one legend entry has the failing outline", len(red) == 1, red)
+    rules = [x for x in r.rootRule().children() if FAILING_OUTLINE in symbol_strokes(x.symbol())]
+    if len(rules) != 1:
+        return
+    ctx = QgsExpressionContext()
+    expr = QgsExpression(rules[0].filterExpression())
+    matched = 0
+    for f in lyr.getFeatures():
+        ctx.setFeature(f)
+        matched += bool(expr.evaluate(ctx))
+    check(f"{label}: {t}: the failing outline rule matches the {failing} failing units", matched == failing > 0, matched)
+
+
+def check_qml_styles(out, rule):
+    """styles/*.qml applied to the GeoJSON layers as a user loads them."""
+    for t in ("units_street", "units_community"):
+        qml = os.path.join(out, "styles", t + ".qml")
+        lyr = QgsVectorLayer(os.path.join(out, t + ".geojson"), t, "ogr")
+        if not check(f"qml: {t}.qml loads", os.path.isfile(qml) and lyr.isValid() and lyr.loadNamedStyle(qml)[1], qml):
+            continue
+        check_standalone_failing(lyr, t, out, rule, "qml")
 
 
 def check_project(out, reference_counts, png, label):
@@ -269,8 +316,12 @@ def check_gpkg_styles(out, reference_counts, png):
             continue
         r = lyr.renderer()
         # A table mixing geometry kinds keeps one default style: rules per kind.
-        want = "RuleRenderer" if t in MIXED else expected
-        check(f"gpkg: {t} default style from layer_styles ({want})", r is not None and r.type() == want, r and r.type())
+        head = headline_reach_rule(out)[0]
+        if t in ("units_street", "units_community") and head and lyr.fields().indexOf(f"rule_{head['id']}_pass") >= 0:
+            check_standalone_failing(lyr, t, out, head, "gpkg")
+        else:
+            want = "RuleRenderer" if t in MIXED else expected
+            check(f"gpkg: {t} default style from layer_styles ({want})", r is not None and r.type() == want, r and r.type())
         if t in ("units_street", "gaps", "facilities", "units_district", "uncovered"):
             shown.append(lyr)
     order = ["gaps", "facilities", "uncovered", "units_district", "units_street"]
@@ -290,20 +341,27 @@ def main():
     ap.add_argument("--project", required=True)
     ap.add_argument("--work", required=True)
     ap.add_argument("--png-dir", help="where to keep the rendered PNGs (default: --work)")
+    ap.add_argument("--scenario", help="a scenario patch applied to both runs (e.g. a profile with a reach rule)")
+    ap.add_argument("--want-failing-outline", action="store_true",
+                    help="the street layer must have the headline reach rule's failing outline (else the check fails)")
     a = ap.parse_args()
+    global WANT_OUTLINE
+    WANT_OUTLINE = a.want_failing_outline
     os.makedirs(a.work, exist_ok=True)
     png_dir = a.png_dir or a.work
     os.makedirs(png_dir, exist_ok=True)
     out_json = os.path.join(a.work, "out-geojson")
     out_gpkg = os.path.join(a.work, "out-gpkg")
-    run(a.lifecircle, a.project, out_json, [])
-    run(a.lifecircle, a.project, out_gpkg, ["--format", "gpkg"])
+    extra = ["--scenario", a.scenario] if a.scenario else []
+    run(a.lifecircle, a.project, out_json, extra)
+    run(a.lifecircle, a.project, out_gpkg, ["--format", "gpkg"] + extra)
 
     app = QgsApplication([], False)
     app.initQgis()
     try:
         counts = geojson_counts(out_json)
         check_project(out_json, counts, os.path.join(png_dir, "qgis-project.png"), "geojson")
+        check_qml_styles(out_json, headline_reach_rule(out_json)[0])
         check_project(out_gpkg, counts, os.path.join(png_dir, "qgis-project-gpkg.png"), "gpkg")
         check_gpkg_styles(out_gpkg, counts, os.path.join(png_dir, "qgis-gpkg-styles.png"))
     finally:

@@ -209,16 +209,22 @@ TEST_CASE("textnum: parse_degrees") {
                    Case{"东经102.72", 102.72, 'E'}, Case{"北纬25.04°", 25.04, 'N'}, Case{"102.72度", 102.72, '\0'},
                    Case{"102.72°", 102.72, '\0'}, Case{"-102.72°", -102.72, '\0'}, Case{"73.5W", -73.5, 'E'},
                    Case{"W73.5", -73.5, 'E'}, Case{"33.9°S", -33.9, 'N'}, Case{"南纬33.9", -33.9, 'N'},
-                   Case{"西经73.5", -73.5, 'E'}, Case{"102.72º", 102.72, '\0'}}) {
+                   Case{"西经73.5", -73.5, 'E'}, Case{"102.72º", 102.72, '\0'},
+                   // degrees, minutes, seconds: 102 + 43/60 + 12/3600 = 102.72; 25 + 2.4/60 = 25.04
+                   Case{"102°43'12\"E", 102.72, 'E'}, Case{"102°43′12″", 102.72, '\0'}, Case{"102° 43' 12'' E", 102.72, 'E'},
+                   Case{"东经102度43分12秒", 102.72, 'E'}, Case{"N25°2.4'", 25.04, 'N'}, Case{"S33°54'", -33.9, 'N'}}) {
         CAPTURE(c.text);
         auto d = parse_degrees(c.text);
         REQUIRE(d.has_value());
         CHECK(d->value == doctest::Approx(c.value));
         CHECK(d->axis == c.axis);
     }
-    // Plain numbers need no reading; minutes and seconds, two hemispheres, a sign beside
-    // W or S and words are not read.
-    for (const char* s : {"", "102.72", "abc", "N/A", "E", "°", "102°43'12\"E", "N25.04E", "-73.5W", "1.2.3°", "102.72 E E",
+    // Plain numbers need no reading; minutes or seconds of 60 or more, seconds after
+    // fractional minutes, fractional degrees before minutes, a missing minute or second
+    // sign, a sign before degrees-minutes-seconds, two hemispheres, a sign beside W or S
+    // and words are not read.
+    for (const char* s : {"", "102.72", "abc", "N/A", "E", "°", "102°61'E", "102°43'75\"", "102°43.5'12\"", "102.5°43'",
+                          "102°43'12", "102°43", "-102°43'12\"", "N25.04E", "-73.5W", "1.2.3°", "102.72 E E",
                           "东经", "102,72°E", "1e2°", "--5°"}) {
         CAPTURE(s);
         CHECK_FALSE(parse_degrees(s).has_value());
