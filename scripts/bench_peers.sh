@@ -48,6 +48,8 @@ if [ ! -f "$D/compounds.geojson" ]; then
   mkdir -p "$GEN"
   python3 ../shared/datagen/make_city.py "$D" --scale metro --seed 7 --fields zh >/dev/null
 fi
+# The demo's project names census tables: the city's own (scripts/bench.sh makes the same).
+[ -f "$D/census_communities.csv" ] || python3 scripts/make_census.py "$D" >/dev/null
 for mode in radius network; do
   sed -e "s#\"path\": \"#\"path\": \"$D/#" -e "s#\"mode\": \"radius\"#\"mode\": \"$mode\"#" \
     data/demo/project.json > "$D/project-$mode.json"
