@@ -400,13 +400,16 @@ std::optional<double> degrees_minutes_seconds(std::string s) {
     auto deg = take_decimal(s, true);
     if (!deg || !take_sign(s, {"\xC2\xB0", "\xC2\xBA", "\xCB\x9A", "\xE5\xBA\xA6"}) || s.empty()) return std::nullopt;
     auto min = take_decimal(s, false);
-    // ' ′ 分; a second sign written as two apostrophes ('') is not a minute sign
-    if (!min || *min >= 60 || s.compare(0, 2, "''") == 0 || !take_sign(s, {"'", "\xE2\x80\xB2", "\xE5\x88\x86"})) return std::nullopt;
+    // ' ′ ’ (a word processor's apostrophe) 分; a second sign written as two apostrophes
+    // ('') is not a minute sign
+    if (!min || *min >= 60 || s.compare(0, 2, "''") == 0 || !take_sign(s, {"'", "\xE2\x80\xB2", "\xE2\x80\x99", "\xE5\x88\x86"}))
+        return std::nullopt;
     double v = *deg + *min / 60;
     if (!s.empty()) {
         auto sec = take_decimal(s, false);
-        if (!sec || *sec >= 60 || std::floor(*min) != *min || !take_sign(s, {"\"", "''", "\xE2\x80\xB3", "\xE7\xA7\x92"}) || !s.empty())
-            return std::nullopt;  // ″ 秒; seconds after fractional minutes would count twice
+        if (!sec || *sec >= 60 || std::floor(*min) != *min ||
+            !take_sign(s, {"\"", "''", "\xE2\x80\xB3", "\xE2\x80\x9D", "\xE7\xA7\x92"}) || !s.empty())
+            return std::nullopt;  // " '' ″ ” 秒; seconds after fractional minutes would count twice
         v += *sec / 3600;
     }
     return v;

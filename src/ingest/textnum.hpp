@@ -37,7 +37,8 @@ struct Degrees {
 };
 /// The number of such text; nullopt for anything else: a plain number (it needs no
 /// reading), minutes or seconds of 60 or more, seconds after fractional minutes, two
-/// hemispheres, a sign beside W or S.
+/// hemispheres, a sign beside W or S, a minus sign before degrees-minutes-seconds (write
+/// the hemisphere).
 std::optional<Degrees> parse_degrees(std::string_view s);
 
 /// "不详", "暂无数据", "—", "N/A", "" and similar placeholders for a missing value.

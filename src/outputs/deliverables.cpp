@@ -347,7 +347,9 @@ void write_gpkg_styles(const fs::path& gpkg, const std::vector<StyledLayer>& sty
         for (auto& other : styled)
             if (other.table == sl.table && !other.geometry.empty()) kinds.push_back({other.geometry, other.style.renderer});
         if (kinds.size() > 1) {
+            auto overlays = style.renderer.overlays;
             style.renderer = qgis::by_geometry(std::move(kinds));
+            style.renderer.overlays = std::move(overlays);
             style.geometry = "Unknown";
         }
         OGRLayer* data = ds->GetLayerByName(name.c_str());

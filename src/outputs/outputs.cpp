@@ -104,40 +104,67 @@ void add_row(Table& t, Emit&& emit) {
     t.rows.push_back(std::move(row));
 }
 
-/// How a mapped facility attribute is written (facilities layer): a number column when
-/// its entries are numbers (a known count such as family_beds, or every entry read as a
-/// number or marked unknown; whole numbers as integers), so that a GIS user can sum,
-/// style and filter it; then `<attr>_text` keeps the entries that were not read as
-/// numbers ("不详", "-5"), which no rule counted. Anything else stays text as given.
+/// How a mapped facility attribute is written (facilities layer): a number column when it
+/// is a count (family_beds, places: plausible_max), or summed by a rule (min_total, a
+/// ratio's term), or when every entry is a plain number ("120", "2019"; not "0871-651234",
+/// "0012" or "12号", which stay text as given) or marked unknown — whole numbers as
+/// integers — so that a GIS user can sum, style and filter it, and a filter "attr IS NOT
+/// NULL" finds exactly the facilities a total counts. Then `<attr>_text` keeps the entries
+/// that were not read as numbers ("不详", "-5"), which no rule counted. yes/no written 1/0,
+/// and anything else, stays text as given.
 struct AttrColumn {
-    std::string name;
-    bool number = false, whole = true, text_beside = false;
+    std::string name, text_name;
+    bool number = false, whole = true;
 };
+
+/// "120", "2019", "0.5", "-3": what a number column can hold without losing the text.
+bool plain_number(const std::string& t) {
+    const std::string s = text::trim(t);
+    size_t i = !s.empty() && s[0] == '-' ? 1 : 0;
+    if (i >= s.size() || (s[i] == '0' && i + 1 < s.size() && s[i + 1] != '.')) return false;  // "0012": a code
+    int points = 0;
+    for (size_t k = i; k < s.size(); ++k)
+        if (s[k] == '.') ++points;
+        else if (s[k] < '0' || s[k] > '9') return false;
+    return points <= 1 && s.back() != '.' && s[i] != '.';
+}
 
 std::vector<AttrColumn> facility_attr_columns(const Project& p, const Inputs& in) {
     std::vector<AttrColumn> cols;
     const LayerSpec* s = p.layer("facilities");
     if (!s) return cols;
-    std::set<std::string> names;
-    for (auto& [k, _] : s->attributes) names.insert(k);
-    for (auto& n : names) {
-        AttrColumn c{n};
-        // yes/no written 1/0 stays text ("1", "0"), as it is given, not a count
-        bool any_number = false, other_text = false, unread = false, all_yes_no = true;
+    std::set<std::string> summed, taken{"facility_id", "name", "type", "type_source", "beds", "nursing_beds", "floor_area",
+                                        "community_id", "street_id", "district_id", "scenario_added", "unreachable"};
+    for (const Rule& r : p.rules) {
+        if (r.check == Check::MinTotal && !r.total_attr.empty()) summed.insert(r.total_attr);
+        if (r.check == Check::Ratio)
+            for (const RatioTerm* t : {&r.numerator, &r.denominator})
+                if (t->of == "facilities") summed.insert(t->attr);
+    }
+    for (auto& [k, _] : s->attributes) taken.insert(k);
+    for (auto& [n, _] : s->attributes) {
+        AttrColumn c{n, ""};
+        bool plain = true, any_number = false, all_yes_no = true, unread = false;
         for (const Facility& f : in.facilities) {
             auto it = f.attrs.find(n);
             if (it == f.attrs.end() || !it->second.text) continue;
-            if (auto v = it->second.number) {
+            const AttrValue& v = it->second;
+            if (v.number) {
                 any_number = true;
-                all_yes_no = all_yes_no && it->second.boolean;
-                c.whole = c.whole && std::abs(*v) < 1e15 && std::floor(*v) == *v;
+                all_yes_no = all_yes_no && v.boolean;
+                c.whole = c.whole && std::abs(*v.number) < 1e15 && std::floor(*v.number) == *v.number;
+                plain = plain && plain_number(*v.text);
                 continue;
             }
             unread = true;
-            if (!text::is_unknown_marker(*it->second.text)) other_text = true;
+            plain = plain && text::is_unknown_marker(*v.text);
         }
-        c.number = ingest::plausible_max("facilities", n).has_value() || (any_number && !other_text && !all_yes_no);
-        c.text_beside = c.number && unread;
+        c.number = ingest::plausible_max("facilities", n).has_value() || summed.count(n) || (any_number && plain && !all_yes_no);
+        if (c.number && unread) {
+            c.text_name = n + "_text";
+            while (taken.count(c.text_name)) c.text_name += "_";  // a mapped attribute of that name
+            taken.insert(c.text_name);
+        }
         cols.push_back(c);
     }
     return cols;
@@ -423,7 +450,7 @@ void make_layers(Engine& engine, const LayerSources& s, const std::function<void
         const std::vector<AttrColumn> attr_cols = facility_attr_columns(p, in);
         for (auto& a : attr_cols) {
             t.add_field(a.name, !a.number ? FieldType::String : a.whole ? FieldType::Integer : FieldType::Real);
-            if (a.text_beside) t.add_field(a.name + "_text", FieldType::String);
+            if (!a.text_name.empty()) t.add_field(a.text_name, FieldType::String);
         }
         for (size_t i = 0; i < count(in.facilities.size()); ++i) {
             const Facility& f = in.facilities[i];
@@ -449,7 +476,7 @@ void make_layers(Engine& engine, const LayerSources& s, const std::function<void
                     }
                     const std::optional<double> x = v ? v->number : std::nullopt;
                     row.value(!x ? Value() : a.whole ? Value(static_cast<long long>(*x)) : num_value(x));
-                    if (a.text_beside) row.str_or_null(v && v->text && !v->number ? &*v->text : nullptr);
+                    if (!a.text_name.empty()) row.str_or_null(v && v->text && !v->number ? &*v->text : nullptr);
                 }
             });
             GeomPtr pt = make_point(engine.main(), f.pt.x, f.pt.y);

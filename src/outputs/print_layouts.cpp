@@ -253,6 +253,10 @@ struct Planner {
             if (r->rule->total_attr.empty()) counts = true;  // a count: every facility of the types
             else attrs.insert(r->rule->total_attr);
         }
+        // An attribute the facilities layer does not write (land_area): a filter on it
+        // would leave the layer empty; the page draws the facilities of the types instead.
+        for (auto& a : attrs)
+            if (std::none_of(f->table->fields.begin(), f->table->fields.end(), [&](const Field& x) { return x.name == a; })) return "";
         std::string subset;
         if (!any_type) subset = sql_in(quoted(c().field("type")), types);
         if (!counts && !attrs.empty()) {

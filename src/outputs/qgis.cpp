@@ -35,7 +35,7 @@ std::string symbol_xml(const Symbol& sym, const std::string& name, int ind) {
     s += dd_properties("data_defined_properties", "", ind + 2);
     for (size_t i = 0; i < sym.layers.size(); ++i) {
         const SymbolLayer& l = sym.layers[i];
-        s += sp(ind + 2) + "<layer" + attr("class", l.cls) + attr("enabled", "1") + attr("locked", "0") + attr("pass", "0") + ">\n";
+        s += sp(ind + 2) + "<layer" + attr("class", l.cls) + attr("enabled", "1") + attr("locked", "0") + attr("pass", std::to_string(l.pass)) + ">\n";
         s += sp(ind + 4) + "<Option type=\"Map\">\n";
         for (auto& [k, v] : l.props) s += sp(ind + 6) + "<Option type=\"QString\"" + attr("name", k) + attr("value", v) + "/>\n";
         s += sp(ind + 4) + "</Option>\n";
@@ -177,6 +177,9 @@ std::string kind_rules(const std::string& kind, const Renderer& r, std::vector<s
         }
         if (c.render) children += rule_xml(kind + std::to_string(i), filter, c.label, add(c.symbol), ind + 2);
     }
+    // Every feature: the classes as top-level rules, beside any overlay (a categorized
+    // ELSE class would then leave out what an overlay matches: only graduated and plain
+    // categories come here).
     if (kind.empty()) return r.type == "singleSymbol" ? rule_xml("all", "", "", add(r.symbol), ind) : children;
     std::string filter = "geometry_type($geometry) = '" + kind + "'";
     if (r.type == "singleSymbol") return rule_xml(kind, filter, kind, add(r.symbol), ind);
@@ -190,12 +193,17 @@ std::string renderer_xml(const Renderer& r, int ind) {
         std::vector<std::pair<std::string, const Symbol*>> symbols;
         std::string rules;
         for (auto& [kind, sub] : r.by_geometry) rules += kind_rules(kind, sub, symbols, ind + 4);
+        std::vector<Symbol> over;
+        over.reserve(r.overlays.size());  // `symbols` points into it
         for (size_t i = 0; i < r.overlays.size(); ++i) {
-            symbols.push_back({std::to_string(symbols.size()), &r.overlays[i].symbol});
+            over.push_back(r.overlays[i].symbol);
+            for (auto& l : over.back().layers) l.pass = 1;
+            symbols.push_back({std::to_string(symbols.size()), &over.back()});
             rules += rule_xml("overlay" + std::to_string(i), r.overlays[i].filter, r.overlays[i].label,
                               static_cast<int>(symbols.size()) - 1, ind + 4);
         }
-        std::string s = sp(ind) + "<renderer-v2" + attr("type", "RuleRenderer") + attr("symbollevels", "0") + attr("forceraster", "0") +
+        const char* levels = r.overlays.empty() ? "0" : "1";
+        std::string s = sp(ind) + "<renderer-v2" + attr("type", "RuleRenderer") + attr("symbollevels", levels) + attr("forceraster", "0") +
                         attr("enableorderby", "0") + attr("referencescale", "-1") + ">\n";
         s += sp(ind + 2) + "<rules key=\"root\">\n" + rules + sp(ind + 2) + "</rules>\n" + sp(ind + 2) + "<symbols>\n";
         for (auto& [name, sym] : symbols) s += symbol_xml(*sym, name, ind + 4);

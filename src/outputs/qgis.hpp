@@ -23,6 +23,7 @@ struct SymbolLayer {
     Props props;
     std::string enabled_expr;          ///< drawn only where this expression is true (empty: always)
     std::shared_ptr<Symbol> sub;       ///< sub-symbol, e.g. the line of a LinePatternFill
+    int pass = 0;                      ///< rendering pass, when the renderer draws by symbol levels
 };
 
 struct Symbol {
@@ -57,7 +58,8 @@ struct Renderer {
     /// "": every feature, its classes as top-level rules).
     std::vector<std::pair<std::string, Renderer>> by_geometry;
     /// RuleRenderer only: rules drawn over the features' own symbols, each with its
-    /// legend entry (e.g. the failing units' outline in a style used without the project).
+    /// legend entry (e.g. the failing units' outline in a style used without the project);
+    /// drawn in a later pass (symbol levels), so that no neighbour's fill covers them.
     struct Overlay {
         std::string filter, label;
         Symbol symbol;

@@ -766,7 +766,7 @@ def dms(cell, signs):
     deg = int(v)
     m = (v - deg) * 60
     sec = (m - int(m)) * 60
-    return f"{deg}{signs[0]}{int(m)}{signs[1]}{sec.normalize()}{signs[2]}{signs[3:]}"
+    return f"{deg}{signs[0]}{int(m)}{signs[1]}{format(sec.normalize(), 'f')}{signs[2]}{signs[3:]}"
 
 
 def case_coordinate_text():

@@ -197,6 +197,9 @@ def check_standalone_failing(lyr, t, out, rule, label):
     if not check(f"{label}: {t}: rule-based (classes, then the failing outline)", r is not None and r.type() == "RuleRenderer",
                  r and r.type()):
         return
+    # symbol levels: the outline in a pass after every fill, else a neighbour drawn later
+    # covers half of it
+    check(f"{label}: {t}: drawn by symbol levels (the outline over every neighbour's fill)", r.usingSymbolLevels())
     items = r.legendSymbolItems()
     red = [it.label() for it in items if FAILING_OUTLINE in symbol_strokes(it.symbol())]
     check(f"{label}: {t}: one legend entry has the failing outline", len(red) == 1, red)
@@ -209,7 +212,8 @@ def check_standalone_failing(lyr, t, out, rule, label):
     for f in lyr.getFeatures():
         ctx.setFeature(f)
         matched += bool(expr.evaluate(ctx))
-    check(f"{label}: {t}: the failing outline rule matches the {failing} failing units", matched == failing > 0, matched)
+    check(f"{label}: {t}: the failing outline rule matches the {failing} failing units",
+          matched == failing and (failing > 0 or not WANT_OUTLINE), matched)
 
 
 def check_qml_styles(out, rule):

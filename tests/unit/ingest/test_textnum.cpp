@@ -212,7 +212,8 @@ TEST_CASE("textnum: parse_degrees") {
                    Case{"西经73.5", -73.5, 'E'}, Case{"102.72º", 102.72, '\0'},
                    // degrees, minutes, seconds: 102 + 43/60 + 12/3600 = 102.72; 25 + 2.4/60 = 25.04
                    Case{"102°43'12\"E", 102.72, 'E'}, Case{"102°43′12″", 102.72, '\0'}, Case{"102° 43' 12'' E", 102.72, 'E'},
-                   Case{"东经102度43分12秒", 102.72, 'E'}, Case{"N25°2.4'", 25.04, 'N'}, Case{"S33°54'", -33.9, 'N'}}) {
+                   Case{"东经102度43分12秒", 102.72, 'E'}, Case{"N25°2.4'", 25.04, 'N'}, Case{"S33°54'", -33.9, 'N'},
+                   Case{"102°43’12”E", 102.72, 'E'}}) {  // a word processor's curly quotes
         CAPTURE(c.text);
         auto d = parse_degrees(c.text);
         REQUIRE(d.has_value());
