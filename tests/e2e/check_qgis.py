@@ -145,6 +145,19 @@ def symbol_strokes(symbol):
     return out
 
 
+def failing_units(lyr, t, out, rule, label):
+    """How many units of table `t` fail the headline reach `rule` (its <t>.geojson); None
+    when the layer has no pass field for it (a failed check with --want-failing-outline
+    for the street layer)."""
+    field = f"rule_{rule['id']}_pass" if rule else None
+    if not field or lyr.fields().indexOf(field) < 0:
+        if WANT_OUTLINE and t == "units_street":
+            check(f"{label}: {t}: has the headline reach rule's pass field", False, field)
+        return None
+    with open(os.path.join(out, t + ".geojson"), encoding="utf-8") as fh:
+        return sum(1 for f in json.load(fh)["features"] if f["properties"].get(field) is False)
+
+
 def check_failing_outline(prj, layers, rule, out, label):
     """The street and community choropleths: no class's legend swatch has the failing
     units' outline (it would say every class fails); the units failing the headline
@@ -159,13 +172,9 @@ def check_failing_outline(prj, layers, rule, out, label):
             continue
         red = [it.label() for it in r.legendSymbolItems() if FAILING_OUTLINE in symbol_strokes(it.symbol())]
         check(f"{label}: {t}: no legend class swatch has the failing units' outline", not red, red)
-        field = f"rule_{rule['id']}_pass" if rule else None
-        if not field or lyr.fields().indexOf(field) < 0:
-            if WANT_OUTLINE and t == "units_street":
-                check(f"{label}: {t}: has the headline reach rule's pass field", False, field)
+        failing = failing_units(lyr, t, out, rule, label)
+        if failing is None:
             continue
-        with open(os.path.join(out, t + ".geojson"), encoding="utf-8") as fh:
-            failing = sum(1 for f in json.load(fh)["features"] if f["properties"].get(field) is False)
         over = prj.mapLayer(lyr.id() + "_failing")
         if not check(f"{label}: {t}: the failing units' outline is a layer of its own", over is not None and over.isValid(),
                      lyr.id() + "_failing"):
@@ -186,13 +195,9 @@ def check_standalone_failing(lyr, t, out, rule, label):
     one more legend entry, a rule drawn over the classes, outlines exactly the units
     failing the headline reach rule. Before, those styles had no failing outline at all:
     someone who dragged the GeoPackage into QGIS saw no failing unit."""
-    field = f"rule_{rule['id']}_pass" if rule else None
-    if not field or lyr.fields().indexOf(field) < 0:
-        if WANT_OUTLINE and t == "units_street":
-            check(f"{label}: {t}: has the headline reach rule's pass field", False, field)
+    failing = failing_units(lyr, t, out, rule, label)
+    if failing is None:
         return
-    with open(os.path.join(out, t + ".geojson"), encoding="utf-8") as fh:
-        failing = sum(1 for f in json.load(fh)["features"] if f["properties"].get(field) is False)
     r = lyr.renderer()
     if not check(f"{label}: {t}: rule-based (classes, then the failing outline)", r is not None and r.type() == "RuleRenderer",
                  r and r.type()):
