@@ -32,4 +32,17 @@ std::string measure_label(const std::string& name, const std::string& lang, bool
     return it == names.end() ? name : tr(lang, it->second.first, it->second.second);
 }
 
+std::string level_label(const std::string& level, const std::string& lang, bool plural) {
+    if (lang == "en") {
+        if (level == "district") return plural ? "districts" : "district";
+        if (level == "street") return plural ? "streets/townships" : "street/township";
+        if (level == "community") return plural ? "communities/villages" : "community/village";
+        return "study area";
+    }
+    if (level == "district") return "区县";
+    if (level == "street") return "街道（乡镇）";
+    if (level == "community") return "社区（村）";
+    return "全域";
+}
+
 }  // namespace lc

@@ -226,7 +226,7 @@ void childcare_group(qgis::Project& q, const std::vector<StyledLayer>& styled, c
     u.name = tr(lang, "每千人口托位数（目标 ", "Childcare places per 1000 residents (target ") + fmt_trim(target, 2) + tr(lang, "）", ")");
     u.source = layer_source(*units, format);
     u.wkb_type = "MultiPolygon";
-    u.style = choropleth_style("childcare_places_per_1000", "", target_classes(target, false, lang), 1e9, std::nullopt, true, c);
+    u.style = choropleth_style("childcare_places_per_1000", target_classes(target, false, lang), 1e9, std::nullopt, true, c);
     u.abstract = tr(lang, "分母：人口普查常住人口；托位按设施属性 places，普惠按 inclusive。",
                     "Denominator: census residents; places from the facility attribute places, inclusive ones marked inclusive.");
     g.layers.push_back(u);

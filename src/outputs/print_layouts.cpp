@@ -239,8 +239,8 @@ struct Planner {
     /// The facilities the failing totals `rules` sum: of their types (any type when a rule
     /// names none) with a number for the summed attribute (the facilities layer writes it
     /// as a number column: an entry such as "不详" is null there, counted by no rule, and
-    /// kept in `<attr>_text`). "" when a rule filters by
-    /// `where`, which a layer subset would not repeat faithfully.
+    /// kept in `<attr>_text`). "" when a rule filters by `where`, which a layer subset
+    /// would not repeat faithfully.
     std::string counted_facilities(const std::vector<const RuleResult*>& rules) {
         const MainLayer* f = find("facilities", "Point");
         if (!f || rules.empty()) return "";
@@ -489,7 +489,7 @@ struct Planner {
                 // The classes plain (a legend swatch shows its fill only); the failing
                 // units' outline is a layer of its own above them, with its own legend
                 // entry, and only where some unit fails.
-                auto s = choropleth_style("rule_" + rule.id + "_value", "", classes, top, share, lvl <= kStreet, c());
+                auto s = choropleth_style("rule_" + rule.id + "_value", classes, top, share, lvl <= kStreet, c());
                 s.labels.min_scale = lvl == kCommunity ? c().detail_label_scale : 0;
                 unit_labels(s.labels, lvl);
                 choropleth = add(*u, "lifecircle_print_" + rule.id, level_label(level_name(lvl), c().lang) + L(c(), "：", ": ") + measure(rule), s);
@@ -540,9 +540,8 @@ struct Planner {
         plan.layouts.push_back(std::move(pl));
     }
 
-    /// A figure's values per unit as a QGIS expression: the units layers hold no field
-    /// for a figure (it is no rule), so the values are written into the project.
-    /// A figure's value per unit: its column on the unit layers (outputs.cpp).
+    /// A figure's value per unit, as a QGIS expression: its column on the unit layers
+    /// (figure_<id>_value, outputs.cpp).
     std::string figure_values(const RuleResult& rr) const { return quoted(c().field("figure_" + rr.rule->id + "_value")); }
 
     /// Compounds coloured by whether any facility of `types` is within walking reach.
@@ -590,7 +589,7 @@ struct Planner {
                 const std::string meets = L(c(), "（达标）", " (meets target)");
                 for (auto& k : classes)
                     if (auto at = k.label.find(meets); at != std::string::npos) k.label.erase(at, meets.size());
-                auto s = choropleth_style("unit_id", "", classes, std::max(1.0, rr.target), rr.target, lvl <= kStreet, c());
+                auto s = choropleth_style("unit_id", classes, std::max(1.0, rr.target), rr.target, lvl <= kStreet, c());
                 s.renderer.attr = "coalesce(" + values + ", -1)";
                 s.labels.text = quoted(c().field("name")) + " || '\\n' || " + share_text(values);
                 s.labels.min_scale = lvl == kCommunity ? c().detail_label_scale : 0;

@@ -13,17 +13,11 @@ namespace {
 /// The QGIS release whose reader this XML was checked against (Debian 12's QGIS).
 const char* kVersion = "3.22.16-Białowieża";
 
-std::string dd_properties(const std::string& tag, const std::string& enabled_expr, int ind) {
+/// An empty collection of data-defined properties (QGIS writes one for every symbol).
+std::string dd_properties(const std::string& tag, int ind) {
     std::string s = sp(ind) + "<" + tag + ">\n" + sp(ind + 2) + "<Option type=\"Map\">\n" + sp(ind + 4) +
                     "<Option type=\"QString\" name=\"name\" value=\"\"/>\n";
-    if (enabled_expr.empty()) {
-        s += sp(ind + 4) + "<Option name=\"properties\"/>\n";
-    } else {
-        s += sp(ind + 4) + "<Option type=\"Map\" name=\"properties\">\n" + sp(ind + 6) + "<Option type=\"Map\" name=\"enabled\">\n" +
-             sp(ind + 8) + "<Option type=\"bool\" name=\"active\" value=\"true\"/>\n" + sp(ind + 8) +
-             "<Option type=\"QString\" name=\"expression\"" + attr("value", enabled_expr) + "/>\n" + sp(ind + 8) +
-             "<Option type=\"int\" name=\"type\" value=\"3\"/>\n" + sp(ind + 6) + "</Option>\n" + sp(ind + 4) + "</Option>\n";
-    }
+    s += sp(ind + 4) + "<Option name=\"properties\"/>\n";
     s += sp(ind + 4) + "<Option type=\"QString\" name=\"type\" value=\"collection\"/>\n" + sp(ind + 2) + "</Option>\n" + sp(ind) +
          "</" + tag + ">\n";
     return s;
@@ -32,7 +26,7 @@ std::string dd_properties(const std::string& tag, const std::string& enabled_exp
 std::string symbol_xml(const Symbol& sym, const std::string& name, int ind) {
     std::string s = sp(ind) + "<symbol" + attr("type", sym.type) + attr("name", name) + attr("alpha", num(sym.alpha)) +
                     attr("clip_to_extent", "1") + attr("force_rhr", "0") + ">\n";
-    s += dd_properties("data_defined_properties", "", ind + 2);
+    s += dd_properties("data_defined_properties", ind + 2);
     for (size_t i = 0; i < sym.layers.size(); ++i) {
         const SymbolLayer& l = sym.layers[i];
         s += sp(ind + 2) + "<layer" + attr("class", l.cls) + attr("enabled", "1") + attr("locked", "0") + attr("pass", std::to_string(l.pass)) + ">\n";
@@ -40,7 +34,7 @@ std::string symbol_xml(const Symbol& sym, const std::string& name, int ind) {
         for (auto& [k, v] : l.props) s += sp(ind + 6) + "<Option type=\"QString\"" + attr("name", k) + attr("value", v) + "/>\n";
         s += sp(ind + 4) + "</Option>\n";
         for (auto& [k, v] : l.props) s += sp(ind + 4) + "<prop" + attr("k", k) + attr("v", v) + "/>\n";
-        s += dd_properties("data_defined_properties", l.enabled_expr, ind + 4);
+        s += dd_properties("data_defined_properties", ind + 4);
         if (l.sub) s += symbol_xml(*l.sub, "@" + name + "@" + std::to_string(i), ind + 4);
         s += sp(ind + 2) + "</layer>\n";
     }
@@ -65,7 +59,6 @@ Symbol fill_symbol(const Rgba& fill, const Rgba& outline, double outline_mm, con
                          {"outline_width", num(outline_mm)},
                          {"outline_width_unit", "MM"},
                          {"style", "solid"}},
-                        "",
                         nullptr});
     return s;
 }
@@ -96,7 +89,6 @@ Symbol marker_symbol(const std::string& shape, const Rgba& fill, const Rgba& out
                          {"size", num(size_mm)},
                          {"size_unit", "MM"},
                          {"vertical_anchor_point", "1"}},
-                        "",
                         nullptr});
     return s;
 }
@@ -116,7 +108,6 @@ Symbol line_symbol(const Rgba& color, double width_mm, const std::string& pen) {
                          {"offset", "0"},
                          {"offset_unit", "MM"},
                          {"use_custom_dash", "0"}},
-                        "",
                         nullptr});
     return s;
 }
@@ -134,7 +125,6 @@ Symbol hatch_symbol(const Rgba& line, double angle_deg, double spacing_mm, doubl
                        {"offset", "0"},
                        {"offset_unit", "MM"},
                        {"outline_width_unit", "MM"}},
-                      "",
                       std::make_shared<Symbol>(line_symbol(line, width_mm))};
     s.layers.push_back(std::move(hatch));
     Symbol frame = outline_symbol(outline, outline_mm);
@@ -286,7 +276,7 @@ std::string labeling_xml(const Labels& l, int ind) {
          attr("displayAll", "0") + attr("zIndex", "0") + attr("limitNumLabels", "0") + attr("maxNumLabels", "2000") +
          attr("minFeatureSize", "0") + attr("fontLimitPixelSize", "0") + attr("fontMinPixelSize", "3") +
          attr("fontMaxPixelSize", "10000") + attr("unplacedVisibility", "0") + "/>\n";
-    s += dd_properties("dd_properties", "", ind + 4);
+    s += dd_properties("dd_properties", ind + 4);
     s += sp(ind + 2) + "</settings>\n" + sp(ind) + "</labeling>\n";
     return s;
 }

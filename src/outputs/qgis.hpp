@@ -21,7 +21,6 @@ struct Symbol;
 struct SymbolLayer {
     std::string cls;
     Props props;
-    std::string enabled_expr;          ///< drawn only where this expression is true (empty: always)
     std::shared_ptr<Symbol> sub;       ///< sub-symbol, e.g. the line of a LinePatternFill
     int pass = 0;                      ///< rendering pass, when the renderer draws by symbol levels
 };

@@ -118,7 +118,7 @@ LayerStyle units_style(const TableHead& t, const std::string& geometry, const St
     }
     // The classes plain: a legend swatch shows its fill only. The failing units' outline
     // is a layer of its own over this one (failing_units_style), with its own legend entry.
-    s = choropleth_style(value, "", target_classes(target, true, c.lang), std::max(1.0, target), target, street, c);
+    s = choropleth_style(value, target_classes(target, true, c.lang), std::max(1.0, target), target, street, c);
     s.geometry = geometry;
     s.labels.min_scale = street ? 0 : c.detail_label_scale;
     s.labels.placement = 4;  // anywhere inside the unit: the district's name sits at its centre
@@ -279,7 +279,7 @@ std::string kind_layer_id(const std::string& table, const std::string& kind, siz
     return table + "_" + (kind.empty() ? std::string("table") : kind == "Line" ? std::string("line") : kind == "Point" ? std::string("point") : std::string("polygon"));
 }
 
-LayerStyle choropleth_style(const std::string& value, const std::string& pass, const std::vector<ValueClass>& classes, double top,
+LayerStyle choropleth_style(const std::string& value, const std::vector<ValueClass>& classes, double top,
                             std::optional<double> share_target, bool coarse, const StyleContext& c) {
     LayerStyle s;
     s.geometry = "Polygon";
@@ -287,18 +287,13 @@ LayerStyle choropleth_style(const std::string& value, const std::string& pass, c
     // QGIS leaves features outside every range undrawn: NULL becomes -1, its own class.
     s.renderer.attr = "coalesce(" + quote_field(c.field(value)) + ", -1)";
     const double eps = 1e-9;
-    double border = coarse ? 0.3 : 0.15, fail_w = coarse ? 0.8 : 0.55;
+    const double border = coarse ? 0.3 : 0.15;
     for (size_t i = 0; i < classes.size(); ++i) {
         Class k;
         k.lower = i == 0 ? 0 : classes[i].lower;
         k.upper = i + 1 < classes.size() ? classes[i + 1].lower - eps : std::max(top, classes[i].lower);
         k.label = classes[i].label;
         k.symbol = qgis::fill_symbol(classes[i].color, {255, 255, 255, 255}, border);
-        if (!pass.empty()) {
-            Symbol o = qgis::outline_symbol(failing_outline_color(), fail_w);
-            o.layers[0].enabled_expr = is_false(c.field(pass));
-            k.symbol.layers.push_back(o.layers[0]);
-        }
         s.renderer.classes.push_back(k);
     }
     Class nd;

@@ -45,10 +45,11 @@ std::string kind_layer_id(const std::string& table, const std::string& kind, siz
 /// Style of one output layer drawn with `geometry` ("Point" | "Line" | "Polygon" | "").
 qgis::LayerStyle layer_style(const TableHead& t, const std::string& geometry, const StyleContext& c);
 /// Units coloured by `value` in `classes` (the last one open up to `top`), NULL in its own
-/// "no data" class, failing units (`pass` false) outlined in red, labelled with name and
-/// figure (a percentage when `share_target` is given: a failing share never reads as its
-/// target). `coarse`: streets/districts, thicker lines and larger labels.
-qgis::LayerStyle choropleth_style(const std::string& value, const std::string& pass, const std::vector<ValueClass>& classes, double top,
+/// "no data" class, labelled with name and figure (a percentage when `share_target` is
+/// given: a failing share never reads as its target); the classes' symbols are fills only
+/// (failing units are outlined by a layer or rule of their own: failing_units_style,
+/// standalone_style). `coarse`: streets/districts, thicker lines and larger labels.
+qgis::LayerStyle choropleth_style(const std::string& value, const std::vector<ValueClass>& classes, double top,
                                   std::optional<double> share_target, bool coarse, const StyleContext& c);
 /// QGIS expression of a unit's figure as text: a percentage when `share_target` is given
 /// (a failing share never reads as its target), else the number to 2 decimals; "—" for null.

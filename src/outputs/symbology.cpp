@@ -121,19 +121,6 @@ std::string reason_label(const std::string& reason, const std::string& lang) {
     return lang == "en" ? s.en : s.zh;
 }
 
-std::string level_label(const std::string& level, const std::string& lang, bool plural) {
-    if (lang == "en") {
-        if (level == "district") return plural ? "districts" : "district";
-        if (level == "street") return plural ? "streets/townships" : "street/township";
-        if (level == "community") return plural ? "communities/villages" : "community/village";
-        return "study area";
-    }
-    if (level == "district") return "区县";
-    if (level == "street") return "街道（乡镇）";
-    if (level == "community") return "社区（村）";
-    return "全域";
-}
-
 std::string kind_label(const std::string& kind, const std::string& lang) {
     if (lang == "en" || kind.empty()) return kind;
     static const std::map<std::string, std::string> m = {

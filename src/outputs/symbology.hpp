@@ -2,6 +2,8 @@
 // One cartographic vocabulary for the QGIS styles and the report's SVG maps, so that a
 // planner sees the same colour for the same thing in both: facility types, indicator
 // classes measured against their target, and the reasons a compound fails.
+#include "common/measure_label.hpp"
+
 #include <limits>
 #include <string>
 #include <vector>
@@ -63,8 +65,6 @@ struct ReasonStyle {
 ReasonStyle reason_style(const std::string& reason);
 std::string reason_label(const std::string& reason, const std::string& lang);
 
-/// Level names as planners say them ("street" -> 街道 / streets).
-std::string level_label(const std::string& level, const std::string& lang, bool plural = false);
 /// Unit kinds (street, township, community, village) as planners say them.
 std::string kind_label(const std::string& kind, const std::string& lang);
 /// Input layer keys of the project file (compounds, facilities ...).

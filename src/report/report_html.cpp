@@ -233,10 +233,10 @@ struct Page {
         return units + (!units.empty() && !facilities.empty() ? "<br>" : "") + facilities;
     }
 
-    /// A study-area total's share of each district (details.by_district), or "".
     /// A line of small print under a rule's title, or nothing.
     static std::string small_line(const std::string& text) { return text.empty() ? "" : "<br><span class=\"small\">" + esc(text) + "</span>"; }
 
+    /// A study-area total's part in each district (details.by_district), or "".
     std::string by_district(const RuleResult& rr) const {
         const std::string parts = district_parts(rr, in, lang);
         return parts.empty() ? "" : t("按区县：", "By district: ") + parts;

@@ -1,6 +1,7 @@
 // Counting checks (SPEC 5): min_count and min_total (facilities or an attribute summed
 // per unit), facility_share (facilities meeting a condition), unit_share (units whose
 // attribute meets a condition).
+#include "common/measure_label.hpp"
 #include "rules/evaluator.hpp"
 
 #include <algorithm>
@@ -41,10 +42,7 @@ void Evaluator::units_passing(const Rule& rule, int level, RuleResult& res, PerU
 
 namespace {
 /// A level's Chinese name for the notes of the Chinese report.
-const char* level_zh(int level) {
-    static const char* n[] = {"区县", "街道（乡镇）", "社区（村）"};
-    return n[level];
-}
+std::string level_zh(int level) { return level_label(level_name(level), "zh"); }
 
 /// The level a per-unit check runs at, or a note why it cannot (no such layer).
 bool level_present(const Inputs& in, int level, RuleResult& res, double target) {
