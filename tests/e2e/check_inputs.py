@@ -882,6 +882,63 @@ def case_layer_utf16():
                       for x in warnings_of(r.stderr)), r.stderr)
 
 
+def case_facility_attributes():
+    """How facilities.geojson writes mapped attributes (the hand fixture's six facilities,
+    given five more columns). Worked out by hand, column by column:
+      电话 "0871-6512345x" (phone): text that merely holds a number stays text, as given
+        (read as a number it would be 871);
+      编码 "0012"... (code): a leading zero is a code, text as given;
+      开业 "2010".."2015" (open_year, plain numbers): integers 2010..2015;
+      家庭床位 "12", "不详", "5.5", "", ... (family_beds, a count): a number column, Real as
+        5.5 is not whole; "不详" null there and kept in family_beds_text;
+      库存 "30", "见备注", ... (stock, summed by a min_total rule): a number column although
+        "见备注" is no number: null, kept in stock_text; the rule's total 30+20+10 = 60
+        over the three facilities with a number;
+      兜底 "1"/"0" (safety_net, yes/no as 1/0): text "1"/"0" as given."""
+    d = fresh("facility_attributes")
+    src = json.load(open(os.path.join(HAND, "facilities.geojson"), encoding="utf-8"))
+    cols = {"电话": [f"0871-6512345{i}" for i in range(6)],
+            "编码": ["0012", "0013", "0014", "0015", "0016", "0017"],
+            "开业": ["2010", "2011", "2012", "2013", "2014", "2015"],
+            "家庭床位": ["12", "不详", "5.5", None, "8", "0"],
+            "库存": ["30", "见备注", "20", "10", None, None],
+            "兜底": ["1", "0", "1", "0", "1", "0"]}
+    for i, f in enumerate(src["features"]):
+        for k, v in cols.items():
+            f["properties"][k] = v[i]
+        f["properties"].pop("sn", None)
+    fac = save(os.path.join(d, "facilities.geojson"), src)
+    p = hand_project(d)
+    p["layers"]["facilities"]["path"] = fac
+    p["layers"]["facilities"]["attributes"] = {"phone": "电话", "code": "编码", "open_year": "开业", "family_beds": "家庭床位",
+                                               "stock": "库存", "safety_net": "兜底"}
+    p["rules"].append({"id": "r_stock", "check": "min_total", "level": "area", "attribute": "stock", "min": 100, "source": "test"})
+    out = os.path.join(d, "out")
+    r = lc("run", save(os.path.join(d, "project.json"), p), "--out", out, "--quiet")
+    if not check("facility_attributes: exit 0", r.returncode == 0, r.stderr):
+        return
+    feats = [x["properties"] for x in json.load(open(os.path.join(out, "facilities.geojson"), encoding="utf-8"))["features"]]
+    by = {f["facility_id"]: f for f in feats}
+    ids = [x["properties"]["fid"] for x in src["features"]]
+    col = lambda k: [by[i].get(k, "(absent)") for i in ids]  # noqa: E731
+    check("facility_attributes: a phone number stays text as given", col("phone") == cols["电话"], col("phone"))
+    check("facility_attributes: a code with a leading zero stays text", col("code") == cols["编码"], col("code"))
+    check("facility_attributes: plain whole numbers are integers", col("open_year") == list(range(2010, 2016)), col("open_year"))
+    check("facility_attributes: a count is a number column, 不详 null, 5.5 kept as Real",
+          col("family_beds") == [12, None, 5.5, None, 8, 0], col("family_beds"))
+    check("facility_attributes: family_beds_text keeps the entry that is no number",
+          col("family_beds_text") == [None, "不详", None, None, None, None], col("family_beds_text"))
+    check("facility_attributes: an attribute a rule sums is a number column, 见备注 in stock_text",
+          col("stock") == [30, None, 20, 10, None, None] and col("stock_text") == [None, "见备注", None, None, None, None],
+          (col("stock"), col("stock_text")))
+    check("facility_attributes: yes/no written 1/0 stays text", col("safety_net") == cols["兜底"], col("safety_net"))
+    check("facility_attributes: no _text column where every entry was read",
+          all("open_year_text" not in f and "phone_text" not in f for f in feats), sorted(feats[0]))
+    rule = next(x for x in json.load(open(os.path.join(out, "summary.json"), encoding="utf-8"))["rules"] if x["id"] == "r_stock")
+    check("facility_attributes: the rule sums the three numbers (60), counting 3",
+          rule["value"] == 60 and rule["details"].get("facilities_counted") == 3, (rule["value"], rule["details"]))
+
+
 CASES = {n[len("case_"):]: f for n, f in list(globals().items()) if n.startswith("case_")}
 for name in wanted or CASES:
     CASES[name]()
