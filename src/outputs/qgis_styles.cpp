@@ -162,7 +162,8 @@ LayerStyle gaps_style(const std::string& geometry, const StyleContext& c) {
     s.renderer.type = "categorizedSymbol";
     s.renderer.attr = "reason";
     std::vector<std::string> reasons = c.gap_reasons;
-    for (auto r : {"not_reached", "unreachable", "no_facility", "area_below_standard", "single_site_too_small", "unknown_year"})
+    for (auto r : {"not_reached", "unreachable", "no_facility", "area_below_standard", "single_site_too_small", "unknown_year",
+                   "unknown_households"})
         if (std::find(reasons.begin(), reasons.end(), r) == reasons.end()) reasons.push_back(r);
     Rgba dark{120, 0, 0, 255};
     for (auto& r : reasons) {

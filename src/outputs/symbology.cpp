@@ -106,6 +106,7 @@ ReasonStyle reason_style(const std::string& reason) {
         {"area_below_standard", {rgb(0xe34a33), "配建面积不达标", "floor area below standard"}},
         {"single_site_too_small", {rgb(0xfc8d59), "单处面积不足", "single site too small"}},
         {"unknown_year", {rgb(0x8073ac), "建成年份不详", "build year unknown"}},
+        {"unknown_households", {rgb(0xb2abd2), "户数不详", "households unknown"}},
         {"not_reached", {rgb(0xd7301f), "步行可达范围外", "outside walking reach"}},
         {"unreachable", {rgb(0x7f0000), "无法接入步行路网", "cannot enter the road network"}},
         {"compliant", {rgb(0x4dac26), "达标", "compliant"}},

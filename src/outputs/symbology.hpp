@@ -61,7 +61,7 @@ struct ReasonStyle {
     std::string zh, en;
 };
 /// Gap reasons (SPEC 5): no_facility, area_below_standard, single_site_too_small,
-/// unknown_year, not_reached, unreachable; plus "compliant" and "not_assessed".
+/// unknown_year, unknown_households, not_reached, unreachable; plus "compliant" and "not_assessed".
 ReasonStyle reason_style(const std::string& reason);
 std::string reason_label(const std::string& reason, const std::string& lang);
 

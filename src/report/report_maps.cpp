@@ -226,7 +226,7 @@ struct MapBuilder {
                 draw.push_back({static_cast<int>(c), s});
             }
             // Not assessed first (underneath), failing last (on top).
-            const std::vector<std::string> order = {"not_assessed", "compliant", "unknown_year", "single_site_too_small",
+            const std::vector<std::string> order = {"not_assessed", "compliant", "unknown_year", "unknown_households", "single_site_too_small",
                                                     "area_below_standard", "no_facility"};
             for (auto& s : order) {
                 ReasonStyle rs = reason_style(s);

@@ -98,19 +98,28 @@ SupportOutcome SupportCheck::decide(const Compound& cp) const {
         }
     }
     char buf[200];
+    const char* some_unknown = area_unknown ? " (some floor areas unknown)" : "";
+    // Without the household count the per-household standard cannot be checked: the
+    // compound is not compliant on a figure nobody gave (unless it fails on another).
+    const bool per_household = rule.min_area_per_100_households.has_value();
     if (n == 0) {
         o.reason = "no_facility";
-    } else if (rule.min_area_per_100_households && cp.households &&
-               total < *cp.households / 100.0 * *rule.min_area_per_100_households) {
+    } else if (per_household && cp.households && total < *cp.households / 100.0 * *rule.min_area_per_100_households) {
         o.reason = "area_below_standard";
         std::snprintf(buf, sizeof buf, "%.0f m² for %.0f households; the standard asks %.0f m²%s", total, *cp.households,
-                      *cp.households / 100.0 * *rule.min_area_per_100_households, area_unknown ? " (some floor areas unknown)" : "");
+                      *cp.households / 100.0 * *rule.min_area_per_100_households, some_unknown);
         o.detail = buf;
     } else if (rule.min_single_area && largest < *rule.min_single_area) {
         o.reason = "single_site_too_small";
-        std::snprintf(buf, sizeof buf, "largest single site %.0f m² < %.0f m²%s", largest, *rule.min_single_area,
-                      area_unknown ? " (some floor areas unknown)" : "");
+        std::snprintf(buf, sizeof buf, "largest single site %.0f m² < %.0f m²%s", largest, *rule.min_single_area, some_unknown);
         o.detail = buf;
+    } else if (per_household && !cp.households) {
+        o.state = SupportOutcome::UnknownHouseholds;
+        o.reason = "unknown_households";
+        std::snprintf(buf, sizeof buf, "households unknown: %.0f m² found, the standard asks %g m² per 100 households%s",
+                      total, *rule.min_area_per_100_households, some_unknown);
+        o.detail = buf;
+        return o;
     }
     if (!o.reason.empty()) o.state = SupportOutcome::Gap;
     return o;
@@ -152,7 +161,7 @@ void Evaluator::compound_support(const Rule& rule, RuleResult& res) {
         ev[l].assign(in.units[l].size(), 0);
         ok[l].assign(in.units[l].size(), 0);
     }
-    long evaluated = 0, compliant = 0, unknown_year = 0;
+    long evaluated = 0, compliant = 0, unknown_year = 0, unknown_households = 0;
     std::map<std::string, long> reasons;
     for (size_t c = 0; c < in.compounds.size(); ++c) {
         const Compound& cp = in.compounds[c];
@@ -160,6 +169,8 @@ void Evaluator::compound_support(const Rule& rule, RuleResult& res) {
         if (o.state == SupportOutcome::Outside) continue;
         if (o.state == SupportOutcome::UnknownYear) {
             ++unknown_year;
+        } else if (o.state == SupportOutcome::UnknownHouseholds) {
+            ++unknown_households;
         } else {
             ++evaluated;
             for (int l = 0; l < kLevels; ++l)
@@ -185,9 +196,14 @@ void Evaluator::compound_support(const Rule& rule, RuleResult& res) {
     res.details["compounds_evaluated"] = evaluated;
     res.details["compounds_compliant"] = compliant;
     res.details["unknown_year"] = unknown_year;
+    if (rule.min_area_per_100_households) res.details["unknown_households"] = unknown_households;
     res.details["failing_by_reason"] = reasons;
-    if (evaluated > 0) res.value = static_cast<double>(compliant) / evaluated;
-    else {
+    if (evaluated > 0) {
+        res.value = static_cast<double>(compliant) / evaluated;
+    } else if (unknown_year + unknown_households > 0) {
+        res.note = "no compound could be decided: every one in the year range has an unknown build year or household count";
+        res.note_zh = "无法判定：考核范围内小区的建成年份或户数均不详";
+    } else {
         res.note = "no compound in the year range";
         res.note_zh = "考核年份范围内没有小区";
     }

@@ -88,8 +88,10 @@ bool facility_matches(const Facility& f, const json& where);
 
 /// What compound_support decided for one compound.
 struct SupportOutcome {
-    enum State : char { Outside, UnknownYear, Compliant, Gap };
-    State state = Outside;  ///< Outside: not in the rule's year range
+    /// Outside: not in the rule's year range. UnknownYear, UnknownHouseholds: what the
+    /// decision needs is unknown; listed with the gaps, left out of the share.
+    enum State : char { Outside, UnknownYear, Compliant, Gap, UnknownHouseholds };
+    State state = Outside;
     std::string reason, detail;
 };
 

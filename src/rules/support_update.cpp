@@ -106,7 +106,7 @@ SupportResult update_support_outcomes(Engine& engine, const Project& p, const In
         SupportOutcome& o = out.outcome[c];
         if (o.state == SupportOutcome::Outside) continue;
         const Compound& cp = in.compounds[c];
-        if (o.state != SupportOutcome::UnknownYear && !ch->places.empty() &&
+        if (o.state != SupportOutcome::UnknownYear && !ch->places.empty() &&  // a year never changes
             changed.qbegin(bgi::intersects(boxes.box(cp))) != changed.qend())
             o = full().decide(cp);
         if (o.state == SupportOutcome::Compliant) continue;

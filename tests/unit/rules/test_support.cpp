@@ -10,6 +10,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <map>
 #include <random>
 #include <string>
 #include <utility>
@@ -107,6 +108,58 @@ TEST_CASE("compound_support: the nearest facility of a gap, ties to the smallest
     REQUIRE(s.nearest[0].first == 7);
     CHECK(in.facilities[s.nearest[0].first].id == "D1");
     CHECK(s.nearest[0].second == 500);
+}
+
+TEST_CASE("compound_support: a compound whose household count is unknown is not compliant on it") {
+    // Rule: 20 m² per 100 households, one site of 300 m². Squares 0..100, each with one
+    // site inside:
+    //   K1 (2016, households unknown) holds D1 (400 m²): the single site passes, the
+    //      per-household standard cannot be checked -> unknown_households (not compliant);
+    //   K2 (2016, unknown) holds D2 (200 m²): 200 < 300 -> single_site_too_small, whatever
+    //      the households;
+    //   K3 (2016, unknown) holds nothing -> no_facility;
+    //   K4 (2016, 1000 households) holds D4 (400 m²): 1000 / 100 × 20 = 200 <= 400 ->
+    //      compliant.
+    // The share: K2, K3 not compliant, K4 compliant, K1 left out -> 1 / 3, with
+    // unknown_households 1 (as an unknown year is counted apart).
+    Project p;
+    Inputs in;
+    in.compounds.push_back(square("K1", 0, 0, 100, 2016, std::nullopt));
+    in.compounds.push_back(square("K2", 1000, 0, 100, 2016, std::nullopt));
+    in.compounds.push_back(square("K3", 2000, 0, 100, 2016, std::nullopt));
+    in.compounds.push_back(square("K4", 3000, 0, 100, 2016, 1000));
+    in.facilities.push_back(site("D1", "day_care", 50, 50, 400));
+    in.facilities.push_back(site("D2", "day_care", 1050, 50, 200));
+    in.facilities.push_back(site("D4", "day_care", 3050, 50, 400));
+    const Rule rule = support_rule();
+    const SupportResult s = support_outcomes(engine, p, in, rule);
+    CHECK(s.outcome[0].state == SupportOutcome::UnknownHouseholds);
+    CHECK(s.outcome[0].reason == "unknown_households");
+    CHECK(s.outcome[0].detail == "households unknown: 400 m² found, the standard asks 20 m² per 100 households");
+    CHECK(s.outcome[1].reason == "single_site_too_small");
+    CHECK(s.outcome[2].reason == "no_facility");
+    CHECK(s.outcome[3].state == SupportOutcome::Compliant);
+
+    p.rules = {rule};
+    const Analysis a = evaluate(engine, p, in, ReachResult{});
+    REQUIRE(a.rules.size() == 1);
+    const RuleResult& r = a.rules[0];
+    REQUIRE(r.value);
+    CHECK(*r.value == doctest::Approx(1.0 / 3));
+    CHECK(r.details["compounds_evaluated"] == 3);
+    CHECK(r.details["unknown_households"] == 1);
+    std::map<std::string, std::string> reasons;
+    for (auto& g : a.gaps) reasons[in.compounds[g.compound].id] = g.reason;
+    CHECK(reasons == std::map<std::string, std::string>{{"K1", "unknown_households"}, {"K2", "single_site_too_small"},
+                                                        {"K3", "no_facility"}});
+
+    // With no household count known anywhere and every site large enough, nothing can
+    // be decided: no value (it used to be 1.0, every compound compliant).
+    Inputs unknown = clone_inputs(engine, in, true);
+    unknown.compounds.erase(unknown.compounds.begin() + 1, unknown.compounds.end());
+    const Analysis none = evaluate(engine, p, unknown, ReachResult{});
+    CHECK_FALSE(none.rules[0].value);
+    CHECK(none.rules[0].note.find("household count") != std::string::npos);
 }
 
 TEST_CASE("update_support_outcomes: a day-care site added inside a compound decides it again") {
