@@ -117,6 +117,15 @@ void Evaluator::min_total(const Rule& rule, RuleResult& res) {
     res.details["facilities_counted"] = counted;
     res.details["facilities_unknown"] = unknown;
     if (!rule.total_attr.empty()) res.details["attribute"] = rule.total_attr;
+    // A total of 0 that nobody gave: no value. (A unit's total is what is known of it,
+    // and facilities_unknown says how many were left out, as before.)
+    if (counted == 0 && unknown > 0) {
+        res.note = "every " + rule.total_attr + " figure is unknown (" + std::to_string(unknown) +
+                   " facilities): check the field mapped for it";
+        res.note_zh = rule.total_attr + " 全部不详（" + std::to_string(unknown) + " 个设施）：请检查其映射字段";
+        res.target = target;
+        return;
+    }
     if (level < 0) {
         res.value = total;
         set_pass(res, rule.min);

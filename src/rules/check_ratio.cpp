@@ -11,8 +11,11 @@ namespace {
 
 struct Sum {
     double v = 0;
-    long unknown = 0;
+    long n = 0;         ///< figures summed
+    long unknown = 0;   ///< figures left out, unknown
     bool known = true;  ///< false: no figure at all (a unit without its census figure)
+    /// Every figure there is unknown: the sum would be a 0 nobody gave.
+    bool all_unknown() const { return n == 0 && unknown > 0; }
 };
 
 std::optional<double> compound_figure(const Compound& c, const std::string& attr) {
@@ -66,7 +69,8 @@ void Evaluator::ratio(const Rule& rule, RuleResult& res) {
                     continue;
                 }
                 all.v += *v;
-                if (u != kNone) per[u].v += *v;
+                all.n++;
+                if (u != kNone) per[u].v += *v, per[u].n++;
             }
         } else if (t.of == "compounds") {
             for (auto& c : in.compounds) {
@@ -79,18 +83,21 @@ void Evaluator::ratio(const Rule& rule, RuleResult& res) {
                 }
                 estimated += compound_estimated(c, t.attr);
                 all.v += *v;
-                if (u != kNone) per[u].v += *v;
+                all.n++;
+                if (u != kNone) per[u].v += *v, per[u].n++;
             }
         } else {
             // the census figure of each unit, and of the whole area
             for (size_t u = 0; u < nu; ++u) {
                 auto v = in.units[level][u].census.get(t.attr);
                 per[u].known = v.has_value();
+                per[u].n = v.has_value();
                 per[u].v = v.value_or(0);
                 all.unknown += !v;
             }
             auto v = in.area_census.get(t.attr);
             all.known = v.has_value();
+            all.n = v.has_value();
             all.v = v.value_or(0);
         }
     };
@@ -99,9 +106,21 @@ void Evaluator::ratio(const Rule& rule, RuleResult& res) {
     sum_term(rule.numerator, pn, an);
     sum_term(rule.denominator, pd, ad);
     const bool census = rule.denominator.of == "units";
+    const auto all_unknown = [&](const RatioTerm& t, const Sum& sum, const char* which, const char* which_zh) {
+        const std::string whose = t.of == "facilities" ? "facilities" : "compounds";
+        const std::string whose_zh = t.of == "facilities" ? "设施" : "小区";
+        res.note = std::string("every ") + which + " figure is unknown (" + t.attr + " of " + std::to_string(sum.unknown) +
+                   " " + whose + "): check the field mapped for it";
+        res.note_zh = std::string(which_zh) + "全部不详（" + std::to_string(sum.unknown) + " 个" + whose_zh + "的 " + t.attr +
+                      "）：请检查其映射字段";
+    };
     if (!ad.known) {
         res.note = "the study area has no census " + rule.denominator.attr + " figure (map a census table, SPEC 3)";
         res.note_zh = "研究范围没有人口普查" + measure_label(rule.denominator.attr, "zh", true) + "数据（请在项目文件中配置普查表）";
+    } else if (an.all_unknown()) {
+        all_unknown(rule.numerator, an, "numerator", "分子");
+    } else if (ad.all_unknown()) {
+        all_unknown(rule.denominator, ad, "denominator", "分母");
     } else if (ad.v > 0) {
         res.value = an.v / ad.v * rule.per;
     } else {

@@ -135,6 +135,35 @@ TEST_CASE("min_total: family beds over the area and per street; unknown values l
     CHECK(*x.rule("n").pass);
 }
 
+TEST_CASE("min_total and ratio: when every figure summed is unknown there is no value, never 0") {
+    // The childcare centres F4 and F5 give no family beds: both unknown, none known. A
+    // field misspelt in the project (or cut to 10 bytes by a Shapefile) looks the same.
+    // Their total is not 0 (which would fail on a figure nobody gave) but null, with a
+    // note saying which figures and what to check; so is a ratio over them.
+    Run x(json::parse(R"([{"id": "t", "check": "min_total", "level": "area", "types": ["childcare"], "attribute": "family_beds", "min": 10},
+                          {"id": "ts", "check": "min_total", "level": "street", "types": ["childcare"], "attribute": "family_beds", "min": 10},
+                          {"id": "r", "check": "ratio", "level": "street", "numerator": {"attr": "family_beds", "types": ["childcare"]},
+                           "denominator": {"unit": "population"}, "per": 1000, "min": 1}])"), kArea);
+    for (const char* id : {"t", "ts"}) {
+        CAPTURE(id);
+        const RuleResult& t = x.rule(id);
+        CHECK_FALSE(t.value);
+        CHECK_FALSE(t.pass);
+        CHECK(t.target == (std::string(id) == "t" ? 10 : 1));
+        CHECK(t.details["facilities_unknown"] == 2);
+        CHECK(t.details["facilities_counted"] == 0);
+        CHECK(t.note == "every family_beds figure is unknown (2 facilities): check the field mapped for it");
+    }
+    const RuleResult& r = x.rule("r");
+    CHECK_FALSE(r.value);
+    CHECK(r.details["numerator_unknown"] == 2);
+    CHECK(r.note == "every numerator figure is unknown (family_beds of 2 facilities): check the field mapped for it");
+    // One figure known is a figure: F6's 30 family beds among the day-care centres.
+    Run y(json::parse(R"([{"id": "t", "check": "min_total", "level": "area", "types": ["childcare", "day_care"], "attribute": "family_beds", "min": 10}])"));
+    CHECK(*y.rule("t").value == 30);
+    CHECK(y.rule("t").details["facilities_unknown"] == 2);
+}
+
 TEST_CASE("min_total: a study-area total is also given per district, and the part in no district") {
     // The one district D holds S1 and S2: its part is the whole 130 (F1 100 + F6 30).
     Run x(json::parse(R"([{"id": "fb", "check": "min_total", "level": "area", "attribute": "family_beds", "min": 4000}])"));
