@@ -70,12 +70,14 @@ def _relink(original, copy, ids):
         before = original.itemById(item.id()) if hasattr(item, "id") and item.id() else None
         if isinstance(item, QgsLayoutItemMap) and isinstance(before, QgsLayoutItemMap):
             item.setLayers([ids[l.id()] for l in before.layers() if l.id() in ids])
+            # The map keeps its own CRS and extent, whatever the project's CRS (a new
+            # project's is EPSG:4326, in which the extent's metres are nowhere).
+            item.setCrs(before.crs())
+            item.setExtent(before.extent())
         elif isinstance(item, QgsLayoutItemLegend) and isinstance(before, QgsLayoutItemLegend):
             root = item.model().rootGroup()
             root.removeAllChildren()
-            for node in before.model().rootGroup().findLayers():
-                if node.layerId() in ids:
-                    root.addLayer(ids[node.layerId()])
+            _copy_legend(before.model().rootGroup(), root, ids)
     # Tables in the same order; a new layer resets the columns, so they are put back.
     for frame, before in zip(copy.multiFrames(), original.multiFrames()):
         if isinstance(frame, QgsLayoutItemAttributeTable) and before.vectorLayer() is not None and before.vectorLayer().id() in ids:
@@ -86,6 +88,21 @@ def _relink(original, copy, ids):
             frame.setFilterFeatures(before.filterFeatures())
             frame.setFeatureFilter(before.featureFilter())
             frame.setMaximumNumberOfFeatures(before.maximumNumberOfFeatures())
+
+
+def _copy_legend(src, dst, ids):
+    """A legend's tree with its groups (e.g. "边界与底图") and each node's own settings
+    (a custom title), pointing at the copied layers."""
+    for child in src.children():
+        if QgsLayerTree.isGroup(child):
+            group = dst.addGroup(child.name())
+            for key in child.customProperties():
+                group.setCustomProperty(key, child.customProperty(key))
+            _copy_legend(child, group, ids)
+        elif QgsLayerTree.isLayer(child) and child.layerId() in ids:
+            node = dst.addLayer(ids[child.layerId()])
+            for key in child.customProperties():
+                node.setCustomProperty(key, child.customProperty(key))
 
 
 def load_points(path, project, group, name, label_field):

@@ -294,7 +294,7 @@ std::string project_xml(GEOSContextHandle_t h, const Project& p, const Inputs& i
     std::vector<const qgis::ProjectLayer*> all;
     for (auto& g : q.groups)
         for (auto& l : g.layers) all.push_back(&l);
-    q.layouts_xml = qgis::layouts_xml(plan.layouts, all, 2);
+    q.layouts_xml = qgis::layouts_xml(plan.layouts, all, q.crs, 2);
     childcare_group(q, styled, a, c, format);
     q.groups.erase(std::remove_if(q.groups.begin(), q.groups.end(), [](const qgis::ProjectGroup& g) { return g.layers.empty(); }),
                    q.groups.end());

@@ -297,6 +297,9 @@ int geometry_code(const std::string& g) {
     return g == "Point" ? 0 : g == "Line" ? 1 : g == "Polygon" ? 2 : g == "Unknown" ? 3 : 4;
 }
 
+
+}  // namespace
+
 std::string spatialrefsys(const Crs& c, int ind) {
     return sp(ind) + "<spatialrefsys>\n" + sp(ind + 2) + "<wkt>" + xml_escape(c.wkt) + "</wkt>\n" + sp(ind + 2) + "<proj4>" +
            xml_escape(c.proj4) + "</proj4>\n" + sp(ind + 2) + "<srsid>" + std::to_string(c.srsid) + "</srsid>\n" + sp(ind + 2) +
@@ -306,8 +309,6 @@ std::string spatialrefsys(const Crs& c, int ind) {
            xml_escape(c.ellipsoid_acronym) + "</ellipsoidacronym>\n" + sp(ind + 2) + "<geographicflag>" +
            (c.geographic ? "true" : "false") + "</geographicflag>\n" + sp(ind) + "</spatialrefsys>\n";
 }
-
-}  // namespace
 
 std::string qml_document(const LayerStyle& s) {
     std::string out = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n";

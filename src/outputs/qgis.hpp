@@ -105,6 +105,8 @@ struct Crs {
 };
 /// WGS 84 as QGIS describes it (srsid 3452 is stable across QGIS 3 releases).
 Crs wgs84();
+/// The <spatialrefsys> element of a CRS, indented by `ind`.
+std::string spatialrefsys(const Crs& c, int ind);
 
 struct Extent {
     double xmin = 0, ymin = 0, xmax = 0, ymax = 0;

@@ -130,7 +130,7 @@ std::string table_column(const TableColumn& c, int ind, bool sort) {
            color_elem("backgroundColor", {0, 0, 0, 0}, ind + 2) + sp(ind) + "</column>\n";
 }
 
-std::string layout_xml(const PrintLayout& L, size_t li, const std::vector<const ProjectLayer*>& layers, int ind) {
+std::string layout_xml(const PrintLayout& L, size_t li, const std::vector<const ProjectLayer*>& layers, const Crs& crs, int ind) {
     int next = 0;
     auto new_uuid = [&] { return uuid(li, ++next); };
     std::string o = sp(ind) + "<Layout" + attr("name", L.name) + attr("units", "mm") + attr("printResolution", std::to_string(L.dpi)) +
@@ -156,6 +156,10 @@ std::string layout_xml(const PrintLayout& L, size_t li, const std::vector<const 
                    i2);
     o += sp(i4) + "<Extent" + attr("xmin", num(L.extent.xmin)) + attr("ymin", num(L.extent.ymin)) + attr("xmax", num(L.extent.xmax)) +
          attr("ymax", num(L.extent.ymax)) + "/>\n";
+    // The map's own CRS, that of its extent: without it QGIS draws the map in the
+    // project's CRS, and a user who sets another (or loads the layouts into a project in
+    // EPSG:4326, as the plugin does) gets an empty frame.
+    o += sp(i4) + "<crs>\n" + spatialrefsys(crs, i4 + 2) + sp(i4) + "</crs>\n";
     o += sp(i4) + "<LayerSet>\n";
     for (auto& id : L.map_layers)
         if (const ProjectLayer* l = find_layer(layers, id))
@@ -262,10 +266,11 @@ std::string layout_xml(const PrintLayout& L, size_t li, const std::vector<const 
 
 }  // namespace
 
-std::string layouts_xml(const std::vector<PrintLayout>& layouts, const std::vector<const ProjectLayer*>& layers, int ind) {
+std::string layouts_xml(const std::vector<PrintLayout>& layouts, const std::vector<const ProjectLayer*>& layers, const Crs& crs,
+                        int ind) {
     if (layouts.empty()) return "";
     std::string o = sp(ind) + "<Layouts>\n";
-    for (size_t i = 0; i < layouts.size(); ++i) o += layout_xml(layouts[i], i, layers, ind + 2);
+    for (size_t i = 0; i < layouts.size(); ++i) o += layout_xml(layouts[i], i, layers, crs, ind + 2);
     return o + sp(ind) + "</Layouts>\n";
 }
 

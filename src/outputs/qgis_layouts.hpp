@@ -68,7 +68,9 @@ struct PrintLayout {
     std::vector<AttributeTable> tables;
 };
 
-/// The <Layouts> element (indented by `indent`), for a project whose layers are `layers`.
-std::string layouts_xml(const std::vector<PrintLayout>& layouts, const std::vector<const ProjectLayer*>& layers, int indent);
+/// The <Layouts> element (indented by `indent`), for a project whose layers are `layers`;
+/// the layouts' extents are in `crs`.
+std::string layouts_xml(const std::vector<PrintLayout>& layouts, const std::vector<const ProjectLayer*>& layers, const Crs& crs,
+                        int indent);
 
 }  // namespace lc::qgis

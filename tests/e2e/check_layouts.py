@@ -44,6 +44,7 @@ if "XDG_RUNTIME_DIR" not in os.environ:
 
 from qgis.core import (  # noqa: E402
     QgsApplication,
+    QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsExpression,
     QgsLayoutExporter,
@@ -633,6 +634,19 @@ def report_language(out):
         return "en" if '<html lang="en"' in f.read(4000) else "zh"
 
 
+def check_maps_keep_their_crs(prj, layouts):
+    """Each layout's map names the CRS of its extent: a user who sets another project CRS
+    (or loads the layouts into a project in EPSG:4326) still sees the map, not an empty
+    frame."""
+    own = prj.crs()
+    prj.setCrs(QgsCoordinateReferenceSystem("EPSG:4326"))
+    try:
+        wrong = [lay.name() for lay in layouts if lay.itemById("map") is None or lay.itemById("map").crs() != own]
+        check(f"every layout's map keeps its CRS ({own.authid()}) when the project's is changed", not wrong, wrong)
+    finally:
+        prj.setCrs(own)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--lifecircle", required=True)
@@ -658,6 +672,7 @@ def main():
         check(f"{len(layouts)} layouts, each named once", layouts and len({l.name() for l in layouts}) == len(layouts),
               [l.name() for l in layouts])
         check_every_map_has_a_layout(layouts, os.path.join(out, "maps"))
+        check_maps_keep_their_crs(prj, layouts)
         lang = report_language(out)
         extent = study_extent(prj)
         import json

@@ -263,8 +263,12 @@ def check_loading(plugins, demo, binary, work):
         provider = LifecircleProvider()
         QgsApplication.processingRegistry().addProvider(provider)
         out = os.path.join(work, "loaded")
-        processing.run("lifecircle:run", {"PROJECT": demo, "OUTPUT": out})
         prj = QgsProject.instance()
+        # A new project's CRS, as QGIS starts one: the layouts must not take it for theirs.
+        from qgis.core import QgsCoordinateReferenceSystem, QgsLayerTree
+
+        prj.setCrs(QgsCoordinateReferenceSystem("EPSG:4326"))
+        processing.run("lifecircle:run", {"PROJECT": demo, "OUTPUT": out})
         top = prj.layerTreeRoot().children()
         check("the run's results sit in one group named after the study area", len(top) == 1 and "示范区" in top[0].name(),
               [c.name() for c in top])
@@ -277,8 +281,28 @@ def check_loading(plugins, demo, binary, work):
               streets and streets[0].renderer().type())
         layouts = prj.layoutManager().printLayouts()
         check("the print layouts come along", len(layouts) >= 4, len(layouts))
+        # The layouts as the output's own project has them, to compare with.
+        written = QgsProject()
+        written.read(os.path.join(out, "lifecircle.qgs"))
+        originals = {lay.name(): lay for lay in written.layoutManager().printLayouts()}
+
+        def same_extent(a, b):  # to the centimetre: QGIS fits the extent to the frame again
+            return all(abs(x - y) < 0.01 for x, y in zip((a.xMinimum(), a.yMinimum(), a.xMaximum(), a.yMaximum()),
+                                                         (b.xMinimum(), b.yMinimum(), b.xMaximum(), b.yMaximum())))
+
+        def legend_groups(legend):
+            return [c.name() for c in legend.model().rootGroup().children() if QgsLayerTree.isGroup(c)]
+
         for lay in layouts:
             m, legend = lay.itemById("map"), lay.itemById("legend")
+            orig = originals.get(lay.name().split(": ", 1)[-1])
+            om = orig.itemById("map") if orig else None
+            check(f"{lay.name()}: its map keeps the CRS and extent it was written in, not the project's EPSG:4326",
+                  m is not None and om is not None and m.crs().authid() == om.crs().authid() == "EPSG:32648" and
+                  same_extent(m.extent(), om.extent()), (m and (m.crs().authid(), m.extent().toString(2)), om and (om.crs().authid(), om.extent().toString(2))))
+            if legend is not None and orig is not None and orig.itemById("legend") is not None:
+                check(f"{lay.name()}: its legend keeps its groups", legend_groups(legend) == legend_groups(orig.itemById("legend")),
+                      (legend_groups(legend), legend_groups(orig.itemById("legend"))))
             ok = m is not None and m.layers() and all(prj.mapLayer(l.id()) is l for l in m.layers())
             check(f"{lay.name()}: its map shows the loaded layers", ok, m and [l.name() for l in m.layers()])
             check(f"{lay.name()}: its legend lists them", legend is not None and legend.model().rootGroup().findLayers())

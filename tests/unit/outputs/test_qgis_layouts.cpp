@@ -19,6 +19,14 @@ std::string attribute(const std::string& xml, const std::string& element_start, 
     a += name.size() + 3;
     return xml.substr(a, xml.find('"', a) - a);
 }
+/// The CRS of the layouts' extents.
+Crs utm48() {
+    Crs c;
+    c.authid = "EPSG:32648";
+    c.srid = 32648;
+    c.wkt = "PROJCRS[\"WGS 84 / UTM zone 48N\"]";
+    return c;
+}
 /// The street units' layer as the project lists it, under `name`.
 ProjectLayer street_layer(const std::string& name) {
     ProjectLayer units;
@@ -48,8 +56,8 @@ TEST_CASE("print layouts: items tied to their map, text with line breaks, determ
     L.tables.push_back(t);
 
     std::vector<const ProjectLayer*> layers = {&units};
-    std::string x = layouts_xml({L}, layers, 2);
-    CHECK(x == layouts_xml({L}, layers, 2));
+    std::string x = layouts_xml({L}, layers, utm48(), 2);
+    CHECK(x == layouts_xml({L}, layers, utm48(), 2));
     CHECK(has(x, "<Layouts>"));
     CHECK(has(x, "name=\"01 一刻钟\""));
     CHECK(has(x, "printResolution=\"300\""));
@@ -59,6 +67,12 @@ TEST_CASE("print layouts: items tied to their map, text with line breaks, determ
     CHECK(has(x, ">lifecircle_units_street</Layer>"));
     CHECK(!has(x, "not_in_the_project"));
     CHECK(has(x, "keepLayerSet=\"true\""));
+    // The map says the CRS of its extent: without it QGIS reads the extent in the
+    // project's CRS, which a user may change (an empty map).
+    const size_t map_at = x.find("type=\"65639\""), crs_at = x.find("<crs>", map_at);
+    REQUIRE(crs_at != std::string::npos);
+    CHECK(crs_at < x.find("</LayoutItem>", map_at));
+    CHECK(x.find("<authid>EPSG:32648</authid>", crs_at) < x.find("</crs>", crs_at));
     std::string map_uuid = attribute(x, "type=\"65639\"", "uuid");
     REQUIRE(!map_uuid.empty());
     CHECK(attribute(x, "type=\"65642\"", "map_uuid") == map_uuid);  // legend
@@ -71,7 +85,7 @@ TEST_CASE("print layouts: items tied to their map, text with line breaks, determ
     CHECK(has(x, "<childFrame uuid=\"" + attribute(x, "type=\"65647\"", "uuid") + "\""));
     CHECK(attribute(x, "<LayoutMultiFrame", "featureFilter") == "NOT &quot;rule_x_pass&quot;");
     CHECK(attribute(x, "<LayoutMultiFrame", "maxFeatures") == "9");
-    CHECK(layouts_xml({}, layers, 2).empty());
+    CHECK(layouts_xml({}, layers, utm48(), 2).empty());
 }
 
 TEST_CASE("print layouts: a second page, a table over frames, columns as wide as the table's box") {
@@ -89,7 +103,7 @@ TEST_CASE("print layouts: a second page, a table over frames, columns as wide as
     // lines of 0.2 mm leaves 88.7 mm of text, 88.7 - 34 - 11 = 43.7 for the last column.
     t.columns = {{"名称", "\"name\"", 34}, {"项数", "1", 11}, {"编号", "'1'", 0}};
     L.tables.push_back(t);
-    std::string x = layouts_xml({L}, {&units}, 2);
+    std::string x = layouts_xml({L}, {&units}, utm48(), 2);
     // The layout says which report map it prints (QgsLayout custom properties).
     CHECK(has(x, "<property key=\"lifecircle/map\" value=\"life_circle_bands\"/>"));
     // Two pages, the second 297 + 10 mm down (QGIS's gap between pages).
@@ -126,11 +140,11 @@ TEST_CASE("print layouts: single-symbol layers go last in the legend, in a group
     L.map_layers = {"lifecircle_units_district", "lifecircle_print_x_failing", "lifecircle_print_x"};
     L.legend_layers = {"lifecircle_units_district", "lifecircle_print_x", "lifecircle_print_x_failing"};
     std::vector<const ProjectLayer*> layers = {&classes, &failing, &district};
-    std::string x = layouts_xml({L}, layers, 2);
+    std::string x = layouts_xml({L}, layers, utm48(), 2);
     // Without a group name the legend lists the layers as given.
     CHECK(x.find("id=\"lifecircle_units_district\"") < x.find("id=\"lifecircle_print_x\""));
     L.legend_reference_group = "边界与底图";
-    x = layouts_xml({L}, layers, 2);
+    x = layouts_xml({L}, layers, utm48(), 2);
     const size_t group = x.find("<layer-tree-group name=\"边界与底图\"");
     REQUIRE(group != std::string::npos);
     CHECK(x.find("id=\"lifecircle_print_x\"") < x.find("id=\"lifecircle_print_x_failing\""));
