@@ -4,6 +4,7 @@
 #include "batch/scenario_cache.hpp"
 #include "common/errors.hpp"
 #include "common/engine.hpp"
+#include "common/suggest.hpp"
 #include "outputs/outputs.hpp"
 #include "pipeline/pipeline.hpp"
 #include "units/demographics.hpp"
@@ -71,6 +72,12 @@ BatchFile read_batch_file(const fs::path& batch_file_in) {
         if (!ids.insert(id).second)
             throw ConfigError(bf + ": " + ptr + "/id: \"" + id + "\" is used twice or reserved (\"base\" is the base run; "
                               "comparison.csv, comparison.json, comparison_streets.csv and shard.json are the batch's own files)");
+        // Any other key is refused: a misspelt "patch" would otherwise run the scenario
+        // as the base, and report "no change" for a change that was never made.
+        for (auto it = s.begin(); it != s.end(); ++it)
+            if (it.key() != "id" && it.key() != "patch" && it.key() != "description")
+                throw ConfigError(bf + ": " + ptr + "/" + it.key() + ": unknown key" + did_you_mean(it.key(), {"patch", "id", "description"}) +
+                                  " (a scenario has \"id\", \"patch\" and, optionally, \"description\")");
         json patch = s.contains("patch") ? s["patch"] : json::object();
         b.entries.push_back({id, patch, ptr});
     }

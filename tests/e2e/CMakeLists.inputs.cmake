@@ -42,6 +42,8 @@ error_test(far_zone_suggestion 2 "use \"auto\" or EPSG:32648 (WGS 84 / UTM zone 
 error_test(network_path 2 "/layers/compounds/path: \"/vsicurl/http://127.0.0.1:9/compounds.geojson\" is a network file system path" validate ${E}/network_path.json)
 error_test(utf16_project 2 "looks like UTF-16 text" validate ${E}/utf16.json)
 error_test(remove_twice 2 "/remove_facilities/2: \"F1\" is already listed at /remove_facilities/0" run ${INPUTS_FIX}/hand/project.json --scenario ${E}/remove_twice.json --out ${EO})
+# A misspelt "patch" would run the scenario as the base and report no change
+error_test(batch_patch_typo 2 "/scenarios/0/pach: unknown key (did you mean \"patch\"?)" batch ${E}/batch_patch_typo.json --out ${EO})
 error_test(batch_reserved_id 2 "/scenarios/0/id: \"comparison.csv\" is used twice or reserved" batch ${E}/batch_reserved_id.json --out ${EO})
 error_test(site_count_zero 2 "--count: Value 0 not in range 1" site ${INPUTS_FIX}/hand/project.json --type day_care --count 0 --out ${EO})
 error_test(site_type_typo 2 "--type: \"daycare\" is not a facility type (did you mean \"day_care\"?)" site ${INPUTS_FIX}/hand/project.json --type daycare --count 1 --out ${EO})
