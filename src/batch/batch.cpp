@@ -216,6 +216,7 @@ BatchOutcome run_batch(Engine& engine, const fs::path& batch_file_in, const Batc
                 auto additions_rejected = apply_facility_changes(je, ps, {s}, in);
                 GeometryTexts texts = reuse ? cache.input_texts(in) : GeometryTexts{};
                 Analysed x = analyse(je, ps, in, {}, reuse ? cache.stages(full, &texts) : plain);
+                check_additions_kept({s}, in, additions_rejected);
                 if (full) {
                     if (reuse) {
                         x.texts = std::move(texts);

@@ -38,6 +38,13 @@ Project load_with_scenarios(const fs::path& project_file, const std::vector<Scen
     }
 }
 
+namespace {
+std::string additions_rejected_message(const std::string& origin, size_t offered) {
+    return origin + ": every facility of add_facilities was rejected (" + std::to_string(offered) +
+           "; see rejected.csv, layer \"facilities (added)\"): the scenario adds nothing";
+}
+}  // namespace
+
 std::vector<std::string> apply_facility_changes(Engine& engine, const Project& p, const std::vector<Scenario>& scenarios, Inputs& in) {
     std::vector<std::string> all_rejected;
     for (auto& s : scenarios) {
@@ -59,13 +66,27 @@ std::vector<std::string> apply_facility_changes(Engine& engine, const Project& p
         // A scenario that meant to add facilities and added none would show "no change"
         // as if the additions had been tried: it is a failed scenario, not a result.
         if (offered > 0 && added == 0) {
-            std::string m = s.origin + ": every facility of add_facilities was rejected (" + std::to_string(offered) +
-                            "; see rejected.csv, layer \"facilities (added)\"): the scenario adds nothing";
+            std::string m = additions_rejected_message(s.origin, offered);
             in.warnings.insert(in.warnings.begin(), m);
             all_rejected.push_back(m);
         }
     }
     return all_rejected;
+}
+
+void check_additions_kept(const std::vector<Scenario>& scenarios, Inputs& in, std::vector<std::string>& rejected) {
+    if (!rejected.empty()) return;
+    std::string origins;
+    for (auto& s : scenarios)
+        if (!s.add.empty()) origins += (origins.empty() ? "" : ", ") + s.origin;
+    if (origins.empty()) return;
+    if (std::any_of(in.facilities.begin(), in.facilities.end(), [](const Facility& f) { return f.added; })) return;
+    const size_t offered = static_cast<size_t>(
+        std::count_if(in.rejected.begin(), in.rejected.end(), [](const Rejection& r) { return r.layer == "facilities (added)"; }));
+    if (offered == 0) return;  // the additions were removed again by a later scenario
+    std::string m = additions_rejected_message(origins, offered);
+    in.warnings.insert(in.warnings.begin(), m);
+    rejected.push_back(m);
 }
 
 std::vector<fs::path> input_paths(const Project& p, const std::vector<Scenario>& scenarios) {
@@ -273,6 +294,7 @@ RunOutcome run_project(Engine& engine, const fs::path& project_file, const RunOp
     clock.lap("read");
     Analysed x = analyse(engine, p, in, opt.progress);
     x.times.seconds.insert(x.times.seconds.begin(), clock.times.seconds.begin(), clock.times.seconds.end());
+    check_additions_kept(scenarios, in, additions_rejected);  // e.g. each far from every unit
 
     if (opt.progress) opt.progress("write", 0.80);
     RunOutcome outcome;

@@ -62,6 +62,11 @@ std::vector<std::filesystem::path> input_paths(const Project& p, const std::vect
 /// Applies add/remove of the scenarios to inputs already read. Returns one message per
 /// scenario whose add_facilities were all rejected (also the first warning of `in`).
 std::vector<std::string> apply_facility_changes(Engine& engine, const Project& p, const std::vector<Scenario>& scenarios, Inputs& in);
+/// After the units are assigned (analyse), which rejects facilities far from every
+/// unit: when the scenarios offered additions and none is left, the message of
+/// apply_facility_changes is added to `rejected` (and as the first warning of `in`),
+/// unless it is there already.
+void check_additions_kept(const std::vector<Scenario>& scenarios, Inputs& in, std::vector<std::string>& rejected);
 
 /// Everything computed from the inputs of one run.
 struct Analysed {

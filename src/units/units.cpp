@@ -298,7 +298,7 @@ void assign_units(Engine& engine, Inputs& in, double max_reach_m) {
             if (!swap) swap = std::make_unique<SwapCheck>(in.working_crs);
             std::string hint = swap_hint(in, locators(), *swap, f.pt);
             swapped_facilities += !hint.empty();
-            Rejection r{"facilities", f.id,
+            Rejection r{f.added ? "facilities (added)" : "facilities", f.id,
                         "farther than the largest reach (" + std::to_string(static_cast<long>(max_reach_m)) + " m) from every unit" + hint,
                         f.feature_index, {}};
             GeomPtr pt = make_point(h, f.pt.x, f.pt.y);

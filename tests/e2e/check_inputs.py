@@ -228,6 +228,19 @@ def case_additions_rejected():
     check("additions_rejected: comparison.json status and reason", sc["add-nothing"]["status"] == "additions_rejected" and
           "rejected" in sc["add-nothing"].get("error", ""), sc["add-nothing"].get("status"))
     check("additions_rejected: batch names the scenario on stderr", "scenario add-nothing" in r.stderr, r.stderr)
+    # A facility of a known type, read, but far from every unit: rejected only when placed
+    # in the units, which is still every facility the scenario adds.
+    check("additions_rejected: a scenario whose additions lie far from every unit is flagged too",
+          status.get("add-far") == "additions_rejected" and "scenario add-far" in r.stderr, (status, r.stderr))
+    far = list(csv.DictReader(io.open(os.path.join(out, "add-far", "rejected.csv"), encoding="utf-8-sig")))
+    check("additions_rejected: add-far's rejected.csv lists F10 as an added facility, with its reason",
+          [(x["layer"], x["source_id"]) for x in far] == [("facilities (added)", "F10")] and
+          "farther than the largest reach" in far[0]["reason"], far)
+    r = lc("run", os.path.join(HAND, "project.json"), "--scenario", os.path.join(INPUTS, "scenarios", "add_far.json"),
+           "--out", os.path.join(d, "run-far"), "--quiet")
+    w = warnings_of(r.stderr)
+    check("additions_rejected: run with the far addition exits 4, its first warning saying so",
+          r.returncode == 4 and w and "every facility of add_facilities was rejected (1;" in w[0], (r.returncode, w))
 
 
 def case_loud_warnings():
