@@ -247,9 +247,9 @@ std::optional<double> read_number(Ctx& c, OGRFeature* f, Source& src, const std:
             return std::nullopt;
         }
     }
-    // Every figure read here is a count or an area: "15.3%" is a share of something,
-    // and read as 15.3 people it would carry a whole rule.
-    for (const char* sign : {"%", "\uff05", "\u2030"})
+    // Every figure read here is a count or an area: "15.3%" (or "百分之二十") is a share
+    // of something, and read as 15.3 people it would carry a whole rule.
+    for (const char* sign : {"%", "\uff05", "\u2030", "百分之", "千分之"})
         if (s.find(sign) != std::string::npos) {
             impossible_figure(c, layer, id, canon, *v,
                               "(written \"" + s + "\") is a percentage, not a count or an area");

@@ -339,7 +339,7 @@ def case_nonsense_figures():
     """Figures that cannot be what their column says are unknown, noted and warned, never
     used. On a copy of tests/fixtures/census (worked in tests/unit/units/test_demographics.cpp):
     community census C1's elderly "20%" (a share), C2's 5000 households of 2000 residents,
-    a row for C3 with 0 residents beside 40 households; compound K1's elderly "16%" and
+    C2's elderly "百分之二十" (twenty percent, in words), a row for C3 with 0 residents beside 40 households; compound K1's elderly "16%" and
     K4's 0.5 households; facility F2's medical_care "已开展" (neither yes nor no) and F3's
     "√" (yes); C2's 老年友好社区 "已创建" (neither); street S2's kind "twonship".
     r_friendly = communities elderly-friendly: C1 (是) of C1, C2 (unknown), C3 (否) = 1/3,
@@ -359,6 +359,7 @@ def case_nonsense_figures():
             r[head.index("60岁及以上")] = "20%"
         if r[0] == "C2":
             r[head.index("户数")] = "5000"
+            r[head.index("60岁及以上")] = "百分之二十"  # twenty percent, in words: no 20 people
             r[head.index("老年友好社区")] = "已创建"
     rows.append(["C3", "0", "40", "10", "2", "否"])
     with io.open(cen, "w", encoding="utf-8-sig", newline="") as f:
@@ -395,19 +396,20 @@ def case_nonsense_figures():
              for f in json.load(open(os.path.join(out, "units_community.geojson"), encoding="utf-8"))["features"]}
     check("nonsense_figures: C1 elderly unknown, not 20", units["C1"]["census_elderly"] is None and units["C1"]["census_population"] == 3000,
           units["C1"])
-    check("nonsense_figures: C2 households unknown, population 2000",
-          units["C2"]["census_households"] is None and units["C2"]["census_population"] == 2000, units["C2"])
+    check("nonsense_figures: C2 households and elderly (百分之二十) unknown, population 2000",
+          units["C2"]["census_households"] is None and units["C2"]["census_elderly"] is None and
+          units["C2"]["census_population"] == 2000, units["C2"])
     check("nonsense_figures: C3 population unknown, households 40",
           units["C3"]["census_population"] is None and units["C3"]["census_households"] == 40, units["C3"])
     rep = list(csv.DictReader(io.open(os.path.join(out, "repairs.csv"), encoding="utf-8-sig")))
     said = {(x["source_id"], x["what"].split(":")[0]): x["what"] for x in rep}
-    for key, text in [(("C1", "elderly"), '(written "20%") is a percentage'), (("C2", "households"), "5000 exceed the population 2000"),
+    for key, text in [(("C1", "elderly"), '(written "20%") is a percentage'), (("C2", "elderly"), '(written "百分之二十") is a percentage'), (("C2", "households"), "5000 exceed the population 2000"),
                       (("C3", "population"), "0 is impossible beside households 40"), (("K1", "elderly"), '(written "16%")'),
                       (("K4", "households"), "0.5 is a share, not a count"), (("F2", "medical_care"), '"已开展" is not a yes or no')]:
         check(f"nonsense_figures: repairs.csv: {key[0]} {key[1]}: {text}", text in said.get(key, ""), rep)
     check("nonsense_figures: repairs.csv: F3's √ is read as it is", ("F3", "medical_care") not in said, rep)
     w = warnings_of(r.stderr)
-    for start in ("census.elderly: 1 impossible", "census.households: 1 impossible", "census.population: 1 impossible",
+    for start in ("census.elderly: 2 impossible", "census.households: 1 impossible", "census.population: 1 impossible",
                   "compounds.elderly: 1 impossible", "compounds.households: 1 impossible"):
         check(f"nonsense_figures: stderr: {start}", any(x.startswith(start) for x in w), w)
     check("nonsense_figures: stderr: medical_care neither yes nor no",
