@@ -332,9 +332,16 @@ ValidateOutcome validate_project(Engine& engine, const fs::path& project_file, b
     os << "project: " << p.file.u8string() << "\n";
     os << "working CRS: " << in.working_crs << "   mode: " << p.access.mode << "   profile: "
        << (p.profile.empty() ? "(none)" : p.profile) << "   rules: " << p.rules.size() << "\n";
-    for (auto& [k, c] : in.counts) {
+    // A layer that held no record at all has no count yet: listed as such, and named in
+    // the last line, which would otherwise say "ok" over an empty compounds layer.
+    std::map<std::string, LayerCounts> counts = in.counts;
+    std::vector<std::string> empty;
+    for (const char* key : {"district", "street", "community", "compounds", "facilities"})
+        if (p.layer(key) && counts[key].read == 0) empty.push_back(key);
+    for (auto& [k, c] : counts) {
         os << "  " << k << ": " << c.read << " read, " << c.used << " used, " << c.rejected << " rejected";
         if (k == "roads") os << ", " << c.skipped << " not walkable";
+        if (c.read == 0 && std::find(empty.begin(), empty.end(), k) != empty.end()) os << " (the layer holds no record)";
         os << "\n";
     }
     for (auto& t : in.census.tables)
@@ -350,8 +357,13 @@ ValidateOutcome validate_project(Engine& engine, const fs::path& project_file, b
     for (auto& [k, n] : in.unreadable) os << "unreadable numbers: " << k << ": " << n << " (null)\n";
     if (!unplaced.empty())
         os << "not placed: compounds and facilities were not placed in the units (the " << unplaced << " layer has no usable record)\n";
-    os << (in.rejected.empty() ? "ok: every record can be used\n"
-                               : std::to_string(in.rejected.size()) + " record(s) would be rejected (listed above)\n");
+    std::string none;
+    for (auto& k : empty) none += (none.empty() ? "" : ", ") + k;
+    if (!none.empty())
+        os << "empty: " << none << " (no record; every rule on " << (empty.size() == 1 ? "it" : "them")
+           << " is null or fails: check /layers/<layer>: path, layer, where)\n";
+    if (!in.rejected.empty()) os << in.rejected.size() << " record(s) would be rejected (listed above)\n";
+    else if (none.empty()) os << "ok: every record can be used\n";
     ValidateOutcome v;
     v.report = os.str();
     v.exit_code = strict && !in.rejected.empty() ? kExitStrict : kExitOk;

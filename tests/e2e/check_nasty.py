@@ -203,6 +203,10 @@ def case_empty_layers():
             check(f"{case}: reach rules are null with a note", rules["day_care_reach"]["value"] is None, rules["day_care_reach"])
         if layer == "street":
             check(f"{case}: the empty layer is reported", any("empty" in w for w in s.get("warnings", [])), s.get("warnings"))
+        # validate does not say "ok" over an empty layer: it names it
+        v = subprocess.run([exe, "validate", os.path.join(d, "data", "project.json")], capture_output=True, text=True)
+        check(f"{case}: validate names the empty layer, and says no \"ok\"",
+              v.returncode == 0 and f"empty: {layer} (no record" in v.stdout and "\nok:" not in v.stdout, v.stdout[-600:])
 
 
 def case_swapped():
