@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 
 namespace lc::ingest {
 
@@ -151,6 +152,22 @@ void locate_study_area(const Project& p, const OGRSpatialReference& work, bool c
     for (auto& [what, pt] : pts) {
         double d = std::hypot(pt.x - centre.x, pt.y - centre.y) / 1000;
         if (d > kFarKm) far.push_back(what + " (" + fmt("%.0f", d) + " km)");
+    }
+    // A whole unit layer far from the compounds is elsewhere: most likely read in another
+    // CRS than its own (a district layer declared in feet lands in the Pacific). Its
+    // units would still take their compounds through the finer levels' parent ids, and
+    // only the maps would show it: refused, as compounds or facilities elsewhere are.
+    for (int l = 0; l < kLevels && n_compounds > 0; ++l) {
+        if (in.units[l].empty()) continue;
+        double nearest = std::numeric_limits<double>::infinity();
+        for (auto& u : in.units[l]) nearest = std::min(nearest, std::hypot(u.rep.x - centre.x, u.rep.y - centre.y) / 1000);
+        if (nearest <= kFarKm) continue;
+        const std::string key = level_name(l);
+        auto label = in.labels.find(key);
+        throw InputError((label == in.labels.end() ? key : label->second) + ": every unit of the " + key + " layer lies more than " +
+                         fmt("%.0f", kFarKm) + " km from the compounds (the nearest lies " + fmt("%.0f", nearest) + " km from their centre, " +
+                         lonlat_text(ll) + "): the layer is elsewhere, most likely read in another CRS than its own; check /layers/" +
+                         key + "/crs and the file's coordinates");
     }
     if (far.empty()) return;
     std::string list;
