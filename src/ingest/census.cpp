@@ -99,7 +99,10 @@ CensusTable read_census_table(const Project& p, const CensusSpec& spec) {
         std::string why = special_file_problem(spec.path, false);
         if (!why.empty()) throw InputError(src.label + ": " + why + " (census table " + spec.pointer + ")");
     }
-    if (path.rfind("/vsi", 0) != 0) src.utf8.path = ingest::utf16_as_utf8(spec.path, src.label, in.warnings);
+    if (path.rfind("/vsi", 0) != 0) {
+        src.utf8.path = ingest::utf16_as_utf8(spec.path, src.label, in.warnings);
+        if (src.utf8.path.empty()) ingest::decide_text_encoding(spec.path, src);
+    }
     std::vector<std::string> opts = open_options(src.utf8.path.empty() ? spec.path : fs::path(src.utf8.path));
     std::vector<const char*> copts;
     for (auto& o : opts) copts.push_back(o.c_str());

@@ -94,6 +94,32 @@ bool valid_utf8(const std::string& s) {
     return true;
 }
 
+namespace {
+/// How many multi-byte characters of a text are well-formed UTF-8, and how many bytes
+/// start none: UTF-8 text with a character damaged somewhere has many of the first and
+/// a few of the second; GBK text, whose two-byte characters only now and then also
+/// form UTF-8, has more of the second.
+std::pair<size_t, size_t> utf8_tally(const std::string& s) {
+    const unsigned char* p = reinterpret_cast<const unsigned char*>(s.data());
+    const size_t n = s.size();
+    size_t good = 0, bad = 0;
+    for (size_t i = 0; i < n;) {
+        const unsigned char c = p[i];
+        const int len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+        bool ok = len > 0 && i + len <= n;
+        for (int k = 1; ok && k < len; ++k) ok = (p[i + k] & 0xC0) == 0x80;
+        if (!ok) {
+            ++bad;
+            ++i;
+            continue;
+        }
+        good += len > 1;
+        i += static_cast<size_t>(len);
+    }
+    return {good, bad};
+}
+}  // namespace
+
 /// Text that claims to be UTF-8 but is not: a character cut at the end (a shapefile
 /// field name cut at 10 bytes, a value cut at its field width) is dropped; any other
 /// bad byte becomes U+FFFD.
@@ -249,8 +275,22 @@ std::string file_label(const LayerSpec& s) {
 /// Text that is not UTF-8 (a GBK file without .cpg or "encoding") is read as GB18030,
 /// the superset of GBK, which is what such files are in practice; anything still
 /// undecodable keeps its valid part. A source that declares UTF-8 is repaired instead.
+void decide_text_encoding(const fs::path& path, Source& src) {
+    if (!src.encoding.empty()) return;
+    std::string ext = path.extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
+    if (ext != ".csv" && ext != ".txt" && ext != ".tsv") return;
+    std::ifstream f(path, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    const auto [good, bad] = utf8_tally(bytes);
+    if (bad == 0 || good > bad) return;  // UTF-8, perhaps damaged here and there: value by value
+    src.encoding = "GB18030";
+    src.decode_all = true;
+}
+
 std::string to_utf8(const std::string& s, const Source& src) {
-    if (valid_utf8(s)) return s;
+    if (valid_utf8(s) && !src.decode_all) return s;
+    if (src.decode_all && std::all_of(s.begin(), s.end(), [](char ch) { return static_cast<unsigned char>(ch) < 0x80; })) return s;
     src.recoded = true;
     if (src.utf8_declared) return repair_utf8(s);
     const char* from = src.encoding.empty() ? "GB18030" : src.encoding.c_str();
@@ -439,6 +479,8 @@ Source open_source(const std::string& origin, const LayerSpec& s, std::vector<st
             path = src.utf8.path;
             src.encoding = "UTF-8";  // what it is now, whatever the layer says
             ext = ".csv";            // and read as the CSV it has become
+        } else {
+            decide_text_encoding(s.path, src);
         }
     }
     if (text_table) {

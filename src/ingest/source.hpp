@@ -91,6 +91,9 @@ struct Source {
     std::string encoding;                    ///< the layer's "encoding", else the one a .cpg declares
     bool utf8_declared = false;              ///< `encoding` is UTF-8: invalid bytes are damage, not GBK
     mutable bool recoded = false;            ///< some text was not UTF-8 and was decoded
+    /// A text table whose bytes are not UTF-8 somewhere: every value is decoded from
+    /// `encoding`, even one that happens to be valid UTF-8 too (GBK "约8546" is).
+    bool decode_all = false;
     std::vector<std::string>* warnings_out = nullptr;
     bool filtered = false;                   ///< a `where` filter is set
     /// Set before a first pass over the layer (the CRS scan of the compounds): every
@@ -105,6 +108,11 @@ struct Source {
     std::unique_ptr<OGRFeatureDefn, DefnRelease> point_defn;
     std::vector<OGRFeatureUniquePtr> kept;
 };
+/// A text table (.csv, .txt, .tsv) without a declared encoding whose bytes are mostly
+/// not UTF-8 (a GBK file, not a UTF-8 one with a damaged character): decoded whole as
+/// GB18030 (src.decode_all), since a short GBK value can also read as UTF-8, as other
+/// letters.
+void decide_text_encoding(const std::filesystem::path& path, Source& src);
 
 /// "file (layer NAME)" for messages.
 std::string file_label(const LayerSpec& s);

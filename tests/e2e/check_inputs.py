@@ -444,6 +444,35 @@ def case_census_codes():
           len(unmatched) == 1 and "1 code(s) match no community id: 530199099099" in unmatched[0], unmatched)
 
 
+def case_census_gbk():
+    """A census CSV saved in GBK (no encoding declared) is decoded whole: "约7128" is
+    written in GBK as D4 BC 37 31 32 38, whose first two bytes also read as UTF-8 (the
+    Armenian "Լ"), so decoded value by value it came out as "Լ7128". Here every value
+    is GBK: repairs.csv quotes "约7128" and the figure is 7128; the names decode too."""
+    d = fresh("census_gbk")
+    demo = os.path.join(os.path.dirname(fixtures), "..", "data", "demo")
+    for f in os.listdir(demo):
+        if os.path.isfile(os.path.join(demo, f)):
+            shutil.copy(os.path.join(demo, f), d)
+    cen = os.path.join(d, "census_communities.csv")
+    rows = list(csv.reader(io.open(cen, encoding="utf-8-sig")))
+    code, pop = rows[2][0], rows[2][2]  # 530102001002, 7128
+    rows[2][2] = "约" + pop
+    with io.open(cen, "w", encoding="gbk", newline="") as f:
+        csv.writer(f).writerows(rows)
+    out = os.path.join(d, "out")
+    r = lc("run", os.path.join(d, "project.json"), "--out", out, "--quiet")
+    if not check("census_gbk: run exits 0", r.returncode == 0, r.stderr):
+        return
+    check("census_gbk: the file is said to be read as GB18030", any("text is not UTF-8; read as GB18030" in x for x in warnings_of(r.stderr)),
+          r.stderr)
+    said = [x["what"] for x in read_csv(os.path.join(out, "repairs.csv")) if x["source_id"] == code]
+    check(f'census_gbk: repairs.csv quotes "约{pop}" as written', said == [f'population: "约{pop}" read as {pop}'], said)
+    units = {f["properties"]["unit_id"]: f["properties"]
+             for f in json.load(open(os.path.join(out, "units_community.geojson"), encoding="utf-8"))["features"]}
+    check(f"census_gbk: {code}'s census population is {pop}", units[code]["census_population"] == float(pop), units[code])
+
+
 def read_csv(path):
     return list(csv.DictReader(io.open(path, encoding="utf-8-sig")))
 
