@@ -207,9 +207,12 @@ void childcare_group(qgis::Project& q, const std::vector<StyledLayer>& styled, c
         if (sl.table->name == "facilities" && sl.geometry == "Point") fac = &sl;
     if (!units || !fac) return;
     const std::string& lang = c.lang;
-    double target = 4.5;  // KM22 目标 "每千人口托位数达到4.5个"
+    const RuleResult* rule = nullptr;
     for (auto& rr : a.rules)
-        if (rr.rule->id == "childcare_places_per_1000") target = rr.rule->min;
+        if (rr.rule->id == "childcare_places_per_1000") rule = &rr;
+    // Without the rule, KM22's 4.5 places is a reference the legend holds the figure
+    // against, no target of this profile.
+    const double target = rule ? rule->rule->min : 4.5;
     qgis::ProjectGroup g;
     g.name = tr(lang, "一小：托育服务", "Children: childcare");
     qgis::ProjectLayer f;
@@ -223,10 +226,12 @@ void childcare_group(qgis::Project& q, const std::vector<StyledLayer>& styled, c
     g.layers.push_back(f);
     qgis::ProjectLayer u;
     u.id = "lifecircle_childcare_units";
-    u.name = tr(lang, "每千人口托位数（目标 ", "Childcare places per 1000 residents (target ") + fmt_trim(target, 2) + tr(lang, "）", ")");
+    u.name = tr(lang, "每千人口托位数", "Childcare places per 1000 residents");
+    if (rule) u.name += tr(lang, "（目标 ", " (target ") + fmt_trim(target, 2) + tr(lang, "）", ")");
     u.source = layer_source(*units, format);
     u.wkb_type = "MultiPolygon";
-    u.style = choropleth_style("childcare_places_per_1000", target_classes(target, false, lang), 1e9, std::nullopt, true, c);
+    const auto classes = rule ? target_classes(target, false, lang) : figure_classes(target, false, lang);
+    u.style = choropleth_style("childcare_places_per_1000", classes, 1e9, std::nullopt, true, c);
     u.abstract = tr(lang, "分母：人口普查常住人口；托位按设施属性 places，普惠按 inclusive。",
                     "Denominator: census residents; places from the facility attribute places, inclusive ones marked inclusive.");
     g.layers.push_back(u);

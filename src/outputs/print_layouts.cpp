@@ -585,10 +585,7 @@ struct Planner {
             if (const MainLayer* u = find(std::string("units_") + level_name(lvl), "Polygon")) {
                 values = figure_values(rr);
                 // A figure, not a plan target: its classes say nothing of meeting one.
-                auto classes = target_classes(rr.target, true, c().lang);
-                const std::string meets = L(c(), "（达标）", " (meets target)");
-                for (auto& k : classes)
-                    if (auto at = k.label.find(meets); at != std::string::npos) k.label.erase(at, meets.size());
+                auto classes = figure_classes(rr.target, true, c().lang);
                 auto s = choropleth_style("unit_id", classes, std::max(1.0, rr.target), rr.target, lvl <= kStreet, c());
                 s.renderer.attr = "coalesce(" + values + ", -1)";
                 s.labels.text = quoted(c().field("name")) + " || '\\n' || " + share_text(values);

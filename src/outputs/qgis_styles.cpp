@@ -97,11 +97,12 @@ LayerStyle units_style(const TableHead& t, const std::string& geometry, const St
     bool street = t.name == "units_street";
     std::string value;
     double target = c.reach_target;
-    if (!c.reach_rule_id.empty() && has_field(t, "rule_" + c.reach_rule_id + "_value")) {
+    const bool rule = !c.reach_rule_id.empty() && has_field(t, "rule_" + c.reach_rule_id + "_value");
+    if (rule) {
         value = "rule_" + c.reach_rule_id + "_value";
     } else {
         // No headline reach rule at this level: the elderly share reached by the first
-        // type, which the layer's title names.
+        // type, which the layer's title names: a figure held against 100%, no plan target.
         target = 1;
         if (const std::string ty = single_reach_type(t, c); !ty.empty()) value = "reach_" + ty + "_elderly_share";
     }
@@ -118,7 +119,8 @@ LayerStyle units_style(const TableHead& t, const std::string& geometry, const St
     }
     // The classes plain: a legend swatch shows its fill only. The failing units' outline
     // is a layer of its own over this one (failing_units_style), with its own legend entry.
-    s = choropleth_style(value, target_classes(target, true, c.lang), std::max(1.0, target), target, street, c);
+    const auto classes = rule ? target_classes(target, true, c.lang) : figure_classes(target, true, c.lang);
+    s = choropleth_style(value, classes, std::max(1.0, target), target, street, c);
     s.geometry = geometry;
     s.labels.min_scale = street ? 0 : c.detail_label_scale;
     s.labels.placement = 4;  // anywhere inside the unit: the district's name sits at its centre

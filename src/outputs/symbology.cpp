@@ -56,7 +56,10 @@ std::string type_label(const std::string& type, const std::string& lang) {
     return lang == "en" ? s.en : s.zh;
 }
 
-std::vector<ValueClass> target_classes(double target, bool percent, const std::string& lang) {
+namespace {
+
+/// The classes of target_classes; `meets`: the passing class says it meets the target.
+std::vector<ValueClass> classes_against(double target, bool percent, const std::string& lang, bool meets) {
     const double inf = std::numeric_limits<double>::infinity();
     // Same tolerance as the rules' pass test, so "passes" and the class agree.
     const double t = target - 1e-9;
@@ -69,10 +72,20 @@ std::vector<ValueClass> target_classes(double target, bool percent, const std::s
         {b2, b3, rgb(0xfdae61), num(b2) + "–" + num(b3) + pct, false},
         {b3, t, rgb(0xfee08b), num(b3) + pct + tr(lang, "–不足", "–<") + num(target) + pct, false},
         {t, inf, rgb(0xa6d96a), (percent && target >= 1 ? std::string("100%") : "≥ " + num(target) + pct) +
-                                    tr(lang, "（达标）", " (meets target)"),
+                                    (meets ? tr(lang, "（达标）", " (meets target)") : std::string()),
          true},
     };
     return c;
+}
+
+}  // namespace
+
+std::vector<ValueClass> target_classes(double target, bool percent, const std::string& lang) {
+    return classes_against(target, percent, lang, true);
+}
+
+std::vector<ValueClass> figure_classes(double reference, bool percent, const std::string& lang) {
+    return classes_against(reference, percent, lang, false);
 }
 
 std::vector<ValueClass> count_classes(double min, const std::string& lang) {

@@ -46,6 +46,9 @@ struct ValueClass {
 /// failing classes at 50/75/90/100 % of the target and one passing class.
 /// `percent`: values are shares 0..1 and labels are percentages.
 std::vector<ValueClass> target_classes(double target, bool percent, const std::string& lang);
+/// The same classes for a figure that is no plan target (held against `reference`, e.g.
+/// 100% of the elderly reached): no class speaks of meeting a target.
+std::vector<ValueClass> figure_classes(double reference, bool percent, const std::string& lang);
 /// Classes of a facility count held against `min` (min_count rules).
 std::vector<ValueClass> count_classes(double min, const std::string& lang);
 /// Index of the class holding `v`, or -1.

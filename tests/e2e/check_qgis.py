@@ -221,6 +221,26 @@ def check_standalone_failing(lyr, t, out, rule, label):
           matched == failing and (failing > 0 or not WANT_OUTLINE), matched)
 
 
+TARGET_WORDS = ("达标", "meets target")
+
+
+RULE_IDS = set()  # the rules of the run (summary.json): figures of these have targets
+
+
+def check_figure_legend(lyr, label):
+    """A choropleth of a figure that is no plan target (not on a rule's value, e.g. one
+    type's elderly reach when the profile has no reach rule) speaks of no target in its
+    legend. Before, its top class read "100%（达标）"."""
+    r = lyr.renderer()
+    if r is None or r.type() != "graduatedSymbol":
+        return
+    fields = re.findall(r'"(\w+)"', r.classAttribute())
+    if any(f.startswith("rule_") or f in RULE_IDS for f in fields):
+        return
+    said = [x.label() for x in r.ranges() if any(w in x.label() for w in TARGET_WORDS)]
+    check(f"{label}: {lyr.name()}: a figure's legend speaks of no target", not said, said)
+
+
 def check_qml_styles(out, rule):
     """styles/*.qml applied to the GeoJSON layers as a user loads them."""
     for t in ("units_street", "units_community"):
@@ -229,6 +249,7 @@ def check_qml_styles(out, rule):
         if not check(f"qml: {t}.qml loads", os.path.isfile(qml) and lyr.isValid() and lyr.loadNamedStyle(qml)[1], qml):
             continue
         check_standalone_failing(lyr, t, out, rule, "qml")
+        check_figure_legend(lyr, "qml")
 
 
 def check_project(out, reference_counts, png, label):
@@ -238,6 +259,7 @@ def check_project(out, reference_counts, png, label):
     if not check(f"{label}: lifecircle.qgs loads", prj.read(path), prj.error()):
         return
     rule, summary = headline_reach_rule(out)
+    RULE_IDS.update(x["id"] for x in summary["rules"])
     check(f"{label}: project CRS is the working CRS {summary['working_crs']}",
           prj.crs().isValid() and prj.crs().authid() == summary["working_crs"], prj.crs().authid())
     # Without an ellipsoid QGIS measures in the CRS's plane: scale bars 10% off in Web Mercator.
@@ -249,6 +271,9 @@ def check_project(out, reference_counts, png, label):
           sorted(set(RENDERERS) - {table_of(l) for l in layers}))
     sums = {}
     check_failing_outline(prj, layers, rule, out, label)
+    for lyr in prj.mapLayers().values():  # the print layouts' own layers too
+        if lyr.isSpatial():
+            check_figure_legend(lyr, label)
     for lyr in layers:
         t = table_of(lyr)
         if lyr.id().endswith("_failing"):
@@ -326,6 +351,7 @@ def check_gpkg_styles(out, reference_counts, png):
         r = lyr.renderer()
         # A table mixing geometry kinds keeps one default style: rules per kind.
         head = headline_reach_rule(out)[0]
+        check_figure_legend(lyr, "gpkg")
         if t in ("units_street", "units_community") and head and lyr.fields().indexOf(f"rule_{head['id']}_pass") >= 0:
             check_standalone_failing(lyr, t, out, head, "gpkg")
         else:

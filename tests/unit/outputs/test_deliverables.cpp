@@ -186,6 +186,16 @@ TEST_CASE("deliverables: class breaks follow the target") {
     CHECK(class_of(k, 5) == 3);
 }
 
+TEST_CASE("deliverables: a figure's classes speak of no target") {
+    auto t = target_classes(1, true, "zh");
+    auto f = figure_classes(1, true, "zh");
+    REQUIRE(f.size() == t.size());
+    CHECK(t.back().label == "100%（达标）");
+    CHECK(f.back().label == "100%");
+    CHECK(figure_classes(0.9, true, "en").back().label == "≥ 90%");
+    for (size_t i = 0; i < f.size(); ++i) CHECK(f[i].lower == t[i].lower);
+}
+
 TEST_CASE("deliverables: QGIS styles have the intended renderers") {
     StyleContext c;
     c.lang = "zh";
