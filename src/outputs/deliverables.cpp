@@ -70,11 +70,12 @@ svg::Envelope reproject(const svg::Envelope& e, const std::string& from, const s
     return out.empty() ? e : out;
 }
 
-StyleContext style_context(const Analysis& a, const ReachResult& r, const std::string& lang, const FieldNames* names) {
+StyleContext style_context(const Inputs& in, const Analysis& a, const ReachResult& r, const std::string& lang, const FieldNames* names) {
     StyleContext c;
     c.lang = lang;
     c.names = names;
     c.types = r.types;
+    for (auto& f : in.facilities) c.present_types.insert(f.type);
     // The headline reach rule drives the choropleths; any reach rule if none is headline.
     const RuleResult* pick = nullptr;
     for (auto& rr : a.rules)
@@ -222,6 +223,9 @@ void childcare_group(qgis::Project& q, const std::vector<StyledLayer>& styled, c
     f.wkb_type = "Point";
     StyleContext fc = c;
     fc.types = {"childcare", "childcare_guidance"};
+    fc.present_types.clear();
+    for (auto& ty : fc.types)
+        if (c.present_types.count(ty)) fc.present_types.insert(ty);
     f.style = layer_style(*fac->table, "Point", fc);
     g.layers.push_back(f);
     qgis::ProjectLayer u;
@@ -384,7 +388,7 @@ void write_deliverables(Engine& engine, const fs::path& dir, const Project& p, c
                         const std::vector<WrittenLayer>& layers, const Table& coverage, const json& summary,
                         const DeliverableOptions& opt) {
     const std::string lang = opt.lang == "en" ? "en" : "zh";
-    StyleContext c = style_context(a, r, lang, opt.format == "shp" ? opt.names : nullptr);
+    StyleContext c = style_context(in, a, r, lang, opt.format == "shp" ? opt.names : nullptr);
     GEOSContextHandle_t h = engine.main();
     auto styled = styled_layers(layers, c);
 

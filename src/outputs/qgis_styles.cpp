@@ -136,9 +136,11 @@ LayerStyle facilities_style(const TableHead& t, const std::string& geometry, con
     }
     s.renderer.type = "categorizedSymbol";
     s.renderer.attr = "type";
-    std::vector<std::string> types = c.types;
-    for (auto& ty : canonical_type_ids())
-        if (std::find(types.begin(), types.end(), ty) == types.end()) types.push_back(ty);
+    // Only the types the layer holds: a class of a type with no facility (one a rule
+    // names, one outside the layer's subset) would tell the reader the map shows some.
+    std::vector<std::string> types;
+    for (auto& ty : c.types)
+        if (c.present_types.count(ty)) types.push_back(ty);
     for (auto& ty : types) {
         TypeStyle ts = type_style(ty);
         Class k;
@@ -147,11 +149,14 @@ LayerStyle facilities_style(const TableHead& t, const std::string& geometry, con
         k.symbol = qgis::marker_symbol(ts.qgis_shape, ts.color, {255, 255, 255, 255}, ts.size_mm, 0.3);
         s.renderer.classes.push_back(k);
     }
-    // QGIS's "all other values" category: an empty value.
-    Class other;
-    other.label = tr(c.lang, "其他", "other");
-    other.symbol = qgis::marker_symbol("circle", {136, 136, 136, 255}, {255, 255, 255, 255}, 2.2, 0.3);
-    s.renderer.classes.push_back(other);
+    // QGIS's "all other values" category (an empty value), for types no class lists.
+    if (std::any_of(c.present_types.begin(), c.present_types.end(),
+                    [&](const std::string& ty) { return std::find(types.begin(), types.end(), ty) == types.end(); })) {
+        Class other;
+        other.label = tr(c.lang, "其他", "other");
+        other.symbol = qgis::marker_symbol("circle", {136, 136, 136, 255}, {255, 255, 255, 255}, 2.2, 0.3);
+        s.renderer.classes.push_back(other);
+    }
     s.labels = name_labels("name", 8, 15000);
     s.labels.placement = 0;
     (void)t;

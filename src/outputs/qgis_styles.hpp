@@ -9,6 +9,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,7 @@ struct StyleContext {
     double reach_target = 1;
     std::vector<std::string> reach_types;  ///< facility types of that rule
     std::vector<std::string> types;        ///< every analysed facility type, canonical order
+    std::set<std::string> present_types;   ///< types of the facilities the layer holds
     std::vector<std::string> gap_reasons;  ///< reasons present in gaps, in display order
     /// Per reason, the titles of the rules whose gaps give it, in gap order: one reason
     /// ("no_facility") comes from the elderly-care and the childcare rules alike.

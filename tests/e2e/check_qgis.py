@@ -241,6 +241,26 @@ def check_figure_legend(lyr, label):
     check(f"{label}: {lyr.name()}: a figure's legend speaks of no target", not said, said)
 
 
+def check_facility_classes(lyr, label):
+    """A facility layer coloured by type lists only the types it holds (its subset's,
+    present in the data), and an "other" class only when some facility has no class of
+    its own. Before, every canonical type was listed: the childcare layer listed 14 types,
+    layouts' legends showed dementia-care facilities the demo has none of."""
+    r = lyr.renderer()
+    if table_of(lyr) != "facilities" or r is None or r.type() != "categorizedSymbol" or r.classAttribute().strip('"') != "type":
+        return
+    held = {}
+    for f in lyr.getFeatures():
+        held[f["type"]] = held.get(f["type"], 0) + 1
+    classes = [c.value() for c in r.categories() if c.value() not in ("", None)]
+    empty = [c for c in classes if c not in held]
+    check(f"{label}: {lyr.name()}: no legend class of a type the layer does not hold", not empty, (empty, held))
+    other = any(c.value() in ("", None) for c in r.categories())
+    unlisted = sorted(t for t in held if t not in classes)
+    check(f"{label}: {lyr.name()}: an 'other' class only for facilities of no listed type", other == bool(unlisted),
+          (other, unlisted))
+
+
 def check_qml_styles(out, rule):
     """styles/*.qml applied to the GeoJSON layers as a user loads them."""
     for t in ("units_street", "units_community"):
@@ -273,6 +293,7 @@ def check_project(out, reference_counts, png, label):
     check_failing_outline(prj, layers, rule, out, label)
     for lyr in prj.mapLayers().values():  # the print layouts' own layers too
         if lyr.isSpatial():
+            check_facility_classes(lyr, label)
             check_figure_legend(lyr, label)
     for lyr in layers:
         t = table_of(lyr)
@@ -352,6 +373,7 @@ def check_gpkg_styles(out, reference_counts, png):
         # A table mixing geometry kinds keeps one default style: rules per kind.
         head = headline_reach_rule(out)[0]
         check_figure_legend(lyr, "gpkg")
+        check_facility_classes(lyr, "gpkg")
         if t in ("units_street", "units_community") and head and lyr.fields().indexOf(f"rule_{head['id']}_pass") >= 0:
             check_standalone_failing(lyr, t, out, head, "gpkg")
         else:

@@ -227,10 +227,15 @@ TEST_CASE("deliverables: QGIS styles have the intended renderers") {
 
     Table fac;
     fac.name = "facilities";
+    c.present_types = {"day_care"};  // canteens analysed (a rule names them), none in the data
     q = qgis::qml_document(layer_style(fac, "Point", c));
     CHECK(has(q, "type=\"categorizedSymbol\""));
     CHECK(has(q, "value=\"day_care\""));
     CHECK(has(q, "class=\"SimpleMarker\""));
+    CHECK(!has(q, "value=\"canteen\""));
+    CHECK(!has(q, "label=\"其他\""));
+    c.present_types = {"day_care", "mobile_unit"};  // a type no class lists: "other" draws it
+    CHECK(has(qgis::qml_document(layer_style(fac, "Point", c)), "label=\"其他\""));
 
     Table unc;
     unc.name = "uncovered";
