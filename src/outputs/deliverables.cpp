@@ -300,6 +300,8 @@ std::string project_xml(GEOSContextHandle_t h, const Project& p, const Inputs& i
     PrintContext px{p, in, a, c, q.crs.authid + " " + q.crs.description, e};
     PrintPlan plan = plan_print_layouts(px, main);
     q.groups[4].layers = plan.layers;
+    for (auto& g : q.groups)
+        for (auto& l : g.layers) l.name = sentence_case(l.name, c.lang);
     std::vector<const qgis::ProjectLayer*> all;
     for (auto& g : q.groups)
         for (auto& l : g.layers) all.push_back(&l);

@@ -4,6 +4,7 @@
 
 #include "common/markup.hpp"
 
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -133,6 +134,21 @@ ReasonStyle reason_style(const std::string& reason) {
 std::string reason_label(const std::string& reason, const std::string& lang) {
     ReasonStyle s = reason_style(reason);
     return lang == "en" ? s.en : s.zh;
+}
+
+std::string in_sentence(std::string s, const std::string& lang) {
+    // "KM22 ...": an acronym keeps its capitals.
+    if (lang == "en" && s.size() > 1 && std::isupper(static_cast<unsigned char>(s[0])) && std::islower(static_cast<unsigned char>(s[1])))
+        s[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[0])));
+    return s;
+}
+
+std::string sentence_case(std::string s, const std::string& lang) {
+    if (lang != "en" || s.empty()) return s;
+    s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
+    for (size_t i = 1; i < s.size(); ++i)
+        if (s[i - 1] == '(' || (i >= 2 && s[i - 1] == ' ' && s[i - 2] == ':')) s = s.substr(0, i) + in_sentence(s.substr(i), lang);
+    return s;
 }
 
 std::string kind_label(const std::string& kind, const std::string& lang) {

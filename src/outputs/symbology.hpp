@@ -68,6 +68,13 @@ struct ReasonStyle {
 ReasonStyle reason_style(const std::string& reason);
 std::string reason_label(const std::string& reason, const std::string& lang);
 
+/// An English layer name in sentence case, as QGIS names its own: capital first letter,
+/// and a word capitalised only as a label of its own (a type "Day-care centre") in
+/// lower case after "(" or ": ". Other languages as they are.
+std::string sentence_case(std::string s, const std::string& lang);
+/// A label that starts a name ("Day-care centre") as it reads inside an English one.
+std::string in_sentence(std::string s, const std::string& lang);
+
 /// Unit kinds (street, township, community, village) as planners say them.
 std::string kind_label(const std::string& kind, const std::string& lang);
 /// Input layer keys of the project file (compounds, facilities ...).

@@ -28,6 +28,7 @@ Skipped (exit 77) when PyQGIS is not installed.
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -634,6 +635,19 @@ def report_language(out):
         return "en" if '<html lang="en"' in f.read(4000) else "zh"
 
 
+def check_layer_names(prj, lang):
+    """English layer and group names in sentence case, as QGIS names its own: a capital
+    first letter, no capitalised label after "(" or ": " ("... (Day-care centre only)").
+    Before, "Districts" stood beside "streets/townships: share of ...", "district
+    boundaries" and "street/township: Street elderly-service centre count"."""
+    if lang != "en":
+        return
+    root = prj.layerTreeRoot()
+    names = [n.name() for n in root.findLayers()] + [g.name() for g in root.findGroups(True)]
+    bad = sorted({n for n in names if not n[:1].isupper() or re.search(r"(\(|: )[A-Z][a-z]", n)})
+    check(f"English layer and group names in sentence case ({len(names)})", not bad, bad[:10])
+
+
 def check_maps_keep_their_crs(prj, layouts):
     """Each layout's map names the CRS of its extent: a user who sets another project CRS
     (or loads the layouts into a project in EPSG:4326) still sees the map, not an empty
@@ -674,6 +688,7 @@ def main():
         check_every_map_has_a_layout(layouts, os.path.join(out, "maps"))
         check_maps_keep_their_crs(prj, layouts)
         lang = report_language(out)
+        check_layer_names(prj, lang)
         extent = study_extent(prj)
         import json
 

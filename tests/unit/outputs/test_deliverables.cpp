@@ -196,6 +196,15 @@ TEST_CASE("deliverables: a figure's classes speak of no target") {
     for (size_t i = 0; i < f.size(); ++i) CHECK(f[i].lower == t[i].lower);
 }
 
+TEST_CASE("deliverables: English layer names in sentence case") {
+    CHECK(sentence_case("streets/townships: share of elderly (Day-care centre only)", "en") ==
+          "Streets/townships: share of elderly (day-care centre only)");
+    CHECK(sentence_case("street/township: Street elderly-service centre count", "en") ==
+          "Street/township: street elderly-service centre count");
+    CHECK(sentence_case("district: KM22 beds", "en") == "District: KM22 beds");  // an acronym stays
+    CHECK(sentence_case("街道（乡镇）：老年人口", "zh") == "街道（乡镇）：老年人口");
+}
+
 TEST_CASE("deliverables: QGIS styles have the intended renderers") {
     StyleContext c;
     c.lang = "zh";
