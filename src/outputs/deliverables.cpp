@@ -153,44 +153,51 @@ std::string layer_source(const StyledLayer& sl, const std::string& format) {
     return src;
 }
 
-/// Field aliases and a layer abstract that say what each figure rests on (SPEC 6): the
-/// denominator of every ratio (census or compounds, estimated or given), the census
-/// join and the compound estimates.
-void describe_basis(qgis::ProjectLayer& l, const TableHead& t, const Inputs& in, const Analysis& a, const StyleContext& c) {
+/// Field aliases that say what each figure rests on (SPEC 6): the denominator of every
+/// ratio (census or compounds, estimated or given) and the compound estimates.
+std::vector<qgis::Alias> field_aliases(const TableHead& t, const Analysis& a, const StyleContext& c) {
     const std::string& lang = c.lang;
-    auto index = [&](const std::string& f) {
-        for (size_t k = 0; k < t.fields.size(); ++k)
-            if (t.fields[k].name == f) return static_cast<int>(k);
-        return -1;
-    };
+    std::vector<qgis::Alias> out;
     auto alias = [&](const std::string& f, const std::string& name) {
-        int k = index(f);
-        if (k >= 0) l.aliases.push_back({c.field(f), k, name});
+        for (size_t k = 0; k < t.fields.size(); ++k)
+            if (t.fields[k].name == f) out.push_back({c.field(f), static_cast<int>(k), name});
     };
-    std::string abstract;
     if (t.name.rfind("units_", 0) == 0) {
-        for (auto& rr : a.rules) {
-            std::string basis = ratio_basis(rr, lang);
-            if (basis.empty() || index("rule_" + rr.rule->id + "_value") < 0) continue;
-            alias("rule_" + rr.rule->id + "_value", rule_title(*rr.rule, lang) + " (" + basis + ")");
-            abstract += rr.rule->id + ": " + basis + "\n";
-        }
+        for (auto& rr : a.rules)
+            if (std::string basis = ratio_basis(rr, lang); !basis.empty())
+                alias("rule_" + rr.rule->id + "_value", rule_title(*rr.rule, lang) + " (" + basis + ")");
         for (int f = 0; f < kFigures; ++f)
             alias(std::string("census_") + figure_name(f), tr(lang, "普查", "census ") + measure_label(figure_name(f), lang, true));
         alias("childcare_places_per_1000", tr(lang, "每千人口托位数（分母：普查常住人口）", "Childcare places per 1000 residents (census)"));
+    } else if (t.name == "compounds") {
+        alias("population_source", tr(lang, "人口来源（data 原数据 / estimated 按普查比率估算）", "Population: data or estimated from census rates"));
+        alias("elderly_source", tr(lang, "老年人口来源（data / estimated）", "Elderly: data or estimated from census rates"));
+    }
+    return out;
+}
+
+/// The layer abstract: the ratios' bases, the census join and the compound estimates.
+std::string layer_abstract(const TableHead& t, const Inputs& in, const Analysis& a, const StyleContext& c) {
+    const std::string& lang = c.lang;
+    std::string abstract;
+    auto has = [&](const std::string& f) {
+        return std::any_of(t.fields.begin(), t.fields.end(), [&](const Field& x) { return x.name == f; });
+    };
+    if (t.name.rfind("units_", 0) == 0) {
+        for (auto& rr : a.rules)
+            if (std::string basis = ratio_basis(rr, lang); !basis.empty() && has("rule_" + rr.rule->id + "_value"))
+                abstract += rr.rule->id + ": " + basis + "\n";
         for (auto& tb : in.census.tables)
             abstract += tr(lang, "普查表 ", "census table ") + std::filesystem::path(tb.path).filename().u8string() + ": " +
                         std::to_string(tb.rows) + tr(lang, " 行，已关联 ", " rows, joined ") + std::to_string(tb.matched) + "\n";
     } else if (t.name == "compounds") {
-        alias("population_source", tr(lang, "人口来源（data 原数据 / estimated 按普查比率估算）", "Population: data or estimated from census rates"));
-        alias("elderly_source", tr(lang, "老年人口来源（data / estimated）", "Elderly: data or estimated from census rates"));
         const CensusReport& cr = in.census;
         if (cr.compounds_estimated[0] + cr.compounds_estimated[2] > 0)
             abstract += tr(lang, "按所在单元普查比率估算：人口 ", "Estimated from their unit's census rates: population ") +
                         std::to_string(cr.compounds_estimated[0]) + tr(lang, " 个小区，老年人口 ", " compounds, elderly ") +
                         std::to_string(cr.compounds_estimated[2]) + tr(lang, " 个小区", " compounds");
     }
-    l.abstract = abstract;
+    return abstract;
 }
 
 /// The "一小" group: units coloured by childcare places per 1000 residents and the
@@ -227,6 +234,7 @@ void childcare_group(qgis::Project& q, const std::vector<StyledLayer>& styled, c
     for (auto& ty : fc.types)
         if (c.present_types.count(ty)) fc.present_types.insert(ty);
     f.style = layer_style(*fac->table, "Point", fc);
+    f.style.aliases = fac->style.aliases;
     g.layers.push_back(f);
     qgis::ProjectLayer u;
     u.id = "lifecircle_childcare_units";
@@ -236,6 +244,7 @@ void childcare_group(qgis::Project& q, const std::vector<StyledLayer>& styled, c
     u.wkb_type = "MultiPolygon";
     const auto classes = rule ? target_classes(target, false, lang) : figure_classes(target, false, lang);
     u.style = choropleth_style("childcare_places_per_1000", classes, 1e9, std::nullopt, true, c);
+    u.style.aliases = units->style.aliases;
     u.abstract = tr(lang, "分母：人口普查常住人口；托位按设施属性 places，普惠按 inclusive。",
                     "Denominator: census residents; places from the facility attribute places, inclusive ones marked inclusive.");
     g.layers.push_back(u);
@@ -281,7 +290,7 @@ std::string project_xml(GEOSContextHandle_t h, const Project& p, const Inputs& i
         l.visible = layer_visible(*sl.table);
         // Long category lists (service areas, hatches) stay folded in the layer tree.
         l.expanded = sl.table->name != "service_areas" && sl.table->name != "uncovered" && sl.table->name != "rejected";
-        describe_basis(l, *sl.table, in, a, c);
+        l.abstract = layer_abstract(*sl.table, in, a, c);
         // The units failing the headline reach rule outlined in red: a layer of its own
         // just above the choropleth, so that no class's legend swatch shows the outline.
         if (auto f = failing_units_style(*sl.table, sl.geometry, c)) {
@@ -291,6 +300,7 @@ std::string project_xml(GEOSContextHandle_t h, const Project& p, const Inputs& i
             o.source = l.source + "|subset=" + f->subset;
             o.wkb_type = l.wkb_type;
             o.style = f->style;
+            o.style.aliases = l.style.aliases;
             o.visible = l.visible;
             q.groups[group_of(sl.table->name)].layers.push_back(std::move(o));
         }
@@ -393,6 +403,7 @@ void write_deliverables(Engine& engine, const fs::path& dir, const Project& p, c
     StyleContext c = style_context(in, a, r, lang, opt.format == "shp" ? opt.names : nullptr);
     GEOSContextHandle_t h = engine.main();
     auto styled = styled_layers(layers, c);
+    for (auto& sl : styled) sl.style.aliases = field_aliases(*sl.table, a, c);
 
     std::error_code ec;
     fs::create_directories(dir / "styles", ec);

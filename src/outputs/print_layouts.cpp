@@ -188,7 +188,9 @@ struct Planner {
             qgis::ProjectLayer l = from.layer;
             l.id = id;
             l.name = name;
+            // The output layer's field aliases stay: what its figures rest on.
             l.style = style;
+            if (l.style.aliases.empty()) l.style.aliases = from.layer.style.aliases;
             l.visible = false;
             l.expanded = false;
             if (!subset.empty()) l.source += "|subset=" + subset;

@@ -286,6 +286,12 @@ namespace {
 /// The style part shared by a .qml document and a project's <maplayer>.
 std::string style_body(const LayerStyle& s, int ind) {
     std::string out;
+    if (!s.aliases.empty()) {
+        out += sp(ind) + "<aliases>\n";
+        for (auto& a : s.aliases)
+            out += sp(ind + 2) + "<alias" + attr("field", a.field) + attr("index", std::to_string(a.index)) + attr("name", a.name) + "/>\n";
+        out += sp(ind) + "</aliases>\n";
+    }
     if (!s.geometry.empty()) out += renderer_xml(s.renderer, ind);
     out += labeling_xml(s.labels, ind);
     out += sp(ind) + "<blendMode>0</blendMode>\n" + sp(ind) + "<featureBlendMode>0</featureBlendMode>\n";
@@ -385,12 +391,6 @@ std::string project_document(const Project& p) {
         if (!l->abstract.empty())
             o += "      <resourceMetadata>\n        <identifier>" + xml_escape(l->id) + "</identifier>\n        <title>" + xml_escape(l->name) +
                  "</title>\n        <abstract>" + xml_escape(l->abstract) + "</abstract>\n      </resourceMetadata>\n";
-        if (!l->aliases.empty()) {
-            o += "      <aliases>\n";
-            for (auto& a : l->aliases)
-                o += "        <alias" + attr("field", a.field) + attr("index", std::to_string(a.index)) + attr("name", a.name) + "/>\n";
-            o += "      </aliases>\n";
-        }
         o += style_body(s, 6);
         o += "    </maplayer>\n";
     }

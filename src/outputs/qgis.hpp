@@ -84,9 +84,19 @@ struct Labels {
     double min_scale = 0;              ///< shown only when zoomed in beyond 1:min_scale (0: always)
 };
 
+/// A field's display name (attribute table, identify, forms).
+struct Alias {
+    std::string field;
+    int index = 0;
+    std::string name;
+};
+
 struct LayerStyle {
     Renderer renderer;
     Labels labels;
+    /// Carried by the style, not only the project: a layer opened from the GeoPackage or
+    /// with styles/*.qml keeps what its figures rest on.
+    std::vector<Alias> aliases;
     double opacity = 1;
     std::string geometry;              ///< Point | Line | Polygon | Unknown (mixed) | "" (no geometry)
 };
@@ -121,12 +131,6 @@ struct ProjectLayer {
     bool visible = true;
     bool expanded = true;              ///< legend entries shown in the layer tree
     std::string abstract;              ///< layer metadata: what the layer's figures rest on
-    struct Alias {
-        std::string field;
-        int index = 0;
-        std::string name;
-    };
-    std::vector<Alias> aliases;        ///< field display names (attribute table, identify)
 };
 
 struct ProjectGroup {

@@ -261,6 +261,24 @@ def check_facility_classes(lyr, label):
           (other, unlisted))
 
 
+def aliases_of(lyr):
+    return {f.name(): lyr.attributeAlias(i) for i, f in enumerate(lyr.fields()) if lyr.attributeAlias(i)}
+
+
+def check_style_aliases(lyr, project_aliases, t, label):
+    """A layer styled without the project (styles/*.qml, the GeoPackage's default style)
+    has the project's field aliases, denominators and all. Before, it had none."""
+    want = project_aliases.get(t, {})
+    if not want:
+        return
+    got = aliases_of(lyr)
+    check(f"{label}: {t}: the {len(want)} field aliases of lifecircle.qgs", all(got.get(k) == v for k, v in want.items()),
+          sorted(set(want.items()) - set(got.items()))[:5])
+
+
+PROJECT_ALIASES = {}  # table -> field -> alias, as lifecircle.qgs gives them
+
+
 def check_qml_styles(out, rule):
     """styles/*.qml applied to the GeoJSON layers as a user loads them."""
     for t in ("units_street", "units_community"):
@@ -270,6 +288,15 @@ def check_qml_styles(out, rule):
             continue
         check_standalone_failing(lyr, t, out, rule, "qml")
         check_figure_legend(lyr, "qml")
+    for t in ("units_street", "units_district", "compounds"):
+        # one style per geometry kind of a table that mixes them (compounds_point.qml ...)
+        for qml in [os.path.join(out, "styles", f) for f in sorted(os.listdir(os.path.join(out, "styles")))
+                    if f == t + ".qml" or re.fullmatch(re.escape(t) + r"_(point|line|polygon)\.qml", f)]:
+            kind = os.path.basename(qml)[len(t) + 1:-4]
+            part = {"point": "|geometrytype=Point", "line": "|geometrytype=LineString", "polygon": "|geometrytype=Polygon"}
+            lyr = QgsVectorLayer(os.path.join(out, t + ".geojson") + part.get(kind, ""), t, "ogr")
+            if check(f"qml: {os.path.basename(qml)} loads", lyr.isValid() and lyr.loadNamedStyle(qml)[1], qml):
+                check_style_aliases(lyr, PROJECT_ALIASES, t, "qml")
 
 
 def check_project(out, reference_counts, png, label):
@@ -295,6 +322,8 @@ def check_project(out, reference_counts, png, label):
         if lyr.isSpatial():
             check_facility_classes(lyr, label)
             check_figure_legend(lyr, label)
+        if not lyr.id().startswith(("lifecircle_print_", "lifecircle_childcare_")) and not lyr.id().endswith("_failing"):
+            PROJECT_ALIASES.setdefault(table_of(lyr), {}).update(aliases_of(lyr))
     for lyr in layers:
         t = table_of(lyr)
         if lyr.id().endswith("_failing"):
@@ -374,6 +403,8 @@ def check_gpkg_styles(out, reference_counts, png):
         head = headline_reach_rule(out)[0]
         check_figure_legend(lyr, "gpkg")
         check_facility_classes(lyr, "gpkg")
+        if t in ("units_street", "units_district", "compounds"):
+            check_style_aliases(lyr, PROJECT_ALIASES, t, "gpkg")
         if t in ("units_street", "units_community") and head and lyr.fields().indexOf(f"rule_{head['id']}_pass") >= 0:
             check_standalone_failing(lyr, t, out, head, "gpkg")
         else:
