@@ -90,6 +90,7 @@ StyleContext style_context(const Inputs& in, const Analysis& a, const ReachResul
         // home-care facilities (the report's figure).
         c.reach_types = a.figures.front().rule->types;
     }
+    c.reach_home = !c.reach_types.empty() && c.reach_types == a.home_types;
     std::map<std::string, std::string> titles;
     for (auto& rr : a.rules) titles.emplace(rr.rule->id, rule_title(*rr.rule, lang));
     for (auto& g : a.gaps) {
@@ -176,7 +177,8 @@ std::vector<qgis::Alias> field_aliases(const TableHead& t, const Analysis& a, co
     return out;
 }
 
-/// The layer abstract: the ratios' bases, the census join and the compound estimates.
+/// The layer abstract: the ratios' bases, the census join, the compound estimates and
+/// every type the compounds' reach counts (their legend names up to three).
 std::string layer_abstract(const TableHead& t, const Inputs& in, const Analysis& a, const StyleContext& c) {
     const std::string& lang = c.lang;
     std::string abstract;
@@ -191,6 +193,12 @@ std::string layer_abstract(const TableHead& t, const Inputs& in, const Analysis&
             abstract += tr(lang, "普查表 ", "census table ") + std::filesystem::path(tb.path).filename().u8string() + ": " +
                         std::to_string(tb.rows) + tr(lang, " 行，已关联 ", " rows, joined ") + std::to_string(tb.matched) + "\n";
     } else if (t.name == "compounds") {
+        if (!c.reach_types.empty()) {
+            abstract += tr(lang, "步行可达：以下任一设施在步行范围内：", "Within walking reach: any of ");
+            for (size_t i = 0; i < c.reach_types.size(); ++i)
+                abstract += (i ? tr(lang, "、", ", ") : "") + in_sentence(type_label(c.reach_types[i], lang), lang);
+            abstract += "\n";
+        }
         const CensusReport& cr = in.census;
         if (cr.compounds_estimated[0] + cr.compounds_estimated[2] > 0)
             abstract += tr(lang, "按所在单元普查比率估算：人口 ", "Estimated from their unit's census rates: population ") +

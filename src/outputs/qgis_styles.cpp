@@ -198,6 +198,25 @@ LayerStyle gaps_style(const std::string& geometry, const StyleContext& c) {
     return s;
 }
 
+/// The types of `types`, named for a legend: all of up to three, else the first two and
+/// how many in all (the layer's abstract lists them all).
+std::string types_named(const std::vector<std::string>& types, const std::string& lang) {
+    const size_t shown = types.size() <= 3 ? types.size() : 2;
+    std::string s;
+    for (size_t i = 0; i < shown; ++i) {
+        const std::string n = in_sentence(type_label(types[i], lang), lang);
+        s += (i == 0 ? "" : lang == "en" ? i + 1 == shown && shown == types.size() ? " or " : ", " : "、") + n;
+    }
+    if (shown < types.size())
+        s += lang == "en" ? " and " + std::to_string(types.size() - shown) + " more" : "等 " + std::to_string(types.size()) + " 类";
+    return s;
+}
+
+/// The type the hatched uncovered layer shows: one, as overlapping hatches are unreadable.
+std::string hatched_type(const StyleContext& c) {
+    return !c.reach_types.empty() ? c.reach_types[0] : !c.types.empty() ? c.types[0] : "";
+}
+
 LayerStyle compounds_style(const std::string& geometry, const StyleContext& c) {
     LayerStyle s;
     s.geometry = geometry;
@@ -212,10 +231,17 @@ LayerStyle compounds_style(const std::string& geometry, const StyleContext& c) {
         s.renderer.attr = "CASE WHEN " + expr + " THEN 'reached' ELSE 'not_reached' END";
         Class in_reach, out;
         in_reach.value = "reached";
-        in_reach.label = tr(c.lang, "步行可达范围内", "within walking reach");
+        // Which types count, said on the legend: the units' choropleth and the hatched
+        // uncovered areas beside it may be of one type only, these of any of several.
+        const bool any = c.reach_types.size() > 1;
+        const std::string home = c.reach_home ? tr(c.lang, "居家养老设施", " home-care type") : "";
+        const std::string kinds = types_named(c.reach_types, c.lang);
+        in_reach.label = c.lang == "en" ? "Within walking reach (" + std::string(any ? "any" + home + ": " : "") + kinds + ")"
+                                        : "步行可达（" + std::string(any ? "任一" + home + "：" : "") + kinds + "）";
         in_reach.symbol = area_symbol(geometry, reached, outline, 0.1, 1.6);
         out.value = "not_reached";
-        out.label = tr(c.lang, "步行可达范围外", "outside walking reach");
+        out.label = any ? tr(c.lang, "步行可达范围外（以上设施均不可达）", "Outside walking reach (none of them)")
+                        : tr(c.lang, "步行可达范围外", "Outside walking reach");
         out.symbol = area_symbol(geometry, {253, 208, 162, 255}, {200, 90, 40, 255}, 0.15, 1.6);
         s.renderer.classes = {in_reach, out};
     }
@@ -228,7 +254,7 @@ LayerStyle by_type_style(const std::string& geometry, const StyleContext& c, boo
     s.geometry = geometry;
     s.renderer.type = "categorizedSymbol";
     s.renderer.attr = "type";
-    std::string shown = !c.reach_types.empty() ? c.reach_types[0] : !c.types.empty() ? c.types[0] : "";
+    const std::string shown = hatched_type(c);
     double angle = 45;
     for (auto& ty : c.types) {
         TypeStyle ts = type_style(ty);
@@ -362,7 +388,12 @@ std::string layer_title(const TableHead& t, const StyleContext& c) {
     if (t.name == "facilities") return tr(L, "养老服务设施", "Elderly-care facilities");
     if (t.name == "compounds") return tr(L, "住宅小区", "Residential compounds");
     if (t.name == "service_areas") return tr(L, "设施服务范围", "Facility service areas");
-    if (t.name == "uncovered") return tr(L, "服务范围未覆盖区域（斜线）", "Areas outside service reach (hatched)");
+    if (t.name == "uncovered") {
+        const std::string ty = hatched_type(c);
+        if (ty.empty()) return tr(L, "服务范围未覆盖区域（斜线）", "Areas outside service reach (hatched)");
+        const std::string n = in_sentence(type_label(ty, L), L);
+        return L == "en" ? "Areas outside service reach (" + n + ", hatched)" : "服务范围未覆盖区域（" + n + "，斜线）";
+    }
     if (t.name == "rejected") return tr(L, "剔除记录", "Rejected records");
     return t.name;
 }

@@ -21,6 +21,7 @@ struct StyleContext {
     std::string reach_rule_title;
     double reach_target = 1;
     std::vector<std::string> reach_types;  ///< facility types of that rule
+    bool reach_home = false;               ///< reach_types are the home-care types
     std::vector<std::string> types;        ///< every analysed facility type, canonical order
     std::set<std::string> present_types;   ///< types of the facilities the layer holds
     std::vector<std::string> gap_reasons;  ///< reasons present in gaps, in display order

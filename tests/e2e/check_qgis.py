@@ -261,6 +261,36 @@ def check_facility_classes(lyr, label):
           (other, unlisted))
 
 
+# Facility types as the legends name them (symbology.cpp type_style).
+TYPE_NAMES = {"day_care": ("日间照料中心", "day-care centre"), "canteen": ("老年幸福食堂", "elderly canteen"),
+              "street_center": ("街道综合养老服务中心", "street elderly-service centre"),
+              "regional_center": ("区域养老服务中心", "regional elderly-service centre"),
+              "rural_station": ("农村居家养老服务站", "rural home-care station"), "nursing_home": ("养老机构", "nursing home")}
+
+
+def check_reach_basis(layers, label):
+    """The compounds coloured by walking reach name the facility types that count, and
+    the hatched uncovered areas name the one type they show: beside a choropleth of one
+    type's reach, compounds reached by any home-care type read as contradicting it when
+    the legend said only "步行可达范围内". Before, neither said which types."""
+    for lyr in layers:
+        t = table_of(lyr)
+        r = lyr.renderer() if lyr.isSpatial() else None
+        if r is None or r.type() != "categorizedSymbol" or lyr.id().startswith("lifecircle_print_"):
+            continue
+        if t == "compounds":
+            types = re.findall(r'"reached_(\w+)"', r.classAttribute())
+            reached = next((c.label() for c in r.categories() if c.value() == "reached"), "")
+            first = TYPE_NAMES.get(types[0], (types[0], types[0])) if types else None
+            check(f"{label}: compounds legend names the types that count ({reached})",
+                  first is not None and (first[0] in reached or first[1] in reached.lower()) and
+                  (len(types) == 1 or "任一" in reached or "any" in reached), (types, reached))
+        if t == "uncovered":
+            shown = [c.label() for c in r.categories() if c.renderState()]
+            check(f"{label}: the hatched uncovered layer's name says which type it shows ({lyr.name()})",
+                  len(shown) == 1 and shown[0].lower() in lyr.name().lower(), (shown, lyr.name()))
+
+
 def aliases_of(lyr):
     return {f.name(): lyr.attributeAlias(i) for i, f in enumerate(lyr.fields()) if lyr.attributeAlias(i)}
 
@@ -318,6 +348,7 @@ def check_project(out, reference_counts, png, label):
           sorted(set(RENDERERS) - {table_of(l) for l in layers}))
     sums = {}
     check_failing_outline(prj, layers, rule, out, label)
+    check_reach_basis(layers, label)
     for lyr in prj.mapLayers().values():  # the print layouts' own layers too
         if lyr.isSpatial():
             check_facility_classes(lyr, label)
