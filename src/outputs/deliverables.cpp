@@ -155,7 +155,8 @@ std::string layer_source(const StyledLayer& sl, const std::string& format) {
 }
 
 /// Field aliases that say what each figure rests on (SPEC 6): the denominator of every
-/// ratio (census or compounds, estimated or given) and the compound estimates.
+/// ratio (census or compounds, estimated or given) and the compound estimates; in
+/// Shapefiles, every other field whose name was shortened is shown by its full name.
 std::vector<qgis::Alias> field_aliases(const TableHead& t, const Analysis& a, const StyleContext& c) {
     const std::string& lang = c.lang;
     std::vector<qgis::Alias> out;
@@ -173,6 +174,11 @@ std::vector<qgis::Alias> field_aliases(const TableHead& t, const Analysis& a, co
     } else if (t.name == "compounds") {
         alias("population_source", tr(lang, "人口来源（data 原数据 / estimated 按普查比率估算）", "Population: data or estimated from census rates"));
         alias("elderly_source", tr(lang, "老年人口来源（data / estimated）", "Elderly: data or estimated from census rates"));
+    }
+    for (size_t k = 0; k < t.fields.size(); ++k) {
+        const std::string& f = t.fields[k].name;
+        if (c.field(f) != f && std::none_of(out.begin(), out.end(), [&](const qgis::Alias& x) { return x.index == static_cast<int>(k); }))
+            out.push_back({c.field(f), static_cast<int>(k), f});
     }
     return out;
 }

@@ -92,10 +92,10 @@ std::string join(const std::vector<std::string>& w, const char* sep) {
 }
 
 /// Cuts the longest word (the last of equally long ones) a letter at a time until the
-/// name fits; then without underscores; then cut.
-std::string fit(std::vector<std::string> w) {
+/// name fits in `limit`; then without underscores; then cut.
+std::string fit(std::vector<std::string> w, size_t limit = kDbfName) {
     auto length = [&] { return join(w, "_").size(); };
-    while (length() > kDbfName) {
+    while (length() > limit) {
         size_t best = w.size();
         for (size_t i = 0; i < w.size(); ++i)
             if (w[i].size() > 1 && (best == w.size() || w[i].size() >= w[best].size())) best = i;
@@ -103,8 +103,35 @@ std::string fit(std::vector<std::string> w) {
         w[best].pop_back();
     }
     std::string s = join(w, "_");
-    if (s.size() > kDbfName) s = join(w, "");
-    return s.substr(0, kDbfName);
+    if (s.size() > limit) s = join(w, "");
+    return s.substr(0, limit);
+}
+
+/// band_<type>_<minutes>min_<weight>_share (a life-circle band, "7_5" for 7.5 minutes)
+/// as b<minutes>_<type>_<weight>: b15_dc_eld beside r_dc_eld, the minutes kept whole
+/// ("p" for the point: b7p5) and the type and weight cut to what fits after "b15_", so
+/// that a type reads the same in its 5, 10 and 15 minute bands. Empty when the name is
+/// no band field.
+std::string band_field_name(const std::vector<std::string>& words) {
+    if (words.size() < 5 || words.front() != "band" || words.back() != "share") return "";
+    auto digits = [](const std::string& x, size_t n) {
+        return n > 0 && x.size() >= n && std::all_of(x.begin(), x.begin() + n, [](char c) { return c >= '0' && c <= '9'; });
+    };
+    const size_t m = words.size() - 3;  // the "<minutes>min" word
+    const std::string& last = words[m];
+    if (last.size() < 4 || last.compare(last.size() - 3, 3, "min") != 0 || !digits(last, last.size() - 3)) return "";
+    std::string minutes = last.substr(0, last.size() - 3);
+    size_t type_end = m;
+    if (m >= 3 && digits(words[m - 1], words[m - 1].size())) {  // "7_5min"
+        minutes = words[m - 1] + "p" + minutes;
+        type_end = m - 1;
+    }
+    if (type_end < 2) return "";
+    std::vector<std::string> rest = abbreviate(std::vector<std::string>(words.begin() + 1, words.begin() + type_end));
+    rest.push_back(abbreviate({words[words.size() - 2]})[0]);
+    const std::string prefix = "b" + minutes;
+    if (prefix.size() + 2 > kDbfName) return "";
+    return prefix + "_" + fit(rest, std::min(kDbfName - 4, kDbfName - prefix.size() - 1));
 }
 
 /// Two base-36 characters from a name (FNV-1a), to tell apart names that shorten alike.
@@ -363,6 +390,7 @@ std::string shp_field_name(const std::string& name) {
         w.insert(w.end(), id.begin(), id.end());
         return fit(w);
     }
+    if (std::string band = band_field_name(words); !band.empty()) return band;
     auto w = abbreviate(words);
     // reach_<type>_<weight>_share: the weight says it is a share.
     if (w.size() >= 4 && w.front() == "r" && w.back() == "sh" && (w[w.size() - 2] == "hh" || w[w.size() - 2] == "pop" || w[w.size() - 2] == "eld"))

@@ -19,6 +19,7 @@ import argparse
 import csv
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -77,6 +78,7 @@ def check_shapefiles(out):
     check("fields.csv: every short name has at most 10 characters", all(len(r["shp_field"]) <= 10 for r in rows),
           [r["shp_field"] for r in rows if len(r["shp_field"]) > 10])
     check("long_text.csv is there (header at least)", os.path.isfile(os.path.join(out, "long_text.csv")))
+    check_band_names(short)
     parts = {}
     for row in rows:
         parts.setdefault(row["layer"], []).append(row)
@@ -119,6 +121,29 @@ def check_shapefiles(out):
                   abs(have[0] - want[0]) < 0.05 and abs(have[1] - want[1]) < 0.05, (have, want))
 
 
+def check_band_names(short):
+    """Life-circle band fields (band_<type>_<N>min_<weight>_share) shorten to
+    b<N>_<type>_<weight>: the minutes whole, one abbreviation per type whatever the
+    minutes and another for every other type. Before, band_day_care_10min_elderly_share
+    and band_day_care_15min_elderly_share became ba_d_1_e_s and ba_d_1__u8 (the minutes
+    cut to "1", a hash tag to tell them apart)."""
+    bands = {}
+    for full, names in short.items():
+        m = re.fullmatch(r"band_(\w+?)_(\d{1,2})min_elderly_share", full)
+        if m:
+            bands[full] = (m.group(1), m.group(2), next(iter(names)))
+    if not check("fields.csv has life-circle band fields", bands, sorted(short)[:20]):
+        return
+    wrong = {f: s for f, (_, minutes, s) in bands.items() if not s.startswith(f"b{minutes}_")}
+    check("band fields: short names start with b<minutes>_", not wrong, wrong)
+    per_type = {}
+    for f, (ty, minutes, s) in bands.items():
+        per_type.setdefault(ty, set()).add(s[len(f"b{minutes}_"):])
+    check("band fields: one abbreviation per type, whatever the minutes", all(len(v) == 1 for v in per_type.values()), per_type)
+    abbrevs = [next(iter(v)) for v in per_type.values()]
+    check("band fields: every type abbreviated apart", len(set(abbrevs)) == len(abbrevs), per_type)
+
+
 def check_qgis_project(out):
     try:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -137,9 +162,19 @@ def check_qgis_project(out):
         if not check("shp: lifecircle.qgs loads", prj.read(os.path.join(out, "lifecircle.qgs")), prj.error()):
             return
         check("shp: the map is in the projected output CRS EPSG:4543", prj.crs().authid() == "EPSG:4543", prj.crs().authid())
+        full = {}
+        with open(os.path.join(out, "fields.csv"), encoding="utf-8-sig") as fh:
+            for row in csv.DictReader(fh):
+                full.setdefault(row["layer"], {})[row["shp_field"]] = row["field"]
         for lyr in prj.mapLayers().values():
             if not check(f"shp: {lyr.name()} is valid", lyr.isValid(), lyr.source()):
                 continue
+            # Every field whose name was shortened shows its full name (or what the
+            # GeoJSON project calls it) in the attribute table. Before: 5 of 150.
+            part = os.path.basename(lyr.source().split("|")[0]).rsplit(".", 1)[0]
+            short = full.get(part, {})
+            bare = [n for i, n in enumerate(lyr.fields().names()) if short.get(n, n) != n and not lyr.attributeAlias(i)]
+            check(f"shp: {lyr.name()}: every shortened field has an alias", not bare, bare[:8])
             fields = set(lyr.fields().names())
             exprs = []
             r = lyr.renderer() if lyr.isSpatial() else None

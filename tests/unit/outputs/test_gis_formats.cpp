@@ -54,6 +54,16 @@ TEST_CASE("gis formats: Shapefile field names fit in 10 characters, the same for
     CHECK(shp_field_name("n_street_center") == "n_stc");
     CHECK(shp_field_name("rule_community_day_care_value") == "v_comm_dc");
     CHECK(shp_field_name("rule_community_day_care_pass") == "p_comm_dc");
+    // Life-circle bands: the minutes whole, the type as in r_dc_eld.
+    CHECK(shp_field_name("band_day_care_10min_elderly_share") == "b10_dc_eld");
+    CHECK(shp_field_name("band_day_care_15min_elderly_share") == "b15_dc_eld");
+    CHECK(shp_field_name("band_day_care_5min_elderly_share") == "b5_dc_eld");
+    CHECK(shp_field_name("band_canteen_5min_elderly_share") == "b5_can_el");
+    CHECK(shp_field_name("band_canteen_15min_elderly_share") == "b15_can_el");
+    CHECK(shp_field_name("band_childcare_5min_elderly_share") == "b5_cc_eld");
+    CHECK(shp_field_name("band_day_care_7_5min_elderly_share") == "b7p5_dc_el");
+    CHECK(shp_field_name("band_day_care_10min_households_share") == "b10_dc_hh");
+    CHECK(shp_field_name("band_regional_center_15min_elderly_share") == "b15_rgc_el");
     for (auto n : {"rule_beds_per_1000_elderly_value", "nearest_regional_center_id", "reach_regional_center_households_share",
                    "rule_township_regional_center_pass", "a_name_with_very_many_words_in_it_indeed"}) {
         std::string s = shp_field_name(n);
