@@ -6,6 +6,7 @@ lifecircle program (runner.py) and, in the desktop, loads what it wrote into the
 """
 import os
 import re
+import tempfile
 
 from qgis.core import (
     QgsCoordinateTransformContext,
@@ -26,6 +27,7 @@ from qgis.core import (
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
     QgsProcessingParameterVectorLayer,
+    QgsProcessingUtils,
     QgsProviderRegistry,
     QgsVectorFileWriter,
 )
@@ -346,18 +348,25 @@ class ValidateAlgorithm(LifecircleAlgorithm):
 
     def shortHelpString(self):  # noqa: N802
         return ("Reads every input and reports what would be rejected or repaired; writes nothing but the project file "
-                "it checked. With 'strict', any record that would be rejected is an error.")
+                "it checked (in Processing's temporary folder unless you name one). With 'strict', any record that would "
+                "be rejected is an error.")
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.add_project_parameters()
         self.addParameter(QgsProcessingParameterBoolean("STRICT", "Strict: fail when any record would be rejected",
                                                         defaultValue=False))
-        self.addParameter(QgsProcessingParameterFileDestination("PROJECT_OUT", "Project file checked", "JSON (*.json)"))
+        # Optional: validating writes no results, so nothing need be asked of a script or
+        # qgis_process but the inputs.
+        self.addParameter(QgsProcessingParameterFileDestination("PROJECT_OUT", "Project file checked", "JSON (*.json)",
+                                                                optional=True, createByDefault=False))
         self.addOutput(QgsProcessingOutputString("REPORT", "Validation report"))
         self.addOutput(QgsProcessingOutputString("COMMAND", "Command line"))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         project_path = self.parameterAsFileOutput(parameters, "PROJECT_OUT", context)
+        if not project_path:
+            folder = tempfile.mkdtemp(prefix="lifecircle-validate-", dir=QgsProcessingUtils.tempFolder())
+            project_path = os.path.join(folder, "validate.project.json")
         doc = self.project_document(parameters, context, feedback, os.path.splitext(project_path)[0] + ".inputs")
         pf.write(doc, project_path)
         args = ["validate", project_path] + (["--strict"] if self.parameterAsBoolean(parameters, "STRICT", context) else [])

@@ -11,7 +11,7 @@ census tables (two CSV files) picked one by one, and checks both equal a plain
 of the project file) and that the units carry the CSV's census figures; that a census
 table without its code field, or at a level with no unit layer, is refused naming the
 parameter; that the project file written beside the output repeats the run from a
-terminal; lifecircle:validate,
+terminal; lifecircle:validate (also without PROJECT_OUT), the README's headless commands,
 lifecircle:site and lifecircle:batch; Shapefile output in CGCS2000; lifecircle's error text
 reaching the user; a missing program reported with what to do.
 
@@ -51,6 +51,24 @@ def same_output(label, ref, out):
     fa, fb = figures(ref), figures(out)
     diff = sorted(k for k in set(fa) | set(fb) if fa.get(k) != fb.get(k))
     check(f"{label}: summary.json figures equal the plain run's", not diff, diff)
+
+
+def readme_commands(root, work, env):
+    """The README's headless commands run as written, from the repository (the output
+    folder moved into the work folder). Before, on Debian 12 `qgis_process plugins
+    enable lifecircle` failed ("Command --noversioncheck not known!")."""
+    text = open(os.path.join(root, "README.md"), encoding="utf-8").read()
+    blocks = [b.split("\n", 1)[1] for b in text.split("```sh")[1:] if "plugins enable lifecircle" in b.split("```")[0]]
+    if not check("README has the headless qgis_process commands", len(blocks) == 1, len(blocks)):
+        return
+    script = blocks[0].split("```")[0].replace("OUTPUT=out/", f"OUTPUT={work}/readme-out/")
+    # A profile of its own, as a first-time user's: enabling an enabled plugin fails.
+    profile = os.path.join(work, "readme-profile")
+    os.makedirs(profile, exist_ok=True)
+    env = dict(env, QGIS_CUSTOM_CONFIG_PATH=profile)
+    r = subprocess.run(["bash", "-ec", script], cwd=root, capture_output=True, text=True, env=env, timeout=900)
+    check("the README's headless commands run as written", r.returncode == 0 and
+          os.path.isfile(os.path.join(work, "readme-out", "qgis-demo", "lifecircle.qgs")), (r.stdout + r.stderr)[-2000:])
 
 
 def main():
@@ -182,6 +200,12 @@ def main():
     # 4. Validate.
     r, res = alg("validate", PROJECT=demo, PROJECT_OUT=os.path.join(work, "validated.json"))
     check("lifecircle:validate reports the inputs", r.returncode == 0 and "working CRS" in res.get("REPORT", ""), r.stdout[-2000:])
+    # Validating writes nothing a script must name: PROJECT_OUT may be left out (before,
+    # qgis_process refused: "mandatory parameters were not specified PROJECT_OUT").
+    r, res = alg("validate", PROJECT=demo)
+    check("lifecircle:validate without PROJECT_OUT reports the inputs", r.returncode == 0 and "working CRS" in res.get("REPORT", ""),
+          r.stdout[-2000:] + r.stderr[-1000:])
+    readme_commands(a.root, work, env)
     # A census table picked beside a project file is not used, and the log says so.
     r, res = alg("validate", as_text=True, PROJECT=demo, CENSUS=os.path.join(demo_dir, p["census"][0]["path"]),
                  PROJECT_OUT=os.path.join(work, "validated2.json"))
