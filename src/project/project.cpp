@@ -577,6 +577,16 @@ Project parse_project(const json& doc, const fs::path& file_in) {
                     merged = true;
                 }
             }
+            // An entry that overrides nothing and has no check is most likely a rule id
+            // misspelt: said so, rather than "has no check" of a rule nobody meant to add.
+            if (!merged && !r.contains("check")) {
+                std::vector<std::string> ids;
+                for (auto& [k, origin] : rules) ids.push_back(k.value("id", std::string()));
+                const std::string id = r["id"].get<std::string>();
+                fail(f, ptr + "/id", "no rule " + (p.profile.empty() ? std::string() : "of profile " + p.profile + " ") + "has the id \"" +
+                                         id + "\"" + did_you_mean(id, ids) +
+                                         "; to add a rule of that id, give its \"check\" (SPEC 5)");
+            }
             if (!merged) rules.emplace_back(r, ptr);
         }
     }
