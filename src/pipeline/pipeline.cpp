@@ -1,5 +1,7 @@
 #include "pipeline/pipeline.hpp"
 
+#include "common/suggest.hpp"
+
 #include "outputs/deliverables.hpp"
 #include "outputs/gis_formats.hpp"
 #include "common/errors.hpp"
@@ -51,9 +53,19 @@ std::vector<std::string> apply_facility_changes(Engine& engine, const Project& p
         size_t added = 0, offered = 0;
         for (auto& id : s.remove) {
             auto it = std::find_if(in.facilities.begin(), in.facilities.end(), [&](const Facility& f) { return f.id == id; });
-            if (it == in.facilities.end())
-                throw ConfigError(s.origin + ": /remove_facilities: no facility has the id \"" + id +
-                                  "\" (ids are those of the facilities layer's id field)");
+            if (it == in.facilities.end()) {
+                // A facility of the layer that was rejected when read is not there to remove:
+                // said with its reason, not as an id nobody has.
+                auto rj = std::find_if(in.rejected.begin(), in.rejected.end(),
+                                       [&](const Rejection& r) { return r.layer == "facilities" && r.source_id == id; });
+                if (rj != in.rejected.end())
+                    throw ConfigError(s.origin + ": /remove_facilities: facility \"" + id + "\" was rejected when read (" + rj->reason +
+                                      ") and is not in the analysis: there is nothing to remove");
+                std::vector<std::string> ids;
+                for (auto& f : in.facilities) ids.push_back(f.id);
+                throw ConfigError(s.origin + ": /remove_facilities: no facility has the id \"" + id + "\"" + did_you_mean(id, ids) +
+                                  " (ids are those of the facilities layer's id field)");
+            }
             in.facilities.erase(it);
         }
         for (auto& a : s.add) {
