@@ -7,6 +7,7 @@
 #include "ingest/working_crs.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <atomic>
 #include <cmath>
 #include <functional>
@@ -201,6 +202,14 @@ Inputs read_inputs(Engine& engine, const Project& p, const Progress& progress, b
                          setup_transforms(s, src, tc.wgs, &tc.work, tc.in.warnings);
                          read_facilities(tc, s, src, false);
                      }, {}, nullptr});
+    // Radius mode does not read the roads; a file that is not there is still said, before
+    // a switch to network mode stops at it.
+    if (const LayerSpec* s = p.layer("roads"); s && p.access.mode != "network" && s->path.u8string().rfind("/vsi", 0) != 0) {
+        std::error_code ec;
+        if (!std::filesystem::exists(s->path, ec))
+            in.warnings.push_back(s->path.u8string() + ": file not found (layer \"roads\"; not read in radius mode, but network mode "
+                                  "would stop here)");
+    }
     if (const LayerSpec* s = p.layer("roads"); s && p.access.mode == "network")
         tasks.push_back({"roads", [&source_of, s](Ctx& tc) {
                              Source src = source_of(*s, tc.in.warnings);

@@ -5,7 +5,7 @@
 set(INPUTS_E2E ${CMAKE_CURRENT_LIST_DIR})
 set(INPUTS_FIX ${CMAKE_CURRENT_LIST_DIR}/../fixtures)
 set(INPUTS_WORK ${CMAKE_CURRENT_BINARY_DIR}/inputs)
-foreach(case deep_batch fifo negative implausible stray u8names additions_rejected loud_warnings custom_type type_typo network_allowed site_label nonsense_figures census_codes census_gbk
+foreach(case deep_batch fifo negative implausible stray u8names additions_rejected loud_warnings custom_type type_typo network_allowed site_label nonsense_figures census_codes census_gbk roads_missing_radius
              odd_compounds multilayer_pick census_utf16 census_workbook validate_all_rejected
              spreadsheet_layer layer_utf16 spreadsheet_sheets coordinate_text facility_attributes)
   add_test(NAME inputs_${case}

@@ -243,6 +243,19 @@ def case_additions_rejected():
           r.returncode == 4 and w and "every facility of add_facilities was rejected (1;" in w[0], (r.returncode, w))
 
 
+def case_roads_missing_radius():
+    """A roads file that is not there, in radius mode (which does not read the roads):
+    run still says so, before a switch to network mode stops at it; figures unchanged."""
+    d = fresh("roads_missing_radius")
+    p = hand_project(d)
+    p["layers"]["roads"] = {"path": os.path.join(d, "no_such_roads.geojson"), "class": "highway"}
+    r = lc("run", save(os.path.join(d, "project.json"), p), "--out", os.path.join(d, "out"), "--quiet")
+    w = warnings_of(r.stderr)
+    check("roads_missing_radius: run exits 0 and warns of the missing roads file",
+          r.returncode == 0 and any('no_such_roads.geojson: file not found (layer "roads"; not read in radius mode' in x for x in w),
+          (r.returncode, w))
+
+
 def case_loud_warnings():
     """run shows its warnings on stderr: a layer with every record rejected first; ten
     warnings and a count of the rest; a rule without a value."""
