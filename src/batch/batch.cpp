@@ -12,6 +12,8 @@
 
 #include <unistd.h>
 
+#include <map>
+
 #include <algorithm>
 #include <atomic>
 #include <cctype>
@@ -55,6 +57,12 @@ BatchFile read_batch_file(const fs::path& batch_file_in) {
     b.base = (b.file.parent_path() / fs::u8path(doc["base"].get<std::string>())).lexically_normal();
     // "base" and the batch's own files: a scenario folder of that name would clash with them
     std::set<std::string> ids = {"base", "comparison.csv", "comparison.json", "comparison_streets.csv", "shard.json"};
+    auto folded = [](std::string x) {
+        std::transform(x.begin(), x.end(), x.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+        return x;
+    };
+    std::map<std::string, std::string> folded_ids;  // lower-case id -> the id as given
+    for (auto& r : ids) folded_ids.emplace(r, r);
     auto folder_safe = [](const std::string& id) {
         if (id.empty() || id.size() > 100 || !std::isalnum(static_cast<unsigned char>(id[0]))) return false;
         return std::all_of(id.begin(), id.end(), [](char c) {
@@ -72,6 +80,12 @@ BatchFile read_batch_file(const fs::path& batch_file_in) {
         if (!ids.insert(id).second)
             throw ConfigError(bf + ": " + ptr + "/id: \"" + id + "\" is used twice or reserved (\"base\" is the base run; "
                               "comparison.csv, comparison.json, comparison_streets.csv and shard.json are the batch's own files)");
+        // Folders "A" and "a" are one on Windows' and macOS's file systems, where the
+        // batch's output is often copied: ids differing only in case are refused too.
+        const auto [other, fresh] = folded_ids.emplace(folded(id), id);
+        if (!fresh)
+            throw ConfigError(bf + ": " + ptr + "/id: \"" + id + "\" differs from \"" + other->second +
+                              "\" only in upper and lower case: their folders would be one on Windows and macOS");
         // Any other key is refused: a misspelt "patch" would otherwise run the scenario
         // as the base, and report "no change" for a change that was never made.
         for (auto it = s.begin(); it != s.end(); ++it)
