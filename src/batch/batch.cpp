@@ -12,13 +12,12 @@
 
 #include <unistd.h>
 
-#include <map>
-
 #include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <mutex>
 #include <set>
 #include <thread>
