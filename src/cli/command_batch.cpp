@@ -10,11 +10,18 @@ namespace lc::cli {
 
 namespace {
 
-/// Failed scenarios on stderr (always), and a closing line unless quiet.
-int report(const BatchOutcome& res, const std::string& out, bool quiet, const char* what) {
+/// Failed scenarios on stderr (always), and a closing line unless quiet. `folders`:
+/// the scenarios' folders were written (--outputs full), whose rejected.csv the message
+/// of a scenario whose additions were all rejected points to; otherwise the way to them
+/// is said (on stderr only: the comparison tables are the same bytes either way).
+int report(const BatchOutcome& res, const std::string& out, bool quiet, const char* what, bool folders = true) {
     for (auto& s : res.scenarios)
         if (!s.ok) std::cerr << "lifecircle: scenario " << s.id << " failed: " << s.error << "\n";
-        else if (!s.error.empty()) std::cerr << "lifecircle: scenario " << s.id << ": " << s.error << "\n";
+        else if (!s.error.empty())
+            std::cerr << "lifecircle: scenario " << s.id << ": " << s.error
+                      << (folders ? "" : " (--outputs comparison writes no rejected.csv: run it with --outputs full, or "
+                                         "lifecircle run --scenario, to see each reason)")
+                      << "\n";
     if (!quiet) {
         size_t ok = 0;
         for (auto& s : res.scenarios) ok += s.ok;
@@ -69,7 +76,7 @@ void register_batch(CLI::App& app, Action& action) {
             opt.progress = terminal_progress(o->quiet);
             opt.notice = terminal_notice();
             Engine engine(thread_count());
-            return report(run_batch(engine, o->batch, opt), o->out, o->quiet, "batch");
+            return report(run_batch(engine, o->batch, opt), o->out, o->quiet, "batch", o->outputs == "full");
         };
     });
 }

@@ -236,6 +236,10 @@ def case_additions_rejected():
     check("additions_rejected: add-far's rejected.csv lists F10 as an added facility, with its reason",
           [(x["layer"], x["source_id"]) for x in far] == [("facilities (added)", "F10")] and
           "farther than the largest reach" in far[0]["reason"], far)
+    # With --outputs comparison there is no rejected.csv to see: stderr says how to get it
+    r = lc("batch", os.path.join(INPUTS, "scenarios", "batch.json"), "--out", os.path.join(d, "cmp"), "--outputs", "comparison", "--quiet")
+    check("additions_rejected: --outputs comparison says how to see the reasons",
+          r.returncode == 4 and "--outputs comparison writes no rejected.csv: run it with --outputs full" in r.stderr, r.stderr)
     r = lc("run", os.path.join(HAND, "project.json"), "--scenario", os.path.join(INPUTS, "scenarios", "add_far.json"),
            "--out", os.path.join(d, "run-far"), "--quiet")
     w = warnings_of(r.stderr)
