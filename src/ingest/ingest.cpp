@@ -318,22 +318,31 @@ void read_extra_facilities(Engine& engine, const Project& p, const std::string& 
     }
     s.layer.clear();
     s.where.clear();
+    struct Unlink {  // the memory file goes however this ends
+        const std::string& path;
+        ~Unlink() {
+            if (!path.empty()) VSIUnlink(path.c_str());
+        }
+    } unlink{vsi};
+    // Messages name the inline collection, not the memory file it was read from (whose
+    // number differs between a batch and a single run, and means nothing to a user).
+    auto named = [&](std::string m) {
+        for (size_t at; !vsi.empty() && (at = m.find(vsi)) != std::string::npos;) m.replace(at, vsi.size(), "add_facilities (inline)");
+        return m;
+    };
     Ctx c{p, in, engine.main(), chinacrs::wgs84(), chinacrs::make_srs(in.working_crs, "working CRS")};
     const size_t warned = in.warnings.size();
-    {
+    try {
         Source src = open_source(p.file.u8string(), s, in.warnings);
         if (is_text) src.label = "add_facilities (inline)";
         setup_transforms(s, src, c.wgs, &c.work, in.warnings);
         read_facilities(c, s, src, true);
+    } catch (const ConfigError& e) {
+        throw ConfigError(named(e.what()));
+    } catch (const InputError& e) {
+        throw InputError(named(e.what()));
     }
-    // Messages name the inline collection, not the memory file it was read from (whose
-    // number differs between a batch and a single run).
-    if (is_text)
-        for (size_t i = warned; i < in.warnings.size(); ++i) {
-            std::string& w = in.warnings[i];
-            for (size_t at; (at = w.find(vsi)) != std::string::npos;) w.replace(at, vsi.size(), "add_facilities (inline)");
-        }
-    if (!vsi.empty()) VSIUnlink(vsi.c_str());
+    for (size_t i = warned; i < in.warnings.size(); ++i) in.warnings[i] = named(in.warnings[i]);
 }
 
 

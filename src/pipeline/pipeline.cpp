@@ -70,7 +70,16 @@ std::vector<std::string> apply_facility_changes(Engine& engine, const Project& p
         }
         for (auto& a : s.add) {
             size_t before = in.rejected.size(), had = in.facilities.size();
-            read_extra_facilities(engine, p, a.text_or_path, a.is_text, in);
+            // An inline collection's messages say which scenario it is in.
+            try {
+                read_extra_facilities(engine, p, a.text_or_path, a.is_text, in);
+            } catch (const ConfigError& e) {
+                if (!a.is_text) throw;
+                throw ConfigError(s.origin + ": " + e.what());
+            } catch (const InputError& e) {
+                if (!a.is_text) throw;
+                throw InputError(s.origin + ": " + e.what());
+            }
             for (size_t i = before; i < in.rejected.size(); ++i) in.rejected[i].layer = "facilities (added)";
             added += in.facilities.size() - had;
             offered += in.facilities.size() - had + in.rejected.size() - before;

@@ -48,6 +48,7 @@ error_test(remove_twice 2 "/remove_facilities/2: \"F1\" is already listed at /re
 # A misspelt "patch" would run the scenario as the base and report no change
 error_test(remove_rejected 2 "/remove_facilities: facility \"F9\" was rejected when read (unknown facility type" run ${E}/strict.json --scenario ${E}/remove_rejected.json --out ${EO})
 error_test(batch_case_ids 2 "/scenarios/1/id: \"slow\" differs from \"Slow\" only in upper and lower case" batch ${E}/batch_case_ids.json --out ${EO})
+error_test(inline_add_field 3 "inline_add_field.json: add_facilities (inline): has no field \"fid\" (mapped as id in /layers/facilities)" run ${INPUTS_FIX}/hand/project.json --scenario ${E}/inline_add_field.json --out ${EO})
 error_test(batch_patch_typo 2 "/scenarios/0/pach: unknown key (did you mean \"patch\"?)" batch ${E}/batch_patch_typo.json --out ${EO})
 error_test(batch_reserved_id 2 "/scenarios/0/id: \"comparison.csv\" is used twice or reserved" batch ${E}/batch_reserved_id.json --out ${EO})
 error_test(site_count_zero 2 "--count: Value 0 not in range 1" site ${INPUTS_FIX}/hand/project.json --type day_care --count 0 --out ${EO})
