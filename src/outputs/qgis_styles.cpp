@@ -257,6 +257,9 @@ LayerStyle by_type_style(const std::string& geometry, const StyleContext& c, boo
     const std::string shown = hatched_type(c);
     double angle = 45;
     for (auto& ty : c.types) {
+        // A service area per facility: a type without one has no class. (Every analysed
+        // type has uncovered parts, all of the units where it has no facility.)
+        if (!hatch && !c.present_types.count(ty)) continue;
         TypeStyle ts = type_style(ty);
         Class k;
         k.value = ty;

@@ -247,7 +247,9 @@ def check_facility_classes(lyr, label):
     its own. Before, every canonical type was listed: the childcare layer listed 14 types,
     layouts' legends showed dementia-care facilities the demo has none of."""
     r = lyr.renderer()
-    if table_of(lyr) != "facilities" or r is None or r.type() != "categorizedSymbol" or r.classAttribute().strip('"') != "type":
+    # The service areas too: one per facility, so a type with none has no area either.
+    if table_of(lyr) not in ("facilities", "service_areas") or r is None or r.type() != "categorizedSymbol" or \
+            r.classAttribute().strip('"') != "type":
         return
     held = {}
     for f in lyr.getFeatures():
