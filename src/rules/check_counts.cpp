@@ -105,7 +105,10 @@ void Evaluator::min_total(const Rule& rule, RuleResult& res) {
         if (u != kNone) sum[u] += *v;
         if (by_district) (in.facilities[f].unit[kDistrict] != kNone ? district[in.facilities[f].unit[kDistrict]] : no_district) += *v;
     }
-    if (by_district) {
+    // A total of 0 that nobody gave: no value. (A unit's total is what is known of it,
+    // and facilities_unknown says how many were left out, as before.)
+    const bool none_known = counted == 0 && unknown > 0;
+    if (by_district && !none_known) {
         json d = json::object();
         for (size_t u = 0; u < district.size(); ++u) d[in.units[kDistrict][u].id] = district[u];
         res.details["by_district"] = std::move(d);
@@ -113,13 +116,11 @@ void Evaluator::min_total(const Rule& rule, RuleResult& res) {
         // parts add up to the total.
         if (no_district != 0) res.details["in_no_district"] = no_district;
     }
-    res.details["total"] = total;
+    res.details["total"] = none_known ? json(nullptr) : json(total);
     res.details["facilities_counted"] = counted;
     res.details["facilities_unknown"] = unknown;
     if (!rule.total_attr.empty()) res.details["attribute"] = rule.total_attr;
-    // A total of 0 that nobody gave: no value. (A unit's total is what is known of it,
-    // and facilities_unknown says how many were left out, as before.)
-    if (counted == 0 && unknown > 0) {
+    if (none_known) {
         res.note = "every " + rule.total_attr + " figure is unknown (" + std::to_string(unknown) +
                    " facilities): check the field mapped for it";
         res.note_zh = rule.total_attr + " 全部不详（" + std::to_string(unknown) + " 个设施）：请检查其映射字段";

@@ -139,6 +139,9 @@ void Evaluator::ratio(const Rule& rule, RuleResult& res) {
     pu.assign(nu, {});
     for (size_t u = 0; u < nu; ++u) {
         if (!kind_ok(rule, in.units[level][u])) continue;
+        // A unit whose numerator (or denominator) figures are all unknown has no value:
+        // 0 would be a figure nobody gave, failing the unit.
+        if (pn[u].all_unknown() || pd[u].all_unknown()) continue;
         if (pd[u].known && pd[u].v > 0) {
             pu[u].value = pn[u].v / pd[u].v * rule.per;
             pu[u].pass = *pu[u].value >= rule.min - 1e-12;

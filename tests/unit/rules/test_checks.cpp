@@ -154,9 +154,15 @@ TEST_CASE("min_total and ratio: when every figure summed is unknown there is no 
         CHECK(t.details["facilities_counted"] == 0);
         CHECK(t.note == "every family_beds figure is unknown (2 facilities): check the field mapped for it");
     }
+    CHECK(x.rule("t").details["total"].is_null());  // nor a total of 0 in the details
+    CHECK_FALSE(x.rule("t").details.contains("by_district"));
     const RuleResult& r = x.rule("r");
     CHECK_FALSE(r.value);
     CHECK(r.details["numerator_unknown"] == 2);
+    // Nor per unit: S1 holds F4 and F5, whose family beds are both unknown: no value (it
+    // was 0, failing); S2 has no census population, so no value either.
+    CHECK_FALSE(x.at("r", kStreet, "S1").value);
+    CHECK(r.units_failing.empty());
     CHECK(r.note == "every numerator figure is unknown (family_beds of 2 facilities): check the field mapped for it");
     // One figure known is a figure: F6's 30 family beds among the day-care centres.
     Run y(json::parse(R"([{"id": "t", "check": "min_total", "level": "area", "types": ["childcare", "day_care"], "attribute": "family_beds", "min": 10}])"));
