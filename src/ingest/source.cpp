@@ -272,22 +272,31 @@ std::string file_label(const LayerSpec& s) {
     return l;
 }
 
-/// Text that is not UTF-8 (a GBK file without .cpg or "encoding") is read as GB18030,
-/// the superset of GBK, which is what such files are in practice; anything still
-/// undecodable keeps its valid part. A source that declares UTF-8 is repaired instead.
 void decide_text_encoding(const fs::path& path, Source& src) {
-    if (!src.encoding.empty()) return;
     std::string ext = path.extension().string();
     std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
     if (ext != ".csv" && ext != ".txt" && ext != ".tsv") return;
+    // GDAL's CSV driver passes the bytes through: an encoding the layer declares is
+    // decoded here, every value (a short one may read as UTF-8 too).
+    if (!src.encoding.empty()) {
+        src.decode_all = !is_utf8_name(src.encoding);
+        return;
+    }
+    // A few MB tell GBK from UTF-8 as well as the whole of a large table would.
     std::ifstream f(path, std::ios::binary);
-    const std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    std::string bytes(size_t{8} << 20, '\0');
+    f.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    bytes.resize(static_cast<size_t>(f.gcount()));
     const auto [good, bad] = utf8_tally(bytes);
     if (bad == 0 || good > bad) return;  // UTF-8, perhaps damaged here and there: value by value
     src.encoding = "GB18030";
+    src.encoding_guessed = true;
     src.decode_all = true;
 }
 
+/// Text that is not UTF-8 (a GBK file without .cpg or "encoding") is read as GB18030,
+/// the superset of GBK, which is what such files are in practice; anything still
+/// undecodable keeps its valid part. A source that declares UTF-8 is repaired instead.
 std::string to_utf8(const std::string& s, const Source& src) {
     if (valid_utf8(s) && !src.decode_all) return s;
     if (src.decode_all && std::all_of(s.begin(), s.end(), [](char ch) { return static_cast<unsigned char>(ch) < 0x80; })) return s;
@@ -860,7 +869,7 @@ void warn_recoded(const Source& src) {
     if (src.recoded && src.utf8_declared)
         src.warnings_out->push_back(src.label + ": some text is not valid UTF-8 although the file declares UTF-8; "
                                     "characters cut at a field's width were dropped and other bad bytes shown as U+FFFD");
-    else if (src.recoded)
+    else if (src.recoded && (src.encoding.empty() || src.encoding_guessed))  // not when the layer says which
         src.warnings_out->push_back(src.label + ": text is not UTF-8; read as " +
                                     (src.encoding.empty() ? std::string("GB18030 (GBK)") : src.encoding) +
                                     " (set \"encoding\" on the layer to be explicit)");

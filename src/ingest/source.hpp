@@ -94,6 +94,7 @@ struct Source {
     /// A text table whose bytes are not UTF-8 somewhere: every value is decoded from
     /// `encoding`, even one that happens to be valid UTF-8 too (GBK "约8546" is).
     bool decode_all = false;
+    bool encoding_guessed = false;           ///< `encoding` is GB18030 as decide_text_encoding found, not declared
     std::vector<std::string>* warnings_out = nullptr;
     bool filtered = false;                   ///< a `where` filter is set
     /// Set before a first pass over the layer (the CRS scan of the compounds): every

@@ -434,15 +434,21 @@ def case_nonsense_figures():
     check("nonsense_figures: stderr: the unknown kind", any('1 unit(s) of kind "twonship" not recognised, taken as street' in x for x in w), w)
 
 
-def case_census_codes():
-    """Census codes a spreadsheet wrote as numbers ("530102001001.0") or marked as text
-    ("'530102001002") join their communities, with one warning; on a copy of data/demo,
-    whose census_communities.csv otherwise joins all but the planted 530199099099."""
-    d = fresh("census_codes")
+def demo_copy(case):
+    """A fresh folder holding a copy of data/demo's files."""
+    d = fresh(case)
     demo = os.path.join(os.path.dirname(fixtures), "..", "data", "demo")
     for f in os.listdir(demo):
         if os.path.isfile(os.path.join(demo, f)):
             shutil.copy(os.path.join(demo, f), d)
+    return d
+
+
+def case_census_codes():
+    """Census codes a spreadsheet wrote as numbers ("530102001001.0") or marked as text
+    ("'530102001002") join their communities, with one warning; on a copy of data/demo,
+    whose census_communities.csv otherwise joins all but the planted 530199099099."""
+    d = demo_copy("census_codes")
     cen = os.path.join(d, "census_communities.csv")
     rows = list(csv.reader(io.open(cen, encoding="utf-8-sig")))
     rows[1][0] += ".0"
@@ -465,12 +471,9 @@ def case_census_gbk():
     """A census CSV saved in GBK (no encoding declared) is decoded whole: "约7128" is
     written in GBK as D4 BC 37 31 32 38, whose first two bytes also read as UTF-8 (the
     Armenian "Լ"), so decoded value by value it came out as "Լ7128". Here every value
-    is GBK: repairs.csv quotes "约7128" and the figure is 7128; the names decode too."""
-    d = fresh("census_gbk")
-    demo = os.path.join(os.path.dirname(fixtures), "..", "data", "demo")
-    for f in os.listdir(demo):
-        if os.path.isfile(os.path.join(demo, f)):
-            shutil.copy(os.path.join(demo, f), d)
+    is GBK: repairs.csv quotes "约7128" and the figure is 7128. The same with the
+    encoding declared on the table ("GBK"), then without a warning about it."""
+    d = demo_copy("census_gbk")
     cen = os.path.join(d, "census_communities.csv")
     rows = list(csv.reader(io.open(cen, encoding="utf-8-sig")))
     code, pop = rows[2][0], rows[2][2]  # 530102001002, 7128
@@ -488,6 +491,14 @@ def case_census_gbk():
     units = {f["properties"]["unit_id"]: f["properties"]
              for f in json.load(open(os.path.join(out, "units_community.geojson"), encoding="utf-8"))["features"]}
     check(f"census_gbk: {code}'s census population is {pop}", units[code]["census_population"] == float(pop), units[code])
+    p = json.load(open(os.path.join(d, "project.json"), encoding="utf-8"))
+    p["census"][0]["encoding"] = "GBK"
+    out = os.path.join(d, "out-declared")
+    r = lc("run", save(os.path.join(d, "project-declared.json"), p), "--out", out, "--quiet")
+    said = [x["what"] for x in read_csv(os.path.join(out, "repairs.csv")) if x["source_id"] == code]
+    check(f'census_gbk: declared GBK: repairs.csv quotes "约{pop}" as written', r.returncode == 0 and
+          said == [f'population: "约{pop}" read as {pop}'], (r.stderr, said))
+    check("census_gbk: declared GBK: no warning asking to declare it", "text is not UTF-8" not in r.stderr, r.stderr)
 
 
 def read_csv(path):
