@@ -2,10 +2,12 @@
 
 #include "common/chinacrs.hpp"
 #include "common/errors.hpp"
+#include "common/geos.hpp"
 #include "ingest/source.hpp"
 #include "ingest/textnum.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -153,21 +155,40 @@ void locate_study_area(const Project& p, const OGRSpatialReference& work, bool c
         double d = std::hypot(pt.x - centre.x, pt.y - centre.y) / 1000;
         if (d > kFarKm) far.push_back(what + " (" + fmt("%.0f", d) + " km)");
     }
-    // A whole unit layer far from the compounds is elsewhere: most likely read in another
-    // CRS than its own (a district layer declared in feet lands in the Pacific). Its
-    // units would still take their compounds through the finer levels' parent ids, and
-    // only the maps would show it: refused, as compounds or facilities elsewhere are.
-    for (int l = 0; l < kLevels && n_compounds > 0; ++l) {
-        if (in.units[l].empty()) continue;
-        double nearest = std::numeric_limits<double>::infinity();
-        for (auto& u : in.units[l]) nearest = std::min(nearest, std::hypot(u.rep.x - centre.x, u.rep.y - centre.y) / 1000);
-        if (nearest <= kFarKm) continue;
-        const std::string key = level_name(l);
-        auto label = in.labels.find(key);
-        throw InputError((label == in.labels.end() ? key : label->second) + ": every unit of the " + key + " layer lies more than " +
-                         fmt("%.0f", kFarKm) + " km from the compounds (the nearest lies " + fmt("%.0f", nearest) + " km from their centre, " +
-                         lonlat_text(ll) + "): the layer is elsewhere, most likely read in another CRS than its own; check /layers/" +
-                         key + "/crs and the file's coordinates");
+    // A unit layer far from the compounds while another unit layer holds them is
+    // elsewhere: most likely read in another CRS than its own (a district layer declared
+    // in feet lands in the Pacific). Its units would still take their compounds through
+    // the finer levels' parent ids, and only the maps would show it: refused. When every
+    // unit layer is far, it is the compounds that are elsewhere, and placing them says so
+    // (every compound outside every unit). Distances to the units' extents: a county
+    // hundreds of km across may hold compounds near one edge.
+    if (n_compounds > 0) {
+        GeosContext g;
+        std::array<double, kLevels> nearest;
+        nearest.fill(-1);
+        for (int l = 0; l < kLevels; ++l) {
+            if (in.units[l].empty()) continue;
+            nearest[l] = std::numeric_limits<double>::infinity();
+            for (auto& u : in.units[l]) {
+                double x0, y0, x1, y1;
+                if (!u.geom || !GEOSGeom_getXMin_r(g, u.geom.get(), &x0) || !GEOSGeom_getYMin_r(g, u.geom.get(), &y0) ||
+                    !GEOSGeom_getXMax_r(g, u.geom.get(), &x1) || !GEOSGeom_getYMax_r(g, u.geom.get(), &y1))
+                    continue;
+                const double dx = std::max({x0 - centre.x, 0.0, centre.x - x1}), dy = std::max({y0 - centre.y, 0.0, centre.y - y1});
+                nearest[l] = std::min(nearest[l], std::hypot(dx, dy) / 1000);
+            }
+        }
+        const bool some_near = std::any_of(nearest.begin(), nearest.end(), [](double d) { return d >= 0 && d <= kFarKm; });
+        for (int l = 0; l < kLevels && some_near; ++l) {
+            if (nearest[l] <= kFarKm) continue;  // near, or no such layer (-1)
+            const std::string key = level_name(l);
+            auto label = in.labels.find(key);
+            throw InputError((label == in.labels.end() ? key : label->second) + ": every unit of the " + key + " layer lies more than " +
+                             fmt("%.0f", kFarKm) + " km from the compounds (the nearest " + fmt("%.0f", nearest[l]) +
+                             " km from their centre, " + lonlat_text(ll) +
+                             "), which the other unit layers hold: the layer is elsewhere, most likely read in another CRS than "
+                             "its own; check /layers/" + key + "/crs and the file's coordinates");
+        }
     }
     if (far.empty()) return;
     std::string list;
