@@ -226,10 +226,10 @@ BatchOutcome run_batch(Engine& engine, const fs::path& batch_file_in, const Batc
                 const bool reuse = same_inputs(pb, ps);
                 Inputs in = reuse ? clone_inputs(je, raw, true) : read_inputs(je, ps);
                 place_units_and_compounds(je, in);
-                auto additions_rejected = apply_facility_changes(je, ps, {s}, in);
+                FacilityChanges changes = apply_facility_changes(je, ps, {s}, in);
                 GeometryTexts texts = reuse ? cache.input_texts(in) : GeometryTexts{};
                 Analysed x = analyse(je, ps, in, {}, reuse ? cache.stages(full, &texts) : plain);
-                check_additions_kept({s}, in, additions_rejected);
+                check_additions_kept({s}, in, changes);
                 if (full) {
                     if (reuse) {
                         x.texts = std::move(texts);
@@ -241,7 +241,7 @@ BatchOutcome run_batch(Engine& engine, const fs::path& batch_file_in, const Batc
                 }
                 rows[j] = compare_runs(e.id, run_figures(in, x, base_figures.compounds), base_figures);
                 // Its figures are the base's: flagged rather than reported as "ok, change 0".
-                if (!additions_rejected.empty()) rows[j].additions_rejected = additions_rejected.front();
+                if (!changes.all_rejected.empty()) rows[j].additions_rejected = changes.all_rejected.front();
             } catch (const Error& err) {
                 rows[j] = ScenarioComparison{e.id, false, err.code, err.what(), {}};
                 write_error(dir, rows[j].error);

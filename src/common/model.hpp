@@ -104,6 +104,7 @@ struct Facility {
     boost::container::flat_map<std::string, AttrValue> attrs;
     std::array<int, kLevels> unit{kNone, kNone, kNone};
     bool added = false;    ///< came from a scenario's add_facilities
+    int added_by = -1;     ///< which one: the index of the scenario (apply_facility_changes)
     long feature_index = -1;
 };
 

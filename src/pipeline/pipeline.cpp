@@ -47,9 +47,12 @@ std::string additions_rejected_message(const std::string& origin, size_t offered
 }
 }  // namespace
 
-std::vector<std::string> apply_facility_changes(Engine& engine, const Project& p, const std::vector<Scenario>& scenarios, Inputs& in) {
-    std::vector<std::string> all_rejected;
-    for (auto& s : scenarios) {
+FacilityChanges apply_facility_changes(Engine& engine, const Project& p, const std::vector<Scenario>& scenarios, Inputs& in) {
+    FacilityChanges out;
+    out.offered.assign(scenarios.size(), 0);
+    out.flagged.assign(scenarios.size(), 0);
+    for (size_t k = 0; k < scenarios.size(); ++k) {
+        const Scenario& s = scenarios[k];
         size_t added = 0, offered = 0;
         for (auto& id : s.remove) {
             auto it = std::find_if(in.facilities.begin(), in.facilities.end(), [&](const Facility& f) { return f.id == id; });
@@ -66,6 +69,9 @@ std::vector<std::string> apply_facility_changes(Engine& engine, const Project& p
                 throw ConfigError(s.origin + ": /remove_facilities: no facility has the id \"" + id + "\"" + did_you_mean(id, ids) +
                                   " (ids are those of the facilities layer's id field)");
             }
+            // Facilities an earlier scenario added and this one removes again: whether they
+            // were placed no longer matters.
+            if (it->added_by >= 0) out.offered[static_cast<size_t>(it->added_by)] = 0;
             in.facilities.erase(it);
         }
         for (auto& a : s.add) {
@@ -81,33 +87,36 @@ std::vector<std::string> apply_facility_changes(Engine& engine, const Project& p
                 throw InputError(s.origin + ": " + e.what());
             }
             for (size_t i = before; i < in.rejected.size(); ++i) in.rejected[i].layer = "facilities (added)";
+            for (size_t i = had; i < in.facilities.size(); ++i) in.facilities[i].added_by = static_cast<int>(k);
             added += in.facilities.size() - had;
             offered += in.facilities.size() - had + in.rejected.size() - before;
         }
         // A scenario that meant to add facilities and added none would show "no change"
         // as if the additions had been tried: it is a failed scenario, not a result.
+        out.offered[k] = offered;
         if (offered > 0 && added == 0) {
             std::string m = additions_rejected_message(s.origin, offered);
             in.warnings.insert(in.warnings.begin(), m);
-            all_rejected.push_back(m);
+            out.all_rejected.push_back(m);
+            out.flagged[k] = 1;
         }
     }
-    return all_rejected;
+    return out;
 }
 
-void check_additions_kept(const std::vector<Scenario>& scenarios, Inputs& in, std::vector<std::string>& rejected) {
-    if (!rejected.empty()) return;
-    std::string origins;
-    for (auto& s : scenarios)
-        if (!s.add.empty()) origins += (origins.empty() ? "" : ", ") + s.origin;
-    if (origins.empty()) return;
-    if (std::any_of(in.facilities.begin(), in.facilities.end(), [](const Facility& f) { return f.added; })) return;
-    const size_t offered = static_cast<size_t>(
-        std::count_if(in.rejected.begin(), in.rejected.end(), [](const Rejection& r) { return r.layer == "facilities (added)"; }));
-    if (offered == 0) return;  // the additions were removed again by a later scenario
-    std::string m = additions_rejected_message(origins, offered);
-    in.warnings.insert(in.warnings.begin(), m);
-    rejected.push_back(m);
+void check_additions_kept(const std::vector<Scenario>& scenarios, Inputs& in, FacilityChanges& changes) {
+    std::vector<char> kept(scenarios.size(), 0);
+    for (auto& f : in.facilities)
+        if (f.added_by >= 0 && static_cast<size_t>(f.added_by) < kept.size()) kept[static_cast<size_t>(f.added_by)] = 1;
+    for (size_t k = 0; k < scenarios.size() && k < changes.offered.size(); ++k) {
+        // None offered (or removed again by a later scenario), flagged when read, or some
+        // left: nothing to say.
+        if (changes.offered[k] == 0 || changes.flagged[k] || kept[k]) continue;
+        std::string m = additions_rejected_message(scenarios[k].origin, changes.offered[k]);
+        in.warnings.insert(in.warnings.begin(), m);
+        changes.all_rejected.push_back(m);
+        changes.flagged[k] = 1;
+    }
 }
 
 std::vector<fs::path> input_paths(const Project& p, const std::vector<Scenario>& scenarios) {
@@ -309,13 +318,13 @@ RunOutcome run_project(Engine& engine, const fs::path& project_file, const RunOp
     // As in a batch: compounds placed before a scenario's facility changes, so that a
     // scenario run alone and in a batch list rejections in the same order.
     place_units_and_compounds(engine, in);
-    std::vector<std::string> additions_rejected = apply_facility_changes(engine, p, scenarios, in);
+    FacilityChanges changes = apply_facility_changes(engine, p, scenarios, in);
     if (!opt.output_crs.empty())
         if (std::string w = output_crs_warning(check_gis_output(opt.format, opt.output_crs), in); !w.empty()) in.warnings.push_back(w);
     clock.lap("read");
     Analysed x = analyse(engine, p, in, opt.progress);
     x.times.seconds.insert(x.times.seconds.begin(), clock.times.seconds.begin(), clock.times.seconds.end());
-    check_additions_kept(scenarios, in, additions_rejected);  // e.g. each far from every unit
+    check_additions_kept(scenarios, in, changes);  // e.g. each far from every unit
 
     if (opt.progress) opt.progress("write", 0.80);
     RunOutcome outcome;
@@ -323,7 +332,7 @@ RunOutcome run_project(Engine& engine, const fs::path& project_file, const RunOp
     folder.commit();
     outcome.rejected = static_cast<long>(in.rejected.size());
     outcome.warnings = in.warnings;
-    if (!additions_rejected.empty()) outcome.exit_code = kExitStrict;  // the warning, first of all, says which
+    if (!changes.all_rejected.empty()) outcome.exit_code = kExitStrict;  // the warning, first of all, says which
     if (opt.strict && !in.rejected.empty()) {
         outcome.exit_code = kExitStrict;
         for (auto& rj : in.rejected)

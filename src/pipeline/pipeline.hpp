@@ -59,14 +59,21 @@ Project load_with_scenarios(const std::filesystem::path& project_file, const std
 /// The files a run reads (project, layers, facilities added by the scenarios), which
 /// its --out must not hold (output_folder.hpp).
 std::vector<std::filesystem::path> input_paths(const Project& p, const std::vector<Scenario>& scenarios = {});
-/// Applies add/remove of the scenarios to inputs already read. Returns one message per
-/// scenario whose add_facilities were all rejected (also the first warning of `in`).
-std::vector<std::string> apply_facility_changes(Engine& engine, const Project& p, const std::vector<Scenario>& scenarios, Inputs& in);
+/// What applying the scenarios' facility changes found, per scenario.
+struct FacilityChanges {
+    /// One message per scenario whose add_facilities were all rejected (each also a
+    /// warning of the inputs, first).
+    std::vector<std::string> all_rejected;
+    std::vector<size_t> offered;  ///< per scenario: the facilities its add_facilities held
+    std::vector<char> flagged;    ///< per scenario: its message is in all_rejected
+};
+/// Applies add/remove of the scenarios to inputs already read; the facilities added are
+/// marked with their scenario (Facility::added_by).
+FacilityChanges apply_facility_changes(Engine& engine, const Project& p, const std::vector<Scenario>& scenarios, Inputs& in);
 /// After the units are assigned (analyse), which rejects facilities far from every
-/// unit: when the scenarios offered additions and none is left, the message of
-/// apply_facility_changes is added to `rejected` (and as the first warning of `in`),
-/// unless it is there already.
-void check_additions_kept(const std::vector<Scenario>& scenarios, Inputs& in, std::vector<std::string>& rejected);
+/// unit: each scenario whose additions were read but none is left gets the same message
+/// in `changes` (and as a first warning of `in`).
+void check_additions_kept(const std::vector<Scenario>& scenarios, Inputs& in, FacilityChanges& changes);
 
 /// Everything computed from the inputs of one run.
 struct Analysed {

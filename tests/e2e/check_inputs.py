@@ -245,6 +245,14 @@ def case_additions_rejected():
     w = warnings_of(r.stderr)
     check("additions_rejected: run with the far addition exits 4, its first warning saying so",
           r.returncode == 4 and w and "every facility of add_facilities was rejected (1;" in w[0], (r.returncode, w))
+    # Two scenarios in one run, the far one and one whose addition is kept: the far one
+    # is still flagged (each scenario is judged by its own additions)
+    r = lc("run", os.path.join(HAND, "project.json"), "--scenario", os.path.join(INPUTS, "scenarios", "add_far.json"),
+           "--scenario", os.path.join(INPUTS, "scenarios", "add_near.json"), "--out", os.path.join(d, "run-mixed"), "--quiet")
+    w = warnings_of(r.stderr)
+    check("additions_rejected: add_far beside add_near in one run: exit 4, add_far.json named first",
+          r.returncode == 4 and w and "add_far.json: every facility of add_facilities was rejected (1;" in w[0] and
+          not any("add_near.json: every facility" in x for x in w), (r.returncode, w))
 
 
 def case_roads_missing_radius():
