@@ -583,9 +583,10 @@ Project parse_project(const json& doc, const fs::path& file_in) {
                 std::vector<std::string> ids;
                 for (auto& [k, origin] : rules) ids.push_back(k.value("id", std::string()));
                 const std::string id = r["id"].get<std::string>();
-                fail(f, ptr + "/id", "no rule " + (p.profile.empty() ? std::string() : "of profile " + p.profile + " ") + "has the id \"" +
-                                         id + "\"" + did_you_mean(id, ids) +
-                                         "; to add a rule of that id, give its \"check\" (SPEC 5)");
+                const bool off = r.contains("enabled") && r["enabled"].is_boolean() && !r["enabled"].get<bool>();
+                fail(f, ptr + "/id", "no rule " + (p.profile.empty() ? std::string("above") : "of profile " + p.profile + " or above") +
+                                         " has the id \"" + id + "\"" + did_you_mean(id, ids) +
+                                         (off ? "; there is nothing to turn off" : "; to add a rule of that id, give its \"check\" (SPEC 5)"));
             }
             if (!merged) rules.emplace_back(r, ptr);
         }

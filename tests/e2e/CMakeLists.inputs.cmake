@@ -37,7 +37,7 @@ error_test(web_mercator 2 "\"EPSG:3857\" (WGS 84 / Pseudo-Mercator) stretches di
 error_test(feet_crs 2 "measures in US survey foot" validate ${E}/feet_crs.json)
 error_test(far_zone 2 "is made for 114.000°E 0.000°N to 120.000°E 84.000°N, but the data's centre is 102.735°E 25.035°N" validate ${E}/far_zone.json)
 # (no ';' in an expected text: CMake would split it)
-error_test(rule_id_typo 2 "/rules/6/id: no rule of profile kunming has the id \"comunity_day_care\" (did you mean \"community_day_care\"?)" validate ${E}/rule_id_typo.json)
+error_test(rule_id_typo 2 "/rules/6/id: no rule of profile kunming or above has the id \"comunity_day_care\" (did you mean \"community_day_care\"?)" validate ${E}/rule_id_typo.json)
 # A unit layer read in another CRS than its own lies elsewhere: refused (exit 3)
 error_test(district_wrong_crs 3 "districts.geojson: every unit of the district layer lies more than 300 km from the compounds" validate ${E}/district_wrong_crs.json)
 error_test(far_zone_suggestion 2 "use \"auto\" or EPSG:32648 (WGS 84 / UTM zone 48N)" validate ${E}/far_zone.json)
