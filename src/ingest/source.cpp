@@ -80,45 +80,47 @@ bool looks_like_utf16(const fs::path& path, const std::string& head) {
            std::max(at[0], at[1]) >= 0.9 * nuls;
 }
 
-bool valid_utf8(const std::string& s) {
-    const unsigned char* p = reinterpret_cast<const unsigned char*>(s.data());
-    size_t n = s.size();
-    for (size_t i = 0; i < n;) {
-        unsigned char c = p[i];
-        int len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-        if (!len || i + len > n) return false;
-        for (int k = 1; k < len; ++k)
-            if ((p[i + k] & 0xC0) != 0x80) return false;
-        i += len;
-    }
-    return true;
+namespace {
+/// The byte length a UTF-8 lead byte announces (0: no lead byte).
+int utf8_lead_length(unsigned char c) {
+    return c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
 }
 
-namespace {
+/// The length of the well-formed UTF-8 character at p[i] of n bytes; 0 if there is none.
+size_t utf8_char_at(const unsigned char* p, size_t i, size_t n) {
+    const int len = utf8_lead_length(p[i]);
+    if (len == 0 || i + static_cast<size_t>(len) > n) return 0;
+    for (int k = 1; k < len; ++k)
+        if ((p[i + static_cast<size_t>(k)] & 0xC0) != 0x80) return 0;
+    return static_cast<size_t>(len);
+}
+
 /// How many multi-byte characters of a text are well-formed UTF-8, and how many bytes
 /// start none: UTF-8 text with a character damaged somewhere has many of the first and
 /// a few of the second; GBK text, whose two-byte characters only now and then also
 /// form UTF-8, has more of the second.
 std::pair<size_t, size_t> utf8_tally(const std::string& s) {
     const unsigned char* p = reinterpret_cast<const unsigned char*>(s.data());
-    const size_t n = s.size();
     size_t good = 0, bad = 0;
-    for (size_t i = 0; i < n;) {
-        const unsigned char c = p[i];
-        const int len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-        bool ok = len > 0 && i + len <= n;
-        for (int k = 1; ok && k < len; ++k) ok = (p[i + k] & 0xC0) == 0x80;
-        if (!ok) {
-            ++bad;
-            ++i;
-            continue;
-        }
+    for (size_t i = 0; i < s.size();) {
+        const size_t len = utf8_char_at(p, i, s.size());
         good += len > 1;
-        i += static_cast<size_t>(len);
+        bad += len == 0;
+        i += std::max<size_t>(len, 1);
     }
     return {good, bad};
 }
 }  // namespace
+
+bool valid_utf8(const std::string& s) {
+    const unsigned char* p = reinterpret_cast<const unsigned char*>(s.data());
+    for (size_t i = 0; i < s.size();) {
+        const size_t len = utf8_char_at(p, i, s.size());
+        if (len == 0) return false;
+        i += len;
+    }
+    return true;
+}
 
 /// Text that claims to be UTF-8 but is not: a character cut at the end (a shapefile
 /// field name cut at 10 bytes, a value cut at its field width) is dropped; any other
@@ -128,16 +130,13 @@ std::string repair_utf8(const std::string& s) {
     size_t n = s.size();
     std::string out;
     for (size_t i = 0; i < n;) {
-        unsigned char c = p[i];
-        int len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-        bool ok = len > 0 && i + len <= n;
-        for (int k = 1; ok && k < len; ++k) ok = (p[i + k] & 0xC0) == 0x80;
-        if (ok) {
-            out.append(s, i, static_cast<size_t>(len));
-            i += static_cast<size_t>(len);
+        if (const size_t len = utf8_char_at(p, i, n)) {
+            out.append(s, i, len);
+            i += len;
             continue;
         }
-        bool cut_at_end = len > 0 && i + len > n;
+        const int len = utf8_lead_length(p[i]);
+        bool cut_at_end = len > 0 && i + static_cast<size_t>(len) > n;
         for (size_t k = i + 1; cut_at_end && k < n; ++k) cut_at_end = (p[k] & 0xC0) == 0x80;
         if (cut_at_end) break;
         out += "\xEF\xBF\xBD";
